@@ -1,0 +1,79 @@
+# Qualframe — two commands from a fresh clone:
+#   make run    set up, build the demo project if missing, open the GUI on it
+#   make test   set up (with dev tools), run the whole test suite (GUI tests offscreen)
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO := build/demo.qualframe
+# Qt's runtime libraries on a bare Debian/Ubuntu, plus fonts (CJK for Hangul transcripts).
+SYSTEM_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6 \
+	libdbus-1-3 libglib2.0-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
+	libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xkb1 \
+	fonts-dejavu-core fonts-noto-cjk
+APT_LINE := apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES)
+
+.PHONY: run test bench lint typecheck check system-deps install install-dev demo screenshot clean
+
+run: install $(DEMO)
+	$(BIN)/qualframe gui $(DEMO)
+
+test: install-dev
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+bench: install-dev
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:randomly tests/bench --benchmark-enable -s
+
+lint: install-dev
+	$(BIN)/ruff check app coding storage tests
+
+typecheck: install-dev
+	$(BIN)/mypy
+
+check: lint typecheck test
+
+demo: install
+	rm -f $(DEMO) $(DEMO)-wal $(DEMO)-shm $(DEMO).lock
+	$(MAKE) $(DEMO)
+
+$(DEMO): | install
+	mkdir -p build
+	$(BIN)/qualframe demo $(DEMO)
+
+screenshot: install $(DEMO)
+	QT_QPA_PLATFORM=offscreen $(BIN)/qualframe gui $(DEMO) --screenshot docs/screenshot.png \
+		--document fgi_mentees --code "Factors of success"
+
+# System libraries: installed when we are root with apt-get, otherwise the one line to run.
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null; then \
+		echo "Qt needs these system libraries (install them with your package manager): $$missing"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "Installing system libraries for Qt: $$missing"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+		echo "Qt needs system libraries that are missing. Run this once, then run make again:"; \
+		echo "  sudo $(APT_LINE)"; exit 1; \
+	fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $(VENV)/.installed $@
+
+install: system-deps $(VENV)/.installed
+
+install-dev: system-deps $(VENV)/.installed-dev
+
+clean:
+	rm -rf $(VENV) build *.egg-info

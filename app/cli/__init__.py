@@ -1,0 +1,1 @@
+"""The ``qualframe`` command line."""

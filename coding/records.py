@@ -1,0 +1,89 @@
+"""Plain, frozen records the ``coding`` layer hands out (never ORM objects)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class CodeRecord:
+    id: int
+    guid: str
+    parent_guid: str | None
+    name: str
+    color: str
+    definition: str
+    inclusion: str
+    exclusion: str
+    example: str
+    position: int
+    path: tuple[str, ...]
+    depth: int
+
+    @property
+    def path_text(self) -> str:
+        return "/".join(self.path)
+
+
+@dataclass(frozen=True)
+class SegmentRecord:
+    id: int
+    guid: str
+    document_guid: str
+    document_name: str
+    start: int
+    end: int
+    text: str
+    code_guid: str
+    code_path: tuple[str, ...]
+    code_color: str
+    coder: str
+    memo: str
+    is_exemplar: bool
+    speaker: str | None
+    participant_guid: str | None
+    is_interviewer: bool
+    attributes: dict[str, str] = field(default_factory=dict)
+    created_at: datetime | None = None
+
+    @property
+    def code_path_text(self) -> str:
+        return "/".join(self.code_path)
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    id: int
+    guid: str
+    name: str
+    kind: str
+    length: int
+    original_filename: str | None
+    source_encoding: str | None
+    imported_at: datetime
+    segment_count: int = 0
+    groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParticipantRecord:
+    id: int
+    guid: str
+    pseudonym: str
+    real_name: str | None
+    is_interviewer: bool
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TurnRecord:
+    id: int
+    guid: str
+    start: int
+    end: int
+    label: str | None
+    label_end: int | None
+    is_interviewer: bool
+    participant_guid: str | None
+    pseudonym: str | None
