@@ -85,8 +85,13 @@ class Project:
     # -- units of work ------------------------------------------------------------------
     @contextmanager
     def write(self) -> Iterator[Session]:
-        with self.db.write() as session:
-            yield session
+        try:
+            with self.db.write() as session:
+                yield session
+        except BaseException:
+            # A rolled-back unit of work may have created the coder row we cached.
+            self._coder_ids.clear()
+            raise
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -6,7 +6,6 @@ writer lock. It is the only object the ``coding`` layer needs from ``storage``.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -101,11 +100,7 @@ def create_project(path: Path) -> Database:
     lock = WriterLock(path)
     lock.acquire()
     try:
-        # application_id is set before WAL is switched on so it lands in the file header.
-        con = sqlite3.connect(str(path))
-        con.execute(f"PRAGMA application_id = {sqlite_store.APPLICATION_ID}")
-        con.commit()
-        con.close()
+        sqlite_store.initialise_file(path)
         engine = sqlite_store.make_engine(path)
         migrate.upgrade(engine)
     except BaseException:

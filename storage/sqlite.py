@@ -95,10 +95,17 @@ def check_file(path: Path) -> None:
         raise CorruptProjectError(f"{name} is damaged: the integrity check failed ({rows[0][0]}).")
 
 
-def stamp_application_id(engine: Engine) -> None:
-    with engine.connect() as conn:
-        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-        conn.commit()
+def initialise_file(path: Path) -> None:
+    """Create the database file with our application id in its header.
+
+    This happens before WAL is switched on, so the id is written to the main file itself.
+    """
+    con = sqlite3.connect(str(path))
+    try:
+        con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        con.commit()
+    finally:
+        con.close()
 
 
 def backup(engine: Engine, target: Path) -> None:

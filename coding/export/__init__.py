@@ -1,0 +1,1 @@
+"""Writers for Word, Excel, CSV and Markdown (pure functions over plain data)."""

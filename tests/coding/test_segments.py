@@ -1,0 +1,152 @@
+"""Applying codes on ranges and retrieving them; offsets are code points."""
+
+from __future__ import annotations
+
+import pytest
+
+from coding import codebook
+from coding.commands import (
+    AddCode,
+    ApplyCode,
+    ApplyCodeMany,
+    RemoveSegment,
+    ResizeSegment,
+    SetExemplar,
+    SetSegmentMemo,
+    UndoStack,
+)
+from coding.documents import document_text, normalise_text
+from coding.errors import UserError
+from coding.project import Project
+from coding.segments import Where, list_segments
+from tests.coding.helpers import add_transcript
+
+TURNS = [
+    ("Moderator", "무엇이 좋았나요? 🙂"),
+    ("M2 (이서연)", "후배가 시험을 잘 봐서 기뻤어요 😀👍 and I felt useful."),
+    ("E1", "My mentor's plan 📅 helped me start early."),
+]
+
+
+def test_normalise_text_makes_nfc_and_lf() -> None:
+    assert normalise_text("a\r\nb\rc") == "a\nb\nc"
+    decomposed = "\u1100\u1161"  # ᄀ + ᅡ (conjoining jamo)
+    assert normalise_text(decomposed) == "가"
+
+
+@pytest.mark.parametrize("crlf", [False, True])
+def test_offsets_are_code_points_with_hangul_emoji_and_crlf(project: Project, crlf: bool) -> None:
+    doc, text = add_transcript(
+        project, "fgi", TURNS, roles={"M2 (이서연)": "mentor", "E1": "mentee"}, crlf=crlf
+    )
+    assert "\r" not in document_text(project, doc)
+    stack = UndoStack(project)
+    code = stack.push(AddCode("Joy of helping")).created_guid
+    assert code
+    quote = "기뻤어요 😀👍 and I"
+    start = text.index(quote)
+    stack.push(ApplyCode(doc, start, start + len(quote), code))
+    (seg,) = list_segments(project)
+    assert seg.text == quote
+    assert (seg.start, seg.end) == (start, start + len(quote))
+    # Code points, not UTF-16 units: the emoji before count once each.
+    assert len(quote) == 13 and len(quote.encode("utf-16-le")) // 2 == 15
+    assert seg.start == len(text[:start])
+    assert seg.speaker == "M2 (이서연)"
+    assert seg.attributes == {"role": "mentor"}
+
+
+def test_list_by_code_document_coder_and_attribute(project: Project) -> None:
+    doc, text = add_transcript(
+        project, "fgi", TURNS, roles={"M2 (이서연)": "mentor", "E1": "mentee"}
+    )
+    doc2, text2 = add_transcript(
+        project, "fgi2", [("E2", "We met weekly in the library.")], roles={"E2": "mentee"}
+    )
+    stack = UndoStack(project)
+    theme = stack.push(AddCode("Outcomes")).created_guid
+    code = stack.push(AddCode("Planning", theme)).created_guid
+    assert theme and code
+
+    def apply(d: str, t: str, quote: str, c: str) -> None:
+        i = t.index(quote)
+        stack.push(ApplyCode(d, i, i + len(quote), c))
+
+    apply(doc, text, "plan 📅 helped me", code)
+    apply(doc2, text2, "met weekly", code)
+    apply(doc, text, "무엇이 좋았나요?", theme)  # interviewer speech
+    project.coder = "second"
+    apply(doc2, text2, "met weekly", code)
+
+    assert len(list_segments(project, code_guid=code)) == 3
+    assert len(list_segments(project, code_guid=theme)) == 1
+    assert len(list_segments(project, code_guid=theme, include_descendants=True)) == 4
+    assert [s.document_name for s in list_segments(project, document_guid=doc2)] == ["fgi2", "fgi2"]
+    assert [s.text for s in list_segments(project, coder="SECOND")] == ["met weekly"]
+    mentees = list_segments(project, where=[Where.parse("role=Mentee")])
+    assert sorted(s.speaker or "" for s in mentees) == ["E1", "E2", "E2"]
+    (moderator,) = list_segments(project, code_guid=theme)
+    assert moderator.is_interviewer and moderator.participant_guid is None
+    assert len(list_segments(project, include_interviewer=False)) == 3
+    with pytest.raises(UserError, match="ATTRIBUTE=VALUE"):
+        Where.parse("role")
+
+
+def test_range_checks_and_duplicates(project: Project) -> None:
+    doc, text = add_transcript(project, "fgi", TURNS)
+    stack = UndoStack(project)
+    code = stack.push(AddCode("X")).created_guid
+    assert code
+    with pytest.raises(UserError, match="outside fgi"):
+        stack.push(ApplyCode(doc, 5, len(text) + 1, code))
+    with pytest.raises(UserError, match="outside"):
+        stack.push(ApplyCode(doc, 5, 5, code))
+    stack.push(ApplyCode(doc, 0, 5, code))
+    with pytest.raises(UserError, match="already coded"):
+        stack.push(ApplyCode(doc, 0, 5, code))
+    assert len(list_segments(project)) == 1
+
+
+def test_segment_edits_undo(project: Project) -> None:
+    doc, text = add_transcript(project, "fgi", TURNS, roles={"E1": "mentee"})
+    stack = UndoStack(project)
+    code = stack.push(AddCode("Planning")).created_guid
+    assert code
+    i = text.index("plan 📅")
+    seg = stack.push(ApplyCode(doc, i, i + 4, code)).created_guid
+    assert seg
+
+    stack.push(ResizeSegment(seg, i, i + len("plan 📅 helped")))
+    assert list_segments(project)[0].text == "plan 📅 helped"
+    stack.undo()
+    assert list_segments(project)[0].text == "plan"
+
+    stack.push(SetSegmentMemo(seg, "Concrete strategy"))
+    assert list_segments(project)[0].memo == "Concrete strategy"
+    stack.undo()
+    assert list_segments(project)[0].memo == ""
+
+    stack.push(SetExemplar(seg, True))
+    assert list_segments(project)[0].is_exemplar
+    stack.undo()
+    assert not list_segments(project)[0].is_exemplar
+
+    stack.push(RemoveSegment(seg))
+    assert list_segments(project) == []
+    stack.undo()
+    (back,) = list_segments(project)
+    assert back.guid == seg and back.text == "plan" and back.speaker == "E1"
+
+
+def test_code_many_hits_in_one_step(project: Project) -> None:
+    doc, text = add_transcript(project, "fgi", [("E1", "plan, plan and plan")])
+    stack = UndoStack(project)
+    code = stack.push(AddCode("Planning")).created_guid
+    assert code
+    hits = [(doc, i, i + 4) for i in range(len(text)) if text.startswith("plan", i)]
+    change = stack.push(ApplyCodeMany(hits, code))
+    assert len(change.segments_added) == 3
+    assert [s.text for s in list_segments(project)] == ["plan"] * 3
+    stack.undo()
+    assert list_segments(project) == []
+    assert codebook.code_counts(project)[code] == (0, 0)
