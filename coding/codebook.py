@@ -120,7 +120,8 @@ def code_counts(project: Project) -> dict[str, tuple[int, int]]:
         ).all()
     people: dict[int, set[int]] = defaultdict(set)
     for cid, pid in parts:
-        people[cid].add(pid)
+        if pid is not None:
+            people[cid].add(pid)
     by_guid = {rec.guid: rec for rec in tree}
     seg_total: dict[str, int] = {}
     ppl_total: dict[str, set[int]] = {}

@@ -12,11 +12,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from coding import codebook, segments
+from sqlalchemy import delete, select
+
+from coding import audit, codebook, segments
 from coding.changes import Change
 from coding.errors import UserError
 from coding.project import Project
 from coding.snapshot import Snapshot, restore, snapshot_segments
+from storage.models import Document, Segment
 
 
 class Command(ABC):
@@ -250,8 +253,6 @@ class ApplyCode(Command):
         with project.write() as s:
             seg = segments.get_segment(s, self.guid)
             s.delete(seg)
-            from coding import audit
-
             audit.record(s, project.coder, "remove_segment", "segment", self.guid, undo=True)
         return Change(
             "remove_segment", codes=frozenset({self.code_guid}), segments_removed=frozenset({self.guid}),
@@ -272,33 +273,29 @@ class ApplyCodeMany(Command):
         self.text = f"Code {len(self.ranges)} passages"
 
     def do(self, project: Project) -> Change:
-        from sqlalchemy import select
-
-        from storage.models import Segment
-
         with project.write() as s:
             code = codebook.get_code(s, self.code_guid)
             coder_id = project.coder_id(s)
-            docs: dict[str, object] = {}
-            existing = set(
-                s.execute(
+            docs: dict[str, Document] = {}
+            existing: set[tuple[int, int, int]] = {
+                (int(d), int(a), int(b))
+                for d, a, b in s.execute(
                     select(Segment.document_id, Segment.start, Segment.end).where(
                         Segment.code_id == code.id, Segment.coder_id == coder_id
                     )
-                ).all()
-            )
+                )
+            }
             created = []
             self.skipped = 0
             for i, (dguid, start, end) in enumerate(self.ranges):
                 doc = docs.get(dguid) or segments.document_by_guid(s, dguid)
                 docs[dguid] = doc
-                if (doc.id, start, end) in existing:  # type: ignore[attr-defined]
+                if (doc.id, start, end) in existing:
                     self.skipped += 1
                     continue
+                existing.add((doc.id, start, end))
                 guid = self.guids[i] if i < len(self.guids) and self.guids[i] else None
-                seg = segments.apply_in(
-                    s, project.coder, coder_id, doc, start, end, code, guid=guid
-                )  # type: ignore[arg-type]
+                seg = segments.apply_in(s, project.coder, coder_id, doc, start, end, code, guid=guid)
                 created.append(seg.guid)
             self.guids = created
         return Change(
@@ -307,14 +304,8 @@ class ApplyCodeMany(Command):
         )  # fmt: skip
 
     def undo(self, project: Project) -> Change:
-        from sqlalchemy import delete
-
-        from storage.models import Segment
-
         with project.write() as s:
             s.execute(delete(Segment).where(Segment.guid.in_(self.guids)))
-            from coding import audit
-
             audit.record(
                 s,
                 project.coder,
@@ -339,8 +330,6 @@ class RemoveSegment(Command):
         self.text = "Remove code from passage"
 
     def do(self, project: Project) -> Change:
-        from coding import audit
-
         with project.write() as s:
             seg = segments.get_segment(s, self.guid)
             self.snapshot = snapshot_segments(s, [seg])

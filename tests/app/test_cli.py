@@ -150,7 +150,7 @@ def test_code_by_text_and_by_offsets_then_list(
 def test_code_user_errors(
     coded: Path, capsys: pytest.CaptureFixture[str], args: list[str], phrase: str
 ) -> None:
-    code, out, err = run(capsys, "code", coded, *args)
+    code, _, err = run(capsys, "code", coded, *args)
     assert code == 1
     assert phrase in err
     assert err.count("\n") == 1 and "Traceback" not in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from app.cli.common import add_coder_arg, add_project_arg, open_project, write_csv, write_json
 from coding import codebook
@@ -119,7 +120,7 @@ def cmd_segments(args: argparse.Namespace) -> int:
             coder=args.coder,
             where=where,
         )
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "document": s.document_name,
             "start": s.start,
