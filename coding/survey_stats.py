@@ -137,7 +137,8 @@ def fmt_statistic(value: float | None, decimals: int = 1) -> str:
 
 
 def fmt_effect(value: float | None) -> str:
-    return fmt_fixed(value, 2)
+    """Effect sizes to 2 decimals, with a true minus sign (−0.49)."""
+    return fmt_fixed(value, 2).replace("-", "\u2212")
 
 
 def fmt_mean_sd(d: Descriptives) -> str:
@@ -412,7 +413,9 @@ def frequency_column(
 
 def frequencies(data: SurveyData, item: ItemInfo) -> FrequencyResult:
     answers = data.answers.get(item.name, {})
-    options = option_order(item.options, (a.choices for a in answers.values()))
+    options = option_order(
+        item.options, (answers[r].choices for r in data.respondents if r in answers)
+    )
     total = frequency_column(None, data.members(None), answers, options)
     groups = tuple(frequency_column(g, data.members(g), answers, options) for g in data.groups)
     return FrequencyResult(item.name, item.type == "multiple", options, total, groups)

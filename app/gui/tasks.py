@@ -48,7 +48,7 @@ class _Worker(QThread):
     def run(self) -> None:
         try:
             self.result = self._fn(self._progress)
-        except BaseException as exc:  # noqa: BLE001 - handed back to the GUI thread
+        except BaseException as exc:
             self.error = exc
 
 
