@@ -60,7 +60,10 @@ def build_demo(path: Path, data: Path = DEMO_DATA) -> Project:
 
 def _apply_plan(project: Project, plan: list[dict[str, str]]) -> None:
     with project.read() as s:
-        docs = {d.original_filename: d.guid for d in s.scalars(select(Document))}
+        rows = list(s.execute(select(Document.name, Document.original_filename, Document.guid)))
+    # A plan entry names a document by its name or, for transcripts, by its file name.
+    docs = {fname: guid for _, fname, guid in rows if fname}
+    docs.update({name: guid for name, _, guid in rows})
     texts: dict[str, str] = {}
     first_coder = project.coder
     for i, item in enumerate(plan):
