@@ -26,12 +26,13 @@ joined to their turns, participants and attribute values), never per cell.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from coding.codebook import load_tree
@@ -280,13 +281,16 @@ def cell_lines(cell: MatrixCell, counts: Iterable[str]) -> list[CellLine]:
 
 
 BULLET_GLYPHS = ("-", "·", "◦")
+#: Bullets in plain-text cells (spreadsheets, screen): an en dash, not "-", at level 0 so that
+#: a cell never starts with a character a spreadsheet would read as a formula.
+TEXT_GLYPHS = ("–", "·", "◦")
 
 
 def cell_text(cell: MatrixCell, counts: Iterable[str], *, indent: str = "  ") -> str:
-    """A cell as multi-line plain text with ``-``/``·`` bullets (for spreadsheets, screen)."""
+    """A cell as multi-line plain text with ``–``/``·`` bullets (for spreadsheets, screen)."""
     lines = []
     for line in cell_lines(cell, counts):
-        glyph = BULLET_GLYPHS[min(line.level, len(BULLET_GLYPHS) - 1)]
+        glyph = TEXT_GLYPHS[min(line.level, len(TEXT_GLYPHS) - 1)]
         lines.append(f"{indent * line.level}{glyph} {line.text}")
     return "\n".join(lines)
 
@@ -388,7 +392,8 @@ def _scope(s: Session, options: MatrixOptions) -> _Scope:
     return _Scope(attr_id, attr_name, coder_ids, coder_names, doc_ids, doc_names)
 
 
-def _filtered(stmt: Select[Any], scope: _Scope) -> Select[Any]:
+def _filtered(stmt: Any, scope: _Scope) -> Any:
+    """``stmt`` restricted to the chosen coders and documents."""
     if scope.coder_ids:
         stmt = stmt.where(Segment.coder_id.in_(scope.coder_ids))
     if scope.doc_ids:
@@ -464,64 +469,74 @@ def _row_codes(tree: list[CodeRecord], level: int) -> list[CodeRecord]:
     return [c for c in tree if c.depth == level]
 
 
-def _ancestry(tree: list[CodeRecord], level: int) -> dict[int, list[int]]:
-    """code id → the ids from the code up to its row code (inclusive), for codes at or below
-    the row level."""
-    by_guid = {c.guid: c for c in tree}
-    out: dict[int, list[int]] = {}
-    for c in tree:  # parents come first, so the parent's chain is known
-        if c.depth < level:
-            continue
-        if c.depth == level:
-            out[c.id] = [c.id]
-        else:
-            parent = by_guid[c.parent_guid] if c.parent_guid else None
-            assert parent is not None
-            out[c.id] = [c.id, *out[parent.id]]
-    return out
-
-
 def _fetch_quotes(
-    s: Session, scope: _Scope, groups: set[str], code_ids: set[int], n: int
+    s: Session,
+    scope: _Scope,
+    group_of: dict[int, str],
+    code_ids: set[int],
+    n: int,
 ) -> dict[tuple[int, str], tuple[Quote, ...]]:
     """Up to ``n`` quotes per (code coded directly, group): exemplars first, then in document
-    order."""
+    order. ``group_of`` maps the counted participants to their group."""
     if n <= 0 or not code_ids:
         return {}
-    stmt = _counted_stmt(
-        scope,
-        Segment.id, Segment.guid, Segment.code_id, AttributeValue.value, Segment.is_exemplar,
-        Document.position, Document.name, Segment.start, Participant.pseudonym,
-    ).join(Document, Document.id == Segment.document_id)  # fmt: skip
-    stmt = stmt.order_by(
-        Segment.is_exemplar.desc(), Document.position, Document.name, Segment.start, Segment.id
-    )
-    picked: dict[tuple[int, str], list[Any]] = defaultdict(list)
-    for r in s.execute(stmt):
-        if r.code_id not in code_ids or r.value not in groups:
-            continue
-        bucket = picked[(r.code_id, r.value)]
-        if len(bucket) < n:
-            bucket.append(r)
-    ids = [r.id for bucket in picked.values() for r in bucket]
-    texts: dict[int, str] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        rows = s.execute(
-            select(
-                Segment.id,
-                func.substr(Document.text, Segment.start + 1, Segment.end - Segment.start),
-            )
-            .join(Document, Document.id == Segment.document_id)
-            .where(Segment.id.in_(chunk))
-        ).all()
-        texts.update({int(sid): str(t or "") for sid, t in rows})
-    return {
-        key: tuple(
-            Quote(r.guid, texts.get(r.id, ""), str(r.pseudonym), str(r.name), bool(r.is_exemplar))
-            for r in bucket
+    conn = s.connection()
+    docs = list(conn.execute(select(Document.id, Document.position, Document.name)))
+    docs.sort(key=lambda r: (r[1], r[2]))
+    doc_order = {int(r[0]): k for k, r in enumerate(docs)}
+    rows: list[tuple[Any, ...]] = list(
+        map(
+            tuple,
+            conn.execute(
+                _filtered(
+                    select(
+                        Segment.id, Segment.code_id, Turn.participant_id, Segment.is_exemplar,
+                        Segment.document_id, Segment.start,
+                    )
+                    .select_from(Segment)
+                    .join(Turn, Turn.id == Segment.turn_id)
+                    .where(Turn.is_interviewer.is_(False)),
+                    scope,
+                )
+            ),
         )
-        for key, bucket in picked.items()
+    )  # fmt: skip
+    rows = [r for r in rows if r[1] in code_ids and r[2] in group_of]
+    rows.sort(key=lambda r: (not r[3], doc_order.get(r[4], 0), r[5], r[0]))
+    picked: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for sid, code_id, pid, *_ in rows:
+        bucket = picked[(code_id, group_of[pid])]
+        if len(bucket) < n:
+            bucket.append(sid)
+    ids = [sid for bucket in picked.values() for sid in bucket]
+    info: dict[int, tuple[Any, ...]] = {}
+    for i in range(0, len(ids), 500):
+        for r in conn.execute(
+            select(
+                Segment.id, Segment.guid, Segment.is_exemplar, Participant.pseudonym,
+                Segment.document_id, Segment.start, Segment.end,
+            )
+            .join(Turn, Turn.id == Segment.turn_id)
+            .join(Participant, Participant.id == Turn.participant_id)
+            .where(Segment.id.in_(ids[i : i + 500]))
+        ):  # fmt: skip
+            info[int(r[0])] = tuple(r)
+    # Each document's text is read once and sliced here (offsets are code points).
+    doc_ids = sorted({r[4] for r in info.values()})
+    texts: dict[int, tuple[str, str]] = {}
+    for i in range(0, len(doc_ids), 200):
+        for did, name, text in conn.execute(
+            select(Document.id, Document.name, Document.text).where(
+                Document.id.in_(doc_ids[i : i + 200])
+            )
+        ):
+            texts[int(did)] = (str(name), str(text))
+    found: dict[int, Quote] = {}
+    for sid, (_, guid, exemplar, pseudonym, did, start, end) in info.items():
+        name, text = texts[did]
+        found[sid] = Quote(str(guid), text[start:end], str(pseudonym), name, bool(exemplar))
+    return {
+        key: tuple(found[sid] for sid in bucket if sid in found) for key, bucket in picked.items()
     }
 
 
@@ -536,40 +551,67 @@ def build_matrix(project: Project, options: MatrixOptions | None = None) -> Them
         wanted = {g.value for g in groups}
         n_of = {g.value: g.n for g in groups}
 
-        agg = s.execute(
-            _counted_stmt(
-                scope, Segment.code_id, Participant.id, AttributeValue.value, func.count()
-            ).group_by(Segment.code_id, Participant.id, AttributeValue.value)
-        ).all()
-
-        # Segments left out, by reason (one pass with conditional sums).
-        no_participant = or_(Turn.id.is_(None), Turn.participant_id.is_(None))
-        interviewer = or_(Turn.is_interviewer.is_(True), Participant.is_interviewer.is_(True))
-        totals = s.execute(
-            _filtered(
-                select(
-                    func.count(Segment.id),
-                    func.sum(case((no_participant, 1), else_=0)),
-                    func.sum(case((and_(~no_participant, interviewer), 1), else_=0)),
-                )
-                .select_from(Segment)
-                .outerjoin(Turn, Turn.id == Segment.turn_id)
-                .outerjoin(Participant, Participant.id == Turn.participant_id),
-                scope,
+        # One pass over the segments (with their turn's speaker), counted per
+        # (code, participant, interviewer turn); Core rows, no ORM overhead.
+        conn = s.connection()
+        seen: Counter[tuple[Any, ...]] = Counter(
+            map(
+                tuple,
+                conn.execute(
+                    _filtered(
+                        select(Segment.code_id, Turn.participant_id, Turn.is_interviewer)
+                        .select_from(Segment)
+                        .outerjoin(Turn, Turn.id == Segment.turn_id),
+                        scope,
+                    )
+                ),
             )
-        ).one()
+        )
+        interviewers = set(
+            conn.execute(select(Participant.id).where(Participant.is_interviewer.is_(True)))
+            .scalars()
+            .all()
+        )
+        value_of = dict(
+            conn.execute(
+                select(AttributeValue.participant_id, AttributeValue.value).where(
+                    AttributeValue.attribute_id == scope.attr_id
+                )
+            ).all()
+        )
+        shown_codes = {c.id for c in tree if c.depth >= options.rows_level}
+        direct_n: dict[tuple[int, str], int] = defaultdict(int)
+        direct_people: dict[tuple[int, str], set[int]] = defaultdict(set)
+        counted = no_part = interv = no_group = 0
+        for (code_id, pid, in_interviewer_turn), n in seen.items():
+            if pid is None:
+                no_part += n
+            elif in_interviewer_turn or pid in interviewers:
+                interv += n
+            else:
+                value = value_of.get(pid)
+                if code_id not in shown_codes:
+                    continue
+                if value not in wanted:
+                    no_group += n
+                else:
+                    counted += n
+                    direct_n[(code_id, value)] += n
+                    direct_people[(code_id, value)].add(pid)
 
-        ancestry = _ancestry(tree, options.rows_level)
+        # Roll the direct figures up the tree (children come after parents in ``tree``).
         seg_n: dict[tuple[int, str], int] = defaultdict(int)
         people: dict[tuple[int, str], set[int]] = defaultdict(set)
-        counted = 0
-        for code_id, pid, value, n in agg:
-            if value not in wanted:
-                continue
-            counted += int(n)
-            for node in ancestry.get(code_id, ()):
-                seg_n[(node, value)] += int(n)
-                people[(node, value)].add(pid)
+        id_of = {c.guid: c.id for c in tree}
+        for c in reversed(tree):
+            parent = id_of.get(c.parent_guid) if c.parent_guid else None
+            for value in wanted:
+                key = (c.id, value)
+                seg_n[key] += direct_n.get(key, 0)
+                people[key] |= direct_people.get(key, set())
+                if parent is not None and c.depth > options.rows_level:
+                    seg_n[(parent, value)] += seg_n[key]
+                    people[(parent, value)] |= people[key]
 
         def figures(node: int, value: str) -> tuple[int, int, float | None]:
             ppl = len(people.get((node, value), ()))
@@ -594,7 +636,10 @@ def build_matrix(project: Project, options: MatrixOptions | None = None) -> Them
                 for c in (r, *subtree[r.guid]):
                     if any(seg_n.get((c.id, g), 0) for g in wanted):
                         quote_codes.add(c.id)
-        quotes = _fetch_quotes(s, scope, wanted, quote_codes, options.quotes)
+        group_of = {
+            pid: v for pid, v in value_of.items() if v in wanted and pid not in interviewers
+        }
+        quotes = _fetch_quotes(s, scope, group_of, quote_codes, options.quotes)
 
     matrix_rows: list[MatrixRow] = []
     for r in rows_codes:
@@ -617,7 +662,6 @@ def build_matrix(project: Project, options: MatrixOptions | None = None) -> Them
         if options.include_empty or any(c.segments for c in cells):
             matrix_rows.append(MatrixRow(r.guid, r.name, r.path, tuple(cells)))
 
-    total, no_part, interv = (int(x or 0) for x in totals)
     return ThemeMatrix(
         attribute=scope.attr_name,
         options=options,
@@ -626,7 +670,7 @@ def build_matrix(project: Project, options: MatrixOptions | None = None) -> Them
         segments_counted=counted,
         segments_interviewer=interv,
         segments_no_participant=no_part,
-        segments_no_group=max(0, total - no_part - interv - counted),
+        segments_no_group=no_group,
         coders=tuple(scope.coder_names),
         documents=tuple(scope.doc_names),
         max_depth=max((c.depth for c in tree), default=0),
@@ -718,6 +762,50 @@ def cell_segments(
     return sorted(out, key=lambda r: order[r.guid])
 
 
+# -- export ------------------------------------------------------------------------------------
+EXPORT_SUFFIXES = (".docx", ".xlsx", ".csv", ".md")
+
+
+def check_export_path(path: Path) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in EXPORT_SUFFIXES:
+        raise UserError(
+            f"Cannot write {Path(path).name}: the matrix can be saved as .docx, .xlsx, .csv or .md."
+        )
+    return suffix
+
+
+def export_matrix(
+    project: Project,
+    options: MatrixOptions,
+    path: Path,
+    *,
+    title: str | None = None,
+    number: int = 1,
+    landscape: bool | None = None,
+) -> ThemeMatrix:
+    """Compute the matrix and write it in the format the file name's extension names."""
+    from coding.export.matrix_csv import write_matrix_csv
+    from coding.export.matrix_docx import write_matrix_docx
+    from coding.export.matrix_md import write_matrix_md
+    from coding.export.matrix_xlsx import write_matrix_xlsx
+
+    path = Path(path)
+    suffix = check_export_path(path)
+    matrix = build_matrix(project, options)
+    if suffix == ".docx":
+        write_matrix_docx(matrix, path, title=title, number=number, landscape=landscape)
+    elif suffix == ".md":
+        write_matrix_md(matrix, path, title=title, number=number)
+    else:
+        segments = matrix_segments(project, options)
+        if suffix == ".xlsx":
+            write_matrix_xlsx(matrix, segments, path, title=title, number=number)
+        else:
+            write_matrix_csv(matrix, segments, path)
+    return matrix
+
+
 __all__ = [
     "COUNTING_RULE",
     "COUNT_KINDS",
@@ -734,8 +822,10 @@ __all__ = [
     "cell_lines",
     "cell_segments",
     "cell_text",
+    "check_export_path",
     "counts_explanation",
     "default_title",
+    "export_matrix",
     "format_counts",
     "group_label",
     "matrix_note",

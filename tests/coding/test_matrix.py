@@ -1,0 +1,225 @@
+"""The theme matrix computation, cell by cell, on a project with known codings."""
+
+from __future__ import annotations
+
+import pytest
+
+from coding.commands import AddCode, ApplyCode, SetExemplar
+from coding.errors import UserError
+from coding.matrix import (
+    MatrixOptions,
+    ThemeMatrix,
+    build_matrix,
+    cell_lines,
+    cell_segments,
+    format_counts,
+    group_label,
+    matrix_note,
+    matrix_segments,
+)
+from coding.project import Project
+from tests.coding.test_matrix_data import EXEMPLAR, Known, build_known_project
+
+ALL = frozenset({"segments", "participants", "percent"})
+
+
+@pytest.fixture
+def known(project: Project) -> Known:
+    return build_known_project(project)
+
+
+def entries(
+    m: ThemeMatrix, theme: str, group: str
+) -> list[tuple[int, str, int, int, float | None]]:
+    row = next(r for r in m.rows if r.name == theme)
+    cell = next(c for c in row.cells if c.group == group)
+    return [(e.level, e.name, e.segments, e.participants, e.percent) for e in cell.entries]
+
+
+def test_groups_have_n_from_data(project: Project, known: Known) -> None:
+    m = build_matrix(project, MatrixOptions(counts=ALL))
+    assert [(g.value, g.label, g.n, g.header) for g in m.groups] == [
+        ("mentee", "Mentees", 4, "Mentees (n = 4)"),  # E4 never speaks but is a mentee
+        ("mentor", "Mentors", 2, "Mentors (n = 2)"),  # the Moderator is not counted
+    ]
+
+
+def test_every_cell(project: Project, known: Known) -> None:
+    m = build_matrix(project, MatrixOptions(counts=ALL))
+    # Suggestions has no segment at all: omitted; rows in codebook order.
+    assert [r.name for r in m.rows] == ["Outcomes", "Mutual benefits", "Negative experiences"]
+    assert entries(m, "Outcomes", "mentee") == [
+        # Academic is present through its descendants only.
+        (0, "Academic", 3, 2, 50.0),
+        (1, "Motivation to study", 2, 2, 50.0),  # X1 (no role) does not count
+        (1, "Better grades", 1, 1, 25.0),
+        (0, "Lifestyle", 1, 1, 25.0),
+        (1, "Daily habits", 1, 1, 25.0),
+    ]
+    assert entries(m, "Outcomes", "mentor") == [
+        (0, "Academic", 1, 1, 50.0),
+        (1, "Motivation to study", 1, 1, 50.0),
+    ]
+    # Rapport was coded only in the (coded!) interviewer turn: it appears nowhere.
+    assert entries(m, "Mutual benefits", "mentee") == []
+    assert entries(m, "Mutual benefits", "mentor") == [
+        (0, "Responsibility", 2, 2, 100.0),
+        (1, "Volunteer credit", 2, 2, 100.0),  # used only by mentors
+    ]
+    assert entries(m, "Negative experiences", "mentee") == [
+        (0, "Pressure", 1, 1, 25.0),
+        (1, "=Risky formula", 1, 1, 25.0),
+    ]
+    assert entries(m, "Negative experiences", "mentor") == []
+    outcomes = m.rows[0]
+    assert [(c.segments, c.participants) for c in outcomes.cells] == [(4, 3), (1, 1)]
+    assert m.segments_counted == 8
+    assert m.segments_interviewer == 1
+    assert m.segments_no_participant == 1  # the title line lies in no turn
+    assert m.segments_no_group == 1  # X1 has no role
+
+
+def test_include_empty_lists_every_code(project: Project, known: Known) -> None:
+    m = build_matrix(project, MatrixOptions(include_empty=True))
+    assert [r.name for r in m.rows][-1] == "Suggestions"
+    assert entries(m, "Suggestions", "mentee") == [
+        (0, "Training", 0, 0, 0.0),
+        (1, "Mentor training", 0, 0, 0.0),
+    ]
+    assert [e[1] for e in entries(m, "Mutual benefits", "mentee")] == [
+        "Relationships", "Rapport", "Responsibility", "Volunteer credit",
+    ]  # fmt: skip
+
+
+def test_quotes_exemplar_first_with_pseudonym(project: Project, known: Known) -> None:
+    m = build_matrix(project, MatrixOptions(quotes=1))
+    motivation = next(e for e in m.rows[0].cells[0].entries if e.name == "Motivation to study")
+    assert [(q.text, q.speaker, q.is_exemplar) for q in motivation.quotes] == [
+        (EXEMPLAR, "E2", True)
+    ]
+    m2 = build_matrix(project, MatrixOptions(quotes=5))
+    motivation = next(e for e in m2.rows[0].cells[0].entries if e.name == "Motivation to study")
+    assert [q.speaker for q in motivation.quotes] == ["E2", "E1"]  # exemplar, then doc order
+    lines = cell_lines(m2.rows[0].cells[0], frozenset({"segments"}))
+    assert lines[1].text == "Motivation to study (2)"
+    assert (lines[2].level, lines[2].kind) == (2, "quote")
+    assert lines[2].text == f"“{EXEMPLAR}” — E2"
+
+
+def test_other_attribute_rows_level_and_group_order(project: Project, known: Known) -> None:
+    m = build_matrix(
+        project, MatrixOptions(by="Gender", rows_level=1, group_order=["male", "female"])
+    )
+    assert [g.header for g in m.groups] == ["Male (n = 2)", "Female (n = 2)"]
+    assert m.attribute == "gender"
+    academic = next(r for r in m.rows if r.name == "Academic")
+    assert academic.ancestors == ("Outcomes",)
+    male, female = academic.cells
+    assert [e.name for e in male.entries] == ["Motivation to study", "Better grades"]  # E2
+    assert [e.name for e in female.entries] == ["Motivation to study"]  # E1
+    assert male.entries[0].level == 0
+
+
+def test_restrict_to_coder_and_document(project: Project, known: Known) -> None:
+    m = build_matrix(project, MatrixOptions(documents=["fgi mentors"]))
+    assert [g.n for g in m.groups] == [2]  # only mentors speak there
+    assert m.documents == ("FGI mentors",)
+    assert "Documents: FGI mentors." in matrix_note(m)
+    # A second coder's segment counts only when that coder is chosen.
+    project.coder = "Jordan"
+    try:
+        ApplyCode(
+            known.documents["FGI mentors"],
+            0,
+            4,
+            known.codes["Suggestions/Training/Mentor training"],
+        ).do(project)
+    finally:
+        project.coder = "tester"
+    assert [r.name for r in build_matrix(project, MatrixOptions(coders=["tester"])).rows][
+        -1
+    ] != "Suggestions"
+    only = build_matrix(project, MatrixOptions(coders=["jordan"]))
+    assert [r.name for r in only.rows] == ["Suggestions"]
+    assert only.coders == ("Jordan",)
+
+
+def test_bad_options_are_one_sentence(project: Project, known: Known) -> None:
+    with pytest.raises(
+        UserError, match=r'no participant attribute "cohort" \(attributes: role, gender\)'
+    ):
+        build_matrix(project, MatrixOptions(by="cohort"))
+    with pytest.raises(UserError, match=r'role "tutor" \(values: mentee, mentor\)'):
+        build_matrix(project, MatrixOptions(group_order=["tutor"]))
+    with pytest.raises(UserError, match="row level from 0 to 2"):
+        build_matrix(project, MatrixOptions(rows_level=3))
+    with pytest.raises(UserError, match='no coder "nobody"'):
+        build_matrix(project, MatrixOptions(coders=["nobody"]))
+    with pytest.raises(UserError, match='no document "missing"'):
+        build_matrix(project, MatrixOptions(documents=["missing"]))
+    with pytest.raises(UserError, match="Unknown count"):
+        MatrixOptions(counts=frozenset({"words"}))
+
+
+def test_cell_drill_down(project: Project, known: Known) -> None:
+    m = build_matrix(project)
+    outcomes = m.rows[0]
+    recs = cell_segments(project, m.options, outcomes.code_guid, "mentee")
+    assert [(r.speaker, r.text) for r in recs] == [
+        ("E1", "I felt motivated to study every week."),
+        ("E2", "My grades went up a lot."),
+        ("E2", "Also I felt motivated again"),
+        ("E3", "- dash start: I sleep earlier now"),
+    ]
+    assert len(recs) == outcomes.cells[0].segments
+    long = matrix_segments(project)
+    assert len(long) == m.segments_counted
+    assert {s.group for s in long} == {"mentee", "mentor"}
+    assert "Moderator" not in {s.participant for s in long}
+
+
+def test_updates_after_new_coding(project: Project, known: Known) -> None:
+    before = build_matrix(project)
+    seg = ApplyCode(
+        known.documents["FGI mentors"], 0, 2, known.codes["Mutual benefits/Relationships/Rapport"]
+    )
+    seg.do(project)
+    after = build_matrix(project)
+    mentor = after.rows[1].cells[1]
+    assert [e.name for e in mentor.entries][:2] == ["Relationships", "Rapport"]
+    assert after.segments_counted == before.segments_counted + 1
+    assert seg.guid
+    SetExemplar(seg.guid, True).do(project)
+
+
+def test_hangul_and_emoji(project: Project) -> None:
+    from tests.coding.test_matrix_data import add_doc
+
+    theme = AddCode("성과 🎓")
+    theme.do(project)
+    code = AddCode("동기 부여 🚀", theme.guid)
+    code.do(project)
+    guid, text = add_doc(project, "한국어 FGI", [("E1", "공부가 재미있어졌어요 😊 정말로.")])
+    phrase = "공부가 재미있어졌어요 😊"
+    start = text.index(phrase)  # code points, as stored
+    assert code.guid
+    ApplyCode(guid, start, start + len(phrase), code.guid).do(project)
+    m = build_matrix(project, MatrixOptions(quotes=1, counts=frozenset({"segments"})))
+    (row,) = m.rows
+    assert row.name == "성과 🎓"
+    (entry,) = row.cells[0].entries
+    assert entry.name == "동기 부여 🚀"
+    assert entry.quotes[0].text == phrase
+
+
+def test_labels_and_counts_format() -> None:
+    assert group_label("mentee") == "Mentees"
+    assert group_label("mentor") == "Mentors"
+    assert group_label("female") == "Female"
+    assert group_label("faculty") == "Faculties"
+    assert group_label("2", "year") == "Year 2"
+    assert group_label("Mentor A") == "Mentor A"
+    assert group_label("멘티") == "멘티"
+    assert format_counts(ALL, 5, 3, 27.3) == "(5; 3 participants; 27%)"
+    assert format_counts({"participants"}, 5, 1, None) == "(1 participant)"
+    assert format_counts((), 5, 1, None) == ""

@@ -1,0 +1,256 @@
+"""Theme-matrix exports re-opened and checked cell by cell: Word, Excel, CSV, Markdown."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from docx import Document as open_docx
+from docx.enum.section import WD_ORIENT
+from docx.table import _Cell
+from openpyxl import load_workbook
+
+from coding.errors import UserError
+from coding.export.docx_style import bullet_level, is_repeat_header, usable_width_cm
+from coding.export.matrix_csv import write_matrix_csv
+from coding.export.matrix_docx import write_matrix_docx
+from coding.export.matrix_xlsx import write_matrix_xlsx
+from coding.matrix import COUNTING_RULE, MatrixOptions, build_matrix, export_matrix, matrix_segments
+from coding.project import Project
+from tests.coding.test_matrix_data import EXEMPLAR, Known, build_known_project
+
+ALL = frozenset({"segments", "participants", "percent"})
+
+
+@pytest.fixture
+def known(project: Project) -> Known:
+    return build_known_project(project)
+
+
+def bullets(cell: _Cell) -> list[tuple[int | None, str]]:
+    out = []
+    for p in cell.paragraphs:
+        level = bullet_level(p)
+        text = p.text.split("\t", 1)[1] if level is not None else p.text
+        out.append((level, text))
+    return out
+
+
+def test_word_table_cell_by_cell(project: Project, known: Known, tmp_path: Path) -> None:
+    out = tmp_path / "matrix.docx"
+    m = build_matrix(project, MatrixOptions(counts=ALL, quotes=1))
+    write_matrix_docx(m, out)
+    doc = open_docx(str(out))
+    (table,) = doc.tables
+    # Caption immediately above the table.
+    caption = table._element.getprevious()
+    assert caption.tag.endswith("}p")
+    cap_text = "".join(t.text for t in caption.iter() if t.tag.endswith("}t"))
+    assert cap_text == "Table 1. Themes, categories and codes by participant role"
+    header = table.rows[0]
+    assert is_repeat_header(header)
+    assert not is_repeat_header(table.rows[1])
+    assert [c.text for c in header.cells] == ["Theme", "Mentees (n = 4)", "Mentors (n = 2)"]
+    assert [r.cells[0].text for r in table.rows[1:]] == [
+        "Outcomes", "Mutual benefits", "Negative experiences",
+    ]  # fmt: skip
+    assert table.rows[1].cells[0].paragraphs[0].runs[0].bold
+    outcomes = table.rows[1].cells
+    assert bullets(outcomes[1]) == [
+        (0, "Academic (3; 2 participants; 50%)"),
+        (1, "Motivation to study (2; 2 participants; 50%)"),
+        (2, f"“{EXEMPLAR}” — E2"),
+        (1, "Better grades (1; 1 participant; 25%)"),
+        (2, "“My grades went up a lot.” — E2"),
+        (0, "Lifestyle (1; 1 participant; 25%)"),
+        (1, "Daily habits (1; 1 participant; 25%)"),
+        (2, "“- dash start: I sleep earlier now” — E3"),
+    ]
+    quote_para = outcomes[1].paragraphs[2]
+    assert all(r.italic for r in quote_para.runs[1:])
+    assert not any(r.italic for r in outcomes[1].paragraphs[1].runs)
+    assert bullets(outcomes[2]) == [
+        (0, "Academic (1; 1 participant; 50%)"),
+        (1, "Motivation to study (1; 1 participant; 50%)"),
+        (2, "“Seeing her motivated was the best part.” — M2"),
+    ]
+    mutual = table.rows[2].cells
+    assert bullets(mutual[1]) == [(None, "–")]  # interviewer's rapport does not count
+    assert bullets(mutual[2])[:2] == [
+        (0, "Responsibility (2; 2 participants; 100%)"),
+        (1, "Volunteer credit (2; 2 participants; 100%)"),
+    ]
+    negative = table.rows[3].cells
+    assert bullets(negative[1])[:2] == [
+        (0, "Pressure (1; 1 participant; 25%)"),
+        (1, "=Risky formula (1; 1 participant; 25%)"),
+    ]
+    # The note under the table: N per group and the counting rule.
+    note = table._element.getnext()
+    note_text = "".join(t.text for t in note.iter() if t.tag.endswith("}t"))
+    assert note_text.startswith(
+        "Note. Participants per group (role): Mentees, n = 4; Mentors, n = 2"
+    )
+    assert COUNTING_RULE in note_text
+    assert "Figures in parentheses: the number of coded segments" in note_text
+    # One font and size throughout; portrait; widths fit the page.
+    sizes = {r.font.size for p in doc.paragraphs for r in p.runs if r.font.size} | {
+        r.font.size
+        for row in table.rows
+        for c in row.cells
+        for p in c.paragraphs
+        for r in p.runs
+        if r.font.size
+    }
+    assert len(sizes) <= 1  # the note's smaller size is the only explicit size
+    assert doc.sections[0].orientation == WD_ORIENT.PORTRAIT
+    widths = [c.width.cm for c in table.rows[1].cells]
+    assert sum(widths) <= usable_width_cm(doc) + 0.05
+
+
+def test_word_landscape_and_merged_theme_column(
+    project: Project, known: Known, tmp_path: Path
+) -> None:
+    out = tmp_path / "wide.docx"
+    m = build_matrix(project, MatrixOptions(rows_level=1))
+    write_matrix_docx(m, out, title="Categories by role", number=5, landscape=True)
+    doc = open_docx(str(out))
+    assert doc.sections[0].orientation == WD_ORIENT.LANDSCAPE
+    assert doc.paragraphs[0].text == "Table 5. Categories by role"
+    table = doc.tables[0]
+    assert [c.text for c in table.rows[0].cells][:2] == ["Theme", "Category"]
+    # Outcomes spans its two categories (Academic, Lifestyle): a merged cell.
+    assert [r.cells[1].text for r in table.rows[1:3]] == ["Academic", "Lifestyle"]
+    assert table.rows[1].cells[0]._tc is table.rows[2].cells[0]._tc
+    assert table.rows[1].cells[0].text == "Outcomes"
+
+
+def test_excel_matrix_and_segments(project: Project, known: Known, tmp_path: Path) -> None:
+    out = tmp_path / "matrix.xlsx"
+    options = MatrixOptions(counts=frozenset({"segments"}))
+    m = build_matrix(project, options)
+    write_matrix_xlsx(m, matrix_segments(project, options), out)
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["Matrix", "Segments"]
+    ws = wb["Matrix"]
+    assert ws["A1"].value == "Table 1. Themes, categories and codes by participant role"
+    assert [c.value for c in ws[2]] == ["Theme", "Mentees (n = 4)", "Mentors (n = 2)"]
+    assert ws.freeze_panes == "B3"
+    assert ws["B3"].alignment.wrap_text
+    assert ws["A3"].value == "Outcomes"
+    assert ws["B3"].value.split("\n") == [
+        "– Academic (3)",
+        "  · Motivation to study (2)",
+        "  · Better grades (1)",
+        "– Lifestyle (1)",
+        "  · Daily habits (1)",
+    ]
+    assert ws["B4"].value == "–"
+    # A code name beginning with "=" is neutralised, never a formula.
+    assert ws["B5"].value == "– Pressure (1)\n  · =Risky formula (1)"
+    assert ws["B5"].data_type == "s"
+    assert ws["A7"].value.startswith("Note. Participants per group (role): Mentees, n = 4")
+    seg = wb["Segments"]
+    assert [c.value for c in seg[1]] == [
+        "Theme", "Category", "Code", "Group", "Participant", "Document", "Quote", "Coder",
+    ]  # fmt: skip
+    assert seg.freeze_panes == "A2"
+    assert seg.auto_filter.ref == "A1:H9"
+    rows = [[c.value for c in r] for r in seg.iter_rows(min_row=2)]
+    assert len(rows) == 8
+    assert rows[0] == [
+        "Outcomes", "Academic", "Motivation to study", "Mentees", "E1", "FGI mentees",
+        "I felt motivated to study every week.", "tester",
+    ]  # fmt: skip
+    risky = next(r for r in rows if "Risky" in r[2])
+    assert risky[2] == "'=Risky formula"
+    dash = next(r for r in rows if r[2] == "Daily habits")
+    assert dash[6] == "'- dash start: I sleep earlier now"
+
+
+def test_excel_cells_neutralised_when_starting_with_formula_chars(
+    project: Project, known: Known, tmp_path: Path
+) -> None:
+    # With codes as rows, a cell starting with "-" bullets is itself neutralised.
+    out = tmp_path / "codes.xlsx"
+    export_matrix(project, MatrixOptions(rows_level=2), out)
+    ws = load_workbook(out)["Matrix"]
+    names = [ws.cell(row=r, column=3).value for r in range(3, ws.max_row + 1)]
+    assert "'=Risky formula" in names
+
+
+def test_csv_long_form(project: Project, known: Known, tmp_path: Path) -> None:
+    out = tmp_path / "matrix.csv"
+    m = build_matrix(project)
+    write_matrix_csv(m, matrix_segments(project), out)
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[0] == [
+        "Theme",
+        "Category",
+        "Code",
+        "Group",
+        "Participant",
+        "Document",
+        "Quote",
+        "Coder",
+    ]
+    body = rows[1:]
+    assert len(body) == m.segments_counted == 8
+    assert [r[4] for r in body] == ["E1", "E1", "E2", "E2", "E3", "M1", "M2", "M2"]
+    assert ["Negative experiences", "Pressure", "'=Risky formula", "Mentees", "E1", "FGI mentees",
+            "The pressure was there too.", "tester"] in body  # fmt: skip
+    assert any(r[6] == "'- dash start: I sleep earlier now" for r in body)
+    assert not any(r[4] in ("Moderator", "X1") for r in body)
+
+
+def test_markdown(project: Project, known: Known, tmp_path: Path) -> None:
+    out = tmp_path / "matrix.md"
+    export_matrix(project, MatrixOptions(counts=frozenset({"participants"})), out)
+    text = out.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert lines[0] == "**Table 1.** Themes, categories and codes by participant role"
+    assert lines[2] == "| Theme | Mentees (n = 4) | Mentors (n = 2) |"
+    assert lines[4].startswith("| **Outcomes** | - Academic (2 participants)<br>")
+    assert "*Note.* Participants per group (role): Mentees, n = 4; Mentors, n = 2" in text
+
+
+def test_unknown_extension_writes_nothing(project: Project, known: Known, tmp_path: Path) -> None:
+    with pytest.raises(
+        UserError, match=r"Cannot write matrix\.pdf: .*\.docx, \.xlsx, \.csv or \.md"
+    ):
+        export_matrix(project, MatrixOptions(), tmp_path / "matrix.pdf")
+    assert (
+        list(tmp_path.iterdir()) == [tmp_path / "test.qualframe"]
+        or not (tmp_path / "matrix.pdf").exists()
+    )
+
+
+def test_hangul_and_emoji_in_word_and_excel(project: Project, tmp_path: Path) -> None:
+    from coding.commands import AddCode, ApplyCode
+    from tests.coding.test_matrix_data import add_doc
+
+    theme = AddCode("성과 🎓")
+    theme.do(project)
+    code = AddCode("동기 부여 🚀", theme.guid)
+    code.do(project)
+    assert code.guid
+    guid, text = add_doc(project, "한국어 FGI", [("E1", "공부가 재미있어졌어요 😊 정말로.")])
+    phrase = "공부가 재미있어졌어요 😊"
+    start = text.index(phrase)
+    ApplyCode(guid, start, start + len(phrase), code.guid).do(project)
+    options = MatrixOptions(quotes=1)
+    export_matrix(project, options, tmp_path / "k.docx")
+    export_matrix(project, options, tmp_path / "k.xlsx")
+    export_matrix(project, options, tmp_path / "k.csv")
+    table = open_docx(str(tmp_path / "k.docx")).tables[0]
+    assert table.rows[1].cells[0].text == "성과 🎓"
+    assert bullets(table.rows[1].cells[1]) == [(0, "동기 부여 🚀"), (1, f"“{phrase}” — E1")]
+    ws = load_workbook(tmp_path / "k.xlsx")["Segments"]
+    assert [c.value for c in ws[2]][:2] == ["성과 🎓", "동기 부여 🚀"]
+    assert [c.value for c in ws[1]][5] == "Quote"
+    assert ws["F2"].value == phrase
+    rows = list(csv.reader((tmp_path / "k.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[1][5] == phrase
