@@ -1,0 +1,66 @@
+"""Bytes to text: BOMs, UTF-16, legacy Korean and Western code pages, overrides, binaries."""
+
+from __future__ import annotations
+
+import codecs
+import os
+
+import pytest
+
+from coding.errors import ImportRefused, UserError
+from coding.importing.decode import decode_bytes
+from tests.coding.test_import_fixtures import KOREAN
+
+WESTERN = "Moderator: Welcome to the café — naïve questions are fine.\nE1: “Déjà vu”, I’d say.\n"
+
+
+@pytest.mark.parametrize(
+    ("raw", "encoding"),
+    [
+        (KOREAN.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + KOREAN.encode("utf-8"), "utf-8-sig"),
+        (codecs.BOM_UTF16_LE + KOREAN.encode("utf-16-le"), "utf-16-le"),
+        (codecs.BOM_UTF16_BE + KOREAN.encode("utf-16-be"), "utf-16-be"),
+        (KOREAN.encode("utf-16-le"), "utf-16-le"),  # no BOM
+        (KOREAN.encode("cp949"), "cp949"),
+        (KOREAN.encode("euc-kr"), "cp949"),
+    ],
+)
+def test_korean_in_every_common_encoding(raw: bytes, encoding: str) -> None:
+    decoded = decode_bytes(raw, "k.txt")
+    assert decoded.text.lstrip("\ufeff") == KOREAN
+    assert decoded.encoding == encoding
+
+
+def test_windows_1252_is_not_mistaken_for_baltic_or_central_european() -> None:
+    decoded = decode_bytes(WESTERN.encode("cp1252"), "w.txt")
+    assert decoded.encoding == "cp1252"
+    assert decoded.text == WESTERN
+
+
+def test_ascii_and_override() -> None:
+    assert decode_bytes(b"E1: hello\n", "a.txt").encoding == "ascii"
+    forced = decode_bytes(WESTERN.encode("latin-1", errors="replace"), "w.txt", "latin-1")
+    assert forced.encoding == "iso8859-1"
+    with pytest.raises(ImportRefused, match=r"^k\.txt cannot be read as utf-8"):
+        decode_bytes(KOREAN.encode("cp949"), "k.txt", "utf-8")
+    with pytest.raises(UserError, match="not an encoding"):
+        decode_bytes(b"abc", "a.txt", "no-such-codec")
+
+
+@pytest.mark.parametrize(
+    ("raw", "what"),
+    [
+        (b"", "is empty"),
+        (b" \r\n\t\n", "is empty"),
+        (b"\x89PNG\r\n\x1a\n" + os.urandom(300), "is a PNG image"),
+        (b"PK\x03\x04" + os.urandom(300), "is a zip archive"),
+        (bytes(range(256)) * 8, "binary"),
+    ],
+)
+def test_refusals_name_the_file(raw: bytes, what: str) -> None:
+    with pytest.raises(ImportRefused) as info:
+        decode_bytes(raw, "notes.txt")
+    message = str(info.value)
+    assert message.startswith("notes.txt ") and what in message and message.endswith(".")
+    assert "\n" not in message
