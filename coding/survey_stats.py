@@ -150,11 +150,6 @@ def fmt_mean_sd(d: Descriptives) -> str:
     return f"{fmt_mean(d.mean)} ± {fmt_mean(d.sd)}"
 
 
-def group_label(value: str) -> str:
-    """A group value as a column heading (``mentor`` → ``Mentor``; mixed case kept)."""
-    return value[:1].upper() + value[1:] if value == value.lower() else value
-
-
 def natural_key(text: str) -> tuple[Any, ...]:
     return tuple(int(t) if t.isdigit() else t.casefold() for t in re.split(r"(\d+)", text))
 

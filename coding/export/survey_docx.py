@@ -15,6 +15,7 @@ from docx.shared import Cm, Pt
 from docx.table import Table
 
 from coding.export import docx_style as ds
+from coding.labels import group_label
 from coding.survey_stats import (
     FrequencyResult,
     SurveyTables,
@@ -23,7 +24,6 @@ from coding.survey_stats import (
     fmt_n_percent,
     fmt_p,
     fmt_statistic,
-    group_label,
     test_note,
 )
 

@@ -17,12 +17,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from coding.export.atomic import atomic_path
 from coding.export.docx_style import HEADER_FILL
+from coding.labels import group_label
 from coding.safe_cells import neutralise
 from coding.survey_stats import (
     FrequencyResult,
     SurveyTables,
     fmt_p,
-    group_label,
     round_half_up,
 )
 

@@ -99,7 +99,7 @@ def test_view_shows_items_and_tables(qtbot, survey: Project) -> None:  # type: i
         ["best", "open-ended", "4"],
     ]
     assert _header(view.freq_model) == [
-        "Item / option", "Total (n = 7)", "Mentee (n = 4)", "Mentor (n = 3)",
+        "Item / option", "Total (n = 7)", "Mentees (n = 4)", "Mentors (n = 3)",
     ]  # fmt: skip
     freq = _cells(view.freq_model)
     assert freq[0] == ["place", "answered n = 6", "", "answered n = 2"]

@@ -64,7 +64,7 @@ def test_word_tables_cell_by_cell(tables: ss.SurveyTables, tmp_path: Path) -> No
     single, multiple, likert, codes = doc.tables
     # header Ns computed: 7 respondents, 4 mentees, 3 mentors; repeating shaded header
     assert _rows(single)[0] == [
-        "Item / option", "Total\n(n = 7)", "Mentee\n(n = 4)", "Mentor\n(n = 3)",
+        "Item / option", "Total\n(n = 7)", "Mentees\n(n = 4)", "Mentors\n(n = 3)",
     ]  # fmt: skip
     assert ds.is_repeat_header(single.rows[0])
     # place: A3 skipped -> the item row states the denominators where someone skipped
@@ -81,7 +81,7 @@ def test_word_tables_cell_by_cell(tables: ss.SurveyTables, tmp_path: Path) -> No
     assert "Multiple responses were allowed" in notes[1] and "more than 100%" in notes[1]
     # Likert: header with Ns, mean ± SD, U, p, r
     assert _rows(likert)[0] == [
-        "Item", "Total\n(n = 7)", "Mentee\n(n = 4)", "Mentor\n(n = 3)", "U", "p", "r",
+        "Item", "Total\n(n = 7)", "Mentees\n(n = 4)", "Mentors\n(n = 3)", "U", "p", "r",
     ]  # fmt: skip
     # sat: total 4,5,5,3,4,2 -> mean 23/6 = 3.83 -> 3.8, SD 1.17 -> 1.2 (numpy below)
     total = [4, 5, 5, 3, 4, 2]
@@ -105,9 +105,9 @@ def test_word_tables_cell_by_cell(tables: ss.SurveyTables, tmp_path: Path) -> No
     assert one_row[3] == "4.0 (n = 1)" and one_row[4:] == ["n/a", "n/a", "n/a"]
     assert "Not tested: sat_one (a group has fewer than 2 answers)" in notes[2]
     assert "sat, 1 (mentee)" in notes[2]  # B4's blank answer
-    assert "r > 0: Mentor answered higher" in notes[2]
+    assert "r > 0: Mentors answered higher" in notes[2]
     # codes: denominators = respondents with an open answer (2 mentees, 2 mentors)
-    assert _rows(codes)[0] == ["Code", "Total\n(n = 4)", "Mentee\n(n = 2)", "Mentor\n(n = 2)", "p"]
+    assert _rows(codes)[0] == ["Code", "Total\n(n = 4)", "Mentees\n(n = 2)", "Mentors\n(n = 2)", "p"]
     assert _rows(codes)[2] == ["Exam help", "3 (75)", "2 (100)", "1 (50)", "1.000"]
     assert "Fisher's exact test" in notes[3]
 
@@ -148,7 +148,7 @@ def test_excel_workbook(tables: ss.SurveyTables, tmp_path: Path) -> None:
     ws = wb["Likert"]
     header = [c.value for c in ws[1]]
     sat = dict(zip(header, [c.value for c in ws[2]], strict=True))
-    assert sat["Mentee mean"] == 4.7 and sat["Mentee SD"] == 0.6 and sat["Mentee missing"] == 1
+    assert sat["Mentees mean"] == 4.7 and sat["Mentees SD"] == 0.6 and sat["Mentees missing"] == 1
     assert sat["U or H"] == 8.5 and sat["Method"] == "asymptotic"
     assert sat["p (text)"] == "0.116" and sat["p"] == pytest.approx(0.1157, abs=1e-4)
     assert sat["Effect size"] == -0.89
@@ -227,4 +227,4 @@ def test_demo_survey_through_the_importer(tmp_path: Path) -> None:
     oc = purposes.groups[1].count("Volunteer credit")
     assert oc.n == volunteer and math.isclose(oc.percent or 0, 100 * volunteer / 9)
     doc = Document(str(tmp_path / "demo.docx"))
-    assert doc.tables[0].rows[0].cells[2].text == "Mentee\n(n = 11)"
+    assert doc.tables[0].rows[0].cells[2].text == "Mentees\n(n = 11)"

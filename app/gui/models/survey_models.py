@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
+from coding.labels import group_label
 from coding.survey_stats import (
     CodePresence,
     ItemInfo,
@@ -20,7 +21,6 @@ from coding.survey_stats import (
     fmt_n_percent,
     fmt_p,
     fmt_statistic,
-    group_label,
     test_note,
 )
 
