@@ -1,0 +1,113 @@
+"""Retrieved segments of the selected code: a flat table over light rows.
+
+Rows come from :mod:`app.gui.retrieval_query` (same filters and order as
+``coding.segments.query_segments``); the quoted text and its context are looked up lazily,
+only for rows that are painted, from the shared :class:`~app.gui.corpus.Corpus`, so listing
+thousands of segments costs one query. :meth:`segment` gives a full ``SegmentRecord``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from app.gui.corpus import Corpus
+from app.gui.retrieval_query import Retrieved, to_record
+from coding.records import SegmentRecord
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+SegmentRole = Qt.ItemDataRole.UserRole + 1
+ContextRole = Qt.ItemDataRole.UserRole + 2
+
+
+class RetrievalModel(QAbstractTableModel):
+    HEADERS = ("Document", "Speaker", "Group", "Coder", "Code", "Coded text (with context)")
+    TEXT = 5
+
+    def __init__(self, corpus: Corpus, parent: object = None, group_attribute: str = "role"):
+        super().__init__(parent)  # type: ignore[arg-type]
+        self.corpus = corpus
+        self.group_attribute = group_attribute
+        self.rows: list[Retrieved] = []
+        self.attributes: dict[int, dict[str, str]] = {}
+
+    def set_rows(self, rows: list[Retrieved], attributes: dict[int, dict[str, str]]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.attributes = attributes
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        return None
+
+    def attrs(self, row: Retrieved) -> dict[str, str]:
+        return self.attributes.get(row.participant_id, {}) if row.participant_id else {}
+
+    def group(self, row: Retrieved) -> str:
+        return self.attrs(row).get(self.group_attribute, "")
+
+    def text(self, row: Retrieved) -> str:
+        return self.corpus.text(row.document_guid)[row.start : row.end]
+
+    def segment(self, i: int) -> SegmentRecord | None:
+        if not 0 <= i < len(self.rows):
+            return None
+        row = self.rows[i]
+        return to_record(row, self.text(row), self.attrs(row))
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return row.document_name
+            if col == 1:
+                return (row.speaker or "") + (" (interviewer)" if row.is_interviewer else "")
+            if col == 2:
+                return self.group(row)
+            if col == 3:
+                return row.coder
+            if col == 4:
+                return row.code_path[-1]
+            return " ".join(self.text(row).split())
+        if role == ContextRole and col == self.TEXT:
+            return self.corpus.context(row.document_guid, row.start, row.end, 40)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 4:
+                return row.code_path_text
+            if col == self.TEXT:
+                tip = self.text(row)
+                if row.memo:
+                    tip += f"\n\nMemo: {row.memo}"
+                if row.is_exemplar:
+                    tip += "\n\n★ exemplar quote"
+                return tip
+            return None
+        if role == Qt.ItemDataRole.DecorationRole and col == 4:
+            return QColor(row.code_color)
+        if role == SegmentRole:
+            return self.segment(index.row())
+        return None
+
+    def as_text(self, rows: list[int]) -> str:
+        """Plain text for the clipboard: a citation line and the quote per segment."""
+        out = []
+        for i in rows:
+            row = self.rows[i]
+            who = row.speaker or "?"
+            group = self.group(row)
+            head = f"[{row.document_name}, {who}{', ' + group if group else ''}; "
+            head += f"{row.code_path_text}; coder {row.coder}]"
+            out.append(f"{head}\n{self.text(row)}")
+        return "\n\n".join(out) + ("\n" if out else "")

@@ -1,0 +1,111 @@
+"""Every Qt model passes qtmodeltester and reflects the data ``coding`` returns."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QMimeData, Qt
+
+from app.gui import retrieval_query
+from app.gui.corpus import Corpus
+from app.gui.models.codebook_model import CODE_MIME, SELECTION_MIME, CodebookModel
+from app.gui.models.documents_model import DocumentsModel
+from app.gui.models.participants_model import ParticipantsModel
+from app.gui.models.retrieval_model import RetrievalModel
+from app.gui.models.search_model import SearchModel
+from coding import codebook, documents, segments
+
+
+def test_codebook_model(qapp, qtmodeltester, gui_project) -> None:  # type: ignore[no-untyped-def]
+    model = CodebookModel(gui_project)
+    qtmodeltester.check(model)
+    assert model.counts == codebook.code_counts(gui_project)
+    pressure = codebook.find_code(gui_project, "Negative experiences/Pressure felt by the mentee")
+    assert pressure is not None
+    idx = model.index_for(pressure.guid)
+    assert idx.data() == "Pressure felt by the mentee"
+    assert idx.siblingAtColumn(1).data() == 2  # segments
+    assert idx.siblingAtColumn(2).data() == 2  # E1 and M2
+    theme = model.index_for(pressure.parent_guid or "")
+    assert theme.siblingAtColumn(1).data() == 2
+    assert model.parent(idx) == theme
+
+
+def test_codebook_drops_become_requests(qapp, gui_project) -> None:  # type: ignore[no-untyped-def]
+    model = CodebookModel(gui_project)
+    moves: list[tuple[object, ...]] = []
+    applies: list[tuple[object, ...]] = []
+    model.moveRequested.connect(lambda *a: moves.append(a))
+    model.applyRequested.connect(lambda *a: applies.append(a))
+    lifestyle = codebook.find_code(gui_project, "Outcomes/Lifestyle")
+    target = codebook.find_code(gui_project, "Mutual benefits")
+    assert lifestyle and target
+    mime = model.mimeData([model.index_for(lifestyle.guid)])
+    assert mime.hasFormat(CODE_MIME)
+    model.dropMimeData(mime, Qt.DropAction.MoveAction, -1, 0, model.index_for(target.guid))
+    assert moves == [(lifestyle.guid, target.guid, None)]
+    sel = QMimeData()
+    sel.setData(SELECTION_MIME, QByteArray(b'{"document": "d", "start": 3, "end": 9}'))
+    assert model.canDropMimeData(sel, Qt.DropAction.CopyAction, -1, 0, model.index_for(target.guid))
+    model.dropMimeData(sel, Qt.DropAction.CopyAction, -1, 0, model.index_for(target.guid))
+    assert applies == [(target.guid, "d", 3, 9)]
+
+
+def test_documents_model(qapp, qtmodeltester, gui_project) -> None:  # type: ignore[no-untyped-def]
+    model = DocumentsModel(gui_project)
+    qtmodeltester.check(model)
+    top = model.index(0, 0)
+    assert top.data() == "Transcripts (2)"
+    first = model.index(0, 0, top)
+    assert first.data() == "fgi_mentees"
+    assert first.siblingAtColumn(1).data() == "mentee"
+    assert first.siblingAtColumn(2).data() == 2
+
+
+def test_participants_model_edits_attributes(qapp, qtmodeltester, gui_project) -> None:  # type: ignore[no-untyped-def]
+    model = ParticipantsModel(gui_project)
+    qtmodeltester.check(model)
+    assert model.headerData(1, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) == "role"
+    row = [p.pseudonym for p in model.people].index("E1")
+    idx = model.index(row, 1)
+    assert idx.data() == "mentee"
+    assert model.setData(idx, "mentor")
+    stored = {p.pseudonym: p for p in documents.list_participants(gui_project)}
+    assert stored["E1"].attributes["role"] == "mentor"
+    model.add_attribute("cohort")
+    assert model.columnCount() == 4
+    assert model.setData(model.index(row, 3), "2025")
+    stored = {p.pseudonym: p for p in documents.list_participants(gui_project)}
+    assert stored["E1"].attributes["cohort"] == "2025"
+
+
+def test_retrieval_and_search_models(qapp, qtmodeltester, gui_project) -> None:  # type: ignore[no-untyped-def]
+    corpus = Corpus(gui_project)
+    retrieval = RetrievalModel(corpus)
+    pressure = codebook.find_code(gui_project, "Negative experiences")
+    assert pressure is not None
+    rows, attrs = retrieval_query.fetch(
+        gui_project, code_guid=pressure.guid, include_descendants=True
+    )
+    retrieval.set_rows(rows, attrs)
+    expected = segments.list_segments(
+        gui_project, code_guid=pressure.guid, include_descendants=True
+    )
+    assert [retrieval.segment(i) for i in range(2)] == [
+        type(e)(**{**e.__dict__, "id": 0, "created_at": None}) for e in expected
+    ]
+    qtmodeltester.check(retrieval)
+    assert retrieval.rowCount() == 2
+    assert retrieval.index(0, 2).data() == "mentee"
+    assert retrieval.index(1, 2).data() == "mentor"
+    text = retrieval.as_text([0, 1])
+    assert "I felt pressure 😓" in text and "fgi_mentors, M2, mentor" in text
+
+    search = SearchModel(corpus)
+    hits, truncated = corpus.search("felt")
+    search.set_hits(hits)
+    qtmodeltester.check(search)
+    assert not truncated and search.rowCount() == 2
+    assert search.index(0, 2).data() == "felt"
+    hits, _ = corpus.search("선배")
+    assert [corpus.text(h.document_guid)[h.start : h.end] for h in hits] == ["선배"]
+    assert corpus.search("FELT", case_sensitive=True)[0] == []
+    assert len(corpus.search("felt", whole_words=True)[0]) == 2

@@ -1,0 +1,43 @@
+"""Qt positions (UTF-16) and stored offsets (code points) convert exactly, in one place."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QTextCursor, QTextDocument
+
+from app.gui.offsets import OffsetMap
+from coding.documents import normalise_text
+
+TEXT = normalise_text("E1: 😀 안녕하세요 🎉🎉 plan\r\nE2: 👩‍⚕️ 선배 ok\r\n")
+
+
+def test_round_trip_every_code_point() -> None:
+    m = OffsetMap(TEXT)
+    assert "\r" not in TEXT
+    for cp in range(len(TEXT) + 1):
+        assert m.to_store(m.to_qt(cp)) == cp
+    assert m.utf16_length == len(TEXT.encode("utf-16-le")) // 2
+
+
+def test_matches_qtextdocument_positions(qapp) -> None:  # type: ignore[no-untyped-def]
+    doc = QTextDocument()
+    doc.setPlainText(TEXT)
+    m = OffsetMap(TEXT)
+    for cp, ch in enumerate(TEXT):
+        cursor = QTextCursor(doc)
+        a = m.to_qt(cp)
+        cursor.setPosition(a)
+        cursor.setPosition(m.to_qt(cp + 1), QTextCursor.MoveMode.KeepAnchor)
+        got = cursor.selectedText().replace("\u2029", "\n")
+        assert got == ch, (cp, ch, got)
+
+
+def test_positions_inside_a_surrogate_pair_snap_to_the_character() -> None:
+    m = OffsetMap("a😀b")
+    assert m.to_qt(1) == 1 and m.to_qt(2) == 3
+    assert m.to_store(2) == 1  # the middle of the pair belongs to the emoji
+    assert m.range_to_store(1, 3) == (1, 2)
+
+
+def test_text_without_astral_characters_is_identity() -> None:
+    m = OffsetMap("멘토링 프로그램\nplain")
+    assert m.to_qt(5) == 5 and m.to_store(7) == 7

@@ -1,0 +1,219 @@
+"""GUI speed on the big project (issue 4): 300 transcripts x 8,000 words, 60,000 segments,
+plus one 20,000-word transcript carrying 1,500 segments and one code with 5,000 segments.
+
+Run with ``make bench`` (QT_QPA_PLATFORM=offscreen); the figures are printed.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from bigproject import build_big_project  # tests/bench is on sys.path (rootdir-less tests)
+from sqlalchemy import func, insert, select
+
+from coding.project import Project
+from storage.models import Code, Document, Segment, Turn
+
+pytestmark = pytest.mark.bench
+
+WORDS = ["study", "plan", "exam", "review", "mentor", "mentee", "session", "library", "week", "block", "anatomy", "notes", "lecture", "question", "answer", "diagram", "flashcard", "pressure", "friend", "senior", "junior", "helped", "motivation", "habit", "quiz", "schedule", "선배", "멘토링", "😀"]  # fmt: skip
+
+
+def _add_long_transcript(project: Project, words: int = 20_000, segments: int = 1_500) -> str:
+    rng = random.Random(4)
+    now = datetime(2026, 1, 1)
+    with project.write() as s:
+        doc_id = int(s.scalar(select(func.max(Document.id))) or 0) + 1
+        turn_id = int(s.scalar(select(func.max(Turn.id))) or 0) + 1
+        parts, turns, pos, written = [], [], 0, 0
+        speakers = ["Moderator", "E1", "E2", "M1", "M2"]
+        while written < words:
+            who = rng.choice(speakers)
+            n = rng.randint(40, 200)
+            line = f"{who}: " + " ".join(rng.choices(WORDS, k=n)) + "."
+            turns.append(dict(id=turn_id, guid=str(uuid.uuid4()), document_id=doc_id,
+                              participant_id=None, survey_item_id=None, start=pos,
+                              end=pos + len(line), label=who, label_end=pos + len(who) + 1,
+                              is_interviewer=who == "Moderator"))  # fmt: skip
+            turn_id += 1
+            parts.append(line)
+            pos += len(line) + 2
+            written += n
+        text = "\n\n".join(parts) + "\n"
+        guid = str(uuid.uuid4())
+        s.execute(insert(Document), [dict(
+            id=doc_id, guid=guid, name="Long FGI", kind="transcript", text=text,
+            length=len(text), original_filename="long.txt", content_hash=guid, text_hash=guid,
+            source_encoding="utf-8", imported_at=now, position=doc_id,
+        )])  # fmt: skip
+        s.execute(insert(Turn), turns)
+        codes = list(s.scalars(select(Code.id)))
+        rows = []
+        for _ in range(segments):
+            start = rng.randrange(0, len(text) - 400)
+            rows.append(dict(guid=str(uuid.uuid4()), document_id=doc_id, code_id=rng.choice(codes),
+                             coder_id=rng.randint(1, 3), turn_id=None, start=start,
+                             end=start + rng.randint(20, 400), memo="", is_exemplar=False,
+                             created_at=now, updated_at=now))  # fmt: skip
+        s.execute(insert(Segment), rows)
+    return guid
+
+
+def _add_big_code(project: Project, n: int = 5_000) -> str:
+    rng = random.Random(5)
+    now = datetime(2026, 1, 1)
+    with project.write() as s:
+        code_id = int(s.scalar(select(func.max(Code.id))) or 0) + 1
+        guid = str(uuid.uuid4())
+        s.execute(insert(Code), [dict(id=code_id, guid=guid, parent_id=None, name="Bench retrieval",
+                                      color="#FFB74D", definition="", inclusion="", exclusion="",
+                                      example="", position=999, created_at=now, updated_at=now)])  # fmt: skip
+        turns = s.execute(select(Turn.id, Turn.document_id, Turn.start, Turn.end)
+                          .join(Document, Document.id == Turn.document_id)
+                          .where(Turn.is_interviewer.is_(False), Document.name != "Long FGI")
+                          .limit(20000)).all()  # fmt: skip
+        rows = []
+        for t in rng.sample(turns, n):
+            start = t.start + (t.end - t.start) // 3
+            rows.append(dict(guid=str(uuid.uuid4()), document_id=t.document_id, code_id=code_id,
+                             coder_id=1, turn_id=t.id, start=start, end=min(t.end, start + 120),
+                             memo="", is_exemplar=False, created_at=now, updated_at=now))  # fmt: skip
+        s.execute(insert(Segment), rows)
+    return guid
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def timed(fn, repeat: int = 5) -> tuple[float, list[float]]:  # type: ignore[no-untyped-def]
+    runs = []
+    for i in range(repeat):
+        t0 = time.perf_counter()
+        fn(i)
+        runs.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(runs), runs
+
+
+def test_bench_gui(tmp_path: Path, qapp) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QTextCursor
+
+    from app.gui.main_window import MainWindow
+    from app.gui.settings import Settings
+    from coding.commands import ApplyCode
+
+    path = tmp_path / "big.qualframe"
+    t0 = time.perf_counter()
+    build_big_project(path)
+    built = time.perf_counter() - t0
+    project = Project.open(path, coder="bench")
+    long_guid = _add_long_transcript(project)
+    big_code = _add_big_code(project)
+    info = project.info()
+    rss_before = rss_mb()
+
+    t0 = time.perf_counter()
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(project, settings, restore_layout=False)
+    window.resize(1440, 900)
+    window.show()
+    qapp.processEvents()
+    startup = (time.perf_counter() - t0) * 1000
+
+    other = next(g for g in window.navigator.documents.by_guid if g != long_guid)
+
+    def open_long(i: int) -> None:
+        if i:
+            window.open_document(other)
+        t = time.perf_counter()
+        window.open_document(long_guid)
+        window.view.viewport().repaint()
+        window.view.margin.repaint()
+        open_times.append((time.perf_counter() - t) * 1000)
+
+    open_times: list[float] = []
+    timed(open_long, 5)
+    open_ms = statistics.median(open_times)
+    assert window.view.index is not None and len(window.view.index) == 1500
+    words = len(window.view.text.split())
+
+    code = window.codebook.model.records[-2]
+    window.select_code(code.guid)
+    qapp.processEvents()
+    text = window.view.text
+
+    def apply(i: int) -> None:
+        start = 1000 + i * 5000
+        cursor = window.view.textCursor()
+        a, b = window.view.offsets.range_to_qt(start, start + 80)
+        cursor.setPosition(a)
+        cursor.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+        window.view.setTextCursor(cursor)
+        ok = window.push(ApplyCode(long_guid, start, start + 80, code.guid))
+        assert ok
+        window.view.viewport().repaint()
+        window.view.margin.repaint()
+
+    apply_ms, apply_runs = timed(apply, 7)
+    assert len(text) == len(window.view.text)
+    t = time.perf_counter()
+    qapp.processEvents()  # deferred count refreshes (codebook, navigator)
+    deferred_ms = (time.perf_counter() - t) * 1000
+
+    def retrieve(i: int) -> None:
+        window.select_code(None if i % 2 else big_code)
+        if i % 2 == 0:
+            window.retrieval.table.viewport().repaint()
+
+    list_runs = []
+    for i in range(1, 11):
+        t = time.perf_counter()
+        retrieve(i)
+        if i % 2 == 0:
+            list_runs.append((time.perf_counter() - t) * 1000)
+    list_ms = statistics.median(list_runs)
+    assert window.retrieval.model.rowCount() == 5000
+
+    t = time.perf_counter()
+    window.search.run("flashcard")
+    search_cold = (time.perf_counter() - t) * 1000
+    queries = ("flashcard", "mentor training", "late contact", "선배", "exam review")
+    counts: dict[str, int] = {}
+
+    def search(i: int) -> None:
+        counts[queries[i]] = len(window.search.run(queries[i]))
+
+    search_ms, _ = timed(search, len(queries))
+    hits = ", ".join(f"{q!r}: {n:,}" for q, n in counts.items())
+    rss = rss_mb()
+
+    print(
+        f"\n[bench-gui] project: {info['documents']} documents, {info['segments']:,} segments, "
+        f"{info['codes']} codes (built/copied in {built:.1f} s)\n"
+        f"[bench-gui] window start-up (codebook counts, navigator): {startup:.0f} ms\n"
+        f"[bench-gui] open {words:,}-word transcript with 1,500 segments, fully highlighted: "
+        f"median {open_ms:.0f} ms (runs {', '.join(f'{x:.0f}' for x in open_times)}) [limit 150]\n"
+        f"[bench-gui] apply a code until visible: median {apply_ms:.1f} ms "
+        f"(max {max(apply_runs):.1f}) [limit 30]; deferred count refresh afterwards {deferred_ms:.0f} ms\n"
+        f"[bench-gui] list 5,000 retrieved segments: median {list_ms:.0f} ms [limit 100]\n"
+        f"[bench-gui] project-wide search: first (reads all texts) {search_cold:.0f} ms, then "
+        f"median {search_ms:.0f} ms (hits {hits}; capped at 20,000) [limit 150]\n"
+        f"[bench-gui] RSS: {rss_before:.0f} MB before the window, {rss:.0f} MB with it open [limit 400]"
+    )
+    window.close()
+    project.close()
+    assert open_ms <= 150
+    assert apply_ms <= 30
+    assert list_ms <= 100
+    assert search_ms <= 150
+    assert rss <= 400
