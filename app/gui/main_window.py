@@ -29,11 +29,14 @@ from app.gui.docks.codebook import CodebookDock
 from app.gui.docks.navigator import NavigatorDock
 from app.gui.docks.retrieval import RetrievalDock
 from app.gui.document_view import DocumentView
+from app.gui.export_menu import fill_export_menu
 from app.gui.menus import build_menus
 from app.gui.search import FindBar, ProjectSearchDock
 from app.gui.settings import Settings
 from app.gui.undo import UndoController
 from app.gui.view_sync import ViewSync
+from app.gui.views.matrix_view import MatrixView
+from app.gui.views.survey_view import SurveyView
 from coding import commands
 from coding.changes import Change
 from coding.project import Project
@@ -82,6 +85,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(page, "Document")
+        self._pending_changes: dict[QWidget, Change] = {}
+        self.tabs.currentChanged.connect(self._deliver_pending)
         self.setCentralWidget(self.tabs)
 
         # docks
@@ -121,6 +126,11 @@ class MainWindow(QMainWindow):
 
         self.coding = CodingActions(self)
         self.export_menu = build_menus(self)
+        self.matrix_view = MatrixView(project, self)
+        self.add_view("Theme matrix", self.matrix_view)
+        self.survey_view = SurveyView(project, self)
+        self.add_view("Survey", self.survey_view)
+        fill_export_menu(self, self.export_menu)
         self.code_label = QLabel("")
         self.statusBar().addPermanentWidget(self.code_label)
         coder = QLabel(f"Coder: <b>{project.coder}</b>" + (" · <b>read-only</b>" if ro else ""))
@@ -143,11 +153,32 @@ class MainWindow(QMainWindow):
         return self.undo.push(command, long_title=long_title, parent=self) is not None
 
     def add_view(self, title: str, widget: QWidget) -> None:
-        """Add a tab next to the document view; widgets with ``on_change`` get changes."""
+        """Add a tab next to the document view; widgets with ``on_change`` get changes.
+
+        A view that is not the current tab does not recompute on every change while the
+        analyst codes: its changes are merged and delivered when the tab is shown.
+        """
+        # Ignored: a wide table in another tab must not widen the centre and squeeze the docks.
+        widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.tabs.addTab(widget, title)
         on_change = getattr(widget, "on_change", None)
-        if callable(on_change):
-            self.changed.connect(on_change)
+        if not callable(on_change):
+            return
+
+        def deliver(change: Change) -> None:
+            if self.tabs.currentWidget() is widget:
+                on_change(change)
+            else:
+                pending = self._pending_changes.get(widget)
+                self._pending_changes[widget] = pending.merged(change) if pending else change
+
+        self.changed.connect(deliver)
+
+    def _deliver_pending(self, _index: int) -> None:
+        widget = self.tabs.currentWidget()
+        change = self._pending_changes.pop(widget, None)
+        if change is not None:
+            widget.on_change(change)  # type: ignore[attr-defined]
 
     def _warm_corpus(self) -> None:
         if self.isVisible():

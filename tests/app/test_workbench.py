@@ -284,23 +284,56 @@ def test_context_menu_lists_segment_actions(window) -> None:  # type: ignore[no-
     assert any(t.startswith("Segment “Pressure felt by the mentee”") for t in texts)
 
 
-def test_add_view_receives_changes(window, gui_project) -> None:  # type: ignore[no-untyped-def]
+def test_views_get_changes_when_shown(window, gui_project, qtbot) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QLabel
 
-    class Matrix(QLabel):
+    class Probe(QLabel):
         def __init__(self) -> None:
-            super().__init__("matrix")
+            super().__init__("probe")
             self.changes: list[object] = []
 
         def on_change(self, change: object) -> None:
             self.changes.append(change)
 
-    view = Matrix()
-    window.add_view("Theme matrix", view)
-    assert window.tabs.tabText(1) == "Theme matrix"
+    assert [window.tabs.tabText(i) for i in range(3)] == ["Document", "Theme matrix", "Survey"]
+    probe = Probe()
+    window.add_view("Probe", probe)
+    window.tabs.setCurrentWidget(probe)
     window.push(commands.AddCode("Another"))
-    assert view.changes and getattr(view.changes[0], "action", None) == "add_code"
-    assert window.export_menu.title() == "E&xport"
+    assert [getattr(c, "action", None) for c in probe.changes] == ["add_code"]
+
+    # While the analyst codes in the document tab, hidden views are not recomputed...
+    window.tabs.setCurrentIndex(0)
+    computed = window.matrix_view.recomputed
+    window.push(commands.AddCode("Yet another"))
+    window.push(commands.AddCode("And one more"))
+    qtbot.wait(400)  # longer than the matrix view's debounce
+    assert window.matrix_view.recomputed == computed
+    assert len(probe.changes) == 1
+    # ...and get the merged change when their tab is shown.
+    window.tabs.setCurrentWidget(probe)
+    assert len(probe.changes) == 2 and getattr(probe.changes[1], "codebook", False)
+    window.tabs.setCurrentWidget(window.matrix_view)
+    qtbot.waitUntil(lambda: window.matrix_view.recomputed > computed, timeout=3000)
+
+
+def test_export_menu_writes_the_codebook_report(window, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import docx
+    from PySide6.QtWidgets import QFileDialog
+
+    texts = [a.text() for a in window.export_menu.actions() if a.text()]
+    assert any("Theme matrix" in t for t in texts)
+    assert any("Codebook report" in t for t in texts)
+    assert sum("Survey tables" in t for t in texts) == 3
+    target = tmp_path / "manual.docx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    action = next(a for a in window.export_menu.actions() if "Codebook report" in a.text())
+    action.trigger()
+    document = docx.Document(str(target))
+    text = "\n".join(p.text for p in document.paragraphs) + "".join(
+        c.text for t in document.tables for r in t.rows for c in r.cells
+    )
+    assert "Outcomes" in text and "Daily habits" in text
 
 
 def test_read_only_window_refuses_changes(qtbot, gui_project, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
