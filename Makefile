@@ -26,6 +26,7 @@ bench: install-dev
 
 lint: install-dev
 	$(BIN)/ruff check app coding storage tests
+	$(BIN)/ruff format --check app coding storage tests
 
 typecheck: install-dev
 	$(BIN)/mypy

@@ -295,7 +295,9 @@ class ApplyCodeMany(Command):
                     continue
                 existing.add((doc.id, start, end))
                 guid = self.guids[i] if i < len(self.guids) and self.guids[i] else None
-                seg = segments.apply_in(s, project.coder, coder_id, doc, start, end, code, guid=guid)
+                seg = segments.apply_in(
+                    s, project.coder, coder_id, doc, start, end, code, guid=guid
+                )
                 created.append(seg.guid)
             self.guids = created
         return Change(

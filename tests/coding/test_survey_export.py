@@ -107,7 +107,13 @@ def test_word_tables_cell_by_cell(tables: ss.SurveyTables, tmp_path: Path) -> No
     assert "sat, 1 (mentee)" in notes[2]  # B4's blank answer
     assert "r > 0: Mentors answered higher" in notes[2]
     # codes: denominators = respondents with an open answer (2 mentees, 2 mentors)
-    assert _rows(codes)[0] == ["Code", "Total\n(n = 4)", "Mentees\n(n = 2)", "Mentors\n(n = 2)", "p"]
+    assert _rows(codes)[0] == [
+        "Code",
+        "Total\n(n = 4)",
+        "Mentees\n(n = 2)",
+        "Mentors\n(n = 2)",
+        "p",
+    ]
     assert _rows(codes)[2] == ["Exam help", "3 (75)", "2 (100)", "1 (50)", "1.000"]
     assert "Fisher's exact test" in notes[3]
 
