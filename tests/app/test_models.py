@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QMimeData, Qt
 
-from app.gui import retrieval_query
 from app.gui.corpus import Corpus
 from app.gui.models.codebook_model import CODE_MIME, SELECTION_MIME, CodebookModel
 from app.gui.models.documents_model import DocumentsModel
@@ -12,6 +11,7 @@ from app.gui.models.participants_model import ParticipantsModel
 from app.gui.models.retrieval_model import RetrievalModel
 from app.gui.models.search_model import SearchModel
 from coding import codebook, documents, segments
+from coding import retrieval as retrieval_query
 
 
 def test_codebook_model(qapp, qtmodeltester, gui_project) -> None:  # type: ignore[no-untyped-def]

@@ -150,3 +150,36 @@ def test_code_many_hits_in_one_step(project: Project) -> None:
     stack.undo()
     assert list_segments(project) == []
     assert codebook.code_counts(project)[code] == (0, 0)
+
+
+def test_lean_retrieval_matches_the_full_query(project: Project) -> None:
+    from coding import retrieval
+
+    doc, text = add_transcript(
+        project, "fgi", TURNS, roles={"M2 (이서연)": "mentor", "E1": "mentee"}
+    )
+    stack = UndoStack(project)
+    theme = stack.push(AddCode("Outcomes")).created_guid
+    code = stack.push(AddCode("Planning", theme)).created_guid
+    assert theme and code
+    for quote, c in (("plan 📅", code), ("기뻤어요", theme), ("무엇이", code), ("helped me", code)):
+        i = text.index(quote)
+        stack.push(ApplyCode(doc, i, i + len(quote), c))
+    for kwargs in (
+        {},
+        {"code_guid": code},
+        {"code_guid": theme, "include_descendants": True},
+        {"where": [Where("role", "mentee")]},
+        {"coder": "tester"},
+    ):
+        full = list_segments(project, **kwargs)  # type: ignore[arg-type]
+        lean, attrs = retrieval.fetch(project, **kwargs)  # type: ignore[arg-type]
+        assert [r.guid for r in lean] == [s.guid for s in full]
+        assert [(r.start, r.end, r.speaker, r.code_path) for r in lean] == [
+            (s.start, s.end, s.speaker, s.code_path) for s in full
+        ]
+        for r, s in zip(lean, full, strict=True):
+            rec = retrieval.to_record(
+                r, text[r.start : r.end], attrs.get(r.participant_id or -1, {})
+            )
+            assert rec.text == s.text and rec.attributes == s.attributes

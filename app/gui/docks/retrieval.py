@@ -34,13 +34,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.gui import retrieval_query
 from app.gui.corpus import Corpus
 from app.gui.models.retrieval_model import ContextRole, RetrievalModel
-from app.gui.retrieval_query import Retrieved
 from coding import documents, segments
+from coding import retrieval as retrieval_query
 from coding.changes import Change
 from coding.project import Project
+from coding.retrieval import Retrieved
 from storage.errors import ProjectError
 
 if TYPE_CHECKING:

@@ -1,6 +1,6 @@
 """Retrieved segments of the selected code: a flat table over light rows.
 
-Rows come from :mod:`app.gui.retrieval_query` (same filters and order as
+Rows come from :mod:`coding.retrieval` (same filters and order as
 ``coding.segments.query_segments``); the quoted text and its context are looked up lazily,
 only for rows that are painted, from the shared :class:`~app.gui.corpus.Corpus`, so listing
 thousands of segments costs one query. :meth:`segment` gives a full ``SegmentRecord``.
@@ -12,8 +12,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from app.gui.corpus import Corpus
-from app.gui.retrieval_query import Retrieved, to_record
 from coding.records import SegmentRecord
+from coding.retrieval import Retrieved, to_record
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()

@@ -1,10 +1,10 @@
 """A lean form of ``coding.segments.query_segments`` for long retrieval lists.
 
-The retrieved-segments dock may list thousands of segments; building a full
+The GUI's retrieved-segments list may show thousands of segments; building a full
 ``SegmentRecord`` (with the quoted text cut out by SQL and a copy of the participant's
 attributes) for each costs several hundred milliseconds on a big project. Here one query
 returns light rows without the text; the text of the rows actually painted comes from the
-in-memory :class:`~app.gui.corpus.Corpus`, and a full ``SegmentRecord`` is made on demand.
+caller's in-memory copy of the document texts, and a full ``SegmentRecord`` is made on demand.
 Filters and order are the same as ``query_segments``.
 """
 
