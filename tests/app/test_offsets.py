@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtGui import QTextCursor, QTextDocument
 
 from app.gui.offsets import OffsetMap
@@ -41,3 +43,20 @@ def test_positions_inside_a_surrogate_pair_snap_to_the_character() -> None:
 def test_text_without_astral_characters_is_identity() -> None:
     m = OffsetMap("멘토링 프로그램\nplain")
     assert m.to_qt(5) == 5 and m.to_store(7) == 7
+
+
+_CHARS = st.sampled_from(["a", " ", "\n", "가", "힣", "é", "😀", "👍", "📅", "\U0001f3fd", "ß"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_CHARS, max_size=60).map("".join), st.data())
+def test_offset_map_round_trips_any_text(text: str, data: st.DataObject) -> None:
+    from app.gui.offsets import OffsetMap
+
+    m = OffsetMap(text)
+    utf16 = text.encode("utf-16-le")
+    assert m.utf16_length == len(utf16) // 2
+    cp = data.draw(st.integers(0, len(text)))
+    pos = m.to_qt(cp)
+    assert utf16[: pos * 2].decode("utf-16-le") == text[:cp]
+    assert m.to_store(pos) == cp
