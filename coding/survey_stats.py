@@ -706,6 +706,22 @@ def compute_tables(
     )
 
 
+#: Attributes used to group respondents when none is chosen (first one present wins).
+PREFERRED_GROUPS = ("role", "group")
+
+
+def default_group(project: Project) -> str | None:
+    """The attribute to group by when the user did not choose one (``role`` if present)."""
+    from coding.documents import attribute_names
+
+    names = attribute_names(project)
+    for wanted in PREFERRED_GROUPS:
+        match = next((n for n in names if n.casefold() == wanted), None)
+        if match is not None:
+            return match
+    return None
+
+
 def survey_tables(
     project: Project,
     by: str | None = None,

@@ -80,6 +80,8 @@ def test_docx_and_xlsx_files(
     assert "Likert" in load_workbook(xlsx_path).sheetnames
     json_path = tmp_path / "t.json"
     assert run(capsys, "stats", survey, "--out", json_path)[0] == 0
+    assert json.loads(json_path.read_text(encoding="utf-8"))["by"] == "role"  # the default
+    assert run(capsys, "stats", survey, "--by", "none", "--out", json_path)[0] == 0
     assert json.loads(json_path.read_text(encoding="utf-8"))["by"] is None
 
 

@@ -24,7 +24,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         ),
     )
     add_project_arg(p)
-    p.add_argument("--by", metavar="ATTR", help="group by this respondent attribute (e.g. role)")
+    p.add_argument(
+        "--by",
+        metavar="ATTR",
+        help="group by this respondent attribute (default: role, if the project has it; "
+        "'none' for overall figures only)",
+    )
     p.add_argument("--items", metavar="ITEM", nargs="+", help="only these survey items")
     p.add_argument(
         "--format",
@@ -54,15 +59,19 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from coding.survey_stats import survey_tables
+    from coding.survey_stats import default_group, survey_tables
 
     fmt = _format(args)
     if fmt != "json" and args.out is None:
         raise UserError(f"--format {fmt} writes a file: add --out FILE.{fmt}.")
     with open_project(args) as project:
+        if args.by is None:
+            by = default_group(project)
+        else:
+            by = None if args.by.strip().casefold() == "none" else args.by
         tables = survey_tables(
             project,
-            by=args.by,
+            by=by,
             items=args.items,
             percent_decimals=args.percent_decimals,
             p_decimals=args.p_decimals,

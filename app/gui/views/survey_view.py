@@ -29,11 +29,10 @@ from app.gui.models.survey_models import (
 from app.gui.tasks import Cancelled, Progress, run_with_progress
 from coding.changes import Change
 from coding.project import Project
-from coding.survey_stats import SurveyTables, compute_tables, load_survey
+from coding.survey_stats import SurveyTables, compute_tables, default_group, load_survey
 from storage.errors import ProjectError
 
 NO_GROUPING = "(no grouping)"
-PREFERRED_GROUPS = ("role", "group")
 FORMATS = {
     "docx": ("Word", "Word document (*.docx)"),
     "xlsx": ("Excel", "Excel workbook (*.xlsx)"),
@@ -150,7 +149,7 @@ class SurveyView(QWidget):
         self.group_combo.addItems([NO_GROUPING, *names])
         wanted = current if current in names else None
         if wanted is None and self.tables is None:
-            wanted = next((n for n in names if n.casefold() in PREFERRED_GROUPS), None)
+            wanted = default_group(self.project)
         self.group_combo.setCurrentIndex(names.index(wanted) + 1 if wanted in names else 0)
         self.group_combo.blockSignals(False)
         self.refresh()
