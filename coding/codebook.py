@@ -20,7 +20,8 @@ from coding.errors import NotFoundError, UserError
 from coding.project import Project
 from coding.records import CodeRecord
 from coding.snapshot import Snapshot, snapshot_codes, subtree_ids
-from storage.models import Code, Segment, Turn
+from coding.tallies import CodeTallies
+from storage.models import Code, Segment
 
 PATH_SEPARATOR = "/"
 COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -108,30 +109,11 @@ def code_counts(project: Project) -> dict[str, tuple[int, int]]:
 
     Interviewer speech is counted in segments but not as a participant.
     """
+    tallies = CodeTallies()
     with project.read() as s:
         tree = load_tree(s)
-        rows = s.execute(select(Segment.code_id, func.count()).group_by(Segment.code_id)).all()
-        direct = {cid: int(n) for cid, n in rows}
-        parts = s.execute(
-            select(Segment.code_id, Turn.participant_id)
-            .join(Turn, Turn.id == Segment.turn_id)
-            .where(Turn.participant_id.is_not(None), Turn.is_interviewer.is_(False))
-            .distinct()
-        ).all()
-    people: dict[int, set[int]] = defaultdict(set)
-    for cid, pid in parts:
-        if pid is not None:
-            people[cid].add(pid)
-    by_guid = {rec.guid: rec for rec in tree}
-    seg_total: dict[str, int] = {}
-    ppl_total: dict[str, set[int]] = {}
-    for rec in reversed(tree):  # children come after parents: reversed gives leaves first
-        seg_total[rec.guid] = seg_total.get(rec.guid, 0) + direct.get(rec.id, 0)
-        ppl_total.setdefault(rec.guid, set()).update(people.get(rec.id, set()))
-        if rec.parent_guid is not None and rec.parent_guid in by_guid:
-            seg_total[rec.parent_guid] = seg_total.get(rec.parent_guid, 0) + seg_total[rec.guid]
-            ppl_total.setdefault(rec.parent_guid, set()).update(ppl_total[rec.guid])
-    return {g: (seg_total[g], len(ppl_total[g])) for g in seg_total}
+        tallies.load_in(s)
+    return tallies.totals(tree)
 
 
 def segment_count(project: Project, guid: str, include_descendants: bool = True) -> int:

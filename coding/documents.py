@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -21,6 +21,7 @@ from coding.records import DocumentRecord, ParticipantRecord, TurnRecord
 from storage.models import (
     Attribute,
     AttributeValue,
+    Coder,
     Document,
     Participant,
     Segment,
@@ -220,6 +221,40 @@ def document_text(project: Project, guid: str) -> str:
         if text is None:
             raise UserError("That document no longer exists.")
         return text
+
+
+def document_texts(project: Project) -> list[tuple[str, str, str]]:
+    """(GUID, name, text) of every document, in document order (one query)."""
+    with project.read() as s:
+        rows = s.execute(
+            select(Document.guid, Document.name, Document.text).order_by(
+                Document.position, Document.name
+            )
+        ).all()
+    return [(r.guid, r.name, r.text) for r in rows]
+
+
+def segment_counts(project: Project, guids: Iterable[str] | None = None) -> dict[str, int]:
+    """Coded segments per document GUID, for every document or only those of ``guids``
+    (GUIDs of documents that do not exist are left out)."""
+    stmt = (
+        select(Document.guid, func.count(Segment.id))
+        .outerjoin(Segment, Segment.document_id == Document.id)
+        .group_by(Document.guid)
+    )
+    if guids is not None:
+        wanted = list(guids)
+        if not wanted:
+            return {}
+        stmt = stmt.where(Document.guid.in_(wanted))
+    with project.read() as s:
+        return {guid: int(n) for guid, n in s.execute(stmt).all()}
+
+
+def coder_names(project: Project) -> list[str]:
+    """Names of the project's coders, sorted without regard to case."""
+    with project.read() as s:
+        return sorted(s.scalars(select(Coder.name)), key=str.casefold)
 
 
 def document_turns(project: Project, guid: str) -> list[TurnRecord]:

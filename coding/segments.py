@@ -6,7 +6,7 @@ convention; ``end`` is exclusive.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, aliased
 from coding import audit
 from coding.errors import NotFoundError, UserError
 from coding.project import Project
-from coding.records import SegmentRecord
+from coding.records import CodeRecord, SegmentRecord
 from coding.snapshot import subtree_ids
 from storage.models import (
     Attribute,
@@ -306,26 +306,55 @@ class Highlight:
     memo: str
 
 
-def document_highlights(project: Project, document_guid: str) -> list[Highlight]:
-    """All segments of one document, light-weight, in start order (one query)."""
+def document_highlights(
+    project: Project,
+    document_guid: str,
+    segment_guids: Iterable[str] | None = None,
+    *,
+    codes: Mapping[int, CodeRecord] | None = None,
+) -> list[Highlight]:
+    """Segments of one document, light-weight, in start order (one query): all of them, or
+    only those of ``segment_guids`` that lie in that document.
+
+    ``codes`` (code id → record, e.g. a codebook already in memory) supplies code names,
+    paths and colours without reading the codebook again; it is read when ``codes`` is not
+    given or lacks a code one of the segments carries.
+    """
+    stmt = (
+        select(
+            Segment.guid, Segment.start, Segment.end, Segment.code_id, Segment.memo,
+            Coder.name.label("coder"),
+        )
+        .join(Document, Document.id == Segment.document_id)
+        .join(Coder, Coder.id == Segment.coder_id)
+        .where(Document.guid == document_guid)
+        .order_by(Segment.start, Segment.end)
+    )  # fmt: skip
+    if segment_guids is not None:
+        stmt = stmt.where(Segment.guid.in_(list(segment_guids)))
     with project.read() as s:
-        rows = s.execute(
-            select(
-                Segment.guid, Segment.start, Segment.end, Segment.code_id, Segment.memo,
-                Coder.name.label("coder"),
-            )
-            .join(Document, Document.id == Segment.document_id)
-            .join(Coder, Coder.id == Segment.coder_id)
-            .where(Document.guid == document_guid)
-            .order_by(Segment.start, Segment.end)
-        ).all()  # fmt: skip
-        paths = code_paths(s)
+        rows = s.execute(stmt).all()
+        known = codes if codes is not None and all(r.code_id in codes for r in rows) else None
+        paths = code_paths(s) if known is None else {}
     out = []
     for r in rows:
-        path, color, cguid = paths[r.code_id]
+        if known is not None:
+            code = known[r.code_id]
+            name, path_text, color, cguid = code.name, code.path_text, code.color, code.guid
+        else:
+            path, color, cguid = paths[r.code_id]
+            name, path_text = path[-1], "/".join(path)
         out.append(
-            Highlight(
-                r.guid, r.start, r.end, cguid, path[-1], "/".join(path), color, r.coder, r.memo
-            )
+            Highlight(r.guid, r.start, r.end, cguid, name, path_text, color, r.coder, r.memo)
         )
     return out
+
+
+def code_ids_of_segments(project: Project, guids: Iterable[str]) -> set[int]:
+    """Ids of the codes the given segments carry (segments that no longer exist are left
+    out)."""
+    wanted = list(guids)
+    if not wanted:
+        return set()
+    with project.read() as s:
+        return set(s.scalars(select(Segment.code_id).where(Segment.guid.in_(wanted))))

@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
+from coding.documents import document_text, document_texts
+from coding.errors import UserError
 from coding.project import Project
-from storage.models import Document
 
 
 @dataclass(frozen=True)
@@ -41,15 +40,10 @@ class Corpus:
 
     def _load(self) -> dict[str, str]:
         if self._texts is None:
-            with self.project.read() as s:
-                rows = s.execute(
-                    select(Document.guid, Document.name, Document.text).order_by(
-                        Document.position, Document.name
-                    )
-                ).all()
-            self._texts = {r.guid: r.text for r in rows}
-            self.names = {r.guid: r.name for r in rows}
-            self.order = [r.guid for r in rows]
+            rows = document_texts(self.project)
+            self._texts = {guid: text for guid, _name, text in rows}
+            self.names = {guid: name for guid, name, _text in rows}
+            self.order = [guid for guid, _name, _text in rows]
         return self._texts
 
     def load(self) -> None:
@@ -62,8 +56,10 @@ class Corpus:
             return self._texts.get(guid, "")
         cached = self._single.get(guid)
         if cached is None:
-            with self.project.read() as s:
-                cached = s.scalar(select(Document.text).where(Document.guid == guid)) or ""
+            try:
+                cached = document_text(self.project, guid)
+            except UserError:  # the document no longer exists
+                cached = ""
             if len(self._single) > 64:
                 self._single.clear()
             self._single[guid] = cached

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
 from coding import segments
 from coding.changes import Change
 from coding.segments import Highlight
-from storage.models import Coder, Document, Segment
 
 if TYPE_CHECKING:
     from app.gui.main_window import MainWindow
@@ -67,42 +64,10 @@ class ViewSync:
     def highlights(self, guids: set[str], document_guid: str) -> list[Highlight]:
         """Highlights of some segments of one document: one small query; code names and
         colours come from the codebook model already in memory."""
-        stmt = (
-            select(
-                Segment.guid, Segment.start, Segment.end, Segment.code_id, Segment.memo,
-                Coder.name.label("coder"),
-            )
-            .join(Document, Document.id == Segment.document_id)
-            .join(Coder, Coder.id == Segment.coder_id)
-            .where(Segment.guid.in_(list(guids)), Document.guid == document_guid)
-        )  # fmt: skip
         codes = {r.id: r for r in self.w.codebook.model.records}
-        with self.w.project.read() as s:
-            rows = s.execute(stmt).all()
-            if any(r.code_id not in codes for r in rows):
-                return [
-                    to_highlight(r)
-                    for r in segments.query_segments(
-                        s, segment_guids=guids, document_guid=document_guid
-                    )
-                ]
-        out = []
-        for r in rows:
-            code = codes[r.code_id]
-            out.append(
-                Highlight(
-                    r.guid,
-                    r.start,
-                    r.end,
-                    code.guid,
-                    code.name,
-                    code.path_text,
-                    code.color,
-                    r.coder,
-                    r.memo,
-                )
-            )
-        return out
+        return segments.document_highlights(
+            self.w.project, document_guid, segment_guids=guids, codes=codes
+        )
 
     def reload(self) -> None:
         view = self.w.view

@@ -206,3 +206,29 @@ def test_every_change_is_audited(project: Project, stack: UndoStack) -> None:
         ).all()
     assert ("tester", "add_code", theme) in events
     assert ("tester", "rename_code", theme) in events
+
+
+def test_counts_match_the_tallies_across_documents_and_without_speakers(
+    project: Project, stack: UndoStack
+) -> None:
+    from coding.tallies import CodeTallies
+
+    g = _coded_project(project, stack)
+    doc2, text2 = add_transcript(
+        project, "fgi-2", [("M1", "I studied more with a plan."), ("E2", "Me too.")]
+    )
+    i = text2.index("I studied more")
+    stack.push(ApplyCode(doc2, i, i + len("I studied more"), g["code"]))  # M1 again
+    gap = text2.index("\n\n")
+    stack.push(ApplyCode(doc2, gap, gap + 2, g["neg"]))  # between two turns: nobody speaks
+    stack.push(ApplyCode(g["doc"], 0, 4, g["neg"]))  # "Mod…": the interviewer
+    counts = codebook.code_counts(project)
+    assert counts[g["code"]] == (2, 1)
+    assert counts[g["other"]] == (1, 1)
+    assert counts[g["cat"]] == (3, 1)
+    assert counts[g["neg"]] == (3, 1)  # E1 only
+    assert counts[g["theme"]] == (6, 2)
+    tallies = CodeTallies()
+    tallies.load(project)
+    assert tallies.totals(codebook.code_tree(project)) == counts
+    assert set(counts) == {r.guid for r in codebook.code_tree(project)}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from coding import codebook
@@ -15,10 +17,16 @@ from coding.commands import (
     SetSegmentMemo,
     UndoStack,
 )
-from coding.documents import document_text, normalise_text
+from coding.documents import (
+    coder_names,
+    document_text,
+    document_texts,
+    normalise_text,
+    segment_counts,
+)
 from coding.errors import UserError
 from coding.project import Project
-from coding.segments import Where, list_segments
+from coding.segments import Where, code_ids_of_segments, document_highlights, list_segments
 from tests.coding.helpers import add_transcript
 
 TURNS = [
@@ -183,3 +191,85 @@ def test_lean_retrieval_matches_the_full_query(project: Project) -> None:
                 r, text[r.start : r.end], attrs.get(r.participant_id or -1, {})
             )
             assert rec.text == s.text and rec.attributes == s.attributes
+
+
+def _two_coded_documents(project: Project) -> dict[str, str]:
+    doc, text = add_transcript(
+        project, "fgi", TURNS, roles={"M2 (이서연)": "mentor", "E1": "mentee"}
+    )
+    doc2, text2 = add_transcript(
+        project, "fgi2", [("E2", "We met weekly in the library.")], roles={"E2": "mentee"}
+    )
+    add_transcript(project, "uncoded", [("E3", "Nothing to code here.")])
+    stack = UndoStack(project)
+    theme = stack.push(AddCode("Outcomes")).created_guid
+    code = stack.push(AddCode("Planning", theme)).created_guid
+    assert theme and code
+    g = {"doc": doc, "doc2": doc2, "theme": theme, "code": code}
+    for key, (d, t, quote, c) in {
+        "plan": (doc, text, "plan 📅 helped", code),
+        "joy": (doc, text, "기뻤어요 😀👍", theme),
+        "weekly": (doc2, text2, "met weekly", code),
+    }.items():
+        i = t.index(quote)
+        guid = stack.push(ApplyCode(d, i, i + len(quote), c)).created_guid
+        assert guid
+        g[key] = guid
+    project.coder = "Ahn"
+    i = text.index("무엇이")
+    seg = stack.push(ApplyCode(doc, i, i + 3, code)).created_guid
+    assert seg
+    g["moderator"] = seg
+    return g
+
+
+def test_code_ids_of_segments(project: Project) -> None:
+    g = _two_coded_documents(project)
+    ids = {r.guid: r.id for r in codebook.code_tree(project)}
+    assert code_ids_of_segments(project, [g["plan"], g["weekly"]]) == {ids[g["code"]]}
+    assert code_ids_of_segments(project, {g["joy"], g["plan"], "gone"}) == {
+        ids[g["theme"]],
+        ids[g["code"]],
+    }
+    assert code_ids_of_segments(project, []) == set()
+
+
+def test_highlights_of_some_segments_of_one_document(project: Project) -> None:
+    g = _two_coded_documents(project)
+    everything = document_highlights(project, g["doc"])
+    assert [h.guid for h in everything] == [g["moderator"], g["joy"], g["plan"]]
+    some = document_highlights(project, g["doc"], [g["plan"], g["weekly"], g["moderator"]])
+    assert some == [everything[0], everything[2]]  # the fgi2 segment is left out
+    (mod,) = document_highlights(project, g["doc"], {g["moderator"]})
+    assert (mod.code_name, mod.code_path, mod.coder) == ("Planning", "Outcomes/Planning", "Ahn")
+    assert document_highlights(project, g["doc2"], [g["plan"]]) == []
+
+    # Code names and colours from records in memory, without reading the codebook
+    tree = {r.id: r for r in codebook.code_tree(project)}
+    painted = {i: replace(r, color="#000000", name=r.name.upper()) for i, r in tree.items()}
+    fast = document_highlights(project, g["doc"], [g["plan"], g["joy"]], codes=painted)
+    assert [(h.guid, h.code_name, h.color) for h in fast] == [
+        (g["joy"], "OUTCOMES", "#000000"),
+        (g["plan"], "PLANNING", "#000000"),
+    ]
+    assert [replace(h, code_name="", color="") for h in fast] == [
+        replace(h, code_name="", color="") for h in everything[1:]
+    ]
+    # a code the records do not know (added since): the codebook is read instead
+    only_theme = {i: r for i, r in painted.items() if r.guid == g["theme"]}
+    slow = document_highlights(project, g["doc"], [g["plan"], g["joy"]], codes=only_theme)
+    assert slow == everything[1:]
+
+
+def test_document_texts_counts_and_coders(project: Project) -> None:
+    g = _two_coded_documents(project)
+    late, _ = add_transcript(project, "Added last", [("E4", "Late, but first by name.")])
+    texts = document_texts(project)
+    assert [name for _guid, name, _text in texts] == ["fgi", "fgi2", "uncoded", "Added last"]
+    assert all(text == document_text(project, guid) for guid, _name, text in texts)
+    uncoded = texts[2][0]
+    assert segment_counts(project) == {g["doc"]: 3, g["doc2"]: 1, uncoded: 0, late: 0}
+    assert segment_counts(project, [g["doc2"], uncoded, "gone"]) == {g["doc2"]: 1, uncoded: 0}
+    assert segment_counts(project, iter([g["doc"]])) == {g["doc"]: 3}
+    assert segment_counts(project, []) == {}
+    assert coder_names(project) == ["Ahn", "tester"]

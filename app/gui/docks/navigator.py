@@ -18,13 +18,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
 
 from app.gui.models.documents_model import DocumentsModel
 from app.gui.models.participants_model import ParticipantsModel
 from coding.changes import Change
+from coding.documents import segment_counts
 from coding.project import Project
-from storage.models import Document, Segment
 
 
 class NavigatorDock(QDockWidget):
@@ -126,24 +125,7 @@ class NavigatorDock(QDockWidget):
 
     def update_counts(self, guids: set[str] | None) -> None:
         """Re-count the coded segments of some documents (all when ``guids`` is None)."""
-        with self.project.read() as s:
-            if guids is None:
-                stmt = (
-                    select(Document.guid, func.count(Segment.id))
-                    .outerjoin(Segment, Segment.document_id == Document.id)
-                    .group_by(Document.guid)
-                )
-                counts = dict(s.execute(stmt).all())
-            else:
-                ids = dict(
-                    s.execute(
-                        select(Document.guid, Document.id).where(Document.guid.in_(list(guids)))
-                    ).all()
-                )
-                counts = {
-                    guid: int(s.scalar(select(func.count()).where(Segment.document_id == did)) or 0)
-                    for guid, did in ids.items()
-                }
+        counts = segment_counts(self.project, guids)
         model = self.documents
         for guid, n in counts.items():
             old = model.by_guid.get(guid)

@@ -190,13 +190,7 @@ class RetrievalDock(QDockWidget):
             for value in documents.attribute_values(self.project, name):
                 self.where.addItem(f"{name} = {value}", (name, value))
         self.coder.addItem("All coders", None)
-        from sqlalchemy import select
-
-        from storage.models import Coder
-
-        with self.project.read() as s:
-            names = sorted(s.scalars(select(Coder.name)), key=str.casefold)
-        for name in names:
+        for name in documents.coder_names(self.project):
             self.coder.addItem(name, name)
         for box, keep in ((self.where, keep_where), (self.coder, keep_coder)):
             i = box.findData(keep)

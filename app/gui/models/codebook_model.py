@@ -21,12 +21,11 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from sqlalchemy import case, func, select
 
-from coding import codebook
+from coding import codebook, segments
 from coding.project import Project
 from coding.records import CodeRecord
-from storage.models import Segment, Turn
+from coding.tallies import CodeTallies
 
 CODE_MIME = "application/x-qualframe-code"
 SELECTION_MIME = "application/x-qualframe-selection"
@@ -63,7 +62,7 @@ class CodebookModel(QAbstractItemModel):
         self.kids: dict[str | None, list[str]] = {}
         self.ids: dict[str, int] = {}
         self.guids: list[str] = []
-        self.counts: dict[str, tuple[int, int]] = {}
+        self.tallies = CodeTallies()
         self._icons: dict[str, QIcon] = {}
         self.reload(recount=True)
 
@@ -80,83 +79,33 @@ class CodebookModel(QAbstractItemModel):
         self.kids = dict(kids)
         self.guids = [r.guid for r in self.records]
         self.ids = {g: i + 1 for i, g in enumerate(self.guids)}
-        if recount or not hasattr(self, "_direct"):
-            self._load_tallies()
-        self._rollup(self.records)
+        if recount or not self.tallies.loaded:
+            self.tallies.load(self.project)
+        self.tallies.totals(self.records)
         self._icons.clear()
         self.endResetModel()
 
     # Counts: per code, its own segments and the participants speaking in them; totals
     # include descendants (the same figures as ``coding.codebook.code_counts``). After a
     # segment change only the touched codes are re-read and their ancestors rolled up.
-    def _tally_query(self, code_ids: list[int] | None = None) -> list[tuple[int, int | None, int]]:
-        stmt = (
-            select(
-                Segment.code_id,
-                case((Turn.is_interviewer.is_(True), None), else_=Turn.participant_id),
-                func.count(),
-            )
-            .outerjoin(Turn, Turn.id == Segment.turn_id)
-            .group_by(Segment.code_id, Turn.participant_id, Turn.is_interviewer)
-        )
-        if code_ids is not None:
-            stmt = stmt.where(Segment.code_id.in_(code_ids))
-        with self.project.read() as s:
-            return [(int(c), p, int(n)) for c, p, n in s.execute(stmt).all()]
-
-    def _load_tallies(self) -> None:
-        self._direct: dict[int, int] = defaultdict(int)
-        self._direct_people: dict[int, set[int]] = defaultdict(set)
-        self._add_tallies(self._tally_query())
-
-    def _add_tallies(self, rows: list[tuple[int, int | None, int]]) -> None:
-        for code_id, pid, n in rows:
-            self._direct[code_id] += n
-            if pid is not None:
-                self._direct_people[code_id].add(pid)
-
-    def _rollup(self, records: list[CodeRecord]) -> None:
-        """Totals for ``records`` (children must come before their parents here)."""
-        if records is self.records:
-            self._people_total: dict[str, set[int]] = {}
-            self.counts = {}
-            order = list(reversed(self.records))
-        else:
-            order = records
-        for rec in order:
-            n = self._direct.get(rec.id, 0)
-            people = set(self._direct_people.get(rec.id, ()))
-            for child in self.kids.get(rec.guid, []):
-                n += self.counts.get(child, (0, 0))[0]
-                people |= self._people_total.get(child, set())
-            self.counts[rec.guid] = (n, len(people))
-            self._people_total[rec.guid] = people
+    @property
+    def counts(self) -> dict[str, tuple[int, int]]:
+        """Code GUID → (segments, distinct participants), including sub-codes."""
+        return self.tallies.counts
 
     def update_counts(self, code_guids: set[str]) -> None:
         """Re-read the tallies of some codes and roll their ancestors up (cheap)."""
         recs = [self.by_guid[g] for g in code_guids if g in self.by_guid]
         if not recs:
             return
-        ids = [r.id for r in recs]
-        for i in ids:
-            self._direct.pop(i, None)
-            self._direct_people.pop(i, None)
-        self._add_tallies(self._tally_query(ids))
-        chain: dict[str, CodeRecord] = {}
-        for rec in recs:
-            node: CodeRecord | None = rec
-            while node is not None:
-                chain[node.guid] = node
-                node = self.by_guid.get(node.parent_guid) if node.parent_guid else None
-        ordered = sorted(chain.values(), key=lambda r: -r.depth)
-        self._rollup(ordered)
-        for rec in ordered:
+        self.tallies.update(self.project, [r.id for r in recs])
+        for rec in self.tallies.roll_up(r.guid for r in recs):
             idx = self.index_for(rec.guid)
             self.dataChanged.emit(idx.siblingAtColumn(1), idx.siblingAtColumn(2))
 
     def refresh_counts(self) -> None:
-        self._load_tallies()
-        self._rollup(self.records)
+        self.tallies.load(self.project)
+        self.tallies.totals(self.records)
         if self.guids:
             top = self.kids.get(None, [])
             for guid in self.guids:
@@ -180,8 +129,7 @@ class CodebookModel(QAbstractItemModel):
         """GUIDs of the codes the given segments now carry."""
         if not guids:
             return set()
-        with self.project.read() as s:
-            ids = set(s.scalars(select(Segment.code_id).where(Segment.guid.in_(list(guids)))))
+        ids = segments.code_ids_of_segments(self.project, guids)
         return {r.guid for r in self.records if r.id in ids}
 
     def record(self, index: Index) -> CodeRecord | None:

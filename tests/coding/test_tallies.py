@@ -1,0 +1,164 @@
+"""Per-code tallies: own figures from one grouped query, totals rolled up the code tree, and
+cheap incremental updates after segments change."""
+
+from __future__ import annotations
+
+import pytest
+
+from coding import codebook
+from coding.commands import AddCode, ApplyCode, RemoveSegment, UndoStack
+from coding.project import Project
+from coding.segments import list_segments
+from coding.tallies import CodeTallies, tally_rows
+from tests.coding.helpers import add_transcript
+
+
+@pytest.fixture
+def stack(project: Project) -> UndoStack:
+    return UndoStack(project)
+
+
+def add(stack: UndoStack, name: str, parent: str | None = None) -> str:
+    guid = stack.push(AddCode(name, parent)).created_guid
+    assert guid
+    return guid
+
+
+def code(stack: UndoStack, doc: str, text: str, quote: str, code_guid: str) -> str:
+    i = text.index(quote)
+    guid = stack.push(ApplyCode(doc, i, i + len(quote), code_guid)).created_guid
+    assert guid
+    return guid
+
+
+def expected_counts(project: Project) -> dict[str, tuple[int, int]]:
+    """Totals worked out independently, from the retrieved segments and the code paths."""
+    segs = list_segments(project)
+    out = {}
+    for rec in codebook.code_tree(project):
+        mine = [s for s in segs if s.code_path[: len(rec.path)] == rec.path]
+        people = {s.participant_guid for s in mine if s.participant_guid and not s.is_interviewer}
+        out[rec.guid] = (len(mine), len(people))
+    return out
+
+
+def build(project: Project, stack: UndoStack) -> dict[str, str]:
+    """Two transcripts sharing a mentor (M1), interviewer speech, and a segment that lies
+    between two turns (no speaker)."""
+    doc1, text1 = add_transcript(
+        project,
+        "fgi-1",
+        [
+            ("Moderator", "What changed for you?"),
+            ("M1", "I planned every week with my mentee."),
+            ("E1", "We met in the library before exams."),
+        ],
+        roles={"M1": "mentor", "E1": "mentee"},
+    )
+    doc2, text2 = add_transcript(
+        project,
+        "fgi-2",
+        [("M1", "Planning helped me too."), ("E2", "I felt less alone.")],
+        roles={"M1": "mentor", "E2": "mentee"},
+    )
+    g = {"doc1": doc1, "doc2": doc2}
+    g["theme"] = add(stack, "Outcomes")
+    g["cat"] = add(stack, "Study habits", g["theme"])
+    g["plan"] = add(stack, "Planning", g["cat"])
+    g["place"] = add(stack, "Place", g["cat"])
+    g["feel"] = add(stack, "Feelings", g["theme"])
+    g["empty"] = add(stack, "Unused", g["feel"])
+    g["other"] = add(stack, "Other theme")
+    code(stack, doc1, text1, "I planned every week", g["plan"])
+    code(stack, doc2, text2, "Planning helped me", g["plan"])  # M1 again, other document
+    code(stack, doc1, text1, "met in the library", g["place"])
+    code(stack, doc1, text1, "What changed for you?", g["feel"])  # interviewer speech
+    code(stack, doc2, text2, "I felt less alone", g["feel"])
+    gap = text1.index("\n\n")
+    g["gap_seg"] = stack.push(ApplyCode(doc1, gap, gap + 2, g["other"])).created_guid or ""
+    g["text1"], g["text2"] = text1, text2
+    return g
+
+
+def test_totals_include_descendants_and_distinct_non_interviewers(
+    project: Project, stack: UndoStack
+) -> None:
+    g = build(project, stack)
+    tallies = CodeTallies()
+    tallies.load(project)
+    totals = tallies.totals(codebook.code_tree(project))
+    assert totals == expected_counts(project)
+    assert totals[g["plan"]] == (2, 1)  # M1 twice, in two documents
+    assert totals[g["cat"]] == (3, 2)  # M1 and E1
+    assert totals[g["feel"]] == (2, 1)  # the moderator is not a participant
+    assert totals[g["empty"]] == (0, 0)
+    assert totals[g["theme"]] == (5, 3)  # M1, E1, E2
+    assert totals[g["other"]] == (1, 0)  # no speaker between turns
+    assert tallies.counts is totals
+
+
+def test_own_figures_come_from_one_grouped_query(project: Project, stack: UndoStack) -> None:
+    g = build(project, stack)
+    ids = {r.guid: r.id for r in codebook.code_tree(project)}
+    with project.read() as s:
+        rows = tally_rows(s)
+        only_feel = tally_rows(s, [ids[g["feel"]]])
+    assert sum(n for _c, _p, n in rows) == len(list_segments(project)) == 6
+    # interviewer speech and speech outside any turn are counted with no participant
+    assert sorted((n, p is None) for c, p, n in only_feel) == [(1, False), (1, True)]
+    tallies = CodeTallies()
+    with project.read() as s:
+        tallies.load_in(s)
+    assert tallies.loaded
+    assert tallies.segments[ids[g["plan"]]] == 2 and len(tallies.people[ids[g["plan"]]]) == 1
+    assert ids[g["feel"]] in tallies.segments and ids[g["cat"]] not in tallies.segments
+
+
+def test_update_and_roll_up_touch_only_a_code_and_its_ancestors(
+    project: Project, stack: UndoStack
+) -> None:
+    g = build(project, stack)
+    tallies = CodeTallies()
+    tallies.load(project)
+    tree = codebook.code_tree(project)
+    tallies.totals(tree)
+    ids = {r.guid: r.id for r in tree}
+    before = dict(tallies.counts)
+
+    text1 = g["text1"]
+    added = code(stack, g["doc1"], text1, "We met", g["place"])  # E1 again
+    new_e2 = code(stack, g["doc2"], g["text2"], "less alone", g["place"])  # E2: new person
+    tallies.update(project, [ids[g["place"]]])
+    changed = tallies.roll_up([g["place"]])
+    assert [r.guid for r in changed] == [g["place"], g["cat"], g["theme"]]
+    assert tallies.counts == expected_counts(project)
+    assert tallies.counts[g["place"]] == (3, 2)
+    assert tallies.counts[g["cat"]] == (5, 3)
+    assert tallies.counts[g["feel"]] == before[g["feel"]]
+
+    stack.push(RemoveSegment(added))
+    stack.push(RemoveSegment(new_e2))
+    tallies.update(project, [ids[g["place"]], ids[g["place"]]])
+    tallies.roll_up([g["place"], g["cat"]])
+    assert tallies.counts == before
+
+    # codes of two branches at once, and ids/guids that are not in the tree
+    code(stack, g["doc2"], g["text2"], "helped me too", g["empty"])
+    tallies.update(project, [ids[g["empty"]], ids[g["plan"]], 999_999])
+    changed = tallies.roll_up([g["empty"], g["plan"], "no-such-guid"])
+    assert {r.guid for r in changed} == {g["empty"], g["feel"], g["plan"], g["cat"], g["theme"]}
+    depths = [r.depth for r in changed]
+    assert depths == sorted(depths, reverse=True)
+    assert tallies.counts == expected_counts(project)
+    assert tallies.counts[g["feel"]] == (3, 2)
+
+
+def test_empty_update_reads_nothing_and_an_empty_project_has_no_totals(
+    project: Project,
+) -> None:
+    tallies = CodeTallies()
+    assert not tallies.loaded
+    tallies.update(project, [])
+    tallies.load(project)
+    assert tallies.totals([]) == {} and tallies.roll_up([]) == []
+    assert codebook.code_counts(project) == {}
