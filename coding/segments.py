@@ -62,6 +62,35 @@ def document_by_name(session: Session, name: str) -> Document:
     return doc
 
 
+def find_document(project: Project, name: str) -> tuple[str, str, str]:
+    """(guid, name, text) of the document called ``name`` (or imported from that file)."""
+    with project.read() as s:
+        doc = document_by_name(s, name)
+        return doc.guid, doc.name, doc.text
+
+
+def code_range(
+    project: Project,
+    document_guid: str,
+    start: int,
+    end: int,
+    code_path: str,
+    *,
+    create: bool = False,
+    memo: str = "",
+) -> tuple[str, list[str]]:
+    """Apply the code at ``code_path`` to [start, end) in ONE transaction; with ``create`` the
+    missing levels of the path are added in the same transaction, so a refused range leaves
+    no new codes behind. Returns the segment GUID and the GUIDs of codes created."""
+    from coding.codebook import ensure_path_in
+
+    with project.write() as s:
+        doc = document_by_guid(s, document_guid)
+        code, created = ensure_path_in(s, project.coder, code_path, create=create)
+        seg = apply_in(s, project.coder, project.coder_id(s), doc, start, end, code, memo=memo)
+        return seg.guid, created
+
+
 def turn_for_range(session: Session, document_id: int, start: int, end: int) -> int | None:
     """The turn that overlaps [start, end) the most (the speaker a segment belongs to)."""
     rows = session.execute(

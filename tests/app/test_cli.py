@@ -156,6 +156,16 @@ def test_code_user_errors(
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
+def test_refused_range_creates_no_codes(coded: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = json.loads(run(capsys, "info", coded, "--json")[1])
+    code, _, err = run(
+        capsys, "code", coded, "--document", "fgi_mentors", "--start", "5", "--end", "99999",
+        "--code", "Brand new theme/Brand new code", "--create",
+    )  # fmt: skip
+    assert code == 1 and "outside" in err
+    assert json.loads(run(capsys, "info", coded, "--json")[1]) == before
+
+
 def test_errors_from_the_installed_command(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     bad = tmp_path / "notes.qualframe"

@@ -8,9 +8,8 @@ from typing import Any
 
 from app.cli.common import add_coder_arg, add_project_arg, open_project, write_csv, write_json
 from coding import codebook
-from coding.commands import ApplyCode
 from coding.errors import UserError
-from coding.segments import Where, document_by_name, list_segments
+from coding.segments import Where, code_range, find_document, list_segments
 
 ORDER = 20
 
@@ -83,17 +82,14 @@ def cmd_code(args: argparse.Namespace) -> int:
     if args.start is not None and args.end is None:
         raise UserError("--start needs --end.")
     with open_project(args, write=True) as project:
-        with project.read() as s:
-            doc = document_by_name(s, args.document)
-            doc_guid, doc_name, text = doc.guid, doc.name, doc.text
+        doc_guid, doc_name, text = find_document(project, args.document)
         if args.text is not None:
             start, end = _locate(text, args.text, args.occurrence, doc_name)
         else:
             start, end = args.start, args.end
-        with project.write() as s:
-            code, created = codebook.ensure_path_in(s, project.coder, args.code, create=args.create)
-            code_guid = code.guid
-        ApplyCode(doc_guid, start, end, code_guid, memo=args.memo).do(project)
+        _, created = code_range(
+            project, doc_guid, start, end, args.code, create=args.create, memo=args.memo
+        )
     made = f" (created {len(created)} code(s))" if created else ""
     print(f'Coded {doc_name} {start}-{end} as "{args.code}"{made}: "{text[start:end]}"')
     return 0
@@ -110,8 +106,7 @@ def cmd_segments(args: argparse.Namespace) -> int:
             code_guid = rec.guid
         doc_guid = None
         if args.document:
-            with project.read() as s:
-                doc_guid = document_by_name(s, args.document).guid
+            doc_guid = find_document(project, args.document)[0]
         segs = list_segments(
             project,
             code_guid=code_guid,
