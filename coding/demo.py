@@ -38,7 +38,7 @@ def build_demo(path: Path, data: Path = DEMO_DATA) -> Project:
             [data / "survey.csv"],
             ImportOptions(kind="survey", id_column="respondent_id", group_column="role"),
         )
-        _apply_plan(project, json.loads((data / "coding_plan.json").read_text(encoding="utf-8")))
+        apply_plan(project, json.loads((data / "coding_plan.json").read_text(encoding="utf-8")))
         with project.write() as s:
             s.add(
                 Memo(
@@ -58,7 +58,7 @@ def build_demo(path: Path, data: Path = DEMO_DATA) -> Project:
     return project
 
 
-def _apply_plan(project: Project, plan: list[dict[str, str]]) -> None:
+def apply_plan(project: Project, plan: list[dict[str, str]]) -> None:
     with project.read() as s:
         rows = list(s.execute(select(Document.name, Document.original_filename, Document.guid)))
     # A plan entry names a document by its name or, for transcripts, by its file name.
