@@ -218,7 +218,7 @@ class ProjectSearchDock(QDockWidget):
         hits, self.truncated = self.corpus.search(
             query, case_sensitive=self.case.isChecked(), whole_words=self.words.isChecked()
         )
-        self.model.set_hits(hits)
+        self.model.set_rows(hits)
         self.last_ms = (time.perf_counter() - t0) * 1000
         docs = len({h.document_guid for h in hits})
         more = " (first hits only)" if self.truncated else ""

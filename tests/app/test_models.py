@@ -85,7 +85,7 @@ def test_retrieval_and_search_models(qapp, qtmodeltester, gui_project) -> None: 
     rows, attrs = retrieval_query.fetch(
         gui_project, code_guid=pressure.guid, include_descendants=True
     )
-    retrieval.set_rows(rows, attrs)
+    retrieval.set_segments(rows, attrs)
     expected = segments.list_segments(
         gui_project, code_guid=pressure.guid, include_descendants=True
     )
@@ -101,7 +101,7 @@ def test_retrieval_and_search_models(qapp, qtmodeltester, gui_project) -> None: 
 
     search = SearchModel(corpus)
     hits, truncated = corpus.search("felt")
-    search.set_hits(hits)
+    search.set_rows(hits)
     qtmodeltester.check(search)
     assert not truncated and search.rowCount() == 2
     assert search.index(0, 2).data() == "felt"

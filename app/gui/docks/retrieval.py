@@ -219,7 +219,7 @@ class RetrievalDock(QDockWidget):
 
     def refresh(self) -> None:
         if self.code_guid is None:
-            self.model.set_rows([], {})
+            self.model.set_segments([], {})
             self.title.setText("Select a code to list its segments.")
             return
         try:
@@ -227,7 +227,7 @@ class RetrievalDock(QDockWidget):
         except ProjectError:  # the code vanished (deleted) between events
             self.code_guid = None
             rows, attrs = [], {}
-        self.model.set_rows(rows, attrs)
+        self.model.set_segments(rows, attrs)
         self._update_title()
 
     def _update_title(self) -> None:

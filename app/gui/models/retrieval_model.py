@@ -8,46 +8,31 @@ thousands of segments costs one query. :meth:`segment` gives a full ``SegmentRec
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from app.gui.corpus import Corpus
+from app.gui.models.table_base import Index, RowsTableModel
 from coding.records import SegmentRecord
 from coding.retrieval import Retrieved, to_record
 
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 SegmentRole = Qt.ItemDataRole.UserRole + 1
 ContextRole = Qt.ItemDataRole.UserRole + 2
 
 
-class RetrievalModel(QAbstractTableModel):
+class RetrievalModel(RowsTableModel[Retrieved]):
     HEADERS = ("Document", "Speaker", "Group", "Coder", "Code", "Coded text (with context)")
     TEXT = 5
 
     def __init__(self, corpus: Corpus, parent: object = None, group_attribute: str = "role"):
-        super().__init__(parent)  # type: ignore[arg-type]
+        super().__init__(parent)
         self.corpus = corpus
         self.group_attribute = group_attribute
-        self.rows: list[Retrieved] = []
         self.attributes: dict[int, dict[str, str]] = {}
 
-    def set_rows(self, rows: list[Retrieved], attributes: dict[int, dict[str, str]]) -> None:
-        self.beginResetModel()
-        self.rows = rows
+    def set_segments(self, rows: list[Retrieved], attributes: dict[int, dict[str, str]]) -> None:
         self.attributes = attributes
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
-        return None
+        self.set_rows(rows)
 
     def attrs(self, row: Retrieved) -> dict[str, str]:
         return self.attributes.get(row.participant_id, {}) if row.participant_id else {}
@@ -65,9 +50,9 @@ class RetrievalModel(QAbstractTableModel):
         return to_record(row, self.text(row), self.attrs(row))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or index.row() >= len(self.rows):
+        row = self.row_at(index)
+        if row is None:
             return None
-        row = self.rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:

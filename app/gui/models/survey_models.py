@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
+from app.gui.models.table_base import Index, RowsTableModel
 from coding.labels import group_label
 from coding.survey_stats import (
     CodePresence,
@@ -24,8 +25,6 @@ from coding.survey_stats import (
     test_note,
 )
 
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 Display = Qt.ItemDataRole.DisplayRole
 CENTER = int(Qt.AlignmentFlag.AlignCenter)
 LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -57,42 +56,29 @@ def column_headers(t: SurveyTables | None) -> list[str]:
     ]
 
 
-class _Table(QAbstractTableModel):
+class _Table(RowsTableModel[list[str]]):
     """Rows of display strings with a header; subclasses fill ``rows`` in :meth:`build`."""
 
     def __init__(self, parent: object = None) -> None:
-        super().__init__(parent)  # type: ignore[arg-type]
+        super().__init__(parent)
         self.header: list[str] = []
-        self.rows: list[list[str]] = []
         self.bold_rows: set[int] = set()
         self.tips: dict[tuple[int, int], str] = {}
 
+    def headers(self) -> list[str]:
+        return self.header
+
     def _reset(self, header: list[str], rows: list[list[str]]) -> None:
-        self.beginResetModel()
-        self.header, self.rows = header, rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.header)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
-        if role != Display:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return self.header[section] if 0 <= section < len(self.header) else None
-        return None
+        self.header = header
+        self.set_rows(rows)
 
     def data(self, index: Index, role: int = Display) -> object:
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+        cells = self.row_at(index)
+        if cells is None:
             return None
         row, col = index.row(), index.column()
-        if not (0 <= col < len(self.header)):
-            return None
         if role == Display:
-            return self.rows[row][col]
+            return cells[col]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return LEFT if col == 0 else CENTER
         if role == Qt.ItemDataRole.FontRole and row in self.bold_rows:
