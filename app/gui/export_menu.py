@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMenu
 
-from app.gui.tasks import Cancelled, Progress, run_with_progress
-from storage.errors import ProjectError
+from app.gui.tasks import Progress, run_export
 
 if TYPE_CHECKING:
     from app.gui.main_window import MainWindow
@@ -51,12 +50,7 @@ def export_codebook(w: MainWindow) -> bool:
         write(w.project, path)
         progress(1, 1, path.name)
 
-    try:
-        run_with_progress(w, "Exporting the codebook", work)
-    except Cancelled:
-        return False
-    except (ProjectError, OSError) as exc:
-        QMessageBox.warning(w, "Qualframe", str(exc))
+    if not run_export(w, "Exporting the codebook", work):
         return False
     w.report(f"Exported {path.name}.")
     return True

@@ -94,3 +94,20 @@ class Relay(QObject):
     """A tiny signal carrier for code that needs to notify the GUI thread."""
 
     message = Signal(str)
+
+
+def run_export(parent: QWidget | None, title: str, fn: Callable[[Progress], object]) -> bool:
+    """:func:`run_with_progress` for writing a file: True when written; False when the user
+    cancelled or the export was refused (the one-sentence reason is shown)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from storage.errors import ProjectError
+
+    try:
+        run_with_progress(parent, title, fn)
+    except Cancelled:
+        return False
+    except (ProjectError, OSError) as exc:
+        QMessageBox.warning(parent, "Qualframe", str(exc))
+        return False
+    return True

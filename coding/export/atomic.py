@@ -41,3 +41,12 @@ def atomic_path(target: Path) -> Iterator[Path]:
 def write_atomically(target: Path, writer: Callable[[IO[bytes]], None]) -> None:
     with atomic_path(target) as tmp, open(tmp, "wb") as fh:
         writer(fh)
+
+
+def write_json_atomically(target: Path, data: object) -> None:
+    """Pretty-printed UTF-8 JSON (non-ASCII kept), written completely or not at all."""
+    import json
+
+    with atomic_path(Path(target)) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=2, default=str)
+        fh.write("\n")

@@ -80,10 +80,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
         if args.out is None:
             write_json(tables.to_json())
         else:
-            from coding.export.atomic import atomic_path
+            from coding.export.atomic import write_json_atomically
 
-            with atomic_path(args.out) as tmp, open(tmp, "w", encoding="utf-8") as fh:
-                write_json(tables.to_json(), fh)
+            write_json_atomically(args.out, tables.to_json())
     elif fmt == "docx":
         from coding.export.survey_docx import write_survey_docx
 

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -26,7 +25,7 @@ from app.gui.models.survey_models import (
     LikertTableModel,
     SurveyItemsModel,
 )
-from app.gui.tasks import Cancelled, Progress, run_with_progress
+from app.gui.tasks import Progress, run_export
 from coding.changes import Change
 from coding.project import Project
 from coding.survey_stats import SurveyTables, compute_tables, default_group, load_survey
@@ -237,20 +236,12 @@ class SurveyView(QWidget):
 
                 write_survey_xlsx(tables, path)
             else:
-                import json
+                from coding.export.atomic import write_json_atomically
 
-                from coding.export.atomic import atomic_path
-
-                with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
-                    json.dump(tables.to_json(), fh, ensure_ascii=False, indent=2)
+                write_json_atomically(path, tables.to_json())
             progress(1, 1, path.name)
 
-        try:
-            run_with_progress(self, "Exporting survey tables", work)
-        except Cancelled:
-            return False
-        except (ProjectError, OSError) as exc:
-            QMessageBox.warning(self, "Qualframe", str(exc))
+        if not run_export(self, "Exporting survey tables", work):
             return False
         self.status.setText(f"Exported {path.name}.")
         return True
