@@ -388,6 +388,16 @@ def _group_sizes(s: Session, scope: _Scope) -> dict[str, int]:
     return {str(v): int(n) for v, n in s.execute(stmt).all() if str(v).strip()}
 
 
+def group_sizes(
+    project: Project, by: str = "role", documents: Sequence[str] | None = None
+) -> dict[str, int]:
+    """The values of ``by`` that make a column, with their N: non-interviewer participants
+    holding the value who, when ``documents`` (names or GUIDs) are given, speak in one of
+    them. The same rule :func:`build_matrix` uses for the group headers."""
+    with project.read() as s:
+        return _group_sizes(s, _scope(s, MatrixOptions(by=by, documents=documents)))
+
+
 def _choose_groups(
     sizes: dict[str, int], options: MatrixOptions, attr_name: str
 ) -> tuple[Group, ...]:
