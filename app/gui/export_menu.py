@@ -24,7 +24,9 @@ def fill_export_menu(w: MainWindow, menu: QMenu) -> None:
         w.tabs.setCurrentWidget(w.survey_view)
         w.survey_view.choose_and_export(fmt)
 
-    menu.addAction("&Theme matrix (Word, Excel, CSV, Markdown)…", QKeySequence("Ctrl+E"), matrix)
+    menu.addAction(
+        "&Theme matrix (Word, Excel, CSV, Markdown)…", QKeySequence("Ctrl+Shift+E"), matrix
+    )
     menu.addAction("&Codebook report (Word, Excel)…", lambda: export_codebook(w))
     menu.addSeparator()
     menu.addAction("&Survey tables (Word)…", lambda: survey("docx"))

@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(page, "Document")
         self._pending_changes: dict[QWidget, Change] = {}
+        self._docks_set_aside: list[QWidget] = []
         self.tabs.currentChanged.connect(self._deliver_pending)
         self.setCentralWidget(self.tabs)
 
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         self.changed.connect(self.detail.on_change)
         self.changed.connect(self.retrieval.on_change)
         self.changed.connect(self.search.on_change)
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.navigator.documentActivated.connect(lambda guid, _name: self.open_document(guid))
         self.navigator.participantsEdited.connect(
             lambda: self.changed.emit(Change("set_attribute", participants=True))
@@ -173,6 +175,20 @@ class MainWindow(QMainWindow):
                 self._pending_changes[widget] = pending.merged(change) if pending else change
 
         self.changed.connect(deliver)
+
+    def _tab_changed(self, index: int) -> None:
+        """The analysis tabs (matrix, survey) have their own drill-down lists: while one is
+        shown, the bottom docks step aside to give the table the height, and come back (as
+        they were) with the Document tab."""
+        bottom = (self.retrieval, self.search)
+        if index == 0:
+            for dock in self._docks_set_aside:
+                dock.show()
+            self._docks_set_aside = []
+        elif not self._docks_set_aside:
+            self._docks_set_aside = [d for d in bottom if d.isVisible()]
+            for dock in self._docks_set_aside:
+                dock.hide()
 
     def _deliver_pending(self, _index: int) -> None:
         widget = self.tabs.currentWidget()
@@ -340,6 +356,8 @@ class MainWindow(QMainWindow):
             )
 
     def save_session(self) -> None:
+        if self.tabs.currentIndex() != 0:  # the saved layout has the docks as the user set them
+            self.tabs.setCurrentIndex(0)
         self.detail.save()
         self._remember_position()
         self.settings.set_window_state(self.saveGeometry(), self.saveState())

@@ -401,3 +401,28 @@ def test_dropped_files_go_to_the_importer(window, gui_project, monkeypatch) -> N
     assert window.navigator.documents.index(0, 0).data() == "Transcripts (3)"
     hits = window.search.run("third group")
     assert len(hits) == 1  # the search corpus was refreshed
+
+
+def test_analysis_tabs_borrow_the_height_of_the_bottom_docks(window) -> None:  # type: ignore[no-untyped-def]
+    window.search.hide()  # the user closed this one; it must stay closed
+    assert window.retrieval.isVisible()
+    window.tabs.setCurrentWidget(window.matrix_view)
+    assert not window.retrieval.isVisible()
+    window.tabs.setCurrentWidget(window.survey_view)
+    assert not window.retrieval.isVisible()
+    window.tabs.setCurrentIndex(0)
+    assert window.retrieval.isVisible() and not window.search.isVisible()
+
+
+def test_no_two_actions_share_a_shortcut(window) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QAction
+
+    seen: dict[str, str] = {}
+    for action in window.findChildren(QAction):
+        for seq in action.shortcuts():
+            key = seq.toString()
+            if not key:
+                continue
+            assert key not in seen, f"{key}: {seen.get(key)!r} and {action.text()!r}"
+            seen[key] = action.text()
+    assert "Ctrl+Shift+E" in seen and "Ctrl+E" in seen
