@@ -161,7 +161,7 @@ def test_screenshot_of_demo_survey(qtbot, project: Project, tmp_path: Path) -> N
     view.resize(1280, 640)
     view.show()
     qtbot.waitExposed(view)
-    view.tabs.setCurrentIndex(int(os.environ.get("SURVEY_SHOT_TAB", "1")))
+    view.tabs.setCurrentIndex(int(os.environ.get("SURVEY_SHOT_TAB", "0")))
     out = Path(os.environ.get("SURVEY_SHOT", tmp_path / "survey_view.png"))
     assert view.grab().save(str(out))
     assert out.stat().st_size > 10_000

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QSplitter,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -108,20 +107,16 @@ class SurveyView(QWidget):
             lay.addWidget(note)
             self.tabs.addTab(page, title)
 
-        items_box = QWidget()
-        items_lay = QVBoxLayout(items_box)
-        items_lay.setContentsMargins(0, 0, 0, 0)
-        items_lay.addWidget(QLabel("Survey items"))
+        # The items and their detected types get a tab of their own, so each table has the
+        # full width of the centre (the frequency table is wide once there are groups).
+        items_page = QWidget()
+        items_lay = QVBoxLayout(items_page)
+        items_lay.setContentsMargins(0, 4, 0, 0)
         items_lay.addWidget(self.items_view)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(items_box)
-        splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([440, 840])
+        self.tabs.addTab(items_page, "Items and types")
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.tabs, 1)
 
         self._timer = QTimer(self, singleShot=True, interval=150)
         self._timer.timeout.connect(self.reload)
