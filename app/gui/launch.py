@@ -23,9 +23,24 @@ from storage.errors import ProjectError, ProjectLockedError
 SCREEN_SIZE = (1440, 900)
 
 
+def check_display() -> None:
+    """Refuse, in one sentence, to start a window where there is no screen to show it on
+    (Qt's own message blames a missing libxcb-cursor0, which misleads)."""
+    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
+        return
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return
+    raise UserError(
+        "There is no display to open the window on (DISPLAY is not set); run Qualframe on a "
+        "desktop, under xvfb-run, or take a picture with --screenshot FILE.png."
+    )
+
+
 def application(offscreen: bool = False) -> QApplication:
     if offscreen and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    if QApplication.instance() is None:
+        check_display()
     app = QApplication.instance()
     if app is None:
         app = QApplication(sys.argv[:1])

@@ -136,3 +136,23 @@ def test_korean_font_fallback(qapp) -> None:  # type: ignore[no-untyped-def]
     launch.configure_fonts(qapp)
     if "Noto Sans CJK KR" in QFontDatabase.families():
         assert "Noto Sans CJK KR" in qapp.font().families()
+
+
+def test_no_display_is_one_clear_sentence(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    import pytest
+
+    from app.gui.launch import check_display
+    from coding.errors import UserError
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(UserError, match="no display to open the window on"):
+        check_display()
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    check_display()  # offscreen needs no display
+    monkeypatch.delenv("QT_QPA_PLATFORM")
+    monkeypatch.setenv("DISPLAY", ":99")
+    check_display()
