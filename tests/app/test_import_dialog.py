@@ -167,3 +167,29 @@ def test_folder_expands_to_its_importable_files(
     qtbot.addWidget(dialog)
     assert [p.name for p in dialog.paths] == ["a.txt", "b.csv"]
     assert dialog.tabs.count() == 2
+
+
+def test_custom_label_pattern_in_the_preview(
+    qtbot: Any, proj: Project, tmp_path: Path, sync: None
+) -> None:
+    path = tmp_path / "chat.txt"
+    path.write_text(
+        "A> We met weekly.\nB> Only before exams.\nA> That was enough.\n", encoding="utf-8"
+    )
+    dialog = ImportDialog(None, proj, [path])
+    qtbot.addWidget(dialog)
+    table = next(iter(dialog.speaker_tables.values()))
+    assert table.rowCount() == 0  # no "M1:"-style labels: one unattributed text
+
+    dialog.label_pattern.setText("(")
+    dialog.label_pattern.editingFinished.emit()
+    assert dialog.error_label.text()  # a bad expression is explained, nothing is lost
+
+    dialog.label_pattern.setText(r"(?P<label>[A-Z])> ")
+    dialog.label_pattern.editingFinished.emit()
+    assert not dialog.error_label.text()
+    table = next(iter(dialog.speaker_tables.values()))
+    labels = sorted(cell(table, r, 0).text() for r in range(table.rowCount()))
+    assert labels == ["A", "B"]
+    dialog.accept()
+    assert sorted(p.pseudonym for p in list_participants(proj)) == ["A", "B"]

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -124,6 +125,16 @@ class ImportDialog(QDialog):
         if line_edit is not None:
             line_edit.editingFinished.connect(self.refresh)
         form.addRow("Encoding:", self.encoding)
+        self.label_pattern = QLineEdit()
+        self.label_pattern.setPlaceholderText(
+            "optional regular expression with a group 'label', e.g. (?P<label>[A-Z]\\d*)> "
+        )
+        self.label_pattern.setToolTip(
+            "When speaker labels do not look like 'M1:' or '[Moderator]', describe them here; "
+            "it is matched at the start of each line."
+        )
+        self.label_pattern.editingFinished.connect(self.refresh)
+        form.addRow("Speaker label pattern:", self.label_pattern)
         attr_box = QWidget()
         attr_layout = QHBoxLayout(attr_box)
         attr_layout.setContentsMargins(0, 0, 0, 0)
@@ -189,6 +200,7 @@ class ImportDialog(QDialog):
         enc = self.encoding.currentText().strip()
         self.options.encoding = None if not enc or enc == ENCODINGS[0] else enc
         self.options.attributes = self._collect_attributes()
+        self.options.label_pattern = self.label_pattern.text().strip() or None
         return self.options
 
     def set_encoding(self, name: str | None) -> None:
