@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage import migrate
+from storage import guards, migrate
 from storage import sqlite as sqlite_store
 from storage.errors import (
     NewerSchemaError,
@@ -46,6 +46,7 @@ class Database:
         self.session_factory = sessionmaker(engine, expire_on_commit=False)
         self.read_engine = engine.execution_options(qualframe_read=True)
         self.read_session_factory = sessionmaker(self.read_engine, expire_on_commit=False)
+        guards.install(self.session_factory)
 
     @property
     def is_sqlite(self) -> bool:

@@ -191,3 +191,21 @@ def test_only_the_sqlite_module_speaks_sqlite() -> None:
             if "import sqlite3" in src or "PRAGMA" in src or "sqlite_master" in src:
                 offenders.append(str(py.relative_to(root)))
     assert offenders == [], offenders
+
+
+def test_audit_trail_is_append_only(tmp_path: Path) -> None:
+    from storage.guards import AuditTrailError
+    from storage.models import AuditEvent
+
+    db = create_project(tmp_path / "p.qualframe")
+    try:
+        with db.write() as s:
+            s.add(AuditEvent(actor="kim", action="apply_code", entity="segment"))
+        with pytest.raises(AuditTrailError, match="cannot be changed"), db.write() as s:
+            s.query(AuditEvent).one().actor = "someone else"
+        with pytest.raises(AuditTrailError, match="cannot be deleted"), db.write() as s:
+            s.delete(s.query(AuditEvent).one())
+        with db.read() as s:
+            assert [(e.actor, e.action) for e in s.query(AuditEvent)] == [("kim", "apply_code")]
+    finally:
+        db.close()
