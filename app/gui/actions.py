@@ -57,13 +57,12 @@ class CodingActions:
             "Move the start and end of the selected segment to the current text selection",
         )  # fmt: skip
         self.recent_actions: list[QAction] = []
+        # All nine stay visible (a hidden action's shortcut does nothing, so Ctrl+7 with
+        # three recent codes would fail silently); the menu lists only those with a code.
         for i in range(MAX_RECENT):
-            a = act("", partial(self.apply_recent, i), f"Ctrl+{i + 1}")
-            a.setVisible(False)
+            a = act(f"Recent code {i + 1}", partial(self.apply_recent, i), f"Ctrl+{i + 1}")
             self.recent_actions.append(a)
         self.recent_menu = QMenu("Recent codes", w)
-        for a in self.recent_actions:
-            self.recent_menu.addAction(a)
         self.writing = [
             self.apply_current, self.apply_q, self.code_as, self.new_from_selection,
             self.remove, self.memo, self.exemplar, self.resize, *self.recent_actions,
@@ -87,20 +86,19 @@ class CodingActions:
     def fill_context_menu(self, view: DocumentView, menu: QMenu, cp: int) -> None:
         if self.w.project.read_only:
             return
-        has_sel = view.selected_range() is not None
+        has_sel = view.coding_range() is not None
         code = self.w.codebook.current()
         if has_sel:
             if code is not None:
                 a = menu.addAction(f'Code as "{code.name}"', self.apply_current_code)
                 a.setShortcut(self.apply_current.shortcut())
             menu.addAction(self.code_as)
-            if any(a.isVisible() for a in self.recent_actions):
+            if self.recent:
                 menu.addMenu(self.recent_menu)
             menu.addAction(self.new_from_selection)
         here = view.index.at(cp) if view.index is not None else []
-        if view.selected_range() is not None and view.index is not None:
-            rng = view.selected_range()
-            assert rng is not None
+        rng = view.coding_range()
+        if rng is not None and view.index is not None:
             here = view.index.overlapping(*rng)
         if here:
             menu.addSeparator()
@@ -116,13 +114,14 @@ class CodingActions:
     def update_recent(self) -> None:
         model = self.w.codebook.model
         self.recent = [g for g in self.recent if g in model.by_guid][:MAX_RECENT]
+        self.recent_menu.clear()
         for i, a in enumerate(self.recent_actions):
             if i < len(self.recent):
                 rec = model.by_guid[self.recent[i]]
                 a.setText(rec.path_text if len(rec.path_text) < 60 else "…" + rec.path_text[-58:])
-                a.setVisible(True)
+                self.recent_menu.addAction(a)
             else:
-                a.setVisible(False)
+                a.setText(f"Recent code {i + 1}")
         self.recent_menu.setEnabled(bool(self.recent))
 
     def remember(self, code_guid: str) -> None:
@@ -133,7 +132,7 @@ class CodingActions:
     # -- applying ------------------------------------------------------------------------
     def _selection(self) -> tuple[str, int, int] | None:
         view = self.w.view
-        rng = view.selected_range()
+        rng = view.coding_range()
         if rng is None or not view.document_guid:
             self.w.hint("Select some text in the document first.")
             return None
@@ -148,10 +147,20 @@ class CodingActions:
         return bool(sel) and self.w.apply_code(code.guid, *sel)  # type: ignore[misc]
 
     def apply_recent(self, i: int) -> None:
-        if i < len(self.recent):
-            sel = self._selection()
-            if sel:
-                self.w.apply_code(self.recent[i], *sel)
+        if i >= len(self.recent):
+            have = len(self.recent)
+            keys = (
+                "none yet" if not have else "only Ctrl+1 so far" if have == 1
+                else f"Ctrl+1…Ctrl+{have} so far"
+            )  # fmt: skip
+            self.w.hint(
+                f"Ctrl+{i + 1} has no code yet: the codes you apply are numbered from Ctrl+1, "
+                f"most recent first ({keys})."
+            )
+            return
+        sel = self._selection()
+        if sel:
+            self.w.apply_code(self.recent[i], *sel)
 
     def code_as_dialog(self) -> None:
         sel = self._selection()
@@ -172,7 +181,7 @@ class CodingActions:
         sel = self._selection()
         if not sel:
             return
-        text = " ".join(self.w.view.textCursor().selectedText().split()).replace("/", "-")[:60]
+        text = " ".join(self.w.view.text[sel[1] : sel[2]].split()).replace("/", "-")[:60]
         parent = self.w.codebook.current()
         where = f'under "{parent.name}"' if parent else "at the top level"
         name, ok = QInputDialog.getText(
@@ -243,7 +252,7 @@ class CodingActions:
             self.resize_to_selection(h)
 
     def resize_to_selection(self, h: Highlight) -> None:
-        rng = self.w.view.selected_range()
+        rng = self.w.view.coding_range()
         if rng is None:
             self.w.hint("Select the text the segment should cover, then adjust it.")
             return

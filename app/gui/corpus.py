@@ -9,11 +9,20 @@ exactly as stored.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
-from coding.documents import document_text, document_texts
+from coding.documents import document_text, document_texts, document_turns
 from coding.errors import UserError
 from coding.project import Project
+
+
+@dataclass(frozen=True)
+class Turn:
+    start: int
+    end: int
+    words: int  # where the words start, after the speaker label
+    speaker: str
 
 
 @dataclass(frozen=True)
@@ -32,11 +41,41 @@ class Corpus:
         self._lower: dict[str, str | None] = {}
         self.names: dict[str, str] = {}
         self.order: list[str] = []
+        self._turns: dict[str, list[Turn]] = {}
+        self._ends: dict[str, list[int]] = {}
 
     def invalidate(self) -> None:
         self._texts = None
         self._single.clear()
         self._lower.clear()
+        self._turns.clear()
+        self._ends.clear()
+
+    def speakers(self, guid: str, start: int, end: int) -> list[str]:
+        """Who speaks in [start, end) of a document, in order: the speakers of the turns
+        whose words (after the speaker label) the range reaches. Turns are read once per
+        document, when a painted row first needs them."""
+        turns = self._turns.get(guid)
+        if turns is None:
+            try:
+                records = document_turns(self.project, guid)
+            except UserError:  # the document no longer exists
+                records = []
+            turns = self._turns[guid] = [
+                Turn(t.start, t.end, t.label_end if t.label_end is not None else t.start,
+                     t.pseudonym or t.label or "")
+                for t in records
+            ]  # fmt: skip
+            self._ends[guid] = [t.end for t in turns]  # turns do not overlap: ends ascend
+        out: list[str] = []
+        first = bisect_right(self._ends[guid], start)
+        for t in turns[first:]:
+            if t.start >= end:
+                break
+            reaches_words = t.end > start and min(end, t.end) > max(start, t.words)
+            if reaches_words and t.speaker and t.speaker not in out:
+                out.append(t.speaker)
+        return out
 
     def _load(self) -> dict[str, str]:
         if self._texts is None:

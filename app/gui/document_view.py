@@ -62,6 +62,7 @@ class DocumentView(QPlainTextEdit):
         self.menu_provider: MenuProvider | None = None
         self._formats: dict[tuple[str, bool], QTextCharFormat] = {}
         self.setReadOnly(True)
+        self.setTabChangesFocus(True)  # keyboard users move on to the docks with Tab
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
@@ -230,6 +231,20 @@ class DocumentView(QPlainTextEdit):
         a, b = self.offsets.range_to_store(cursor.selectionStart(), cursor.selectionEnd())
         return (a, b) if b > a else None
 
+    def coding_range(self) -> tuple[int, int] | None:
+        """The selection as it is coded: white space and line breaks at either end are left
+        out (a drag to the end of a line takes the line break); None when nothing is left."""
+        rng = self.selected_range()
+        if rng is None:
+            return None
+        a, b = rng
+        text = self.text
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        return (a, b) if b > a else None
+
     def select_range(self, start: int, end: int) -> None:
         a, b = self.offsets.range_to_qt(start, end)
         cursor = self.textCursor()
@@ -310,7 +325,7 @@ class DocumentView(QPlainTextEdit):
     def createMimeDataFromSelection(self) -> QMimeData:
         mime = QMimeData()  # the base class's mime data reports a fixed list of formats
         mime.setText(self.textCursor().selectedText().replace("\u2029", "\n"))
-        rng = self.selected_range()
+        rng = self.coding_range()
         if rng is not None and self.document_guid:
             payload = {"document": self.document_guid, "start": rng[0], "end": rng[1]}
             mime.setData(SELECTION_MIME, QByteArray(json.dumps(payload).encode("utf-8")))

@@ -122,8 +122,13 @@ class Workbench(QObject):
         except ProjectError as exc:
             if not self.interactive:
                 raise
-            QMessageBox.warning(parent, "Cannot open project", str(exc))
-            self.settings.remove_recent_project(path)
+            message = str(exc)
+            if path.resolve() in self.settings.recent_projects():
+                self.settings.remove_recent_project(path)
+                message = f"{message.rstrip('.')}; it has been removed from the recent projects."
+            if self.welcome is not None:
+                self.welcome.reload_recent()
+            QMessageBox.warning(parent, "Cannot open project", message)
             return None
         return self._show(project, path)
 

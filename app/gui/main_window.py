@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self._layout_pending = True
+        self._pending_scroll: int | None = None
 
         # wiring: every dock and the view listen to the one signal
         self.sync = ViewSync(self)
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.changed.connect(self.detail.on_change)
         self.changed.connect(self.retrieval.on_change)
         self.changed.connect(self.search.on_change)
+        self.changed.connect(self._participants_changed)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.navigator.documentActivated.connect(lambda guid, _name: self.open_document(guid))
         self.navigator.participantsEdited.connect(
@@ -213,8 +215,11 @@ class MainWindow(QMainWindow):
         self.view.load(guid, rec.name)
         self.navigator.select_document(guid)
         pos = self.settings.document_position(self.project.path, guid)
-        if pos:
+        self._pending_scroll = None
+        if pos and self.isVisible():
             self.view.scroll_to(min(pos, rec.length))
+        elif pos:  # lines wrap differently until the window has its size: scroll once shown
+            self._pending_scroll = min(pos, rec.length)
         self.settings.set_last_document(self.project.path, guid)
         self._update_doc_title()
         if self.find_bar.isVisible() and self.find_bar.edit.text():
@@ -275,6 +280,10 @@ class MainWindow(QMainWindow):
             segs, people = self.codebook.model.counts.get(rec.guid, (0, 0))
             self.detail.counts.setText(f"{segs} coded segments · {people} participants")
         self._update_doc_title()
+
+    def _participants_changed(self, change: Change) -> None:
+        if change.participants:
+            self._update_doc_title()  # the groups of the open document
 
     def _update_doc_title(self) -> None:
         guid = self.view.document_guid
@@ -348,11 +357,21 @@ class MainWindow(QMainWindow):
         if self._layout_pending:
             self._layout_pending = False
             self.default_layout()
+        if self._pending_scroll is not None:
+            QTimer.singleShot(0, self._scroll_when_shown)
+
+    def _scroll_when_shown(self) -> None:
+        if self._pending_scroll is not None and self.view.document_guid:
+            self.view.scroll_to(self._pending_scroll)
+        self._pending_scroll = None
 
     def _remember_position(self) -> None:
         if self.view.document_guid:
+            top = self._pending_scroll  # not shown yet: the place it was going to show
             self.settings.set_document_position(
-                self.project.path, self.view.document_guid, self.view.top_position()
+                self.project.path,
+                self.view.document_guid,
+                top if top is not None else self.view.top_position(),
             )
 
     def save_session(self) -> None:

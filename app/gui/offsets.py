@@ -43,8 +43,16 @@ class OffsetMap:
             return pos
         return pos - bisect_left(self._u16, pos)
 
+    def to_store_end(self, pos: int) -> int:
+        """Code point offset of UTF-16 position ``pos`` used as the END of a range: a
+        position inside a surrogate pair snaps past its character."""
+        cp = self.to_store(pos)
+        return cp + 1 if self._cp and self.to_qt(cp) < pos else cp
+
     def range_to_qt(self, start: int, end: int) -> tuple[int, int]:
         return self.to_qt(start), self.to_qt(end)
 
     def range_to_store(self, start: int, end: int) -> tuple[int, int]:
-        return self.to_store(start), self.to_store(end)
+        """Code point range of a UTF-16 range; a character cut in half at either end is
+        included whole (so what is stored covers at least what was selected)."""
+        return self.to_store(start), self.to_store_end(end)

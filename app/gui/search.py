@@ -170,6 +170,7 @@ class ProjectSearchDock(QDockWidget):
         self.code_all.setEnabled(False)
         self.code_all.clicked.connect(self.code_all_hits)
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move in it)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -35,6 +35,7 @@ class Settings:
         self.q.setValue("projects/recent", [str(p) for p in items[:MAX_RECENT]])
 
     def remove_recent_project(self, path: Path) -> None:
+        path = path.resolve()  # the list holds resolved paths
         items = [p for p in self.recent_projects() if p != path]
         self.q.setValue("projects/recent", [str(p) for p in items])
 

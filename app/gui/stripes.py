@@ -55,9 +55,8 @@ class StripeMargin(QWidget):
             return
         lanes = [index.lanes.get(h.guid, 0) for h in segs]
         nlanes = max(lanes) + 1
-        lane_w = (
-            LANE if nlanes * LANE <= self.width() // 2 else max(3, (self.width() // 2) // nlanes)
-        )
+        # Many overlapping codes: narrower lanes, so the names beside them stay legible.
+        lane_w = LANE if nlanes <= 4 else max(3, min(LANE, (self.width() // 4) // nlanes))
         bar_w = max(2, min(BAR, lane_w - 2))
         label_x = PAD + nlanes * lane_w + 4
         fm = QFontMetrics(self.font())

@@ -45,22 +45,17 @@ class WelcomeWindow(QWidget):
             b.setMinimumHeight(34)
             buttons.addWidget(b)
         buttons.addStretch(1)
+        self.settings = settings
         self.recent = QListWidget()
-        for path in settings.recent_projects():
-            item = QListWidgetItem(f"{path.name}\n{path.parent}")
-            item.setData(Qt.ItemDataRole.UserRole, str(path))
-            item.setToolTip(str(path))
-            if not path.exists():
-                item.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.recent.addItem(item)
         self.recent.itemActivated.connect(
             lambda item: self.openRequested.emit(Path(item.data(Qt.ItemDataRole.UserRole)))
         )
+        self.none_yet = QLabel("<i>No recent projects yet.</i>")
         right = QVBoxLayout()
         right.addWidget(QLabel("<b>Recent projects</b>"))
         right.addWidget(self.recent)
-        if not self.recent.count():
-            right.addWidget(QLabel("<i>No recent projects yet.</i>"))
+        right.addWidget(self.none_yet)
+        self.reload_recent()
         row = QHBoxLayout()
         row.addLayout(buttons, 1)
         row.addLayout(right, 2)
@@ -68,3 +63,19 @@ class WelcomeWindow(QWidget):
         lay.setContentsMargins(24, 20, 24, 20)
         lay.addWidget(title)
         lay.addLayout(row, 1)
+
+    def reload_recent(self) -> None:
+        """List the recent projects again (one that could not be opened has left the list).
+        A project whose file is missing stays selectable, so that opening it says why."""
+        self.recent.clear()
+        for path in self.settings.recent_projects():
+            missing = not path.exists()
+            item = QListWidgetItem(
+                f"{path.name}{'  (not found)' if missing else ''}\n{path.parent}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, str(path))
+            item.setToolTip(f"{path} no longer exists." if missing else str(path))
+            if missing:
+                item.setForeground(self.palette().color(self.palette().ColorRole.PlaceholderText))
+            self.recent.addItem(item)
+        self.none_yet.setVisible(not self.recent.count())

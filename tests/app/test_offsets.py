@@ -60,3 +60,14 @@ def test_offset_map_round_trips_any_text(text: str, data: st.DataObject) -> None
     pos = m.to_qt(cp)
     assert utf16[: pos * 2].decode("utf-16-le") == text[:cp]
     assert m.to_store(pos) == cp
+
+
+def test_a_range_end_inside_a_surrogate_pair_takes_the_whole_character() -> None:
+    text = "ab😀cd"
+    m = OffsetMap(text)
+    assert m.to_qt(3) == 4  # "c" comes after the two units of the emoji
+    assert m.to_store_end(3) == 3  # the end falls between the two halves: include the emoji
+    assert m.to_store_end(4) == 3 and m.to_store_end(2) == 2
+    assert m.range_to_store(3, 3) == (2, 3)  # both halves of one character: that character
+    assert m.range_to_store(0, 3) == (0, 3) and text[0:3] == "ab😀"
+    assert OffsetMap("plain").to_store_end(3) == 3

@@ -71,6 +71,7 @@ class CodeDetailDock(QDockWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes straight to the fields
         self.setWidget(scroll)
         self._set_enabled(False)
 

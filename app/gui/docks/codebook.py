@@ -53,6 +53,7 @@ class CodebookDock(QDockWidget):
         self.setObjectName("codebook")
         self.project = project
         self.window_ = window
+        self._vanished: str | None = None  # the shown code, while a delete/merge hides it
         self.model = CodebookModel(project, self)
         self.model.moveRequested.connect(self._move)
         self.model.applyRequested.connect(self._apply_dropped)
@@ -73,10 +74,13 @@ class CodebookDock(QDockWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(False)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setDragEnabled(not project.read_only)
-        self.tree.setAcceptDrops(not project.read_only)
         self.tree.setDropIndicatorShown(True)
-        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        # (setDragDropMode sets drag and drop enabled itself: a read-only project gets none)
+        self.tree.setDragDropMode(
+            QAbstractItemView.DragDropMode.NoDragDrop
+            if project.read_only
+            else QAbstractItemView.DragDropMode.DragDrop
+        )
         self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -293,7 +297,21 @@ class CodebookDock(QDockWidget):
             model.reload(recount=change.segments)
             self._restore_expanded(expanded)
             target = change.created_guid if change.created_guid in model.by_guid else None
+            if current is not None and current.guid not in model.by_guid:
+                # The code on show was deleted or merged away: show the merge target (or
+                # nothing), and bring the code back into view if an undo restores it.
+                self._vanished = current.guid
+                if change.action == "merge_code" and len(change.codes) == 1:
+                    target = target or next(iter(change.codes))
+                current = None
+            elif self._vanished in model.by_guid:
+                target = target or self._vanished
+                self._vanished = None
             self.select(target or (current.guid if current else None))
+            if self.current() is None:
+                # A model reset clears the current index without a signal: say so, or the
+                # retrieval list and the details would go on naming a code that is gone.
+                self._current_changed()
             return
         if change.codes and not change.segments:
             model.refresh_records(change.codes)

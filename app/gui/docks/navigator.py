@@ -61,6 +61,7 @@ class NavigatorDock(QDockWidget):
         self.tree.clicked.connect(self._activate)
 
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move in it)
         self.table.setModel(self.participants)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(22)
@@ -110,7 +111,8 @@ class NavigatorDock(QDockWidget):
             self.participants.add_attribute(name)
 
     def on_change(self, change: Change) -> None:
-        if change.documents_added or change.survey:
+        if change.documents_added or change.survey or change.participants:
+            # (a participant's group attribute is shown beside each document)
             current = self.tree.currentIndex()
             doc = self.documents.document(current)
             self.documents.reload()

@@ -130,6 +130,7 @@ class RetrievalDock(QDockWidget):
         copy.setToolTip("Copy the selected segments (all when none is selected) as text (Ctrl+C)")
         copy.clicked.connect(self.copy)
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move in it)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -225,8 +226,8 @@ class RetrievalDock(QDockWidget):
         try:
             rows, attrs = retrieval_query.fetch(self.project, **self._filters())  # type: ignore[arg-type]
         except ProjectError:  # the code vanished (deleted) between events
-            self.code_guid = None
-            rows, attrs = [], {}
+            self.set_code(None)
+            return
         self.model.set_segments(rows, attrs)
         self._update_title()
 

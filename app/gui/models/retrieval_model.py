@@ -43,6 +43,14 @@ class RetrievalModel(RowsTableModel[Retrieved]):
     def text(self, row: Retrieved) -> str:
         return self.corpus.text(row.document_guid)[row.start : row.end]
 
+    def speaker(self, row: Retrieved) -> str:
+        """The speaker the segment counts for; a passage that runs into other speakers'
+        turns names them too: "E1 (+E2)"."""
+        who = (row.speaker or "") + (" (interviewer)" if row.is_interviewer else "")
+        spoken = self.corpus.speakers(row.document_guid, row.start, row.end)
+        others = [s for s in spoken if s != row.speaker]
+        return f"{who} (+{', '.join(others)})" if others else who
+
     def segment(self, i: int) -> SegmentRecord | None:
         if not 0 <= i < len(self.rows):
             return None
@@ -58,7 +66,7 @@ class RetrievalModel(RowsTableModel[Retrieved]):
             if col == 0:
                 return row.document_name
             if col == 1:
-                return (row.speaker or "") + (" (interviewer)" if row.is_interviewer else "")
+                return self.speaker(row)
             if col == 2:
                 return self.group(row)
             if col == 3:
@@ -69,6 +77,8 @@ class RetrievalModel(RowsTableModel[Retrieved]):
         if role == ContextRole and col == self.TEXT:
             return self.corpus.context(row.document_guid, row.start, row.end, 40)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 1:
+                return self._speaker_tip(row)
             if col == 4:
                 return row.code_path_text
             if col == self.TEXT:
@@ -85,12 +95,22 @@ class RetrievalModel(RowsTableModel[Retrieved]):
             return self.segment(index.row())
         return None
 
+    def _speaker_tip(self, row: Retrieved) -> str | None:
+        names = self.corpus.speakers(row.document_guid, row.start, row.end)
+        if len(names) < 2:
+            return None
+        listed = ", ".join(names[:-1]) + " and " + names[-1]
+        return (
+            f"This passage runs across the turns of {listed}; it counts for "
+            f"{row.speaker or 'nobody'}, whose turn holds most of it."
+        )
+
     def as_text(self, rows: list[int]) -> str:
         """Plain text for the clipboard: a citation line and the quote per segment."""
         out = []
         for i in rows:
             row = self.rows[i]
-            who = row.speaker or "?"
+            who = self.speaker(row) or "?"
             group = self.group(row)
             head = f"[{row.document_name}, {who}{', ' + group if group else ''}; "
             head += f"{row.code_path_text}; coder {row.coder}]"
