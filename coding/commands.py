@@ -171,6 +171,9 @@ class MergeCodes(Command):
 
     def do(self, project: Project) -> Change:
         with project.write() as s:
+            source = codebook.get_code(s, self.source_guid).name
+            target = codebook.get_code(s, self.target_guid).name
+            self.text = f'Merge "{source}" into "{target}"'
             self.snapshot = codebook.merge_in(s, project.coder, self.source_guid, self.target_guid)
         changed = frozenset(r["guid"] for r in self.snapshot.segments)
         return Change(
@@ -206,6 +209,10 @@ class DeleteCode(Command):
 
     def do(self, project: Project) -> Change:
         with project.write() as s:
+            name = codebook.get_code(s, self.guid).name
+            self.text = f'Delete code "{name}"' + (
+                "" if self.segments == "delete" else " (segments to parent)"
+            )
             self.snapshot = codebook.delete_in(s, project.coder, self.guid, self.segments)
         guids = frozenset(r["guid"] for r in self.snapshot.segments)
         if self.segments == "delete":
@@ -262,17 +269,27 @@ class ApplyCode(Command):
 
 @dataclass
 class ApplyCodeMany(Command):
-    """Code several ranges at once (e.g. "code all hits" of a search) in one transaction."""
+    """Code several ranges at once (e.g. "code all hits" of a search) in one transaction.
+
+    Ranges already coded with this code by this coder are skipped. ``guids`` holds, per
+    range, the GUID of the segment this command created (None where it skipped), so a redo
+    re-creates every segment with the GUID it had.
+    """
 
     ranges: Sequence[tuple[str, int, int]]  # (document guid, start, end)
     code_guid: str
-    guids: list[str] = field(default_factory=list)
+    guids: list[str | None] = field(default_factory=list)
     skipped: int = 0
 
     def __post_init__(self) -> None:
         self.text = f"Code {len(self.ranges)} passages"
 
+    @property
+    def created(self) -> list[str]:
+        return [g for g in self.guids if g]
+
     def do(self, project: Project) -> Change:
+        earlier = list(self.guids)
         with project.write() as s:
             code = codebook.get_code(s, self.code_guid)
             coder_id = project.coder_id(s)
@@ -285,40 +302,36 @@ class ApplyCodeMany(Command):
                     )
                 )
             }
-            created = []
-            self.skipped = 0
+            guids: list[str | None] = []
             for i, (dguid, start, end) in enumerate(self.ranges):
                 doc = docs.get(dguid) or segments.document_by_guid(s, dguid)
                 docs[dguid] = doc
                 if (doc.id, start, end) in existing:
-                    self.skipped += 1
+                    guids.append(None)
                     continue
                 existing.add((doc.id, start, end))
-                guid = self.guids[i] if i < len(self.guids) and self.guids[i] else None
+                guid = earlier[i] if i < len(earlier) else None
                 seg = segments.apply_in(
                     s, project.coder, coder_id, doc, start, end, code, guid=guid
                 )
-                created.append(seg.guid)
-            self.guids = created
+                guids.append(seg.guid)
+            self.text = f'Code {len(self.ranges)} passages as "{code.name}"'
+        self.guids = guids
+        self.skipped = guids.count(None)
         return Change(
-            "apply_code", codes=frozenset({self.code_guid}), segments_added=frozenset(self.guids),
+            "apply_code", codes=frozenset({self.code_guid}), segments_added=frozenset(self.created),
             documents=frozenset(d for d, _, _ in self.ranges),
         )  # fmt: skip
 
     def undo(self, project: Project) -> Change:
+        created = self.created
         with project.write() as s:
-            s.execute(delete(Segment).where(Segment.guid.in_(self.guids)))
+            s.execute(delete(Segment).where(Segment.guid.in_(created)))
             audit.record(
-                s,
-                project.coder,
-                "remove_segments",
-                "segment",
-                None,
-                count=len(self.guids),
-                undo=True,
+                s, project.coder, "remove_segments", "segment", None, count=len(created), undo=True
             )
         return Change(
-            "remove_segment", codes=frozenset({self.code_guid}), segments_removed=frozenset(self.guids),
+            "remove_segment", codes=frozenset({self.code_guid}), segments_removed=frozenset(created),
             documents=frozenset(d for d, _, _ in self.ranges),
         )  # fmt: skip
 

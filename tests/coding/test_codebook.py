@@ -232,3 +232,13 @@ def test_counts_match_the_tallies_across_documents_and_without_speakers(
     tallies.load(project)
     assert tallies.totals(codebook.code_tree(project)) == counts
     assert set(counts) == {r.guid for r in codebook.code_tree(project)}
+
+
+def test_undo_texts_name_the_codes(project: Project, stack: UndoStack) -> None:
+    g = _coded_project(project, stack)
+    stack.push(MergeCodes(g["other"], g["code"]))
+    assert stack.undo_text == 'Merge "Sleep" into "Studying more"'
+    stack.push(DeleteCode(g["neg"], "delete"))
+    assert stack.undo_text == 'Delete code "Pressure"'
+    stack.push(DeleteCode(g["code"], "parent"))
+    assert stack.undo_text == 'Delete code "Studying more" (segments to parent)'

@@ -273,3 +273,21 @@ def test_document_texts_counts_and_coders(project: Project) -> None:
     assert segment_counts(project, iter([g["doc"]])) == {g["doc"]: 3}
     assert segment_counts(project, []) == {}
     assert coder_names(project) == ["Ahn", "tester"]
+
+
+def test_code_many_redo_keeps_each_segment_identity(project: Project) -> None:
+    doc, text = add_transcript(project, "fgi", [("E1", "plan, plan and plan")])
+    stack = UndoStack(project)
+    code = stack.push(AddCode("Planning")).created_guid
+    assert code
+    hits = [(doc, i, i + 4) for i in range(len(text)) if text.startswith("plan", i)]
+    stack.push(ApplyCode(*hits[1], code))  # the middle hit is already coded
+    many = ApplyCodeMany(hits, code)
+    stack.push(many)
+    assert many.skipped == 1 and many.guids[1] is None
+    assert stack.undo_text == 'Code 3 passages as "Planning"'
+    by_range = {(s.start, s.end): s.guid for s in list_segments(project)}
+    stack.undo()
+    assert len(list_segments(project)) == 1  # only the segment coded before
+    stack.redo()
+    assert {(s.start, s.end): s.guid for s in list_segments(project)} == by_range
