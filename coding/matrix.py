@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,9 +38,11 @@ from sqlalchemy.orm import Session
 from coding.codebook import load_tree
 from coding.errors import UserError
 from coding.labels import group_label, pluralise
+from coding.privacy import name_masker
 from coding.project import Project
 from coding.records import CodeRecord, SegmentRecord
 from coding.segments import query_segments
+from coding.survey_stats import fmt_percent, natural_key
 from storage.models import (
     Attribute,
     AttributeValue,
@@ -80,6 +82,9 @@ class MatrixOptions:
     include_empty: bool = False
     coders: Sequence[str] | None = None
     documents: Sequence[str] | None = None
+    #: Keep participants' real names in quotes and document names (an explicit opt-in; by
+    #: default every real name is replaced by the pseudonym, see :mod:`coding.privacy`).
+    real_names: bool = False
 
     def __post_init__(self) -> None:
         unknown = set(self.counts) - set(COUNT_KINDS)
@@ -166,6 +171,8 @@ class ThemeMatrix:
     coders: tuple[str, ...] = ()
     documents: tuple[str, ...] = ()
     max_depth: int = field(default=0)  # depth of the deepest code in the codebook
+    segments_above_rows: int = 0  # left out: coded with a code above the row level
+    codes: int = 0  # codes in the codebook
 
     @property
     def row_level_name(self) -> str:
@@ -192,7 +199,7 @@ def format_counts(
     if "participants" in wanted:
         parts.append(f"{participants} participant" + ("" if participants == 1 else "s"))
     if "percent" in wanted:
-        parts.append("–" if percent is None else f"{percent:.0f}%")
+        parts.append("–" if percent is None else f"{fmt_percent(percent)}%")
     return f"({'; '.join(parts)})" if parts else ""
 
 
@@ -276,7 +283,10 @@ def matrix_note(matrix: ThemeMatrix) -> str:
         if matrix.documents
         else "in the project (interviewers excluded)"
     )
-    parts = [f"Participants per group ({attr}): {groups}; n counts the participants {scope}."]
+    parts = []
+    if not matrix.rows:
+        parts.append(empty_sentence(matrix))
+    parts.append(f"Participants per group ({attr}): {groups}; n counts the participants {scope}.")
     parts.append(COUNTING_RULE)
     explanation = counts_explanation(matrix.options.counts)
     if explanation:
@@ -286,11 +296,26 @@ def matrix_note(matrix: ThemeMatrix) -> str:
             "Quotes are verbatim coded segments followed by the speaker's pseudonym; quotes "
             "the analysts marked as exemplars come first."
         )
+    if matrix.segments_above_rows:
+        n = matrix.segments_above_rows
+        higher = " or ".join(level_name(i).lower() for i in range(matrix.options.rows_level))
+        parts.append(
+            f"{n} segment{'s' if n != 1 else ''} coded directly with a {higher} (above the "
+            f"{matrix.row_level_name.lower()} level of the rows) {'are' if n != 1 else 'is'} "
+            "not shown."
+        )
     if matrix.coders:
         parts.append(f"Coders: {', '.join(matrix.coders)}.")
     if matrix.documents:
         parts.append(f"Documents: {', '.join(matrix.documents)}.")
     return " ".join(parts)
+
+
+def empty_sentence(matrix: ThemeMatrix) -> str:
+    """Why a matrix has no rows, in one sentence."""
+    if matrix.codes == 0:
+        return "The codebook has no codes yet, so the table has no rows."
+    return "No segment from a participant of these groups is coded yet, so the table has no rows."
 
 
 def default_title(matrix: ThemeMatrix) -> str:
@@ -373,19 +398,45 @@ def _filtered(stmt: Any, scope: _Scope) -> Any:
     return stmt
 
 
+def value_key(value: str) -> str:
+    """Attribute values that differ only by case or spacing make one group
+    (``Mentee``, ``mentee `` and ``mentee`` are the same role)."""
+    return " ".join(value.split()).casefold()
+
+
+def _spellings(s: Session, scope: _Scope) -> dict[str, str]:
+    """Each stored value of the attribute -> the spelling that names its group: the most
+    common one among the participants holding it (ties: the first in sorted order)."""
+    rows = s.execute(
+        select(AttributeValue.value, func.count())
+        .where(AttributeValue.attribute_id == scope.attr_id)
+        .group_by(AttributeValue.value)
+    ).all()
+    by_key: dict[str, list[tuple[int, bool, str]]] = defaultdict(list)
+    for value, n in rows:
+        if str(value).strip():
+            v = str(value)
+            by_key[value_key(v)].append((-int(n), v != v.lower(), v))
+    return {v: min(spellings)[2] for spellings in by_key.values() for *_, v in spellings}
+
+
 def _group_sizes(s: Session, scope: _Scope) -> dict[str, int]:
+    spelling = _spellings(s, scope)
     stmt = (
-        select(AttributeValue.value, func.count(func.distinct(Participant.id)))
+        select(AttributeValue.value, Participant.id)
         .join(Participant, Participant.id == AttributeValue.participant_id)
         .where(AttributeValue.attribute_id == scope.attr_id, Participant.is_interviewer.is_(False))
-        .group_by(AttributeValue.value)
     )
     if scope.doc_ids:
         speakers = select(Turn.participant_id).where(
             Turn.document_id.in_(scope.doc_ids), Turn.is_interviewer.is_(False)
         )
         stmt = stmt.where(Participant.id.in_(speakers))
-    return {str(v): int(n) for v, n in s.execute(stmt).all() if str(v).strip()}
+    people: dict[str, set[int]] = defaultdict(set)
+    for value, pid in s.execute(stmt).all():
+        if str(value) in spelling:
+            people[spelling[str(value)]].add(int(pid))
+    return {v: len(p) for v, p in people.items()}
 
 
 def group_sizes(
@@ -414,8 +465,8 @@ def _choose_groups(
         values = chosen
     elif all(re.fullmatch(r"-?\d+(\.\d+)?", v.strip()) for v in values):
         values.sort(key=lambda v: float(v))
-    else:
-        values.sort(key=str.casefold)
+    else:  # natural order: "Site 2" before "Site 10"
+        values.sort(key=natural_key)
     labels = [group_label(v, attr_name) for v in values]
     if len(set(labels)) != len(labels):  # two values would look the same: show raw values
         labels = list(values)
@@ -457,6 +508,7 @@ def _fetch_quotes(
     group_of: dict[int, str],
     code_ids: set[int],
     n: int,
+    mask: Callable[[str], str],
 ) -> dict[tuple[int, str], tuple[Quote, ...]]:
     """Up to ``n`` quotes per (code coded directly, group): exemplars first, then in document
     order. ``group_of`` maps the counted participants to their group."""
@@ -516,7 +568,9 @@ def _fetch_quotes(
     found: dict[int, Quote] = {}
     for sid, (_, guid, exemplar, pseudonym, did, start, end) in info.items():
         name, text = texts[did]
-        found[sid] = Quote(str(guid), text[start:end], str(pseudonym), name, bool(exemplar))
+        found[sid] = Quote(
+            str(guid), mask(text[start:end]), str(pseudonym), mask(name), bool(exemplar)
+        )
     return {
         key: tuple(found[sid] for sid in bucket if sid in found) for key, bucket in picked.items()
     }
@@ -554,8 +608,10 @@ def build_matrix(project: Project, options: MatrixOptions | None = None) -> Them
             .scalars()
             .all()
         )
+        spelling = _spellings(s, scope)
         value_of = dict(
-            conn.execute(
+            (pid, spelling.get(str(v), str(v)))
+            for pid, v in conn.execute(
                 select(AttributeValue.participant_id, AttributeValue.value).where(
                     AttributeValue.attribute_id == scope.attr_id
                 )
@@ -564,7 +620,7 @@ def build_matrix(project: Project, options: MatrixOptions | None = None) -> Them
         shown_codes = {c.id for c in tree if c.depth >= options.rows_level}
         direct_n: dict[tuple[int, str], int] = defaultdict(int)
         direct_people: dict[tuple[int, str], set[int]] = defaultdict(set)
-        counted = no_part = interv = no_group = 0
+        counted = no_part = interv = no_group = above = 0
         for (code_id, pid, in_interviewer_turn), n in seen.items():
             if pid is None:
                 no_part += n
@@ -573,6 +629,8 @@ def build_matrix(project: Project, options: MatrixOptions | None = None) -> Them
             else:
                 value = value_of.get(pid)
                 if code_id not in shown_codes:
+                    if value in wanted:
+                        above += n
                     continue
                 if value not in wanted:
                     no_group += n
@@ -621,7 +679,8 @@ def build_matrix(project: Project, options: MatrixOptions | None = None) -> Them
         group_of = {
             pid: v for pid, v in value_of.items() if v in wanted and pid not in interviewers
         }
-        quotes = _fetch_quotes(s, scope, group_of, quote_codes, options.quotes)
+        mask = name_masker(s, options.real_names)
+        quotes = _fetch_quotes(s, scope, group_of, quote_codes, options.quotes, mask)
 
     matrix_rows: list[MatrixRow] = []
     for r in rows_codes:
@@ -653,8 +712,10 @@ def build_matrix(project: Project, options: MatrixOptions | None = None) -> Them
         segments_interviewer=interv,
         segments_no_participant=no_part,
         segments_no_group=no_group,
+        segments_above_rows=above,
+        codes=len(tree),
         coders=tuple(scope.coder_names),
-        documents=tuple(scope.doc_names),
+        documents=tuple(mask(d) for d in scope.doc_names),
         max_depth=max((c.depth for c in tree), default=0),
     )
 
@@ -699,7 +760,11 @@ def matrix_segments(
         wanted = [g.value for g in groups]
         if group is not None:
             wanted = [v for v in wanted if v == group]
-        path_of = {c.id: c.path for c in tree}
+        spelling = _spellings(s, scope)
+        stored = [raw for raw, v in spelling.items() if v in wanted]
+        # The codes the matrix shows: those at the row level and below.
+        path_of = {c.id: c.path for c in tree if c.depth >= options.rows_level}
+        mask = name_masker(s, options.real_names)
         stmt = _counted_stmt(
             scope,
             Segment.guid, Segment.code_id, AttributeValue.value, Participant.pseudonym,
@@ -709,7 +774,7 @@ def matrix_segments(
         stmt = (
             stmt.join(Document, Document.id == Segment.document_id)
             .join(Coder, Coder.id == Segment.coder_id)
-            .where(AttributeValue.value.in_(wanted))
+            .where(AttributeValue.value.in_(stored))
         )
         if code_guid is not None:
             stmt = stmt.where(Segment.code_id.in_(_subtree_ids(tree, code_guid)))
@@ -717,8 +782,8 @@ def matrix_segments(
         rows = s.execute(stmt).all()
     return [
         MatrixSegment(
-            path=path_of[r.code_id], group=str(r.value), participant=str(r.pseudonym),
-            document=str(r.doc), quote=str(r.text or ""), coder=str(r.coder),
+            path=path_of[r.code_id], group=spelling[str(r.value)], participant=str(r.pseudonym),
+            document=mask(str(r.doc)), quote=mask(str(r.text or "")), coder=str(r.coder),
             segment_guid=str(r.guid), is_exemplar=bool(r.is_exemplar),
         )
         for r in rows
@@ -775,6 +840,10 @@ def export_matrix(
     path = Path(path)
     suffix = check_export_path(path)
     matrix = build_matrix(project, options)
+    if not matrix.groups:
+        raise UserError(
+            f'No participant has a value for "{matrix.attribute}", so the matrix has no columns.'
+        )
     if suffix == ".docx":
         write_matrix_docx(matrix, path, title=title, number=number, landscape=landscape)
     elif suffix == ".md":

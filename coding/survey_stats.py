@@ -32,7 +32,9 @@ Statistical choices (stated once, used everywhere):
   two-sided Fisher's exact test on the 2 × 2 table (group × raised / not raised).
 * **Rounding** is half-up on the decimal value: means, SDs and medians to 1 decimal,
   percentages to whole numbers (or 1 decimal when asked), p to 3 decimals (or 2, then 3 below
-  0.01) and "< 0.001" below 0.001.
+  0.01) and "< 0.001" below 0.001 (p = 0.001 itself is "0.001"). A percentage never rounds
+  to all or nothing when it is not: 199 of 200 is "> 99", 1 of 300 is "< 1" (with one
+  decimal: "> 99.9", "< 0.1"). No figure is ever shown as "-0.0".
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from sqlalchemy import select
 
 from coding.codebook import load_tree
 from coding.errors import UserError
+from coding.privacy import name_masker
 from coding.project import Project
 from storage.models import (
     Attribute,
@@ -103,7 +106,29 @@ def percent(n: int, denominator: int) -> float | None:
 
 
 def fmt_percent(value: float | None, decimals: int = 0) -> str:
-    return fmt_fixed(value, decimals)
+    """A percentage rounded half-up, except that it never claims all or none when that is
+    not so: 199 of 200 (99.5 %) is ``> 99`` rather than ``100``, 1 of 300 is ``< 1`` rather
+    than ``0`` (``> 99.9`` / ``< 0.1`` with one decimal)."""
+    if value is None or not math.isfinite(value):
+        return NA
+    step = Decimal(1).scaleb(-decimals)
+    rounded = _quantize(value, decimals)
+    if value < 100 and rounded >= 100:
+        return f"> {Decimal(100) - step:f}"
+    if value > 0 and rounded <= 0:
+        return f"< {step:f}"
+    return f"{rounded:f}"
+
+
+def percent_value(value: float | None, decimals: int = 0) -> float | None:
+    """The number a spreadsheet cell stores for a percentage: rounded like
+    :func:`fmt_percent`, with two more decimals where that shows ``> 99`` or ``< 1``."""
+    if value is None or not math.isfinite(value):
+        return None
+    text = fmt_percent(value, decimals)
+    if text.startswith(("<", ">")):
+        return round_half_up(value, decimals + 2)
+    return round_half_up(value, decimals)
 
 
 def fmt_n_percent(n: int, denominator: int, decimals: int = 0) -> str:
@@ -213,9 +238,13 @@ def _is_missing(item_type: str, a: SurveyAnswer) -> bool:
     return a.raw is None or not a.raw.strip()
 
 
-def load_survey(project: Project, by: str | None = None) -> SurveyData:
-    """Read the survey (items, respondents, answers, coded open answers) in one transaction."""
+def load_survey(project: Project, by: str | None = None, *, real_names: bool = False) -> SurveyData:
+    """Read the survey (items, respondents, answers, coded open answers) in one transaction.
+
+    Participants' real names in the answers' text are replaced by their pseudonyms (see
+    :mod:`coding.privacy`) unless ``real_names``, so no table or sheet can carry them."""
     with project.read() as s:
+        mask = name_masker(s, real_names)
         items_orm = list(s.scalars(select(SurveyItem).order_by(SurveyItem.position, SurveyItem.id)))
         people = {
             p.id: p.pseudonym
@@ -233,9 +262,9 @@ def load_survey(project: Project, by: str | None = None) -> SurveyData:
             if _is_missing(it.type, a):
                 continue
             answers[it.name][who] = Answer(
-                raw=a.raw,
+                raw=mask(a.raw) if a.raw is not None else None,
                 number=float(a.number) if a.number is not None else None,
-                choices=tuple(str(c) for c in (a.choices or [])),
+                choices=tuple(mask(str(c)) for c in (a.choices or [])),
             )
         # open-ended answers: survey turns
         turns = s.execute(
@@ -313,7 +342,7 @@ def load_survey(project: Project, by: str | None = None) -> SurveyData:
                 ItemInfo(
                     name=it.name, type=it.type, position=it.position, scale_min=it.scale_min,
                     scale_max=it.scale_max,
-                    options=tuple(str(o) for o in it.options) if it.options else None,
+                    options=tuple(mask(str(o)) for o in it.options) if it.options else None,
                     answered=answered, source_filename=it.source_filename,
                 )
             )  # fmt: skip
@@ -729,14 +758,16 @@ def survey_tables(
     *,
     percent_decimals: int = 0,
     p_decimals: int = 3,
+    real_names: bool = False,
 ) -> SurveyTables:
-    """Load the survey from ``project`` and compute its tables.
+    """Load the survey from ``project`` and compute its tables (participants' real names in
+    answer texts replaced by pseudonyms unless ``real_names``).
 
     Raises :class:`UserError` when the project has no survey, or names an unknown item or
     attribute (naming what exists).
     """
     check_decimals(percent_decimals, p_decimals)
-    data = load_survey(project, by)
+    data = load_survey(project, by, real_names=real_names)
     if not data.items or not data.respondents:
         raise UserError(
             f"The project {project.name} has no survey answers; import a survey file first."

@@ -7,7 +7,7 @@ segment an analyst marked as exemplar (with the speaker's pseudonym) stands in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -20,6 +20,7 @@ from coding.errors import UserError
 from coding.export import docx_style as ds
 from coding.export.atomic import atomic_path
 from coding.matrix import level_name, quote_text
+from coding.privacy import name_masker
 from coding.project import Project
 from coding.records import CodeRecord
 from coding.safe_cells import neutralise
@@ -42,10 +43,13 @@ class ManualEntry:
     example_from_data: bool
 
 
-def manual_entries(project: Project) -> list[ManualEntry]:
-    """Every code in codebook order with its counts and example."""
+def manual_entries(project: Project, *, real_names: bool = False) -> list[ManualEntry]:
+    """Every code in codebook order with its counts and example. Participants' real names in
+    the texts (an exemplar quote that includes the speaker label ``E6 (name):``, a definition)
+    are replaced by their pseudonyms unless ``real_names``."""
     counts = code_counts(project)
     with project.read() as s:
+        mask = name_masker(s, real_names)
         tree = load_tree(s)
         rows = s.execute(
             select(
@@ -60,11 +64,18 @@ def manual_entries(project: Project) -> list[ManualEntry]:
     exemplar: dict[int, str] = {}
     for code_id, text, start, end, who in rows:
         if code_id not in exemplar:
-            quote = f"“{quote_text(text[start:end])}”"
+            quote = f"“{quote_text(mask(text[start:end]))}”"
             exemplar[code_id] = f"{quote} — {who}" if who else quote
     out = []
     for c in tree:
         segs, ppl = counts.get(c.guid, (0, 0))
+        c = replace(
+            c,
+            definition=mask(c.definition),
+            inclusion=mask(c.inclusion),
+            exclusion=mask(c.exclusion),
+            example=mask(c.example),
+        )
         written = c.example.strip()
         from_data = not written and c.id in exemplar
         out.append(ManualEntry(c, segs, ppl, written or exemplar.get(c.id, ""), from_data))
@@ -72,9 +83,14 @@ def manual_entries(project: Project) -> list[ManualEntry]:
 
 
 def write_codebook_docx(
-    project: Project, path: Path, *, title: str = "Codebook (coding manual)", number: int = 1
+    project: Project,
+    path: Path,
+    *,
+    title: str = "Codebook (coding manual)",
+    number: int = 1,
+    real_names: bool = False,
 ) -> None:
-    entries = manual_entries(project)
+    entries = manual_entries(project, real_names=real_names)
     if not entries:
         raise UserError(f"Cannot write {Path(path).name}: the codebook is empty.")
     doc = ds.new_document(landscape=True)
@@ -98,7 +114,10 @@ def write_codebook_docx(
         ds.set_cell_text(cells[3], c.exclusion)
         ds.set_cell_text(cells[4], e.example, italic=bool(e.example))
         ds.set_cell_text(cells[5], f"{e.segments} / {e.participants}", align="right")
+    ds.set_cell_text(table.rows[0].cells[5], "n", bold=True, align="right")  # as its figures
     ds.set_widths(table, fixed)
+    ds.keep_rows_whole(doc, table, fixed)
+    ds.keep_with_note(table)
     levels = ", ".join(
         f"{level_name(i).lower()}s" if i != 1 else "categories"
         for i in range(max(e.code.depth for e in entries) + 1)
@@ -112,8 +131,8 @@ def write_codebook_docx(
     ds.save(doc, Path(path))
 
 
-def write_codebook_xlsx(project: Project, path: Path) -> None:
-    entries = manual_entries(project)
+def write_codebook_xlsx(project: Project, path: Path, *, real_names: bool = False) -> None:
+    entries = manual_entries(project, real_names=real_names)
     depth = max((e.code.depth for e in entries), default=0) + 1
     wb = Workbook()
     ws = wb.active
@@ -146,12 +165,12 @@ def write_codebook_xlsx(project: Project, path: Path) -> None:
         wb.save(str(tmp))
 
 
-def export_codebook(project: Project, path: Path) -> None:
+def export_codebook(project: Project, path: Path, *, real_names: bool = False) -> None:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".docx":
-        write_codebook_docx(project, path)
+        write_codebook_docx(project, path, real_names=real_names)
     elif suffix == ".xlsx":
-        write_codebook_xlsx(project, path)
+        write_codebook_xlsx(project, path, real_names=real_names)
     else:
         raise UserError(f"Cannot write {path.name}: the codebook can be saved as .docx or .xlsx.")

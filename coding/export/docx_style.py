@@ -6,6 +6,7 @@ indented paragraphs, notes below, widths that fit the page.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -104,9 +105,16 @@ def set_repeat_header(row: _Row) -> None:
 
 def set_cant_split(row: _Row) -> None:
     tr_pr = row._tr.get_or_add_trPr()
+    if tr_pr.find(qn("w:cantSplit")) is not None:
+        return
     el = OxmlElement("w:cantSplit")
     el.set(qn("w:val"), "true")
     tr_pr.append(el)
+
+
+def is_cant_split(row: _Row) -> bool:
+    tr_pr = row._tr.trPr
+    return tr_pr is not None and tr_pr.find(qn("w:cantSplit")) is not None
 
 
 def is_repeat_header(row: _Row) -> bool:
@@ -228,6 +236,146 @@ def bullet_level(p: Paragraph) -> int | None:
         if text.startswith(glyph + "\t"):
             return level
     return None
+
+
+# -- size estimates (a table cannot be measured before Word lays it out) ---------------------
+#: Width of an average Latin character as a fraction of the font size (generous, so that a
+#: substitute font such as LibreOffice's DejaVu Sans for Calibri still fits), and of a wide
+#: (Hangul, CJK, emoji) character.
+NARROW_EM = 0.64
+WIDE_EM = 1.0
+THIN_EM = 0.4  # spaces, stops, "i", "l" …
+THIN_CHARS = frozenset(" .,:;'|!ijlIft()[]")
+CELL_PADDING_CM = 0.5  # Word's default left + right cell margins (0.19 cm each) and a little
+LINE_HEIGHT = 1.2  # line height as a multiple of the font size
+PT_CM = 2.54 / 72
+
+
+def text_width_cm(text: str, size: float = FONT_SIZE, *, bold: bool = False) -> float:
+    """An estimate of the printed width of ``text`` (one line)."""
+    import unicodedata
+
+    ems = sum(
+        WIDE_EM
+        if unicodedata.east_asian_width(ch) in ("W", "F")
+        else THIN_EM
+        if ch in THIN_CHARS
+        else NARROW_EM
+        for ch in text
+    )
+    return ems * size * PT_CM * (1.2 if bold else 1.0)
+
+
+def longest_word_cm(texts: Sequence[str], size: float = FONT_SIZE, *, bold: bool = False) -> float:
+    """The width a column needs so that no word of ``texts`` is broken (padding included)."""
+    # Word may break a line after a hyphen, a dash or a slash, so those end a "word".
+    words = [w for t in texts for w in re.split(r"\s+|(?<=[-–/])", t) if w]
+    if not words:
+        return CELL_PADDING_CM
+    return max(text_width_cm(w, size, bold=bold) for w in words) + CELL_PADDING_CM
+
+
+def _lines(text: str, width_cm: float, size: float) -> int:
+    """Lines ``text`` takes when wrapped at word boundaries in ``width_cm``."""
+    total = 0
+    for para in text.split("\n"):
+        lines, used = 1, 0.0
+        for word in para.split():
+            w = text_width_cm(word + " ", size)
+            if used and used + w > width_cm:
+                lines, used = lines + 1, 0.0
+            used += w
+        total += lines
+    return total
+
+
+def row_height_cm(row: _Row, widths_cm: Sequence[float], size: float = FONT_SIZE) -> float:
+    """An estimate of a table row's height once laid out."""
+    tallest = 0.0
+    for cell, width in zip(row.cells, widths_cm, strict=False):
+        lines = 0
+        for p in cell.paragraphs:
+            indent = p.paragraph_format.left_indent
+            room = width - CELL_PADDING_CM - (indent / 360000 if indent else 0.0)
+            lines += _lines(p.text.replace("\t", " "), max(room, 0.5), size)
+        tallest = max(tallest, lines * size * LINE_HEIGHT * PT_CM)
+    return tallest + 0.1
+
+
+def usable_height_cm(doc: DocxDocument) -> float:
+    s = doc.sections[-1]
+    assert s.page_height is not None and s.top_margin is not None
+    assert s.bottom_margin is not None
+    return float((s.page_height - s.top_margin - s.bottom_margin) / 360000)
+
+
+def keep_rows_whole(
+    doc: DocxDocument, table: Table, widths_cm: Sequence[float], size: float = FONT_SIZE
+) -> None:
+    """Forbid a page break inside a body row, for every row that fits on a page below the
+    repeated header (a row taller than that must still break, or Word would clip it)."""
+    header = sum(row_height_cm(r, widths_cm, size) for r in table.rows if is_repeat_header(r))
+    room = usable_height_cm(doc) - header - 1.0
+    for row in table.rows:
+        if not is_repeat_header(row) and row_height_cm(row, widths_cm, size) < room:
+            set_cant_split(row)
+
+
+def fit_columns(
+    doc: DocxDocument,
+    table: Table,
+    *,
+    first_max_cm: float = 8.0,
+    min_cm: float = 1.2,
+) -> list[float]:
+    """Widths for a table of figures: each column after the first as wide as its widest
+    line (header lines in bold) so that no figure wraps, the first (labels) column the rest
+    of the page up to ``first_max_cm`` (a narrow table is centred rather than stretched),
+    never narrower than its longest word. If the figures do not fit, they share what is
+    left. Applies the widths and returns them."""
+    cols = len(table.columns)
+    need = [min_cm] * cols
+    first_word = CELL_PADDING_CM
+    for r, row in enumerate(table.rows):
+        for j, cell in enumerate(row.cells):
+            for p in cell.paragraphs:
+                indent = p.paragraph_format.left_indent
+                extra = indent / 360000 if indent else 0.0
+                if j == 0:
+                    first_word = max(first_word, longest_word_cm([p.text], bold=r == 0) + extra)
+                    continue
+                for line in p.text.split("\n"):
+                    width = text_width_cm(line, bold=r == 0) + CELL_PADDING_CM + extra
+                    need[j] = max(need[j], width)
+    total = usable_width_cm(doc)
+    figures = sum(need[1:])
+    first = min(first_max_cm, total - figures)
+    if first < first_word:  # too wide: the figures share what the labels leave
+        first = min(first_word, total * 0.4)
+        scale = (total - first) / figures if figures else 1.0
+        need = [need[0], *(w * scale for w in need[1:])]
+    widths = [first, *need[1:]]
+    set_widths(table, widths)
+    if sum(widths) < total - 0.05:  # narrower than the page: flush left, under its caption
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    return widths
+
+
+def keep_with_note(table: Table) -> None:
+    """Keep the table's last row on the page of the note that follows the table."""
+    last = table.rows[-1]
+    for cell in last.cells:
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = True
+
+
+def set_table_font_size(table: Table, size: float) -> None:
+    """Every run of the table in ``size`` points (for very wide tables)."""
+    for row in table.rows:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                for run in p.runs:
+                    run.font.size = Pt(size)
 
 
 def merge_down(table: Table, col: int, first_row: int, last_row: int) -> _Cell:

@@ -39,8 +39,13 @@ def column_heading(label: str, n: int, sep: str = "\n") -> str:
 def headings(t: SurveyTables) -> list[str]:
     """``Total (n = X)`` then one ``Group (n = Y)`` per group, Ns computed from the data."""
     out = [column_heading("Total", t.total_n)]
-    out += [column_heading(group_label(g), t.group_ns[g]) for g in t.groups]
+    out += [column_heading(label(t, g), t.group_ns[g]) for g in t.groups]
     return out
+
+
+def label(t: SurveyTables, group: str) -> str:
+    """A group's header label, as the theme matrix writes it (``Mentees``, ``Year 2``)."""
+    return group_label(group, t.by or "")
 
 
 def _list(parts: Sequence[str]) -> str:
@@ -55,9 +60,14 @@ def _count_people(n: int, group: str | None) -> str:
     return f"{n} ({group})"
 
 
-def _missing_phrase(missing: dict[str | None, int]) -> str:
-    """``1 (mentee), 2 (mentor)`` from per-group missing counts, else ``2 respondents``."""
-    grouped = [_count_people(n, g) for g, n in missing.items() if g is not None and n]
+def _missing_phrase(missing: dict[str | None, int], t: SurveyTables | None = None) -> str:
+    """``1 (Mentees), 2 (Mentors)`` from per-group missing counts (groups named as in the
+    header), else ``2 respondents``."""
+    grouped = [
+        _count_people(n, label(t, g) if t is not None else g)
+        for g, n in missing.items()
+        if g is not None and n
+    ]
     if grouped:
         return _list(grouped)
     return _count_people(missing.get(None, 0), None)
@@ -108,7 +118,7 @@ def add_frequency_table(
         if f.total.missing:
             missing: dict[str | None, int] = {c.group: c.missing for c in f.groups}
             missing[None] = f.total.missing
-            skipped.append(f"{f.item}: {_missing_phrase(missing)}")
+            skipped.append(f"{f.item}: {_missing_phrase(missing, t)}")
         for o_index, option in enumerate(f.options):
             row = table.add_row()
             ds.set_cant_split(row)
@@ -121,7 +131,7 @@ def add_frequency_table(
                     fmt_n_percent(oc.n, col.answered, t.percent_decimals),
                     align="center",
                 )
-    ds.set_widths(table, _widths(doc, 6.0, len(header) - 1))
+    ds.fit_columns(doc, table)
     note = "Values are n (%) of the respondents who answered the item."
     if any(f.multiple for f in results):
         note += " Multiple responses were allowed, so percentages may sum to more than 100%."
@@ -137,8 +147,8 @@ def add_frequency_table(
 
 
 def add_likert_table(doc: DocxDocument, t: SurveyTables, number: int) -> Table:
-    ds.add_caption(doc, number, "Likert items, mean ± SD by group")
     grouped = len(t.groups) >= 2
+    ds.add_caption(doc, number, "Likert items, mean ± SD" + (" by group" if grouped else ""))
     kruskal = len(t.groups) > 2
     stat = "H" if kruskal else "U"
     effect = "ε²" if kruskal else "r"
@@ -188,8 +198,8 @@ def add_likert_table(doc: DocxDocument, t: SurveyTables, number: int) -> Table:
         if r.total.missing:
             likert_missing: dict[str | None, int] = {g: d.missing for g, d in r.groups.items()}
             likert_missing[None] = r.total.missing
-            missing_parts.append(f"{r.item}, {_missing_phrase(likert_missing)}")
-    ds.set_widths(table, widths)
+            missing_parts.append(f"{r.item}, {_missing_phrase(likert_missing, t)}")
+    ds.fit_columns(doc, table)
     scales = {(r.scale_min, r.scale_max) for r in t.likert if r.scale_min is not None}
     note = "Values are mean ± SD"
     if len(scales) == 1:
@@ -204,7 +214,7 @@ def add_likert_table(doc: DocxDocument, t: SurveyTables, number: int) -> Table:
         if kruskal:
             note += " ε² = H/(N − 1)."
         else:
-            first, second = group_label(t.groups[0]), group_label(t.groups[1])
+            first, second = label(t, t.groups[0]), label(t, t.groups[1])
             note += (
                 f" U is the Mann–Whitney statistic of the {first} group; r is the "
                 f"rank-biserial correlation 1 − 2U/(n1·n2) (r > 0: {second} answered higher)."
@@ -229,7 +239,7 @@ def add_codes_table(doc: DocxDocument, t: SurveyTables, number: int) -> Table | 
     header = [
         "Code",
         column_heading("Total", c.denominators[None]),
-        *[column_heading(group_label(g), c.denominators[g]) for g in t.groups],
+        *[column_heading(label(t, g), c.denominators[g]) for g in t.groups],
         *(["p"] if two else []),
     ]
     widths = _widths(doc, 6.0, 1 + len(t.groups), [1.5] if two else [])
@@ -257,7 +267,7 @@ def add_codes_table(doc: DocxDocument, t: SurveyTables, number: int) -> Table | 
             )
         if two:
             ds.set_cell_text(row.cells[-1], fmt_p(r.p, t.p_decimals), align="center")
-    ds.set_widths(table, widths)
+    ds.fit_columns(doc, table)
     note = (
         "Denominators are the respondents who gave at least one open-ended answer "
         f"({', '.join(c.items)}). A respondent counts once per code; a code counts its "
@@ -274,8 +284,10 @@ def add_codes_table(doc: DocxDocument, t: SurveyTables, number: int) -> Table | 
 
 
 def keep_together(table: Table, max_rows: int = 30) -> None:
-    """Keep a short table on one page, with its note (every row kept with the next)."""
+    """Keep a short table on one page, with its note (every row kept with the next); a
+    longer one keeps at least its last row with the note."""
     if len(table.rows) > max_rows:
+        ds.keep_with_note(table)
         return
     for row in table.rows:
         for cell in row.cells:
@@ -283,8 +295,12 @@ def keep_together(table: Table, max_rows: int = 30) -> None:
                 p.paragraph_format.keep_with_next = True
 
 
+#: More groups than this and the tables are set on landscape pages.
+PORTRAIT_MAX_GROUPS = 3
+
+
 def build_document(t: SurveyTables, *, first_number: int = 1) -> DocxDocument:
-    doc = ds.new_document()
+    doc = ds.new_document(landscape=len(t.groups) > PORTRAIT_MAX_GROUPS)
     number = first_number
     if t.single:
         add_frequency_table(doc, t, t.single, number, "Single-choice items, n (%) of respondents")

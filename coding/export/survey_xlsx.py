@@ -23,11 +23,18 @@ from coding.survey_stats import (
     FrequencyResult,
     SurveyTables,
     fmt_p,
+    fmt_percent,
+    percent_value,
     round_half_up,
 )
 
 BOLD = Font(bold=True)
 FILL = PatternFill("solid", fgColor=HEADER_FILL)
+
+
+def _label(t: SurveyTables, group: str) -> str:
+    """A group's label as in the Word tables and the theme matrix (``Mentees``, ``Year 2``)."""
+    return group_label(group, t.by or "")
 
 
 def _cell(value: Any) -> Any:
@@ -64,7 +71,7 @@ def _notes(ws: Worksheet, notes: Sequence[str]) -> None:
 def _frequency_sheet(
     wb: Workbook, t: SurveyTables, title: str, results: Sequence[FrequencyResult]
 ) -> None:
-    labels = ["Total", *[group_label(g) for g in t.groups]]
+    labels = ["Total", *[_label(t, g) for g in t.groups]]
     header = ["Item", "Option"]
     for label in labels:
         header += [f"{label} n", f"{label} %"]
@@ -80,13 +87,15 @@ def _frequency_sheet(
             row = [f.item, option]
             for col in f.columns:
                 oc = col.options[i]
-                row += [oc.n, _r(oc.percent, t.percent_decimals)]
+                row += [oc.n, percent_value(oc.percent, t.percent_decimals)]
             ws.append([_cell(v) for v in row])
-            for j in range(len(f.columns)):
-                ws.cell(ws.max_row, 4 + 2 * j).number_format = pct_format
+            for j, col in enumerate(f.columns):
+                exact = fmt_percent(col.options[i].percent, t.percent_decimals)[0] in "<>"
+                # "> 99" and "< 1" keep two more decimals so the cell never shows 100 or 0.
+                ws.cell(ws.max_row, 4 + 2 * j).number_format = "0.00" if exact else pct_format
     notes = [
         f"Column N: Total {t.total_n}"
-        + "".join(f"; {group_label(g)} {t.group_ns[g]}" for g in t.groups)
+        + "".join(f"; {_label(t, g)} {t.group_ns[g]}" for g in t.groups)
         + ". Percentages are of the respondents who answered the item."
     ]
     if any(f.multiple for f in results):
@@ -95,7 +104,7 @@ def _frequency_sheet(
 
 
 def _likert_sheet(wb: Workbook, t: SurveyTables) -> None:
-    labels = ["Total", *[group_label(g) for g in t.groups]]
+    labels = ["Total", *[_label(t, g) for g in t.groups]]
     header = ["Item"]
     for label in labels:
         header += [f"{label} n", f"{label} mean", f"{label} SD", f"{label} median"]
@@ -125,8 +134,8 @@ def _likert_sheet(wb: Workbook, t: SurveyTables) -> None:
     notes += [f"p: {m}." for m in t.likert_methods]
     if len(t.groups) == 2:
         notes.append(
-            f"U is the statistic of the {group_label(t.groups[0])} group; effect size is the "
-            f"rank-biserial r = 1 − 2U/(n1·n2) (r > 0: {group_label(t.groups[1])} higher)."
+            f"U is the statistic of the {_label(t, t.groups[0])} group; effect size is the "
+            f"rank-biserial r = 1 − 2U/(n1·n2) (r > 0: {_label(t, t.groups[1])} higher)."
         )
     elif len(t.groups) > 2:
         notes.append("Effect size: ε² = H/(N − 1).")
@@ -137,7 +146,7 @@ def _codes_sheets(wb: Workbook, t: SurveyTables) -> None:
     c = t.codes
     if c is None:
         return
-    labels = ["Total", *[group_label(g) for g in t.groups]]
+    labels = ["Total", *[_label(t, g) for g in t.groups]]
     header = ["Code"]
     for label in labels:
         header += [f"{label} n", f"{label} %", f"{label} N"]
@@ -146,7 +155,7 @@ def _codes_sheets(wb: Workbook, t: SurveyTables) -> None:
     for r in c.rows:
         row: list[Any] = [r.code]
         for cc in (r.total, *[r.groups[g] for g in t.groups]):
-            row += [cc.n, _r(cc.percent, t.percent_decimals), cc.denominator]
+            row += [cc.n, percent_value(cc.percent, t.percent_decimals), cc.denominator]
         row += [_r(r.p, 3), _r(r.odds_ratio, 2), r.reason or ""]
         ws.append([_cell(v) for v in row])
     _notes(
@@ -165,8 +174,14 @@ def _codes_sheets(wb: Workbook, t: SurveyTables) -> None:
         )
 
 
+#: Item types whose answers are stored per respondent (the id, attribute and open-ended
+#: columns hold none: attributes make the group column, open answers are coded documents).
+RAW_TYPES = ("likert", "single", "multiple", "number")
+
+
 def _raw_sheet(wb: Workbook, t: SurveyTables) -> None:
-    items = list(t.raw)
+    types = {it.name: it.type for it in t.items}
+    items = [name for name in t.raw if types.get(name) in RAW_TYPES]
     ws = _sheet(wb, "Raw answers", ["Respondent", t.by or "Group", *items])
     for who in t.respondents:
         row: list[Any] = [who, t.group_of.get(who) or ""]

@@ -218,3 +218,36 @@ def test_info_works_while_the_gui_holds_the_project(
             "Outcomes",
         )
         assert code == 1 and "already open for writing" in err
+
+
+@pytest.fixture
+def korean(tmp_path: Path) -> Path:
+    """The demo's Korean transcript (labels "E6 (김민지):"), E6's first turn coded with its
+    label line."""
+    from coding.documents import document_text, list_documents
+    from coding.importing import ImportOptions, import_files
+    from coding.segments import code_range
+
+    path = tmp_path / "ko.qualframe"
+    with Project.create(path, coder="tester") as project:
+        import_files(
+            project,
+            [ROOT / "resources" / "demo" / "fgi_korean_cp949.txt"],
+            ImportOptions(attributes={"role": "mentee"}),
+        )
+        (doc,) = list_documents(project)
+        text = document_text(project, doc.guid)
+        start = text.index("E6 (김민지):")
+        code_range(project, doc.guid, start, text.index("\n", start), "Pressure", create=True)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "text"])
+def test_segments_never_print_a_real_name_unless_asked(
+    korean: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "segments", str(korean), "--format", fmt)
+    assert code == 0 and "김민지" not in out
+    assert "E6: 저는 1학년이라" in out
+    code, out, _ = run(capsys, "segments", str(korean), "--format", fmt, "--real-names")
+    assert code == 0 and "E6 (김민지): 저는 1학년이라" in out

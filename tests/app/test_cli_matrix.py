@@ -117,3 +117,30 @@ def test_codebook_report_and_template(tmp_path: Path, capsys: pytest.CaptureFixt
     assert load_workbook(tmp_path / "cb.xlsx")["Codebook"]["A2"].value == "Outcomes"
     code, _, err = run(capsys, "codebook", path, "--out", tmp_path / "cb.pdf")
     assert code == 1 and "can be saved as .docx or .xlsx" in err
+
+
+def test_matrix_masks_real_names_unless_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from coding.documents import document_text, list_documents
+    from coding.importing import ImportOptions, import_files
+    from coding.segments import code_range
+    from tests.conftest import DEMO
+
+    path = tmp_path / "ko.qualframe"
+    with Project.create(path, coder="tester") as project:
+        import_files(
+            project, [DEMO / "fgi_korean_cp949.txt"], ImportOptions(attributes={"role": "mentee"})
+        )
+        (doc,) = list_documents(project)
+        text = document_text(project, doc.guid)
+        start = text.index("E6 (김민지):")
+        code_range(project, doc.guid, start, text.index("\n", start), "Pressure", create=True)
+    out = tmp_path / "m.csv"
+    code, _, err = run(capsys, "matrix", path, "--out", out)
+    assert (code, err) == (0, "")
+    quotes = [r["Quote"] for r in csv.DictReader(out.open(encoding="utf-8-sig"))]
+    assert len(quotes) == 1 and quotes[0].startswith("E6: 저는") and "김민지" not in quotes[0]
+    code, _, _ = run(capsys, "matrix", path, "--real-names", "--out", out)
+    quotes = [r["Quote"] for r in csv.DictReader(out.open(encoding="utf-8-sig"))]
+    assert code == 0 and quotes[0].startswith("E6 (김민지): 저는")

@@ -67,3 +67,20 @@ def test_bad_extension_and_empty_codebook(project: Project, tmp_path: Path) -> N
     with pytest.raises(UserError, match=r"Cannot write c\.txt"):
         export_codebook(project, tmp_path / "c.txt")
     assert not (tmp_path / "c.docx").exists()
+
+
+def test_word_manual_layout(project: Project, tmp_path: Path) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from coding.export.docx_style import is_cant_split
+
+    build_known_project(project)
+    out = tmp_path / "codebook.docx"
+    export_codebook(project, out)
+    table = open_docx(str(out)).tables[0]
+    # The "n" header sits over its right-aligned figures; rows never break across pages,
+    # and the last row stays with the note.
+    assert table.rows[0].cells[5].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert table.rows[1].cells[5].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert all(is_cant_split(r) for r in table.rows[1:])
+    assert table.rows[-1].cells[0].paragraphs[0].paragraph_format.keep_with_next

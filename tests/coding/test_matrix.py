@@ -216,10 +216,103 @@ def test_labels_and_counts_format() -> None:
     assert group_label("mentee") == "Mentees"
     assert group_label("mentor") == "Mentors"
     assert group_label("female") == "Female"
-    assert group_label("faculty") == "Faculties"
+    assert group_label("faculty") == "Faculty"  # not a kind of person: no plural
+    assert group_label("research") == "Research"  # was "Researches"
+    assert group_label("basic") == "Basic"
+    assert group_label("student") == "Students"
+    assert group_label("physician") == "Physicians"
+    assert group_label("child") == "Children"
+    assert group_label("never") == "Never"
     assert group_label("2", "year") == "Year 2"
     assert group_label("Mentor A") == "Mentor A"
     assert group_label("멘티") == "멘티"
     assert format_counts(ALL, 5, 3, 27.3) == "(5; 3 participants; 27%)"
+    # The same half-up rounding as the survey tables (12.5 → 13, not 12), and never "100%"
+    # unless every participant of the group mentioned it.
+    assert format_counts({"percent"}, 1, 1, 12.5) == "(13%)"
+    assert format_counts({"percent"}, 9, 199, 99.5) == "(> 99%)"
+    assert format_counts({"percent"}, 9, 200, 100.0) == "(100%)"
     assert format_counts({"participants"}, 5, 1, None) == "(1 participant)"
     assert format_counts((), 5, 1, None) == ""
+
+
+# -- edge cases (review) -------------------------------------------------------------------
+def _people(project: Project, roles: dict[str, str], by: str = "role") -> str:
+    """A transcript in which each person says one thing, coded Outcomes/Study; returns the
+    document GUID."""
+    from coding.documents import list_participants, set_participant_attribute
+    from coding.segments import code_range
+    from tests.coding.helpers import add_transcript
+
+    turns = [(who, f"{who} found the review sessions useful.") for who in roles]
+    guid, text = add_transcript(project, "fgi", turns)
+    for person in list_participants(project):
+        set_participant_attribute(project, person.guid, by, roles[person.pseudonym])
+    for _, speech in turns:
+        start = text.index(speech)
+        code_range(project, guid, start, start + len(speech), "Outcomes/Study", create=True)
+    return guid
+
+
+def test_values_that_differ_only_by_case_make_one_group(project: Project) -> None:
+    _people(project, {"E1": "mentee", "E2": "Mentee", "E3": " mentee", "M1": "mentor"})
+    m = build_matrix(project, MatrixOptions(counts=ALL))
+    assert [g.header for g in m.groups] == ["Mentees (n = 3)", "Mentors (n = 1)"]
+    assert [c.participants for c in m.rows[0].cells] == [3, 1]
+    segs = matrix_segments(project, MatrixOptions())
+    assert sorted((s.participant, s.group) for s in segs) == [
+        ("E1", "mentee"), ("E2", "mentee"), ("E3", "mentee"), ("M1", "mentor"),
+    ]  # fmt: skip
+    chosen = build_matrix(project, MatrixOptions(group_order=["MENTEE"]))
+    assert [g.n for g in chosen.groups] == [3]
+
+
+def test_group_values_in_natural_order(project: Project) -> None:
+    _people(project, {f"P{i}": f"Site {i}" for i in (1, 2, 10, 11)}, by="site")
+    m = build_matrix(project, MatrixOptions(by="site"))
+    assert [g.label for g in m.groups] == ["Site 1", "Site 2", "Site 10", "Site 11"]
+
+
+def test_no_participant_with_the_attribute_writes_no_file(project: Project, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from coding.documents import list_participants, set_participant_attribute
+    from coding.matrix import export_matrix
+
+    _people(project, {"E1": "mentee"})
+    (person,) = list_participants(project)
+    set_participant_attribute(project, person.guid, "gender", "female")
+    set_participant_attribute(project, person.guid, "gender", "")  # the attribute, no value
+    for suffix in (".docx", ".xlsx", ".csv", ".md"):
+        out = tmp_path / f"m{suffix}"
+        with pytest.raises(UserError, match='No participant has a value for "gender"'):
+            export_matrix(project, MatrixOptions(by="gender"), out)
+        assert not out.exists(), suffix
+
+
+def test_an_empty_matrix_says_why(project: Project) -> None:
+    from coding.documents import list_participants, set_participant_attribute
+    from tests.coding.helpers import add_transcript
+
+    add_transcript(project, "fgi", [("E1", "Hello.")])
+    (person,) = list_participants(project)
+    set_participant_attribute(project, person.guid, "role", "mentee")
+    m = build_matrix(project)
+    assert m.rows == () and matrix_note(m).startswith(
+        "The codebook has no codes yet, so the table has no rows. Participants per group"
+    )
+    AddCode("Outcomes").do(project)
+    note = matrix_note(build_matrix(project))
+    assert note.startswith("No segment from a participant of these groups is coded yet")
+
+
+def test_segments_above_the_row_level_are_left_out_and_said(project: Project) -> None:
+    from coding.segments import code_range
+
+    guid = _people(project, {"E1": "mentee", "M1": "mentor"})
+    code_range(project, guid, 0, 2, "Outcomes")  # coded with the theme itself
+    m = build_matrix(project, MatrixOptions(rows_level=1))
+    assert m.segments_above_rows == 1
+    assert "1 segment coded directly with a theme (above the category level" in matrix_note(m)
+    # The long form lists what the matrix counts, not the theme-level segment.
+    segs = matrix_segments(project, MatrixOptions(rows_level=1))
+    assert [s.path for s in segs] == [("Outcomes", "Study")] * 2
+    assert len(matrix_segments(project, MatrixOptions())) == 3

@@ -12,7 +12,13 @@ from docx.table import _Cell
 from openpyxl import load_workbook
 
 from coding.errors import UserError
-from coding.export.docx_style import bullet_level, is_repeat_header, usable_width_cm
+from coding.export.docx_style import (
+    bullet_level,
+    is_cant_split,
+    is_repeat_header,
+    longest_word_cm,
+    usable_width_cm,
+)
 from coding.export.matrix_csv import write_matrix_csv
 from coding.export.matrix_docx import write_matrix_docx
 from coding.export.matrix_xlsx import write_matrix_xlsx
@@ -254,3 +260,86 @@ def test_hangul_and_emoji_in_word_and_excel(project: Project, tmp_path: Path) ->
     assert ws["F2"].value == phrase
     rows = list(csv.reader((tmp_path / "k.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert rows[1][5] == phrase
+
+
+# -- page layout (review: rendered with LibreOffice and looked at) -----------------------------
+def _long_project(project: Project, groups: int, by: str = "site") -> None:
+    from coding.documents import list_participants, set_participant_attribute
+    from coding.segments import code_range
+    from tests.coding.helpers import add_transcript
+
+    turns = [
+        (f"P{i}", f"P{i} found the review sessions before exams useful.") for i in range(groups)
+    ]
+    guid, text = add_transcript(project, "fgi", turns)
+    for person in list_participants(project):
+        set_participant_attribute(project, person.guid, by, f"Hospital {person.pseudonym[1:]}")
+    for _, speech in turns:
+        start = text.index(speech)
+        for path in ("Suggestions for improvement/Specific implementation guidelines/Plans",
+                     "Outcomes/Interpersonal relationships/Closeness"):  # fmt: skip
+            code_range(project, guid, start, start + len(speech), path, create=True)
+
+
+def test_word_rows_do_not_break_across_pages_and_the_note_stays(
+    project: Project, known: Known, tmp_path: Path
+) -> None:
+    out = tmp_path / "m.docx"
+    write_matrix_docx(build_matrix(project, MatrixOptions(counts=ALL, quotes=2)), out)
+    (table,) = open_docx(str(out)).tables
+    assert all(is_cant_split(r) for r in table.rows[1:])
+    assert all(
+        p.paragraph_format.keep_with_next for c in table.rows[-1].cells for p in c.paragraphs
+    )
+
+
+def test_word_lead_columns_never_break_a_word(project: Project, tmp_path: Path) -> None:
+    _long_project(project, 2)
+    out = tmp_path / "m.docx"
+    write_matrix_docx(build_matrix(project, MatrixOptions(by="site", rows_level=1)), out)
+    (table,) = open_docx(str(out)).tables
+    # "implementation" (category) and "Suggestions"/"improvement" (theme) fit their columns.
+    for col, word in ((0, "improvement"), (1, "implementation")):
+        width = table.rows[1].cells[col].width.cm
+        assert width >= longest_word_cm([word], bold=col == 0), (col, width)
+
+
+def test_word_many_groups_split_into_continued_tables(project: Project, tmp_path: Path) -> None:
+    _long_project(project, 12)
+    out = tmp_path / "m.docx"
+    m = build_matrix(project, MatrixOptions(by="site"))
+    write_matrix_docx(m, out)
+    doc = open_docx(str(out))
+    assert doc.sections[0].orientation == WD_ORIENT.LANDSCAPE
+    captions = [p.text for p in doc.paragraphs if p.text.startswith("Table 1")]
+    assert captions == [
+        "Table 1. Themes, categories and codes by participant site",
+        "Table 1 (continued). Themes, categories and codes by participant site",
+    ]
+    headers = [[c.text for c in t.rows[0].cells] for t in doc.tables]
+    assert headers[0][:3] == ["Theme", "Hospital 0 (n = 1)", "Hospital 1 (n = 1)"]
+    assert [h[0] for h in headers] == ["Theme", "Theme"]
+    assert sum(len(h) - 1 for h in headers) == 12
+    for t in doc.tables:  # every group column readable, every table within the page
+        widths = [c.width.cm for c in t.rows[1].cells]
+        assert min(widths[1:]) >= 3.0 and sum(widths) <= usable_width_cm(doc) + 0.05
+    notes = [p for p in doc.paragraphs if p.text.startswith("Note.")]
+    assert len(notes) == 1 and notes[0]._element.getprevious() is doc.tables[-1]._element
+
+
+def test_word_empty_matrix_has_one_explaining_row(project: Project, tmp_path: Path) -> None:
+    from coding.documents import list_participants, set_participant_attribute
+    from tests.coding.helpers import add_transcript
+
+    add_transcript(project, "fgi", [("E1", "Hello.")])
+    (person,) = list_participants(project)
+    set_participant_attribute(project, person.guid, "role", "mentee")
+    out = tmp_path / "m.docx"
+    export_matrix(project, MatrixOptions(), out)
+    doc = open_docx(str(out))
+    (table,) = doc.tables
+    assert len(table.rows) == 2
+    assert table.rows[1].cells[0].text == "The codebook has no codes yet, so the table has no rows."
+    assert table.rows[1].cells[0]._tc is table.rows[1].cells[1]._tc  # one cell across
+    (note,) = [p.text for p in doc.paragraphs if p.text.startswith("Note.")]
+    assert "no codes yet" not in note

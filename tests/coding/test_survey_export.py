@@ -74,7 +74,7 @@ def test_word_tables_cell_by_cell(tables: ss.SurveyTables, tmp_path: Path) -> No
     assert _rows(single)[3] == ["Cafe", "1 (17)", "1 (25)", "0 (0)"]
     assert _rows(single)[4] == ["Online", "1 (17)", "0 (0)", "1 (50)"]
     notes = _notes(doc)
-    assert "place: 1 respondent" not in notes[0] and "place: 1 (mentor) did not answer" in notes[0]
+    assert "place: 1 respondent" not in notes[0] and "place: 1 (Mentors) did not answer" in notes[0]
     # multiple: Exam 4/7 = 57, mentees 3/4 = 75, mentors 1/3 = 33; sums over 100 %
     assert _rows(multiple)[2] == ["Exam", "4 (57)", "3 (75)", "1 (33)"]
     assert _rows(multiple)[3] == ["Career", "4 (57)", "1 (25)", "3 (100)"]
@@ -104,7 +104,7 @@ def test_word_tables_cell_by_cell(tables: ss.SurveyTables, tmp_path: Path) -> No
     one_row = _rows(likert)[3]
     assert one_row[3] == "4.0 (n = 1)" and one_row[4:] == ["n/a", "n/a", "n/a"]
     assert "Not tested: sat_one (a group has fewer than 2 answers)" in notes[2]
-    assert "sat, 1 (mentee)" in notes[2]  # B4's blank answer
+    assert "sat, 1 (Mentees)" in notes[2]  # B4's blank answer
     assert "r > 0: Mentors answered higher" in notes[2]
     # codes: denominators = respondents with an open answer (2 mentees, 2 mentors)
     assert _rows(codes)[0] == [
@@ -167,8 +167,7 @@ def test_excel_workbook(tables: ss.SurveyTables, tmp_path: Path) -> None:
         "sat",
         "sat_exact",
         "sat_one",
-        "best",
-    ]
+    ]  # no column for the open-ended "best": its answers are coded documents
     assert raw[1][:5] == ["A1", "mentor", "Online", "Exam; Career; Social", 3]
     mx = [list(r) for r in wb["Code matrix"].iter_rows(values_only=True)]
     assert mx[0] == ["Respondent", "role", "Benefits", "Benefits/Exam help", "Benefits/Friendship"]
@@ -234,3 +233,87 @@ def test_demo_survey_through_the_importer(tmp_path: Path) -> None:
     assert oc.n == volunteer and math.isclose(oc.percent or 0, 100 * volunteer / 9)
     doc = Document(str(tmp_path / "demo.docx"))
     assert doc.tables[0].rows[0].cells[2].text == "Mentees\n(n = 11)"
+
+
+# -- page layout and labels (review: rendered with LibreOffice and looked at) ---------------
+def _figures_fit(doc, table) -> None:  # type: ignore[no-untyped-def]
+    """No figure column is narrower than its widest line; the table fits the page."""
+    widths = [c.width.cm for c in table.rows[0].cells]
+    assert sum(widths) <= ds.usable_width_cm(doc) + 0.05
+    for j in range(1, len(widths)):
+        for r, row in enumerate(table.rows):
+            for line in row.cells[j].text.split("\n"):
+                need = ds.text_width_cm(line, bold=r == 0) + ds.CELL_PADDING_CM
+                assert widths[j] >= need - 0.01, (j, line, widths[j])
+
+
+def test_word_without_grouping_is_a_compact_left_table(project: Project, tmp_path: Path) -> None:
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+
+    add_survey(project, PEOPLE, [Item("sat", "likert", SAT, scale=(1, 5))])
+    write_survey_docx(ss.survey_tables(project), tmp_path / "t.docx")
+    doc = Document(str(tmp_path / "t.docx"))
+    # No group, so no "by group" in the caption.
+    assert _captions(doc) == ["Table 1. Likert items, mean ± SD"]
+    (table,) = doc.tables
+    widths = [c.width.cm for c in table.rows[0].cells]
+    assert widths[1] < 3.0  # the Total column is not stretched over the page …
+    assert table.alignment == WD_TABLE_ALIGNMENT.LEFT  # … and sits under its caption
+    _figures_fit(doc, table)
+
+
+def test_word_three_groups_labels_and_widths(project: Project, tmp_path: Path) -> None:
+    people = {f"R{i}": {"track": ["basic", "clinical", "research"][i % 3]} for i in range(9)}
+    sat = {r: 1 + i % 5 for i, r in enumerate(people)}
+    skipped = {r: (None if a["track"] == "research" else 3 + i % 2) for i, (r, a) in
+               enumerate(people.items())}  # fmt: skip
+    add_survey(
+        project,
+        people,
+        [Item("Overall satisfaction with the programme", "likert", sat, scale=(1, 5)),
+         Item("Matching", "likert", skipped, scale=(1, 5))],
+    )  # fmt: skip
+    t = ss.survey_tables(project, by="track")
+    write_survey_docx(t, tmp_path / "t.docx")
+    doc = Document(str(tmp_path / "t.docx"))
+    (table,) = doc.tables
+    # "research" is not pluralised into "Researches".
+    assert [c.text for c in table.rows[0].cells] == [
+        "Item", "Total\n(n = 9)", "Basic\n(n = 3)", "Clinical\n(n = 3)", "Research\n(n = 3)",
+        "H", "p", "ε²",
+    ]  # fmt: skip
+    _figures_fit(doc, table)
+    # The group everybody skipped: a dash, no test, and the reason in the note.
+    assert [c.text for c in table.rows[2].cells][4:] == ["–", "n/a", "n/a", "n/a"]
+    (note,) = _notes(doc)
+    assert "Not tested: Matching (a group has fewer than 2 answers)" in note
+    assert "Matching, 3 (Research)" in note
+
+
+def test_word_numeric_groups_are_labelled_as_in_the_matrix(
+    project: Project, tmp_path: Path
+) -> None:
+    people = {f"R{i}": {"year": str(1 + i % 2)} for i in range(6)}
+    add_survey(project, people, [Item("sat", "likert", {r: 3 + i % 3 for i, r in
+                                                        enumerate(people)}, scale=(1, 5))])  # fmt: skip
+    t = ss.survey_tables(project, by="year")
+    write_survey_docx(t, tmp_path / "t.docx")
+    write_survey_xlsx(t, tmp_path / "t.xlsx")
+    header = [c.text for c in Document(str(tmp_path / "t.docx")).tables[0].rows[0].cells]
+    assert header[2:4] == ["Year 1\n(n = 3)", "Year 2\n(n = 3)"]
+    ws = load_workbook(tmp_path / "t.xlsx")["Likert"]
+    assert "Year 1 mean" in [c.value for c in ws[1]]
+
+
+def test_excel_percent_never_shows_100_when_not_all(project: Project, tmp_path: Path) -> None:
+    people = {f"R{i:03d}": {"role": "mentee"} for i in range(200)}
+    place = {r: ("Library" if i else "Cafe") for i, r in enumerate(people)}
+    add_survey(project, people, [Item("place", "single", place, options=["Library", "Cafe"])])
+    t = ss.survey_tables(project, by="role")
+    write_survey_docx(t, tmp_path / "t.docx")
+    write_survey_xlsx(t, tmp_path / "t.xlsx")
+    rows = _rows(Document(str(tmp_path / "t.docx")).tables[0])
+    assert rows[2][:2] == ["Library", "199 (> 99)"] and rows[3][:2] == ["Cafe", "1 (1)"]
+    ws = load_workbook(tmp_path / "t.xlsx")["Frequencies"]
+    library = next(r for r in ws.iter_rows(min_row=2) if r[1].value == "Library")
+    assert library[3].value == 99.5 and library[3].number_format == "0.00"

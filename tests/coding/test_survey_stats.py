@@ -85,6 +85,32 @@ def test_rounding_is_half_up_and_consistent() -> None:
         ss.fmt_p(0.5, 4)
 
 
+def test_a_percentage_never_rounds_to_all_or_none_when_it_is_not() -> None:
+    assert ss.fmt_n_percent(199, 200) == "199 (> 99)"  # 99.5 would round to "100"
+    assert ss.fmt_n_percent(200, 200) == "200 (100)"
+    assert ss.fmt_n_percent(1, 300) == "1 (< 1)"  # 0.33 would round to "0"
+    assert ss.fmt_n_percent(0, 300) == "0 (0)"
+    assert ss.fmt_n_percent(1999, 2000, 1) == "1999 (> 99.9)"
+    assert ss.fmt_n_percent(1, 3000, 1) == "1 (< 0.1)"
+    assert ss.fmt_n_percent(199, 200, 1) == "199 (99.5)"
+    assert ss.fmt_percent(99.49) == "99"
+    # The spreadsheet stores a number that shows the same thing.
+    assert ss.percent_value(99.5) == 99.5 and ss.percent_value(12.5) == 13.0
+    assert ss.percent_value(100 / 3) == 33.0 and ss.percent_value(None) is None
+
+
+def test_p_at_the_threshold_and_no_negative_zero() -> None:
+    assert ss.fmt_p(0.001) == "0.001" and ss.fmt_p(0.001, 2) == "0.001"
+    assert ss.fmt_p(0.0005) == "< 0.001" and ss.fmt_p(0.0005, 2) == "< 0.001"
+    assert ss.fmt_p(0.00099999) == "< 0.001"
+    for text in (
+        ss.fmt_effect(-0.001), ss.fmt_effect(-0.0), ss.fmt_mean(-0.0), ss.fmt_mean(-0.049),
+        ss.fmt_percent(-0.0), ss.fmt_statistic(-0.0), ss.fmt_fixed(-0.0004, 3),
+    ):  # fmt: skip
+        assert not text.startswith(("-", "\u2212")), text
+    assert ss.round_half_up(-0.04, 1) == 0.0 and str(ss.round_half_up(-0.04, 1)) == "0.0"
+
+
 # -- the hand-worked example ----------------------------------------------------------------
 def test_group_ns_come_from_the_data(hand: Project) -> None:
     t = ss.survey_tables(hand, by="role")

@@ -9,6 +9,7 @@ from typing import Any
 from app.cli.common import add_coder_arg, add_project_arg, open_project, write_csv, write_json
 from coding import codebook
 from coding.errors import UserError
+from coding.privacy import name_masker
 from coding.segments import Where, code_range, find_document, list_segments
 
 ORDER = 20
@@ -54,6 +55,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--coder", metavar="NAME", help="only this coder's segments")
     p.add_argument("--format", choices=["json", "csv", "text"], default="text")
+    p.add_argument(
+        "--real-names",
+        action="store_true",
+        help="keep participants' real names in the texts (default: replaced by pseudonyms)",
+    )
     p.set_defaults(func=cmd_segments)
 
 
@@ -115,18 +121,20 @@ def cmd_segments(args: argparse.Namespace) -> int:
             coder=args.coder,
             where=where,
         )
+        with project.read() as session:
+            mask = name_masker(session, args.real_names)
     rows: list[dict[str, Any]] = [
         {
-            "document": s.document_name,
+            "document": mask(s.document_name),
             "start": s.start,
             "end": s.end,
-            "text": s.text,
+            "text": mask(s.text),
             "code": s.code_path_text,
             "coder": s.coder,
-            "participant": s.speaker,
+            "participant": mask(s.speaker) if s.speaker else s.speaker,
             "interviewer": s.is_interviewer,
-            "attributes": s.attributes,
-            "memo": s.memo,
+            "attributes": {k: mask(v) for k, v in s.attributes.items()},
+            "memo": mask(s.memo),
             "guid": s.guid,
         }
         for s in segs

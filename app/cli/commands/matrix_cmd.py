@@ -57,6 +57,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--title", metavar="TEXT", help="table title (after 'Table N.')")
     p.add_argument("--number", type=int, default=1, metavar="N", help="table number (default 1)")
     p.add_argument("--landscape", action="store_true", help="landscape page (Word)")
+    p.add_argument(
+        "--real-names",
+        action="store_true",
+        help="keep participants' real names in quotes (default: replaced by pseudonyms)",
+    )
     p.add_argument("--out", required=True, type=Path, metavar="FILE", help="output file")
     p.set_defaults(func=cmd_matrix)
 
@@ -76,6 +81,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         include_empty=args.include_empty,
         coders=args.coders or None,
         documents=args.documents or None,
+        real_names=args.real_names,
     )
     with open_project(args) as project:
         matrix = export_matrix(
