@@ -504,41 +504,29 @@ def _row_codes(tree: list[CodeRecord], level: int) -> list[CodeRecord]:
 
 def _fetch_quotes(
     s: Session,
-    scope: _Scope,
+    segment_rows: list[tuple[Any, ...]],
     group_of: dict[int, str],
     code_ids: set[int],
     n: int,
     mask: Callable[[str], str],
 ) -> dict[tuple[int, str], tuple[Quote, ...]]:
     """Up to ``n`` quotes per (code coded directly, group): exemplars first, then in document
-    order. ``group_of`` maps the counted participants to their group."""
+    order. ``segment_rows`` are the matrix pass's rows (code, participant, interviewer turn,
+    segment id, exemplar, document, start); ``group_of`` maps counted participants to groups."""
     if n <= 0 or not code_ids:
         return {}
     conn = s.connection()
     docs = list(conn.execute(select(Document.id, Document.position, Document.name)))
     docs.sort(key=lambda r: (r[1], r[2]))
     doc_order = {int(r[0]): k for k, r in enumerate(docs)}
-    rows: list[tuple[Any, ...]] = list(
-        map(
-            tuple,
-            conn.execute(
-                _filtered(
-                    select(
-                        Segment.id, Segment.code_id, Turn.participant_id, Segment.is_exemplar,
-                        Segment.document_id, Segment.start,
-                    )
-                    .select_from(Segment)
-                    .join(Turn, Turn.id == Segment.turn_id)
-                    .where(Turn.is_interviewer.is_(False)),
-                    scope,
-                )
-            ),
-        )
-    )  # fmt: skip
-    rows = [r for r in rows if r[1] in code_ids and r[2] in group_of]
-    rows.sort(key=lambda r: (not r[3], doc_order.get(r[4], 0), r[5], r[0]))
+    rows = [
+        r
+        for r in segment_rows
+        if r[0] in code_ids and r[1] in group_of and not r[2]  # not interviewer speech
+    ]
+    rows.sort(key=lambda r: (not r[4], doc_order.get(r[5], 0), r[6], r[3]))
     picked: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for sid, code_id, pid, *_ in rows:
+    for code_id, pid, _, sid, *_ in rows:
         bucket = picked[(code_id, group_of[pid])]
         if len(bucket) < n:
             bucket.append(sid)
@@ -590,19 +578,23 @@ def build_matrix(project: Project, options: MatrixOptions | None = None) -> Them
         # One pass over the segments (with their turn's speaker), counted per
         # (code, participant, interviewer turn); Core rows, no ORM overhead.
         conn = s.connection()
-        seen: Counter[tuple[Any, ...]] = Counter(
-            map(
-                tuple,
-                conn.execute(
-                    _filtered(
-                        select(Segment.code_id, Turn.participant_id, Turn.is_interviewer)
-                        .select_from(Segment)
-                        .outerjoin(Turn, Turn.id == Segment.turn_id),
-                        scope,
-                    )
-                ),
+        # With quotes, the same pass also brings what picking them needs (exemplar flag and
+        # document position), so the segments are read once either way.
+        columns: tuple[Any, ...] = (Segment.code_id, Turn.participant_id, Turn.is_interviewer)
+        if options.quotes > 0:
+            columns += (Segment.id, Segment.is_exemplar, Segment.document_id, Segment.start)
+        pass_rows = conn.execute(
+            _filtered(
+                select(*columns).select_from(Segment).outerjoin(Turn, Turn.id == Segment.turn_id),
+                scope,
             )
         )
+        segment_rows: list[tuple[Any, ...]] = []
+        if options.quotes > 0:
+            segment_rows = list(map(tuple, pass_rows))
+            seen: Counter[tuple[Any, ...]] = Counter(r[:3] for r in segment_rows)
+        else:
+            seen = Counter(map(tuple, pass_rows))
         interviewers = set(
             conn.execute(select(Participant.id).where(Participant.is_interviewer.is_(True)))
             .scalars()
@@ -680,7 +672,7 @@ def build_matrix(project: Project, options: MatrixOptions | None = None) -> Them
             pid: v for pid, v in value_of.items() if v in wanted and pid not in interviewers
         }
         mask = name_masker(s, options.real_names)
-        quotes = _fetch_quotes(s, scope, group_of, quote_codes, options.quotes, mask)
+        quotes = _fetch_quotes(s, segment_rows, group_of, quote_codes, options.quotes, mask)
 
     matrix_rows: list[MatrixRow] = []
     for r in rows_codes:
