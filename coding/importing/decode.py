@@ -5,14 +5,24 @@ UTF-8 is accepted as UTF-8 (legacy-encoded text that happens to be valid UTF-8 i
 rare); only then is ``charset-normalizer`` asked. Its guesses among the Latin single-byte
 code pages are unreliable on short texts (Windows-1252 text is often reported as cp1257 or
 cp1250), so when it picks one of those and the bytes are valid Windows-1252, Windows-1252
-wins. ``--encoding`` overrides everything.
+wins. Short Korean texts are the other weak spot (a few CP949 syllables are often reported as
+Big5 or a Latin code page), so text that decodes as CP949 into mostly Hangul is CP949.
+``--encoding`` overrides everything.
+
+A few stray NUL bytes in otherwise valid UTF-8 (a crashed editor's padding, a broken export)
+are removed with a warning rather than refusing the whole file; a file with NULs that is not
+otherwise text is still a binary file. :func:`clean_controls` removes the control characters
+no transcript means to hold (DOS end-of-file marks, escape codes, stray BOMs) and turns the
+other line separators (vertical tab, form feed, NEL, U+2028/2029) into ``\n``.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import islice
 
 from coding.importing.errors import refuse
 
@@ -51,10 +61,64 @@ _LATIN_FAMILY = {
 }  # fmt: skip
 
 
+# Characters no transcript means to hold: C0 controls except tab/LF/CR, DEL, C1 controls,
+# the other line/paragraph separators, a BOM or soft hyphen inside the text.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\u00ad]")
+_AS_NEWLINE = {"\x0b", "\x0c", "\x85", "\u2028", "\u2029"}
+_CJK_GUESSES = {
+    "big5", "big5hkscs", "cp950", "gb2312", "gbk", "gb18030", "hz", "shift_jis", "cp932",
+    "euc_jp", "euc_jis_2004", "shift_jis_2004", "iso2022_jp", "iso2022_kr", "johab",
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Decoded:
     text: str
     encoding: str  # a Python codec name as reported to the user (utf-8, utf-16-le, cp949 …)
+    warnings: tuple[str, ...] = ()  # what was repaired while decoding
+
+
+def clean_controls(text: str) -> tuple[str, int]:
+    """``text`` without stray control characters, other line separators as ``\\n``;
+    (cleaned text, number of characters removed)."""
+    if _CONTROLS.search(text) is None:  # the usual case: one fast scan, no copy
+        return text, 0
+    removed = 0
+
+    def repl(m: re.Match[str]) -> str:
+        nonlocal removed
+        if m.group() in _AS_NEWLINE:
+            return "\n"
+        removed += 1
+        return ""
+
+    return _CONTROLS.sub(repl, text), removed
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _korean(raw: bytes) -> str | None:
+    """The text when ``raw`` is CP949 whose letters are mostly Hangul (short texts fool
+    charset-normalizer), else None. Most syllables of real Korean text are in the KS X 1001
+    range (both bytes >= 0xA1); Western text that happens to decode as CP949 is not."""
+    try:
+        text = raw.decode("cp949")
+    except UnicodeDecodeError:
+        return None
+    wide = list(islice((ch for ch in text if ch > "\x7f"), 20000))
+    if not wide:
+        return None
+    hangul = sum(1 for ch in wide if "\uac00" <= ch <= "\ud7a3" or "\u3131" <= ch <= "\u318e")
+    common = 0
+    for ch in wide:
+        b = ch.encode("cp949")
+        if len(b) == 2 and b[0] >= 0xA1 and b[1] >= 0xA1:
+            common += 1
+    if hangul >= 0.8 * len(wide) and common >= 0.5 * len(wide):
+        return text
+    return None
 
 
 def sniff_binary(raw: bytes) -> str | None:
@@ -67,16 +131,20 @@ def sniff_binary(raw: bytes) -> str | None:
 
 
 def _utf16_without_bom(raw: bytes) -> str | None:
-    """``utf-16-le``/``-be`` when every other byte is mostly NUL (BOM-less UTF-16)."""
+    """``utf-16-le``/``-be`` when NULs gather on one side of the byte pairs (BOM-less UTF-16).
+
+    Latin text has a NUL in nearly every pair; Korean text only in its spaces, digits and
+    punctuation (one pair in five or so), while some syllables (가 U+AC00, 대 U+B300) put a NUL
+    on the other side. The caller still checks that the result decodes and reads as text."""
     sample = raw[:4096]
     if len(sample) < 4 or len(sample) % 2:
         return None
     even_nul = sample[0::2].count(0)
     odd_nul = sample[1::2].count(0)
     half = len(sample) // 2
-    if odd_nul > 0.3 * half and even_nul < 0.05 * half:
+    if odd_nul >= max(2, 0.1 * half) and even_nul <= odd_nul / 4:
         return "utf-16-le"
-    if even_nul > 0.3 * half and odd_nul < 0.05 * half:
+    if even_nul >= max(2, 0.1 * half) and odd_nul <= even_nul / 4:
         return "utf-16-be"
     return None
 
@@ -143,7 +211,7 @@ def decode_bytes(raw: bytes, filename: str, encoding: str | None = None) -> Deco
         if text and not looks_binary(text):
             return Decoded(text, bomless)
     if b"\x00" in raw:
-        raise refuse(filename, "is a binary file, not text")
+        return _with_stray_nuls(raw, filename)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -155,13 +223,40 @@ def decode_bytes(raw: bytes, filename: str, encoding: str | None = None) -> Deco
     return _detect(raw, filename)
 
 
+def _with_stray_nuls(raw: bytes, filename: str) -> Decoded:
+    """UTF-8 text with NUL padding at its end (left by a crash or a preallocating program) or
+    a few stray NULs inside: the NULs removed, with a warning."""
+    body = raw.rstrip(b"\x00")
+    nuls = raw.count(0)
+    rest = body.replace(b"\x00", b"")
+    if len(body) - len(rest) <= max(16, len(body) // 100) and rest.strip():
+        try:
+            text = rest.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if not looks_binary(text):
+                note = f"{_plural(nuls, 'NUL byte')} (not text) removed"
+                return Decoded(text, "ascii" if rest.isascii() else "utf-8", (note,))
+    raise refuse(filename, "is a binary file, not text")
+
+
 def _detect(raw: bytes, filename: str) -> Decoded:
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw).best()
     if best is None:
+        korean = _korean(raw)
+        if korean is not None and not looks_binary(korean):
+            return Decoded(korean, "cp949")
         raise refuse(filename, "is a binary file or uses an unknown encoding (try --encoding)")
     codec = codecs.lookup(best.encoding).name
+    if codec.replace("-", "_") not in {"euc_kr", "cp949"} and (
+        codec.replace("-", "_") in _LATIN_FAMILY | _CJK_GUESSES
+    ):
+        korean = _korean(raw)
+        if korean is not None and not looks_binary(korean):
+            return Decoded(korean, "cp949")
     if codec.replace("-", "_") in _LATIN_FAMILY:
         try:
             text = raw.decode("cp1252")

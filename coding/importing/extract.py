@@ -8,7 +8,14 @@ cells separated by tabs, and line breaks inside a paragraph stay line breaks. Fo
 
 .docx is read straight from ``word/document.xml`` with lxml: python-docx builds a proxy object
 per paragraph and run, which is several times slower on long transcripts and tells us nothing
-more about the text.
+more about the text. What Word shows is what is stored: tracked insertions are kept and
+deletions (``w:del``, ``w:moveFrom``) left out, hidden text (``w:vanish``) is left out, a
+hyperlink's or smart tag's text is kept, a field shows its result, a footnote or endnote is
+put in brackets where it is referenced (``[footnote: …]``), and a text box's paragraphs follow
+the paragraph that anchors it (once: the VML fallback copy Word also writes is skipped).
+
+Every extractor also removes stray control characters (:func:`clean_controls`) and says so in
+``Extracted.warnings``.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from typing import Any
 from lxml import etree
 
 from coding.documents import normalise_text
-from coding.importing.decode import decode_bytes, sniff_binary
+from coding.importing.decode import clean_controls, decode_bytes, sniff_binary
 from coding.importing.errors import ImportRefused, refuse
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -42,8 +49,11 @@ _W_P, _W_TBL, _W_TR, _W_TC, _W_SDT, _W_SDTCONTENT = (
 _W_R, _W_T, _W_TAB, _W_BR, _W_CR, _W_RPR, _W_B, _W_VAL, _W_RSTYLE = (
     W + "r", W + "t", W + "tab", W + "br", W + "cr", W + "rPr", W + "b", W + "val", W + "rStyle"
 )  # fmt: skip
-_W_NBHYPHEN = W + "noBreakHyphen"
+_W_NBHYPHEN, _W_PTAB, _W_VANISH = W + "noBreakHyphen", W + "ptab", W + "vanish"
 _W_CONTAINERS = {W + "customXml", W + "smartTag", W + "ins", W + "moveTo"}
+_W_MOVEFROM, _W_TXBX = W + "moveFrom", W + "txbxContent"
+_W_FOOTREF, _W_ENDREF, _W_ID = W + "footnoteReference", W + "endnoteReference", W + "id"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 TEXT_NS = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 TABLE_NS = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -69,6 +79,14 @@ class Extracted:
     encoding: str | None  # detected/used text encoding (None for XML/PDF containers)
     format: str  # txt, docx, odt, rtf, pdf
     bold: dict[int, int] = field(default_factory=dict)  # paragraph start -> bold prefix length
+    warnings: list[str] = field(default_factory=list)  # what was repaired or left out
+
+
+def _removed_warning(removed: int) -> list[str]:
+    if not removed:
+        return []
+    s = "" if removed == 1 else "s"
+    return [f"{removed} control character{s} (not text) removed"]
 
 
 def _join_paragraphs(paragraphs: Iterable[tuple[str, int]], fmt: str) -> Extracted:
@@ -76,8 +94,16 @@ def _join_paragraphs(paragraphs: Iterable[tuple[str, int]], fmt: str) -> Extract
     parts: list[str] = []
     bold: dict[int, int] = {}
     pos = 0
+    removed = 0
     for raw, bold_len in paragraphs:
-        text = normalise_text(raw).rstrip()
+        text = normalise_text(raw)
+        cleaned, n = clean_controls(text)
+        if n or len(cleaned) != len(text):
+            removed += n
+            if bold_len:  # the cleaning is per character: the prefix's share shrinks alike
+                bold_len = len(clean_controls(text[:bold_len])[0])
+            text = cleaned
+        text = text.rstrip()
         if not text.strip():
             continue
         if parts:
@@ -87,16 +113,18 @@ def _join_paragraphs(paragraphs: Iterable[tuple[str, int]], fmt: str) -> Extract
             bold[pos] = bold_len
         parts.append(text)
         pos += len(text)
-    return Extracted("".join(parts), None, fmt, bold)
+    return Extracted("".join(parts), None, fmt, bold, _removed_warning(removed))
 
 
 # -- plain text ------------------------------------------------------------------------------
 def extract_text_file(raw: bytes, name: str, encoding: str | None = None) -> Extracted:
     decoded = decode_bytes(raw, name, encoding)
-    text = normalise_text(decoded.text)
+    text, removed = clean_controls(normalise_text(decoded.text))
     if not text.strip():
         raise refuse(name, "is empty")
-    return Extracted(text, decoded.encoding, "txt")
+    return Extracted(
+        text, decoded.encoding, "txt", warnings=[*decoded.warnings, *_removed_warning(removed)]
+    )
 
 
 # -- zip containers (docx, odt, xlsx) ------------------------------------------------------------
@@ -143,39 +171,102 @@ def _parse_xml(data: bytes, name: str, what: str) -> Any:
 
 
 # -- .docx -----------------------------------------------------------------------------------------
-def _is_bold(run: Any) -> bool:
-    rpr = run.find(_W_RPR)
+def _is_bold(rpr: Any) -> bool:
     if rpr is None:
         return False
     b = rpr.find(_W_B)
     if b is not None:
         return b.get(_W_VAL, "true") not in ("0", "false", "off")
     style = rpr.find(_W_RSTYLE)
-    return style is not None and style.get(_W_VAL, "") in ("Strong", "Bold")
+    return style is not None and style.get(_W_VAL, "") in ("Strong", "Bold", "StrongEmphasis")
 
 
-def _docx_paragraph(p: Any) -> tuple[str, int]:
+def _is_hidden(rpr: Any) -> bool:
+    if rpr is None:
+        return False
+    v = rpr.find(_W_VANISH)
+    return v is not None and v.get(_W_VAL, "true") not in ("0", "false", "off")
+
+
+class _DocxNotes:
+    """Footnote and endnote texts of a .docx, read the first time one is referenced."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        self.texts: dict[str, dict[str, str]] | None = None
+
+    def text(self, kind: str, note_id: str | None) -> str:
+        if self.texts is None:
+            self.texts = {"footnote": {}, "endnote": {}}
+            with contextlib.suppress(zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError):
+                self._load(self.texts)
+        return self.texts[kind].get(note_id or "", "")
+
+    def _load(self, texts: dict[str, dict[str, str]]) -> None:
+        with zipfile.ZipFile(io.BytesIO(self.raw)) as zf:
+            names = set(zf.namelist())
+            for kind in ("footnote", "endnote"):
+                part = f"word/{kind}s.xml"
+                if part not in names:
+                    continue
+                try:
+                    root = etree.fromstring(zf.read(part), _xml_parser())
+                except etree.XMLSyntaxError:
+                    continue
+                for note in root.iterfind(W + kind):
+                    paragraphs = (_docx_paragraph(p)[0] for p in note.iter(_W_P))
+                    body = " ".join(" ".join(t.split()) for t in paragraphs if t.strip())
+                    texts[kind][note.get(_W_ID, "")] = body
+
+
+def _docx_paragraph(
+    p: Any, notes: _DocxNotes | None = None, boxes: list[Any] | None = None
+) -> tuple[str, int]:
+    """A paragraph's text and the length of its bold leading run (0 if none).
+
+    Deleted and moved-away text, hidden runs and the fallback copy of a text box are skipped;
+    the text boxes themselves are collected in ``boxes`` (read after the paragraph)."""
     parts: list[str] = []
     prefix: list[str] = []
     in_prefix = True
     ended_prefix = False
-    for run in p.iter(_W_R):
+    skip: set[Any] | None = None
+    for run in p.iter(_W_R, _W_MOVEFROM, _MC_FALLBACK, _W_TXBX):
+        if skip is not None and run in skip:
+            continue
+        if run.tag != _W_R:  # content that is not this paragraph's running text
+            if skip is None:
+                skip = set()
+            skip.update(run.iter())
+            if run.tag == _W_TXBX and boxes is not None:
+                boxes.append(run)
+            continue
+        rpr = run.find(_W_RPR)
+        if rpr is not None and _is_hidden(rpr):
+            continue
         chunk: list[str] = []
         for node in run:
             tag = node.tag
             if tag == _W_T:
                 chunk.append(node.text or "")
-            elif tag == _W_TAB:
+            elif tag in (_W_TAB, _W_PTAB):
                 chunk.append("\t")
             elif tag in (_W_BR, _W_CR):
                 chunk.append("\n")
             elif tag == _W_NBHYPHEN:
                 chunk.append("-")
+            elif tag in (_W_FOOTREF, _W_ENDREF) and notes is not None:
+                kind = "footnote" if tag == _W_FOOTREF else "endnote"
+                note = notes.text(kind, node.get(_W_ID))
+                if note:
+                    before = "".join(chunk) or (parts[-1] if parts else "")
+                    space = "" if not before or before[-1].isspace() else " "
+                    chunk.append(f"{space}[{kind}: {note}]")
         s = "".join(chunk)
         if not s:
             continue
         if in_prefix:
-            if _is_bold(run) or (prefix and not s.strip()):
+            if _is_bold(rpr) or (prefix and not s.strip()):
                 prefix.append(s)
             else:
                 in_prefix = False
@@ -190,24 +281,31 @@ def _docx_paragraph(p: Any) -> tuple[str, int]:
     return text, bold_len
 
 
-def _docx_blocks(parent: Any) -> Iterator[tuple[str, int]]:
+def _docx_blocks(parent: Any, notes: _DocxNotes | None = None) -> Iterator[tuple[str, int]]:
     for child in parent:
         tag = child.tag
         if tag == _W_P:
-            yield _docx_paragraph(child)
+            boxes: list[Any] = []
+            yield _docx_paragraph(child, notes, boxes)
+            for box in boxes:
+                yield from _docx_blocks(box, notes)
         elif tag == _W_TBL:
             for row in child.iter(_W_TR):
                 cells = [
-                    " ".join(t for t, _ in map(_docx_paragraph, tc.iter(_W_P)) if t.strip())
+                    " ".join(
+                        t
+                        for t, _ in (_docx_paragraph(p, notes) for p in tc.iter(_W_P))
+                        if t.strip()
+                    )
                     for tc in row.iterfind(_W_TC)
                 ]
                 yield "\t".join(c.strip() for c in cells), 0
         elif tag == _W_SDT:
             content = child.find(_W_SDTCONTENT)
             if content is not None:
-                yield from _docx_blocks(content)
+                yield from _docx_blocks(content, notes)
         elif tag in _W_CONTAINERS:
-            yield from _docx_blocks(child)
+            yield from _docx_blocks(child, notes)
 
 
 def extract_docx(raw: bytes, name: str) -> Extracted:
@@ -217,7 +315,7 @@ def extract_docx(raw: bytes, name: str) -> Extracted:
     body = root.find(W + "body")
     if body is None:
         raise refuse(name, "is damaged and cannot be read as a .docx file")
-    result = _join_paragraphs(_docx_blocks(body), "docx")
+    result = _join_paragraphs(_docx_blocks(body, _DocxNotes(raw)), "docx")
     if not result.text.strip():
         raise refuse(name, "contains no text")
     return result

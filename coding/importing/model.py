@@ -43,14 +43,15 @@ class ColumnInfo:
     answered: int
     scale_min: int | None = None
     scale_max: int | None = None
-    options: list[str] | None = None
+    options: list[str] | None = None  # choices; for an attribute, its values (most frequent first)
 
     def describe(self) -> str:
         if self.type == "likert":
             return f"likert {self.scale_min}-{self.scale_max}"
-        if self.type in ("single", "multiple") and self.options is not None:
+        if self.type in ("single", "multiple", "attribute") and self.options is not None:
             shown = ", ".join(self.options[:6]) + (" …" if len(self.options) > 6 else "")
-            return f"{self.type} ({len(self.options)} options: {shown})"
+            what = "values" if self.type == "attribute" else "options"
+            return f"{self.type} ({len(self.options)} {what}: {shown})"
         return self.type
 
 
@@ -126,7 +127,8 @@ class FilePreview:
             ]
             for c in self.columns:
                 tag = " [group]" if c.name == self.group_column else ""
-                out.append(f"  {c.name}: {c.describe()}{tag}")
+                desc = c.describe()  # starts with the type: the tag goes right after it
+                out.append(f"  {c.name}: {c.type}{tag}{desc[len(c.type) :]}")
                 for raw, stored in self.attribute_mapping.get(c.name, {}).items():
                     out.append(f"    {raw!r} → {stored!r}")
         out.extend(f"  warning: {w}" for w in self.warnings)

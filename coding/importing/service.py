@@ -8,6 +8,8 @@ transaction, so a refused or cancelled multi-file import writes nothing.
 from __future__ import annotations
 
 import hashlib
+import stat
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +47,8 @@ from coding.importing.speakers import (
 from coding.importing.survey import (
     SURVEY_SUFFIXES,
     ParsedSurvey,
+    SurveyColumn,
+    likert_value,
     parse_survey,
     parse_type_spec,
     split_multiple,
@@ -89,17 +93,35 @@ def _check_options(options: ImportOptions) -> None:
             raise UserError("An attribute needs a name (--set NAME=VALUE).")
 
 
+# Far beyond any transcript or survey export (a 10,000-word transcript is ~60 kB): a file this
+# large is a video or a disk image with the wrong extension, and reading it would exhaust memory.
+MAX_BYTES = 512 * 1024 * 1024
+
+
 def _read(path: Path) -> bytes:
+    name = path.name or str(path)
     try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise refuse(name, "is a folder, not a file (choose the files in it)")
+        if not stat.S_ISREG(info.st_mode):
+            # a pipe or a device would block or never end
+            raise refuse(name, "is not a regular file (perhaps a pipe or a device)")
+        if info.st_size > MAX_BYTES:
+            raise refuse(
+                name,
+                f"is too large ({info.st_size // (1024 * 1024)} MB) to be a transcript or "
+                "survey export",
+            )
         return path.read_bytes()
     except FileNotFoundError:
-        raise refuse(path.name, "does not exist") from None
+        raise refuse(name, "does not exist") from None
     except IsADirectoryError:
-        raise refuse(path.name, "is a folder, not a file") from None
+        raise refuse(name, "is a folder, not a file (choose the files in it)") from None
     except PermissionError:
-        raise refuse(path.name, "cannot be read (permission denied)") from None
+        raise refuse(name, "cannot be read (permission denied)") from None
     except OSError as exc:
-        raise refuse(path.name, f"cannot be read ({exc.strerror or exc})") from None
+        raise refuse(name, f"cannot be read ({exc.strerror or exc})") from None
 
 
 def _parse_transcript(path: Path, raw: bytes, options: ImportOptions) -> _Transcript:
@@ -125,9 +147,11 @@ def _parse_transcript(path: Path, raw: bytes, options: ImportOptions) -> _Transc
 
 def _transcript_preview(path: Path, parsed: _Transcript) -> FilePreview:
     ex = parsed.extracted
-    warnings = []
+    warnings = list(ex.warnings)
     if not parsed.turns:
         warnings.append("no speaker labels found; it will be one document without speaker turns")
+    elif not any(t.words for t in parsed.turns):
+        warnings.append("its speaker labels are followed by no speech; every turn is empty")
     return FilePreview(
         path=path,
         kind="transcript",
@@ -138,6 +162,15 @@ def _transcript_preview(path: Path, parsed: _Transcript) -> FilePreview:
         words=sum(t.words for t in parsed.turns) if parsed.turns else len(ex.text.split()),
         warnings=warnings,
     )
+
+
+def _attribute_values(col: SurveyColumn) -> list[str] | None:
+    """An attribute column's stored values, most frequent first (shown so a stray value such
+    as a typo is seen before import)."""
+    if col.type != "attribute":
+        return None
+    counts = Counter(v for v in col.values if v is not None)
+    return [v for v, _ in counts.most_common()]
 
 
 def _survey_preview(path: Path, parsed: ParsedSurvey) -> FilePreview:
@@ -156,7 +189,7 @@ def _survey_preview(path: Path, parsed: ParsedSurvey) -> FilePreview:
                 c.answered,
                 c.scale_min,
                 c.scale_max,
-                list(c.options) if c.options is not None else None,
+                list(c.options) if c.options is not None else _attribute_values(c),
             )
             for c in parsed.columns
         ],
@@ -390,7 +423,10 @@ def _store_survey(
                 "number": None,
                 "choices": None,
             }
-            if col.type in ("likert", "number"):
+            if col.type == "likert":
+                point = likert_value(value)  # checked against the scale when parsed
+                entry["number"] = float(point) if point is not None else None
+            elif col.type == "number":
                 entry["number"] = float(value)
             elif col.type == "single":
                 entry["choices"] = [value]

@@ -9,7 +9,12 @@ A line opens a turn when it starts with a speaker label:
   (``：``); Markdown emphasis around the label (``**M1:**``, ``**M1**:``) is allowed;
 * ``[Label] text`` or ``[Label]: text`` (bracketed annotations such as ``[laughs]`` are not
   labels);
-* either form may be preceded by a timestamp: ``[00:12:34]``, ``(12:34)`` or ``00:12:34``;
+* either form may be preceded by a timestamp: ``[00:12:34]``, ``(12:34)``, ``00:12:34`` or
+  ``12:34`` (with or without fractions of a second, ``[12:34:56.789]``), optionally followed
+  by a dash (``00:12:34 - M1:``);
+* a no-break space counts as a space (``M2\u00a0: …`` as typed in French-style documents);
+* words that head a transcript's metadata lines (``Date:``, ``Location:``, ``Participants:``,
+  ``Note:``, ``일시:``, ``장소:`` …) are not speaker labels;
 * in .docx/.odt, a paragraph whose leading run is bold and short (the extractor's hint).
 
 Lines that follow without a label continue the open turn; text before the first label (a
@@ -38,23 +43,32 @@ _ANNOTATIONS = {
     "end", "start", "웃음", "침묵", "잠시", "불명확",
 }  # fmt: skip
 
-_TS = (
-    r"(?:\[\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\]"
-    r"|\(\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\)"
-    r"|\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?)"
-)
+# Metadata lines at the top of a transcript look like labels but name no speaker.
+_NOT_LABELS = {
+    "date", "time", "place", "location", "venue", "duration", "length", "participants",
+    "attendees", "present", "title", "topic", "subject", "project", "study", "session",
+    "recording", "recorded", "transcriber", "transcribed by", "transcript", "file",
+    "audio file", "note", "notes", "comment", "comments", "keywords", "interview date",
+    "일시", "날짜", "장소", "참석자", "주제", "제목", "녹음", "녹음일", "전사자", "비고", "메모",
+    "파일",
+}  # fmt: skip
+
+_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+_TS = rf"(?:\[{_TIME}\]|\({_TIME}\)|{_TIME})"
+_SP = "[ \t\u00a0\u202f]"  # a space, a tab or a no-break space
+_TS_LEAD = rf"(?:{_TS}{_SP}*(?:[-–—]{_SP}*)?)"
 _WORD = r"[\w.'’\-]+"
-_LABEL = rf"[^\W\d_]{_WORD[:-1]}*(?:[ ]{_WORD}){{0,2}}"
+_LABEL = rf"[^\W\d_]{_WORD[:-1]}*(?:[ \u00a0]{_WORD}){{0,2}}"
 _MD = r"(?:\*\*|__)?"
 _LINE = re.compile(
-    rf"[ \t]*(?:{_TS}[ \t]*)?"
-    rf"(?:\[(?P<blabel>{_LABEL})\](?:[ \t]*[:：])?"
-    rf"|{_MD}(?P<label>{_LABEL})(?:[ \t]*\((?P<real>[^()\n:：]{{1,60}})\))?{_MD}[ \t]*[:：]{_MD})"
-    r"(?=[ \t]|$)"
+    rf"{_SP}*{_TS_LEAD}?"
+    rf"(?:\[(?P<blabel>{_LABEL})\](?:{_SP}*[:：])?"
+    rf"|{_MD}(?P<label>{_LABEL})(?:{_SP}*\((?P<real>[^()\n:：]{{1,60}})\))?{_MD}{_SP}*[:：]{_MD})"
+    rf"(?={_SP}|$)"
 )
 _BOLD_LABEL = re.compile(
-    rf"[ \t]*(?:{_TS}[ \t]*)?{_MD}(?P<label>{_LABEL})"
-    rf"(?:[ \t]*\((?P<real>[^()\n:：]{{1,60}})\))?{_MD}[ \t]*[:：]?{_MD}[ \t]*$"
+    rf"{_SP}*{_TS_LEAD}?{_MD}(?P<label>{_LABEL})"
+    rf"(?:{_SP}*\((?P<real>[^()\n:：]{{1,60}})\))?{_MD}{_SP}*[:：]?{_MD}{_SP}*$"
 )
 
 
@@ -69,8 +83,8 @@ class ParsedTurn:
 
 
 def _plausible(label: str) -> bool:
-    words = label.split(" ")
-    if len(words) > 3 or len(label) > 40:
+    words = label.split()
+    if len(words) > 3 or len(label) > 40 or " ".join(words).casefold() in _NOT_LABELS:
         return False
     # words after the first start with a capital, a digit or an uncased letter (Hangul)
     return all(not w[0].islower() for w in words[1:] if w)

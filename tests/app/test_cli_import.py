@@ -91,3 +91,48 @@ def test_refusal_is_one_sentence_and_all_or_nothing(
     assert "not a valid regular expression" in capsys.readouterr().err
     assert main(["import", str(project_path), str(good), "--encoding", "klingon"]) == 1
     assert "not an encoding" in capsys.readouterr().err
+
+
+def test_folder_given_as_file_is_one_sentence_and_changes_nothing(
+    project_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(MENTEES, encoding="utf-8")
+    folder = tmp_path / "transcripts"
+    folder.mkdir()
+    (folder / "inside.txt").write_text(MENTEES, encoding="utf-8")
+    with Project.open(project_path) as p:
+        before = table_dump(p)
+    assert main(["import", str(project_path), str(good), str(folder)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == (
+        "qualframe: transcripts is a folder, not a file (choose the files in it).\n"
+    )
+    assert "Traceback" not in captured.out + captured.err
+    with Project.open(project_path) as p:
+        assert table_dump(p) == before
+
+
+def test_hangul_name_and_survey_warnings_are_printed(
+    project_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    transcript = tmp_path / "면담 1차 녹취록.txt"
+    transcript.write_text("진행자: 시작합니다.\n학생1: 네.\n", encoding="utf-8")
+    survey = tmp_path / "설문 결과.csv"
+    survey.write_text(
+        "id;group;score\nA;mentor;4,5\nB; mentr;3,5\nC;Mentor;2,0\nD;mentee;1,5\n",
+        encoding="utf-8",
+    )
+    code = main([
+        "import", str(project_path), str(transcript), str(survey), "--group-column", "group",
+        "--dry-run",
+    ])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "면담 1차 녹취록.txt: transcript (txt), encoding utf-8, 1 speakers, 2 turns" in out
+    assert "  group: attribute [group] (3 values: mentor, mentr, mentee)" in out
+    assert "  score: number" in out
+    assert "  warning: 'group' has the value 'mentr' (1 respondent), close to 'mentor' (2)" in out
+    assert "  warning: column 'score' uses decimal commas; they were read as decimal points" in out
+    assert main(["import", str(project_path), str(transcript)]) == 0
+    assert "  document: 면담 1차 녹취록" in capsys.readouterr().out
