@@ -52,6 +52,7 @@ from sqlalchemy import select
 
 from coding.codebook import load_tree
 from coding.errors import UserError
+from coding.labels import group_label
 from coding.privacy import name_masker
 from coding.project import Project
 from storage.models import (
@@ -656,6 +657,10 @@ class SurveyTables:
     raw: dict[str, dict[str, Answer]]
     percent_decimals: int = 0
     p_decimals: int = 3
+
+    def label(self, group: str) -> str:
+        """A group's header label, as the theme matrix writes it (``Mentees``, ``Year 2``)."""
+        return group_label(group, self.by or "")
 
     @property
     def single(self) -> tuple[FrequencyResult, ...]:

@@ -15,7 +15,6 @@ from docx.shared import Cm, Pt
 from docx.table import Table
 
 from coding.export import docx_style as ds
-from coding.labels import group_label
 from coding.survey_stats import (
     FrequencyResult,
     SurveyTables,
@@ -39,13 +38,8 @@ def column_heading(label: str, n: int, sep: str = "\n") -> str:
 def headings(t: SurveyTables) -> list[str]:
     """``Total (n = X)`` then one ``Group (n = Y)`` per group, Ns computed from the data."""
     out = [column_heading("Total", t.total_n)]
-    out += [column_heading(label(t, g), t.group_ns[g]) for g in t.groups]
+    out += [column_heading(t.label(g), t.group_ns[g]) for g in t.groups]
     return out
-
-
-def label(t: SurveyTables, group: str) -> str:
-    """A group's header label, as the theme matrix writes it (``Mentees``, ``Year 2``)."""
-    return group_label(group, t.by or "")
 
 
 def _list(parts: Sequence[str]) -> str:
@@ -64,7 +58,7 @@ def _missing_phrase(missing: dict[str | None, int], t: SurveyTables | None = Non
     """``1 (Mentees), 2 (Mentors)`` from per-group missing counts (groups named as in the
     header), else ``2 respondents``."""
     grouped = [
-        _count_people(n, label(t, g) if t is not None else g)
+        _count_people(n, t.label(g) if t is not None else g)
         for g, n in missing.items()
         if g is not None and n
     ]
@@ -214,7 +208,7 @@ def add_likert_table(doc: DocxDocument, t: SurveyTables, number: int) -> Table:
         if kruskal:
             note += " ε² = H/(N − 1)."
         else:
-            first, second = label(t, t.groups[0]), label(t, t.groups[1])
+            first, second = t.label(t.groups[0]), t.label(t.groups[1])
             note += (
                 f" U is the Mann–Whitney statistic of the {first} group; r is the "
                 f"rank-biserial correlation 1 − 2U/(n1·n2) (r > 0: {second} answered higher)."
@@ -239,7 +233,7 @@ def add_codes_table(doc: DocxDocument, t: SurveyTables, number: int) -> Table | 
     header = [
         "Code",
         column_heading("Total", c.denominators[None]),
-        *[column_heading(label(t, g), c.denominators[g]) for g in t.groups],
+        *[column_heading(t.label(g), c.denominators[g]) for g in t.groups],
         *(["p"] if two else []),
     ]
     widths = _widths(doc, 6.0, 1 + len(t.groups), [1.5] if two else [])

@@ -17,7 +17,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from coding.export.atomic import atomic_path
 from coding.export.docx_style import HEADER_FILL
-from coding.labels import group_label
 from coding.safe_cells import neutralise
 from coding.survey_stats import (
     FrequencyResult,
@@ -30,11 +29,6 @@ from coding.survey_stats import (
 
 BOLD = Font(bold=True)
 FILL = PatternFill("solid", fgColor=HEADER_FILL)
-
-
-def _label(t: SurveyTables, group: str) -> str:
-    """A group's label as in the Word tables and the theme matrix (``Mentees``, ``Year 2``)."""
-    return group_label(group, t.by or "")
 
 
 def _cell(value: Any) -> Any:
@@ -71,7 +65,7 @@ def _notes(ws: Worksheet, notes: Sequence[str]) -> None:
 def _frequency_sheet(
     wb: Workbook, t: SurveyTables, title: str, results: Sequence[FrequencyResult]
 ) -> None:
-    labels = ["Total", *[_label(t, g) for g in t.groups]]
+    labels = ["Total", *[t.label(g) for g in t.groups]]
     header = ["Item", "Option"]
     for label in labels:
         header += [f"{label} n", f"{label} %"]
@@ -95,7 +89,7 @@ def _frequency_sheet(
                 ws.cell(ws.max_row, 4 + 2 * j).number_format = "0.00" if exact else pct_format
     notes = [
         f"Column N: Total {t.total_n}"
-        + "".join(f"; {_label(t, g)} {t.group_ns[g]}" for g in t.groups)
+        + "".join(f"; {t.label(g)} {t.group_ns[g]}" for g in t.groups)
         + ". Percentages are of the respondents who answered the item."
     ]
     if any(f.multiple for f in results):
@@ -104,7 +98,7 @@ def _frequency_sheet(
 
 
 def _likert_sheet(wb: Workbook, t: SurveyTables) -> None:
-    labels = ["Total", *[_label(t, g) for g in t.groups]]
+    labels = ["Total", *[t.label(g) for g in t.groups]]
     header = ["Item"]
     for label in labels:
         header += [f"{label} n", f"{label} mean", f"{label} SD", f"{label} median"]
@@ -134,8 +128,8 @@ def _likert_sheet(wb: Workbook, t: SurveyTables) -> None:
     notes += [f"p: {m}." for m in t.likert_methods]
     if len(t.groups) == 2:
         notes.append(
-            f"U is the statistic of the {_label(t, t.groups[0])} group; effect size is the "
-            f"rank-biserial r = 1 − 2U/(n1·n2) (r > 0: {_label(t, t.groups[1])} higher)."
+            f"U is the statistic of the {t.label(t.groups[0])} group; effect size is the "
+            f"rank-biserial r = 1 − 2U/(n1·n2) (r > 0: {t.label(t.groups[1])} higher)."
         )
     elif len(t.groups) > 2:
         notes.append("Effect size: ε² = H/(N − 1).")
@@ -146,7 +140,7 @@ def _codes_sheets(wb: Workbook, t: SurveyTables) -> None:
     c = t.codes
     if c is None:
         return
-    labels = ["Total", *[_label(t, g) for g in t.groups]]
+    labels = ["Total", *[t.label(g) for g in t.groups]]
     header = ["Code"]
     for label in labels:
         header += [f"{label} n", f"{label} %", f"{label} N"]

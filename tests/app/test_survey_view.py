@@ -165,3 +165,13 @@ def test_screenshot_of_demo_survey(qtbot, project: Project, tmp_path: Path) -> N
     out = Path(os.environ.get("SURVEY_SHOT", tmp_path / "survey_view.png"))
     assert view.grab().save(str(out))
     assert out.stat().st_size > 10_000
+
+
+def test_numeric_groups_are_labelled_like_the_word_tables(qtbot, project: Project) -> None:  # type: ignore[no-untyped-def]
+    load_demo_survey(project)
+    view = SurveyView(project)
+    qtbot.addWidget(view)
+    view.group_combo.setCurrentText("year")
+    headers = _header(view.freq_model)
+    assert headers[1].startswith("Total (n = 20)")
+    assert all(h.startswith("Year ") for h in headers[2:]), headers

@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
 from app.gui.models.table_base import Index, RowsTableModel
-from coding.labels import group_label
 from coding.survey_stats import (
     CodePresence,
     ItemInfo,
@@ -51,9 +50,7 @@ def _bold() -> QFont:
 def column_headers(t: SurveyTables | None) -> list[str]:
     if t is None:
         return []
-    return [f"Total (n = {t.total_n})"] + [
-        f"{group_label(g)} (n = {t.group_ns[g]})" for g in t.groups
-    ]
+    return [f"Total (n = {t.total_n})"] + [f"{t.label(g)} (n = {t.group_ns[g]})" for g in t.groups]
 
 
 class _Table(RowsTableModel[list[str]]):
@@ -184,7 +181,7 @@ class CodesTableModel(_Table):
         header = [
             "Code",
             f"Total (n = {c.denominators[None]})",
-            *[f"{group_label(g)} (n = {c.denominators[g]})" for g in t.groups],
+            *[f"{t.label(g)} (n = {c.denominators[g]})" for g in t.groups],
             *(["p"] if two else []),
         ]
         rows: list[list[str]] = []
