@@ -86,8 +86,9 @@ class Corpus:
         return self._texts
 
     def load(self) -> None:
-        """Read every document's text now (search needs them all)."""
-        self._load()
+        """Read every document's text now, with its case-folded copy (search needs both)."""
+        for guid, text in self._load().items():
+            self._folded(guid, text)
 
     def text(self, guid: str) -> str:
         """One document's text; read alone (not the whole corpus) until a search needs all."""
