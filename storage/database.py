@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, inspect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import guards, migrate
@@ -22,6 +23,7 @@ from storage.errors import (
     ProjectError,
     ProjectLockedError,
     ReadOnlyProjectError,
+    StorageFailure,
 )
 from storage.lock import WriterLock
 
@@ -63,8 +65,11 @@ class Database:
             raise ReadOnlyProjectError(
                 f"{self.display_name} is open read-only; changes cannot be saved."
             )
-        with self.session_factory.begin() as session:
-            yield session
+        try:
+            with self.session_factory.begin() as session:
+                yield session
+        except DBAPIError as exc:
+            raise StorageFailure(describe_failure(exc, self.display_name)) from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -89,6 +94,23 @@ class Database:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def describe_failure(exc: DBAPIError, name: str) -> str:
+    """One sentence for a database failure; the transaction has been rolled back."""
+    detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else ""
+    low = detail.lower()
+    if "locked" in low or "busy" in low:
+        why = "another program is writing to it"
+    elif "full" in low or "disk i/o" in low or "no space" in low:
+        why = "the disk is full or cannot be written"
+    elif "readonly" in low or "read-only" in low:
+        why = "the file cannot be written (read-only)"
+    elif "constraint" in low or "unique" in low:
+        why = f"it would break a rule of the project ({detail})"
+    else:
+        why = detail or type(exc).__name__
+    return f"The change could not be saved to {name} because {why}; nothing of it was saved."
 
 
 def create_project(path: Path) -> Database:

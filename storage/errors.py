@@ -27,3 +27,8 @@ class ProjectLockedError(ProjectError):
 
 class ReadOnlyProjectError(ProjectError):
     pass
+
+
+class StorageFailure(ProjectError):
+    """The database refused or failed a unit of work (disk full, I/O error, a constraint);
+    the transaction was rolled back, so nothing of it was saved."""

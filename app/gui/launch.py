@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QFont, QFontDatabase
@@ -34,6 +35,38 @@ def check_display() -> None:
         "There is no display to open the window on (DISPLAY is not set); run Qualframe on a "
         "desktop, under xvfb-run, or take a picture with --screenshot FILE.png."
     )
+
+
+def report_unexpected(
+    exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+) -> str:
+    """Log an unexpected error's traceback and return the one sentence shown for it."""
+    import traceback
+
+    from app.paths import log_file
+
+    path = log_file()
+    with open(path, "a", encoding="utf-8") as fh:
+        traceback.print_exception(exc_type, exc, tb, file=fh)
+    return (
+        f"Something unexpected went wrong ({exc_type.__name__}: {exc}). Every change made before "
+        f"it is saved; the details are in {path}."
+    )
+
+
+def install_error_dialog() -> None:
+    """An exception that escapes a slot is logged and shown in one sentence, instead of being
+    printed to a terminal the researcher never sees."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        message = report_unexpected(exc_type, exc, tb)
+        QMessageBox.critical(QApplication.activeWindow(), "Qualframe", message)
+
+    sys.excepthook = hook
 
 
 def application(offscreen: bool = False) -> QApplication:
@@ -291,6 +324,7 @@ def run(
         return 0
     if path is None:
         path = settings.last_project()
+    install_error_dialog()
     if path is None or bench.open_project(Path(path), read_only=read_only) is None:
         bench.show_welcome()
     code_ = app.exec()

@@ -156,3 +156,17 @@ def test_no_display_is_one_clear_sentence(monkeypatch) -> None:  # type: ignore[
     monkeypatch.delenv("QT_QPA_PLATFORM")
     monkeypatch.setenv("DISPLAY", ":99")
     check_display()
+
+
+def test_unexpected_errors_are_logged_and_told_in_one_sentence(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from app.gui.launch import report_unexpected
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as exc:
+        message = report_unexpected(RuntimeError, exc, exc.__traceback__)
+    assert message.startswith("Something unexpected went wrong (RuntimeError: boom).")
+    assert "\n" not in message
+    log = (tmp_path / "qualframe" / "qualframe.log").read_text(encoding="utf-8")
+    assert "Traceback" in log and "RuntimeError: boom" in log

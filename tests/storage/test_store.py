@@ -209,3 +209,24 @@ def test_audit_trail_is_append_only(tmp_path: Path) -> None:
             assert [(e.actor, e.action) for e in s.query(AuditEvent)] == [("kim", "apply_code")]
     finally:
         db.close()
+
+
+def test_a_refused_unit_of_work_is_one_sentence_and_rolled_back(tmp_path: Path) -> None:
+    from storage.errors import StorageFailure
+
+    db = create_project(tmp_path / "p.qualframe")
+    try:
+        with db.write() as s:
+            s.add(Code(name="Outcomes", guid="same-guid"))
+        with pytest.raises(StorageFailure) as info, db.write() as s:
+            s.add(Code(name="Another"))
+            s.add(Code(name="Clash", guid="same-guid"))  # the guid must be unique
+        message = str(info.value)
+        assert message.startswith(
+            "The change could not be saved to p.qualframe because it would break"
+        )
+        assert message.endswith("nothing of it was saved.") and "\n" not in message
+        with db.read() as s:
+            assert [c.name for c in s.query(Code)] == ["Outcomes"]
+    finally:
+        db.close()
