@@ -149,20 +149,28 @@ def _utf16_without_bom(raw: bytes) -> str | None:
     return None
 
 
+_BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # not tab, LF, VT, FF, CR
+_BEYOND_LATIN1_CONTROLS = re.compile(r"[^\x00-\x9f]")
+
+
 def looks_binary(text: str) -> bool:
-    """True when decoded text holds control or unassigned characters no text file has."""
+    """True when decoded text holds control or unassigned characters no text file has.
+
+    Regular expressions find the candidates, so only characters beyond ASCII and the C1
+    controls are looked up one by one (English text has almost none)."""
     if "\x00" in text:
         return True
     sample = text[:20000]
-    bad = 0
-    for ch in sample:
-        if (
-            (ch < " " and ch not in "\t\n\r\f\v")
-            or "\x7f" <= ch <= "\x9f"
-            or (ch > "~" and unicodedata.category(ch) in ("Cn", "Co", "Cs"))
-        ):
+    limit = max(2, len(sample) // 200)
+    bad = len(_BINARY_CONTROLS.findall(sample))
+    if bad > limit:
+        return True
+    for match in _BEYOND_LATIN1_CONTROLS.finditer(sample):
+        if unicodedata.category(match.group()) in ("Cn", "Co", "Cs"):
             bad += 1
-    return bad > max(2, len(sample) // 200)
+            if bad > limit:
+                return True
+    return False
 
 
 def canonical_encoding(name: str) -> str:
