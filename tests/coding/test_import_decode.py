@@ -64,3 +64,37 @@ def test_refusals_name_the_file(raw: bytes, what: str) -> None:
     message = str(info.value)
     assert message.startswith("notes.txt ") and what in message and message.endswith(".")
     assert "\n" not in message
+
+
+def _looks_binary_reference(text: str) -> bool:
+    """The rule spelled out character by character (what looks_binary computes faster)."""
+    import unicodedata
+
+    if "\x00" in text:
+        return True
+    sample = text[:20000]
+    bad = sum(
+        1
+        for ch in sample
+        if (ch < " " and ch not in "\t\n\r\f\v")
+        or "\x7f" <= ch <= "\x9f"
+        or (ch > "~" and unicodedata.category(ch) in ("Cn", "Co", "Cs"))
+    )
+    return bad > max(2, len(sample) // 200)
+
+
+def test_looks_binary_matches_its_rule_on_generated_text() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from coding.importing.decode import looks_binary
+
+    odd = list("ab \n\t\x01\x1a\x7f\x85\x9f\ue000\U000f0000가\u0378")
+    chars = st.one_of(st.characters(), st.sampled_from(odd))
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.lists(chars, max_size=600).map("".join))
+    def check(text: str) -> None:
+        assert looks_binary(text) == _looks_binary_reference(text)
+
+    check()
