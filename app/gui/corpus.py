@@ -8,6 +8,7 @@ exactly as stored.
 
 from __future__ import annotations
 
+import gc
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -131,18 +132,27 @@ class Corpus:
             return [], False
         guids = [document_guid] if document_guid else self.order
         hits: list[Hit] = []
-        for guid in guids:
-            text = texts.get(guid)
-            if text is None:
-                continue
-            folded = None if case_sensitive or whole_words else self._folded(guid, text)
-            name = self.names.get(guid, "")
-            hits.extend(
-                Hit(guid, name, a, b)
-                for a, b in find_all(text, query, case_sensitive, whole_words, folded)
-            )
-            if len(hits) >= limit:
-                return hits[:limit], True
+        # Thousands of hits are made in one go and all survive: without this, they set off a
+        # full garbage collection over every object of the window in the middle of the search
+        # (157-243 ms instead of ~85 ms for the first search on 300 transcripts).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for guid in guids:
+                text = texts.get(guid)
+                if text is None:
+                    continue
+                folded = None if case_sensitive or whole_words else self._folded(guid, text)
+                name = self.names.get(guid, "")
+                hits.extend(
+                    Hit(guid, name, a, b)
+                    for a, b in find_all(text, query, case_sensitive, whole_words, folded)
+                )
+                if len(hits) >= limit:
+                    return hits[:limit], True
+        finally:
+            if collecting:
+                gc.enable()
         return hits, False
 
     def context(self, guid: str, start: int, end: int, width: int = 60) -> tuple[str, str, str]:

@@ -109,3 +109,18 @@ def test_retrieval_and_search_models(qapp, qtmodeltester, gui_project) -> None: 
     assert [corpus.text(h.document_guid)[h.start : h.end] for h in hits] == ["선배"]
     assert corpus.search("FELT", case_sensitive=True)[0] == []
     assert len(corpus.search("felt", whole_words=True)[0]) == 2
+
+
+def test_search_leaves_the_garbage_collector_as_it_found_it(gui_project) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    corpus = Corpus(gui_project)
+    assert gc.isenabled()
+    hits, cut = corpus.search("mentor")
+    assert hits and not cut and gc.isenabled()
+    gc.disable()
+    try:
+        corpus.search("mentor")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

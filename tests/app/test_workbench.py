@@ -426,15 +426,3 @@ def test_no_two_actions_share_a_shortcut(window) -> None:  # type: ignore[no-unt
             assert key not in seen, f"{key}: {seen.get(key)!r} and {action.text()!r}"
             seen[key] = action.text()
     assert "Ctrl+Shift+E" in seen and "Ctrl+E" in seen
-
-
-def test_long_lived_objects_are_frozen_while_the_window_is_open(qtbot, gui_project, settings) -> None:  # type: ignore[no-untyped-def]
-    import gc
-
-    from app.gui.main_window import MainWindow
-
-    w = MainWindow(gui_project, settings, restore_layout=False)
-    qtbot.addWidget(w)
-    assert gc.get_freeze_count() > 0
-    w.close()
-    assert gc.get_freeze_count() == 0  # a closed window's objects can be collected again
