@@ -109,8 +109,9 @@ class MainWindow(QMainWindow):
 
         # wiring: every dock and the view listen to the one signal
         self.sync = ViewSync(self)
-        self.changed.connect(self.codebook.on_change)
+        # The document view first: it paints the highlight before the docks update.
         self.changed.connect(self.sync.on_change)
+        self.changed.connect(self.codebook.on_change)
         self.changed.connect(self.navigator.on_change)
         self.changed.connect(self.detail.on_change)
         self.changed.connect(self.retrieval.on_change)

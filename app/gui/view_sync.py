@@ -33,11 +33,13 @@ class ViewSync:
             # codes moved or a template loaded: paths in tooltips may differ
             self.reload()
             return
-        if change.segments_removed:
-            view.remove_highlights(change.segments_removed & view.index.by_guid.keys())
+        removed = change.segments_removed & view.index.by_guid.keys()
+        if removed:
+            view.remove_highlights(removed)
         wanted = set(change.segments_added | change.segments_changed)
         if change.documents and guid not in change.documents and not change.segments_changed:
             wanted.clear()
+        shown = bool(removed)
         if wanted:
             fresh = self.highlights(wanted, guid)
             here = {h.guid for h in fresh}
@@ -47,6 +49,7 @@ class ViewSync:
             if stale:
                 view.remove_highlights(stale)
             view.add_highlights(fresh)
+            shown = shown or bool(fresh or stale)
         if change.codes and not change.segments:
             affected = {h.code_guid for h in view.index.items} & change.codes
             if affected:
@@ -60,6 +63,11 @@ class ViewSync:
                 view.restyle_codes(affected, fresh_h)
         if change.segments:
             self.w._update_doc_title()
+        if shown and view.isVisible():
+            # Paint the highlight now, before the docks (retrieval list, counts) take their
+            # turn on the same change: what the analyst coded is on screen first.
+            view.viewport().repaint()
+            view.margin.repaint()
 
     def highlights(self, guids: set[str], document_guid: str) -> list[Highlight]:
         """Highlights of some segments of one document: one small query; code names and

@@ -426,3 +426,31 @@ def test_no_two_actions_share_a_shortcut(window) -> None:  # type: ignore[no-unt
             assert key not in seen, f"{key}: {seen.get(key)!r} and {action.text()!r}"
             seen[key] = action.text()
     assert "Ctrl+Shift+E" in seen and "Ctrl+E" in seen
+
+
+def test_the_highlight_is_painted_before_the_docks_update(window, gui_project, qapp) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QEvent, QObject
+
+    order: list[str] = []
+
+    class Watch(QObject):
+        def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                order.append("paint")
+            return False
+
+    guid = doc_guid(window, "fgi_mentees")
+    window.open_document(guid)
+    code = find(gui_project, "Outcomes/Lifestyle/Daily habits")
+    window.select_code(code.guid)
+    select_in_view(window, "It really")
+    qapp.processEvents()
+    watch = Watch()
+    window.view.viewport().installEventFilter(watch)
+    model = window.retrieval.model
+    model.rowsInserted.connect(lambda *_: order.append("list"))
+    model.modelReset.connect(lambda: order.append("list"))
+    window.coding.apply_current.trigger()
+    assert "paint" in order and "list" in order
+    assert order.index("paint") < order.index("list")
+    assert model.rowCount() == 1
