@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from coding.errors import NotFoundError
 from coding.project import Project
@@ -122,7 +122,7 @@ def fetch(
         if paths is None or any(r.code_id not in paths for r in rows):
             paths = code_paths(s)
         pids = {r.pid for r in rows if r.pid is not None}
-        attrs = _attributes(s, pids) if pids else {}
+        attrs = participant_attributes(s, pids) if pids else {}
     order = {doc_id: i for i, doc_id in enumerate(documents)}
     rows.sort(key=lambda r: (order.get(r.document_id, len(order)), r.start, r.end, r.id))
     out = []
@@ -149,20 +149,6 @@ def fetch(
             )
         )
     return out, attrs
-
-
-def _attributes(s: Session, pids: set[int]) -> dict[int, dict[str, str]]:
-    if len(pids) > 500:
-        return participant_attributes(s)
-    rows = s.execute(
-        select(AttributeValue.participant_id, Attribute.name, AttributeValue.value)
-        .join(Attribute, Attribute.id == AttributeValue.attribute_id)
-        .where(AttributeValue.participant_id.in_(list(pids)))
-    ).all()
-    out: dict[int, dict[str, str]] = {}
-    for pid, name, value in rows:
-        out.setdefault(pid, {})[name] = value
-    return out
 
 
 def to_record(row: Retrieved, text: str, attributes: dict[str, str]) -> SegmentRecord:

@@ -6,7 +6,7 @@ convention; ``end`` is exclusive.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -189,12 +189,17 @@ def set_exemplar_in(session: Session, actor: str, guid: str, flag: bool) -> bool
 
 
 # -- retrieval ----------------------------------------------------------------------------------
-def participant_attributes(session: Session) -> dict[int, dict[str, str]]:
-    rows = session.execute(
-        select(AttributeValue.participant_id, Attribute.name, AttributeValue.value).join(
-            Attribute, Attribute.id == AttributeValue.attribute_id
-        )
-    ).all()
+def participant_attributes(
+    session: Session, pids: Collection[int] | None = None
+) -> dict[int, dict[str, str]]:
+    """participant id → {attribute: value}, for everyone or for the participants ``pids``
+    (a long list reads everyone: one scan beats a huge IN list)."""
+    stmt = select(AttributeValue.participant_id, Attribute.name, AttributeValue.value).join(
+        Attribute, Attribute.id == AttributeValue.attribute_id
+    )
+    if pids is not None and len(pids) <= 500:
+        stmt = stmt.where(AttributeValue.participant_id.in_(list(pids)))
+    rows = session.execute(stmt).all()
     out: dict[int, dict[str, str]] = {}
     for pid, name, value in rows:
         out.setdefault(pid, {})[name] = value
@@ -302,7 +307,7 @@ def query_segments(
         stmt = stmt.limit(limit)
     rows = s.execute(stmt).all()
     paths = code_paths(s)
-    attrs = participant_attributes(s) if rows else {}
+    attrs = participant_attributes(s, {r.pid for r in rows if r.pid is not None}) if rows else {}
     out = []
     for r in rows:
         path, color, cguid = paths[r.code_id]
