@@ -74,6 +74,16 @@ def _expand(paths: list[Path]) -> list[Path]:
     return list(dict.fromkeys(out))
 
 
+def _tab_with_summary(preview: FilePreview, summary: str) -> tuple[QWidget, QVBoxLayout]:
+    """A preview tab starting with the file's one-line summary and its warnings."""
+    widget = QWidget()
+    layout = QVBoxLayout(widget)
+    info = QLabel(summary + "".join(f"\n⚠ {w}" for w in preview.warnings))
+    info.setWordWrap(True)
+    layout.addWidget(info)
+    return widget, layout
+
+
 def _item(text: str, *, editable: bool = False, align_right: bool = False) -> QTableWidgetItem:
     item = QTableWidgetItem(text)
     flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -254,15 +264,11 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(good and (not bad or self.skip_bad.isChecked()))
 
     def _transcript_tab(self, preview: FilePreview) -> QWidget:
-        widget = QWidget()
-        layout = QVBoxLayout(widget)
-        enc = preview.encoding or "n/a"
-        info = QLabel(
-            f"Transcript ({preview.format}), encoding {enc}: {preview.turns} turns, "
-            f"{preview.words} words." + "".join(f"\n⚠ {w}" for w in preview.warnings)
+        widget, layout = _tab_with_summary(
+            preview,
+            f"Transcript ({preview.format}), encoding {preview.encoding or 'n/a'}: "
+            f"{preview.turns} turns, {preview.words} words.",
         )
-        info.setWordWrap(True)
-        layout.addWidget(info)
         table = QTableWidget(len(preview.speaker_details), len(SPEAKER_HEADERS))
         table.setHorizontalHeaderLabels(SPEAKER_HEADERS)
         table.verticalHeader().hide()
@@ -353,15 +359,11 @@ class ImportDialog(QDialog):
                 return
 
     def _survey_tab(self, preview: FilePreview) -> QWidget:
-        widget = QWidget()
-        layout = QVBoxLayout(widget)
-        enc = preview.encoding or "n/a"
-        info = QLabel(
-            f"Survey ({preview.source}), encoding {enc}: {preview.respondents} respondents, "
-            f"{len(preview.columns)} columns." + "".join(f"\n⚠ {w}" for w in preview.warnings)
+        widget, layout = _tab_with_summary(
+            preview,
+            f"Survey ({preview.source}), encoding {preview.encoding or 'n/a'}: "
+            f"{preview.respondents} respondents, {len(preview.columns)} columns.",
         )
-        info.setWordWrap(True)
-        layout.addWidget(info)
         form = QFormLayout()
         id_combo = QComboBox()
         id_combo.addItems([c.name for c in preview.columns])
