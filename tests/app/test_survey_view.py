@@ -21,7 +21,7 @@ from app.gui.views.survey_view import NO_GROUPING, SurveyView
 from coding import survey_stats as ss
 from coding.changes import Change
 from coding.project import Project
-from tests.coding.test_survey_stats import BEST, CODES, PEOPLE, PLACE, PURPOSES, SAT
+from tests.coding.test_survey_stats import CODES, PEOPLE, survey_items
 from tests.coding.test_survey_stats_data import (
     Item,
     add_survey,
@@ -44,13 +44,7 @@ def survey(project: Project) -> Project:
     add_survey(
         project,
         PEOPLE,
-        [
-            Item("respondent_id", "id"),
-            Item("place", "single", PLACE, options=["Library", "Cafe", "Online"]),
-            Item("purposes", "multiple", PURPOSES),
-            Item("sat", "likert", SAT, scale=(1, 5)),
-            Item("best", "text", BEST),
-        ],
+        survey_items(),
         codes=CODES,
     )
     return project

@@ -47,20 +47,28 @@ CODES = [
 ]
 
 
+def survey_items(*extra: Item) -> list[Item]:
+    """The small survey every test here uses (id, single, multiple, Likert, open-ended),
+    with ``extra`` items before the open-ended one."""
+    return [
+        Item("respondent_id", "id"),
+        Item("place", "single", PLACE, options=["Library", "Cafe", "Online"]),
+        Item("purposes", "multiple", PURPOSES),
+        Item("sat", "likert", SAT, scale=(1, 5)),
+        *extra,
+        Item("best", "text", BEST),
+    ]
+
+
 @pytest.fixture
 def hand(project: Project) -> Project:
     add_survey(
         project,
         PEOPLE,
-        [
-            Item("respondent_id", "id"),
-            Item("place", "single", PLACE, options=["Library", "Cafe", "Online"]),
-            Item("purposes", "multiple", PURPOSES),
-            Item("sat", "likert", SAT, scale=(1, 5)),
+        survey_items(
             Item("sat_one", "likert", {"A1": 4, "B1": 3, "B2": 5}, scale=(1, 5)),
             Item("sat_none", "likert", {"B1": 3, "B2": 4}, scale=(1, 5)),
-            Item("best", "text", BEST),
-        ],
+        ),
         codes=CODES,
     )
     return project
