@@ -131,9 +131,9 @@ class MainWindow(QMainWindow):
 
         self.coding = CodingActions(self)
         self.export_menu = build_menus(self)
-        self.matrix_view = MatrixView(project, self)
+        self.matrix_view = MatrixView(project, self, defer=True)
         self.add_view("Theme matrix", self.matrix_view)
-        self.survey_view = SurveyView(project, self)
+        self.survey_view = SurveyView(project, self, defer=True)
         self.add_view("Survey", self.survey_view)
         fill_export_menu(self, self.export_menu)
         self.code_label = QLabel("")

@@ -454,3 +454,14 @@ def test_the_highlight_is_painted_before_the_docks_update(window, gui_project, q
     assert "paint" in order and "list" in order
     assert order.index("paint") < order.index("list")
     assert model.rowCount() == 1
+
+
+def test_analysis_tabs_compute_when_first_shown(window) -> None:  # type: ignore[no-untyped-def]
+    assert window.matrix_view.recomputed == 0 and window.matrix_view.matrix is None
+    assert window.survey_view.tables is None
+    window.tabs.setCurrentWidget(window.matrix_view)
+    assert window.matrix_view.recomputed == 1 and window.matrix_view.matrix is not None
+    window.tabs.setCurrentWidget(window.survey_view)
+    window.tabs.setCurrentIndex(0)
+    window.tabs.setCurrentWidget(window.matrix_view)
+    assert window.matrix_view.recomputed == 1  # not again without a change

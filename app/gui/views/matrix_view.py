@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPalette,
+    QShowEvent,
     QTextDocument,
 )
 from PySide6.QtWidgets import (
@@ -375,9 +376,14 @@ class GroupOrderDialog(QDialog):
 
 
 class MatrixView(QWidget):
-    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, project: Project, parent: QWidget | None = None, *, defer: bool = False
+    ) -> None:
+        """``defer``: compute the matrix when the view is first shown, not now (a tab the
+        analyst may never open should not cost start-up time)."""
         super().__init__(parent)
         self.project = project
+        self._unshown = defer
         self.matrix: ThemeMatrix | None = None
         self.recomputed = 0  # how many times the matrix was computed (for tests)
         # The analyst's order of the group columns, per attribute (casefolded name); values
@@ -536,7 +542,14 @@ class MatrixView(QWidget):
         self.order_action.triggered.connect(self.choose_group_order)
         self.default_order_action.triggered.connect(lambda: self.set_group_order(None))
         self.export_button.clicked.connect(self.choose_and_export)
-        self.recompute()
+        if not defer:
+            self.recompute()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._unshown:
+            self._unshown = False
+            self.recompute()
 
     # -- choices --------------------------------------------------------------------------------
     def _fill_choices(self) -> None:

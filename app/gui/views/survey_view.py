@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -62,9 +63,13 @@ def _note_label() -> QLabel:
 class SurveyView(QWidget):
     """Frequencies, Likert comparison and coded themes of the project's survey."""
 
-    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, project: Project, parent: QWidget | None = None, *, defer: bool = False
+    ) -> None:
+        """``defer``: compute the tables when the view is first shown, not now."""
         super().__init__(parent)
         self.project = project
+        self._unshown = defer
         self.tables: SurveyTables | None = None
         self.items_model = SurveyItemsModel(self)
         self.freq_model = FrequencyTableModel(self)
@@ -120,7 +125,14 @@ class SurveyView(QWidget):
 
         self._timer = QTimer(self, singleShot=True, interval=150)
         self._timer.timeout.connect(self.reload)
-        self.reload()
+        if not defer:
+            self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._unshown:
+            self._unshown = False
+            self.reload()
 
     # -- data ---------------------------------------------------------------------------
     @property
