@@ -25,8 +25,8 @@ bench: install-dev
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:randomly tests/bench --benchmark-enable -s
 
 lint: install-dev
-	$(BIN)/ruff check app coding storage tests
-	$(BIN)/ruff format --check app coding storage tests
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 
 typecheck: install-dev
 	$(BIN)/mypy

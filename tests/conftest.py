@@ -13,7 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QUALFRAME_CODER", "tester")
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO = ROOT / "resources" / "demo"
+DEMO = ROOT / "src" / "qualframe" / "resources" / "demo"
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
@@ -40,7 +40,7 @@ def _no_leftover_threads() -> Iterator[None]:
 
 @pytest.fixture
 def project(tmp_path: Path):  # type: ignore[no-untyped-def]
-    from coding.project import Project
+    from qualframe.coding.project import Project
 
     p = Project.create(tmp_path / "test.qualframe", coder="tester")
     yield p

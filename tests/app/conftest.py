@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from coding import codebook
-from coding.commands import ApplyCode, LoadTemplate
-from coding.documents import (
+from qualframe.coding import codebook
+from qualframe.coding.commands import ApplyCode, LoadTemplate
+from qualframe.coding.documents import (
     DocumentData,
     ParticipantData,
     TurnData,
@@ -22,7 +22,7 @@ from coding.documents import (
     add_participants_in,
     normalise_text,
 )
-from coding.project import Project
+from qualframe.coding.project import Project
 
 MENTEES_CRLF = (
     "Focus group with mentees\r\n\r\n"
@@ -85,7 +85,7 @@ def build_project(path: Path) -> Project:
         add_document_in(
             s, "tester", DocumentData("fgi_mentors", MENTORS, turns=turns_of(MENTORS)), people
         )
-    from coding.documents import list_documents
+    from qualframe.coding.documents import list_documents
 
     docs = {d.name: d.guid for d in list_documents(project)}
     plans = codebook.find_code(
@@ -115,7 +115,7 @@ def _temp_settings(
     """QSettings go to a temporary directory, never the user's real settings."""
     from PySide6.QtCore import QSettings
 
-    from app.gui import tasks
+    from qualframe.app.gui import tasks
 
     where = tmp_path_factory.mktemp("settings")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(where))
@@ -131,7 +131,7 @@ def _temp_settings(
 def settings(tmp_path: Path):  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QSettings
 
-    from app.gui.settings import Settings
+    from qualframe.app.gui.settings import Settings
 
     s = Settings(QSettings(str(tmp_path / "qualframe.ini"), QSettings.Format.IniFormat))
     s.set_coder("tester")
@@ -147,7 +147,7 @@ def gui_project(tmp_path: Path) -> Iterator[Project]:
 
 @pytest.fixture
 def window(qtbot, gui_project: Project, settings):  # type: ignore[no-untyped-def]
-    from app.gui.main_window import MainWindow
+    from qualframe.app.gui.main_window import MainWindow
 
     w = MainWindow(gui_project, settings, restore_layout=False)
     qtbot.addWidget(w)

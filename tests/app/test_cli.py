@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from app.cli.main import main
-from coding.project import Project
+from qualframe.app.cli.main import main
+from qualframe.coding.project import Project
 from tests.coding.helpers import add_transcript
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -167,11 +167,14 @@ def test_refused_range_creates_no_codes(coded: Path, capsys: pytest.CaptureFixtu
 
 
 def test_errors_from_the_installed_command(tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     bad = tmp_path / "notes.qualframe"
     bad.write_text("just some notes")
     res = subprocess.run(
-        [sys.executable, "-m", "app", "info", str(bad)], capture_output=True, text=True, env=env
+        [sys.executable, "-m", "qualframe", "info", str(bad)],
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert res.returncode == 1
     assert (
@@ -179,11 +182,11 @@ def test_errors_from_the_installed_command(tmp_path: Path) -> None:
         == "qualframe: notes.qualframe is not a Qualframe project (it is not a project database)."
     )
     res = subprocess.run(
-        [sys.executable, "-m", "app", "info"], capture_output=True, text=True, env=env
+        [sys.executable, "-m", "qualframe", "info"], capture_output=True, text=True, env=env
     )
     assert res.returncode == 2 and "Traceback" not in res.stderr
     res = subprocess.run(
-        [sys.executable, "-m", "app", "segments", str(bad), "--format", "xml"],
+        [sys.executable, "-m", "qualframe", "segments", str(bad), "--format", "xml"],
         capture_output=True, text=True, env=env,
     )  # fmt: skip
     assert res.returncode == 2
@@ -224,15 +227,15 @@ def test_info_works_while_the_gui_holds_the_project(
 def korean(tmp_path: Path) -> Path:
     """The demo's Korean transcript (labels "E6 (김민지):"), E6's first turn coded with its
     label line."""
-    from coding.documents import document_text, list_documents
-    from coding.importing import ImportOptions, import_files
-    from coding.segments import code_range
+    from qualframe.coding.documents import document_text, list_documents
+    from qualframe.coding.importing import ImportOptions, import_files
+    from qualframe.coding.segments import code_range
 
     path = tmp_path / "ko.qualframe"
     with Project.create(path, coder="tester") as project:
         import_files(
             project,
-            [ROOT / "resources" / "demo" / "fgi_korean_cp949.txt"],
+            [ROOT / "src" / "qualframe" / "resources" / "demo" / "fgi_korean_cp949.txt"],
             ImportOptions(attributes={"role": "mentee"}),
         )
         (doc,) = list_documents(project)

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from app.cli.main import main
-from coding.documents import list_participants
-from coding.project import Project
+from qualframe.app.cli.main import main
+from qualframe.coding.documents import list_participants
+from qualframe.coding.project import Project
+from qualframe.resources import DEMO_DATA
 from tests.coding.test_import_fixtures import MENTEES, table_dump
 
-DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo"
+DEMO = DEMO_DATA
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from docx import Document as open_docx
 from docx.enum.section import WD_ORIENT
 from openpyxl import load_workbook
 
-from app.cli.main import main
-from coding.project import Project
+from qualframe.app.cli.main import main
+from qualframe.coding.project import Project
 from tests.coding.test_matrix_data import build_known_project
 
 
@@ -122,9 +122,9 @@ def test_codebook_report_and_template(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_matrix_masks_real_names_unless_asked(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from coding.documents import document_text, list_documents
-    from coding.importing import ImportOptions, import_files
-    from coding.segments import code_range
+    from qualframe.coding.documents import document_text, list_documents
+    from qualframe.coding.importing import ImportOptions, import_files
+    from qualframe.coding.segments import code_range
     from tests.conftest import DEMO
 
     path = tmp_path / "ko.qualframe"

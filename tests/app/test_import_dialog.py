@@ -10,14 +10,15 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QTableWidget, QTableWidgetItem
 
-from app.gui import tasks
-from app.gui.dialogs import import_dialog
-from app.gui.dialogs.import_dialog import ImportDialog, run_import
-from coding.documents import list_documents, list_participants
-from coding.project import Project
+from qualframe.app.gui import tasks
+from qualframe.app.gui.dialogs import import_dialog
+from qualframe.app.gui.dialogs.import_dialog import ImportDialog, run_import
+from qualframe.coding.documents import list_documents, list_participants
+from qualframe.coding.project import Project
+from qualframe.resources import DEMO_DATA
 from tests.coding.test_import_fixtures import table_dump
 
-DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo"
+DEMO = DEMO_DATA
 pytestmark = pytest.mark.gui
 
 
@@ -132,7 +133,7 @@ def test_refusal_at_import_time_is_shown_and_dialog_stays(
 ) -> None:
     dialog = ImportDialog(None, proj, [DEMO / "fgi_mentors.txt"])
     qtbot.addWidget(dialog)
-    from coding.importing import ImportOptions, import_files
+    from qualframe.coding.importing import ImportOptions, import_files
 
     import_files(proj, [DEMO / "fgi_mentors.txt"], ImportOptions())  # imported meanwhile
     before = table_dump(proj)

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
-from app.cli.main import main as cli_main
-from app.gui import launch
-from app.gui.settings import Settings
-from coding.errors import UserError
-from coding.project import Project
+from qualframe.app.cli.main import main as cli_main
+from qualframe.app.gui import launch
+from qualframe.app.gui.settings import Settings
+from qualframe.coding.errors import UserError
+from qualframe.coding.project import Project
 
 
 @pytest.fixture
@@ -118,7 +118,7 @@ def test_recent_projects_and_window_state(qapp, project_file: Path, settings) ->
 
 
 def test_welcome_screen_lists_recent_projects(qapp, project_file: Path, settings) -> None:  # type: ignore[no-untyped-def]
-    from app.gui.welcome import WelcomeWindow
+    from qualframe.app.gui.welcome import WelcomeWindow
 
     settings.add_recent_project(project_file)
     welcome = WelcomeWindow(settings)
@@ -143,8 +143,8 @@ def test_no_display_is_one_clear_sentence(monkeypatch) -> None:  # type: ignore[
 
     import pytest
 
-    from app.gui.launch import check_display
-    from coding.errors import UserError
+    from qualframe.app.gui.launch import check_display
+    from qualframe.coding.errors import UserError
 
     monkeypatch.setattr(sys, "platform", "linux")
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
@@ -159,7 +159,7 @@ def test_no_display_is_one_clear_sentence(monkeypatch) -> None:  # type: ignore[
 
 
 def test_unexpected_errors_are_logged_and_told_in_one_sentence(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from app.gui.launch import report_unexpected
+    from qualframe.app.gui.launch import report_unexpected
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
     try:

@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-FORBIDDEN = ("sqlalchemy", "storage.models")
+FORBIDDEN = ("sqlalchemy", "qualframe.storage.models")
 
 
 def _forbidden(module: str) -> bool:
@@ -25,7 +25,7 @@ def forbidden_imports(source: str, filename: str = "<source>") -> list[str]:
         if isinstance(node, ast.Import):
             modules = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            # `from storage import models` names the module in the imported names
+            # `from qualframe.storage import models` names the module in the imported names
             modules = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
             modules = modules[:1] if _forbidden(node.module) else modules[1:]
         elif (
@@ -44,7 +44,7 @@ def forbidden_imports(source: str, filename: str = "<source>") -> list[str]:
 
 
 def test_app_does_not_import_the_orm_or_sqlalchemy() -> None:
-    files = sorted((ROOT / "app").rglob("*.py"))
+    files = sorted((ROOT / "src" / "qualframe" / "app").rglob("*.py"))
     assert len(files) > 20  # the GUI and the CLI are really there
     offenders = {
         str(py.relative_to(ROOT)): hits
@@ -59,9 +59,9 @@ def test_the_check_sees_every_form_of_import() -> None:
 import sqlalchemy  # bad
 import sqlalchemy.orm as orm  # bad
 from sqlalchemy import select  # bad
-from storage import models  # bad
-from storage.models import Segment  # bad
-import importlib, os, storage.models  # bad
+from qualframe.storage import models  # bad
+from qualframe.storage.models import Segment  # bad
+import importlib, os, qualframe.storage.models  # bad
 
 def later():
     from sqlalchemy import func  # bad
@@ -69,12 +69,12 @@ def later():
 
 class Lazy:
     def method(self):
-        from storage.models import Code  # bad
-        return __import__("storage.models")  # bad
+        from qualframe.storage.models import Code  # bad
+        return __import__("qualframe.storage.models")  # bad
 
-from storage.errors import ProjectError
-from storage.database import Database
-from coding import segments
+from qualframe.storage.errors import ProjectError
+from qualframe.storage.database import Database
+from qualframe.coding import segments
 import sqlalchemy_utils
 from .models import x
 """

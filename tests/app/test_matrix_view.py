@@ -11,17 +11,17 @@ from docx import Document as open_docx
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from app.gui.models.matrix_model import CellKeyRole, HtmlRole, MatrixModel
-from app.gui.views.matrix_view import (
+from qualframe.app.gui.models.matrix_model import CellKeyRole, HtmlRole, MatrixModel
+from qualframe.app.gui.views.matrix_view import (
     GroupOrderDialog,
     MatrixView,
     ScopeChooser,
     default_group_order,
 )
-from coding.changes import Change
-from coding.commands import ApplyCode
-from coding.matrix import MatrixOptions, ThemeMatrix, build_matrix, cell_text
-from coding.project import Project
+from qualframe.coding.changes import Change
+from qualframe.coding.commands import ApplyCode
+from qualframe.coding.matrix import MatrixOptions, ThemeMatrix, build_matrix, cell_text
+from qualframe.coding.project import Project
 from tests.coding.test_matrix_data import Known, add_doc, build_known_project
 
 
@@ -86,7 +86,7 @@ def test_burst_of_changes_recomputes_once(qtbot, project: Project, known: Known)
     text = "I felt motivated to study every week."
     rapport = known.codes["Mutual benefits/Relationships/Rapport"]
     doc = known.documents["FGI mentees"]
-    from coding.documents import document_text
+    from qualframe.coding.documents import document_text
 
     start = document_text(project, doc).index(text)
     for i in range(3):  # a burst of codings, each announced as the main window would
@@ -180,7 +180,7 @@ def code_as(project: Project, coder: str, doc: str, start: int, end: int, code: 
 
 def jordan_codes(project: Project, known: Known) -> list[Change]:
     """A second coder, Jordan, codes two passages the first coder did not code."""
-    from coding.documents import document_text
+    from qualframe.coding.documents import document_text
 
     out = []
     mentees = known.documents["FGI mentees"]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QMimeData, Qt
 
-from app.gui.corpus import Corpus
-from app.gui.models.codebook_model import CODE_MIME, SELECTION_MIME, CodebookModel
-from app.gui.models.documents_model import DocumentsModel
-from app.gui.models.participants_model import ParticipantsModel
-from app.gui.models.retrieval_model import RetrievalModel
-from app.gui.models.search_model import SearchModel
-from coding import codebook, documents, segments
-from coding import retrieval as retrieval_query
+from qualframe.app.gui.corpus import Corpus
+from qualframe.app.gui.models.codebook_model import CODE_MIME, SELECTION_MIME, CodebookModel
+from qualframe.app.gui.models.documents_model import DocumentsModel
+from qualframe.app.gui.models.participants_model import ParticipantsModel
+from qualframe.app.gui.models.retrieval_model import RetrievalModel
+from qualframe.app.gui.models.search_model import SearchModel
+from qualframe.coding import codebook, documents, segments
+from qualframe.coding import retrieval as retrieval_query
 
 
 def test_codebook_model(qapp, qtmodeltester, gui_project) -> None:  # type: ignore[no-untyped-def]

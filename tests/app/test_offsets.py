@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PySide6.QtGui import QTextCursor, QTextDocument
 
-from app.gui.offsets import OffsetMap
-from coding.documents import normalise_text
+from qualframe.app.gui.offsets import OffsetMap
+from qualframe.coding.documents import normalise_text
 
 TEXT = normalise_text("E1: 😀 안녕하세요 🎉🎉 plan\r\nE2: 👩‍⚕️ 선배 ok\r\n")
 
@@ -51,7 +51,7 @@ _CHARS = st.sampled_from(["a", " ", "\n", "가", "힣", "é", "😀", "👍", "�
 @settings(max_examples=200, deadline=None)
 @given(st.lists(_CHARS, max_size=60).map("".join), st.data())
 def test_offset_map_round_trips_any_text(text: str, data: st.DataObject) -> None:
-    from app.gui.offsets import OffsetMap
+    from qualframe.app.gui.offsets import OffsetMap
 
     m = OffsetMap(text)
     utf16 = text.encode("utf-16-le")

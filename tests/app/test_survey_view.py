@@ -10,17 +10,17 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from app.gui import tasks
-from app.gui.models.survey_models import (
+from qualframe.app.gui import tasks
+from qualframe.app.gui.models.survey_models import (
     CodesTableModel,
     FrequencyTableModel,
     LikertTableModel,
     SurveyItemsModel,
 )
-from app.gui.views.survey_view import NO_GROUPING, SurveyView
-from coding import survey_stats as ss
-from coding.changes import Change
-from coding.project import Project
+from qualframe.app.gui.views.survey_view import NO_GROUPING, SurveyView
+from qualframe.coding import survey_stats as ss
+from qualframe.coding.changes import Change
+from qualframe.coding.project import Project
 from tests.coding.test_survey_stats import CODES, PEOPLE, survey_items
 from tests.coding.test_survey_stats_data import (
     Item,

@@ -6,9 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QTextCursor
 
-from app.gui.models.codebook_model import CodebookModel
-from coding import codebook, commands, segments
-from coding.records import CodeRecord
+from qualframe.app.gui.models.codebook_model import CodebookModel
+from qualframe.coding import codebook, commands, segments
+from qualframe.coding.records import CodeRecord
 
 
 def find(project, path: str) -> CodeRecord:  # type: ignore[no-untyped-def]
@@ -337,8 +337,8 @@ def test_export_menu_writes_the_codebook_report(window, tmp_path, monkeypatch) -
 
 
 def test_read_only_window_refuses_changes(qtbot, gui_project, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from app.gui.main_window import MainWindow
-    from coding.project import Project
+    from qualframe.app.gui.main_window import MainWindow
+    from qualframe.coding.project import Project
 
     path = gui_project.path
     ro = Project.open(path, read_only=True, coder="auditor")
@@ -383,9 +383,9 @@ def test_keyboard_shortcut_applies_the_current_code(window, gui_project, qtbot) 
 
 
 def test_dropped_files_go_to_the_importer(window, gui_project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import app.gui.dialogs.import_dialog as import_dialog
-    from coding.changes import Change
-    from coding.documents import DocumentData, add_document_in
+    import qualframe.app.gui.dialogs.import_dialog as import_dialog
+    from qualframe.coding.changes import Change
+    from qualframe.coding.documents import DocumentData, add_document_in
 
     seen: list[object] = []
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QAbstractItemView, QInputDialog, QMessageBox
 
-from app.gui.settings import Settings
-from coding import codebook, segments
+from qualframe.app.gui.settings import Settings
+from qualframe.coding import codebook, segments
 from tests.app.test_workbench import doc_guid, find, select_in_view
 
 
@@ -174,8 +174,8 @@ def test_tab_moves_through_the_window_and_out_of_tables(window, qtbot, qapp) -> 
 
 
 def test_read_only_codebook_has_no_drag_and_drop(qtbot, gui_project, settings) -> None:  # type: ignore[no-untyped-def]
-    from app.gui.main_window import MainWindow
-    from coding.project import Project
+    from qualframe.app.gui.main_window import MainWindow
+    from qualframe.coding.project import Project
 
     ro = Project.open(gui_project.path, read_only=True, coder="auditor")
     try:
@@ -211,7 +211,7 @@ def test_many_overlapping_codes_leave_room_for_their_names(window, gui_project, 
 
 
 def test_welcome_recent_project_that_is_gone(qapp, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from app.gui import launch
+    from qualframe.app.gui import launch
 
     settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     gone = tmp_path / "moved away.qualframe"
@@ -235,7 +235,7 @@ def test_welcome_recent_project_that_is_gone(qapp, tmp_path, monkeypatch) -> Non
 
 
 def test_reopening_restores_the_document_and_the_place(qapp, qtbot, gui_project, settings) -> None:  # type: ignore[no-untyped-def]
-    from app.gui import launch
+    from qualframe.app.gui import launch
 
     path = gui_project.path
     gui_project.close()

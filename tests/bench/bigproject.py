@@ -21,8 +21,8 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from coding.project import Project
-from storage.models import (
+from qualframe.coding.project import Project
+from qualframe.storage.models import (
     Attribute,
     AttributeValue,
     Code,

@@ -17,8 +17,8 @@ import pytest
 from bigproject import build_big_project  # tests/bench is on sys.path (rootdir-less tests)
 from sqlalchemy import func, insert, select
 
-from coding.project import Project
-from storage.models import Code, Document, Segment, Turn
+from qualframe.coding.project import Project
+from qualframe.storage.models import Code, Document, Segment, Turn
 
 pytestmark = pytest.mark.bench
 
@@ -108,9 +108,9 @@ def test_bench_gui(tmp_path: Path, qapp) -> None:  # type: ignore[no-untyped-def
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QTextCursor
 
-    from app.gui.main_window import MainWindow
-    from app.gui.settings import Settings
-    from coding.commands import ApplyCode
+    from qualframe.app.gui.main_window import MainWindow
+    from qualframe.app.gui.settings import Settings
+    from qualframe.coding.commands import ApplyCode
 
     path = tmp_path / "big.qualframe"
     t0 = time.perf_counter()

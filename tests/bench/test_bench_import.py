@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from coding.importing import ImportOptions, import_files
-from coding.project import Project
+from qualframe.coding.importing import ImportOptions, import_files
+from qualframe.coding.project import Project
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = 200
@@ -210,9 +210,9 @@ MEMORY_SCRIPT = textwrap.dedent(
     """
     import resource, sys, tracemalloc
     from pathlib import Path
-    from coding.project import Project
-    from coding.importing import ImportOptions, import_files
-    import coding.importing.extract, coding.importing.survey, charset_normalizer, lxml.etree
+    from qualframe.coding.project import Project
+    from qualframe.coding.importing import ImportOptions, import_files
+    import qualframe.coding.importing.extract, qualframe.coding.importing.survey, charset_normalizer, lxml.etree
 
     paths = sorted(Path(sys.argv[2]).glob("*.txt"))[: int(sys.argv[3])]
     project = Project.create(sys.argv[1], coder="bench")
@@ -237,7 +237,7 @@ def test_bench_memory_is_flat(tmp_path: Path) -> None:
     for n in (50, FILES):
         out = subprocess.run(
             [sys.executable, "-c", MEMORY_SCRIPT, str(tmp_path / f"m{n}.qualframe"), str(folder), str(n)],
-            capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
         )  # fmt: skip
         rss, py = out.stdout.split()
         growth[n], traced[n] = float(rss), float(py)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coding.documents import (
+from qualframe.coding.documents import (
     DocumentData,
     ParticipantData,
     TurnData,
@@ -10,7 +10,7 @@ from coding.documents import (
     add_participants_in,
     normalise_text,
 )
-from coding.project import Project
+from qualframe.coding.project import Project
 
 
 def add_transcript(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from coding import codebook
-from coding.commands import (
+from qualframe.coding import codebook
+from qualframe.coding.commands import (
     AddCode,
     ApplyCode,
     DeleteCode,
@@ -18,10 +18,10 @@ from coding.commands import (
     RenameCode,
     UndoStack,
 )
-from coding.errors import UserError
-from coding.project import Project
-from coding.segments import list_segments
-from storage.models import AuditEvent
+from qualframe.coding.errors import UserError
+from qualframe.coding.project import Project
+from qualframe.coding.segments import list_segments
+from qualframe.storage.models import AuditEvent
 from tests.coding.helpers import add_transcript
 
 
@@ -211,7 +211,7 @@ def test_every_change_is_audited(project: Project, stack: UndoStack) -> None:
 def test_counts_match_the_tallies_across_documents_and_without_speakers(
     project: Project, stack: UndoStack
 ) -> None:
-    from coding.tallies import CodeTallies
+    from qualframe.coding.tallies import CodeTallies
 
     g = _coded_project(project, stack)
     doc2, text2 = add_transcript(

@@ -8,11 +8,11 @@ import pytest
 from docx import Document as open_docx
 from openpyxl import load_workbook
 
-from coding.commands import EditCodeDetails
-from coding.errors import UserError
-from coding.export.codebook_report import export_codebook, manual_entries
-from coding.export.docx_style import bullet_level, is_repeat_header
-from coding.project import Project
+from qualframe.coding.commands import EditCodeDetails
+from qualframe.coding.errors import UserError
+from qualframe.coding.export.codebook_report import export_codebook, manual_entries
+from qualframe.coding.export.docx_style import bullet_level, is_repeat_header
+from qualframe.coding.project import Project
 from tests.coding.test_matrix_data import EXEMPLAR, build_known_project
 
 
@@ -72,7 +72,7 @@ def test_bad_extension_and_empty_codebook(project: Project, tmp_path: Path) -> N
 def test_word_manual_layout(project: Project, tmp_path: Path) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    from coding.export.docx_style import is_cant_split
+    from qualframe.coding.export.docx_style import is_cant_split
 
     build_known_project(project)
     out = tmp_path / "codebook.docx"

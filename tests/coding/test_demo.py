@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coding.codebook import code_counts, find_code
-from coding.demo import build_demo
-from coding.documents import list_documents, list_participants
-from coding.segments import Where, list_segments
+from qualframe.coding.codebook import code_counts, find_code
+from qualframe.coding.demo import build_demo
+from qualframe.coding.documents import list_documents, list_participants
+from qualframe.coding.segments import Where, list_segments
 
 
 def test_demo_project(tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-from coding.project import Project
-from coding.segments import list_segments
+from qualframe.coding.project import Project
+from qualframe.coding.segments import list_segments
 from tests.coding.helpers import add_transcript
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,8 +20,8 @@ IMPORT_SCRIPT = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from coding.project import Project
-    from coding.importing import ImportOptions, import_files
+    from qualframe.coding.project import Project
+    from qualframe.coding.importing import ImportOptions, import_files
 
     project = Project.open(sys.argv[1], coder="importer")
     files = sorted(Path(sys.argv[2]).glob("*.txt"))
@@ -69,7 +69,7 @@ def test_sigkill_during_import_leaves_project_exactly_as_before(tmp_path: Path) 
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
     )
     try:
         assert proc.stdout is not None

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from coding.importing import (
+from qualframe.coding.importing import (
     ImportCancelled,
     ImportOptions,
     ImportRefused,
     import_files,
     preview_files,
 )
-from coding.project import Project
+from qualframe.coding.project import Project
 from tests.coding.test_import_fixtures import (
     MENTEES,
     make_cfb,

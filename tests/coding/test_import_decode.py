@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from coding.errors import ImportRefused, UserError
-from coding.importing.decode import decode_bytes
+from qualframe.coding.errors import ImportRefused, UserError
+from qualframe.coding.importing.decode import decode_bytes
 from tests.coding.test_import_fixtures import KOREAN
 
 WESTERN = "Moderator: Welcome to the café — naïve questions are fine.\nE1: “Déjà vu”, I’d say.\n"
@@ -87,7 +87,7 @@ def test_looks_binary_matches_its_rule_on_generated_text() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from coding.importing.decode import looks_binary
+    from qualframe.coding.importing.decode import looks_binary
 
     odd = list("ab \n\t\x01\x1a\x7f\x85\x9f\ue000\U000f0000가\u0378")
     chars = st.one_of(st.characters(), st.sampled_from(odd))

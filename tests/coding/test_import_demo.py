@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coding.documents import (
+from qualframe.coding.documents import (
     attribute_values,
     document_text,
     document_turns,
     list_documents,
     list_participants,
 )
-from coding.importing import ImportOptions, import_files
-from coding.project import Project
+from qualframe.coding.importing import ImportOptions, import_files
+from qualframe.coding.project import Project
+from qualframe.resources import DEMO_DATA
 
-DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo"
+DEMO = DEMO_DATA
 
 
 def test_demo_files_import_as_the_demo_builder_calls_them(project: Project) -> None:

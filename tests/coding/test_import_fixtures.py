@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from coding.project import Project
-from storage.models import Base
+from qualframe.coding.project import Project
+from qualframe.storage.models import Base
 
 MENTEES = """Focus group with mentees (test transcript)
 

@@ -14,10 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from coding.documents import document_text, document_turns, list_documents, list_participants
-from coding.importing import ImportOptions, ImportRefused, import_files, preview_files
-from coding.importing.decode import decode_bytes
-from coding.project import Project
+from qualframe.coding.documents import (
+    document_text,
+    document_turns,
+    list_documents,
+    list_participants,
+)
+from qualframe.coding.importing import ImportOptions, ImportRefused, import_files, preview_files
+from qualframe.coding.importing.decode import decode_bytes
+from qualframe.coding.project import Project
 from tests.coding.test_import_fixtures import MENTEES, table_dump
 
 

@@ -14,10 +14,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from coding.documents import document_text, document_turns, list_documents, list_participants
-from coding.importing import ImportOptions, ImportRefused, import_files, preview_files
-from coding.project import Project
-from storage.models import Participant, SurveyAnswer, SurveyItem
+from qualframe.coding.documents import (
+    document_text,
+    document_turns,
+    list_documents,
+    list_participants,
+)
+from qualframe.coding.importing import ImportOptions, ImportRefused, import_files, preview_files
+from qualframe.coding.project import Project
+from qualframe.storage.models import Participant, SurveyAnswer, SurveyItem
 from tests.coding.test_import_fixtures import table_dump
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from coding.errors import UserError
-from coding.importing.speakers import is_interviewer_label, parse_turns
+from qualframe.coding.errors import UserError
+from qualframe.coding.importing.speakers import is_interviewer_label, parse_turns
 from tests.coding.test_import_fixtures import MENTEES
 
 

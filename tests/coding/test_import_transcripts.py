@@ -7,10 +7,15 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from coding.documents import document_text, document_turns, list_documents, list_participants
-from coding.importing import ImportOptions, import_files, preview_files
-from coding.project import Project
-from storage.models import Document
+from qualframe.coding.documents import (
+    document_text,
+    document_turns,
+    list_documents,
+    list_participants,
+)
+from qualframe.coding.importing import ImportOptions, import_files, preview_files
+from qualframe.coding.project import Project
+from qualframe.storage.models import Document
 from tests.coding.test_import_fixtures import (
     KOREAN,
     MENTEES,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from coding.commands import AddCode, ApplyCode, SetExemplar
-from coding.documents import (
+from qualframe.coding.commands import AddCode, ApplyCode, SetExemplar
+from qualframe.coding.documents import (
     DocumentData,
     ParticipantData,
     TurnData,
@@ -18,7 +18,7 @@ from coding.documents import (
     add_participants_in,
     normalise_text,
 )
-from coding.project import Project
+from qualframe.coding.project import Project
 
 CODEBOOK = {
     "Outcomes": {

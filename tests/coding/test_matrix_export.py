@@ -11,19 +11,25 @@ from docx.enum.section import WD_ORIENT
 from docx.table import _Cell
 from openpyxl import load_workbook
 
-from coding.errors import UserError
-from coding.export.docx_style import (
+from qualframe.coding.errors import UserError
+from qualframe.coding.export.docx_style import (
     bullet_level,
     is_cant_split,
     is_repeat_header,
     longest_word_cm,
     usable_width_cm,
 )
-from coding.export.matrix_csv import write_matrix_csv
-from coding.export.matrix_docx import write_matrix_docx
-from coding.export.matrix_xlsx import write_matrix_xlsx
-from coding.matrix import COUNTING_RULE, MatrixOptions, build_matrix, export_matrix, matrix_segments
-from coding.project import Project
+from qualframe.coding.export.matrix_csv import write_matrix_csv
+from qualframe.coding.export.matrix_docx import write_matrix_docx
+from qualframe.coding.export.matrix_xlsx import write_matrix_xlsx
+from qualframe.coding.matrix import (
+    COUNTING_RULE,
+    MatrixOptions,
+    build_matrix,
+    export_matrix,
+    matrix_segments,
+)
+from qualframe.coding.project import Project
 from tests.coding.test_matrix_data import EXEMPLAR, Known, build_known_project
 
 ALL = frozenset({"segments", "participants", "percent"})
@@ -235,7 +241,7 @@ def test_unknown_extension_writes_nothing(project: Project, known: Known, tmp_pa
 
 
 def test_hangul_and_emoji_in_word_and_excel(project: Project, tmp_path: Path) -> None:
-    from coding.commands import AddCode, ApplyCode
+    from qualframe.coding.commands import AddCode, ApplyCode
     from tests.coding.test_matrix_data import add_doc
 
     theme = AddCode("성과 🎓")
@@ -264,8 +270,8 @@ def test_hangul_and_emoji_in_word_and_excel(project: Project, tmp_path: Path) ->
 
 # -- page layout (review: rendered with LibreOffice and looked at) -----------------------------
 def _long_project(project: Project, groups: int, by: str = "site") -> None:
-    from coding.documents import list_participants, set_participant_attribute
-    from coding.segments import code_range
+    from qualframe.coding.documents import list_participants, set_participant_attribute
+    from qualframe.coding.segments import code_range
     from tests.coding.helpers import add_transcript
 
     turns = [
@@ -328,7 +334,7 @@ def test_word_many_groups_split_into_continued_tables(project: Project, tmp_path
 
 
 def test_word_empty_matrix_has_one_explaining_row(project: Project, tmp_path: Path) -> None:
-    from coding.documents import list_participants, set_participant_attribute
+    from qualframe.coding.documents import list_participants, set_participant_attribute
     from tests.coding.helpers import add_transcript
 
     add_transcript(project, "fgi", [("E1", "Hello.")])

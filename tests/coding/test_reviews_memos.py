@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from coding.commands import AddCode, ApplyCode, DeleteCode, UndoStack
-from coding.errors import UserError
-from coding.memos import AddMemo, EditMemo, list_memos
-from coding.project import Project
-from coding.reviews import AddReview, latest_verdicts, list_reviews
-from coding.segments import list_segments
-from storage.models import AuditEvent
+from qualframe.coding.commands import AddCode, ApplyCode, DeleteCode, UndoStack
+from qualframe.coding.errors import UserError
+from qualframe.coding.memos import AddMemo, EditMemo, list_memos
+from qualframe.coding.project import Project
+from qualframe.coding.reviews import AddReview, latest_verdicts, list_reviews
+from qualframe.coding.segments import list_segments
+from qualframe.storage.models import AuditEvent
 from tests.coding.helpers import add_transcript
 
 

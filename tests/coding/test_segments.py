@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from coding import codebook
-from coding.commands import (
+from qualframe.coding import codebook
+from qualframe.coding.commands import (
     AddCode,
     ApplyCode,
     ApplyCodeMany,
@@ -17,16 +17,21 @@ from coding.commands import (
     SetSegmentMemo,
     UndoStack,
 )
-from coding.documents import (
+from qualframe.coding.documents import (
     coder_names,
     document_text,
     document_texts,
     normalise_text,
     segment_counts,
 )
-from coding.errors import UserError
-from coding.project import Project
-from coding.segments import Where, code_ids_of_segments, document_highlights, list_segments
+from qualframe.coding.errors import UserError
+from qualframe.coding.project import Project
+from qualframe.coding.segments import (
+    Where,
+    code_ids_of_segments,
+    document_highlights,
+    list_segments,
+)
 from tests.coding.helpers import add_transcript
 
 TURNS = [
@@ -161,7 +166,7 @@ def test_code_many_hits_in_one_step(project: Project) -> None:
 
 
 def test_lean_retrieval_matches_the_full_query(project: Project) -> None:
-    from coding import retrieval
+    from qualframe.coding import retrieval
 
     doc, text = add_transcript(
         project, "fgi", TURNS, roles={"M2 (이서연)": "mentor", "E1": "mentee"}

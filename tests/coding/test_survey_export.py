@@ -11,12 +11,12 @@ from docx import Document
 from openpyxl import load_workbook
 from scipy import stats as sps
 
-from coding import survey_stats as ss
-from coding.errors import UserError
-from coding.export import docx_style as ds
-from coding.export.survey_docx import write_survey_docx
-from coding.export.survey_xlsx import write_survey_xlsx
-from coding.project import Project
+from qualframe.coding import survey_stats as ss
+from qualframe.coding.errors import UserError
+from qualframe.coding.export import docx_style as ds
+from qualframe.coding.export.survey_docx import write_survey_docx
+from qualframe.coding.export.survey_xlsx import write_survey_xlsx
+from qualframe.coding.project import Project
 from tests.coding.test_survey_stats import BEST, CODES, PEOPLE, PLACE, PURPOSES, SAT
 from tests.coding.test_survey_stats_data import DEMO_SURVEY, Item, add_survey
 
@@ -194,7 +194,9 @@ def test_failed_write_leaves_nothing(tables: ss.SurveyTables, tmp_path: Path) ->
 
 
 def test_demo_survey_through_the_importer(tmp_path: Path) -> None:
-    importing = pytest.importorskip("coding.importing", reason="the survey importer is missing")
+    importing = pytest.importorskip(
+        "qualframe.coding.importing", reason="the survey importer is missing"
+    )
     project = Project.create(tmp_path / "demo.qualframe", coder="tester")
     try:
         importing.import_files(

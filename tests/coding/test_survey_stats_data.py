@@ -14,10 +14,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from coding.codebook import ensure_path_in
-from coding.documents import ParticipantData, sha256_hex, upsert_participant_in
-from coding.project import Project
-from storage.models import Document, Segment, SurveyAnswer, SurveyItem, Turn
+from qualframe.coding.codebook import ensure_path_in
+from qualframe.coding.documents import ParticipantData, sha256_hex, upsert_participant_in
+from qualframe.coding.project import Project
+from qualframe.resources import DEMO_DATA
+from qualframe.storage.models import Document, Segment, SurveyAnswer, SurveyItem, Turn
 
 Value = float | int | str | list[str] | None
 
@@ -141,7 +142,7 @@ def answers_of(project: Project, item: str) -> list[SurveyAnswer]:
         return list(s.scalars(select(SurveyAnswer).where(SurveyAnswer.item_id == it.id)))
 
 
-DEMO_SURVEY = Path(__file__).resolve().parents[2] / "resources" / "demo" / "survey.csv"
+DEMO_SURVEY = DEMO_DATA / "survey.csv"
 DEMO_TYPES = {
     "meeting_frequency": ("single", ["Weekly", "Every two weeks", "Monthly", "Less than monthly"]),
     "meeting_place": ("single", None),

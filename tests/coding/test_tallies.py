@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from coding import codebook
-from coding.commands import AddCode, ApplyCode, RemoveSegment, UndoStack
-from coding.project import Project
-from coding.segments import list_segments
-from coding.tallies import CodeTallies, tally_rows
+from qualframe.coding import codebook
+from qualframe.coding.commands import AddCode, ApplyCode, RemoveSegment, UndoStack
+from qualframe.coding.project import Project
+from qualframe.coding.segments import list_segments
+from qualframe.coding.tallies import CodeTallies, tally_rows
 from tests.coding.helpers import add_transcript
 
 

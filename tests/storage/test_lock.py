@@ -11,18 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from storage.database import create_project, open_project
-from storage.errors import ProjectLockedError
-from storage.models import Code
+from qualframe.storage.database import create_project, open_project
+from qualframe.storage.errors import ProjectLockedError
+from qualframe.storage.models import Code
 
 ROOT = Path(__file__).resolve().parents[2]
 
 OPEN_SCRIPT = textwrap.dedent(
     """
     import sys
-    from storage.database import open_project
-    from storage.errors import ProjectLockedError
-    from storage.models import Code
+    from qualframe.storage.database import open_project
+    from qualframe.storage.errors import ProjectLockedError
+    from qualframe.storage.models import Code
     try:
         db = open_project(sys.argv[1])
     except ProjectLockedError as exc:
@@ -39,7 +39,7 @@ OPEN_SCRIPT = textwrap.dedent(
 
 
 def _run(path: Path) -> str:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     out = subprocess.run(
         [sys.executable, "-c", OPEN_SCRIPT, str(path)],
         capture_output=True,
@@ -85,13 +85,13 @@ def test_lock_of_a_killed_process_is_released(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import sys,time; from storage.database import open_project; "
+            "import sys,time; from qualframe.storage.database import open_project; "
             "db = open_project(sys.argv[1]); print('HOLDING', flush=True); time.sleep(60)",
             str(path),
         ],
         stdout=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
     )
     try:
         assert holder.stdout is not None

@@ -15,15 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from coding import matrix, survey_stats
-from coding.commands import LoadTemplate
-from coding.demo import apply_plan
-from coding.importing import ImportOptions, import_files
-from coding.project import Project
-from coding.segments import list_segments
+from qualframe.coding import matrix, survey_stats
+from qualframe.coding.commands import LoadTemplate
+from qualframe.coding.demo import apply_plan
+from qualframe.coding.importing import ImportOptions, import_files
+from qualframe.coding.project import Project
+from qualframe.coding.segments import list_segments
+from qualframe.resources import DEMO_DATA
 
 URL = os.environ.get("QUALFRAME_TEST_DATABASE_URL")
-DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo"
+DEMO = DEMO_DATA
 
 pytestmark = pytest.mark.skipif(
     not URL, reason="set QUALFRAME_TEST_DATABASE_URL to run against a database server"

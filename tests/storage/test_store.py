@@ -8,17 +8,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from storage import migrate
-from storage.database import create_project, open_project
-from storage.errors import (
+from qualframe.storage import migrate
+from qualframe.storage.database import create_project, open_project
+from qualframe.storage.errors import (
     CorruptProjectError,
     NewerSchemaError,
     NotAProjectError,
     ProjectError,
     ReadOnlyProjectError,
 )
-from storage.models import Code
-from storage.sqlite import APPLICATION_ID
+from qualframe.storage.models import Code
+from qualframe.storage.sqlite import APPLICATION_ID
 
 
 def test_new_project_is_stamped_wal_with_foreign_keys(tmp_path: Path) -> None:
@@ -194,8 +194,8 @@ def test_only_the_sqlite_module_speaks_sqlite() -> None:
 
 
 def test_audit_trail_is_append_only(tmp_path: Path) -> None:
-    from storage.guards import AuditTrailError
-    from storage.models import AuditEvent
+    from qualframe.storage.guards import AuditTrailError
+    from qualframe.storage.models import AuditEvent
 
     db = create_project(tmp_path / "p.qualframe")
     try:
@@ -212,7 +212,7 @@ def test_audit_trail_is_append_only(tmp_path: Path) -> None:
 
 
 def test_a_refused_unit_of_work_is_one_sentence_and_rolled_back(tmp_path: Path) -> None:
-    from storage.errors import StorageFailure
+    from qualframe.storage.errors import StorageFailure
 
     db = create_project(tmp_path / "p.qualframe")
     try:

@@ -1,5 +1,0 @@
-import sys
-
-from app.cli.main import main
-
-sys.exit(main())

@@ -1,0 +1,3 @@
+"""Qualframe: qualitative content analysis of transcripts and open-ended survey answers."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+import sys
+
+from qualframe.app.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,179 @@
+"""`qualframe code` and `qualframe segments`: coding from the command line and retrieval."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from qualframe.app.cli.common import (
+    add_coder_arg,
+    add_project_arg,
+    open_project,
+    write_csv,
+    write_json,
+)
+from qualframe.coding import codebook
+from qualframe.coding.errors import UserError
+from qualframe.coding.privacy import name_masker
+from qualframe.coding.segments import Where, code_range, find_document, list_segments
+
+ORDER = 20
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("code", help="apply a code to a passage of a document")
+    add_project_arg(p)
+    p.add_argument("--document", required=True, metavar="NAME", help="document name")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--text", metavar="QUOTE", help="the exact passage to code")
+    where.add_argument("--start", type=int, metavar="S", help="start offset (code points)")
+    p.add_argument("--end", type=int, metavar="E", help="end offset, exclusive (with --start)")
+    p.add_argument(
+        "--occurrence",
+        type=int,
+        default=1,
+        metavar="N",
+        help="which occurrence of --text (default 1)",
+    )
+    p.add_argument(
+        "--code",
+        required=True,
+        metavar="PATH",
+        help='code path, e.g. "Outcomes/Lifestyle/Attendance"',
+    )
+    p.add_argument("--create", action="store_true", help="create the code path if missing")
+    p.add_argument("--memo", default="", help="a memo on the segment")
+    add_coder_arg(p)
+    p.set_defaults(func=cmd_code)
+
+    p = sub.add_parser("segments", help="list coded segments")
+    add_project_arg(p)
+    p.add_argument("--code", metavar="PATH", help="only this code (and its sub-codes)")
+    p.add_argument("--exact", action="store_true", help="with --code: without sub-codes")
+    p.add_argument("--document", metavar="NAME", help="only this document")
+    p.add_argument(
+        "--where",
+        action="append",
+        default=[],
+        metavar="ATTR=VALUE",
+        help="participant attribute filter",
+    )
+    p.add_argument("--coder", metavar="NAME", help="only this coder's segments")
+    p.add_argument("--format", choices=["json", "csv", "text"], default="text")
+    p.add_argument(
+        "--real-names",
+        action="store_true",
+        help="keep participants' real names in the texts (default: replaced by pseudonyms)",
+    )
+    p.set_defaults(func=cmd_segments)
+
+
+def _locate(text: str, quote: str, occurrence: int, document: str) -> tuple[int, int]:
+    from qualframe.coding.documents import normalise_text
+
+    quote = normalise_text(quote)
+    if not quote:
+        raise UserError("--text is empty.")
+    if occurrence < 1:
+        raise UserError("--occurrence counts from 1.")
+    pos = -1
+    for _ in range(occurrence):
+        pos = text.find(quote, pos + 1)
+        if pos < 0:
+            break
+    if pos < 0:
+        count = text.count(quote)
+        if count == 0:
+            raise UserError(f'The text "{quote}" does not occur in {document}.')
+        raise UserError(f'The text "{quote}" occurs only {count} time(s) in {document}.')
+    return pos, pos + len(quote)
+
+
+def cmd_code(args: argparse.Namespace) -> int:
+    if args.start is not None and args.end is None:
+        raise UserError("--start needs --end.")
+    with open_project(args, write=True) as project:
+        doc_guid, doc_name, text = find_document(project, args.document)
+        if args.text is not None:
+            start, end = _locate(text, args.text, args.occurrence, doc_name)
+        else:
+            start, end = args.start, args.end
+        _, created = code_range(
+            project, doc_guid, start, end, args.code, create=args.create, memo=args.memo
+        )
+    made = f" (created {len(created)} code(s))" if created else ""
+    print(f'Coded {doc_name} {start}-{end} as "{args.code}"{made}: "{text[start:end]}"')
+    return 0
+
+
+def cmd_segments(args: argparse.Namespace) -> int:
+    where = [Where.parse(w) for w in args.where]
+    with open_project(args) as project:
+        code_guid = None
+        if args.code:
+            rec = codebook.find_code(project, args.code)
+            if rec is None:
+                raise UserError(f'There is no code "{args.code}".')
+            code_guid = rec.guid
+        doc_guid = None
+        if args.document:
+            doc_guid = find_document(project, args.document)[0]
+        segs = list_segments(
+            project,
+            code_guid=code_guid,
+            include_descendants=not args.exact,
+            document_guid=doc_guid,
+            coder=args.coder,
+            where=where,
+        )
+        with project.read() as session:
+            mask = name_masker(session, args.real_names)
+    rows: list[dict[str, Any]] = [
+        {
+            "document": mask(s.document_name),
+            "start": s.start,
+            "end": s.end,
+            "text": mask(s.text),
+            "code": s.code_path_text,
+            "coder": s.coder,
+            "participant": mask(s.speaker) if s.speaker else s.speaker,
+            "interviewer": s.is_interviewer,
+            "attributes": {k: mask(v) for k, v in s.attributes.items()},
+            "memo": mask(s.memo),
+            "guid": s.guid,
+        }
+        for s in segs
+    ]
+    if args.format == "json":
+        write_json(rows)
+    elif args.format == "csv":
+        attrs = sorted({k for r in rows for k in r["attributes"]})
+        header = [
+            "document",
+            "start",
+            "end",
+            "code",
+            "coder",
+            "participant",
+            *attrs,
+            "text",
+            "memo",
+            "guid",
+        ]
+        write_csv(
+            header,
+            (
+                [r["document"], r["start"], r["end"], r["code"], r["coder"], r["participant"] or "",
+                 *[r["attributes"].get(a, "") for a in attrs], r["text"], r["memo"], r["guid"]]
+                for r in rows
+            ),
+        )  # fmt: skip
+    else:
+        for r in rows:
+            who = r["participant"] or "-"
+            print(
+                f"{r['document']} {r['start']}-{r['end']} [{r['code']}] {who} ({r['coder']}): {r['text']}"
+            )
+        print(f"{len(rows)} segment(s).", file=sys.stderr)
+    return 0

@@ -1,0 +1,97 @@
+"""`qualframe matrix`: the theme matrix (codebook × participant group) to Word, Excel, CSV
+or Markdown."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from qualframe.app.cli.common import add_project_arg, open_project
+from qualframe.coding.errors import UserError
+from qualframe.coding.matrix import COUNT_KINDS, MatrixOptions, check_export_path, export_matrix
+
+ORDER = 40
+
+
+def _split(text: str | None) -> list[str]:
+    return [p.strip() for p in (text or "").split(",") if p.strip()]
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "matrix",
+        help="write the theme matrix (codebook × participant group)",
+        description="Write the theme matrix: codebook rows against the groups of a participant "
+        "attribute; the format follows the extension of --out (.docx, .xlsx, .csv, .md).",
+    )
+    add_project_arg(p)
+    p.add_argument("--by", default="role", metavar="ATTR", help="column attribute (default role)")
+    p.add_argument(
+        "--rows", type=int, default=0, metavar="LEVEL", help="row level: 0 themes (default), 1 …"
+    )
+    p.add_argument("--groups", metavar="A,B", help="which groups, in this order (default: all)")
+    p.add_argument(
+        "--counts",
+        metavar="KINDS",
+        default="",
+        help=f"figures beside each entry, comma-separated: {','.join(COUNT_KINDS)}",
+    )
+    p.add_argument("--quotes", type=int, default=0, metavar="N", help="quotes per code (default 0)")
+    p.add_argument("--include-empty", action="store_true", help="list codes without segments")
+    p.add_argument(
+        "--coder",
+        dest="coders",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this coder's segments (repeatable)",
+    )
+    p.add_argument(
+        "--document",
+        dest="documents",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this document (repeatable)",
+    )
+    p.add_argument("--title", metavar="TEXT", help="table title (after 'Table N.')")
+    p.add_argument("--number", type=int, default=1, metavar="N", help="table number (default 1)")
+    p.add_argument("--landscape", action="store_true", help="landscape page (Word)")
+    p.add_argument(
+        "--real-names",
+        action="store_true",
+        help="keep participants' real names in quotes (default: replaced by pseudonyms)",
+    )
+    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="output file")
+    p.set_defaults(func=cmd_matrix)
+
+
+def cmd_matrix(args: argparse.Namespace) -> int:
+    check_export_path(args.out)  # before anything is computed
+    counts = _split(args.counts)
+    unknown = [c for c in counts if c not in COUNT_KINDS]
+    if unknown:
+        raise UserError(f'Unknown count "{unknown[0]}"; choose from {", ".join(COUNT_KINDS)}.')
+    options = MatrixOptions(
+        by=args.by,
+        rows_level=args.rows,
+        group_order=_split(args.groups) or None,
+        counts=frozenset(counts),
+        quotes=args.quotes,
+        include_empty=args.include_empty,
+        coders=args.coders or None,
+        documents=args.documents or None,
+        real_names=args.real_names,
+    )
+    with open_project(args) as project:
+        matrix = export_matrix(
+            project,
+            options,
+            args.out,
+            title=args.title,
+            number=args.number,
+            landscape=True if args.landscape else None,
+        )
+    groups = ", ".join(g.header for g in matrix.groups)
+    print(f"Wrote {args.out} ({len(matrix.rows)} rows; {groups}).")
+    return 0

@@ -1,0 +1,79 @@
+"""`qualframe new`, `qualframe demo`, `qualframe info`: creating and describing projects."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project, write_json
+from qualframe.coding.codebook import template_names
+from qualframe.coding.commands import LoadTemplate
+from qualframe.coding.errors import UserError
+from qualframe.coding.project import Project
+
+ORDER = 10
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("new", help="create an empty project file")
+    p.add_argument("path", metavar="PATH", type=Path, help="the new project file (*.qualframe)")
+    p.add_argument(
+        "--template",
+        default="mentoring",
+        choices=["empty", *template_names()],
+        help="starting codebook (default: mentoring)",
+    )
+    add_coder_arg(p)
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("demo", help="build the demo project (mentoring study, partly coded)")
+    p.add_argument("path", metavar="PATH", type=Path, help="where to write the demo project")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("info", help="schema version and counts of a project")
+    add_project_arg(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_info)
+
+
+def _project_path(path: Path) -> Path:
+    if path.suffix != ".qualframe":
+        raise UserError(
+            f"{path.name}: project files end in .qualframe (try {path.name}.qualframe)."
+        )
+    return path
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    path = _project_path(args.path)
+    with Project.create(path, coder=args.coder) as project:
+        if args.template != "empty":
+            LoadTemplate(args.template).do(project)
+        info = project.info()
+    print(f"Created {path} with {info['codes']} codes.")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from qualframe.coding.demo import build_demo
+
+    path = _project_path(args.path)
+    with build_demo(path) as project:
+        info = project.info()
+    print(
+        f"Built the demo project {path}: {info['documents']} documents, "
+        f"{info['participants']} participants, {info['codes']} codes, {info['segments']} segments."
+    )
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    with open_project(args) as project:
+        info = project.info()
+    if args.json:
+        write_json(info)
+    else:
+        width = max(len(k) for k in info)
+        for key, value in info.items():
+            print(f"{key.replace('_', ' '):<{width}}  {value}")
+    return 0

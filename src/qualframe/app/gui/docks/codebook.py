@@ -1,0 +1,339 @@
+"""Codebook dock: the code hierarchy with colours and counts, a filter box, drag to move,
+and create / rename / recolour / merge / delete through undoable commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QAction, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QColorDialog,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qualframe.app.gui.models.codebook_model import CodebookModel
+from qualframe.coding import codebook, commands
+from qualframe.coding.changes import Change
+from qualframe.coding.project import Project
+from qualframe.coding.records import CodeRecord
+
+if TYPE_CHECKING:
+    from qualframe.app.gui.main_window import MainWindow
+
+
+class CodeFilter(QSortFilterProxyModel):
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setRecursiveFilteringEnabled(True)
+        self.setAutoAcceptChildRows(True)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterKeyColumn(0)
+        # Re-filtering on every count change would walk the whole tree: filter on typing.
+        self.setDynamicSortFilter(False)
+
+
+class CodebookDock(QDockWidget):
+    codeSelected = Signal(object)  # guid or None
+
+    def __init__(self, project: Project, window: MainWindow) -> None:
+        super().__init__("Codebook", window)
+        self.setObjectName("codebook")
+        self.project = project
+        self.window_ = window
+        self._vanished: str | None = None  # the shown code, while a delete/merge hides it
+        self.model = CodebookModel(project, self)
+        self.model.moveRequested.connect(self._move)
+        self.model.applyRequested.connect(self._apply_dropped)
+        self.model.renameRequested.connect(
+            lambda guid, name: window.push(commands.RenameCode(guid, name))
+        )
+        self.proxy = CodeFilter(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter codes…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._filter)
+
+        self.tree = QTreeView()
+        self.tree.setModel(self.proxy)
+        self.tree.setHeaderHidden(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(False)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setDropIndicatorShown(True)
+        # (setDragDropMode sets drag and drop enabled itself: a read-only project gets none)
+        self.tree.setDragDropMode(
+            QAbstractItemView.DragDropMode.NoDragDrop
+            if project.read_only
+            else QAbstractItemView.DragDropMode.DragDrop
+        )
+        self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._menu)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        digits = self.tree.fontMetrics().horizontalAdvance("0000") + 10
+        for col in (1, 2):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(col, digits)
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 2)
+        self.tree.selectionModel().currentChanged.connect(self._current_changed)
+        self.tree.expandToDepth(0)
+
+        self.a_new = _action("New code…", self, self.new_code)
+        self.a_new_child = _action("New sub-code…", self, lambda: self.new_code(True))
+        self.a_rename = _action("Rename…", self, self.rename)
+        self.a_rename.setShortcut("F2")
+        self.a_rename.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.a_colour = _action("Colour…", self, self.recolour)
+        self.a_merge = _action("Merge into…", self, self.merge)
+        self.a_delete = _action("Delete…", self, self.delete)
+        self.a_delete.setShortcut("Del")
+        self.a_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        for a in (self.a_rename, self.a_delete):
+            self.tree.addAction(a)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.setSpacing(2)
+        bar.addWidget(self.filter, 1)
+        for action, label in (
+            (self.a_new, "+"),
+            (self.a_new_child, "+↳"),
+            (self.a_rename, "✎"),
+            (self.a_colour, "◐"),
+            (self.a_merge, "⤵"),
+            (self.a_delete, "🗑"),
+        ):
+            bar.addWidget(self._button(action, label))
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.setSpacing(4)
+        lay.addLayout(bar)
+        lay.addWidget(self.tree)
+        self.setWidget(body)
+        self._update_actions()
+
+    @staticmethod
+    def _button(action: QAction, label: str) -> QToolButton:
+        btn = QToolButton()
+        btn.setText(label)
+        btn.setToolTip(action.text().rstrip("…"))
+        btn.setAutoRaise(True)
+        btn.setMinimumWidth(26)
+        btn.clicked.connect(action.trigger)
+        btn.setEnabled(action.isEnabled())
+        action.enabledChanged.connect(btn.setEnabled)
+        return btn
+
+    # -- selection ----------------------------------------------------------------------
+    def current(self) -> CodeRecord | None:
+        return self.model.record(self.proxy.mapToSource(self.tree.currentIndex()))
+
+    def select(self, guid: str | None) -> None:
+        if guid is None:
+            self.tree.setCurrentIndex(QModelIndex())
+            return
+        src = self.model.index_for(guid)
+        idx = self.proxy.mapFromSource(src)
+        if idx.isValid():
+            parent = idx.parent()
+            while parent.isValid():
+                self.tree.expand(parent)
+                parent = parent.parent()
+            self.tree.setCurrentIndex(idx)
+            self.tree.scrollTo(idx)
+
+    def _current_changed(self, *_: object) -> None:
+        rec = self.current()
+        self._update_actions()
+        self.codeSelected.emit(rec.guid if rec else None)
+
+    def _update_actions(self) -> None:
+        has = self.current() is not None
+        writable = not self.project.read_only
+        self.a_new.setEnabled(writable)
+        for a in (self.a_new_child, self.a_rename, self.a_colour, self.a_merge, self.a_delete):
+            a.setEnabled(has and writable)
+
+    def _filter(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text.strip())
+        self.proxy.invalidate()
+        if text.strip():
+            self.tree.expandAll()
+
+    def _menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        for a in (self.a_new, self.a_new_child, None, self.a_rename, self.a_colour, self.a_merge,
+                  None, self.a_delete):  # fmt: skip
+            if a is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(a)
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    # -- operations ---------------------------------------------------------------------
+    def new_code(self, child: bool = False, name: str | None = None) -> str | None:
+        parent = self.current() if child else None
+        if name is None:
+            where = f' under "{parent.name}"' if parent else " at the top level"
+            name, ok = QInputDialog.getText(self, "New code", f"Name of the new code{where}:")
+            if not ok or not name.strip():
+                return None
+        cmd = commands.AddCode(name, parent.guid if parent else None)
+        if self.window_.push(cmd) and cmd.guid:
+            self.select(cmd.guid)
+            return cmd.guid
+        return None
+
+    def rename(self) -> None:
+        rec = self.current()
+        if rec is None:
+            return
+        name, ok = QInputDialog.getText(self, "Rename code", "New name:", text=rec.name)
+        if ok and name.strip() and name.strip() != rec.name:
+            self.window_.push(commands.RenameCode(rec.guid, name))
+
+    def recolour(self) -> None:
+        rec = self.current()
+        if rec is None:
+            return
+        color = QColorDialog.getColor(QColor(rec.color), self, f'Colour of "{rec.name}"')
+        if color.isValid():
+            self.window_.push(commands.RecolourCode(rec.guid, color.name().upper()))
+
+    def merge(self) -> None:
+        rec = self.current()
+        if rec is None:
+            return
+        prefix = rec.path
+        targets = [r for r in self.model.records if r.path[: len(prefix)] != prefix]
+        if not targets:
+            return
+        labels = [r.path_text for r in targets]
+        choice, ok = QInputDialog.getItem(
+            self, "Merge code", f'Merge "{rec.name}" (its segments and sub-codes) into:',
+            labels, 0, False,
+        )  # fmt: skip
+        if not ok:
+            return
+        target = targets[labels.index(choice)]
+        segs = self.model.counts.get(rec.guid, (0, 0))[0]
+        answer = QMessageBox.question(
+            self, "Merge code",
+            f'Merge "{rec.path_text}" into "{target.path_text}"? '
+            f"{segs} segment{'s' if segs != 1 else ''} will move to the target code.",
+        )  # fmt: skip
+        if answer == QMessageBox.StandardButton.Yes:
+            self.window_.push(commands.MergeCodes(rec.guid, target.guid))
+
+    def delete(self) -> None:
+        rec = self.current()
+        if rec is None:
+            return
+        segs = codebook.segment_count(self.project, rec.guid, include_descendants=True)
+        subs = sum(1 for r in self.model.records if r.path[: len(rec.path)] == rec.path) - 1
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Delete code")
+        what = f'"{rec.path_text}"' + (
+            f" and its {subs} sub-code{'s' if subs != 1 else ''}" if subs else ""
+        )
+        box.setText(
+            f"Delete {what}? {segs} coded segment{'s' if segs != 1 else ''} "
+            f"{'are' if segs != 1 else 'is'} affected."
+        )
+        box.setInformativeText("You can undo this with Edit → Undo.")
+        delete_btn = box.addButton(
+            f"Delete code and {segs} segment{'s' if segs != 1 else ''}",
+            QMessageBox.ButtonRole.DestructiveRole,
+        )
+        move_btn = None
+        if rec.parent_guid is not None and segs:
+            parent_name = rec.path[-2]
+            move_btn = box.addButton(
+                f'Delete code, move segments to "{parent_name}"', QMessageBox.ButtonRole.AcceptRole
+            )
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is delete_btn:
+            self.window_.push(commands.DeleteCode(rec.guid, "delete"))
+        elif move_btn is not None and clicked is move_btn:
+            self.window_.push(commands.DeleteCode(rec.guid, "parent"))
+
+    def _move(self, guid: str, parent_guid: str | None, position: int | None) -> None:
+        self.window_.push(commands.MoveCode(guid, parent_guid, position))
+
+    def _apply_dropped(self, code_guid: str, doc_guid: str, start: int, end: int) -> None:
+        self.window_.apply_code(code_guid, doc_guid, start, end)
+
+    # -- changes ------------------------------------------------------------------------
+    def on_change(self, change: Change) -> None:
+        model = self.model
+        seg_guids = change.segments_added | change.segments_changed
+        if change.codebook:
+            current = self.current()
+            expanded = self._expanded()
+            # Deleting or merging moves segments between codes the change may not name (the
+            # parent, on undo): re-read every tally then; otherwise roll up the cached ones.
+            model.reload(recount=change.segments)
+            self._restore_expanded(expanded)
+            target = change.created_guid if change.created_guid in model.by_guid else None
+            if current is not None and current.guid not in model.by_guid:
+                # The code on show was deleted or merged away: show the merge target (or
+                # nothing), and bring the code back into view if an undo restores it.
+                self._vanished = current.guid
+                if change.action == "merge_code" and len(change.codes) == 1:
+                    target = target or next(iter(change.codes))
+                current = None
+            elif self._vanished in model.by_guid:
+                target = target or self._vanished
+                self._vanished = None
+            self.select(target or (current.guid if current else None))
+            if self.current() is None:
+                # A model reset clears the current index without a signal: say so, or the
+                # retrieval list and the details would go on naming a code that is gone.
+                self._current_changed()
+            return
+        if change.codes and not change.segments:
+            model.refresh_records(change.codes)
+        if change.segments:
+            model.update_counts(set(change.codes) | model.code_ids_of_segments(seg_guids))
+
+    def _expanded(self) -> set[str]:
+        out = set()
+        for rec in self.model.records:
+            idx = self.proxy.mapFromSource(self.model.index_for(rec.guid))
+            if idx.isValid() and self.tree.isExpanded(idx):
+                out.add(rec.guid)
+        return out
+
+    def _restore_expanded(self, guids: set[str]) -> None:
+        for guid in guids:
+            idx = self.proxy.mapFromSource(self.model.index_for(guid))
+            if idx.isValid():
+                self.tree.expand(idx)
+
+
+def _action(text: str, parent: QWidget, slot: Callable[[], object]) -> QAction:
+    action = QAction(text, parent)
+    action.triggered.connect(lambda _checked=False: slot())
+    return action

@@ -1,0 +1,322 @@
+"""Retrieved segments dock: every segment of the selected code (optionally with sub-codes),
+with document, speaker, group, coder and the text in its context; filters by participant
+attribute and coder; double-click jumps to the segment; Ctrl+C copies as text."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QTextDocument,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qualframe.app.gui.corpus import Corpus
+from qualframe.app.gui.models.retrieval_model import ContextRole, RetrievalModel
+from qualframe.coding import documents, segments
+from qualframe.coding import retrieval as retrieval_query
+from qualframe.coding.changes import Change
+from qualframe.coding.project import Project
+from qualframe.coding.retrieval import Retrieved
+from qualframe.storage.errors import ProjectError
+
+if TYPE_CHECKING:
+    from qualframe.app.gui.main_window import MainWindow
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class ContextDelegate(QStyledItemDelegate):
+    """Paints "…before **coded text** after…" on up to two lines."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._doc = QTextDocument()
+        self._doc.setDocumentMargin(2)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        ctx = index.data(ContextRole)
+        if not ctx:
+            super().paint(painter, option, index)
+            return
+        left, match, right = ctx
+        self.initStyleOption(option, index)
+        style = option.widget.style() if option.widget else QApplication.style()  # type: ignore[attr-defined]
+        option.text = ""  # type: ignore[attr-defined]
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)  # type: ignore[attr-defined]
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        pal: QPalette = option.palette  # type: ignore[attr-defined]
+        fg = pal.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        dim = fg.name() if selected else pal.color(QPalette.ColorRole.PlaceholderText).name()
+        if len(match) > 400:
+            match = match[:400] + "…"
+        self._doc.setDefaultFont(option.font)  # type: ignore[attr-defined]
+        self._doc.setHtml(
+            f"<span style='color:{dim}'>…{html.escape(left)}</span>"
+            f"<span style='color:{fg.name()}; font-weight:600'>{html.escape(match)}</span>"
+            f"<span style='color:{dim}'>{html.escape(right)}…</span>"
+        )
+        rect = option.rect  # type: ignore[attr-defined]
+        self._doc.setTextWidth(rect.width())
+        painter.save()
+        painter.translate(rect.topLeft())
+        painter.setClipRect(QRectF(0, 0, rect.width(), rect.height()))
+        ctx_paint = QAbstractTextDocumentLayout.PaintContext()
+        self._doc.documentLayout().draw(painter, ctx_paint)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), size.height() * 2)
+
+
+class RetrievalDock(QDockWidget):
+    segmentActivated = Signal(object)  # coding.records.SegmentRecord
+
+    def __init__(self, project: Project, corpus: Corpus, window: MainWindow) -> None:
+        super().__init__("Retrieved segments", window)
+        self.setObjectName("retrieval")
+        self.project = project
+        self.window_ = window
+        self.code_guid: str | None = None
+        self.code_ids: set[str] = set()
+        self.model = RetrievalModel(corpus, self)
+        self.title = QLabel("Select a code to list its segments.")
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.descendants = QCheckBox("Sub-codes")
+        self.descendants.setToolTip("Include the segments of all sub-codes")
+        self.descendants.setChecked(True)
+        self.descendants.toggled.connect(self.refresh)
+        self.where = QComboBox()
+        self.where.setToolTip("Only segments of participants with this attribute value")
+        self.where.setMinimumContentsLength(9)
+        self.where.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.coder = QComboBox()
+        self.coder.setToolTip("Only segments coded by this coder")
+        self.coder.setMinimumContentsLength(7)
+        self.coder.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.where.currentIndexChanged.connect(self.refresh)
+        self.coder.currentIndexChanged.connect(self.refresh)
+        copy = QToolButton()
+        copy.setText("Copy")
+        copy.setToolTip("Copy the selected segments (all when none is selected) as text (Ctrl+C)")
+        copy.clicked.connect(self.copy)
+        self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move in it)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(
+            2 * self.table.fontMetrics().height() + 10
+        )
+        self.table.setItemDelegateForColumn(RetrievalModel.TEXT, ContextDelegate(self.table))
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        self._widths = [110, 64, 64, 76, 130]
+        self.model.modelAboutToBeReset.connect(self._keep_widths)
+        self.model.modelReset.connect(self._apply_widths)
+        self._apply_widths()
+        self.table.doubleClicked.connect(self._activate)
+        copy_action = self.table.addAction("Copy")
+        copy_action.setShortcut(QKeySequence.StandardKey.Copy)
+        copy_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        copy_action.triggered.connect(self.copy)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.title, 1)
+        bar.addWidget(self.descendants)
+        bar.addWidget(self.where)
+        bar.addWidget(self.coder)
+        bar.addWidget(copy)
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(4, 2, 4, 2)
+        lay.setSpacing(2)
+        lay.addLayout(bar)
+        lay.addWidget(self.table)
+        self.setWidget(body)
+        self._timer = QTimer(self, singleShot=True, interval=0)
+        self._timer.timeout.connect(self.refresh)
+        self.reload_filters()
+
+    def _keep_widths(self) -> None:
+        header = self.table.horizontalHeader()
+        self._widths = [header.sectionSize(c) for c in range(len(self._widths))]
+
+    def _apply_widths(self) -> None:
+        header = self.table.horizontalHeader()
+        for col, width in enumerate(self._widths):
+            header.resizeSection(col, width)
+
+    # -- filters --------------------------------------------------------------------------
+    def reload_filters(self) -> None:
+        keep_where, keep_coder = self.where.currentData(), self.coder.currentData()
+        for box in (self.where, self.coder):
+            box.blockSignals(True)
+            box.clear()
+        self.where.addItem("All participants", None)
+        for name in documents.attribute_names(self.project):
+            for value in documents.attribute_values(self.project, name):
+                self.where.addItem(f"{name} = {value}", (name, value))
+        self.coder.addItem("All coders", None)
+        for name in documents.coder_names(self.project):
+            self.coder.addItem(name, name)
+        for box, keep in ((self.where, keep_where), (self.coder, keep_coder)):
+            i = box.findData(keep)
+            box.setCurrentIndex(max(i, 0))
+            box.blockSignals(False)
+
+    def set_code(self, guid: str | None, path: str = "", color: str = "") -> None:
+        self.code_guid = guid
+        self._path, self._color = path, color
+        self.refresh()
+
+    def _filters(self) -> dict[str, object]:
+        where = self.where.currentData()
+        model = self.window_.codebook.model
+        paths = {r.id: (r.path, r.color, r.guid) for r in model.records}
+        docs = self.window_.navigator.documents
+        documents = {d.id: (d.guid, d.name) for kind in docs.kinds for d in docs.docs[kind]}
+        return {
+            "paths": paths,
+            "documents": documents,
+            "code_guid": self.code_guid,
+            "include_descendants": self.descendants.isChecked(),
+            "coder": self.coder.currentData(),
+            "where": [segments.Where(*where)] if where else [],
+        }
+
+    def refresh(self) -> None:
+        if self.code_guid is None:
+            self.model.set_segments([], {})
+            self.title.setText("Select a code to list its segments.")
+            return
+        try:
+            rows, attrs = retrieval_query.fetch(self.project, **self._filters())  # type: ignore[arg-type]
+        except ProjectError:  # the code vanished (deleted) between events
+            self.set_code(None)
+            return
+        self.model.set_segments(rows, attrs)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        n = len(self.model.rows)
+        people = len(
+            {
+                s.participant_guid
+                for s in self.model.rows
+                if s.participant_guid and not s.is_interviewer
+            }
+        )
+        self.title.setText(
+            f"<span style='color:{self._color}'>&#9632;</span> <b>{html.escape(self._path)}</b>"
+            f" — {n} segment{'s' if n != 1 else ''}, {people} participant{'s' if people != 1 else ''}"
+        )
+
+    # -- actions --------------------------------------------------------------------------
+    def selected_rows(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return rows or list(range(len(self.model.rows)))
+
+    def copy(self) -> None:
+        QApplication.clipboard().setText(self.model.as_text(self.selected_rows()))
+
+    def _activate(self, index: QModelIndex) -> None:
+        seg = self.model.segment(index.row())
+        if seg is not None:
+            self.segmentActivated.emit(seg)
+
+    # -- changes --------------------------------------------------------------------------
+    def on_change(self, change: Change) -> None:
+        if change.participants:
+            self.reload_filters()
+        if self.code_guid is None:
+            return
+        if change.codebook or change.participants or (change.codes and not change.segments):
+            self._timer.start()
+            return
+        if change.segments_removed or change.segments_changed:
+            gone = change.segments_removed | change.segments_changed
+            self._remove(gone)
+        added = change.segments_added | change.segments_changed
+        if added and change.codes and not self._lists_any(change.codes):
+            added = frozenset()  # another code was applied: nothing to list here
+        if added:
+            filters = self._filters()
+            fresh, attrs = retrieval_query.fetch(self.project, segment_guids=added, **filters)  # type: ignore[arg-type]
+            self.model.attributes.update(attrs)
+            self._insert(fresh)
+            if self.coder.findData(self.project.coder) < 0:
+                self.reload_filters()
+        if change.segments:
+            self._update_title()
+
+    def _lists_any(self, code_guids: frozenset[str]) -> bool:
+        """Whether segments of these codes can appear in the current list."""
+        model = self.window_.codebook.model
+        if self.code_guid not in model.by_guid:
+            return True
+        if not self.descendants.isChecked():
+            return self.code_guid in code_guids
+        prefix = model.by_guid[self.code_guid].path
+        return any(
+            g in model.by_guid and model.by_guid[g].path[: len(prefix)] == prefix
+            for g in code_guids
+        )
+
+    def _remove(self, guids: frozenset[str]) -> None:
+        rows = [i for i, s in enumerate(self.model.rows) if s.guid in guids]
+        for i in reversed(rows):
+            self.model.beginRemoveRows(QModelIndex(), i, i)
+            del self.model.rows[i]
+            self.model.endRemoveRows()
+
+    def _insert(self, fresh: list[Retrieved]) -> None:
+        rows = self.model.rows
+        for seg in fresh:
+            pos = len(rows)
+            seen_doc = False
+            for i, other in enumerate(rows):
+                if other.document_guid == seg.document_guid:
+                    seen_doc = True
+                    if (other.start, other.end) > (seg.start, seg.end):
+                        pos = i
+                        break
+                elif seen_doc:
+                    pos = i
+                    break
+            self.model.beginInsertRows(QModelIndex(), pos, pos)
+            rows.insert(pos, seg)
+            self.model.endInsertRows()

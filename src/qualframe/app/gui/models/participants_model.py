@@ -1,0 +1,118 @@
+"""Navigator table of participants and their attributes; attribute cells are editable."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from qualframe.coding import documents
+from qualframe.coding.project import Project
+from qualframe.coding.records import ParticipantRecord
+from qualframe.storage.errors import ProjectError
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+GuidRole = Qt.ItemDataRole.UserRole + 1
+
+
+class ParticipantsModel(QAbstractTableModel):
+    def __init__(
+        self,
+        project: Project,
+        parent: object = None,
+        *,
+        on_edit: Callable[[], None] | None = None,
+        report: Callable[[str], None] | None = None,
+    ) -> None:
+        super().__init__(parent)  # type: ignore[arg-type]
+        self.project = project
+        self.people: list[ParticipantRecord] = []
+        self.attributes: list[str] = []
+        self.on_edit = on_edit
+        self.report = report
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.people = documents.list_participants(self.project)
+        self.attributes = documents.attribute_names(self.project)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.people)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else 1 + len(self.attributes)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            if section == 0:
+                return "Participant"
+            if 0 < section <= len(self.attributes):
+                return self.attributes[section - 1]
+            return None
+        return section + 1
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or index.row() >= len(self.people):
+            return None
+        person = self.people[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if col == 0:
+                return person.pseudonym
+            return person.attributes.get(self.attributes[col - 1], "")
+        if role == Qt.ItemDataRole.ToolTipRole and col == 0:
+            attrs = ", ".join(f"{k}={v}" for k, v in sorted(person.attributes.items()))
+            return f"{person.pseudonym}: {attrs}" if attrs else person.pseudonym
+        if role == GuidRole:
+            return person.guid
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() > 0 and not self.project.read_only:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() == 0:
+            return False
+        person = self.people[index.row()]
+        name = self.attributes[index.column() - 1]
+        text = str(value).strip()
+        if person.attributes.get(name, "") == text:
+            return False
+        try:
+            documents.set_participant_attribute(self.project, person.guid, name, text)
+        except ProjectError as exc:
+            if self.report:
+                self.report(str(exc))
+            return False
+        attrs = dict(person.attributes)
+        if text:
+            attrs[name] = text
+        else:
+            attrs.pop(name, None)
+        self.people[index.row()] = ParticipantRecord(
+            id=person.id, guid=person.guid, pseudonym=person.pseudonym,
+            real_name=person.real_name, is_interviewer=person.is_interviewer, attributes=attrs,
+        )  # fmt: skip
+        self.dataChanged.emit(index, index)
+        if self.on_edit:
+            self.on_edit()
+        return True
+
+    def add_attribute(self, name: str) -> None:
+        name = name.strip()
+        if not name or name.casefold() in {a.casefold() for a in self.attributes}:
+            return
+        col = 1 + len(self.attributes)
+        self.beginInsertColumns(QModelIndex(), col, col)
+        self.attributes.append(name)
+        self.endInsertColumns()

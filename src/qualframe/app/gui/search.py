@@ -1,0 +1,268 @@
+"""Search: a find bar for the open document (Ctrl+F) and a project-wide search dock
+(Ctrl+Shift+F) listing hits in keyword-in-context form, with "Code all hits"."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QTableView,
+    QTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qualframe.app.gui.corpus import Corpus, Hit, find_all
+from qualframe.app.gui.models.search_model import SearchModel
+from qualframe.coding import commands
+from qualframe.coding.changes import Change
+
+if TYPE_CHECKING:
+    from qualframe.app.gui.document_view import DocumentView
+    from qualframe.app.gui.main_window import MainWindow
+
+MAX_MARKED = 2000
+
+
+class FindBar(QWidget):
+    """Find in the open document; all hits are outlined, Enter goes to the next one."""
+
+    def __init__(self, view: DocumentView, corpus: Corpus, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.view = view
+        self.corpus = corpus
+        self.hits: list[Hit] = []
+        self.current = -1
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText("Find in document…")
+        self.edit.setClearButtonEnabled(True)
+        self.edit.textChanged.connect(self.search)
+        self.edit.returnPressed.connect(self.next)
+        self.case = QCheckBox("Match case")
+        self.case.toggled.connect(lambda: self.search(self.edit.text()))
+        self.count = QLabel("")
+        prev_btn = _tool_button("▲", "Previous (Shift+F3)")
+        next_btn = _tool_button("▼", "Next (F3)")
+        close = _tool_button("✕", "Close (Esc)")
+        prev_btn.clicked.connect(self.previous)
+        next_btn.clicked.connect(self.next)
+        close.clicked.connect(self.close_bar)
+        QShortcut(
+            QKeySequence("Esc"),
+            self,
+            self.close_bar,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
+        QShortcut(
+            QKeySequence("Shift+Return"),
+            self.edit,
+            self.previous,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(6, 2, 6, 2)
+        lay.addWidget(QLabel("Find:"))
+        lay.addWidget(self.edit, 1)
+        lay.addWidget(prev_btn)
+        lay.addWidget(next_btn)
+        lay.addWidget(self.case)
+        lay.addWidget(self.count)
+        lay.addWidget(close)
+        self.hide()
+
+    def open_bar(self) -> None:
+        self.show()
+        selected = self.view.textCursor().selectedText()
+        if selected and "\u2029" not in selected and len(selected) < 80:
+            self.edit.setText(selected)
+        self.edit.setFocus()
+        self.edit.selectAll()
+
+    def close_bar(self) -> None:
+        self.hide()
+        self.view.setExtraSelections([])
+        self.view.setFocus()
+
+    def search(self, text: str) -> None:
+        guid = self.view.document_guid
+        if not guid or not text:
+            self.hits, self.current = [], -1
+            self.view.setExtraSelections([])
+            self.count.setText("")
+            return
+        name = self.view.document_name
+        self.hits = [
+            Hit(guid, name, a, b) for a, b in find_all(self.view.text, text, self.case.isChecked())
+        ]
+        self._mark()
+        self.current = -1
+        self.next()
+
+    def _mark(self) -> None:
+        fmt = QTextCharFormat()
+        fmt.setBackground(QColor(255, 235, 59, 110))
+        fmt.setProperty(QTextCharFormat.Property.OutlinePen, QColor("#F57F17"))
+        fmt.setFontUnderline(True)
+        fmt.setUnderlineColor(QColor("#E65100"))
+        marks = []
+        for hit in self.hits[:MAX_MARKED]:
+            sel = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(self.view.document())
+            a, b = self.view.offsets.range_to_qt(hit.start, hit.end)
+            cursor.setPosition(a)
+            cursor.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+            sel.cursor = cursor  # type: ignore[attr-defined]
+            sel.format = fmt  # type: ignore[attr-defined]
+            marks.append(sel)
+        self.view.setExtraSelections(marks)
+
+    def _go(self, step: int) -> None:
+        if not self.hits:
+            self.count.setText("no matches" if self.edit.text() else "")
+            return
+        self.current = (self.current + step) % len(self.hits)
+        hit = self.hits[self.current]
+        self.view.select_range(hit.start, hit.end)
+        self.count.setText(f"{self.current + 1} of {len(self.hits)}")
+
+    def next(self) -> None:
+        self._go(1)
+
+    def previous(self) -> None:
+        self._go(-1)
+
+
+class ProjectSearchDock(QDockWidget):
+    hitActivated = Signal(object)  # Hit
+
+    def __init__(self, corpus: Corpus, window: MainWindow) -> None:
+        super().__init__("Search project", window)
+        self.setObjectName("project_search")
+        self.corpus = corpus
+        self.window_ = window
+        self.model = SearchModel(corpus, self)
+        self.truncated = False
+        self.last_ms = 0.0
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText("Search all documents… (Enter)")
+        self.edit.setClearButtonEnabled(True)
+        self.edit.returnPressed.connect(self.run)
+        self.case = QCheckBox("Match case")
+        self.words = QCheckBox("Whole words")
+        self.status = QLabel("")
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.code_all = QPushButton("Code all hits…")
+        self.code_all.setToolTip("Apply the code selected in the codebook to every hit")
+        self.code_all.setEnabled(False)
+        self.code_all.clicked.connect(self.code_all_hits)
+        self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move in it)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.resizeSection(0, 150)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(2, 120)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideLeft)
+        self.table.doubleClicked.connect(self._activate)
+        self.table.activated.connect(self._activate)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.edit, 1)
+        bar.addWidget(self.case)
+        bar.addWidget(self.words)
+        bar.addWidget(self.code_all)
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(4, 2, 4, 2)
+        lay.setSpacing(2)
+        lay.addLayout(bar)
+        lay.addWidget(self.status)
+        lay.addWidget(self.table)
+        self.setWidget(body)
+
+    def focus_search(self) -> None:
+        self.show()
+        self.raise_()
+        selected = self.window_.view.textCursor().selectedText()
+        if selected and "\u2029" not in selected and len(selected) < 80:
+            self.edit.setText(selected)
+        self.edit.setFocus()
+        self.edit.selectAll()
+
+    def run(self, text: str | None = None) -> list[Hit]:
+        query = self.edit.text() if text is None else text
+        if text is not None:
+            self.edit.setText(text)
+        t0 = time.perf_counter()
+        hits, self.truncated = self.corpus.search(
+            query, case_sensitive=self.case.isChecked(), whole_words=self.words.isChecked()
+        )
+        self.model.set_rows(hits)
+        self.last_ms = (time.perf_counter() - t0) * 1000
+        docs = len({h.document_guid for h in hits})
+        more = " (first hits only)" if self.truncated else ""
+        self.status.setText(
+            f"{len(hits):,} hit{'s' if len(hits) != 1 else ''}{more} in {docs} document"
+            f"{'s' if docs != 1 else ''}"
+            if query
+            else ""
+        )
+        self.code_all.setEnabled(bool(hits) and not self.window_.project.read_only)
+        return hits
+
+    def _activate(self, index: QModelIndex) -> None:
+        if 0 <= index.row() < len(self.model.hits):
+            self.hitActivated.emit(self.model.hits[index.row()])
+
+    def code_all_hits(self) -> None:
+        code = self.window_.codebook.current()
+        hits = self.model.hits
+        if not hits:
+            return
+        if code is None:
+            QMessageBox.information(self, "Code all hits", "Select a code in the codebook first.")
+            return
+        docs = len({h.document_guid for h in hits})
+        answer = QMessageBox.question(
+            self, "Code all hits",
+            f'Code {len(hits):,} hits in {docs} documents as "{code.path_text}"?',
+        )  # fmt: skip
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        ranges = [(h.document_guid, h.start, h.end) for h in hits]
+        title = f"Coding {len(hits):,} hits" if len(hits) > 200 else None
+        self.window_.push(commands.ApplyCodeMany(ranges, code.guid), long_title=title)
+
+    def on_change(self, change: Change) -> None:
+        if change.documents_added:
+            self.corpus.invalidate()
+
+
+def _tool_button(text: str, tip: str) -> QToolButton:
+    btn = QToolButton()
+    btn.setText(text)
+    btn.setToolTip(tip)
+    btn.setAutoRaise(True)
+    return btn

@@ -1,0 +1,120 @@
+"""The coding-stripe margin beside the document view.
+
+Each coded segment is a thin bar in its code's colour, in its own lane when segments overlap,
+running beside the lines it covers; the code's name is written beside the bar's first line.
+Hovering shows code path, coder and memo; clicking selects the segment in the text.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QToolTip, QWidget
+
+from qualframe.app.gui.colors import label_color
+
+if TYPE_CHECKING:
+    from qualframe.app.gui.document_view import DocumentView
+
+LANE = 7
+BAR = 4
+PAD = 6
+
+
+class StripeMargin(QWidget):
+    WIDTH = 180
+
+    def __init__(self, view: DocumentView) -> None:
+        super().__init__(view)
+        self.view = view
+        self.setMouseTracking(True)
+        self._hits: list[tuple[QRect, str]] = []
+        self.setToolTip("")
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.WIDTH, 0)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        pal = self.palette()
+        p.fillRect(self.rect(), pal.alternateBase())
+        p.setPen(pal.mid().color())
+        p.drawLine(0, 0, 0, self.height())
+        self._hits = []
+        view = self.view
+        index = view.index
+        if index is None or not len(index):
+            p.end()
+            return
+        vis_start, vis_end = view.visible_range()
+        segs = index.overlapping(vis_start, vis_end)
+        if not segs:
+            p.end()
+            return
+        lanes = [index.lanes.get(h.guid, 0) for h in segs]
+        nlanes = max(lanes) + 1
+        # Many overlapping codes: narrower lanes, so the names beside them stay legible.
+        lane_w = LANE if nlanes <= 4 else max(3, min(LANE, (self.width() // 4) // nlanes))
+        bar_w = max(2, min(BAR, lane_w - 2))
+        label_x = PAD + nlanes * lane_w + 4
+        fm = QFontMetrics(self.font())
+        next_label_y = -10_000
+        height = self.height()
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for h, lane in zip(segs, lanes, strict=True):
+            top = view.y_of(h.start, top=True) if h.start >= vis_start else -2
+            bottom = (
+                view.y_of(max(h.start, h.end - 1), top=False) if h.end <= vis_end else height + 2
+            )
+            x = PAD + lane * lane_w
+            color = QColor(h.color)
+            rect = QRect(x, top + 1, bar_w, max(4, bottom - top - 2))
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(color.darker(115))
+            p.drawRoundedRect(rect, 1.5, 1.5)
+            self._hits.append((rect.adjusted(-2, 0, 2, 0), h.guid))
+            if h.start >= vis_start:
+                y = max(top, next_label_y)
+                if y < height:
+                    text = fm.elidedText(
+                        h.code_name, Qt.TextElideMode.ElideRight, self.width() - label_x - 4
+                    )
+                    lrect = QRect(label_x, y, self.width() - label_x - 2, fm.height())
+                    p.setPen(label_color(h.color))
+                    p.drawText(
+                        lrect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text
+                    )
+                    p.setPen(color.darker(115))
+                    p.drawLine(x + bar_w, top + 1, label_x - 2, y + fm.height() // 2)
+                    self._hits.append((lrect, h.guid))
+                    next_label_y = y + fm.height()
+        p.end()
+
+    def segment_at(self, pos: QPoint) -> str | None:
+        for rect, guid in reversed(self._hits):
+            if rect.contains(pos):
+                return guid
+        return None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        guid = self.segment_at(event.position().toPoint())
+        if guid is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.view.select_segment(guid)
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        pos = event.position().toPoint()
+        guid = self.segment_at(pos)
+        self.setCursor(Qt.CursorShape.PointingHandCursor if guid else Qt.CursorShape.ArrowCursor)
+        if guid and self.view.index is not None and guid in self.view.index.by_guid:
+            QToolTip.showText(
+                event.globalPosition().toPoint(),
+                self.view.tooltip_for([self.view.index.by_guid[guid]]),
+                self,
+            )
+        else:
+            QToolTip.hideText()
+        super().mouseMoveEvent(event)

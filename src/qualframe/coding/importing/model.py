@@ -1,0 +1,159 @@
+"""Plain data of the importer: options in, previews and reports out (no database objects)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qualframe.coding.changes import Change
+
+
+@dataclass
+class ImportOptions:
+    kind: str = "auto"  # "auto" | "transcript" | "survey" (auto: .csv/.tsv/.xlsx → survey)
+    attributes: dict[str, str] = field(default_factory=dict)  # set on every speaker/respondent
+    interviewers: list[str] = field(default_factory=list)  # extra interviewer labels
+    encoding: str | None = None
+    id_column: str | None = None
+    group_column: str | None = None  # attribute column treated as the group (lower-cased)
+    column_types: dict[str, str] = field(default_factory=dict)  # column -> type (likert:1-4 …)
+    label_pattern: str | None = None  # custom regex with a named group "label"
+    speaker_map: dict[str, str] = field(default_factory=dict)  # raw label -> pseudonym
+    interviewer_overrides: dict[str, bool] = field(default_factory=dict)  # label -> interviewer
+
+
+@dataclass
+class SpeakerInfo:
+    """One speaker label of a transcript, as detected (and as it will be stored)."""
+
+    label: str  # as written, without a parenthesised real name
+    pseudonym: str  # the participant it becomes (after renaming/merging)
+    turns: int
+    words: int
+    is_interviewer: bool
+    real_name: str | None = None
+
+
+@dataclass
+class ColumnInfo:
+    name: str
+    position: int
+    type: str
+    detected: str
+    answered: int
+    scale_min: int | None = None
+    scale_max: int | None = None
+    options: list[str] | None = None  # choices; for an attribute, its values (most frequent first)
+
+    def describe(self) -> str:
+        if self.type == "likert":
+            return f"likert {self.scale_min}-{self.scale_max}"
+        if self.type in ("single", "multiple", "attribute") and self.options is not None:
+            shown = ", ".join(self.options[:6]) + (" …" if len(self.options) > 6 else "")
+            what = "values" if self.type == "attribute" else "options"
+            return f"{self.type} ({len(self.options)} {what}: {shown})"
+        return self.type
+
+
+@dataclass
+class FilePreview:
+    """What a file holds (preview) or what importing it did (report); ``error`` if refused."""
+
+    path: Path
+    kind: str  # "transcript" | "survey"
+    format: str = ""  # txt, docx, odt, rtf, pdf, csv, xlsx
+    encoding: str | None = None
+    error: str | None = None  # one sentence naming the file, when it cannot be imported
+    speaker_details: list[SpeakerInfo] = field(default_factory=list)
+    turns: int = 0
+    words: int = 0
+    respondents: int = 0
+    columns: list[ColumnInfo] = field(default_factory=list)
+    id_column: str | None = None
+    group_column: str | None = None
+    attribute_mapping: dict[str, dict[str, str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)  # names of the documents created
+    source: str = ""  # how it was read ("csv, comma-separated", "xlsx, sheet 'Data'")
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def speakers(self) -> dict[str, int]:
+        """Turns per stored speaker (pseudonym), interviewers included."""
+        out: dict[str, int] = {}
+        for s in self.speaker_details:
+            out[s.pseudonym] = out.get(s.pseudonym, 0) + s.turns
+        return out
+
+    @property
+    def column_types(self) -> dict[str, str]:
+        return {c.name: c.type for c in self.columns}
+
+    def lines(self) -> list[str]:
+        """A human summary, one line per fact, for the command line."""
+        if self.error is not None:
+            return [f"{self.name}: NOT IMPORTED — {self.error}"]
+        enc = self.encoding or "n/a"
+        if self.kind == "transcript":
+            people = [s for s in self.speaker_details if not s.is_interviewer]
+            out = [
+                f"{self.name}: transcript ({self.format}), encoding {enc}, "
+                f"{len({s.pseudonym for s in people})} speakers, {self.turns} turns, "
+                f"{self.words} words"
+            ]
+            merged: dict[tuple[str, bool], list[SpeakerInfo]] = {}
+            for s in self.speaker_details:
+                merged.setdefault((s.pseudonym, s.is_interviewer), []).append(s)
+            for (pseudonym, interviewer), group in merged.items():
+                labels = sorted({s.label for s in group} - {pseudonym})
+                extra = f" (from {', '.join(labels)})" if labels else ""
+                role = " [interviewer]" if interviewer else ""
+                turns = sum(s.turns for s in group)
+                words = sum(s.words for s in group)
+                real = next((s.real_name for s in group if s.real_name), None)
+                private = " (real name kept private)" if real else ""
+                out.append(f"  {pseudonym}{role}{extra}: {turns} turns, {words} words{private}")
+        else:
+            out = [
+                f"{self.name}: survey ({self.source or self.format}), encoding {enc}, "
+                f"{self.respondents} respondents, {len(self.columns)} columns"
+            ]
+            for c in self.columns:
+                tag = " [group]" if c.name == self.group_column else ""
+                desc = c.describe()  # starts with the type: the tag goes right after it
+                out.append(f"  {c.name}: {c.type}{tag}{desc[len(c.type) :]}")
+                for raw, stored in self.attribute_mapping.get(c.name, {}).items():
+                    out.append(f"    {raw!r} → {stored!r}")
+        out.extend(f"  warning: {w}" for w in self.warnings)
+        out.extend(f"  document: {d}" for d in self.documents)
+        return out
+
+
+@dataclass
+class ImportReport:
+    files: list[FilePreview]
+    change: Change
+    skipped: list[FilePreview] = field(default_factory=list)  # bad files left out (skip_bad)
+
+    @property
+    def documents(self) -> list[str]:
+        return [d for f in self.files for d in f.documents]
+
+    def lines(self) -> list[str]:
+        out: list[str] = []
+        for f in self.files:
+            out.extend(f.lines())
+        for f in self.skipped:
+            out.append(f"{f.name}: skipped — {f.error}")
+        out.append(
+            f"Imported {len(self.files)} file{'s' if len(self.files) != 1 else ''}: "
+            f"{len(self.documents)} document{'s' if len(self.documents) != 1 else ''}."
+        )
+        return out

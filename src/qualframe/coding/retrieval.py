@@ -1,0 +1,161 @@
+"""A lean form of ``coding.segments.query_segments`` for long retrieval lists.
+
+The GUI's retrieved-segments list may show thousands of segments; building a full
+``SegmentRecord`` (with the quoted text cut out by SQL and a copy of the participant's
+attributes) for each costs several hundred milliseconds on a big project. Here one query
+returns light rows without the text; the text of the rows actually painted comes from the
+caller's in-memory copy of the document texts, and a full ``SegmentRecord`` is made on demand.
+Filters and order are the same as ``query_segments``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from qualframe.coding.errors import NotFoundError
+from qualframe.coding.project import Project
+from qualframe.coding.records import SegmentRecord
+from qualframe.coding.segments import Where, code_paths, participant_attributes
+from qualframe.coding.snapshot import subtree_ids
+from qualframe.storage.models import (
+    Attribute,
+    AttributeValue,
+    Code,
+    Coder,
+    Document,
+    Participant,
+    Segment,
+    Turn,
+)
+
+
+class Retrieved(NamedTuple):
+    guid: str
+    document_guid: str
+    document_name: str
+    start: int
+    end: int
+    code_guid: str
+    code_path: tuple[str, ...]
+    code_color: str
+    coder: str
+    speaker: str | None
+    participant_guid: str | None
+    participant_id: int | None
+    is_interviewer: bool
+    memo: str
+    is_exemplar: bool
+
+    @property
+    def code_path_text(self) -> str:
+        return "/".join(self.code_path)
+
+
+def fetch(
+    project: Project,
+    *,
+    code_guid: str | None = None,
+    include_descendants: bool = False,
+    coder: str | None = None,
+    where: Sequence[Where] = (),
+    segment_guids: Iterable[str] | None = None,
+    document_guid: str | None = None,
+    paths: dict[int, tuple[tuple[str, ...], str, str]] | None = None,
+    documents: dict[int, tuple[str, str]] | None = None,
+) -> tuple[list[Retrieved], dict[int, dict[str, str]]]:
+    """Matching segments in document order, and participant id → attributes (of the
+    participants in those rows). ``paths`` (code id → path, colour, guid) and ``documents``
+    (document id → guid, name, in the navigator's order) save queries.
+
+    The documents table is not joined: its rows carry the whole text, and SQLite would walk
+    each row's overflow pages to reach the columns after it, for every segment."""
+    P = aliased(Participant)
+    stmt = (
+        select(
+            Segment.guid, Segment.start, Segment.end, Segment.memo, Segment.is_exemplar,
+            Segment.code_id, Segment.id, Segment.document_id,
+            Coder.name.label("coder"), Turn.label, Turn.is_interviewer,
+            P.id.label("pid"), P.guid.label("pguid"), P.pseudonym,
+        )
+        .join(Coder, Coder.id == Segment.coder_id)
+        .outerjoin(Turn, Turn.id == Segment.turn_id)
+        .outerjoin(P, P.id == Turn.participant_id)
+    )  # fmt: skip
+    with project.read() as s:
+        if documents is None:
+            documents = {
+                r.id: (r.guid, r.name)
+                for r in s.execute(
+                    select(Document.id, Document.guid, Document.name).order_by(
+                        Document.position, Document.name
+                    )
+                )
+            }
+        if code_guid is not None:
+            code = s.scalar(select(Code).where(Code.guid == code_guid))
+            if code is None:
+                raise NotFoundError("That code no longer exists.")
+            ids = subtree_ids(s, code.id) if include_descendants else [code.id]
+            stmt = stmt.where(Segment.code_id.in_(ids))
+        if document_guid is not None:
+            wanted = [i for i, (g, _) in documents.items() if g == document_guid]
+            stmt = stmt.where(Segment.document_id.in_(wanted))
+        if coder is not None:
+            stmt = stmt.where(func.lower(Coder.name) == coder.strip().lower())
+        for cond in where:
+            av = aliased(AttributeValue)
+            at = aliased(Attribute)
+            stmt = (
+                stmt.join(av, av.participant_id == P.id)
+                .join(
+                    at, (at.id == av.attribute_id) & (func.lower(at.name) == cond.attribute.lower())
+                )
+                .where(func.lower(av.value) == cond.value.lower())
+            )
+        if segment_guids is not None:
+            stmt = stmt.where(Segment.guid.in_(list(segment_guids)))
+        rows = list(s.execute(stmt).all())
+        if paths is None or any(r.code_id not in paths for r in rows):
+            paths = code_paths(s)
+        pids = {r.pid for r in rows if r.pid is not None}
+        attrs = participant_attributes(s, pids) if pids else {}
+    order = {doc_id: i for i, doc_id in enumerate(documents)}
+    rows.sort(key=lambda r: (order.get(r.document_id, len(order)), r.start, r.end, r.id))
+    out = []
+    for r in rows:
+        path, color, cguid = paths[r.code_id]
+        doc_guid, doc_name = documents.get(r.document_id, ("", ""))
+        out.append(
+            Retrieved(
+                r.guid,
+                doc_guid,
+                doc_name,
+                r.start,
+                r.end,
+                cguid,
+                path,
+                color,
+                r.coder,
+                r.pseudonym or r.label,
+                r.pguid,
+                r.pid,
+                bool(r.is_interviewer),
+                r.memo,
+                bool(r.is_exemplar),
+            )
+        )
+    return out, attrs
+
+
+def to_record(row: Retrieved, text: str, attributes: dict[str, str]) -> SegmentRecord:
+    return SegmentRecord(
+        id=0, guid=row.guid, document_guid=row.document_guid, document_name=row.document_name,
+        start=row.start, end=row.end, text=text, code_guid=row.code_guid,
+        code_path=row.code_path, code_color=row.code_color, coder=row.coder, memo=row.memo,
+        is_exemplar=row.is_exemplar, speaker=row.speaker, participant_guid=row.participant_guid,
+        is_interviewer=row.is_interviewer, attributes=dict(attributes),
+    )  # fmt: skip

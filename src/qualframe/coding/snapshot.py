@@ -1,0 +1,169 @@
+"""Snapshots of codes and segments as plain dicts, so that deletions can be undone exactly.
+
+Rows are restored with their original GUIDs; integer ids may differ afterwards, which is
+why everything outside a transaction refers to codes and segments by GUID.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qualframe.storage.models import Code, Memo, Review, Segment
+
+CODE_FIELDS = (
+    "guid", "name", "color", "definition", "inclusion", "exclusion", "example", "position",
+    "created_at", "updated_at",
+)  # fmt: skip
+SEGMENT_FIELDS = (
+    "guid", "document_id", "coder_id", "turn_id", "start", "end", "memo", "is_exemplar",
+    "created_at", "updated_at",
+)  # fmt: skip
+MEMO_FIELDS = (
+    "guid",
+    "title",
+    "text",
+    "kind",
+    "document_id",
+    "coder_id",
+    "created_at",
+    "updated_at",
+)
+REVIEW_FIELDS = ("guid", "reviewer_id", "verdict", "comment", "created_at")
+
+
+@dataclass
+class Snapshot:
+    codes: list[dict[str, Any]] = field(default_factory=list)  # parents before children
+    segments: list[dict[str, Any]] = field(default_factory=list)
+    memos: list[dict[str, Any]] = field(default_factory=list)
+    reviews: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _row(obj: object, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {f: getattr(obj, f) for f in fields}
+
+
+def subtree_ids(session: Session, root_id: int) -> list[int]:
+    """Ids of ``root_id`` and all its descendants, parents before children."""
+    rows = session.execute(select(Code.id, Code.parent_id)).all()
+    children: dict[int | None, list[int]] = {}
+    for cid, pid in rows:
+        children.setdefault(pid, []).append(cid)
+    out: list[int] = []
+    stack = [root_id]
+    while stack:
+        cid = stack.pop(0)
+        out.append(cid)
+        stack.extend(children.get(cid, []))
+    return out
+
+
+def guid_of_code(session: Session, code_id: int | None) -> str | None:
+    if code_id is None:
+        return None
+    return session.scalar(select(Code.guid).where(Code.id == code_id))
+
+
+def snapshot_segments(session: Session, segments: list[Segment]) -> Snapshot:
+    snap = Snapshot()
+    code_guids = dict(session.execute(select(Code.id, Code.guid)).all())
+    by_id = {}
+    for seg in segments:
+        row = _row(seg, SEGMENT_FIELDS)
+        row["code_guid"] = code_guids[seg.code_id]
+        snap.segments.append(row)
+        by_id[seg.id] = seg.guid
+    if by_id:
+        for rev in session.scalars(select(Review).where(Review.segment_id.in_(list(by_id)))):
+            row = _row(rev, REVIEW_FIELDS)
+            row["segment_guid"] = by_id[rev.segment_id]
+            snap.reviews.append(row)
+    return snap
+
+
+def snapshot_codes(session: Session, code_ids: list[int]) -> Snapshot:
+    """Codes (in the given parent-first order) with their segments, memos and reviews."""
+    codes = {c.id: c for c in session.scalars(select(Code).where(Code.id.in_(code_ids)))}
+    id_to_guid = dict(session.execute(select(Code.id, Code.guid)).all())
+    segs = list(session.scalars(select(Segment).where(Segment.code_id.in_(code_ids))))
+    snap = snapshot_segments(session, segs)
+    for cid in code_ids:
+        code = codes[cid]
+        row = _row(code, CODE_FIELDS)
+        row["parent_guid"] = id_to_guid.get(code.parent_id) if code.parent_id else None
+        snap.codes.append(row)
+    for memo in session.scalars(select(Memo).where(Memo.code_id.in_(code_ids))):
+        row = _row(memo, MEMO_FIELDS)
+        row["code_guid"] = id_to_guid[memo.code_id] if memo.code_id else None
+        snap.memos.append(row)
+    return snap
+
+
+def restore(session: Session, snap: Snapshot) -> None:
+    """Bring back what ``snap`` holds: missing rows are re-created, existing segments get
+    their code, bounds and memo back."""
+    guid_to_id: dict[str, int] = dict(session.execute(select(Code.guid, Code.id)).all())
+    for row in snap.codes:
+        if row["guid"] in guid_to_id:
+            continue
+        data = {k: v for k, v in row.items() if k != "parent_guid"}
+        code = Code(
+            **data, parent_id=guid_to_id.get(row["parent_guid"]) if row["parent_guid"] else None
+        )
+        session.add(code)
+        session.flush()
+        guid_to_id[code.guid] = code.id
+    seg_ids: dict[str, int] = {}
+    if snap.segments:
+        guids = [r["guid"] for r in snap.segments]
+        existing = {
+            s.guid: s for s in session.scalars(select(Segment).where(Segment.guid.in_(guids)))
+        }
+        for row in snap.segments:
+            data = {k: v for k, v in row.items() if k != "code_guid"}
+            code_id = guid_to_id[row["code_guid"]]
+            seg = existing.get(row["guid"])
+            if seg is None:
+                seg = Segment(**data, code_id=code_id)
+                session.add(seg)
+            else:
+                for k, v in data.items():
+                    setattr(seg, k, v)
+                seg.code_id = code_id
+        session.flush()
+        seg_ids = dict(
+            session.execute(select(Segment.guid, Segment.id).where(Segment.guid.in_(guids))).all()
+        )
+    existing_reviews = (
+        set(
+            session.scalars(
+                select(Review.guid).where(Review.guid.in_([r["guid"] for r in snap.reviews]))
+            )
+        )
+        if snap.reviews
+        else set()
+    )
+    for row in snap.reviews:
+        if row["guid"] in existing_reviews:
+            continue
+        data = {k: v for k, v in row.items() if k != "segment_guid"}
+        session.add(Review(**data, segment_id=seg_ids[row["segment_guid"]]))
+    existing_memos = (
+        set(
+            session.scalars(select(Memo.guid).where(Memo.guid.in_([m["guid"] for m in snap.memos])))
+        )
+        if snap.memos
+        else set()
+    )
+    for row in snap.memos:
+        if row["guid"] in existing_memos:
+            continue
+        data = {k: v for k, v in row.items() if k != "code_guid"}
+        session.add(
+            Memo(**data, code_id=guid_to_id.get(row["code_guid"]) if row["code_guid"] else None)
+        )
+    session.flush()
