@@ -40,7 +40,7 @@ def _no_leftover_threads() -> Iterator[None]:
 
 @pytest.fixture
 def project(tmp_path: Path):  # type: ignore[no-untyped-def]
-    from qualframe.coding.project import Project
+    from qualframe.coding.core.project import Project
 
     p = Project.create(tmp_path / "test.qualframe", coder="tester")
     yield p

@@ -12,17 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from qualframe.coding import codebook
+from qualframe.coding.codebook.tree import find_code
 from qualframe.coding.commands import ApplyCode, LoadTemplate
-from qualframe.coding.documents import (
+from qualframe.coding.core.project import Project
+from qualframe.coding.corpus.documents import (
     DocumentData,
-    ParticipantData,
     TurnData,
     add_document_in,
-    add_participants_in,
     normalise_text,
 )
-from qualframe.coding.project import Project
+from qualframe.coding.corpus.participants import ParticipantData, add_participants_in
 
 MENTEES_CRLF = (
     "Focus group with mentees\r\n\r\n"
@@ -85,13 +84,11 @@ def build_project(path: Path) -> Project:
         add_document_in(
             s, "tester", DocumentData("fgi_mentors", MENTORS, turns=turns_of(MENTORS)), people
         )
-    from qualframe.coding.documents import list_documents
+    from qualframe.coding.corpus.documents import list_documents
 
     docs = {d.name: d.guid for d in list_documents(project)}
-    plans = codebook.find_code(
-        project, "Factors of success/Various methods of study assistance/Study plans"
-    )
-    pressure = codebook.find_code(project, "Negative experiences/Pressure felt by the mentee")
+    plans = find_code(project, "Factors of success/Various methods of study assistance/Study plans")
+    pressure = find_code(project, "Negative experiences/Pressure felt by the mentee")
     assert plans is not None and pressure is not None
     quote = "made a study plan with me"
     ApplyCode(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from qualframe.app.cli.main import main
-from qualframe.coding.project import Project
+from qualframe.coding.core.project import Project
 from tests.coding.helpers import add_transcript
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -227,9 +227,9 @@ def test_info_works_while_the_gui_holds_the_project(
 def korean(tmp_path: Path) -> Path:
     """The demo's Korean transcript (labels "E6 (김민지):"), E6's first turn coded with its
     label line."""
-    from qualframe.coding.documents import document_text, list_documents
+    from qualframe.coding.corpus.documents import document_text, list_documents
+    from qualframe.coding.corpus.segments import code_range
     from qualframe.coding.importing import ImportOptions, import_files
-    from qualframe.coding.segments import code_range
 
     path = tmp_path / "ko.qualframe"
     with Project.create(path, coder="tester") as project:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from qualframe.app.cli.main import main
-from qualframe.coding.documents import list_participants
-from qualframe.coding.project import Project
+from qualframe.coding.core.project import Project
+from qualframe.coding.corpus.participants import list_participants
 from qualframe.resources import DEMO_DATA
 from tests.coding.test_import_fixtures import MENTEES, table_dump
 

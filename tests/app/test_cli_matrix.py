@@ -11,7 +11,7 @@ from docx.enum.section import WD_ORIENT
 from openpyxl import load_workbook
 
 from qualframe.app.cli.main import main
-from qualframe.coding.project import Project
+from qualframe.coding.core.project import Project
 from tests.coding.test_matrix_data import build_known_project
 
 
@@ -122,9 +122,9 @@ def test_codebook_report_and_template(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_matrix_masks_real_names_unless_asked(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from qualframe.coding.documents import document_text, list_documents
+    from qualframe.coding.corpus.documents import document_text, list_documents
+    from qualframe.coding.corpus.segments import code_range
     from qualframe.coding.importing import ImportOptions, import_files
-    from qualframe.coding.segments import code_range
     from tests.conftest import DEMO
 
     path = tmp_path / "ko.qualframe"

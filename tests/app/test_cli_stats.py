@@ -10,7 +10,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from qualframe.app.cli.main import main
-from qualframe.coding.project import Project
+from qualframe.coding.core.project import Project
 from tests.coding.helpers import add_transcript
 from tests.coding.test_survey_stats import BEST, CODES, PEOPLE, PLACE, PURPOSES, SAT
 from tests.coding.test_survey_stats_data import Item, add_survey

@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QTableWidget, QTableWi
 from qualframe.app.gui import tasks
 from qualframe.app.gui.dialogs import import_dialog
 from qualframe.app.gui.dialogs.import_dialog import ImportDialog, run_import
-from qualframe.coding.documents import list_documents, list_participants
-from qualframe.coding.project import Project
+from qualframe.coding.core.project import Project
+from qualframe.coding.corpus.documents import list_documents
+from qualframe.coding.corpus.participants import list_participants
 from qualframe.resources import DEMO_DATA
 from tests.coding.test_import_fixtures import table_dump
 

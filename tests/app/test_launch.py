@@ -10,8 +10,8 @@ from PySide6.QtGui import QImage
 from qualframe.app.cli.main import main as cli_main
 from qualframe.app.gui import launch
 from qualframe.app.gui.settings import Settings
-from qualframe.coding.errors import UserError
-from qualframe.coding.project import Project
+from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.project import Project
 
 
 @pytest.fixture
@@ -144,7 +144,7 @@ def test_no_display_is_one_clear_sentence(monkeypatch) -> None:  # type: ignore[
     import pytest
 
     from qualframe.app.gui.launch import check_display
-    from qualframe.coding.errors import UserError
+    from qualframe.coding.core.errors import UserError
 
     monkeypatch.setattr(sys, "platform", "linux")
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):

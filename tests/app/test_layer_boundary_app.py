@@ -74,7 +74,7 @@ class Lazy:
 
 from qualframe.storage.errors import ProjectError
 from qualframe.storage.database import Database
-from qualframe.coding import segments
+
 import sqlalchemy_utils
 from .models import x
 """

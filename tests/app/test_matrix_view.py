@@ -18,10 +18,10 @@ from qualframe.app.gui.views.matrix_view import (
     ScopeChooser,
     default_group_order,
 )
-from qualframe.coding.changes import Change
+from qualframe.coding.analysis.matrix import MatrixOptions, ThemeMatrix, build_matrix, cell_text
 from qualframe.coding.commands import ApplyCode
-from qualframe.coding.matrix import MatrixOptions, ThemeMatrix, build_matrix, cell_text
-from qualframe.coding.project import Project
+from qualframe.coding.core.changes import Change
+from qualframe.coding.core.project import Project
 from tests.coding.test_matrix_data import Known, add_doc, build_known_project
 
 
@@ -86,7 +86,7 @@ def test_burst_of_changes_recomputes_once(qtbot, project: Project, known: Known)
     text = "I felt motivated to study every week."
     rapport = known.codes["Mutual benefits/Relationships/Rapport"]
     doc = known.documents["FGI mentees"]
-    from qualframe.coding.documents import document_text
+    from qualframe.coding.corpus.documents import document_text
 
     start = document_text(project, doc).index(text)
     for i in range(3):  # a burst of codings, each announced as the main window would
@@ -180,7 +180,7 @@ def code_as(project: Project, coder: str, doc: str, start: int, end: int, code: 
 
 def jordan_codes(project: Project, known: Known) -> list[Change]:
     """A second coder, Jordan, codes two passages the first coder did not code."""
-    from qualframe.coding.documents import document_text
+    from qualframe.coding.corpus.documents import document_text
 
     out = []
     mentees = known.documents["FGI mentees"]

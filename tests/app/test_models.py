@@ -10,15 +10,17 @@ from qualframe.app.gui.models.documents_model import DocumentsModel
 from qualframe.app.gui.models.participants_model import ParticipantsModel
 from qualframe.app.gui.models.retrieval_model import RetrievalModel
 from qualframe.app.gui.models.search_model import SearchModel
-from qualframe.coding import codebook, documents, segments
-from qualframe.coding import retrieval as retrieval_query
+from qualframe.coding.codebook.tree import code_counts, find_code
+from qualframe.coding.corpus.participants import list_participants
+from qualframe.coding.query import retrieval as retrieval_query
+from qualframe.coding.query.segments import list_segments
 
 
 def test_codebook_model(qapp, qtmodeltester, gui_project) -> None:  # type: ignore[no-untyped-def]
     model = CodebookModel(gui_project)
     qtmodeltester.check(model)
-    assert model.counts == codebook.code_counts(gui_project)
-    pressure = codebook.find_code(gui_project, "Negative experiences/Pressure felt by the mentee")
+    assert model.counts == code_counts(gui_project)
+    pressure = find_code(gui_project, "Negative experiences/Pressure felt by the mentee")
     assert pressure is not None
     idx = model.index_for(pressure.guid)
     assert idx.data() == "Pressure felt by the mentee"
@@ -35,8 +37,8 @@ def test_codebook_drops_become_requests(qapp, gui_project) -> None:  # type: ign
     applies: list[tuple[object, ...]] = []
     model.moveRequested.connect(lambda *a: moves.append(a))
     model.applyRequested.connect(lambda *a: applies.append(a))
-    lifestyle = codebook.find_code(gui_project, "Outcomes/Lifestyle")
-    target = codebook.find_code(gui_project, "Mutual benefits")
+    lifestyle = find_code(gui_project, "Outcomes/Lifestyle")
+    target = find_code(gui_project, "Mutual benefits")
     assert lifestyle and target
     mime = model.mimeData([model.index_for(lifestyle.guid)])
     assert mime.hasFormat(CODE_MIME)
@@ -68,27 +70,25 @@ def test_participants_model_edits_attributes(qapp, qtmodeltester, gui_project) -
     idx = model.index(row, 1)
     assert idx.data() == "mentee"
     assert model.setData(idx, "mentor")
-    stored = {p.pseudonym: p for p in documents.list_participants(gui_project)}
+    stored = {p.pseudonym: p for p in list_participants(gui_project)}
     assert stored["E1"].attributes["role"] == "mentor"
     model.add_attribute("cohort")
     assert model.columnCount() == 4
     assert model.setData(model.index(row, 3), "2025")
-    stored = {p.pseudonym: p for p in documents.list_participants(gui_project)}
+    stored = {p.pseudonym: p for p in list_participants(gui_project)}
     assert stored["E1"].attributes["cohort"] == "2025"
 
 
 def test_retrieval_and_search_models(qapp, qtmodeltester, gui_project) -> None:  # type: ignore[no-untyped-def]
     corpus = Corpus(gui_project)
     retrieval = RetrievalModel(corpus)
-    pressure = codebook.find_code(gui_project, "Negative experiences")
+    pressure = find_code(gui_project, "Negative experiences")
     assert pressure is not None
     rows, attrs = retrieval_query.fetch(
         gui_project, code_guid=pressure.guid, include_descendants=True
     )
     retrieval.set_segments(rows, attrs)
-    expected = segments.list_segments(
-        gui_project, code_guid=pressure.guid, include_descendants=True
-    )
+    expected = list_segments(gui_project, code_guid=pressure.guid, include_descendants=True)
     assert [retrieval.segment(i) for i in range(2)] == [
         type(e)(**{**e.__dict__, "id": 0, "created_at": None}) for e in expected
     ]

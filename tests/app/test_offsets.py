@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from PySide6.QtGui import QTextCursor, QTextDocument
 
 from qualframe.app.gui.offsets import OffsetMap
-from qualframe.coding.documents import normalise_text
+from qualframe.coding.corpus.documents import normalise_text
 
 TEXT = normalise_text("E1: 😀 안녕하세요 🎉🎉 plan\r\nE2: 👩‍⚕️ 선배 ok\r\n")
 

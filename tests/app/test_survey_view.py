@@ -18,9 +18,9 @@ from qualframe.app.gui.models.survey_models import (
     SurveyItemsModel,
 )
 from qualframe.app.gui.views.survey_view import NO_GROUPING, SurveyView
-from qualframe.coding import survey_stats as ss
-from qualframe.coding.changes import Change
-from qualframe.coding.project import Project
+from qualframe.coding.analysis import survey_stats as ss
+from qualframe.coding.core.changes import Change
+from qualframe.coding.core.project import Project
 from tests.coding.test_survey_stats import CODES, PEOPLE, survey_items
 from tests.coding.test_survey_stats_data import (
     Item,

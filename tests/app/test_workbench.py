@@ -7,12 +7,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QTextCursor
 
 from qualframe.app.gui.models.codebook_model import CodebookModel
-from qualframe.coding import codebook, commands, segments
-from qualframe.coding.records import CodeRecord
+from qualframe.coding import commands
+from qualframe.coding.codebook.tree import code_counts, find_code
+from qualframe.coding.core.records import CodeRecord
+from qualframe.coding.query.segments import list_segments
 
 
 def find(project, path: str) -> CodeRecord:  # type: ignore[no-untyped-def]
-    rec = codebook.find_code(project, path)
+    rec = find_code(project, path)
     assert rec is not None, path
     return rec
 
@@ -57,23 +59,23 @@ def test_select_apply_retrieve_undo_redo(window, gui_project, qtbot) -> None:  #
     select_in_view(window, wanted)
     window.coding.apply_current.trigger()
 
-    stored = segments.list_segments(gui_project, code_guid=code.guid)
+    stored = list_segments(gui_project, code_guid=code.guid)
     assert [s.text for s in stored] == [wanted]
     assert window.retrieval.model.rowCount() == 1
     assert window.retrieval.model.segment(0).text == wanted
     assert background_at(window, stored[0].start) == QColor(code.color)
     assert window.undo_action.text().replace("&", "") == f'Undo Apply code "{code.name}"'
     assert window.codebook.model.counts[code.guid] == (1, 1)
-    assert window.codebook.model.counts == codebook.code_counts(gui_project)
+    assert window.codebook.model.counts == code_counts(gui_project)
 
     window.undo_action.trigger()
-    assert segments.list_segments(gui_project, code_guid=code.guid) == []
+    assert list_segments(gui_project, code_guid=code.guid) == []
     assert window.retrieval.model.rowCount() == 0
     assert background_at(window, stored[0].start) != QColor(code.color)
     assert stored[0].guid not in window.view.index.by_guid
 
     window.redo_action.trigger()
-    again = segments.list_segments(gui_project, code_guid=code.guid)
+    again = list_segments(gui_project, code_guid=code.guid)
     assert [(s.guid, s.text) for s in again] == [(stored[0].guid, wanted)]
     assert window.retrieval.model.rowCount() == 1
     assert background_at(window, stored[0].start) == QColor(code.color)
@@ -82,7 +84,7 @@ def test_select_apply_retrieve_undo_redo(window, gui_project, qtbot) -> None:  #
 def test_refused_command_is_not_pushed(window, gui_project) -> None:  # type: ignore[no-untyped-def]
     guid = doc_guid(window, "fgi_mentees")
     window.open_document(guid)
-    plans = codebook.find_code(
+    plans = find_code(
         gui_project, "Factors of success/Various methods of study assistance/Study plans"
     )
     assert plans is not None
@@ -97,7 +99,7 @@ def test_refused_command_is_not_pushed(window, gui_project) -> None:  # type: ig
 def test_overlaps_stripes_and_tooltips(window, gui_project, qtbot) -> None:  # type: ignore[no-untyped-def]
     guid = doc_guid(window, "fgi_mentees")
     window.open_document(guid)
-    motivation = codebook.find_code(
+    motivation = find_code(
         gui_project,
         "Outcomes/Academic success, motivation and study strategies/Motivation to study",
     )
@@ -135,25 +137,25 @@ def test_segment_actions_memo_exemplar_resize_remove(window, gui_project, monkey
     window.view.select_segment(seg.guid)
     monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("She was kind.", True))
     window.coding.memo.trigger()
-    assert segments.list_segments(gui_project, document_guid=guid)[1].memo == "She was kind."
+    assert list_segments(gui_project, document_guid=guid)[1].memo == "She was kind."
     assert window.view.index.by_guid[seg.guid].memo == "She was kind."
 
     window.coding.exemplar.trigger()
-    rec = next(s for s in segments.list_segments(gui_project) if s.guid == seg.guid)
+    rec = next(s for s in list_segments(gui_project) if s.guid == seg.guid)
     assert rec.is_exemplar
 
     select_in_view(window, "Sometimes I felt pressure 😓")
     window.view.current_segment = seg.guid
     window.coding.resize.trigger()
-    rec = next(s for s in segments.list_segments(gui_project) if s.guid == seg.guid)
+    rec = next(s for s in list_segments(gui_project) if s.guid == seg.guid)
     assert rec.text == "Sometimes I felt pressure 😓"
     assert window.view.index.by_guid[seg.guid].start == rec.start
 
     window.view.select_segment(seg.guid)
     window.coding.remove.trigger()
-    assert seg.guid not in {s.guid for s in segments.list_segments(gui_project)}
+    assert seg.guid not in {s.guid for s in list_segments(gui_project)}
     window.undo_action.trigger()
-    assert seg.guid in {s.guid for s in segments.list_segments(gui_project)}
+    assert seg.guid in {s.guid for s in list_segments(gui_project)}
 
 
 def test_drag_selection_onto_a_code(window, gui_project) -> None:  # type: ignore[no-untyped-def]
@@ -165,12 +167,12 @@ def test_drag_selection_onto_a_code(window, gui_project) -> None:  # type: ignor
     assert target is not None
     model: CodebookModel = window.codebook.model
     model.dropMimeData(mime, Qt.DropAction.CopyAction, -1, 0, model.index_for(target.guid))
-    texts = [s.text for s in segments.list_segments(gui_project, code_guid=target.guid)]
+    texts = [s.text for s in list_segments(gui_project, code_guid=target.guid)]
     assert texts == ["made me realise what I had forgotten"]
     assert window.coding.recent[0] == target.guid
     select_in_view(window, "Explaining things")
     window.coding.recent_actions[0].trigger()  # Ctrl+1
-    assert len(segments.list_segments(gui_project, code_guid=target.guid)) == 2
+    assert len(list_segments(gui_project, code_guid=target.guid)) == 2
 
 
 def test_codebook_operations_are_undoable(window, gui_project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -190,7 +192,7 @@ def test_codebook_operations_are_undoable(window, gui_project, monkeypatch) -> N
     model = dock.model
     mime = model.mimeData([model.index_for(guid)])
     model.dropMimeData(mime, Qt.DropAction.MoveAction, -1, 0, model.index_for(target.guid))
-    assert codebook.find_code(gui_project, "Mutual benefits/Friendship and trust") is not None
+    assert find_code(gui_project, "Mutual benefits/Friendship and trust") is not None
 
     pressure = find(gui_project, "Negative experiences/Pressure felt by the mentee")
     dock.select(pressure.guid)
@@ -204,14 +206,12 @@ def test_codebook_operations_are_undoable(window, gui_project, monkeypatch) -> N
     monkeypatch.setattr(QMessageBox, "exec", fake_exec)
     dock.delete()
     assert "2 coded segments are affected" in seen[0]
-    assert (
-        codebook.find_code(gui_project, "Negative experiences/Pressure felt by the mentee") is None
-    )
-    assert dock.model.counts == codebook.code_counts(gui_project)
+    assert find_code(gui_project, "Negative experiences/Pressure felt by the mentee") is None
+    assert dock.model.counts == code_counts(gui_project)
     window.undo_action.trigger()
-    assert codebook.find_code(gui_project, "Negative experiences/Pressure felt by the mentee")
-    assert len(segments.list_segments(gui_project, code_guid=pressure.guid)) == 2
-    assert dock.model.counts == codebook.code_counts(gui_project)
+    assert find_code(gui_project, "Negative experiences/Pressure felt by the mentee")
+    assert len(list_segments(gui_project, code_guid=pressure.guid)) == 2
+    assert dock.model.counts == code_counts(gui_project)
     parent = pressure.parent_guid
     assert parent is not None
     dock.select(pressure.guid)
@@ -221,8 +221,8 @@ def test_codebook_operations_are_undoable(window, gui_project, monkeypatch) -> N
         lambda box: next(b for b in box.buttons() if "move segments" in b.text()).click(),
     )
     dock.delete()  # this time the segments move to the parent code
-    assert len(segments.list_segments(gui_project, code_guid=parent)) == 2
-    assert dock.model.counts == codebook.code_counts(gui_project)
+    assert len(list_segments(gui_project, code_guid=parent)) == 2
+    assert dock.model.counts == code_counts(gui_project)
 
 
 def test_project_search_and_code_all_hits(window, gui_project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -234,10 +234,10 @@ def test_project_search_and_code_all_hits(window, gui_project, monkeypatch) -> N
     window.select_code(code.guid)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     window.search.code_all_hits()
-    coded = segments.list_segments(gui_project, code_guid=code.guid)
+    coded = list_segments(gui_project, code_guid=code.guid)
     assert [s.text for s in coded] == ["felt", "felt"]
     window.undo_action.trigger()
-    assert segments.list_segments(gui_project, code_guid=code.guid) == []
+    assert list_segments(gui_project, code_guid=code.guid) == []
     window.search.hitActivated.emit(hits[1])
     assert window.view.selected_range() == (hits[1].start, hits[1].end)
 
@@ -338,7 +338,7 @@ def test_export_menu_writes_the_codebook_report(window, tmp_path, monkeypatch) -
 
 def test_read_only_window_refuses_changes(qtbot, gui_project, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from qualframe.app.gui.main_window import MainWindow
-    from qualframe.coding.project import Project
+    from qualframe.coding.core.project import Project
 
     path = gui_project.path
     ro = Project.open(path, read_only=True, coder="auditor")
@@ -348,7 +348,7 @@ def test_read_only_window_refuses_changes(qtbot, gui_project, settings, tmp_path
         assert "read-only" in w.windowTitle()
         assert not w.coding.apply_current.isEnabled()
         assert not w.push(commands.AddCode("Nope"))
-        assert codebook.find_code(ro, "Nope") is None
+        assert find_code(ro, "Nope") is None
         w.close()
     finally:
         ro.close()
@@ -377,15 +377,15 @@ def test_keyboard_shortcut_applies_the_current_code(window, gui_project, qtbot) 
     window.view.setFocus()
     select_in_view(window, "a new feeling for me")
     qtbot.keyClick(window.view, Qt.Key.Key_Q)
-    assert [s.text for s in segments.list_segments(gui_project, code_guid=code.guid)] == [
+    assert [s.text for s in list_segments(gui_project, code_guid=code.guid)] == [
         "a new feeling for me"
     ]
 
 
 def test_dropped_files_go_to_the_importer(window, gui_project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import qualframe.app.gui.dialogs.import_dialog as import_dialog
-    from qualframe.coding.changes import Change
-    from qualframe.coding.documents import DocumentData, add_document_in
+    from qualframe.coding.core.changes import Change
+    from qualframe.coding.corpus.documents import DocumentData, add_document_in
 
     seen: list[object] = []
 

@@ -9,7 +9,8 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QAbstractItemView, QInputDialog, QMessageBox
 
 from qualframe.app.gui.settings import Settings
-from qualframe.coding import codebook, segments
+from qualframe.coding.codebook.tree import code_counts
+from qualframe.coding.query.segments import list_segments
 from tests.app.test_workbench import doc_guid, find, select_in_view
 
 
@@ -51,7 +52,7 @@ def test_deleting_the_shown_code_clears_the_retrieval_list_and_undo_brings_it_ba
     assert window.codebook.current().guid == pressure.guid
     assert window.retrieval.model.rowCount() == 2
     assert "2 segments" in window.retrieval.title.text()
-    assert window.codebook.model.counts == codebook.code_counts(gui_project)
+    assert window.codebook.model.counts == code_counts(gui_project)
 
 
 def test_merge_shows_the_target_and_undo_the_source(window, gui_project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -70,8 +71,8 @@ def test_merge_shows_the_target_and_undo_the_source(window, gui_project, monkeyp
     window.undo_action.trigger()
     assert window.codebook.current().guid == source.guid
     assert window.retrieval.model.rowCount() == 2
-    assert segments.list_segments(gui_project, code_guid=target.guid) == []
-    assert window.codebook.model.counts == codebook.code_counts(gui_project)
+    assert list_segments(gui_project, code_guid=target.guid) == []
+    assert window.codebook.model.counts == code_counts(gui_project)
 
 
 def test_recent_code_shortcut_without_a_code_says_so(window, gui_project, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -87,7 +88,7 @@ def test_recent_code_shortcut_without_a_code_says_so(window, gui_project, qtbot)
     assert window.last_report.startswith("Ctrl+5 has no code yet")
     assert "only Ctrl+1" in window.last_report
     qtbot.keyClick(window.view, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
-    texts = [s.text for s in segments.list_segments(gui_project, code_guid=code.guid)]
+    texts = [s.text for s in list_segments(gui_project, code_guid=code.guid)]
     assert texts == ["Explaining things", "a new feeling for me"]
     # the menu lists only the codes there are
     assert [a.text() for a in window.coding.recent_menu.actions()] == [code.path_text]
@@ -99,7 +100,7 @@ def test_a_selection_ending_on_a_line_break_is_coded_without_it(window, gui_proj
     window.select_code(code.guid)
     select_across_lines(window, "what I had forgotten.\n\n")
     assert window.coding.apply_current_code()
-    assert [s.text for s in segments.list_segments(gui_project, code_guid=code.guid)] == [
+    assert [s.text for s in list_segments(gui_project, code_guid=code.guid)] == [
         "what I had forgotten."
     ]
     # white space alone is not a passage
@@ -123,9 +124,7 @@ def test_a_selection_cutting_an_emoji_in_half_codes_the_whole_emoji(window, gui_
     view.setTextCursor(cursor)
     assert view.selected_range() == (cp - len("pressure "), cp + 1)
     assert window.coding.apply_current_code()
-    assert [s.text for s in segments.list_segments(gui_project, code_guid=code.guid)] == [
-        "pressure 😓"
-    ]
+    assert [s.text for s in list_segments(gui_project, code_guid=code.guid)] == ["pressure 😓"]
 
 
 def test_retrieval_names_every_speaker_a_passage_runs_across(window, gui_project) -> None:  # type: ignore[no-untyped-def]
@@ -175,7 +174,7 @@ def test_tab_moves_through_the_window_and_out_of_tables(window, qtbot, qapp) -> 
 
 def test_read_only_codebook_has_no_drag_and_drop(qtbot, gui_project, settings) -> None:  # type: ignore[no-untyped-def]
     from qualframe.app.gui.main_window import MainWindow
-    from qualframe.coding.project import Project
+    from qualframe.coding.core.project import Project
 
     ro = Project.open(gui_project.path, read_only=True, coder="auditor")
     try:

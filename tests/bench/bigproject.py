@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from qualframe.coding.project import Project
+from qualframe.coding.core.project import Project
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,

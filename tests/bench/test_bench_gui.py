@@ -17,7 +17,7 @@ import pytest
 from bigproject import build_big_project  # tests/bench is on sys.path (rootdir-less tests)
 from sqlalchemy import func, insert, select
 
-from qualframe.coding.project import Project
+from qualframe.coding.core.project import Project
 from qualframe.storage.models import Code, Document, Segment, Turn
 
 pytestmark = pytest.mark.bench

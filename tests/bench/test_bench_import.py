@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from qualframe.coding.core.project import Project
 from qualframe.coding.importing import ImportOptions, import_files
-from qualframe.coding.project import Project
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = 200
@@ -210,7 +210,7 @@ MEMORY_SCRIPT = textwrap.dedent(
     """
     import resource, sys, tracemalloc
     from pathlib import Path
-    from qualframe.coding.project import Project
+    from qualframe.coding.core.project import Project
     from qualframe.coding.importing import ImportOptions, import_files
     import qualframe.coding.importing.extract, qualframe.coding.importing.survey, charset_normalizer, lxml.etree
 

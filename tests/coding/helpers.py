@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from qualframe.coding.documents import (
+from qualframe.coding.core.project import Project
+from qualframe.coding.corpus.documents import (
     DocumentData,
-    ParticipantData,
     TurnData,
     add_document_in,
-    add_participants_in,
     normalise_text,
 )
-from qualframe.coding.project import Project
+from qualframe.coding.corpus.participants import ParticipantData, add_participants_in
 
 
 def add_transcript(

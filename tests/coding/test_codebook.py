@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from qualframe.coding import codebook
+from qualframe.coding.codebook.tree import code_counts, code_tree, find_code, segment_count
 from qualframe.coding.commands import (
     AddCode,
     ApplyCode,
@@ -18,15 +18,15 @@ from qualframe.coding.commands import (
     RenameCode,
     UndoStack,
 )
-from qualframe.coding.errors import UserError
-from qualframe.coding.project import Project
-from qualframe.coding.segments import list_segments
+from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.project import Project
+from qualframe.coding.query.segments import list_segments
 from qualframe.storage.models import AuditEvent
 from tests.coding.helpers import add_transcript
 
 
 def paths(project: Project) -> list[str]:
-    return [r.path_text for r in codebook.code_tree(project)]
+    return [r.path_text for r in code_tree(project)]
 
 
 @pytest.fixture
@@ -54,17 +54,17 @@ def test_add_rename_recolour_edit_with_undo_redo(project: Project, stack: UndoSt
     assert paths(project) == ["Outcomes", "Outcomes/Daily life"]
 
     stack.push(RecolourCode(theme, "#123abc"))
-    assert codebook.code_tree(project)[0].color == "#123ABC"
+    assert code_tree(project)[0].color == "#123ABC"
     stack.undo()
-    assert codebook.code_tree(project)[0].color != "#123ABC"
+    assert code_tree(project)[0].color != "#123ABC"
 
     stack.push(
         EditCodeDetails(cat, {"definition": "How days are spent", "example": "I get up at 7"})
     )
-    rec = codebook.code_tree(project)[1]
+    rec = code_tree(project)[1]
     assert (rec.definition, rec.example) == ("How days are spent", "I get up at 7")
     stack.undo()
-    rec = codebook.code_tree(project)[1]
+    rec = code_tree(project)[1]
     assert (rec.definition, rec.example) == ("", "")
 
     # Undo the adds: the codebook is empty again; redo brings back the same GUIDs.
@@ -73,7 +73,7 @@ def test_add_rename_recolour_edit_with_undo_redo(project: Project, stack: UndoSt
     stack.undo()  # add Outcomes
     assert paths(project) == []
     stack.redo()
-    assert codebook.code_tree(project)[0].guid == theme
+    assert code_tree(project)[0].guid == theme
 
 
 def test_validation_messages(project: Project, stack: UndoStack) -> None:
@@ -144,7 +144,7 @@ def test_merge_moves_segments_and_children_and_undoes(project: Project, stack: U
 def test_delete_with_segments_or_to_parent_and_undo(project: Project, stack: UndoStack) -> None:
     g = _coded_project(project, stack)
     before = sorted((s.text, s.code_path_text, s.guid, s.coder) for s in list_segments(project))
-    assert codebook.segment_count(project, g["cat"]) == 2
+    assert segment_count(project, g["cat"]) == 2
 
     stack.push(DeleteCode(g["cat"], "delete"))
     assert [s.text for s in list_segments(project)] == ["I felt pressure"]
@@ -172,7 +172,7 @@ def test_counts_include_descendants_and_distinct_participants(
     project: Project, stack: UndoStack
 ) -> None:
     g = _coded_project(project, stack)
-    counts = codebook.code_counts(project)
+    counts = code_counts(project)
     assert counts[g["code"]] == (1, 1)
     assert counts[g["cat"]] == (2, 1)  # two segments, both from M1
     assert counts[g["theme"]] == (3, 2)  # M1 and E1
@@ -180,7 +180,7 @@ def test_counts_include_descendants_and_distinct_participants(
 
 def test_template_loads_the_brief_codebook_and_undoes(project: Project, stack: UndoStack) -> None:
     stack.push(LoadTemplate("mentoring"))
-    tree = codebook.code_tree(project)
+    tree = code_tree(project)
     themes = [r.name for r in tree if r.depth == 0]
     assert themes == [
         "Outcomes",
@@ -189,12 +189,12 @@ def test_template_loads_the_brief_codebook_and_undoes(project: Project, stack: U
         "Negative experiences",
         "Suggestions for improvement",
     ]
-    assert codebook.find_code(project, "Outcomes/Lifestyle/Attendance") is not None
+    assert find_code(project, "Outcomes/Lifestyle/Attendance") is not None
     assert all(r.definition for r in tree)
     stack.undo()
-    assert codebook.code_tree(project) == []
+    assert code_tree(project) == []
     stack.redo()
-    assert [r.guid for r in codebook.code_tree(project)] == [r.guid for r in tree]
+    assert [r.guid for r in code_tree(project)] == [r.guid for r in tree]
 
 
 def test_every_change_is_audited(project: Project, stack: UndoStack) -> None:
@@ -211,7 +211,7 @@ def test_every_change_is_audited(project: Project, stack: UndoStack) -> None:
 def test_counts_match_the_tallies_across_documents_and_without_speakers(
     project: Project, stack: UndoStack
 ) -> None:
-    from qualframe.coding.tallies import CodeTallies
+    from qualframe.coding.codebook.tallies import CodeTallies
 
     g = _coded_project(project, stack)
     doc2, text2 = add_transcript(
@@ -222,7 +222,7 @@ def test_counts_match_the_tallies_across_documents_and_without_speakers(
     gap = text2.index("\n\n")
     stack.push(ApplyCode(doc2, gap, gap + 2, g["neg"]))  # between two turns: nobody speaks
     stack.push(ApplyCode(g["doc"], 0, 4, g["neg"]))  # "Mod…": the interviewer
-    counts = codebook.code_counts(project)
+    counts = code_counts(project)
     assert counts[g["code"]] == (2, 1)
     assert counts[g["other"]] == (1, 1)
     assert counts[g["cat"]] == (3, 1)
@@ -230,8 +230,8 @@ def test_counts_match_the_tallies_across_documents_and_without_speakers(
     assert counts[g["theme"]] == (6, 2)
     tallies = CodeTallies()
     tallies.load(project)
-    assert tallies.totals(codebook.code_tree(project)) == counts
-    assert set(counts) == {r.guid for r in codebook.code_tree(project)}
+    assert tallies.totals(code_tree(project)) == counts
+    assert set(counts) == {r.guid for r in code_tree(project)}
 
 
 def test_undo_texts_name_the_codes(project: Project, stack: UndoStack) -> None:

@@ -9,10 +9,10 @@ from docx import Document as open_docx
 from openpyxl import load_workbook
 
 from qualframe.coding.commands import EditCodeDetails
-from qualframe.coding.errors import UserError
+from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.project import Project
 from qualframe.coding.export.codebook_report import export_codebook, manual_entries
 from qualframe.coding.export.docx_style import bullet_level, is_repeat_header
-from qualframe.coding.project import Project
 from tests.coding.test_matrix_data import EXEMPLAR, build_known_project
 
 

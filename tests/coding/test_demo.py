@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qualframe.coding.codebook import code_counts, find_code
+from qualframe.coding.codebook.tree import code_counts, find_code
+from qualframe.coding.corpus.documents import list_documents
+from qualframe.coding.corpus.participants import list_participants
 from qualframe.coding.demo import build_demo
-from qualframe.coding.documents import list_documents, list_participants
-from qualframe.coding.segments import Where, list_segments
+from qualframe.coding.query.segments import Where, list_segments
 
 
 def test_demo_project(tmp_path: Path) -> None:

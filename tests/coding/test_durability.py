@@ -10,8 +10,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-from qualframe.coding.project import Project
-from qualframe.coding.segments import list_segments
+from qualframe.coding.core.project import Project
+from qualframe.coding.query.segments import list_segments
 from tests.coding.helpers import add_transcript
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,7 +20,7 @@ IMPORT_SCRIPT = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from qualframe.coding.project import Project
+    from qualframe.coding.core.project import Project
     from qualframe.coding.importing import ImportOptions, import_files
 
     project = Project.open(sys.argv[1], coder="importer")

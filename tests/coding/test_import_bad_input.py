@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from qualframe.coding.core.project import Project
 from qualframe.coding.importing import (
     ImportCancelled,
     ImportOptions,
@@ -16,7 +17,6 @@ from qualframe.coding.importing import (
     import_files,
     preview_files,
 )
-from qualframe.coding.project import Project
 from tests.coding.test_import_fixtures import (
     MENTEES,
     make_cfb,

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from qualframe.coding.errors import ImportRefused, UserError
+from qualframe.coding.core.errors import ImportRefused, UserError
 from qualframe.coding.importing.decode import decode_bytes
 from tests.coding.test_import_fixtures import KOREAN
 

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qualframe.coding.documents import (
-    attribute_values,
-    document_text,
-    document_turns,
-    list_documents,
-    list_participants,
-)
+from qualframe.coding.core.project import Project
+from qualframe.coding.corpus.documents import document_text, document_turns, list_documents
+from qualframe.coding.corpus.participants import attribute_values, list_participants
 from qualframe.coding.importing import ImportOptions, import_files
-from qualframe.coding.project import Project
 from qualframe.resources import DEMO_DATA
 
 DEMO = DEMO_DATA

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from qualframe.coding.project import Project
+from qualframe.coding.core.project import Project
 from qualframe.storage.models import Base
 
 MENTEES = """Focus group with mentees (test transcript)

@@ -14,15 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from qualframe.coding.documents import (
-    document_text,
-    document_turns,
-    list_documents,
-    list_participants,
-)
+from qualframe.coding.core.project import Project
+from qualframe.coding.corpus.documents import document_text, document_turns, list_documents
+from qualframe.coding.corpus.participants import list_participants
 from qualframe.coding.importing import ImportOptions, ImportRefused, import_files, preview_files
 from qualframe.coding.importing.decode import decode_bytes
-from qualframe.coding.project import Project
 from tests.coding.test_import_fixtures import MENTEES, table_dump
 
 

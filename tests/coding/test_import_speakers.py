@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qualframe.coding.errors import UserError
+from qualframe.coding.core.errors import UserError
 from qualframe.coding.importing.speakers import is_interviewer_label, parse_turns
 from tests.coding.test_import_fixtures import MENTEES
 

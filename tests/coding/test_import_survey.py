@@ -8,16 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from qualframe.coding.documents import (
-    document_text,
-    document_turns,
-    list_documents,
-    list_participants,
-)
-from qualframe.coding.errors import UserError
+from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.project import Project
+from qualframe.coding.corpus.documents import document_text, document_turns, list_documents
+from qualframe.coding.corpus.participants import list_participants
 from qualframe.coding.importing import ImportOptions, import_files, preview_files
 from qualframe.coding.importing.survey import detect_type, order_options
-from qualframe.coding.project import Project
 from qualframe.storage.models import Document, Participant, SurveyAnswer, SurveyItem
 from tests.coding.test_import_fixtures import make_xlsx
 

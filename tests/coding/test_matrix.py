@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qualframe.coding.commands import AddCode, ApplyCode, SetExemplar
-from qualframe.coding.errors import UserError
-from qualframe.coding.matrix import (
+from qualframe.coding.analysis.matrix import (
     MatrixOptions,
     ThemeMatrix,
     build_matrix,
@@ -17,7 +15,9 @@ from qualframe.coding.matrix import (
     matrix_note,
     matrix_segments,
 )
-from qualframe.coding.project import Project
+from qualframe.coding.commands import AddCode, ApplyCode, SetExemplar
+from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.project import Project
 from tests.coding.test_matrix_data import EXEMPLAR, Known, build_known_project
 
 ALL = frozenset({"segments", "participants", "percent"})
@@ -240,8 +240,8 @@ def test_labels_and_counts_format() -> None:
 def _people(project: Project, roles: dict[str, str], by: str = "role") -> str:
     """A transcript in which each person says one thing, coded Outcomes/Study; returns the
     document GUID."""
-    from qualframe.coding.documents import list_participants, set_participant_attribute
-    from qualframe.coding.segments import code_range
+    from qualframe.coding.corpus.participants import list_participants, set_participant_attribute
+    from qualframe.coding.corpus.segments import code_range
     from tests.coding.helpers import add_transcript
 
     turns = [(who, f"{who} found the review sessions useful.") for who in roles]
@@ -274,8 +274,8 @@ def test_group_values_in_natural_order(project: Project) -> None:
 
 
 def test_no_participant_with_the_attribute_writes_no_file(project: Project, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from qualframe.coding.documents import list_participants, set_participant_attribute
-    from qualframe.coding.matrix import export_matrix
+    from qualframe.coding.analysis.matrix import export_matrix
+    from qualframe.coding.corpus.participants import list_participants, set_participant_attribute
 
     _people(project, {"E1": "mentee"})
     (person,) = list_participants(project)
@@ -289,7 +289,7 @@ def test_no_participant_with_the_attribute_writes_no_file(project: Project, tmp_
 
 
 def test_an_empty_matrix_says_why(project: Project) -> None:
-    from qualframe.coding.documents import list_participants, set_participant_attribute
+    from qualframe.coding.corpus.participants import list_participants, set_participant_attribute
     from tests.coding.helpers import add_transcript
 
     add_transcript(project, "fgi", [("E1", "Hello.")])
@@ -305,7 +305,7 @@ def test_an_empty_matrix_says_why(project: Project) -> None:
 
 
 def test_segments_above_the_row_level_are_left_out_and_said(project: Project) -> None:
-    from qualframe.coding.segments import code_range
+    from qualframe.coding.corpus.segments import code_range
 
     guid = _people(project, {"E1": "mentee", "M1": "mentor"})
     code_range(project, guid, 0, 2, "Outcomes")  # coded with the theme itself

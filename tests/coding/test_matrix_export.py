@@ -11,7 +11,15 @@ from docx.enum.section import WD_ORIENT
 from docx.table import _Cell
 from openpyxl import load_workbook
 
-from qualframe.coding.errors import UserError
+from qualframe.coding.analysis.matrix import (
+    COUNTING_RULE,
+    MatrixOptions,
+    build_matrix,
+    export_matrix,
+    matrix_segments,
+)
+from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.project import Project
 from qualframe.coding.export.docx_style import (
     bullet_level,
     is_cant_split,
@@ -22,14 +30,6 @@ from qualframe.coding.export.docx_style import (
 from qualframe.coding.export.matrix_csv import write_matrix_csv
 from qualframe.coding.export.matrix_docx import write_matrix_docx
 from qualframe.coding.export.matrix_xlsx import write_matrix_xlsx
-from qualframe.coding.matrix import (
-    COUNTING_RULE,
-    MatrixOptions,
-    build_matrix,
-    export_matrix,
-    matrix_segments,
-)
-from qualframe.coding.project import Project
 from tests.coding.test_matrix_data import EXEMPLAR, Known, build_known_project
 
 ALL = frozenset({"segments", "participants", "percent"})
@@ -270,8 +270,8 @@ def test_hangul_and_emoji_in_word_and_excel(project: Project, tmp_path: Path) ->
 
 # -- page layout (review: rendered with LibreOffice and looked at) -----------------------------
 def _long_project(project: Project, groups: int, by: str = "site") -> None:
-    from qualframe.coding.documents import list_participants, set_participant_attribute
-    from qualframe.coding.segments import code_range
+    from qualframe.coding.corpus.participants import list_participants, set_participant_attribute
+    from qualframe.coding.corpus.segments import code_range
     from tests.coding.helpers import add_transcript
 
     turns = [
@@ -334,7 +334,7 @@ def test_word_many_groups_split_into_continued_tables(project: Project, tmp_path
 
 
 def test_word_empty_matrix_has_one_explaining_row(project: Project, tmp_path: Path) -> None:
-    from qualframe.coding.documents import list_participants, set_participant_attribute
+    from qualframe.coding.corpus.participants import list_participants, set_participant_attribute
     from tests.coding.helpers import add_transcript
 
     add_transcript(project, "fgi", [("E1", "Hello.")])

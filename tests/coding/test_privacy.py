@@ -15,23 +15,24 @@ import pytest
 from docx import Document as open_docx
 from openpyxl import load_workbook
 
-from qualframe.coding.codebook import find_code
-from qualframe.coding.commands import EditCodeDetails, SetExemplar
-from qualframe.coding.documents import (
-    ParticipantData,
-    document_text,
-    list_documents,
-    upsert_participant_in,
+from qualframe.coding.analysis.matrix import (
+    MatrixOptions,
+    build_matrix,
+    export_matrix,
+    matrix_segments,
 )
+from qualframe.coding.analysis.survey_stats import survey_tables
+from qualframe.coding.codebook.tree import find_code
+from qualframe.coding.commands import EditCodeDetails, SetExemplar
+from qualframe.coding.core.privacy import AMBIGUOUS, NameMasker, mask_real_names
+from qualframe.coding.core.project import Project
+from qualframe.coding.corpus.documents import document_text, list_documents
+from qualframe.coding.corpus.participants import ParticipantData, upsert_participant_in
+from qualframe.coding.corpus.segments import code_range
 from qualframe.coding.export.codebook_report import export_codebook
 from qualframe.coding.export.survey_docx import write_survey_docx
 from qualframe.coding.export.survey_xlsx import write_survey_xlsx
 from qualframe.coding.importing import ImportOptions, import_files
-from qualframe.coding.matrix import MatrixOptions, build_matrix, export_matrix, matrix_segments
-from qualframe.coding.privacy import AMBIGUOUS, NameMasker, mask_real_names
-from qualframe.coding.project import Project
-from qualframe.coding.segments import code_range
-from qualframe.coding.survey_stats import survey_tables
 from tests.coding.test_survey_stats_data import Item, add_survey
 from tests.conftest import DEMO
 

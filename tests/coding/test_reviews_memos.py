@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from qualframe.coding.commands import AddCode, ApplyCode, DeleteCode, UndoStack
-from qualframe.coding.errors import UserError
-from qualframe.coding.memos import AddMemo, EditMemo, list_memos
-from qualframe.coding.project import Project
-from qualframe.coding.reviews import AddReview, latest_verdicts, list_reviews
-from qualframe.coding.segments import list_segments
+from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.project import Project
+from qualframe.coding.corpus.memos import AddMemo, EditMemo, list_memos
+from qualframe.coding.query.segments import list_segments
+from qualframe.coding.review.verdicts import AddReview, latest_verdicts, list_reviews
 from qualframe.storage.models import AuditEvent
 from tests.coding.helpers import add_transcript
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from qualframe.coding import codebook
+from qualframe.coding.codebook.tree import code_counts, code_tree
 from qualframe.coding.commands import (
     AddCode,
     ApplyCode,
@@ -17,21 +17,17 @@ from qualframe.coding.commands import (
     SetSegmentMemo,
     UndoStack,
 )
-from qualframe.coding.documents import (
-    coder_names,
+from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.project import Project
+from qualframe.coding.corpus.coders import coder_names
+from qualframe.coding.corpus.documents import (
     document_text,
     document_texts,
     normalise_text,
     segment_counts,
 )
-from qualframe.coding.errors import UserError
-from qualframe.coding.project import Project
-from qualframe.coding.segments import (
-    Where,
-    code_ids_of_segments,
-    document_highlights,
-    list_segments,
-)
+from qualframe.coding.corpus.segments import code_ids_of_segments, document_highlights
+from qualframe.coding.query.segments import Where, list_segments
 from tests.coding.helpers import add_transcript
 
 TURNS = [
@@ -162,11 +158,11 @@ def test_code_many_hits_in_one_step(project: Project) -> None:
     assert [s.text for s in list_segments(project)] == ["plan"] * 3
     stack.undo()
     assert list_segments(project) == []
-    assert codebook.code_counts(project)[code] == (0, 0)
+    assert code_counts(project)[code] == (0, 0)
 
 
 def test_lean_retrieval_matches_the_full_query(project: Project) -> None:
-    from qualframe.coding import retrieval
+    from qualframe.coding.query import retrieval
 
     doc, text = add_transcript(
         project, "fgi", TURNS, roles={"M2 (이서연)": "mentor", "E1": "mentee"}
@@ -230,7 +226,7 @@ def _two_coded_documents(project: Project) -> dict[str, str]:
 
 def test_code_ids_of_segments(project: Project) -> None:
     g = _two_coded_documents(project)
-    ids = {r.guid: r.id for r in codebook.code_tree(project)}
+    ids = {r.guid: r.id for r in code_tree(project)}
     assert code_ids_of_segments(project, [g["plan"], g["weekly"]]) == {ids[g["code"]]}
     assert code_ids_of_segments(project, {g["joy"], g["plan"], "gone"}) == {
         ids[g["theme"]],
@@ -250,7 +246,7 @@ def test_highlights_of_some_segments_of_one_document(project: Project) -> None:
     assert document_highlights(project, g["doc2"], [g["plan"]]) == []
 
     # Code names and colours from records in memory, without reading the codebook
-    tree = {r.id: r for r in codebook.code_tree(project)}
+    tree = {r.id: r for r in code_tree(project)}
     painted = {i: replace(r, color="#000000", name=r.name.upper()) for i, r in tree.items()}
     fast = document_highlights(project, g["doc"], [g["plan"], g["joy"]], codes=painted)
     assert [(h.guid, h.code_name, h.color) for h in fast] == [

@@ -11,12 +11,12 @@ from docx import Document
 from openpyxl import load_workbook
 from scipy import stats as sps
 
-from qualframe.coding import survey_stats as ss
-from qualframe.coding.errors import UserError
+from qualframe.coding.analysis import survey_stats as ss
+from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.project import Project
 from qualframe.coding.export import docx_style as ds
 from qualframe.coding.export.survey_docx import write_survey_docx
 from qualframe.coding.export.survey_xlsx import write_survey_xlsx
-from qualframe.coding.project import Project
 from tests.coding.test_survey_stats import BEST, CODES, PEOPLE, PLACE, PURPOSES, SAT
 from tests.coding.test_survey_stats_data import DEMO_SURVEY, Item, add_survey
 

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from qualframe.coding import survey_stats as ss
-from qualframe.coding.errors import UserError
-from qualframe.coding.project import Project
+from qualframe.coding.analysis import survey_stats as ss
+from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.project import Project
 from tests.coding.helpers import add_transcript
 from tests.coding.test_survey_stats_data import Item, add_survey
 

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from qualframe.coding.codebook import ensure_path_in
-from qualframe.coding.documents import ParticipantData, sha256_hex, upsert_participant_in
-from qualframe.coding.project import Project
+from qualframe.coding.codebook.edits import ensure_path_in
+from qualframe.coding.core.project import Project
+from qualframe.coding.corpus.documents import sha256_hex
+from qualframe.coding.corpus.participants import ParticipantData, upsert_participant_in
 from qualframe.resources import DEMO_DATA
 from qualframe.storage.models import Document, Segment, SurveyAnswer, SurveyItem, Turn
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from qualframe.coding import codebook
+from qualframe.coding.codebook.tallies import CodeTallies, tally_rows
+from qualframe.coding.codebook.tree import code_counts, code_tree
 from qualframe.coding.commands import AddCode, ApplyCode, RemoveSegment, UndoStack
-from qualframe.coding.project import Project
-from qualframe.coding.segments import list_segments
-from qualframe.coding.tallies import CodeTallies, tally_rows
+from qualframe.coding.core.project import Project
+from qualframe.coding.query.segments import list_segments
 from tests.coding.helpers import add_transcript
 
 
@@ -35,7 +35,7 @@ def expected_counts(project: Project) -> dict[str, tuple[int, int]]:
     """Totals worked out independently, from the retrieved segments and the code paths."""
     segs = list_segments(project)
     out = {}
-    for rec in codebook.code_tree(project):
+    for rec in code_tree(project):
         mine = [s for s in segs if s.code_path[: len(rec.path)] == rec.path]
         people = {s.participant_guid for s in mine if s.participant_guid and not s.is_interviewer}
         out[rec.guid] = (len(mine), len(people))
@@ -86,7 +86,7 @@ def test_totals_include_descendants_and_distinct_non_interviewers(
     g = build(project, stack)
     tallies = CodeTallies()
     tallies.load(project)
-    totals = tallies.totals(codebook.code_tree(project))
+    totals = tallies.totals(code_tree(project))
     assert totals == expected_counts(project)
     assert totals[g["plan"]] == (2, 1)  # M1 twice, in two documents
     assert totals[g["cat"]] == (3, 2)  # M1 and E1
@@ -99,7 +99,7 @@ def test_totals_include_descendants_and_distinct_non_interviewers(
 
 def test_own_figures_come_from_one_grouped_query(project: Project, stack: UndoStack) -> None:
     g = build(project, stack)
-    ids = {r.guid: r.id for r in codebook.code_tree(project)}
+    ids = {r.guid: r.id for r in code_tree(project)}
     with project.read() as s:
         rows = tally_rows(s)
         only_feel = tally_rows(s, [ids[g["feel"]]])
@@ -120,7 +120,7 @@ def test_update_and_roll_up_touch_only_a_code_and_its_ancestors(
     g = build(project, stack)
     tallies = CodeTallies()
     tallies.load(project)
-    tree = codebook.code_tree(project)
+    tree = code_tree(project)
     tallies.totals(tree)
     ids = {r.guid: r.id for r in tree}
     before = dict(tallies.counts)
@@ -161,4 +161,4 @@ def test_empty_update_reads_nothing_and_an_empty_project_has_no_totals(
     tallies.update(project, [])
     tallies.load(project)
     assert tallies.totals([]) == {} and tallies.roll_up([]) == []
-    assert codebook.code_counts(project) == {}
+    assert code_counts(project) == {}

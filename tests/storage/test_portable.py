@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from qualframe.coding import matrix, survey_stats
+from qualframe.coding.analysis import matrix, survey_stats
 from qualframe.coding.commands import LoadTemplate
+from qualframe.coding.core.project import Project
 from qualframe.coding.demo import apply_plan
 from qualframe.coding.importing import ImportOptions, import_files
-from qualframe.coding.project import Project
-from qualframe.coding.segments import list_segments
+from qualframe.coding.query.segments import list_segments
 from qualframe.resources import DEMO_DATA
 
 URL = os.environ.get("QUALFRAME_TEST_DATABASE_URL")

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from qualframe.coding import codebook
+from qualframe.coding.codebook.tree import find_code
 from qualframe.coding.commands import ApplyCode, LoadTemplate, SetExemplar
-from qualframe.coding.documents import document_text
-from qualframe.coding.errors import UserError
-from qualframe.coding.project import Project
+from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.project import Project
+from qualframe.coding.corpus.documents import document_text
 from qualframe.resources import DEMO_DATA
 from qualframe.storage.models import Document, Memo
 
@@ -74,7 +74,7 @@ def apply_plan(project: Project, plan: list[dict[str, str]]) -> None:
         start = text.find(item["quote"])
         if start < 0:
             raise UserError(f"The demo plan quote {item['quote']!r} is not in {item['document']}.")
-        code = codebook.find_code(project, item["code"])
+        code = find_code(project, item["code"])
         if code is None:
             raise UserError(f"The demo plan code {item['code']} is not in the codebook.")
         end = start + len(item["quote"])

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from qualframe.coding.project import Project
+from qualframe.coding.core.project import Project
 
 
 def add_project_arg(parser: argparse.ArgumentParser) -> None:
@@ -33,7 +33,7 @@ def write_json(data: Any, out: Any = None) -> None:
 
 
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], out: Any = None) -> None:
-    from qualframe.coding.safe_cells import neutralise
+    from qualframe.coding.export.safe_cells import neutralise
 
     writer = csv.writer(out or sys.stdout)
     writer.writerow(header)

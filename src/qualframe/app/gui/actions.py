@@ -11,8 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMenu
 
-from qualframe.coding import commands, segments
-from qualframe.coding.segments import Highlight
+from qualframe.coding import commands
+from qualframe.coding.corpus.segments import Highlight
+from qualframe.coding.query.segments import query_segments
 
 if TYPE_CHECKING:
     from qualframe.app.gui.document_view import DocumentView
@@ -242,7 +243,7 @@ class CodingActions:
 
     def exemplar_for(self, guid: str) -> None:
         with self.w.project.read() as s:
-            rows = segments.query_segments(s, segment_guids=[guid])
+            rows = query_segments(s, segment_guids=[guid])
         if rows:
             self.w.push(commands.SetExemplar(guid, not rows[0].is_exemplar))
 

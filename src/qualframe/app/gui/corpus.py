@@ -13,9 +13,9 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from qualframe.coding.documents import document_text, document_texts, document_turns
-from qualframe.coding.errors import UserError
-from qualframe.coding.project import Project
+from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.project import Project
+from qualframe.coding.corpus.documents import document_text, document_texts, document_turns
 
 
 @dataclass(frozen=True)

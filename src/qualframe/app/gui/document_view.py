@@ -29,10 +29,10 @@ from qualframe.app.gui.highlights import HighlightIndex
 from qualframe.app.gui.models.codebook_model import SELECTION_MIME
 from qualframe.app.gui.offsets import OffsetMap
 from qualframe.app.gui.stripes import StripeMargin
-from qualframe.coding import documents, segments
-from qualframe.coding.project import Project
-from qualframe.coding.records import TurnRecord
-from qualframe.coding.segments import Highlight
+from qualframe.coding.core.project import Project
+from qualframe.coding.core.records import TurnRecord
+from qualframe.coding.corpus.documents import document_text, document_turns
+from qualframe.coding.corpus.segments import Highlight, document_highlights
 
 MenuProvider = Callable[["DocumentView", QMenu, int], None]
 
@@ -95,9 +95,9 @@ class DocumentView(QPlainTextEdit):
 
     def load(self, guid: str, name: str = "") -> str:
         """Show document ``guid`` fully highlighted; returns its text."""
-        text = documents.document_text(self.project, guid)
-        self.turns = documents.document_turns(self.project, guid)
-        self.index = HighlightIndex(segments.document_highlights(self.project, guid))
+        text = document_text(self.project, guid)
+        self.turns = document_turns(self.project, guid)
+        self.index = HighlightIndex(document_highlights(self.project, guid))
         self.document_guid = guid
         self.document_name = name
         self.current_segment = None

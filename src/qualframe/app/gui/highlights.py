@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from itertools import pairwise
 
-from qualframe.coding.segments import Highlight
+from qualframe.coding.corpus.segments import Highlight
 
 
 class HighlightIndex:

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageB
 from qualframe.app.gui.main_window import MainWindow
 from qualframe.app.gui.settings import Settings
 from qualframe.app.gui.welcome import WelcomeWindow
-from qualframe.coding import codebook
-from qualframe.coding.errors import UserError
-from qualframe.coding.project import Project, default_coder_name
+from qualframe.coding.codebook.tree import find_code
+from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.project import Project, default_coder_name
 from qualframe.storage.errors import ProjectError, ProjectLockedError
 
 SCREEN_SIZE = (1440, 900)
@@ -228,7 +228,7 @@ class Workbench(QObject):
 def demo_builder():  # type: ignore[no-untyped-def]
     """The demo-project builder of ``coding.demo`` when that module is installed."""
     try:
-        from qualframe.coding import demo  # type: ignore[attr-defined]
+        from qualframe.coding import demo
     except ImportError:
         return None
     return getattr(demo, "build_demo", None)
@@ -259,7 +259,7 @@ def take_screenshot(
     if document:
         window.open_document(find_document(window, document))
     if code:
-        rec = codebook.find_code(window.project, code)
+        rec = find_code(window.project, code)
         if rec is None:
             raise UserError(f'There is no code "{code}" in this project.')
         window.select_code(rec.guid)

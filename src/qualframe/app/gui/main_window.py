@@ -38,9 +38,9 @@ from qualframe.app.gui.view_sync import ViewSync
 from qualframe.app.gui.views.matrix_view import MatrixView
 from qualframe.app.gui.views.survey_view import SurveyView
 from qualframe.coding import commands
-from qualframe.coding.changes import Change
-from qualframe.coding.project import Project
-from qualframe.coding.records import SegmentRecord
+from qualframe.coding.core.changes import Change
+from qualframe.coding.core.project import Project
+from qualframe.coding.core.records import SegmentRecord
 
 
 class MainWindow(QMainWindow):

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
-from qualframe.coding import codebook, commands
+from qualframe.coding import commands
+from qualframe.coding.codebook.templates import template_names
 
 if TYPE_CHECKING:
     from qualframe.app.gui.main_window import MainWindow
@@ -60,7 +61,7 @@ def build_menus(w: MainWindow) -> QMenu:
     code.addSeparator()
 
     def load_template() -> None:
-        names = codebook.template_names()
+        names = template_names()
         if not names:
             return
         name, ok = QInputDialog.getItem(w, "Load codebook template", "Template:", names, 0, False)

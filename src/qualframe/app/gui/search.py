@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from qualframe.app.gui.corpus import Corpus, Hit, find_all
 from qualframe.app.gui.models.search_model import SearchModel
 from qualframe.coding import commands
-from qualframe.coding.changes import Change
+from qualframe.coding.core.changes import Change
 
 if TYPE_CHECKING:
     from qualframe.app.gui.document_view import DocumentView

@@ -15,9 +15,9 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from qualframe.app.gui.tasks import run_with_progress
-from qualframe.coding.changes import Change
 from qualframe.coding.commands import Command
-from qualframe.coding.project import Project
+from qualframe.coding.core.changes import Change
+from qualframe.coding.core.project import Project
 from qualframe.storage.errors import ProjectError
 
 Emit = Callable[[Change], None]

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qualframe.coding import segments
-from qualframe.coding.changes import Change
-from qualframe.coding.segments import Highlight
+from qualframe.coding.core.changes import Change
+from qualframe.coding.core.records import SegmentRecord
+from qualframe.coding.corpus.segments import Highlight, document_highlights
+from qualframe.coding.query.segments import query_segments
 
 if TYPE_CHECKING:
     from qualframe.app.gui.main_window import MainWindow
 
 
-def to_highlight(rec: segments.SegmentRecord) -> Highlight:
+def to_highlight(rec: SegmentRecord) -> Highlight:
     return Highlight(
         rec.guid, rec.start, rec.end, rec.code_guid, rec.code_path[-1], rec.code_path_text,
         rec.code_color, rec.coder, rec.memo,
@@ -58,7 +59,7 @@ class ViewSync:
                     for code in affected:
                         fresh_h.extend(
                             to_highlight(r)
-                            for r in segments.query_segments(s, code_guid=code, document_guid=guid)
+                            for r in query_segments(s, code_guid=code, document_guid=guid)
                         )
                 view.restyle_codes(affected, fresh_h)
         if change.segments:
@@ -73,9 +74,7 @@ class ViewSync:
         """Highlights of some segments of one document: one small query; code names and
         colours come from the codebook model already in memory."""
         codes = {r.id: r for r in self.w.codebook.model.records}
-        return segments.document_highlights(
-            self.w.project, document_guid, segment_guids=guids, codes=codes
-        )
+        return document_highlights(self.w.project, document_guid, segment_guids=guids, codes=codes)
 
     def reload(self) -> None:
         view = self.w.view

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from qualframe.coding.errors import UserError
+from qualframe.coding.core.errors import UserError
 
 
 @contextmanager

@@ -15,15 +15,15 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
-from qualframe.coding.codebook import code_counts, load_tree
-from qualframe.coding.errors import UserError
+from qualframe.coding.analysis.matrix import level_name, quote_text
+from qualframe.coding.codebook.tree import code_counts, load_tree
+from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.privacy import name_masker
+from qualframe.coding.core.project import Project
+from qualframe.coding.core.records import CodeRecord
 from qualframe.coding.export import docx_style as ds
 from qualframe.coding.export.atomic import atomic_path
-from qualframe.coding.matrix import level_name, quote_text
-from qualframe.coding.privacy import name_masker
-from qualframe.coding.project import Project
-from qualframe.coding.records import CodeRecord
-from qualframe.coding.safe_cells import neutralise
+from qualframe.coding.export.safe_cells import neutralise
 from qualframe.storage.models import Document, Participant, Segment, Turn
 
 THEME_FILL = "F2F2F2"

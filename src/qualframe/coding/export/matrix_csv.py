@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
+from qualframe.coding.analysis.matrix import MatrixSegment, ThemeMatrix, level_name
 from qualframe.coding.export.atomic import write_atomically
-from qualframe.coding.matrix import MatrixSegment, ThemeMatrix, level_name
-from qualframe.coding.safe_cells import neutralise
+from qualframe.coding.export.safe_cells import neutralise
 
 TAIL_COLUMNS = ("Group", "Participant", "Document", "Quote", "Coder")
 

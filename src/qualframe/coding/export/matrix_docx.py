@@ -21,9 +21,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from docx.table import Table
 
-from qualframe.coding.errors import UserError
-from qualframe.coding.export import docx_style as ds
-from qualframe.coding.matrix import (
+from qualframe.coding.analysis.matrix import (
     ThemeMatrix,
     cell_lines,
     default_title,
@@ -31,6 +29,8 @@ from qualframe.coding.matrix import (
     level_name,
     matrix_note,
 )
+from qualframe.coding.core.errors import UserError
+from qualframe.coding.export import docx_style as ds
 
 EMPTY_CELL = "–"
 LEAD_COLUMN_CM = 3.4

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO
 
-from qualframe.coding.export.atomic import write_atomically
-from qualframe.coding.matrix import (
+from qualframe.coding.analysis.matrix import (
     BULLET_GLYPHS,
     ThemeMatrix,
     cell_lines,
@@ -14,6 +13,7 @@ from qualframe.coding.matrix import (
     level_name,
     matrix_note,
 )
+from qualframe.coding.export.atomic import write_atomically
 
 NBSP = "\u00a0"
 

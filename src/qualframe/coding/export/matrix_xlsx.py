@@ -17,9 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from qualframe.coding.export.atomic import atomic_path
-from qualframe.coding.export.matrix_csv import long_header, long_rows
-from qualframe.coding.matrix import (
+from qualframe.coding.analysis.matrix import (
     MatrixSegment,
     ThemeMatrix,
     cell_text,
@@ -27,7 +25,9 @@ from qualframe.coding.matrix import (
     level_name,
     matrix_note,
 )
-from qualframe.coding.safe_cells import neutralise
+from qualframe.coding.export.atomic import atomic_path
+from qualframe.coding.export.matrix_csv import long_header, long_rows
+from qualframe.coding.export.safe_cells import neutralise
 
 HEADER_FILL = PatternFill("solid", fgColor="E7E6E6")
 LEAD_WIDTH = 28

@@ -14,8 +14,7 @@ from docx.document import Document as DocxDocument
 from docx.shared import Cm, Pt
 from docx.table import Table
 
-from qualframe.coding.export import docx_style as ds
-from qualframe.coding.survey_stats import (
+from qualframe.coding.analysis.survey_stats import (
     FrequencyResult,
     SurveyTables,
     fmt_effect,
@@ -25,6 +24,7 @@ from qualframe.coding.survey_stats import (
     fmt_statistic,
     test_note,
 )
+from qualframe.coding.export import docx_style as ds
 
 OPTION_INDENT_CM = 0.4
 SUPERSCRIPTS = "abcdefgh"

@@ -15,10 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from qualframe.coding.export.atomic import atomic_path
-from qualframe.coding.export.docx_style import HEADER_FILL
-from qualframe.coding.safe_cells import neutralise
-from qualframe.coding.survey_stats import (
+from qualframe.coding.analysis.survey_stats import (
     FrequencyResult,
     SurveyTables,
     fmt_p,
@@ -26,6 +23,9 @@ from qualframe.coding.survey_stats import (
     percent_value,
     round_half_up,
 )
+from qualframe.coding.export.atomic import atomic_path
+from qualframe.coding.export.docx_style import HEADER_FILL
+from qualframe.coding.export.safe_cells import neutralise
 
 BOLD = Font(bold=True)
 FILL = PatternFill("solid", fgColor=HEADER_FILL)

@@ -178,7 +178,7 @@ def canonical_encoding(name: str) -> str:
     try:
         return codecs.lookup(name).name
     except LookupError:
-        from qualframe.coding.errors import UserError
+        from qualframe.coding.core.errors import UserError
 
         raise UserError(f"{name!r} is not an encoding Python knows (try utf-8 or cp949).") from None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qualframe.coding.errors import ImportRefused, UserError
+from qualframe.coding.core.errors import ImportRefused, UserError
 
 __all__ = ["ImportCancelled", "ImportRefused", "refuse"]
 

@@ -32,7 +32,7 @@ from typing import Any
 
 from lxml import etree
 
-from qualframe.coding.documents import normalise_text
+from qualframe.coding.corpus.documents import normalise_text
 from qualframe.coding.importing.decode import clean_controls, decode_bytes, sniff_binary
 from qualframe.coding.importing.errors import ImportRefused, refuse
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qualframe.coding.changes import Change
+from qualframe.coding.core.changes import Change
 
 
 @dataclass

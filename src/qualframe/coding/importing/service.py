@@ -18,16 +18,12 @@ from typing import cast
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
-from qualframe.coding import audit
-from qualframe.coding.changes import Change
-from qualframe.coding.documents import (
-    ParticipantData,
-    normalise_text,
-    sha256_hex,
-    unique_document_name,
-    upsert_participant_in,
-)
-from qualframe.coding.errors import ImportRefused, UserError
+from qualframe.coding.core import audit
+from qualframe.coding.core.changes import Change
+from qualframe.coding.core.errors import ImportRefused, UserError
+from qualframe.coding.core.project import Project
+from qualframe.coding.corpus.documents import normalise_text, sha256_hex, unique_document_name
+from qualframe.coding.corpus.participants import ParticipantData, upsert_participant_in
 from qualframe.coding.importing.decode import canonical_encoding
 from qualframe.coding.importing.errors import ImportCancelled, refuse
 from qualframe.coding.importing.extract import Extracted, extract_transcript
@@ -53,7 +49,6 @@ from qualframe.coding.importing.survey import (
     parse_type_spec,
     split_multiple,
 )
-from qualframe.coding.project import Project
 from qualframe.storage.models import Document, SurveyAnswer, SurveyItem, Turn, new_guid
 
 Progress = Callable[[int, int, str], bool]

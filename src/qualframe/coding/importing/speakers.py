@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qualframe.coding.errors import UserError
+from qualframe.coding.core.errors import UserError
 
 DEFAULT_INTERVIEWERS: tuple[str, ...] = (
     "Moderator", "Interviewer", "Facilitator", "I", "Q", "진행자", "면담자",

@@ -57,7 +57,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from qualframe.coding.errors import UserError
+from qualframe.coding.core.errors import UserError
 from qualframe.coding.importing.decode import clean_controls, decode_bytes
 from qualframe.coding.importing.errors import refuse
 from qualframe.coding.importing.extract import check_office_container, open_zip_part

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project
 from qualframe.coding.commands import LoadTemplate
-from qualframe.coding.errors import UserError
+from qualframe.coding.core.errors import UserError
 from qualframe.coding.export.codebook_report import SUFFIXES, export_codebook
 
 ORDER = 41

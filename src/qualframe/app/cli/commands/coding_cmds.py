@@ -13,10 +13,12 @@ from qualframe.app.cli.common import (
     write_csv,
     write_json,
 )
-from qualframe.coding import codebook
-from qualframe.coding.errors import UserError
-from qualframe.coding.privacy import name_masker
-from qualframe.coding.segments import Where, code_range, find_document, list_segments
+from qualframe.coding.codebook.tree import find_code
+from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.privacy import name_masker
+from qualframe.coding.corpus.lookup import find_document
+from qualframe.coding.corpus.segments import code_range
+from qualframe.coding.query.segments import Where, list_segments
 
 ORDER = 20
 
@@ -70,7 +72,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _locate(text: str, quote: str, occurrence: int, document: str) -> tuple[int, int]:
-    from qualframe.coding.documents import normalise_text
+    from qualframe.coding.corpus.documents import normalise_text
 
     quote = normalise_text(quote)
     if not quote:
@@ -112,7 +114,7 @@ def cmd_segments(args: argparse.Namespace) -> int:
     with open_project(args) as project:
         code_guid = None
         if args.code:
-            rec = codebook.find_code(project, args.code)
+            rec = find_code(project, args.code)
             if rec is None:
                 raise UserError(f'There is no code "{args.code}".')
             code_guid = rec.guid

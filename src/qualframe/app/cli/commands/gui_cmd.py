@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _run(args: argparse.Namespace) -> int:
-    from qualframe.coding.errors import UserError
+    from qualframe.coding.core.errors import UserError
 
     try:
         w, h = (int(v) for v in str(args.size).lower().split("x"))

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project
-from qualframe.coding.errors import UserError
+from qualframe.coding.core.errors import UserError
 from qualframe.coding.importing import ImportOptions, import_files, preview_files
 
 ORDER = 20

@@ -7,8 +7,13 @@ import argparse
 from pathlib import Path
 
 from qualframe.app.cli.common import add_project_arg, open_project
-from qualframe.coding.errors import UserError
-from qualframe.coding.matrix import COUNT_KINDS, MatrixOptions, check_export_path, export_matrix
+from qualframe.coding.analysis.matrix import (
+    COUNT_KINDS,
+    MatrixOptions,
+    check_export_path,
+    export_matrix,
+)
+from qualframe.coding.core.errors import UserError
 
 ORDER = 40
 

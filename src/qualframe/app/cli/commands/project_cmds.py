@@ -6,10 +6,10 @@ import argparse
 from pathlib import Path
 
 from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project, write_json
-from qualframe.coding.codebook import template_names
+from qualframe.coding.codebook.templates import template_names
 from qualframe.coding.commands import LoadTemplate
-from qualframe.coding.errors import UserError
-from qualframe.coding.project import Project
+from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.project import Project
 
 ORDER = 10
 

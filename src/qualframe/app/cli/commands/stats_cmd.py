@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from qualframe.app.cli.common import add_project_arg, open_project, write_json
-from qualframe.coding.errors import UserError
+from qualframe.coding.core.errors import UserError
 
 ORDER = 40
 FORMATS = ("json", "docx", "xlsx")
@@ -59,7 +59,7 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from qualframe.coding.survey_stats import default_group, survey_tables
+    from qualframe.coding.analysis.survey_stats import default_group, survey_tables
 
     fmt = _format(args)
     if fmt != "json" and args.out is None:

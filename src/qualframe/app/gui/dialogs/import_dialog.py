@@ -35,8 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from qualframe.app.gui.tasks import Cancelled, run_with_progress
-from qualframe.coding.changes import Change
-from qualframe.coding.errors import UserError
+from qualframe.coding.core.changes import Change
+from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.project import Project
 from qualframe.coding.importing import (
     COLUMN_TYPES,
     FilePreview,
@@ -47,7 +48,6 @@ from qualframe.coding.importing import (
 )
 from qualframe.coding.importing.extract import TRANSCRIPT_SUFFIXES
 from qualframe.coding.importing.survey import SURVEY_SUFFIXES
-from qualframe.coding.project import Project
 
 ENCODINGS = ("Detect automatically", "utf-8", "utf-16", "cp949", "euc-kr", "cp1252", "latin-1")
 FILE_FILTER = (

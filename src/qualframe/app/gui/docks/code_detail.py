@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 
 from qualframe.app.gui.colors import label_color
 from qualframe.coding import commands
-from qualframe.coding.changes import Change
-from qualframe.coding.codebook import DETAIL_FIELDS
-from qualframe.coding.project import Project
-from qualframe.coding.records import CodeRecord
+from qualframe.coding.codebook.tree import DETAIL_FIELDS
+from qualframe.coding.core.changes import Change
+from qualframe.coding.core.project import Project
+from qualframe.coding.core.records import CodeRecord
 
 if TYPE_CHECKING:
     from qualframe.app.gui.main_window import MainWindow

@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from qualframe.app.gui.models.codebook_model import CodebookModel
-from qualframe.coding import codebook, commands
-from qualframe.coding.changes import Change
-from qualframe.coding.project import Project
-from qualframe.coding.records import CodeRecord
+from qualframe.coding import commands
+from qualframe.coding.codebook.tree import segment_count
+from qualframe.coding.core.changes import Change
+from qualframe.coding.core.project import Project
+from qualframe.coding.core.records import CodeRecord
 
 if TYPE_CHECKING:
     from qualframe.app.gui.main_window import MainWindow
@@ -248,7 +249,7 @@ class CodebookDock(QDockWidget):
         rec = self.current()
         if rec is None:
             return
-        segs = codebook.segment_count(self.project, rec.guid, include_descendants=True)
+        segs = segment_count(self.project, rec.guid, include_descendants=True)
         subs = sum(1 for r in self.model.records if r.path[: len(rec.path)] == rec.path) - 1
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)

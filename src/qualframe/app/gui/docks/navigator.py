@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 
 from qualframe.app.gui.models.documents_model import DocumentsModel
 from qualframe.app.gui.models.participants_model import ParticipantsModel
-from qualframe.coding.changes import Change
-from qualframe.coding.documents import segment_counts
-from qualframe.coding.project import Project
+from qualframe.coding.core.changes import Change
+from qualframe.coding.core.project import Project
+from qualframe.coding.corpus.documents import segment_counts
 
 
 class NavigatorDock(QDockWidget):

@@ -36,11 +36,13 @@ from PySide6.QtWidgets import (
 
 from qualframe.app.gui.corpus import Corpus
 from qualframe.app.gui.models.retrieval_model import ContextRole, RetrievalModel
-from qualframe.coding import documents, segments
-from qualframe.coding import retrieval as retrieval_query
-from qualframe.coding.changes import Change
-from qualframe.coding.project import Project
-from qualframe.coding.retrieval import Retrieved
+from qualframe.coding.core.changes import Change
+from qualframe.coding.core.project import Project
+from qualframe.coding.corpus.coders import coder_names
+from qualframe.coding.corpus.participants import attribute_names, attribute_values
+from qualframe.coding.query import retrieval as retrieval_query
+from qualframe.coding.query.retrieval import Retrieved
+from qualframe.coding.query.segments import Where
 from qualframe.storage.errors import ProjectError
 
 if TYPE_CHECKING:
@@ -187,11 +189,11 @@ class RetrievalDock(QDockWidget):
             box.blockSignals(True)
             box.clear()
         self.where.addItem("All participants", None)
-        for name in documents.attribute_names(self.project):
-            for value in documents.attribute_values(self.project, name):
+        for name in attribute_names(self.project):
+            for value in attribute_values(self.project, name):
                 self.where.addItem(f"{name} = {value}", (name, value))
         self.coder.addItem("All coders", None)
-        for name in documents.coder_names(self.project):
+        for name in coder_names(self.project):
             self.coder.addItem(name, name)
         for box, keep in ((self.where, keep_where), (self.coder, keep_coder)):
             i = box.findData(keep)
@@ -215,7 +217,7 @@ class RetrievalDock(QDockWidget):
             "code_guid": self.code_guid,
             "include_descendants": self.descendants.isChecked(),
             "coder": self.coder.currentData(),
-            "where": [segments.Where(*where)] if where else [],
+            "where": [Where(*where)] if where else [],
         }
 
     def refresh(self) -> None:

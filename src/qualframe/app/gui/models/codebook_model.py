@@ -22,10 +22,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
-from qualframe.coding import codebook, segments
-from qualframe.coding.project import Project
-from qualframe.coding.records import CodeRecord
-from qualframe.coding.tallies import CodeTallies
+from qualframe.coding.codebook.tallies import CodeTallies
+from qualframe.coding.codebook.tree import code_tree
+from qualframe.coding.core.project import Project
+from qualframe.coding.core.records import CodeRecord
+from qualframe.coding.corpus.segments import code_ids_of_segments
 
 CODE_MIME = "application/x-qualframe-code"
 SELECTION_MIME = "application/x-qualframe-selection"
@@ -71,7 +72,7 @@ class CodebookModel(QAbstractItemModel):
         """Re-read the hierarchy; counts are rolled up again from the per-code tallies
         (which are re-read from the store only with ``recount`` or the first time)."""
         self.beginResetModel()
-        self.records = codebook.code_tree(self.project)
+        self.records = code_tree(self.project)
         self.by_guid = {r.guid: r for r in self.records}
         kids: dict[str | None, list[str]] = defaultdict(list)
         for r in self.records:
@@ -115,7 +116,7 @@ class CodebookModel(QAbstractItemModel):
 
     def refresh_records(self, guids: frozenset[str] | set[str]) -> None:
         """Re-read the fields (name, colour, details) of some codes without a reset."""
-        fresh = {r.guid: r for r in codebook.code_tree(self.project)}
+        fresh = {r.guid: r for r in code_tree(self.project)}
         self.records = [fresh.get(r.guid, r) for r in self.records]
         for r in self.records:
             self.by_guid[r.guid] = r
@@ -129,7 +130,7 @@ class CodebookModel(QAbstractItemModel):
         """GUIDs of the codes the given segments now carry."""
         if not guids:
             return set()
-        ids = segments.code_ids_of_segments(self.project, guids)
+        ids = code_ids_of_segments(self.project, guids)
         return {r.guid for r in self.records if r.id in ids}
 
     def record(self, index: Index) -> CodeRecord | None:

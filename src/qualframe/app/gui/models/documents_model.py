@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from qualframe.coding import documents
-from qualframe.coding.project import Project
-from qualframe.coding.records import DocumentRecord
+from qualframe.coding.core.project import Project
+from qualframe.coding.core.records import DocumentRecord
+from qualframe.coding.corpus.documents import list_documents
 
 GuidRole = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
@@ -33,7 +33,7 @@ class DocumentsModel(QAbstractItemModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        records = documents.list_documents(self.project)
+        records = list_documents(self.project)
         order = {"transcript": 0, "survey": 1}
         self.docs = {}
         for r in records:

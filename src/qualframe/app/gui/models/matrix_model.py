@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from qualframe.coding.matrix import (
+from qualframe.coding.analysis.matrix import (
     TEXT_GLYPHS,
     MatrixCell,
     ThemeMatrix,

@@ -6,9 +6,13 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from qualframe.coding import documents
-from qualframe.coding.project import Project
-from qualframe.coding.records import ParticipantRecord
+from qualframe.coding.core.project import Project
+from qualframe.coding.core.records import ParticipantRecord
+from qualframe.coding.corpus.participants import (
+    attribute_names,
+    list_participants,
+    set_participant_attribute,
+)
 from qualframe.storage.errors import ProjectError
 
 Index = QModelIndex | QPersistentModelIndex
@@ -35,8 +39,8 @@ class ParticipantsModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        self.people = documents.list_participants(self.project)
-        self.attributes = documents.attribute_names(self.project)
+        self.people = list_participants(self.project)
+        self.attributes = attribute_names(self.project)
         self.endResetModel()
 
     def rowCount(self, parent: Index = _ROOT) -> int:
@@ -89,7 +93,7 @@ class ParticipantsModel(QAbstractTableModel):
         if person.attributes.get(name, "") == text:
             return False
         try:
-            documents.set_participant_attribute(self.project, person.guid, name, text)
+            set_participant_attribute(self.project, person.guid, name, text)
         except ProjectError as exc:
             if self.report:
                 self.report(str(exc))

@@ -13,8 +13,8 @@ from PySide6.QtGui import QColor
 
 from qualframe.app.gui.corpus import Corpus
 from qualframe.app.gui.models.table_base import Index, RowsTableModel
-from qualframe.coding.records import SegmentRecord
-from qualframe.coding.retrieval import Retrieved, to_record
+from qualframe.coding.core.records import SegmentRecord
+from qualframe.coding.query.retrieval import Retrieved, to_record
 
 SegmentRole = Qt.ItemDataRole.UserRole + 1
 ContextRole = Qt.ItemDataRole.UserRole + 2

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
 from qualframe.app.gui.models.table_base import Index, RowsTableModel
-from qualframe.coding.survey_stats import (
+from qualframe.coding.analysis.survey_stats import (
     CodePresence,
     ItemInfo,
     SurveyTables,

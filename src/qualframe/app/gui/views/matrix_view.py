@@ -49,14 +49,7 @@ from PySide6.QtWidgets import (
 from qualframe.app.gui.models.documents_model import kind_title
 from qualframe.app.gui.models.matrix_model import CellKeyRole, HtmlRole, MatrixModel
 from qualframe.app.gui.tasks import Progress, run_export
-from qualframe.coding.changes import Change
-from qualframe.coding.codebook import code_tree
-from qualframe.coding.documents import (
-    attribute_names,
-    coder_names,
-    list_documents,
-)
-from qualframe.coding.matrix import (
+from qualframe.coding.analysis.matrix import (
     COUNT_KINDS,
     MatrixOptions,
     ThemeMatrix,
@@ -68,7 +61,12 @@ from qualframe.coding.matrix import (
     matrix_note,
     quote_text,
 )
-from qualframe.coding.project import Project
+from qualframe.coding.codebook.tree import code_tree
+from qualframe.coding.core.changes import Change
+from qualframe.coding.core.project import Project
+from qualframe.coding.corpus.coders import coder_names
+from qualframe.coding.corpus.documents import list_documents
+from qualframe.coding.corpus.participants import attribute_names
 from qualframe.storage.errors import ProjectError
 
 DEBOUNCE_MS = 250

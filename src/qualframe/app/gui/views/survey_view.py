@@ -26,9 +26,14 @@ from qualframe.app.gui.models.survey_models import (
     SurveyItemsModel,
 )
 from qualframe.app.gui.tasks import Progress, run_export
-from qualframe.coding.changes import Change
-from qualframe.coding.project import Project
-from qualframe.coding.survey_stats import SurveyTables, compute_tables, default_group, load_survey
+from qualframe.coding.analysis.survey_stats import (
+    SurveyTables,
+    compute_tables,
+    default_group,
+    load_survey,
+)
+from qualframe.coding.core.changes import Change
+from qualframe.coding.core.project import Project
 from qualframe.storage.errors import ProjectError
 
 NO_GROUPING = "(no grouping)"
@@ -142,7 +147,7 @@ class SurveyView(QWidget):
 
     def reload(self) -> None:
         """Re-read the attribute names, then recompute the tables."""
-        from qualframe.coding.documents import attribute_names
+        from qualframe.coding.corpus.participants import attribute_names
 
         current = self.group_by
         try:

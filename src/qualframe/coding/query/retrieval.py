@@ -16,11 +16,11 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from qualframe.coding.errors import NotFoundError
-from qualframe.coding.project import Project
-from qualframe.coding.records import SegmentRecord
-from qualframe.coding.segments import Where, code_paths, participant_attributes
-from qualframe.coding.snapshot import subtree_ids
+from qualframe.coding.codebook.tree import subtree_ids
+from qualframe.coding.core.errors import NotFoundError
+from qualframe.coding.core.project import Project
+from qualframe.coding.core.records import SegmentRecord
+from qualframe.coding.query.segments import Where, code_paths, participant_attributes
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,

@@ -50,11 +50,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from qualframe.coding.codebook import load_tree
-from qualframe.coding.errors import UserError
-from qualframe.coding.labels import group_label
-from qualframe.coding.privacy import name_masker
-from qualframe.coding.project import Project
+from qualframe.coding.analysis.formatting import group_label
+from qualframe.coding.codebook.tree import load_tree
+from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.privacy import name_masker
+from qualframe.coding.core.project import Project
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,
@@ -746,7 +746,7 @@ PREFERRED_GROUPS = ("role", "group")
 
 def default_group(project: Project) -> str | None:
     """The attribute to group by when the user did not choose one (``role`` if present)."""
-    from qualframe.coding.documents import attribute_names
+    from qualframe.coding.corpus.participants import attribute_names
 
     names = attribute_names(project)
     for wanted in PREFERRED_GROUPS:

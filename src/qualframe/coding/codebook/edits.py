@@ -1,126 +1,29 @@
-"""The hierarchical codebook: themes → categories → codes, as the coding manual.
-
-Functions taking a ``Session`` are the building blocks the undoable commands in
-``coding.commands`` compose; functions taking a ``Project`` are read-only queries.
-"""
+"""Changing the codebook inside the caller's transaction: add, rename, recolour, edit the
+definition and criteria, move, merge and delete codes. The undoable commands in
+``qualframe.coding.commands.codebook_commands`` compose these building blocks."""
 
 from __future__ import annotations
 
-import json
-import re
-from collections import defaultdict
-from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from qualframe.coding import audit
-from qualframe.coding.errors import NotFoundError, UserError
-from qualframe.coding.project import Project
-from qualframe.coding.records import CodeRecord
-from qualframe.coding.snapshot import Snapshot, snapshot_codes, subtree_ids
-from qualframe.coding.tallies import CodeTallies
-from qualframe.resources import TEMPLATES
+from qualframe.coding.codebook.tree import (
+    DETAIL_FIELDS,
+    PALETTE,
+    PATH_SEPARATOR,
+    check_color,
+    get_code,
+    split_path,
+    subtree_ids,
+)
+from qualframe.coding.core import audit
+from qualframe.coding.core.errors import NotFoundError, UserError
+from qualframe.coding.core.snapshot import Snapshot, snapshot_codes
 from qualframe.storage.models import Code, Segment
 
-PATH_SEPARATOR = "/"
-COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
-
-#: Soft colours that keep black text readable; new codes cycle through them.
-PALETTE = (
-    "#FFD54F", "#81C784", "#64B5F6", "#F48FB1", "#FFB74D", "#BA68C8", "#4DD0E1", "#AED581",
-    "#E57373", "#9FA8DA", "#A1887F", "#F06292", "#4DB6AC", "#DCE775", "#90A4AE", "#FF8A65",
-)  # fmt: skip
-
 SegmentPolicy = Literal["delete", "parent"]
-
-
-# -- reading ------------------------------------------------------------------------------
-def load_tree(session: Session) -> list[CodeRecord]:
-    """All codes, depth-first in sibling order, each with its full path."""
-    rows = session.execute(
-        select(
-            Code.id, Code.guid, Code.parent_id, Code.name, Code.color, Code.definition,
-            Code.inclusion, Code.exclusion, Code.example, Code.position,
-        )
-    ).all()  # fmt: skip
-    children: dict[int | None, list[Any]] = defaultdict(list)
-    for row in rows:
-        children[row.parent_id].append(row)
-    for kids in children.values():
-        kids.sort(key=lambda r: (r.position, r.name.casefold(), r.id))
-    out: list[CodeRecord] = []
-
-    def walk(parent_id: int | None, parent_guid: str | None, path: tuple[str, ...]) -> None:
-        for r in children.get(parent_id, []):
-            p = (*path, r.name)
-            out.append(
-                CodeRecord(
-                    id=r.id, guid=r.guid, parent_guid=parent_guid, name=r.name, color=r.color,
-                    definition=r.definition, inclusion=r.inclusion, exclusion=r.exclusion,
-                    example=r.example, position=r.position, path=p, depth=len(p) - 1,
-                )
-            )  # fmt: skip
-            walk(r.id, r.guid, p)
-
-    walk(None, None, ())
-    return out
-
-
-def code_tree(project: Project) -> list[CodeRecord]:
-    with project.read() as s:
-        return load_tree(s)
-
-
-def split_path(path: str) -> list[str]:
-    parts = [p.strip() for p in path.split(PATH_SEPARATOR)]
-    if not path.strip() or any(not p for p in parts):
-        raise UserError(f'"{path}" is not a code path (use Theme/Category/Code).')
-    return parts
-
-
-def find_code(project: Project, path: str) -> CodeRecord | None:
-    wanted = tuple(p.casefold() for p in split_path(path))
-    for rec in code_tree(project):
-        if tuple(p.casefold() for p in rec.path) == wanted:
-            return rec
-    return None
-
-
-def get_code(session: Session, guid: str) -> Code:
-    code = session.scalar(select(Code).where(Code.guid == guid))
-    if code is None:
-        raise NotFoundError("That code no longer exists.")
-    return code
-
-
-def descendant_guids(project: Project, guid: str) -> list[str]:
-    """``guid`` and the GUIDs of all codes below it."""
-    with project.read() as s:
-        code = get_code(s, guid)
-        ids = subtree_ids(s, code.id)
-        id_guid = dict(s.execute(select(Code.id, Code.guid).where(Code.id.in_(ids))).all())
-        return [id_guid[i] for i in ids]
-
-
-def code_counts(project: Project) -> dict[str, tuple[int, int]]:
-    """Per code GUID: (segments, distinct participants), each including all descendants.
-
-    Interviewer speech is counted in segments but not as a participant.
-    """
-    tallies = CodeTallies()
-    with project.read() as s:
-        tree = load_tree(s)
-        tallies.load_in(s)
-    return tallies.totals(tree)
-
-
-def segment_count(project: Project, guid: str, include_descendants: bool = True) -> int:
-    with project.read() as s:
-        code = get_code(s, guid)
-        ids = subtree_ids(s, code.id) if include_descendants else [code.id]
-        return int(s.scalar(select(func.count()).where(Segment.code_id.in_(ids))) or 0)
 
 
 # -- validation -----------------------------------------------------------------------------
@@ -144,12 +47,6 @@ def _check_sibling(session: Session, parent_id: int | None, name: str, exclude: 
         stmt = stmt.where(Code.id != exclude)
     if session.scalar(stmt) is not None:
         raise UserError(f'There is already a code "{name}" at that level.')
-
-
-def check_color(color: str) -> str:
-    if not COLOR_RE.match(color):
-        raise UserError(f'"{color}" is not a colour; use the form #RRGGBB.')
-    return color.upper()
 
 
 def _next_color(session: Session) -> str:
@@ -243,9 +140,6 @@ def recolour_in(session: Session, actor: str, guid: str, color: str) -> str:
     return old
 
 
-DETAIL_FIELDS = ("definition", "inclusion", "exclusion", "example")
-
-
 def update_details_in(
     session: Session, actor: str, guid: str, values: dict[str, str]
 ) -> dict[str, str]:
@@ -333,7 +227,7 @@ def merge_in(session: Session, actor: str, source_guid: str, target_guid: str) -
 
 
 def unmerge_in(session: Session, actor: str, snap: Snapshot) -> None:
-    from qualframe.coding.snapshot import restore
+    from qualframe.coding.core.snapshot import restore
 
     moves = [row for row in snap.codes if row.get("_move")]
     restore(
@@ -378,56 +272,3 @@ def delete_in(
         codes=len(ids), segment_count=len(snap.segments),
     )  # fmt: skip
     return snap
-
-
-# -- templates ----------------------------------------------------------------------------------
-def template_names() -> list[str]:
-    return sorted(p.stem for p in TEMPLATES.glob("*.json"))
-
-
-def read_template(name_or_path: str | Path) -> dict[str, Any]:
-    path = Path(name_or_path)
-    if not path.suffix:
-        path = TEMPLATES / f"{name_or_path}.json"
-    if not path.is_file():
-        raise UserError(
-            f'There is no codebook template "{name_or_path}" (known: {", ".join(template_names())}).'
-        )
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise UserError(f"{path.name} is not a readable codebook template ({exc}).") from None
-    if not isinstance(data, dict) or not isinstance(data.get("codes"), list):
-        raise UserError(f'{path.name} is not a codebook template (it has no "codes" list).')
-    return data
-
-
-def load_template_in(session: Session, actor: str, template: dict[str, Any]) -> list[str]:
-    """Add the template's codes; a code that already exists at the same place is kept (and
-    its sub-codes merged). Returns the GUIDs of the codes created whose parent was not."""
-    roots: list[str] = []
-
-    def add(nodes: list[dict[str, Any]], parent: str | None, parent_created: bool = False) -> None:
-        parent_id = get_code(session, parent).id if parent else None
-        for node in nodes:
-            name = _check_name(str(node["name"]))
-            stmt = select(Code).where(func.lower(Code.name) == name.lower())
-            stmt = stmt.where(
-                Code.parent_id.is_(None) if parent_id is None else Code.parent_id == parent_id
-            )
-            existing = session.scalar(stmt)
-            if existing is not None:
-                add(node.get("children", []), existing.guid)
-                continue
-            code = add_code_in(
-                session, actor, str(node["name"]), parent,
-                color=node.get("color"),
-                definition=node.get("definition", ""), inclusion=node.get("inclusion", ""),
-                exclusion=node.get("exclusion", ""), example=node.get("example", ""),
-            )  # fmt: skip
-            if not parent_created:
-                roots.append(code.guid)
-            add(node.get("children", []), code.guid, True)
-
-    add(template["codes"], None)
-    return roots

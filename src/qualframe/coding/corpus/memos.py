@@ -9,11 +9,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualframe.coding import audit
-from qualframe.coding.changes import Change
 from qualframe.coding.commands import Command
-from qualframe.coding.errors import NotFoundError, UserError
-from qualframe.coding.project import Project
+from qualframe.coding.core import audit
+from qualframe.coding.core.changes import Change
+from qualframe.coding.core.errors import NotFoundError, UserError
+from qualframe.coding.core.project import Project
 from qualframe.storage.models import Code, Coder, Document, Memo
 
 KINDS = ("reflexive", "project", "document", "code")

@@ -35,14 +35,14 @@ from typing import Any
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
-from qualframe.coding.codebook import load_tree
-from qualframe.coding.errors import UserError
-from qualframe.coding.labels import group_label, pluralise
-from qualframe.coding.privacy import name_masker
-from qualframe.coding.project import Project
-from qualframe.coding.records import CodeRecord, SegmentRecord
-from qualframe.coding.segments import query_segments
-from qualframe.coding.survey_stats import fmt_percent, natural_key
+from qualframe.coding.analysis.formatting import group_label, pluralise
+from qualframe.coding.analysis.survey_stats import fmt_percent, natural_key
+from qualframe.coding.codebook.tree import load_tree
+from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.privacy import name_masker
+from qualframe.coding.core.project import Project
+from qualframe.coding.core.records import CodeRecord, SegmentRecord
+from qualframe.coding.query.segments import query_segments
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from qualframe.coding.project import Project
-from qualframe.coding.records import CodeRecord
+from qualframe.coding.core.project import Project
+from qualframe.coding.core.records import CodeRecord
 from qualframe.storage.models import Segment, Turn
 
 #: (code id, participant id or None, number of segments) as the grouped query returns them.

@@ -11,12 +11,12 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
-from qualframe.coding import audit
-from qualframe.coding.changes import Change
 from qualframe.coding.commands import Command
-from qualframe.coding.errors import UserError
-from qualframe.coding.project import Project
-from qualframe.coding.segments import get_segment
+from qualframe.coding.core import audit
+from qualframe.coding.core.changes import Change
+from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.project import Project
+from qualframe.coding.corpus.lookup import get_segment
 from qualframe.storage.models import Coder, Review, Segment
 
 VERDICTS = ("agree", "dispute", "comment")

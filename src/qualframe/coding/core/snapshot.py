@@ -47,21 +47,6 @@ def _row(obj: object, fields: tuple[str, ...]) -> dict[str, Any]:
     return {f: getattr(obj, f) for f in fields}
 
 
-def subtree_ids(session: Session, root_id: int) -> list[int]:
-    """Ids of ``root_id`` and all its descendants, parents before children."""
-    rows = session.execute(select(Code.id, Code.parent_id)).all()
-    children: dict[int | None, list[int]] = {}
-    for cid, pid in rows:
-        children.setdefault(pid, []).append(cid)
-    out: list[int] = []
-    stack = [root_id]
-    while stack:
-        cid = stack.pop(0)
-        out.append(cid)
-        stack.extend(children.get(cid, []))
-    return out
-
-
 def guid_of_code(session: Session, code_id: int | None) -> str | None:
     if code_id is None:
         return None

@@ -1,0 +1,133 @@
+"""Participants (pseudonyms) and their attributes (role, year, …): storing them during an
+import and reading or changing them afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from qualframe.coding.core import audit
+from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.project import Project
+from qualframe.coding.core.records import ParticipantRecord
+from qualframe.storage.models import (
+    Attribute,
+    AttributeValue,
+    Participant,
+)
+
+
+@dataclass
+class ParticipantData:
+    pseudonym: str
+    real_name: str | None = None
+    is_interviewer: bool = False
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+# -- participants and attributes -----------------------------------------------------------
+def attribute_in(session: Session, name: str, type_: str = "category") -> Attribute:
+    attr = session.scalar(select(Attribute).where(func.lower(Attribute.name) == name.lower()))
+    if attr is None:
+        pos = int(session.scalar(select(func.count()).select_from(Attribute)) or 0)
+        attr = Attribute(name=name, type=type_, position=pos)
+        session.add(attr)
+        session.flush()
+    return attr
+
+
+def set_attribute_in(session: Session, participant: Participant, name: str, value: str) -> None:
+    attr = attribute_in(session, name)
+    row = session.get(AttributeValue, (participant.id, attr.id))
+    if value == "":
+        if row is not None:
+            session.delete(row)
+        return
+    if row is None:
+        session.add(
+            AttributeValue(participant_id=participant.id, attribute_id=attr.id, value=value)
+        )
+    else:
+        row.value = value
+
+
+def upsert_participant_in(session: Session, data: ParticipantData) -> Participant:
+    p = session.scalar(select(Participant).where(Participant.pseudonym == data.pseudonym))
+    if p is None:
+        p = Participant(
+            pseudonym=data.pseudonym, real_name=data.real_name, is_interviewer=data.is_interviewer
+        )
+        session.add(p)
+        session.flush()
+    else:
+        if data.real_name and not p.real_name:
+            p.real_name = data.real_name
+        if data.is_interviewer:
+            p.is_interviewer = True
+    for name, value in data.attributes.items():
+        set_attribute_in(session, p, name, value)
+    return p
+
+
+def list_participants(
+    project: Project, *, include_interviewers: bool = False
+) -> list[ParticipantRecord]:
+    from qualframe.coding.query.segments import participant_attributes
+
+    with project.read() as s:
+        attrs = participant_attributes(s)
+        stmt = select(Participant).order_by(Participant.pseudonym)
+        if not include_interviewers:
+            stmt = stmt.where(Participant.is_interviewer.is_(False))
+        return [
+            ParticipantRecord(
+                id=p.id, guid=p.guid, pseudonym=p.pseudonym, real_name=p.real_name,
+                is_interviewer=p.is_interviewer, attributes=dict(attrs.get(p.id, {})),
+            )
+            for p in s.scalars(stmt)
+        ]  # fmt: skip
+
+
+def attribute_names(project: Project) -> list[str]:
+    with project.read() as s:
+        return list(s.scalars(select(Attribute.name).order_by(Attribute.position, Attribute.name)))
+
+
+def attribute_values(project: Project, name: str) -> list[str]:
+    """Distinct values of a participant attribute among non-interviewers, sorted."""
+    with project.read() as s:
+        rows = s.scalars(
+            select(AttributeValue.value)
+            .join(Attribute, Attribute.id == AttributeValue.attribute_id)
+            .join(Participant, Participant.id == AttributeValue.participant_id)
+            .where(
+                func.lower(Attribute.name) == name.lower(), Participant.is_interviewer.is_(False)
+            )
+            .distinct()
+        )
+        return sorted(rows, key=str.casefold)
+
+
+def set_participant_attribute(
+    project: Project, participant_guid: str, name: str, value: str
+) -> None:
+    """Edit one attribute value of a participant (one transaction, audited)."""
+    if not name.strip():
+        raise UserError("An attribute needs a name.")
+    with project.write() as s:
+        p = s.scalar(select(Participant).where(Participant.guid == participant_guid))
+        if p is None:
+            raise UserError("That participant no longer exists.")
+        set_attribute_in(s, p, name.strip(), value.strip())
+        audit.record(
+            s, project.coder, "set_attribute", "participant", p.guid, name=name, value=value
+        )
+
+
+def add_participants_in(
+    session: Session, people: Sequence[ParticipantData]
+) -> dict[str, Participant]:
+    return {p.pseudonym: upsert_participant_in(session, p) for p in people}

@@ -1,0 +1,177 @@
+"""Querying coded segments with their text, code path, coder, participant and attributes,
+filtered by code (with or without sub-codes), document, coder and attribute values."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from qualframe.coding.codebook.tree import subtree_ids
+from qualframe.coding.core.errors import NotFoundError, UserError
+from qualframe.coding.core.project import Project
+from qualframe.coding.core.records import SegmentRecord
+from qualframe.storage.models import (
+    Attribute,
+    AttributeValue,
+    Code,
+    Coder,
+    Document,
+    Participant,
+    Segment,
+    Turn,
+)
+
+
+@dataclass(frozen=True)
+class Where:
+    """A participant-attribute condition: ``attribute = value`` (case-insensitive)."""
+
+    attribute: str
+    value: str
+
+    @classmethod
+    def parse(cls, text: str) -> Where:
+        name, sep, value = text.partition("=")
+        if not sep or not name.strip():
+            raise UserError(f'"{text}" is not a condition; use ATTRIBUTE=VALUE, e.g. role=mentor.')
+        return cls(name.strip(), value.strip())
+
+
+# -- retrieval ----------------------------------------------------------------------------------
+def participant_attributes(
+    session: Session, pids: Collection[int] | None = None
+) -> dict[int, dict[str, str]]:
+    """participant id → {attribute: value}, for everyone or for the participants ``pids``
+    (a long list reads everyone: one scan beats a huge IN list)."""
+    stmt = select(AttributeValue.participant_id, Attribute.name, AttributeValue.value).join(
+        Attribute, Attribute.id == AttributeValue.attribute_id
+    )
+    if pids is not None and len(pids) <= 500:
+        stmt = stmt.where(AttributeValue.participant_id.in_(list(pids)))
+    rows = session.execute(stmt).all()
+    out: dict[int, dict[str, str]] = {}
+    for pid, name, value in rows:
+        out.setdefault(pid, {})[name] = value
+    return out
+
+
+def code_paths(session: Session) -> dict[int, tuple[tuple[str, ...], str, str]]:
+    """code id → (path, colour, guid)."""
+    rows = session.execute(select(Code.id, Code.parent_id, Code.name, Code.color, Code.guid)).all()
+    info = {r.id: r for r in rows}
+    cache: dict[int, tuple[str, ...]] = {}
+
+    def path(cid: int) -> tuple[str, ...]:
+        if cid in cache:
+            return cache[cid]
+        r = info[cid]
+        p = (*path(r.parent_id), r.name) if r.parent_id is not None else (r.name,)
+        cache[cid] = p
+        return p
+
+    return {cid: (path(cid), r.color, r.guid) for cid, r in info.items()}
+
+
+def list_segments(
+    project: Project,
+    *,
+    code_guid: str | None = None,
+    include_descendants: bool = False,
+    document_guid: str | None = None,
+    coder: str | None = None,
+    where: Sequence[Where] = (),
+    participant_guid: str | None = None,
+    include_interviewer: bool = True,
+    limit: int | None = None,
+) -> list[SegmentRecord]:
+    """Segments matching every given filter, in document order."""
+    with project.read() as s:
+        return query_segments(
+            s,
+            code_guid=code_guid,
+            include_descendants=include_descendants,
+            document_guid=document_guid,
+            coder=coder,
+            where=where,
+            participant_guid=participant_guid,
+            include_interviewer=include_interviewer,
+            limit=limit,
+        )
+
+
+def query_segments(
+    s: Session,
+    *,
+    code_guid: str | None = None,
+    include_descendants: bool = False,
+    document_guid: str | None = None,
+    coder: str | None = None,
+    where: Sequence[Where] = (),
+    participant_guid: str | None = None,
+    include_interviewer: bool = True,
+    limit: int | None = None,
+    segment_guids: Iterable[str] | None = None,
+) -> list[SegmentRecord]:
+    P = aliased(Participant)
+    stmt = (
+        select(
+            Segment.id, Segment.guid, Segment.start, Segment.end, Segment.memo,
+            Segment.is_exemplar, Segment.code_id, Segment.created_at,
+            Document.guid.label("doc_guid"), Document.name.label("doc_name"),
+            func.substr(Document.text, Segment.start + 1, Segment.end - Segment.start).label("text"),
+            Coder.name.label("coder"), Turn.label, Turn.is_interviewer,
+            P.id.label("pid"), P.guid.label("pguid"), P.pseudonym,
+        )
+        .join(Document, Document.id == Segment.document_id)
+        .join(Coder, Coder.id == Segment.coder_id)
+        .outerjoin(Turn, Turn.id == Segment.turn_id)
+        .outerjoin(P, P.id == Turn.participant_id)
+    )  # fmt: skip
+    if code_guid is not None:
+        code = s.scalar(select(Code).where(Code.guid == code_guid))
+        if code is None:
+            raise NotFoundError("That code no longer exists.")
+        ids = subtree_ids(s, code.id) if include_descendants else [code.id]
+        stmt = stmt.where(Segment.code_id.in_(ids))
+    if document_guid is not None:
+        stmt = stmt.where(Document.guid == document_guid)
+    if coder is not None:
+        stmt = stmt.where(func.lower(Coder.name) == coder.strip().lower())
+    if participant_guid is not None:
+        stmt = stmt.where(P.guid == participant_guid)
+    if not include_interviewer:
+        stmt = stmt.where(func.coalesce(Turn.is_interviewer, False).is_(False))
+    for cond in where:
+        av = aliased(AttributeValue)
+        at = aliased(Attribute)
+        stmt = (
+            stmt.join(av, av.participant_id == P.id)
+            .join(at, (at.id == av.attribute_id) & (func.lower(at.name) == cond.attribute.lower()))
+            .where(func.lower(av.value) == cond.value.lower())
+        )
+    if segment_guids is not None:
+        stmt = stmt.where(Segment.guid.in_(list(segment_guids)))
+    stmt = stmt.order_by(Document.position, Document.name, Segment.start, Segment.end, Segment.id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    rows = s.execute(stmt).all()
+    paths = code_paths(s)
+    attrs = participant_attributes(s, {r.pid for r in rows if r.pid is not None}) if rows else {}
+    out = []
+    for r in rows:
+        path, color, cguid = paths[r.code_id]
+        out.append(
+            SegmentRecord(
+                id=r.id, guid=r.guid, document_guid=r.doc_guid, document_name=r.doc_name,
+                start=r.start, end=r.end, text=r.text or "", code_guid=cguid, code_path=path,
+                code_color=color, coder=r.coder, memo=r.memo, is_exemplar=bool(r.is_exemplar),
+                speaker=r.pseudonym or r.label, participant_guid=r.pguid,
+                is_interviewer=bool(r.is_interviewer),
+                attributes=dict(attrs.get(r.pid, {})) if r.pid is not None else {},
+                created_at=r.created_at,
+            )
+        )  # fmt: skip
+    return out
