@@ -27,9 +27,11 @@ bench: install-dev
 lint: install-dev
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/lint-imports
 
 typecheck: install-dev
 	$(BIN)/mypy
+	$(BIN)/mypy --strict src/qualframe/coding src/qualframe/storage
 
 check: lint typecheck test
 

@@ -15,8 +15,8 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from qualframe.app.gui.tasks import run_with_progress
-from qualframe.coding.commands import Command
 from qualframe.coding.core.changes import Change
+from qualframe.coding.core.command import Command
 from qualframe.coding.core.project import Project
 from qualframe.storage.errors import ProjectError
 

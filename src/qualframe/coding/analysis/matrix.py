@@ -389,7 +389,7 @@ def _scope(s: Session, options: MatrixOptions) -> _Scope:
     return _Scope(attr_id, attr_name, coder_ids, coder_names, doc_ids, doc_names)
 
 
-def _filtered(stmt: Any, scope: _Scope) -> Any:
+def _filtered(stmt: Select[Any], scope: _Scope) -> Select[Any]:
     """``stmt`` restricted to the chosen coders and documents."""
     if scope.coder_ids:
         stmt = stmt.where(Segment.coder_id.in_(scope.coder_ids))

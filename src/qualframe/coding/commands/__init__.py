@@ -4,7 +4,6 @@ The package's face lists every command, so callers write ``commands.ApplyCode(..
 history that runs them is :class:`~qualframe.coding.commands.history.UndoStack`.
 """
 
-from qualframe.coding.commands.base import Command
 from qualframe.coding.commands.codebook_commands import (
     AddCode,
     DeleteCode,
@@ -24,6 +23,7 @@ from qualframe.coding.commands.segment_commands import (
     SetExemplar,
     SetSegmentMemo,
 )
+from qualframe.coding.core.command import Command
 
 __all__ = [
     "AddCode",

@@ -18,8 +18,8 @@ from qualframe.coding.codebook.edits import (
 )
 from qualframe.coding.codebook.templates import load_template_in, read_template
 from qualframe.coding.codebook.tree import get_code
-from qualframe.coding.commands.base import Command
 from qualframe.coding.core.changes import Change
+from qualframe.coding.core.command import Command
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.snapshot import Snapshot, restore
 

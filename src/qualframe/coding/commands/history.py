@@ -3,8 +3,8 @@ thin ``QUndoStack`` adapter; scripts and tests use it directly."""
 
 from __future__ import annotations
 
-from qualframe.coding.commands.base import Command
 from qualframe.coding.core.changes import Change
+from qualframe.coding.core.command import Command
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
 

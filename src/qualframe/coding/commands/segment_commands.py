@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, select
 
 from qualframe.coding.codebook.tree import get_code
-from qualframe.coding.commands.base import Command
 from qualframe.coding.core import audit
 from qualframe.coding.core.changes import Change
+from qualframe.coding.core.command import Command
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.snapshot import Snapshot, restore, snapshot_segments
 from qualframe.coding.corpus.lookup import document_by_guid, get_segment

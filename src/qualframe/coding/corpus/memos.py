@@ -9,9 +9,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualframe.coding.commands import Command
 from qualframe.coding.core import audit
 from qualframe.coding.core.changes import Change
+from qualframe.coding.core.command import Command
 from qualframe.coding.core.errors import NotFoundError, UserError
 from qualframe.coding.core.project import Project
 from qualframe.storage.models import Code, Coder, Document, Memo

@@ -142,7 +142,7 @@ def add_table(
     header_rows: int = 1,
 ) -> Table:
     """A grid table with a shaded, bold, repeating header row and fixed column widths."""
-    table = doc.add_table(rows=header_rows, cols=len(header))
+    table: Table = doc.add_table(rows=header_rows, cols=len(header))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -177,7 +177,7 @@ def set_cell_text(
     align: str | None = None,
 ) -> Paragraph:
     """Replace the cell's content with one paragraph of ``text``."""
-    p = cell.paragraphs[0]
+    p: Paragraph = cell.paragraphs[0]
     for extra in cell.paragraphs[1:]:
         extra._element.getparent().remove(extra._element)
     p.clear()
@@ -193,10 +193,11 @@ def set_cell_text(
 
 def cell_paragraph(cell: _Cell) -> Paragraph:
     """The cell's first paragraph if it is still empty, else a new one."""
-    first = cell.paragraphs[0]
+    first: Paragraph = cell.paragraphs[0]
     if len(cell.paragraphs) == 1 and not first.text and not first.runs:
         return first
-    return cell.add_paragraph()
+    added: Paragraph = cell.add_paragraph()
+    return added
 
 
 def add_bullet(

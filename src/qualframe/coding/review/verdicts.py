@@ -11,9 +11,9 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
-from qualframe.coding.commands import Command
 from qualframe.coding.core import audit
 from qualframe.coding.core.changes import Change
+from qualframe.coding.core.command import Command
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.lookup import get_segment
