@@ -46,9 +46,10 @@ def _project_path(path: Path) -> Path:
 
 def cmd_new(args: argparse.Namespace) -> int:
     path = _project_path(args.path)
-    with Project.create(path, coder=args.coder) as project:
-        if args.template != "empty":
-            LoadTemplate(args.template).do(project)
+    template = None if args.template == "empty" else LoadTemplate(args.template)
+    # The template is loaded before the file gets its name: `new` is all or nothing.
+    prepare = template.do if template is not None else None
+    with Project.create(path, coder=args.coder, prepare=prepare) as project:
         info = project.info()
     print(f"Created {path} with {info['codes']} codes.")
     return 0
