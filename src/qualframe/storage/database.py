@@ -216,7 +216,7 @@ def create_project(path: Path, prepare: Callable[[Database], None] | None = None
             "written."
         )
     lock = WriterLock(path)
-    lock.acquire()
+    lock.acquire(remove_on_failure=True)
     tmp = path.with_name(f".{path.name}.new-{os.getpid()}")
     try:
         _remove_leftovers(path.parent, f".{path.name}.new-", ".new-")
@@ -248,7 +248,7 @@ def create_project(path: Path, prepare: Callable[[Database], None] | None = None
         lock.adopt_project()
         engine = sqlite_store.make_engine(path)
     except BaseException:
-        lock.release()
+        lock.release(remove=not path.exists())
         sqlite_store.remove_with_companions(tmp)
         raise
     return Database(engine, path=path, lock=lock)

@@ -171,7 +171,9 @@ class WriterLock:
             )
         return fd
 
-    def acquire(self) -> None:
+    def acquire(self, *, remove_on_failure: bool = False) -> None:
+        """Take the lock, or raise. ``remove_on_failure``: for a project being created, a
+        lock file that could not be completed (a full disk) is deleted again."""
         for _attempt in range(5):
             fd = self._open_lock_file()
             if not _try_lock(fd):
@@ -195,8 +197,8 @@ class WriterLock:
             self._guard(fd)
             self._write_holder(fd)
         except BaseException:
-            self._close_guard()
-            os.close(fd)
+            self._fd = fd
+            self.release(remove=remove_on_failure)
             raise
         self._fd = fd
 
@@ -293,10 +295,19 @@ class WriterLock:
         os.close(old)
         self._write_holder(fd)
 
-    def release(self) -> None:
+    def release(self, *, remove: bool = False) -> None:
+        """Give the lock up. ``remove`` (for a project that was never created) also deletes
+        the lock file while still holding it; a process that opened it meanwhile notices the
+        changed inode after locking and takes the name's new file instead."""
         if self._fd is None:
             self._close_guard()
             return
+        if remove:
+            with contextlib.suppress(OSError):
+                if _identity(os.stat(self.path, follow_symlinks=False)) == _identity(
+                    os.fstat(self._fd)
+                ):
+                    self.path.unlink()
         try:
             with contextlib.suppress(OSError):
                 os.ftruncate(self._fd, 0)

@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu
+from PySide6.QtWidgets import QMenu
 
+from qualframe.app.gui.dialogs.save_target import ask_save_path
 from qualframe.app.gui.tasks import Progress, run_export
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def export_codebook(w: MainWindow) -> bool:
     from qualframe.coding.export.codebook_report import export_codebook as write
 
     start = str(Path(w.project.path or Path.home()).with_name("codebook.docx"))
-    name, _ = QFileDialog.getSaveFileName(
+    name, _ = ask_save_path(
         w, "Export codebook report", start, "Word document (*.docx);;Excel workbook (*.xlsx)"
     )
     if not name:

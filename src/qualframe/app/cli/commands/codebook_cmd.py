@@ -8,6 +8,7 @@ from pathlib import Path
 from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project
 from qualframe.coding.commands import LoadTemplate
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.export.atomic import check_target
 from qualframe.coding.export.codebook_report import SUFFIXES, export_codebook
 
 ORDER = 41
@@ -34,6 +35,8 @@ def cmd_codebook(args: argparse.Namespace) -> int:
         raise UserError(
             f"Cannot write {args.out.name}: the codebook can be saved as .docx or .xlsx."
         )
+    if args.out:
+        check_target(args.out)  # before anything is loaded or computed
     with open_project(args, write=bool(args.load)) as project:
         if args.load:
             LoadTemplate(args.load).do(project)

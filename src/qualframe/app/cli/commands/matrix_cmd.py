@@ -14,6 +14,7 @@ from qualframe.coding.analysis.matrix import (
     export_matrix,
 )
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.export.atomic import check_target
 
 ORDER = 40
 
@@ -73,6 +74,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def cmd_matrix(args: argparse.Namespace) -> int:
     check_export_path(args.out)  # before anything is computed
+    check_target(args.out)
     counts = _split(args.counts)
     unknown = [c for c in counts if c not in COUNT_KINDS]
     if unknown:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from qualframe.app.cli.common import add_project_arg, open_project, write_json
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.export.atomic import check_target
 
 ORDER = 40
 FORMATS = ("json", "docx", "xlsx")
@@ -64,6 +65,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     fmt = _format(args)
     if fmt != "json" and args.out is None:
         raise UserError(f"--format {fmt} writes a file: add --out FILE.{fmt}.")
+    if args.out is not None:
+        check_target(args.out)  # before anything is computed
     with open_project(args) as project:
         if args.by is None:
             by = default_group(project)

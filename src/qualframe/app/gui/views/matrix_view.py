@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -46,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
+from qualframe.app.gui.dialogs.save_target import ask_save_path
 from qualframe.app.gui.models.documents_model import kind_title
 from qualframe.app.gui.models.matrix_model import CellKeyRole, HtmlRole, MatrixModel
 from qualframe.app.gui.tasks import Progress, run_export
@@ -844,7 +844,7 @@ class MatrixView(QWidget):
         base = Path(self.project.path or Path.home() / "project")
         start = str(base.with_name(f"{base.stem}-theme-matrix.docx"))
         filters = ";;".join(EXPORT_FILTERS.values())
-        path, chosen = QFileDialog.getSaveFileName(self, "Export theme matrix", start, filters)
+        path, chosen = ask_save_path(self, "Export theme matrix", start, filters)
         if not path:
             return None
         out = Path(path)

@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui.dialogs.save_target import ask_save_path
 from qualframe.app.gui.models.survey_models import (
     CodesTableModel,
     FrequencyTableModel,
@@ -225,9 +225,7 @@ class SurveyView(QWidget):
     def choose_and_export(self, fmt: str) -> None:
         label, file_filter = FORMATS[fmt]
         start = str(Path(self.project.path or Path.home()).with_name(f"survey-tables.{fmt}"))
-        path, _ = QFileDialog.getSaveFileName(
-            self, f"Export survey tables ({label})", start, file_filter
-        )
+        path, _ = ask_save_path(self, f"Export survey tables ({label})", start, file_filter)
         if path:
             self.export(fmt, Path(path))
 
