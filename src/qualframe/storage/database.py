@@ -227,7 +227,7 @@ def create_project(path: Path, prepare: Callable[[Database], None] | None = None
                 migrate.upgrade(engine)
                 if prepare is not None:
                     prepare(Database(engine, path=tmp, name=path.name))
-                sqlite_store.checkpoint(engine)
+                sqlite_store.checkpoint(engine, truncate=True)
             finally:
                 engine.dispose()
             sqlite_store.fsync_path(tmp)

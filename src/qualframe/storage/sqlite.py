@@ -313,6 +313,10 @@ def backup(source: Engine | Path, target: Path, *, what: str = "the copy") -> No
             dst = connect(tmp, create=True)
             try:
                 src.backup(dst)
+                # A copy is one self-contained file: reading it (e.g. read-only, or from a
+                # backup folder) leaves no -wal/-shm beside it; opening it for writing
+                # switches it back to WAL.
+                dst.execute("PRAGMA journal_mode = DELETE")
             finally:
                 dst.close()
             fsync_path(tmp)
@@ -340,21 +344,27 @@ def backup_file(source: Path, target: Path) -> None:
     backup(Path(source), target)
 
 
-def checkpoint(engine: Engine) -> bool:
+def checkpoint(engine: Engine, *, truncate: bool = False) -> bool:
     """Fold the WAL back into the main file (so that a plain file copy is a whole project);
-    True when all of it was folded (no reader held part of it back)."""
+    True when all of it was folded (no reader held part of it back).
+
+    PASSIVE by default: it never waits for another connection (a long import on a worker
+    thread, a reader in another program), so the GUI thread can call it when idle.
+    ``truncate`` also empties the WAL file, waiting for readers up to the busy timeout."""
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
         try:
-            row = cur.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            mode = "TRUNCATE" if truncate else "PASSIVE"
+            row = cur.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
         finally:
             cur.close()
     except sqlite3.DatabaseError:
         return False
     finally:
         raw.close()
-    return row is not None and row[0] == 0
+    # (busy, frames in the log, frames folded in): all folded when the last two agree.
+    return row is not None and row[0] == 0 and row[1] == row[2]
 
 
 # -- the schema objects in the file ------------------------------------------------------------

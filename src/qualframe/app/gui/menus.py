@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
+from qualframe.app.gui.dialogs.backups import add_file_actions
 from qualframe.coding import commands
 from qualframe.coding.codebook.templates import template_names
 
@@ -37,6 +38,8 @@ def build_menus(w: MainWindow) -> QMenu:
     file.addSeparator()
     imp = file.addAction("&Import…", QKeySequence("Ctrl+I"), lambda: w.import_files([]))
     imp.setEnabled(writable)
+    file.addSeparator()
+    add_file_actions(w, file)  # Save a copy…, Back up now; keeps the file whole while open
     file.addSeparator()
     file.addAction("&Quit", QKeySequence.StandardKey.Quit, w.close)
 

@@ -49,7 +49,7 @@ class Project:
         cls,
         path: Path | str,
         coder: str | None = None,
-        prepare: Callable[[Project], None] | None = None,
+        prepare: Callable[[Project], object] | None = None,
     ) -> Project:
         """A new project at ``path``. It is built under a temporary name (title, then
         whatever ``prepare`` adds, e.g. a starting codebook) and appears under ``path`` only

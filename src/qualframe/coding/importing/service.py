@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from qualframe.coding.core import audit
 from qualframe.coding.core.changes import Change
 from qualframe.coding.core.errors import ImportRefused, UserError
+from qualframe.coding.core.printable import printable
 from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.documents import normalise_text, sha256_hex, unique_document_name
 from qualframe.coding.corpus.participants import ParticipantData, upsert_participant_in
@@ -253,7 +254,7 @@ def _insert_document(
         insert(_DOCUMENTS)
         .values(
             guid=guid, name=stored_name, kind=kind, text=text, length=len(text),
-            original_filename=original_filename, content_hash=content_hash,
+            original_filename=printable(original_filename), content_hash=content_hash,
             text_hash=sha256_hex(text), source_encoding=encoding, position=pos,
         )
         .returning(_DOCUMENTS.c.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project
+from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project, say
 from qualframe.coding.commands import LoadTemplate
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.export.atomic import check_target
@@ -40,8 +40,8 @@ def cmd_codebook(args: argparse.Namespace) -> int:
     with open_project(args, write=bool(args.load)) as project:
         if args.load:
             LoadTemplate(args.load).do(project)
-            print(f'Loaded the codebook template "{args.load}".')
+            say(f'Loaded the codebook template "{args.load}".')
         if args.out:
             export_codebook(project, args.out)
-            print(f"Wrote {args.out}.")
+            say(f"Wrote {args.out}.")
     return 0

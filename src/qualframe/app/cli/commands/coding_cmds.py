@@ -10,6 +10,7 @@ from qualframe.app.cli.common import (
     add_coder_arg,
     add_project_arg,
     open_project,
+    say,
     write_csv,
     write_json,
 )
@@ -105,7 +106,7 @@ def cmd_code(args: argparse.Namespace) -> int:
             project, doc_guid, start, end, args.code, create=args.create, memo=args.memo
         )
     made = f" (created {len(created)} code(s))" if created else ""
-    print(f'Coded {doc_name} {start}-{end} as "{args.code}"{made}: "{text[start:end]}"')
+    say(f'Coded {doc_name} {start}-{end} as "{args.code}"{made}: "{text[start:end]}"')
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project
+from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project, say
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.importing import ImportOptions, import_files, preview_files
 
@@ -82,9 +82,9 @@ def run(args: argparse.Namespace) -> int:
         previews = preview_files(args.files, options)
         for preview in previews:
             for line in preview.lines():
-                print(line)
+                say(line)
         bad = [p for p in previews if not p.ok]
-        print(
+        say(
             f"Dry run: nothing was written ({len(previews) - len(bad)} of {len(previews)} "
             "files can be imported)."
         )
@@ -95,5 +95,5 @@ def run(args: argparse.Namespace) -> int:
     finally:
         project.close()
     for line in report.lines():
-        print(line)
+        say(line)
     return 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from qualframe.app.cli.common import add_project_arg, open_project
+from qualframe.app.cli.common import add_project_arg, open_project, say
 from qualframe.coding.analysis.matrix import (
     COUNT_KINDS,
     MatrixOptions,
@@ -100,5 +100,5 @@ def cmd_matrix(args: argparse.Namespace) -> int:
             landscape=True if args.landscape else None,
         )
     groups = ", ".join(g.header for g in matrix.groups)
-    print(f"Wrote {args.out} ({len(matrix.rows)} rows; {groups}).")
+    say(f"Wrote {args.out} ({len(matrix.rows)} rows; {groups}).")
     return 0

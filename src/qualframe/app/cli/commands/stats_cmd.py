@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from qualframe.app.cli.common import add_project_arg, open_project, write_json
+from qualframe.app.cli.common import add_project_arg, open_project, say, write_json
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.export.atomic import check_target
 
@@ -95,7 +95,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
         write_survey_xlsx(tables, args.out)
     if args.out is not None:
-        print(
+        say(
             f"Wrote {args.out} ({len(tables.frequencies)} frequency items, "
             f"{len(tables.likert)} Likert items"
             + (f", {len(tables.codes.rows)} codes" if tables.codes is not None else "")
