@@ -40,6 +40,7 @@ from qualframe.coding.core.changes import Change
 from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.coders import coder_names
 from qualframe.coding.corpus.participants import attribute_names, attribute_values
+from qualframe.coding.export.outgoing import text_for_outside
 from qualframe.coding.query import retrieval as retrieval_query
 from qualframe.coding.query.retrieval import Retrieved
 from qualframe.coding.query.segments import Where
@@ -130,7 +131,7 @@ class RetrievalDock(QDockWidget):
         copy = QToolButton()
         copy.setText("Copy")
         copy.setToolTip("Copy the selected segments (all when none is selected) as text (Ctrl+C)")
-        copy.clicked.connect(self.copy)
+        copy.clicked.connect(lambda: self.copy())
         self.table = QTableView()
         self.table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move in it)
         self.table.setModel(self.model)
@@ -154,7 +155,11 @@ class RetrievalDock(QDockWidget):
         copy_action = self.table.addAction("Copy")
         copy_action.setShortcut(QKeySequence.StandardKey.Copy)
         copy_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        copy_action.triggered.connect(self.copy)
+        copy_action.triggered.connect(lambda: self.copy())
+        real = self.table.addAction("Copy with real names")
+        real.setToolTip("Copy the segments keeping participants' real names (not pseudonyms)")
+        real.triggered.connect(lambda: self.copy(real_names=True))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.title, 1)
@@ -252,8 +257,13 @@ class RetrievalDock(QDockWidget):
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return rows or list(range(len(self.model.rows)))
 
-    def copy(self) -> None:
-        QApplication.clipboard().setText(self.model.as_text(self.selected_rows()))
+    def copy(self, *, real_names: bool = False) -> None:
+        """Copy the selected (or all) segments: real names become pseudonyms unless asked,
+        and lines a spreadsheet would run as formulas are neutralised (``text_for_outside``)."""
+        text = self.model.as_text(self.selected_rows())
+        QApplication.clipboard().setText(
+            text_for_outside(self.project, text, real_names=real_names)
+        )
 
     def _activate(self, index: QModelIndex) -> None:
         seg = self.model.segment(index.row())
