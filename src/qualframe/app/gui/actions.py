@@ -243,7 +243,7 @@ class CodingActions:
 
     def exemplar_for(self, guid: str) -> None:
         with self.w.project.read() as s:
-            rows = query_segments(s, segment_guids=[guid])
+            rows = query_segments(s, segment_guids=[guid], attributes=False)
         if rows:
             self.w.push(commands.SetExemplar(guid, not rows[0].is_exemplar))
 

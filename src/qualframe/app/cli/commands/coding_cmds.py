@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from typing import Any
 
@@ -129,9 +130,13 @@ def cmd_segments(args: argparse.Namespace) -> int:
             document_guid=doc_guid,
             coder=args.coder,
             where=where,
+            attributes=args.format != "text",  # the text listing shows none of them
         )
         with project.read() as session:
             mask = name_masker(session, args.real_names)
+        # Attribute values repeat (10,000 attributes × 300 respondents: a few distinct
+        # values): each distinct one is masked once.
+        mask_value = functools.lru_cache(maxsize=65536)(mask)
     rows: list[dict[str, Any]] = [
         {
             "document": mask(s.document_name),
@@ -142,7 +147,7 @@ def cmd_segments(args: argparse.Namespace) -> int:
             "coder": s.coder,
             "participant": mask(s.speaker) if s.speaker else s.speaker,
             "interviewer": s.is_interviewer,
-            "attributes": {k: mask(v) for k, v in s.attributes.items()},
+            "attributes": {k: mask_value(v) for k, v in s.attributes.items()},
             "memo": mask(s.memo),
             "guid": s.guid,
         }

@@ -35,11 +35,12 @@ from PySide6.QtWidgets import (
 )
 
 from qualframe.app.gui.corpus import Corpus
+from qualframe.app.gui.lazy_combo import LazyComboBox
 from qualframe.app.gui.models.retrieval_model import ContextRole, RetrievalModel
 from qualframe.coding.core.changes import Change
 from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.coders import coder_names
-from qualframe.coding.corpus.participants import attribute_names, attribute_values
+from qualframe.coding.corpus.participants import attribute_value_lists
 from qualframe.coding.export.outgoing import text_for_outside
 from qualframe.coding.query import retrieval as retrieval_query
 from qualframe.coding.query.retrieval import Retrieved
@@ -114,7 +115,7 @@ class RetrievalDock(QDockWidget):
         self.descendants.setToolTip("Include the segments of all sub-codes")
         self.descendants.setChecked(True)
         self.descendants.toggled.connect(self.refresh)
-        self.where = QComboBox()
+        self.where = LazyComboBox("All participants", self._where_items)
         self.where.setToolTip("Only segments of participants with this attribute value")
         self.where.setMinimumContentsLength(9)
         self.where.setSizeAdjustPolicy(
@@ -189,21 +190,26 @@ class RetrievalDock(QDockWidget):
 
     # -- filters --------------------------------------------------------------------------
     def reload_filters(self) -> None:
-        keep_where, keep_coder = self.where.currentData(), self.coder.currentData()
-        for box in (self.where, self.coder):
-            box.blockSignals(True)
-            box.clear()
-        self.where.addItem("All participants", None)
-        for name in attribute_names(self.project):
-            for value in attribute_values(self.project, name):
-                self.where.addItem(f"{name} = {value}", (name, value))
+        # The attribute filters are listed when the box is first opened: a project with
+        # 10,000 attributes has tens of thousands of them.
+        self.where.invalidate()
+        keep_coder = self.coder.currentData()
+        self.coder.blockSignals(True)
+        self.coder.clear()
         self.coder.addItem("All coders", None)
         for name in coder_names(self.project):
             self.coder.addItem(name, name)
-        for box, keep in ((self.where, keep_where), (self.coder, keep_coder)):
-            i = box.findData(keep)
-            box.setCurrentIndex(max(i, 0))
-            box.blockSignals(False)
+        self.coder.setCurrentIndex(max(self.coder.findData(keep_coder), 0))
+        self.coder.blockSignals(False)
+
+    def _where_items(self) -> list[tuple[str, object]]:
+        """Every "attribute = value" filter, from one query (one query per attribute took
+        half an hour with 10,000 attributes)."""
+        return [
+            (f"{name} = {value}", (name, value))
+            for name, values in attribute_value_lists(self.project).items()
+            for value in values
+        ]
 
     def set_code(self, guid: str | None, path: str = "", color: str = "") -> None:
         self.code_guid = guid
@@ -223,6 +229,7 @@ class RetrievalDock(QDockWidget):
             "include_descendants": self.descendants.isChecked(),
             "coder": self.coder.currentData(),
             "where": [Where(*where)] if where else [],
+            "attribute_names": (self.model.group_attribute,),  # the only one shown
         }
 
     def refresh(self) -> None:
