@@ -9,6 +9,7 @@ file, so `cp` gave an unopenable file.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from datetime import datetime, timedelta
@@ -261,3 +262,19 @@ def test_a_project_on_a_read_only_disk_opens_read_only_and_says_so(
             window.project.close()
         finally:
             remount_writable(disk)
+
+
+def test_a_project_file_replaced_under_the_window_stops_the_writing(
+    qtbot, window, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Before, the GUI kept reporting success while writing into the replaced file's old
+    inode; the file on disk then failed its integrity check."""
+    path = window.project.path
+    other = tmp_path / "someone-elses.qualframe"
+    Project.create(other).close()
+    replacement = other.read_bytes()
+    os.replace(other, path)
+    assert not window.push(commands.AddCode("Lost?"))
+    assert "moved, renamed or replaced" in window.last_report
+    assert "\n" not in window.last_report
+    assert path.read_bytes() == replacement  # the file now there was not touched

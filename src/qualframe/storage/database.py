@@ -18,7 +18,7 @@ from sqlalchemy import Engine, create_engine, inspect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from qualframe.storage import guards, migrate
+from qualframe.storage import guards, holds, migrate
 from qualframe.storage import sqlite as sqlite_store
 from qualframe.storage.errors import (
     CorruptProjectError,
@@ -57,6 +57,9 @@ class Database:
         self.backup_path = backup_path
         self._name = name
         self._lock = lock
+        # Held open while SQLite uses it (see storage.holds): reading its header later
+        # never opens and closes the file, which would drop SQLite's locks.
+        self._held = holds.hold(path) if path is not None and self.is_sqlite else None
         self.session_factory = sessionmaker(engine, expire_on_commit=False)
         self.read_engine = engine.execution_options(qualframe_read=True)
         self.read_session_factory = sessionmaker(self.read_engine, expire_on_commit=False)
@@ -155,6 +158,8 @@ class Database:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
+        held, self._held = self._held, None
+        holds.release(held)
 
     def __enter__(self) -> Database:
         return self
@@ -223,13 +228,14 @@ def create_project(path: Path, prepare: Callable[[Database], None] | None = None
         try:
             sqlite_store.initialise_file(tmp)
             engine = sqlite_store.make_engine(tmp)
+            building = Database(engine, path=tmp, name=path.name)
             try:
                 migrate.upgrade(engine)
                 if prepare is not None:
-                    prepare(Database(engine, path=tmp, name=path.name))
+                    prepare(building)
                 sqlite_store.checkpoint(engine, truncate=True)
             finally:
-                engine.dispose()
+                building.close()
             sqlite_store.fsync_path(tmp)
             _link_into_place(tmp, path)
             sqlite_store.fsync_path(path.parent)

@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from qualframe.storage import holds
 from qualframe.storage.errors import (
     DiskFullError,
     LockFileError,
@@ -87,6 +88,17 @@ def _guard_project(fd: int) -> bool | None:
     return True
 
 
+def _unguard_project(fd: int) -> None:
+    import fcntl
+
+    setlk = getattr(fcntl, "F_OFD_SETLK", None)
+    if setlk is None:  # pragma: no cover
+        return
+    data = struct.pack("hhxxxxqqixxxx", fcntl.F_UNLCK, os.SEEK_SET, _GUARD_BYTE, 1, 0)
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(fd, setlk, data)
+
+
 def read_holder(project: Path) -> dict[str, Any]:
     try:
         fd = os.open(lock_path_for(project), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
@@ -124,7 +136,8 @@ class WriterLock:
         self.project = project
         self.path = lock_path_for(project)
         self._fd: int | None = None
-        self._guard_fd: int | None = None
+        self._held: holds.Identity | None = None
+        self._guarded = False
         self._project_id: tuple[int, int] | None = None
 
     # -- taking the lock ------------------------------------------------------------------
@@ -208,24 +221,24 @@ class WriterLock:
         self.adopt_project()
 
     def adopt_project(self) -> None:
-        """Remember which file the project is (and, on Linux, lock a byte of it)."""
-        cloexec = getattr(os, "O_CLOEXEC", 0)
-        try:  # read-write: a write lock needs it (the file itself is never written here)
-            fd = os.open(self.project, os.O_RDWR | cloexec)
-        except OSError:
-            try:
-                fd = os.open(self.project, os.O_RDONLY | cloexec)
-            except OSError:
-                return
-        taken = _guard_project(fd)
-        if taken is False:
-            os.close(fd)
+        """Remember which file the project is and hold it open (``storage.holds``); on
+        Linux also lock a byte of it, so that another writer is refused even if the lock
+        file is deleted."""
+        ident = holds.hold(self.project)
+        if ident is None:
+            return
+        if not holds.claim_writer(ident):
+            holds.release(ident)
             raise self._locked({})
-        self._project_id = _identity(os.fstat(fd))
-        if taken:
-            self._guard_fd = fd  # held open: closing it would drop the byte lock
-        else:
-            os.close(fd)
+        held = holds.descriptor(ident)
+        taken = _guard_project(held[0]) if held is not None and held[1] else None
+        if taken is False:
+            holds.drop_writer(ident)
+            holds.release(ident)
+            raise self._locked({})
+        self._project_id = ident
+        self._held = ident
+        self._guarded = bool(taken)
 
     def _write_holder(self, fd: int) -> None:
         try:
@@ -318,6 +331,12 @@ class WriterLock:
             self._close_guard()
 
     def _close_guard(self) -> None:
-        if self._guard_fd is not None:
-            os.close(self._guard_fd)
-            self._guard_fd = None
+        ident, self._held = self._held, None
+        if ident is None:
+            return
+        held = holds.descriptor(ident)
+        if self._guarded and held is not None:
+            _unguard_project(held[0])  # others of this process may keep the file held
+        self._guarded = False
+        holds.drop_writer(ident)
+        holds.release(ident)

@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 from sqlalchemy import URL, Engine, create_engine, event
 
+from qualframe.storage import holds
 from qualframe.storage.errors import (
     CorruptProjectError,
     DiskFullError,
@@ -181,6 +182,9 @@ def needs_immutable(path: Path) -> bool:
 # -- checking a file ---------------------------------------------------------------------------
 def read_header(path: Path) -> bytes:
     name = path.name
+    held = holds.read_head(path, 100)  # a file this process has open: never reopened
+    if held is not None:
+        return held
     try:
         with open(path, "rb") as fh:
             return fh.read(100)
@@ -195,8 +199,10 @@ def read_header(path: Path) -> bytes:
 def is_project_file(path: Path) -> bool:
     """True when ``path`` (followed if a link) is a Qualframe project, by its header."""
     try:
-        with open(path, "rb") as fh:
-            header = fh.read(72)
+        header = holds.read_head(path, 72)
+        if header is None:
+            with open(path, "rb") as fh:
+                header = fh.read(72)
     except OSError:
         return False
     return (
