@@ -101,7 +101,10 @@ def read_head(path: Path, size: int) -> bytes | None:
         held = _HELD.get(ident) if ident is not None else None
         if held is None:
             return None
-        return os.pread(held.fd, size, 0)
+        if hasattr(os, "pread"):
+            return os.pread(held.fd, size, 0)
+        os.lseek(held.fd, 0, os.SEEK_SET)  # pragma: no cover - Windows (no pread)
+        return os.read(held.fd, size)  # pragma: no cover
 
 
 def claim_writer(ident: Identity | None) -> bool:

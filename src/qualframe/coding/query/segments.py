@@ -68,7 +68,7 @@ def participant_attributes(
     if names is not None and len(by_id) <= 500:
         values = values.where(AttributeValue.attribute_id.in_(list(by_id)))
     out: dict[int, dict[str, str]] = {}
-    for pid, aid, value in session.connection().execute(values):
+    for pid, aid, value in session.connection().execute(values).all():
         name = by_id.get(aid)
         if name is not None:
             out.setdefault(pid, {})[name] = value
