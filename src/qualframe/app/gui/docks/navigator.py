@@ -37,24 +37,7 @@ class NavigatorDock(QDockWidget):
         self.project = project = bench.project
         self.documents = documents
         self.participants = ParticipantsModel(project, self, push=bench.push, report=bench.report)
-        self.tree = QTreeView()
-        self.tree.setModel(self.documents)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.tree.expandAll()
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, 58)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(2, self.tree.fontMetrics().horizontalAdvance("Coded") + 16)
-        self.tree.setIndentation(14)
-        self.documents.modelReset.connect(self._span_groups)
-        self._span_groups()
-        self.tree.activated.connect(self._activate)
-        self.tree.clicked.connect(self._activate)
+        self._build_tree()
 
         self.table = QTableView()
         self.table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move in it)
@@ -87,6 +70,26 @@ class NavigatorDock(QDockWidget):
         self.setWidget(split)
         bench.changed.connect(self.on_change)
         bench.selectionChanged.connect(self._selection_changed)
+
+    def _build_tree(self) -> None:
+        self.tree = QTreeView()
+        self.tree.setModel(self.documents)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.expandAll()
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, 58)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(2, self.tree.fontMetrics().horizontalAdvance("Coded") + 16)
+        self.tree.setIndentation(14)
+        self.documents.modelReset.connect(self._span_groups)
+        self._span_groups()
+        self.tree.activated.connect(self._activate)
+        self.tree.clicked.connect(self._activate)
 
     def _span_groups(self) -> None:
         for row in range(self.documents.rowCount()):
