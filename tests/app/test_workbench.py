@@ -90,9 +90,9 @@ def test_refused_command_is_not_pushed(window, gui_project) -> None:  # type: ig
     assert plans is not None
     window.select_code(plans.guid)
     select_in_view(window, "made a study plan with me")  # already coded by tester
-    count = window.undo.stack.count()
+    count = len(window.undo.stack)
     assert not window.coding.apply_current_code()
-    assert window.undo.stack.count() == count
+    assert len(window.undo.stack) == count
     assert "already coded" in window.last_report
 
 
@@ -337,7 +337,7 @@ def test_export_menu_writes_the_codebook_report(window, tmp_path, monkeypatch) -
 
 
 def test_read_only_window_refuses_changes(qtbot, gui_project, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from qualframe.app.gui.main_window import MainWindow
+    from qualframe.app.gui.shell.main_window import MainWindow
     from qualframe.coding.core.project import Project
 
     path = gui_project.path

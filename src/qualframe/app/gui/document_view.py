@@ -72,7 +72,7 @@ class DocumentView(QPlainTextEdit):
         self.document().setUndoRedoEnabled(False)
         self.document().setDocumentMargin(14)
         self.setPlaceholderText("Choose a document in the navigator to start reading.")
-        self.margin = StripeMargin(self)
+        self.margin = StripeMargin(self, self)
         self.setViewportMargins(0, 0, self.margin.WIDTH, 0)
         self.updateRequest.connect(self._on_update_request)
         self._repaint_timer = QTimer(self, singleShot=True, interval=0)

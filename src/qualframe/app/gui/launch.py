@@ -13,8 +13,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QWidget
 
-from qualframe.app.gui.main_window import MainWindow
 from qualframe.app.gui.settings import Settings
+from qualframe.app.gui.shell.main_window import MainWindow
 from qualframe.app.gui.welcome import WelcomeWindow
 from qualframe.coding.codebook.tree import find_code
 from qualframe.coding.core.errors import UserError
@@ -115,7 +115,7 @@ def ask_coder(settings: Settings, parent: QWidget | None = None) -> str:
     return name
 
 
-class Workbench(QObject):
+class Launcher(QObject):
     """Opens projects into main windows; one window at a time."""
 
     def __init__(self, settings: Settings, coder: str | None, *, interactive: bool = True):
@@ -297,7 +297,7 @@ def run(
     settings = Settings()
     if coder and screenshot is None:
         settings.set_coder(coder)  # remembered for the next start
-    bench = Workbench(settings, coder or settings.coder(), interactive=screenshot is None)
+    bench = Launcher(settings, coder or settings.coder(), interactive=screenshot is None)
     if screenshot is not None:
         if path is None:
             raise UserError(

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
@@ -27,13 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from qualframe.app.gui.corpus import Corpus, Hit, find_all
+from qualframe.app.gui.document_view import DocumentView
 from qualframe.app.gui.models.search_model import SearchModel
+from qualframe.app.gui.workbench import Workbench
 from qualframe.coding import commands
 from qualframe.coding.core.changes import Change
-
-if TYPE_CHECKING:
-    from qualframe.app.gui.document_view import DocumentView
-    from qualframe.app.gui.main_window import MainWindow
 
 MAX_MARKED = 2000
 
@@ -149,11 +146,12 @@ class FindBar(QWidget):
 class ProjectSearchDock(QDockWidget):
     hitActivated = Signal(object)  # Hit
 
-    def __init__(self, corpus: Corpus, window: MainWindow) -> None:
-        super().__init__("Search project", window)
+    def __init__(self, bench: Workbench, corpus: Corpus, parent: QWidget | None = None) -> None:
+        super().__init__("Search project", parent)
         self.setObjectName("project_search")
         self.corpus = corpus
-        self.window_ = window
+        self.bench = bench
+        bench.changed.connect(self.on_change)
         self.model = SearchModel(corpus, self)
         self.truncated = False
         self.last_ms = 0.0
@@ -202,10 +200,11 @@ class ProjectSearchDock(QDockWidget):
         lay.addWidget(self.table)
         self.setWidget(body)
 
-    def focus_search(self) -> None:
+    def focus_search(self, selected: str = "") -> None:
+        """Show the dock with the cursor in the search box, offering ``selected`` (the
+        document's selected text) as the query when it is short and on one line."""
         self.show()
         self.raise_()
-        selected = self.window_.view.textCursor().selectedText()
         if selected and "\u2029" not in selected and len(selected) < 80:
             self.edit.setText(selected)
         self.edit.setFocus()
@@ -229,7 +228,7 @@ class ProjectSearchDock(QDockWidget):
             if query
             else ""
         )
-        self.code_all.setEnabled(bool(hits) and not self.window_.project.read_only)
+        self.code_all.setEnabled(bool(hits) and not self.bench.project.read_only)
         return hits
 
     def _activate(self, index: QModelIndex) -> None:
@@ -237,7 +236,7 @@ class ProjectSearchDock(QDockWidget):
             self.hitActivated.emit(self.model.hits[index.row()])
 
     def code_all_hits(self) -> None:
-        code = self.window_.codebook.current()
+        code = self.bench.selection().code
         hits = self.model.hits
         if not hits:
             return
@@ -253,7 +252,7 @@ class ProjectSearchDock(QDockWidget):
             return
         ranges = [(h.document_guid, h.start, h.end) for h in hits]
         title = f"Coding {len(hits):,} hits" if len(hits) > 200 else None
-        self.window_.push(commands.ApplyCodeMany(ranges, code.guid), long_title=title)
+        self.bench.push(commands.ApplyCodeMany(ranges, code.guid), long_title=title)
 
     def on_change(self, change: Change) -> None:
         if change.documents_added:

@@ -7,16 +7,31 @@ Hovering shows code path, coder and memo; clicking selects the segment in the te
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from qualframe.app.gui.colors import label_color
+from qualframe.app.gui.highlights import HighlightIndex
+from qualframe.coding.corpus.segments import Highlight
 
-if TYPE_CHECKING:
-    from qualframe.app.gui.document_view import DocumentView
+
+class StripedView(Protocol):
+    """What the margin needs of the document view beside it (the view owns the margin)."""
+
+    @property
+    def index(self) -> HighlightIndex | None: ...
+
+    def visible_range(self) -> tuple[int, int]: ...
+
+    def y_of(self, cp: int, *, top: bool) -> int: ...
+
+    def select_segment(self, guid: str) -> None: ...
+
+    def tooltip_for(self, items: list[Highlight]) -> str: ...
+
 
 LANE = 7
 BAR = 4
@@ -26,8 +41,8 @@ PAD = 6
 class StripeMargin(QWidget):
     WIDTH = 180
 
-    def __init__(self, view: DocumentView) -> None:
-        super().__init__(view)
+    def __init__(self, view: StripedView, parent: QWidget) -> None:
+        super().__init__(parent)
         self.view = view
         self.setMouseTracking(True)
         self._hits: list[tuple[QRect, str]] = []

@@ -14,7 +14,8 @@ from qualframe.coding.commands.codebook_commands import (
     RecolourCode,
     RenameCode,
 )
-from qualframe.coding.commands.history import UndoStack
+from qualframe.coding.commands.history import CommandGroup, UndoStack
+from qualframe.coding.commands.participant_commands import AddAttribute, SetParticipantAttribute
 from qualframe.coding.commands.segment_commands import (
     ApplyCode,
     ApplyCodeMany,
@@ -26,10 +27,12 @@ from qualframe.coding.commands.segment_commands import (
 from qualframe.coding.core.command import Command
 
 __all__ = [
+    "AddAttribute",
     "AddCode",
     "ApplyCode",
     "ApplyCodeMany",
     "Command",
+    "CommandGroup",
     "DeleteCode",
     "EditCodeDetails",
     "LoadTemplate",
@@ -40,6 +43,7 @@ __all__ = [
     "RenameCode",
     "ResizeSegment",
     "SetExemplar",
+    "SetParticipantAttribute",
     "SetSegmentMemo",
     "UndoStack",
 ]

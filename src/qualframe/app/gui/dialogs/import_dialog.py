@@ -124,7 +124,16 @@ class ImportDialog(QDialog):
 
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)
+        layout.addLayout(self._options_form())
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #a40000; font-weight: bold;")
+        layout.addWidget(self.error_label)
+        layout.addWidget(self._buttons())
+        self.refresh()
 
+    def _options_form(self) -> QFormLayout:
+        """Encoding, speaker label pattern and the attributes set on everyone."""
         form = QFormLayout()
         self.encoding = QComboBox()
         self.encoding.setEditable(True)
@@ -164,12 +173,9 @@ class ImportDialog(QDialog):
         buttons.addStretch(1)
         attr_layout.addLayout(buttons)
         form.addRow("Set on every speaker\nand respondent:", attr_box)
-        layout.addLayout(form)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #a40000; font-weight: bold;")
-        layout.addWidget(self.error_label)
+        return form
 
+    def _buttons(self) -> QDialogButtonBox:
         self.buttons = QDialogButtonBox()
         self.add_files = self.buttons.addButton(
             "Add files…", QDialogButtonBox.ButtonRole.ActionRole
@@ -181,8 +187,7 @@ class ImportDialog(QDialog):
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-        self.refresh()
+        return self.buttons
 
     # -- options --------------------------------------------------------------------------
     def add_attribute(self, key: str, value: str) -> None:

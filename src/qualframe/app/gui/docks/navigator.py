@@ -1,5 +1,5 @@
 """Navigator dock: documents grouped by kind (with participant groups) and participants with
-their attributes (editable)."""
+their attributes (editable; each edit is an undoable command pushed on the workbench)."""
 
 from __future__ import annotations
 
@@ -21,44 +21,23 @@ from PySide6.QtWidgets import (
 
 from qualframe.app.gui.models.documents_model import DocumentsModel
 from qualframe.app.gui.models.participants_model import ParticipantsModel
+from qualframe.app.gui.workbench import Selection, Workbench
 from qualframe.coding.core.changes import Change
-from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.documents import segment_counts
 
 
 class NavigatorDock(QDockWidget):
     documentActivated = Signal(str, str)  # guid, name
-    participantsEdited = Signal()
 
-    def __init__(self, project: Project, parent: QWidget, report: object = None) -> None:
+    def __init__(
+        self, bench: Workbench, documents: DocumentsModel, parent: QWidget | None = None
+    ) -> None:
         super().__init__("Navigator", parent)
         self.setObjectName("navigator")
-        self.project = project
-        self.documents = DocumentsModel(project, self)
-        self.participants = ParticipantsModel(
-            project,
-            self,
-            on_edit=self.participantsEdited.emit,
-            report=report,  # type: ignore[arg-type]
-        )
-        self.tree = QTreeView()
-        self.tree.setModel(self.documents)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.tree.expandAll()
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, 58)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(2, self.tree.fontMetrics().horizontalAdvance("Coded") + 16)
-        self.tree.setIndentation(14)
-        self.documents.modelReset.connect(self._span_groups)
-        self._span_groups()
-        self.tree.activated.connect(self._activate)
-        self.tree.clicked.connect(self._activate)
+        self.project = project = bench.project
+        self.documents = documents
+        self.participants = ParticipantsModel(project, self, push=bench.push, report=bench.report)
+        self._build_tree()
 
         self.table = QTableView()
         self.table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move in it)
@@ -89,6 +68,28 @@ class NavigatorDock(QDockWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         self.setWidget(split)
+        bench.changed.connect(self.on_change)
+        bench.selectionChanged.connect(self._selection_changed)
+
+    def _build_tree(self) -> None:
+        self.tree = QTreeView()
+        self.tree.setModel(self.documents)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.expandAll()
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, 58)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(2, self.tree.fontMetrics().horizontalAdvance("Coded") + 16)
+        self.tree.setIndentation(14)
+        self.documents.modelReset.connect(self._span_groups)
+        self._span_groups()
+        self.tree.activated.connect(self._activate)
+        self.tree.clicked.connect(self._activate)
 
     def _span_groups(self) -> None:
         for row in range(self.documents.rowCount()):
@@ -99,6 +100,10 @@ class NavigatorDock(QDockWidget):
         doc = self.documents.document(index)
         if doc is not None:
             self.documentActivated.emit(doc.guid, doc.name)
+
+    def _selection_changed(self, selection: Selection) -> None:
+        if selection.document_guid:
+            self.select_document(selection.document_guid)
 
     def select_document(self, guid: str) -> None:
         idx = self.documents.index_for(guid)

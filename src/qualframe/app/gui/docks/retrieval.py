@@ -5,7 +5,6 @@ attribute and coder; double-click jumps to the segment; Ctrl+C copies as text.""
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -35,18 +34,17 @@ from PySide6.QtWidgets import (
 )
 
 from qualframe.app.gui.corpus import Corpus
+from qualframe.app.gui.models.codebook_model import CodebookModel
+from qualframe.app.gui.models.documents_model import DocumentsModel
 from qualframe.app.gui.models.retrieval_model import ContextRole, RetrievalModel
+from qualframe.app.gui.workbench import Selection, Workbench
 from qualframe.coding.core.changes import Change
-from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.coders import coder_names
 from qualframe.coding.corpus.participants import attribute_names, attribute_values
 from qualframe.coding.query import retrieval as retrieval_query
 from qualframe.coding.query.retrieval import Retrieved
 from qualframe.coding.query.segments import Where
 from qualframe.storage.errors import ProjectError
-
-if TYPE_CHECKING:
-    from qualframe.app.gui.main_window import MainWindow
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -96,19 +94,57 @@ class ContextDelegate(QStyledItemDelegate):
 
 
 class RetrievalDock(QDockWidget):
+    """Lists the segments of the workbench's selected code, from the shared codebook and
+    documents models (names, paths, colours) and the corpus (context, speakers)."""
+
     segmentActivated = Signal(object)  # coding.records.SegmentRecord
 
-    def __init__(self, project: Project, corpus: Corpus, window: MainWindow) -> None:
-        super().__init__("Retrieved segments", window)
+    def __init__(
+        self,
+        bench: Workbench,
+        corpus: Corpus,
+        codes: CodebookModel,
+        documents: DocumentsModel,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Retrieved segments", parent)
         self.setObjectName("retrieval")
-        self.project = project
-        self.window_ = window
+        self.project = bench.project
+        self.codes = codes
+        self.documents = documents
         self.code_guid: str | None = None
-        self.code_ids: set[str] = set()
+        self._path, self._color = "", ""
         self.model = RetrievalModel(corpus, self)
         self.title = QLabel("Select a code to list its segments.")
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._build_filters()
+        copy = QToolButton()
+        copy.setText("Copy")
+        copy.setToolTip("Copy the selected segments (all when none is selected) as text (Ctrl+C)")
+        copy.clicked.connect(self.copy)
+        self.table = self._build_table()
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.title, 1)
+        bar.addWidget(self.descendants)
+        bar.addWidget(self.where)
+        bar.addWidget(self.coder)
+        bar.addWidget(copy)
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(4, 2, 4, 2)
+        lay.setSpacing(2)
+        lay.addLayout(bar)
+        lay.addWidget(self.table)
+        self.setWidget(body)
+        self._timer = QTimer(self, singleShot=True, interval=0)
+        self._timer.timeout.connect(self.refresh)
+        self.reload_filters()
+        bench.changed.connect(self.on_change)
+        bench.selectionChanged.connect(self._selection_changed)
+
+    def _build_filters(self) -> None:
         self.descendants = QCheckBox("Sub-codes")
         self.descendants.setToolTip("Include the segments of all sub-codes")
         self.descendants.setChecked(True)
@@ -127,51 +163,37 @@ class RetrievalDock(QDockWidget):
         )
         self.where.currentIndexChanged.connect(self.refresh)
         self.coder.currentIndexChanged.connect(self.refresh)
-        copy = QToolButton()
-        copy.setText("Copy")
-        copy.setToolTip("Copy the selected segments (all when none is selected) as text (Ctrl+C)")
-        copy.clicked.connect(self.copy)
-        self.table = QTableView()
-        self.table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move in it)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(True)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(
-            2 * self.table.fontMetrics().height() + 10
-        )
-        self.table.setItemDelegateForColumn(RetrievalModel.TEXT, ContextDelegate(self.table))
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
+
+    def _build_table(self) -> QTableView:
+        table = QTableView()
+        table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move in it)
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setWordWrap(True)
+        table.setAlternatingRowColors(True)
+        table.verticalHeader().hide()
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.verticalHeader().setDefaultSectionSize(2 * table.fontMetrics().height() + 10)
+        table.setItemDelegateForColumn(RetrievalModel.TEXT, ContextDelegate(table))
+        table.horizontalHeader().setStretchLastSection(True)
         self._widths = [110, 64, 64, 76, 130]
         self.model.modelAboutToBeReset.connect(self._keep_widths)
         self.model.modelReset.connect(self._apply_widths)
-        self._apply_widths()
-        self.table.doubleClicked.connect(self._activate)
-        copy_action = self.table.addAction("Copy")
+        table.doubleClicked.connect(self._activate)
+        copy_action = table.addAction("Copy")
         copy_action.setShortcut(QKeySequence.StandardKey.Copy)
         copy_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         copy_action.triggered.connect(self.copy)
-        bar = QHBoxLayout()
-        bar.setContentsMargins(0, 0, 0, 0)
-        bar.addWidget(self.title, 1)
-        bar.addWidget(self.descendants)
-        bar.addWidget(self.where)
-        bar.addWidget(self.coder)
-        bar.addWidget(copy)
-        body = QWidget()
-        lay = QVBoxLayout(body)
-        lay.setContentsMargins(4, 2, 4, 2)
-        lay.setSpacing(2)
-        lay.addLayout(bar)
-        lay.addWidget(self.table)
-        self.setWidget(body)
-        self._timer = QTimer(self, singleShot=True, interval=0)
-        self._timer.timeout.connect(self.refresh)
-        self.reload_filters()
+        self.table = table
+        self._apply_widths()
+        return table
+
+    def _selection_changed(self, selection: Selection) -> None:
+        code = selection.code
+        if selection.code_guid != self.code_guid or code is None:
+            self.set_code(code.guid if code else None, code.path_text if code else "",
+                          code.color if code else "")  # fmt: skip
 
     def _keep_widths(self) -> None:
         header = self.table.horizontalHeader()
@@ -207,9 +229,8 @@ class RetrievalDock(QDockWidget):
 
     def _filters(self) -> dict[str, object]:
         where = self.where.currentData()
-        model = self.window_.codebook.model
-        paths = {r.id: (r.path, r.color, r.guid) for r in model.records}
-        docs = self.window_.navigator.documents
+        paths = {r.id: (r.path, r.color, r.guid) for r in self.codes.records}
+        docs = self.documents
         documents = {d.id: (d.guid, d.name) for kind in docs.kinds for d in docs.docs[kind]}
         return {
             "paths": paths,
@@ -287,7 +308,7 @@ class RetrievalDock(QDockWidget):
 
     def _lists_any(self, code_guids: frozenset[str]) -> bool:
         """Whether segments of these codes can appear in the current list."""
-        model = self.window_.codebook.model
+        model = self.codes
         if self.code_guid not in model.by_guid:
             return True
         if not self.descendants.isChecked():

@@ -81,6 +81,15 @@ class SurveyView(QWidget):
         self.likert_model = LikertTableModel(self)
         self.codes_model = CodesTableModel(self)
 
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._bar())
+        layout.addWidget(self._tables(), 1)
+        self._timer = QTimer(self, singleShot=True, interval=150)
+        self._timer.timeout.connect(self.reload)
+        if not defer:
+            self.reload()
+
+    def _bar(self) -> QHBoxLayout:
         self.group_combo = QComboBox()
         self.group_combo.setToolTip("The respondent attribute whose groups are compared")
         self.group_combo.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -97,7 +106,9 @@ class SurveyView(QWidget):
             button.clicked.connect(lambda _c=False, f=fmt: self.choose_and_export(f))
             bar.addWidget(button)
             self.export_buttons[fmt] = button
+        return bar
 
+    def _tables(self) -> QTabWidget:
         self.items_view = _table_view(self.items_model)
         self.items_view.horizontalHeader().setStretchLastSection(True)
         self.freq_view = _table_view(self.freq_model)
@@ -124,14 +135,7 @@ class SurveyView(QWidget):
         items_lay.setContentsMargins(0, 4, 0, 0)
         items_lay.addWidget(self.items_view)
         self.tabs.addTab(items_page, "Items and types")
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(self.tabs, 1)
-
-        self._timer = QTimer(self, singleShot=True, interval=150)
-        self._timer.timeout.connect(self.reload)
-        if not defer:
-            self.reload()
+        return self.tabs
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
