@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui import exchange_actions
 from qualframe.app.gui.actions import CodingActions
 from qualframe.app.gui.corpus import Corpus, Hit
 from qualframe.app.gui.docks.code_detail import CodeDetailDock
@@ -136,6 +137,7 @@ class MainWindow(QMainWindow):
         self.survey_view = SurveyView(project, self, defer=True)
         self.add_view("Survey", self.survey_view)
         fill_export_menu(self, self.export_menu)
+        exchange_actions.install(self, self.export_menu)  # REFI-QDA .qdpx / .qdc
         self.code_label = QLabel("")
         self.statusBar().addPermanentWidget(self.code_label)
         coder = QLabel(f"Coder: <b>{project.coder}</b>" + (" · <b>read-only</b>" if ro else ""))
@@ -307,6 +309,9 @@ class MainWindow(QMainWindow):
             return
         from qualframe.app.gui.dialogs.import_dialog import run_import
 
+        if paths and exchange_actions.handles(paths):  # REFI-QDA .qdpx / .qdc
+            exchange_actions.import_files(self, paths)
+            return
         change = run_import(self, self.project, paths or [])
         if change is not None:
             self.corpus.invalidate()
