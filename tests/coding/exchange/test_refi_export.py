@@ -229,3 +229,44 @@ def test_description_carries_definition_and_criteria() -> None:
         "exclusion": "",
         "example": "only",
     }
+
+
+def test_interviewers_round_trip_as_interviewer_cases(project: Project, tmp_path: Path) -> None:
+    """Interviewer speech with and without a participant row (both shapes exist) comes back
+    as interviewer speech, never as a participant that would be counted."""
+    from qualframe.coding.corpus.documents import (
+        DocumentData,
+        TurnData,
+        add_document_in,
+        document_turns,
+        list_documents,
+    )
+    from qualframe.coding.corpus.participants import ParticipantData, add_participants_in
+    from tests.coding.helpers import add_transcript
+
+    add_transcript(project, "fgi_a", [("Moderator", "Why?"), ("E1", "Because.")])
+    text = "Interviewer: And you?\n\nM1: Me too."
+    with project.write() as s:
+        people = add_participants_in(
+            s, [ParticipantData("Interviewer", is_interviewer=True), ParticipantData("M1")]
+        )
+        add_document_in(
+            s, "tester",
+            DocumentData("fgi_b", text, turns=[TurnData(0, 21, "Interviewer", 12, True),
+                                               TurnData(23, 33, "M1", 26)]),
+            people,
+        )  # fmt: skip
+    out = tmp_path / "x.qdpx"
+    export_project(project, out)
+    first, first_texts = comparable(project)
+    with Project.create(tmp_path / "back.qualframe") as back:
+        import_project(back, prepare(out))
+        again, again_texts = comparable(back)
+        assert back.info()["participants"] == project.info()["participants"] == 2
+        turns = {
+            (t.label, t.is_interviewer)
+            for d in list_documents(back)
+            for t in document_turns(back, d.guid)
+        }
+    assert turns == {("Moderator", True), ("E1", False), ("Interviewer", True), ("M1", False)}
+    assert again["cases"] == first["cases"] and again_texts == first_texts

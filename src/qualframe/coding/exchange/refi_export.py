@@ -9,7 +9,8 @@ What goes out (see ``docs/refi-qda.md`` for the full mapping):
   exclusive, with its ``Coding``; a segment memo as a ``Note`` on its selection;
 * each participant as a ``Case`` with the attributes as ``Variable`` values, a ``SourceRef``
   to each document they speak in and a ``SelectionRef`` to each turn (a selection without a
-  coding); interviewer speech as a case per interviewer label with ``interviewer`` = true;
+  coding); interviewer speech as a case per interviewer (``interviewer`` = true), after the
+  participants;
 * memos as ``Notes`` on the project, a document or a code; reflexive memos are also in a
   ``Set`` "Reflexive memos", survey documents in a ``Set`` "Open-ended survey answers".
 
@@ -303,14 +304,14 @@ class _Builder:
             types[a.id] = _variable_type(a.type, [v[a.id] for v in values.values() if a.id in v])
             variables.append(m.Variable(a.guid, a.name, types[a.id]))
         taken_names = {a.name.casefold() for a in attrs}
+        people = list(self.s.scalars(select(Participant).order_by(Participant.pseudonym)))
         interviewer_var = real_var = None
-        if self.interviewers:
+        if self.interviewers or any(p.is_interviewer for p in people):
             interviewer_var = m.Variable(
                 derived_guid("variable", INTERVIEWER_VARIABLE),
                 _free_name(INTERVIEWER_VARIABLE, taken_names), "Boolean",
             )  # fmt: skip
             variables.append(interviewer_var)
-        people = list(self.s.scalars(select(Participant).order_by(Participant.pseudonym)))
         if self.real_names and any(p.real_name for p in people):
             real_var = m.Variable(
                 derived_guid("variable", REAL_NAME_VARIABLE),
@@ -318,6 +319,7 @@ class _Builder:
             )  # fmt: skip
             variables.append(real_var)
         cases: list[m.Case] = []
+        speakers: list[tuple[str, m.Case]] = []  # interviewer speech, after the participants
         for p in people:
             case = m.Case(guid=p.guid, name=p.pseudonym)
             for a in attrs:
@@ -327,12 +329,17 @@ class _Builder:
                     )
             if real_var is not None and p.real_name:
                 case.values.append(m.VariableValue(real_var.guid, "TextValue", p.real_name))
-            cases.append(self._refs(case, spoke.get(p.guid, [])))
+            if p.is_interviewer and interviewer_var is not None:
+                case.values.append(m.VariableValue(interviewer_var.guid, "BooleanValue", "true"))
+                speakers.append((p.pseudonym, self._refs(case, spoke.get(p.guid, []))))
+            else:
+                cases.append(self._refs(case, spoke.get(p.guid, [])))
         for guid, label in self.interviewers.items():
             case = m.Case(guid=guid, name=self.mask(label))
             assert interviewer_var is not None
             case.values.append(m.VariableValue(interviewer_var.guid, "BooleanValue", "true"))
-            cases.append(self._refs(case, spoke.get(guid, [])))
+            speakers.append((case.name or "", self._refs(case, spoke.get(guid, []))))
+        cases.extend(case for _, case in sorted(speakers, key=lambda x: (x[0], x[1].guid)))
         return variables, cases
 
     def _refs(self, case: m.Case, spoken: list[tuple[int, str]]) -> m.Case:

@@ -3,9 +3,9 @@ participants (or interviewer speech) and the passages they spoke → speaker tur
 
 * A user keeps its GUID as a coder; a coder of the same name already in the project is the
   same person. Codings that name no user are credited to "unknown coder (<tool>)".
-* A Boolean variable ``interviewer`` that is true marks a case as interviewer speech (no
-  participant, turns flagged as interviewer's), as Qualframe exports it; a Text variable
-  ``real name`` fills the participant's private real name.
+* A Boolean variable ``interviewer`` that is true marks a case as interviewer speech (a
+  participant marked as interviewer, never counted as one; its turns are the interviewer's),
+  as Qualframe exports it; a Text variable ``real name`` fills the private real name.
 * A case's ``SelectionRef`` to a passage is a turn of that case. A source that no case
   references by passage but exactly one case references as a whole is that case's speech
   from start to end (one interview per person, as MAXQDA and NVivo often export).
@@ -166,15 +166,14 @@ class People:
                 only = case.source_refs[0] if len(case.source_refs) == 1 else None
                 name = names.get(only or "", "") or f"Case {i}"
             name = " ".join(name.split())[:200]
-            if is_interviewer:
-                owners.append((case, None, name, True))
-                continue
             base, n = name, 2
             while name.casefold() in taken:
                 name, n = f"{base} ({n})", n + 1
             taken.add(name.casefold())
             real = next((values[g] for g in real_vars if values.get(g)), None)
-            p = Participant(guid=case.guid, pseudonym=name, real_name=real)
+            p = Participant(
+                guid=case.guid, pseudonym=name, real_name=real, is_interviewer=is_interviewer
+            )
             self.s.add(p)
             self.s.flush()
             self.created["participants"].append(case.guid)
@@ -183,7 +182,7 @@ class People:
                     self.s.add(
                         AttributeValue(participant_id=p.id, attribute_id=attrs[guid], value=value)
                     )
-            owners.append((case, p.id, name, False))
+            owners.append((case, p.id, name, is_interviewer))
         self.case_count = len(owners)
         self._make_turns(owners, selections, doc_ids)
 
