@@ -163,3 +163,20 @@ def test_sources_folder_in_any_case_and_any_qde_name(tmp_path: Path, project: Pr
     assert [d.name for d in list_documents(project)] == ["t"]
     with project.read() as s:
         assert s.get(ProjectMeta, "refi_import") is not None
+
+
+def test_a_whole_source_coding_covers_all_of_it(tmp_path: Path, project: Project) -> None:
+    text = "M2: 전체 인터뷰 😀 whole."
+    qde = f"""<Project xmlns="urn:QDA-XML:project:1.0" name="p" origin="NVivo for Mac 12.7.0">
+<CodeBook><Codes><Code guid="{fx.gid(1)}" name="Interview" isCodable="true"/></Codes></CodeBook>
+<Sources><TextSource guid="{fx.gid(3)}" name="t" plainTextPath="internal://{fx.gid(3)}.txt">
+<Coding guid="{fx.gid(5)}"><CodeRef targetGUID="{fx.gid(1)}"/></Coding>
+</TextSource></Sources></Project>"""
+    path = fx.write_qdpx(tmp_path / "w.qdpx", qde, {f"sources/{fx.gid(3)}.txt": text.encode()})
+    import_project(project, prepare(path))
+    with project.read() as s:
+        row = s.execute(
+            select(Segment.guid, Segment.selection_guid, Segment.start, Segment.end)
+        ).one()
+    assert tuple(row) == (fx.gid(5), None, 0, len(text))
+    assert list_segments(project)[0].text == text

@@ -33,7 +33,7 @@ from qualframe.coding.exchange.descriptions import parse
 from qualframe.coding.exchange.model import derived_guid
 from qualframe.coding.exchange.refi_export import INTERVIEWER_VARIABLE, REAL_NAME_VARIABLE
 from qualframe.coding.exchange.refi_import import Plan, PreparedSelection, PreparedSource
-from qualframe.coding.exchange.refi_people import People
+from qualframe.coding.exchange.refi_people import People, TurnIndex
 from qualframe.storage.models import (
     Code,
     Coder,
@@ -181,69 +181,77 @@ class _Store:
 
     # -- segments -----------------------------------------------------------------------------------
     def segments(self, notes: dict[str, list[str]], turn_sel: set[str]) -> None:
-        seen: set[tuple[int, int, int, int, int]] = set()
-        used: set[str] = set()
-        unknown = repeated = bare = 0
+        self.seen: set[tuple[int, int, int, int, int]] = set()
+        self.used: set[str] = set()
+        self.tally = {"unknown": 0, "repeated": 0, "bare": 0}
+        self.whole: set[str] = set()
         for ps in self.plan.sources:
             doc_id = self.doc_ids[ps.src.guid]
             turns = self.people.turns_of(doc_id)
-            whole = PreparedSelection(m.Selection(ps.src.guid, 0, len(ps.text)), 0, len(ps.text))
             items = [(p, p.sel.codings) for p in ps.selections]
-            if ps.src.codings and ps.text:
-                items.append((whole, ps.src.codings))
+            if ps.src.codings and ps.text:  # the whole source coded: a selection of all of it
+                whole = m.Selection(derived_guid("whole source", ps.src.guid), 0, len(ps.text))
+                self.whole.add(whole.guid)
+                items.append((PreparedSelection(whole, 0, len(ps.text)), ps.src.codings))
             for psel, codings in items:
                 sel = psel.sel
                 sel_notes = self.note_texts([*sel.note_refs, *notes.get(sel.guid, [])])
                 if sel.description:
                     sel_notes.insert(0, sel.description)
-                if not codings:
-                    if sel.guid in turn_sel:
-                        continue
+                if codings:
+                    for coding in codings:
+                        self.coding(doc_id, turns, psel, coding, len(codings), sel_notes)
+                elif sel.guid not in turn_sel:
                     if sel_notes:
                         self.selection_memo(ps, psel, sel_notes)
                     else:
-                        bare += 1
-                    continue
-                for coding in codings:
-                    code_id = self.code_ids.get(coding.code_guid)
-                    if code_id is None:
-                        unknown += 1
-                        continue
-                    coder = self.people.coder_for(coding.user or sel.user)
-                    key = (doc_id, code_id, coder, psel.start, psel.end)
-                    if key in seen:
-                        repeated += 1
-                        continue
-                    seen.add(key)
-                    ours = coding.guid == derived_guid("coding", sel.guid) and len(codings) == 1
-                    guid, sel_guid = (sel.guid, None) if ours else (coding.guid, sel.guid)
-                    if guid in used:
-                        guid = derived_guid("duplicate", guid, str(len(used)))
-                    used.add(guid)
-                    memo = "\n\n".join([*sel_notes, *self.note_texts(coding.note_refs)])
-                    created = parse_stamp(coding.created or sel.created) or datetime.now(
-                        UTC
-                    ).replace(tzinfo=None)
-                    self.s.add(
-                        Segment(
-                            guid=guid, selection_guid=sel_guid, document_id=doc_id,
-                            code_id=code_id, coder_id=coder,
-                            turn_id=turns.best(psel.start, psel.end),
-                            start=psel.start, end=psel.end, memo=memo, created_at=created,
-                            updated_at=parse_stamp(sel.modified) or created,
-                        )
-                    )  # fmt: skip
+                        self.tally["bare"] += 1
         self.s.flush()
-        self.counts["codings"] = len(seen)
-        if unknown:
-            self.warnings.append(f"{unknown:,} codings name a code that is not in the codebook")
-        if repeated:
+        self.counts["codings"] = len(self.seen)
+        if self.tally["unknown"]:
             self.warnings.append(
-                f"{repeated:,} codings repeated a code on the same passage by the same coder; "
-                "each is kept once"
+                f"{self.tally['unknown']:,} codings name a code that is not in the codebook"
             )
-        if bare:
-            self.left_out.append(f"{bare:,} selections with no coding, note or case")
+        if self.tally["repeated"]:
+            self.warnings.append(
+                f"{self.tally['repeated']:,} codings repeated a code on the same passage by the "
+                "same coder; each is kept once"
+            )
+        if self.tally["bare"]:
+            self.left_out.append(f"{self.tally['bare']:,} selections with no coding, note or case")
+
+    def coding(self, doc_id: int, turns: TurnIndex, psel: PreparedSelection, coding: m.Coding,
+               siblings: int, sel_notes: list[str]) -> None:  # fmt: skip
+        """One coding as a segment (GUIDs: see the module docstring)."""
+        sel = psel.sel
+        code_id = self.code_ids.get(coding.code_guid)
+        if code_id is None:
+            self.tally["unknown"] += 1
+            return
+        coder = self.people.coder_for(coding.user or sel.user)
+        key = (doc_id, code_id, coder, psel.start, psel.end)
+        if key in self.seen:
+            self.tally["repeated"] += 1
+            return
+        self.seen.add(key)
+        ours = coding.guid == derived_guid("coding", sel.guid) and siblings == 1
+        guid, sel_guid = (sel.guid, None) if ours else (coding.guid, sel.guid)
+        if sel.guid in self.whole:
+            sel_guid = None  # a whole-source coding had no selection of its own
+        if guid in self.used:
+            guid = derived_guid("duplicate", guid, str(len(self.used)))
+        self.used.add(guid)
+        memo = "\n\n".join([*sel_notes, *self.note_texts(coding.note_refs)])
+        now = datetime.now(UTC).replace(tzinfo=None)
+        created = parse_stamp(coding.created or sel.created) or now
+        self.s.add(
+            Segment(
+                guid=guid, selection_guid=sel_guid, document_id=doc_id, code_id=code_id,
+                coder_id=coder, turn_id=turns.best(psel.start, psel.end), start=psel.start,
+                end=psel.end, memo=memo, created_at=created,
+                updated_at=parse_stamp(sel.modified) or created,
+            )
+        )  # fmt: skip
 
     def note_texts(self, refs: list[str]) -> list[str]:
         out = []
