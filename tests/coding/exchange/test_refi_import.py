@@ -44,7 +44,7 @@ def test_nvivo_windows_codings_land_on_the_same_characters(
     assert {s.coder for s in segs} == {"Jonas"}
     with project.read() as s:
         assert s.scalar(select(Coder.guid).where(Coder.name == "Hana")) == fx.gid(1)
-    assert "1 code folders' 'not codable' mark" in " ".join(report.left_out)
+    assert "the 'not codable' mark of code folders (1;" in " ".join(report.left_out)
     # what a later merge needs: the producer and how each source's positions were read
     fact = json.loads(project.meta("refi_import") or "{}")
     assert fact["producer"] == "NVivo" and fact["positions"] == {
@@ -71,7 +71,9 @@ def test_maxqda_nameless_cases_memos_and_sets(tmp_path: Path, project: Project) 
     memos = list_memos(project)
     assert len(memos) == 1 and memos[0].kind == "document"
     assert "Weekly rhythm matters." in memos[0].text and "“planned the week”" in memos[0].text
-    assert any("1 sets (Spring interviews)" in x for x in report.left_out)
+    assert any(
+        "sets of sources, codes or notes (1: Spring interviews;" in x for x in report.left_out
+    )
 
 
 def test_atlas_crlf_counted_once_notes_links_pdf_text(tmp_path: Path, project: Project) -> None:
@@ -86,8 +88,8 @@ def test_atlas_crlf_counted_once_notes_links_pdf_text(tmp_path: Path, project: P
     assert memos["Research plan"].kind == "project"
     assert memos["About fgi 7"].kind == "document"
     left = " ".join(report.left_out)
-    assert "1 picture sources" in left and "1 audio sources" in left
-    assert "1 PDF area selections" in left
+    assert "picture sources (1)" in left and "audio sources (1)" in left
+    assert "PDF area selections (1)" in left
     # GUIDs are stored in canonical (lower-case) form
     assert {d.guid for d in list_documents(project)} == {fx.gid(501), fx.gid(502)}
 

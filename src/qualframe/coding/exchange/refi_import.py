@@ -189,17 +189,19 @@ def _note_texts(files: _Files, model: m.Project) -> dict[str, str]:
 
 
 def _left_out(model: m.Project) -> list[str]:
-    out = [f"{n:,} {what}" for what, n in sorted(model.unsupported.items())]
+    out = [f"{what} ({n:,})" for what, n in sorted(model.unsupported.items())]
     folders = sum(1 for c in model.all_codes() if not c.is_codable)
     if folders:
-        out.append(f"{folders:,} code folders' 'not codable' mark (they import as ordinary codes)")
+        out.append(
+            f"the 'not codable' mark of code folders ({folders:,}; they import as ordinary codes)"
+        )
     case_codes = sum(len(c.code_refs) for c in model.cases)
     if case_codes:
-        out.append(f"{case_codes:,} codes applied to whole cases")
+        out.append(f"codes applied to whole cases ({case_codes:,})")
     source_values = sum(len(s.values) for s in model.sources)
     if source_values:
         out.append(
-            f"{source_values:,} variable values set on sources (Qualframe keeps attributes on "
+            f"variable values set on sources ({source_values:,}; Qualframe keeps attributes on "
             "participants)"
         )
     return out
@@ -237,7 +239,7 @@ def prepare(path: Path, progress: Progress | None = None) -> Plan:
     plan = Plan(path.name, model, producer, sources, notes, _left_out(model))
     if empty:
         plan.left_out.append(
-            f"{len(empty):,} sources without any text ({', '.join(empty[:3])}"
+            f"sources without any text ({len(empty):,}: {', '.join(empty[:3])}"
             f"{', …' if len(empty) > 3 else ''})"
         )
     outside = sum(s.outside for s in sources)

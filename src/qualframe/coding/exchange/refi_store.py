@@ -218,7 +218,9 @@ class _Store:
                 "same coder; each is kept once"
             )
         if self.tally["bare"]:
-            self.left_out.append(f"{self.tally['bare']:,} selections with no coding, note or case")
+            self.left_out.append(
+                f"selections with no coding, note or case ({self.tally['bare']:,})"
+            )
 
     def coding(self, doc_id: int, turns: TurnIndex, psel: PreparedSelection, coding: m.Coding,
                siblings: int, sel_notes: list[str]) -> None:  # fmt: skip
@@ -370,7 +372,8 @@ class _Store:
         unused = sorted(set(self.people.unused_sets()))
         if unused:
             self.left_out.append(
-                f"{len(unused):,} sets ({', '.join(unused[:3])}{'…' if len(unused) > 3 else ''})"
+                f"sets of sources, codes or notes ({len(unused):,}: {', '.join(unused[:3])}"
+                f"{', …' if len(unused) > 3 else ''}; Qualframe has no such groups yet)"
             )
         change = Change(
             "import", codebook=True, documents=frozenset(self.created["documents"]),
