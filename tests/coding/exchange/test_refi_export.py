@@ -270,3 +270,16 @@ def test_interviewers_round_trip_as_interviewer_cases(project: Project, tmp_path
         }
     assert turns == {("Moderator", True), ("E1", False), ("Interviewer", True), ("M1", False)}
     assert again["cases"] == first["cases"] and again_texts == first_texts
+
+
+def test_variable_types_follow_the_values() -> None:
+    from qualframe.coding.exchange.refi_export import _variable_type
+
+    assert _variable_type("number", ["4", "-12", "007"]) == "Integer"
+    assert _variable_type("number", ["4.5", ".5", "+3."]) == "Float"
+    assert _variable_type("number", ["4", "Infinity"]) == "Text"  # not an xsd:decimal
+    assert _variable_type("number", ["1e5"]) == "Text"
+    assert _variable_type("boolean", ["true", "0"]) == "Boolean"
+    assert _variable_type("date", ["2024-05-02"]) == "Date"
+    assert _variable_type("date", ["2024-05-02 14:30:00"]) == "Text"
+    assert _variable_type("category", ["mentor"]) == "Text"

@@ -182,3 +182,13 @@ def test_a_whole_source_coding_covers_all_of_it(tmp_path: Path, project: Project
         ).one()
     assert tuple(row) == (fx.gid(5), None, 0, len(text))
     assert list_segments(project)[0].text == text
+
+
+def test_attributes_already_declared_are_reused(tmp_path: Path, project: Project) -> None:
+    from qualframe.coding.corpus.participants import attribute_in
+
+    with project.write() as s:
+        attribute_in(s, "Role")  # declared in the new project, no participant has it yet
+    import_project(project, prepare(fx.maxqda_like(tmp_path / "mx.qdpx")))
+    people = {p.pseudonym: p.attributes for p in list_participants(project)}
+    assert people["Interview M1"] == {"Role": "mentor", "year": "4"}

@@ -20,12 +20,12 @@ pass through the same masker as every other export, and positions are moved alon
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -62,6 +62,7 @@ REAL_NAME_VARIABLE = "real name"
 SURVEY_SET = "Open-ended survey answers"
 REFLEXIVE_SET = "Reflexive memos"
 MAX_INTERNAL_FILE = 2**31 - 1  # REFI-QDA §8.5
+_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 Progress = Callable[[int, int, str], bool]
 
@@ -97,12 +98,8 @@ def _variable_type(attr_type: str, values: list[str]) -> str:
     def all_(pred: Callable[[str], bool]) -> bool:
         return all(pred(v) for v in values)
 
-    def is_decimal(v: str) -> bool:
-        try:
-            Decimal(v)
-        except InvalidOperation:
-            return False
-        return v.strip() == v and "e" not in v.lower() and v.lower() not in ("nan", "inf")
+    def is_decimal(v: str) -> bool:  # the lexical form of xsd:decimal
+        return _DECIMAL.match(v) is not None
 
     if attr_type == "number" and values and all_(is_decimal):
         return "Integer" if all_(lambda v: v.lstrip("-").isdigit()) else "Float"

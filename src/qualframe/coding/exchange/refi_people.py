@@ -17,7 +17,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qualframe.coding.exchange import model as m
@@ -143,12 +143,19 @@ class People:
             while name.casefold() in taken:
                 name, n = f"{base} ({n})", n + 1
             taken.add(name.casefold())
-            row = Attribute(
-                guid=var.guid, name=name, type=_TYPES.get(var.type, "category"), position=i
+            existing = self.s.scalar(
+                select(Attribute).where(func.lower(Attribute.name) == name.lower())
             )
+            if existing is not None:  # declared in this project already (it has no values)
+                attrs[var.guid] = existing.id
+                continue
+            guid = var.guid
+            if self.s.scalar(select(Attribute.id).where(Attribute.guid == guid)) is not None:
+                guid = derived_guid("duplicate", guid)
+            row = Attribute(guid=guid, name=name, type=_TYPES.get(var.type, "category"), position=i)
             self.s.add(row)
             self.s.flush()
-            self.created["attributes"].append(var.guid)
+            self.created["attributes"].append(guid)
             attrs[var.guid] = row.id
         return attrs, interviewer, real
 
