@@ -192,3 +192,24 @@ def test_attributes_already_declared_are_reused(tmp_path: Path, project: Project
     import_project(project, prepare(fx.maxqda_like(tmp_path / "mx.qdpx")))
     people = {p.pseudonym: p.attributes for p in list_participants(project)}
     assert people["Interview M1"] == {"Role": "mentor", "year": "4"}
+
+
+def test_a_repeated_source_guid_keeps_each_source_with_its_own_codings(
+    tmp_path: Path, project: Project
+) -> None:
+    """A malformed file names two sources with one GUID: each coding must stay on its own
+    text (never the first source's)."""
+    one, two = fx.gid(31), fx.gid(32)
+    qde = f"""<Project xmlns="urn:QDA-XML:project:1.0" name="p">
+<CodeBook><Codes><Code guid="{fx.gid(1)}" name="A" isCodable="true"/></Codes></CodeBook><Sources>
+<TextSource guid="{fx.gid(3)}" name="first" plainTextPath="internal://{one}.txt">
+<PlainTextSelection guid="{fx.gid(4)}" startPosition="0" endPosition="5"><Coding guid="{fx.gid(5)}"><CodeRef targetGUID="{fx.gid(1)}"/></Coding></PlainTextSelection></TextSource>
+<TextSource guid="{fx.gid(3)}" name="second" plainTextPath="internal://{two}.txt">
+<PlainTextSelection guid="{fx.gid(6)}" startPosition="0" endPosition="6"><Coding guid="{fx.gid(7)}"><CodeRef targetGUID="{fx.gid(1)}"/></Coding></PlainTextSelection></TextSource>
+</Sources></Project>"""
+    files = {f"sources/{one}.txt": b"alpha text", f"sources/{two}.txt": b"second text"}
+    report = import_project(project, prepare(fx.write_qdpx(tmp_path / "d.qdpx", qde, files)))
+    assert sorted((s.document_name, s.text) for s in list_segments(project)) == [
+        ("first", "alpha"), ("second", "second"),
+    ]  # fmt: skip
+    assert "got a new one" in " ".join(report.warnings)

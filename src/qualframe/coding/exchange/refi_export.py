@@ -460,7 +460,13 @@ def export_codebook(project: Project, out: Path) -> ExportReport:
     check_valid(data, "codebook")
     with atomic_path(out) as tmp:
         tmp.write_bytes(data)
-    left = ["memos on codes (a codebook file has no notes)"]
+    left = []
+    with project.read() as s:
+        memos = int(
+            s.scalar(select(func.count()).select_from(Memo).where(Memo.code_id.is_not(None))) or 0
+        )
+    if memos:
+        left.append(f"{memos:,} memos on codes (a codebook file has no notes; a .qdpx has them)")
     if dropped:
         left.append(f"{dropped:,} control characters that XML cannot hold")
     return ExportReport(out, "codebook", {"codes": len(book.all_codes())}, left)

@@ -28,6 +28,7 @@ from qualframe.coding.exchange.archive import (
     parse_xml,
     refused,
 )
+from qualframe.coding.exchange.model import derived_guid
 from qualframe.coding.exchange.positions import SourceText, choose_reading, producer_reading
 from qualframe.coding.exchange.qde_read import read_project
 
@@ -222,7 +223,12 @@ def prepare(path: Path, progress: Progress | None = None) -> Plan:
         sources: list[PreparedSource] = []
         empty: list[str] = []
         total = len(model.sources)
+        seen: set[str] = set()
         for i, src in enumerate(model.sources, start=1):
+            if src.guid in seen:  # a malformed file: keep both, each with its own GUID
+                src.guid = derived_guid("duplicate source", src.guid, str(i))
+                model.repaired_guids += 1
+            seen.add(src.guid)
             prepared = _prepare_source(files, src, model, producer)
             if not prepared.text.strip() and not prepared.selections and not src.codings:
                 empty.append(src.name or src.guid)

@@ -31,7 +31,12 @@ from qualframe.coding.corpus.documents import sha256_hex, unique_document_name
 from qualframe.coding.exchange import model as m
 from qualframe.coding.exchange.descriptions import parse
 from qualframe.coding.exchange.model import derived_guid
-from qualframe.coding.exchange.refi_export import INTERVIEWER_VARIABLE, REAL_NAME_VARIABLE
+from qualframe.coding.exchange.refi_export import (
+    INTERVIEWER_VARIABLE,
+    REAL_NAME_VARIABLE,
+    REFLEXIVE_SET,
+    SURVEY_SET,
+)
 from qualframe.coding.exchange.refi_import import Plan, PreparedSelection, PreparedSource
 from qualframe.coding.exchange.refi_people import People, TurnIndex
 from qualframe.storage.models import (
@@ -160,13 +165,11 @@ class _Store:
 
     # -- documents ---------------------------------------------------------------------------------
     def documents(self) -> None:
-        survey = {g for st in self.model.sets if st.name == "Open-ended survey answers"
-                  for g in st.member_sources}  # fmt: skip
+        survey = {g for st in self.model.sets if st.name == SURVEY_SET for g in st.member_sources}
         for i, ps in enumerate(self.plan.sources):
             src = ps.src
-            guid = src.guid if src.guid not in self.doc_ids else derived_guid("duplicate", src.guid)
             doc = Document(
-                guid=guid,
+                guid=src.guid,  # unique: prepare() renamed repeated source GUIDs
                 name=unique_document_name(self.s, (src.name or "Untitled source")[:400]),
                 kind="survey" if src.guid in survey else "transcript",
                 text=ps.text, length=len(ps.text), original_filename=(src.name or None),
@@ -175,8 +178,8 @@ class _Store:
             )  # fmt: skip
             self.s.add(doc)
             self.s.flush()
-            self.doc_ids.setdefault(src.guid, doc.id)
-            self.created["documents"].append(guid)
+            self.doc_ids[src.guid] = doc.id
+            self.created["documents"].append(src.guid)
         self.counts["sources"] = len(self.plan.sources)
 
     # -- segments -----------------------------------------------------------------------------------
@@ -295,7 +298,7 @@ class _Store:
     def memos(self, link_notes: dict[str, list[str]]) -> None:
         notes = {n.guid: n for n in self.model.notes}
         reflexive = {
-            g for st in self.model.sets if st.name == "Reflexive memos" for g in st.member_notes
+            g for st in self.model.sets if st.name == REFLEXIVE_SET for g in st.member_notes
         }
 
         def attach(refs: list[str], kind: str, **target: int | None) -> None:
