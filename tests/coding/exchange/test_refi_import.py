@@ -213,3 +213,22 @@ def test_a_repeated_source_guid_keeps_each_source_with_its_own_codings(
         ("first", "alpha"), ("second", "second"),
     ]  # fmt: skip
     assert "got a new one" in " ".join(report.warnings)
+
+
+def test_passages_that_do_not_line_up_with_words_are_flagged(
+    tmp_path: Path, project: Project
+) -> None:
+    words = " ".join(f"word{i}" for i in range(40))
+    sels = "".join(
+        f'<PlainTextSelection guid="{fx.gid(100 + i)}" startPosition="{7 * i + 2}" '
+        f'endPosition="{7 * i + 5}"><Coding guid="{fx.gid(200 + i)}"><CodeRef targetGUID="{fx.gid(1)}"/>'
+        "</Coding></PlainTextSelection>"
+        for i in range(12)
+    )
+    qde = f"""<Project xmlns="urn:QDA-XML:project:1.0" name="p" origin="SomeTool 1.0">
+<CodeBook><Codes><Code guid="{fx.gid(1)}" name="A" isCodable="true"/></Codes></CodeBook>
+<Sources><TextSource guid="{fx.gid(3)}" name="t" plainTextPath="internal://{fx.gid(3)}.txt">{sels}
+</TextSource></Sources></Project>"""
+    path = fx.write_qdpx(tmp_path / "odd.qdpx", qde, {f"sources/{fx.gid(3)}.txt": words.encode()})
+    report = import_project(project, prepare(path))
+    assert "only 0% of its passages start and end between words" in report.readings[0]

@@ -29,7 +29,12 @@ from qualframe.coding.exchange.archive import (
     refused,
 )
 from qualframe.coding.exchange.model import derived_guid
-from qualframe.coding.exchange.positions import SourceText, choose_reading, producer_reading
+from qualframe.coding.exchange.positions import (
+    SourceText,
+    boundary_share,
+    choose_reading,
+    producer_reading,
+)
 from qualframe.coding.exchange.qde_read import read_project
 
 PROJECT_SUFFIXES = (".qdpx", ".qde")
@@ -159,6 +164,12 @@ def _prepare_source(
     label = reading.label
     if scores and reading != producer_reading(expected.origin)[0]:
         label += f" (the passages line up that way, not as {producer} usually counts)"
+    fit = scores[reading] if scores else boundary_share(source, reading, ranges)
+    if len(ranges) >= 10 and fit < 0.6:
+        label += (
+            f"; only {fit:.0%} of its passages start and end between words: check a few "
+            "codings against the other tool"
+        )
     digest = hashlib.sha256(data).hexdigest()
     prepared = PreparedSource(
         src=src,
