@@ -259,6 +259,9 @@ def prepare(path: Path, progress: Progress | None = None) -> Plan:
             f"sources without any text ({len(empty):,}: {', '.join(empty[:3])}"
             f"{', …' if len(empty) > 3 else ''})"
         )
+    plan.warnings.extend(
+        f'"{ps.src.name}": {ps.reading}' for ps in sources if "check a few codings" in ps.reading
+    )
     outside = sum(s.outside for s in sources)
     if outside:
         plan.warnings.append(
