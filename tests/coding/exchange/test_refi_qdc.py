@@ -71,3 +71,21 @@ def test_a_project_file_given_as_a_codebook_is_refused(tmp_path: Path) -> None:
     qdc.write_text('<Project xmlns="urn:QDA-XML:project:1.0" name="x"/>')
     with pytest.raises(ImportRefused, match=r"p\.qdc is a project, not a codebook"):
         read_qdc(qdc)
+
+
+def test_a_plain_description_updates_the_definition_only(tmp_path: Path, project: Project) -> None:
+    from qualframe.coding.commands import EditCodeDetails
+
+    stack = UndoStack(project)
+    guid = stack.push(AddCode("Pressure")).created_guid
+    assert guid
+    stack.push(EditCodeDetails(guid, {"definition": "old", "inclusion": "said by mentee"}))
+    qdc = tmp_path / "t.qdc"
+    qdc.write_text(
+        '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+        f'<Code guid="{guid}" name="Pressure" isCodable="true"><Description>Felt weekly.'
+        "</Description></Code></Codes></CodeBook>"
+    )
+    stack.push(ImportCodebook(read_qdc(qdc), qdc.name))
+    row = code_tree(project)[0]
+    assert (row.definition, row.inclusion) == ("Felt weekly.", "said by mentee")

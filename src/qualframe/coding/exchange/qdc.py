@@ -2,9 +2,10 @@
 
 Each code of the file is matched to a code of the project by GUID, else by its path (names
 compared without regard to case or runs of spaces). A matched code keeps its name and place;
-its colour and its definition, criteria and example are taken from the file where the file
-has them. A code that matches nothing is added under its (matched or added) parent, with
-the file's GUID and its name exactly as written. Read tolerantly: the ``0:4`` namespace some
+its colour and its definition are taken from the file where the file has them, and its
+criteria and example too when the file's description carries them (as Qualframe writes it).
+A code that matches nothing is added under its (matched or added) parent, with the file's
+GUID and its name exactly as written. Read tolerantly: the ``0:4`` namespace some
 ATLAS.ti versions write, Taguette's empty ``<Sets/>``, a BOM, GUIDs in any case.
 """
 
@@ -138,7 +139,11 @@ class ImportCodebook(Command):
     ) -> None:
         new: dict[str, str] = {}
         if code.description:
-            new.update({k: v for k, v in parse(code.description).items()})
+            fields = parse(code.description)
+            if any(fields[k] for k in FIELDS[1:]):  # written with criteria: take all four
+                new.update(fields)
+            else:  # another tool's description is a definition; keep the criteria we have
+                new["definition"] = fields["definition"]
         c = colour(code.color)
         if c:
             new["color"] = c
