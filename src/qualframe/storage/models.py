@@ -241,6 +241,11 @@ class Segment(GuidMixin, Base):
     )
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
+    # REFI-QDA: the PlainTextSelection this coding came from, when another tool's selection
+    # carried several codings (each segment keeps its coding's GUID as ``guid``). None for
+    # segments made here, whose own GUID is their selection's. Kept so that a project that
+    # went out and came back matches selection by selection.
+    selection_guid: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
     memo: Mapped[str] = mapped_column(Text, default="")
     is_exemplar: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -108,6 +108,13 @@ class NameMasker:
             return name.replacement
         return m.group(index + 1)  # the pseudonym written beside the name
 
+    def edits(self, text: str) -> list[tuple[int, int, str]]:
+        """Where ``__call__`` would change ``text``: (start, end, replacement), in order, so
+        that positions in the text can be moved along (the REFI-QDA export does this)."""
+        if self._pattern is None or not text:
+            return []
+        return [(m.start(), m.end(), self._replace(m)) for m in self._pattern.finditer(text)]
+
     def __call__(self, text: str) -> str:
         if self._pattern is None or not text:
             return text

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from qualframe.coding.codebook.tree import subtree_ids
+from qualframe.coding.core.codepaths import join_path
 from qualframe.coding.core.errors import NotFoundError
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
@@ -52,7 +53,7 @@ class Retrieved(NamedTuple):
 
     @property
     def code_path_text(self) -> str:
-        return "/".join(self.code_path)
+        return join_path(self.code_path)
 
 
 def fetch(

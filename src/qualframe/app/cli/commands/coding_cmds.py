@@ -14,6 +14,7 @@ from qualframe.app.cli.common import (
     write_json,
 )
 from qualframe.coding.codebook.tree import find_code
+from qualframe.coding.core.codepaths import PATH_RULE
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.privacy import name_masker
 from qualframe.coding.corpus.lookup import find_document
@@ -42,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--code",
         required=True,
         metavar="PATH",
-        help='code path, e.g. "Outcomes/Lifestyle/Attendance"',
+        help=f'code path, e.g. "Outcomes/Lifestyle/Attendance"; {PATH_RULE}',
     )
     p.add_argument("--create", action="store_true", help="create the code path if missing")
     p.add_argument("--memo", default="", help="a memo on the segment")
@@ -51,7 +52,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser("segments", help="list coded segments")
     add_project_arg(p)
-    p.add_argument("--code", metavar="PATH", help="only this code (and its sub-codes)")
+    p.add_argument(
+        "--code", metavar="PATH", help=f"only this code (and its sub-codes); {PATH_RULE}"
+    )
     p.add_argument("--exact", action="store_true", help="with --code: without sub-codes")
     p.add_argument("--document", metavar="NAME", help="only this document")
     p.add_argument(

@@ -25,10 +25,14 @@ def _pairs(values: list[str] | None, option: str) -> dict[str, str]:
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = subparsers.add_parser(
         "import",
-        help="import transcripts (.docx .txt .md .odt .rtf .pdf) or survey exports (.csv .xlsx)",
+        help="import transcripts (.docx .txt .md .odt .rtf .pdf), survey exports (.csv .xlsx) "
+        "or REFI-QDA files (.qdpx project, .qdc codebook)",
         description=(
             "Import focus-group transcripts and survey exports into a project. Several files "
-            "are imported all-or-nothing: if one is refused, nothing is written."
+            "are imported all-or-nothing: if one is refused, nothing is written. A REFI-QDA "
+            "project (.qdpx) from NVivo, ATLAS.ti, MAXQDA … goes into an empty project (or use "
+            "`qualframe new PATH --from FILE.qdpx`); a codebook (.qdc) into any project, its "
+            "codes matched by GUID, then by path."
         ),
     )
     add_project_arg(p)
@@ -66,6 +70,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
+    from qualframe.app.cli.commands.exchange_cmd import import_refi, is_refi
+
+    if is_refi(args.files):
+        return import_refi(args)
     options = ImportOptions(
         kind=args.kind or "auto",
         attributes=_pairs(args.attributes, "--set"),

@@ -52,6 +52,7 @@ from qualframe.coding.importing.survey import SURVEY_SUFFIXES
 ENCODINGS = ("Detect automatically", "utf-8", "utf-16", "cp949", "euc-kr", "cp1252", "latin-1")
 FILE_FILTER = (
     "Transcripts and surveys (*.docx *.txt *.md *.odt *.rtf *.pdf *.csv *.tsv *.xlsx);;"
+    "REFI-QDA projects and codebooks (*.qdpx *.qdc);;"
     "All files (*)"
 )
 SPEAKER_HEADERS = ("Label", "Turns", "Words", "Interviewer", "Pseudonym (participant)")
@@ -476,6 +477,11 @@ def run_import(parent: QWidget | None, project: Project, paths: list[Path]) -> C
         paths = ask_for_files(parent)
         if not paths:
             return None
+    from qualframe.app.gui import exchange_actions
+
+    if exchange_actions.handles(paths) and hasattr(parent, "push"):  # REFI-QDA .qdpx / .qdc
+        exchange_actions.import_files(parent, paths)  # type: ignore[arg-type]
+        return None  # the import announced its own change (it is an undoable command)
     dialog = ImportDialog(parent, project, paths)
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui import exchange_actions
 from qualframe.app.gui.actions import CodingActions
 from qualframe.app.gui.corpus import Corpus, Hit
 from qualframe.app.gui.docks.code_detail import CodeDetailDock
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
             self.export_menu, self, project, self.report, self.tabs.setCurrentWidget,
             self.matrix_view, self.survey_view,
         )  # fmt: skip
+        exchange_actions.install(self, self.export_menu)  # REFI-QDA .qdpx / .qdc
         self._build_status_bar(ro)
         # Read every text for project-wide search once the window is idle, so that the first
         # search does not wait for it.
@@ -292,6 +294,9 @@ class MainWindow(QMainWindow):
             return
         from qualframe.app.gui.dialogs.import_dialog import run_import
 
+        if paths and exchange_actions.handles(paths):  # REFI-QDA .qdpx / .qdc
+            exchange_actions.import_files(self, paths)
+            return
         change = run_import(self, self.project, paths or [])
         if change is not None:
             self.corpus.invalidate()
