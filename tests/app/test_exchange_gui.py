@@ -73,7 +73,7 @@ def test_a_dropped_qdpx_is_imported_and_undone(empty_window, tmp_path: Path, mon
     assert "Imported 4 codes, 1 sources, 5 codings" in w.last_report
     assert len(w.search.run("정말 좋았어요")) == 1  # the search corpus sees the new text
     assert w.undo_action.text().replace("&", "") == "Undo Import nvivo.qdpx"  # type: ignore[attr-defined]
-    w.undo.stack.undo()
+    w.undo_action.trigger()  # type: ignore[attr-defined]
     assert w.project.info()["documents"] == 0
     assert w.navigator.documents.index(0, 0).data() != "Transcripts (1)"
 
@@ -96,7 +96,7 @@ def test_file_import_takes_a_codebook(window, tmp_path: Path, monkeypatch) -> No
     assert {"Mentor/mentee matching", " Voluntary participation 🙋"} <= names
     assert "Added 2 codes, updated 1, 1 matched" in window.last_report
     assert window.codebook.model.rowCount() == before  # matched the existing theme by path
-    window.undo.stack.undo()
+    window.undo.undo()
     assert "Mentor/mentee matching" not in {r.name for r in window.codebook.model.by_guid.values()}
 
 
