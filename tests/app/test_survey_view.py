@@ -18,7 +18,7 @@ from qualframe.app.gui.models.survey_models import (
     SurveyItemsModel,
 )
 from qualframe.app.gui.views.survey_view import NO_GROUPING, SurveyView
-from qualframe.coding.analysis import survey_stats as ss
+from qualframe.coding.analysis import survey as ss
 from qualframe.coding.core.changes import Change
 from qualframe.coding.core.project import Project
 from tests.coding.test_survey_stats import CODES, PEOPLE, survey_items

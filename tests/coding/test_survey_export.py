@@ -11,7 +11,7 @@ from docx import Document
 from openpyxl import load_workbook
 from scipy import stats as sps
 
-from qualframe.coding.analysis import survey_stats as ss
+from qualframe.coding.analysis import survey as ss
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
 from qualframe.coding.export import docx_style as ds

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from qualframe.coding.analysis import survey_stats as ss
+from qualframe.coding.analysis import survey as ss
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
 from tests.coding.helpers import add_transcript

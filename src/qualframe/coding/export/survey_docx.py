@@ -2,7 +2,7 @@
 
 Table order: single-choice items, multiple-response items, Likert items, themes raised in the
 coded open-ended answers; a table is left out when there is nothing to put in it. Every number
-comes from :mod:`coding.survey_stats` and is formatted by its helpers.
+comes from :mod:`coding.analysis.survey` and is formatted by its helpers.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from docx.document import Document as DocxDocument
 from docx.shared import Cm, Pt
 from docx.table import Table
 
-from qualframe.coding.analysis.survey_stats import (
+from qualframe.coding.analysis.survey import (
     FrequencyResult,
     SurveyTables,
     fmt_effect,

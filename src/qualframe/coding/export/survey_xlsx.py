@@ -1,6 +1,6 @@
 """The survey tables as an Excel workbook: one sheet per table plus the raw answers.
 
-Numbers are stored as numbers, already rounded by the helpers of :mod:`coding.survey_stats`
+Numbers are stored as numbers, already rounded by the helpers of :mod:`coding.analysis.survey`
 (so a cell shows what the Word table shows); text goes through
 :func:`coding.safe_cells.neutralise` so that no answer can run as a formula.
 """
@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from qualframe.coding.analysis.survey_stats import (
+from qualframe.coding.analysis.survey import (
     FrequencyResult,
     SurveyTables,
     fmt_p,

@@ -59,7 +59,7 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from qualframe.coding.analysis.survey_stats import default_group, survey_tables
+    from qualframe.coding.analysis.survey import default_group, survey_tables
 
     fmt = _format(args)
     if fmt != "json" and args.out is None:
