@@ -1,0 +1,65 @@
+"""Attribute columns: trimmed, case-normalised values and warnings about likely typos."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from qualframe.coding.importing.survey.model import SurveyColumn
+
+
+def _close(a: str, b: str) -> bool:
+    """Whether ``a`` looks like a misspelling of ``b``: one edit apart, two for long words
+    (``mentr``/``mentor``, not ``mentee``/``mentor`` or ``male``/``female``)."""
+    limit = 2 if min(len(a), len(b)) >= 8 else 1
+    if min(len(a), len(b)) < 4 or abs(len(a) - len(b)) > limit:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1] <= limit
+
+
+def _typo_warnings(col: SurveyColumn) -> list[str]:
+    """A rare value close to a more common one (``mentr`` beside ``mentor``) is named; it is
+    kept as written, since only the researcher knows whether it is a typo."""
+    counts = Counter(v for v in col.values if v is not None)
+    out: list[str] = []
+    for value, n in counts.items():
+        likely = [
+            other
+            for other, m in counts.most_common()
+            if m >= 2 * n and _close(value.casefold(), other.casefold())
+        ]
+        if likely:
+            who = f"{n} respondent{'s' if n != 1 else ''}"
+            out.append(
+                f"{col.name!r} has the value {value!r} ({who}), close to {likely[0]!r} "
+                f"({counts[likely[0]]}); if it is a typo, correct it in the file"
+            )
+    return out
+
+
+def _normalise_attribute(col: SurveyColumn, *, lower: bool) -> dict[str, str]:
+    """Trim and case-normalise an attribute column in place; return {raw: stored} changes."""
+    variants: dict[str, Counter[str]] = {}
+    for v in col.values:
+        if v is not None:
+            variants.setdefault(" ".join(v.split()).casefold(), Counter())[" ".join(v.split())] += 1
+    canonical = {
+        key: key if lower else counts.most_common(1)[0][0] for key, counts in variants.items()
+    }
+    changes: dict[str, str] = {}
+    new_values: list[str | None] = []
+    for v in col.values:
+        if v is None:
+            new_values.append(None)
+            continue
+        stored = canonical[" ".join(v.split()).casefold()]
+        if stored != v:
+            changes[v] = stored
+        new_values.append(stored)
+    col.values = new_values
+    return changes
