@@ -44,18 +44,18 @@ from qualframe.coding.importing.survey import (
     SURVEY_SUFFIXES,
     ParsedSurvey,
     SurveyColumn,
-    likert_value,
     parse_survey,
     parse_type_spec,
-    split_multiple,
 )
-from qualframe.storage.models import Document, SurveyAnswer, SurveyItem, Turn, new_guid
+from qualframe.coding.importing.survey import store as survey_store
+from qualframe.coding.importing.survey.likert import parse_mapping
+from qualframe.coding.importing.survey.parse import SurveyRequest
+from qualframe.storage.models import Document, Turn, new_guid
 
 Progress = Callable[[int, int, str], bool]
 # Core tables: bulk inserts through Core skip the ORM's per-row bookkeeping.
 _DOCUMENTS = cast(Table, Document.__table__)
 _TURNS = cast(Table, Turn.__table__)
-_ANSWERS = cast(Table, SurveyAnswer.__table__)
 KINDS = ("auto", "transcript", "survey")
 
 
@@ -83,6 +83,10 @@ def _check_options(options: ImportOptions) -> None:
         compile_label_pattern(options.label_pattern)
     for spec in options.column_types.values():
         parse_type_spec(spec)
+    for spec in options.likert_maps.values():
+        parse_mapping(spec)
+    if options.on_conflict not in (None, "keep", "replace"):
+        raise UserError(f"{options.on_conflict!r}: choose keep or replace.")
     for key in options.attributes:
         if not key.strip():
             raise UserError("An attribute needs a name (--set NAME=VALUE).")
@@ -168,11 +172,16 @@ def _attribute_values(col: SurveyColumn) -> list[str] | None:
     return [v for v, _ in counts.most_common()]
 
 
-def _survey_preview(path: Path, parsed: ParsedSurvey) -> FilePreview:
+def _survey_preview(
+    path: Path,
+    parsed: ParsedSurvey,
+    conflicts: Sequence[str] = (),
+    links: dict[str, str] | None = None,
+) -> FilePreview:
     return FilePreview(
         path=path,
         kind="survey",
-        format="xlsx" if parsed.source.startswith("xlsx") else "csv",
+        format=parsed.source.split(",")[0] if parsed.source else "csv",
         encoding=parsed.encoding,
         respondents=len(parsed.respondents),
         columns=[
@@ -185,6 +194,11 @@ def _survey_preview(path: Path, parsed: ParsedSurvey) -> FilePreview:
                 c.scale_min,
                 c.scale_max,
                 list(c.options) if c.options is not None else _attribute_values(c),
+                label=c.label,
+                members=c.members,
+                value_labels=c.value_labels,
+                scale_source=c.scale_source,
+                reversed=c.reversed,
             )
             for c in parsed.columns
         ],
@@ -193,35 +207,104 @@ def _survey_preview(path: Path, parsed: ParsedSurvey) -> FilePreview:
         attribute_mapping=parsed.mapping,
         warnings=list(parsed.warnings),
         source=parsed.source,
+        tool=parsed.tool,
+        statuses=dict(Counter(parsed.statuses)),
+        conflicts=list(conflicts),
+        links=dict(links or {}),
     )
 
 
-def _parse_survey(path: Path, raw: bytes, options: ImportOptions) -> ParsedSurvey:
-    return parse_survey(
-        path,
-        raw,
-        encoding=options.encoding,
-        id_column=options.id_column,
-        group_column=options.group_column,
-        column_types=options.column_types,
+@dataclass
+class _ProjectFacts:
+    """What a survey parse needs to know of the project (read once per preview/import)."""
+
+    existing_values: dict[str, list[str]]
+    number_from: int
+
+
+def _project_facts(session: Session) -> _ProjectFacts:
+    import re
+
+    from qualframe.storage.models import Attribute, AttributeValue, Participant
+
+    values: dict[str, list[str]] = {}
+    rows = session.execute(
+        select(Attribute.name, AttributeValue.value)
+        .join(AttributeValue, AttributeValue.attribute_id == Attribute.id)
+        .distinct()
+    ).all()
+    for attr, value in rows:
+        values.setdefault(str(attr).casefold(), []).append(str(value))
+    numbers = [
+        int(m.group(1))
+        for (ps,) in session.execute(
+            select(Participant.pseudonym).where(Participant.pseudonym.like("R%"))
+        )
+        if (m := re.fullmatch(r"R(\d+)", str(ps)))
+    ]
+    return _ProjectFacts(values, max(numbers, default=0) + 1)
+
+
+def _parse_survey(
+    path: Path, raw: bytes, options: ImportOptions, facts: _ProjectFacts | None = None
+) -> ParsedSurvey:
+    request = SurveyRequest(
+        column_types=dict(options.column_types),
+        column_options={k: list(v) for k, v in options.column_options.items()},
+        likert_maps={k: parse_mapping(v) for k, v in options.likert_maps.items()},
+        reverse=set(options.reverse),
+        existing_values=facts.existing_values if facts else {},
+        number_from=facts.number_from if facts else 1,
     )
+    parsed = parse_survey(
+        path, raw, encoding=options.encoding, id_column=options.id_column,
+        group_column=options.group_column, request=request,
+    )  # fmt: skip
+    by_id = {rid.casefold(): rid for rid in parsed.respondents}
+    for label, rid in options.links.items():
+        if rid.casefold() in by_id:
+            parsed.links[by_id[rid.casefold()]] = label
+    return parsed
 
 
-def preview_files(paths: Sequence[Path], options: ImportOptions) -> list[FilePreview]:
-    """Parse ``paths`` without touching any project; a bad file gets ``.error`` (one sentence)."""
+def _survey_conflicts(session: Session, parsed: ParsedSurvey, options: ImportOptions) -> list[str]:
+    found = survey_store.find_conflicts(session, parsed, options.links, dict(options.attributes))
+    return [c.describe() for c in found]
+
+
+def preview_files(
+    paths: Sequence[Path], options: ImportOptions, project: Project | None = None
+) -> list[FilePreview]:
+    """Parse ``paths`` without changing any project; a bad file gets ``.error`` (one
+    sentence). With ``project``, a survey's preview also shows the attribute values it would
+    change there, spells values as the project does, and numbers id-less rows after the
+    project's respondents."""
     _check_options(options)
     out: list[FilePreview] = []
     for path in map(Path, paths):
         kind = file_kind(path, options)
+        file_options = options.for_file(path)
         try:
             raw = _read(path)
             if kind == "survey":
-                out.append(_survey_preview(path, _parse_survey(path, raw, options)))
+                out.append(_preview_survey(path, raw, file_options, project))
             else:
-                out.append(_transcript_preview(path, _parse_transcript(path, raw, options)))
+                out.append(_transcript_preview(path, _parse_transcript(path, raw, file_options)))
         except ImportRefused as exc:
             out.append(FilePreview(path=path, kind=kind, error=str(exc)))
     return out
+
+
+def _preview_survey(
+    path: Path, raw: bytes, options: ImportOptions, project: Project | None
+) -> FilePreview:
+    if project is None:
+        parsed = _parse_survey(path, raw, options)
+        return _survey_preview(path, parsed, links=parsed.links)
+    with project.read() as session:
+        parsed = _parse_survey(path, raw, options, _project_facts(session))
+        conflicts = _survey_conflicts(session, parsed, options)
+    return _survey_preview(path, parsed, conflicts, parsed.links)
 
 
 # -- storing ---------------------------------------------------------------------------------------
@@ -340,108 +423,25 @@ def _store_survey(
     options: ImportOptions,
 ) -> tuple[FilePreview, list[str]]:  # fmt: skip
     name = path.name
-    text_cols = [c for c in parsed.columns if c.type == "text" and c.answered]
-    hashes = {
-        c.name: hashlib.sha256(raw + b":" + c.name.encode("utf-8")).hexdigest() for c in text_cols
-    }
+    hashes = survey_store.text_hashes(raw, parsed)
     for h in hashes.values():
         _check_duplicate(session, name, h)
-    # survey items (a column already known from another file is reused if its type agrees)
-    items: dict[str, SurveyItem] = {}
-    position = int(session.scalar(select(func.count()).select_from(SurveyItem)) or 0)
-    for col in parsed.columns:
-        item = session.scalar(select(SurveyItem).where(SurveyItem.name == col.name))
-        if item is None:
-            item = SurveyItem(
-                name=col.name, type=col.type, scale_min=col.scale_min, scale_max=col.scale_max,
-                options=col.options, position=position, source_filename=name,
-            )  # fmt: skip
-            position += 1
-            session.add(item)
-        elif item.type != col.type:
-            raise refuse(
-                name,
-                f"has a column {col.name!r} of type {col.type}, but the project already has a "
-                f"survey item of that name of type {item.type} (from {item.source_filename})",
-            )
-        else:
-            if col.options:
-                item.options = list(dict.fromkeys([*(item.options or []), *col.options]))
-            if col.scale_min is not None and item.scale_min is not None:
-                item.scale_min = min(item.scale_min, col.scale_min)
-            if col.scale_max is not None and item.scale_max is not None:
-                item.scale_max = max(item.scale_max, col.scale_max)
-        items[col.name] = item
-    session.flush()
-    # respondents
-    attr_cols = [c for c in parsed.columns if c.type == "attribute"]
-    pids: list[int] = []
-    for row, respondent in enumerate(parsed.respondents):
-        attrs = {c.name: c.values[row] for c in attr_cols if c.values[row] is not None}
-        attrs.update(options.attributes)
-        p = upsert_participant_in(
-            session,
-            ParticipantData(pseudonym=respondent, attributes=attrs),  # type: ignore[arg-type]
-        )
-        pids.append(p.id)
-    # closed answers
-    closed = [c for c in parsed.columns if c.type in ("likert", "number", "single", "multiple")]
-    if closed:
-        clash = session.execute(
-            select(SurveyAnswer.item_id, SurveyAnswer.participant_id)
-            .where(
-                SurveyAnswer.item_id.in_([items[c.name].id for c in closed]),
-                SurveyAnswer.participant_id.in_(pids),
-            )
-            .limit(1)
-        ).first()
-        if clash is not None:
-            who = parsed.respondents[pids.index(clash.participant_id)]
-            item_name = next(c.name for c in closed if items[c.name].id == clash.item_id)
-            raise refuse(
-                name,
-                f"has answers from {who} to {item_name!r}, which the project already holds "
-                "(was this survey imported before?)",
-            )
-    answers: list[dict[str, object]] = []
-    for col in closed:
-        item_id = items[col.name].id
-        sep = ";" if col.type == "multiple" and any(";" in (v or "") for v in col.values) else ","
-        for row, value in enumerate(col.values):
-            if value is None:
-                continue
-            # every row has every key: Core executemany needs uniform parameter sets
-            entry: dict[str, object] = {
-                "item_id": item_id,
-                "participant_id": pids[row],
-                "raw": value,
-                "number": None,
-                "choices": None,
-            }
-            if col.type == "likert":
-                point = likert_value(value)  # checked against the scale when parsed
-                entry["number"] = float(point) if point is not None else None
-            elif col.type == "number":
-                entry["number"] = float(value)
-            elif col.type == "single":
-                entry["choices"] = [value]
-            else:
-                entry["choices"] = split_multiple(value, sep)
-            answers.append(entry)
-    if answers:
-        session.execute(insert(_ANSWERS), answers)
-    # open-ended answers: one document per question
+    conflicts = _survey_conflicts(session, parsed, options)
+    items, pids = survey_store.store_closed(
+        session, parsed, name, links=options.links, extra=dict(options.attributes),
+        on_conflict=options.on_conflict, keep_personal=options.keep_personal,
+    )  # fmt: skip
     created: list[str] = []
     guids: list[str] = []
-    for col in text_cols:
+    for col in parsed.columns:
+        if col.name not in hashes:
+            continue
         parts: list[str] = []
         turns: list[dict[str, object]] = []
         pos = 0
         item = items[col.name]
         for row, value in enumerate(col.values):
-            if value is None:
-                continue
-            answer = _answer_text(value)
+            answer = _answer_text(value) if value is not None else ""
             if not answer:
                 continue
             if parts:
@@ -467,11 +467,8 @@ def _store_survey(
             item.document_id = doc_id
         created.append(stored)
         guids.append(guid)
-    audit.record(
-        session, project.coder, "import_survey", "survey", None,
-        file=name, respondents=len(parsed.respondents), columns=len(parsed.columns),
-    )  # fmt: skip
-    report = _survey_preview(path, parsed)
+    survey_store.record(session, project.coder, name, parsed)
+    report = _survey_preview(path, parsed, conflicts, parsed.links)
     report.documents.extend(created)
     return report, guids
 
@@ -505,23 +502,26 @@ def import_files(
         with project.write() as session:
             for done, path in enumerate(paths, start=1):
                 kind = file_kind(path, options)
+                file_options = options.for_file(path)
                 try:
                     raw = _read(path)
                     if kind == "survey":
-                        parsed_survey = _parse_survey(path, raw, options)
+                        parsed_survey = _parse_survey(
+                            path, raw, file_options, _project_facts(session)
+                        )
                         with session.begin_nested():
                             report, new = _store_survey(
-                                session, project, path, raw, parsed_survey, options
+                                session, project, path, raw, parsed_survey, file_options
                             )
                         guids.update(new)
                         survey = True
                         del parsed_survey
                     else:
-                        parsed = _parse_transcript(path, raw, options)
+                        parsed = _parse_transcript(path, raw, file_options)
                         pending: ParticipantCache = dict(known)
                         with session.begin_nested():
                             report, guid = _store_transcript(
-                                session, project, path, raw, parsed, options, pending
+                                session, project, path, raw, parsed, file_options, pending
                             )
                         known.update(pending)  # only once the file's savepoint is kept
                         guids.add(guid)

@@ -42,14 +42,22 @@ def _typo_warnings(col: SurveyColumn) -> list[str]:
     return out
 
 
-def _normalise_attribute(col: SurveyColumn, *, lower: bool) -> dict[str, str]:
-    """Trim and case-normalise an attribute column in place; return {raw: stored} changes."""
+def _normalise_attribute(
+    col: SurveyColumn, *, lower: bool, existing: list[str] | None = None
+) -> dict[str, str]:
+    """Trim and case-normalise an attribute column in place; return {raw: stored} changes.
+
+    Values that differ only by case or spacing are one value, spelled as the project already
+    spells it (``existing``: ``mentee`` stays ``mentee`` whatever the file writes), else in
+    lower case for the group column, else as most respondents wrote it."""
+    known = {" ".join(v.split()).casefold(): v for v in existing or ()}
     variants: dict[str, Counter[str]] = {}
     for v in col.values:
         if v is not None:
             variants.setdefault(" ".join(v.split()).casefold(), Counter())[" ".join(v.split())] += 1
     canonical = {
-        key: key if lower else counts.most_common(1)[0][0] for key, counts in variants.items()
+        key: known.get(key) or (key if lower else counts.most_common(1)[0][0])
+        for key, counts in variants.items()
     }
     changes: dict[str, str] = {}
     new_values: list[str | None] = []

@@ -6,13 +6,19 @@ import re
 
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.importing.survey.cells import _as_int, _is_number
-from qualframe.coding.importing.survey.likert import _LIKERT_OVERRIDE, _labelled_scale, likert_value
+from qualframe.coding.importing.survey.likert import (
+    _LIKERT_OVERRIDE,
+    labelled_points,
+    likert_point,
+    text_scale,
+)
 from qualframe.coding.importing.survey.model import TYPES, SurveyColumn
 
 _ID_NAMES = {
     "id", "respondent_id", "respondentid", "respondent", "respondent id", "participant",
     "participant_id", "participant id", "pseudonym", "case", "case_id", "응답자", "응답자id",
-    "응답자 id", "응답자번호", "번호", "연구참여자", "참여자",
+    "응답자 id", "응답자번호", "번호", "연구참여자", "참여자", "responseid", "response id",
+    "record_id", "record id", "case id", "caseid",
 }  # fmt: skip
 _ATTRIBUTE_WORDS = {
     "role", "group", "gender", "sex", "year", "grade", "cohort", "class", "school",
@@ -29,6 +35,10 @@ _ORDINAL_SCALES: tuple[tuple[str, ...], ...] = (
     ("very poor", "poor", "fair", "average", "good", "very good", "excellent"),
 )  # fmt: skip
 _LEADING_NUMBER = re.compile(r"\s*(\d+)\b")
+# never a pseudonym: timestamps, dates and IP addresses
+_NOT_AN_ID = re.compile(
+    r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}.*|\d{1,3}(?:\.\d{1,3}){3}|\d{1,2}:\d{2}(?::\d{2})?"
+)
 
 
 def parse_type_spec(spec: str) -> str:
@@ -75,6 +85,18 @@ def order_options(options: list[str]) -> list[str]:
     return options
 
 
+def _sentence_like(values: list[str]) -> bool:
+    """Open-ended answers look like sentences: many end with a full stop or run to eight
+    words or more (a choice option rarely does), so they are text, not options."""
+    distinct = list(dict.fromkeys(values))
+    long = sum(
+        1
+        for v in distinct
+        if len(v.split()) >= 8 or v.rstrip().endswith((".", "!", "?", "…", "다."))
+    )
+    return long >= max(2, 0.3 * len(distinct))
+
+
 def detect_type(name: str, values: list[str]) -> str:
     """The detected type of a column from its header and its non-empty values."""
     if not values:
@@ -87,13 +109,19 @@ def detect_type(name: str, values: list[str]) -> str:
         return "attribute"
     if all(_is_number(v) for v in values):
         ints = [_as_int(v) for v in values]
+        if {i for i in ints} <= {0, 1} and len(distinct) <= 2:
+            return "single"  # a yes/no box (0/1) is no rating scale
         if not (edge & _NUMBER_WORDS) and all(i is not None and 0 <= i <= 10 for i in ints):
             return "likert"
         return "number"
-    if not (edge & _NUMBER_WORDS) and _labelled_scale(values):
-        points = [likert_value(v) for v in values]
+    if not (edge & _NUMBER_WORDS) and labelled_points(values) is not None:
+        points = [likert_point(v) for v in values]
         if all(i is not None and 0 <= i <= 10 for i in points):
             return "likert"
+    if text_scale(values) is not None:
+        return "likert"
+    if _sentence_like(values):
+        return "text"
     if _multiple_separator(values):
         return "multiple"
     if len(distinct) <= max(2, min(20, len(values) // 2)) and short:
@@ -109,6 +137,10 @@ def _guess_id_column(columns: list[SurveyColumn]) -> SurveyColumn | None:
     column of unique whole numbers."""
     for col in columns:
         vals = col.values
+        if col.type in ("metadata", "personal") or any(
+            v is not None and (("@" in v) or _NOT_AN_ID.fullmatch(v)) for v in vals[:50]
+        ):
+            continue
         if (
             vals
             and all(v is not None and len(v) <= 20 and " " not in v for v in vals)
@@ -116,7 +148,7 @@ def _guess_id_column(columns: list[SurveyColumn]) -> SurveyColumn | None:
             and not all(_is_number(v) for v in vals if v is not None)
         ):
             return col
-    first = columns[0] if columns else None
+    first = next((c for c in columns if c.type not in ("metadata", "personal")), None)
     if (
         first
         and all(v is not None and v.isdigit() for v in first.values)

@@ -1,4 +1,5 @@
-"""Finding the header row below any title rows."""
+"""Finding the header row below any title rows, and naming the columns from the header
+rows a tool writes (ids, wording, SurveyMonkey's question-over-options rows)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ import math
 
 from qualframe.coding.importing.errors import refuse
 from qualframe.coding.importing.survey.cells import _is_number
+from qualframe.coding.importing.survey.families import Candidate
+from qualframe.coding.importing.survey.tools import Layout, column_role
+
+_SM_SINGLE = {"response", "open-ended response", ""}
 
 
 def _find_header(rows: list[tuple[int, list[str | None]]], name: str) -> int:
@@ -27,3 +32,56 @@ def _find_header(rows: list[tuple[int, list[str | None]]], name: str) -> int:
     raise refuse(
         name, "has no recognisable header row (a row naming each column above the answers)"
     )
+
+
+def _cell(row: list[str | None], c: int) -> str:
+    return (row[c] or "").strip() if c < len(row) else ""
+
+
+def header_names(
+    layout: Layout, header: list[str | None], second: list[str | None], width: int
+) -> tuple[list[str], list[str | None], list[Candidate]]:
+    """Column names, their wording, and SurveyMonkey's one-column-per-option questions."""
+    if layout.tool == "SurveyMonkey":
+        return _surveymonkey_names(header, second, width)
+    names = [_cell(header, c) for c in range(width)]
+    labels: list[str | None] = [None] * width
+    if layout.tool.startswith("Qualtrics"):
+        labels = [_cell(second, c) or None for c in range(width)]
+    return names, labels, []
+
+
+def _surveymonkey_names(
+    header: list[str | None], second: list[str | None], width: int
+) -> tuple[list[str], list[str | None], list[Candidate]]:
+    """Row 1 holds each question over its first column, row 2 ``Response`` or the option:
+    questions become ``Q1`` … (wording as label), their further columns ``Q3_2`` …"""
+    names: list[str] = []
+    labels: list[str | None] = []
+    candidates: list[Candidate] = []
+    question, number, sub = "", 0, 0
+    current: Candidate | None = None
+    for c in range(width):
+        top = (header[c] or "").strip() if c < len(header) else ""
+        below = (second[c] or "").strip() if c < len(second) else ""
+        if top and column_role(top, None, Layout("SurveyMonkey")) is not None:
+            names.append(top)
+            labels.append(None)
+            question, current = "", None
+            continue
+        if top:
+            question, number, sub = top, number + 1, 1
+            current = Candidate(f"Q{number}", question, [])
+            candidates.append(current)
+        else:
+            sub += 1
+        if not question:
+            names.append(below or f"column {c + 1}")
+            labels.append(None)
+            continue
+        single = below.casefold() in _SM_SINGLE
+        names.append(f"Q{number}" if sub == 1 and single else f"Q{number}_{sub}")
+        labels.append(question if single else f"{question} - {below}")
+        if current is not None and not single:
+            current.members.append((c, below))
+    return names, labels, [c for c in candidates if len(c.members) >= 2]

@@ -1,75 +1,157 @@
-"""Parsing a survey export into typed columns (no database)."""
+"""Parsing a survey export into typed columns (no database).
+
+Steps: read the rows (:mod:`.read_csv`, :mod:`.read_xlsx`, :mod:`.read_stat`); recognise the
+tool and its header rows (:mod:`.tools`); name the columns (id and wording); put
+one-column-per-option families together (:mod:`.families`); set aside metadata and personal
+columns; choose the respondent id (never an e-mail, IP address, name or timestamp: without
+an id the rows are numbered); flag incomplete and preview responses; type the rest
+(:mod:`.coltypes`) and read their answers (Likert points through their mapping, multiple
+choices through the one parse of :mod:`.choices`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualframe.coding.importing.errors import refuse
 from qualframe.coding.importing.survey.attributes import _normalise_attribute, _typo_warnings
-from qualframe.coding.importing.survey.cells import _is_number
+from qualframe.coding.importing.survey.choices import (
+    choose_separator,
+    options_in_order,
+    parse_multiple,
+)
 from qualframe.coding.importing.survey.coltypes import (
     _ID_NAMES,
     _guess_id_column,
-    _multiple_separator,
     detect_type,
     order_options,
     parse_type_spec,
-    split_multiple,
 )
-from qualframe.coding.importing.survey.header import _find_header
-from qualframe.coding.importing.survey.likert import _likert_scale
+from qualframe.coding.importing.survey.families import (
+    Candidate,
+    confirm,
+    family_choices,
+    pattern_candidates,
+)
+from qualframe.coding.importing.survey.header import _find_header, header_names
+from qualframe.coding.importing.survey.likert import (
+    check_points,
+    declared_scale,
+    label_text,
+    labelled_points,
+    text_mapping,
+    text_scale,
+)
 from qualframe.coding.importing.survey.model import ParsedSurvey, SurveyColumn
 from qualframe.coding.importing.survey.read_csv import _read_decimal_commas, read_csv_rows
 from qualframe.coding.importing.survey.read_xlsx import read_xlsx_rows
+from qualframe.coding.importing.survey.tools import (
+    Layout,
+    column_role,
+    detect_layout,
+    response_status,
+)
+
+Progress = Callable[[int, int, str], bool]
 
 
-def parse_survey(
-    path: Path,
-    raw: bytes,
-    *,
-    encoding: str | None = None,
-    id_column: str | None = None,
-    group_column: str | None = None,
-    column_types: dict[str, str] | None = None,
-) -> ParsedSurvey:
-    name = path.name
-    if not raw.strip():
-        raise refuse(name, "is empty")
-    warnings: list[str] = []
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        rows, source, unsaved = read_xlsx_rows(raw, name, warnings)
+@dataclass
+class SurveyRequest:
+    """What the user said about a file (all optional)."""
+
+    encoding: str | None = None
+    id_column: str | None = None
+    group_column: str | None = None
+    column_types: dict[str, str] = field(default_factory=dict)
+    column_options: dict[str, list[str]] = field(default_factory=dict)  # questionnaire order
+    likert_maps: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    reverse: set[str] = field(default_factory=set)
+    existing_values: dict[str, list[str]] = field(default_factory=dict)  # attr (folded) -> values
+    number_from: int = 1  # the first free R### number of the project
+    progress: Progress | None = None
+
+
+@dataclass
+class _Table:
+    names: list[str]
+    labels: list[str | None]
+    columns: list[list[str | None]]
+    rows: list[list[str | None]]  # the data rows as read (for statuses)
+    source: str
+    encoding: str | None
+    layout: Layout
+    header_row: int
+    candidates: list[Candidate] = field(default_factory=list)
+    row_numbers: list[int] = field(default_factory=list)  # 1-based, in the file
+    value_labels: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+
+def _read(path: Path, raw: bytes, req: SurveyRequest, warnings: list[str]) -> _Table:
+    name, suffix = path.name, path.suffix.lower()
+    if suffix in {".sav", ".zsav", ".dta"}:
+        from qualframe.coding.importing.survey.read_stat import read_stat_file
+
+        stat = read_stat_file(raw, name, suffix)
+        n = len(stat.columns[0]) if stat.columns else 0
+        rows = [[col[r] for col in stat.columns] for r in range(n)]
+        layout = Layout(stat.tool, 0)
+        return _Table(stat.names, stat.labels, stat.columns, rows, suffix.lstrip("."), None,
+                      layout, 1, [], stat.value_labels)  # fmt: skip
+    if suffix in {".xlsx", ".xlsm"}:
+        rows, source, unsaved = read_xlsx_rows(raw, name, warnings, req.progress)
         enc: str | None = None
-    elif path.suffix.lower() == ".xls":
+    elif suffix == ".xls":
         raise refuse(name, "is in the old Excel format (.xls); save it as .xlsx and import again")
     else:
-        rows, enc, source = read_csv_rows(raw, name, encoding, warnings)
+        rows, enc, source = read_csv_rows(raw, name, req.encoding, warnings, req.progress)
         unsaved = set()
     numbered = [(i + 1, r) for i, r in enumerate(rows) if any(c is not None for c in r)]
     if not numbered:
         raise refuse(name, "is empty")
-    h = _find_header(numbered, name)
+    layout = detect_layout([r for _, r in numbered[:4]])
+    if layout.tool:
+        h = 0
+        if len(numbered) <= layout.header_rows:
+            raise refuse(name, "has a header row but no answers below it")
+    else:
+        h = _find_header(numbered, name)
     header_row, header = numbered[h]
-    data = numbered[h + 1 :]
+    second = numbered[h + 1][1] if layout.header_rows >= 2 else []
+    body = numbered[h + max(layout.header_rows, 1) :]
+    data = [r for _, r in body]
+    width = max([len(header), *(len(r) for r in data)])
+    names, labels, candidates = header_names(layout, header, second, width)
     if unsaved:
-        from openpyxl.utils.cell import get_column_letter
+        _warn_unsaved(unsaved, header, warnings)
+    columns = [[r[c] if c < len(r) else None for r in data] for c in range(width)]
+    table = _Table(names, labels, columns, data, source, enc, layout, header_row, candidates)
+    table.row_numbers = [n for n, _ in body]
+    return table
 
-        shown = ", ".join(
-            repr(header[c - 1]) if c - 1 < len(header) and header[c - 1] else get_column_letter(c)
-            for c in sorted(unsaved)
-        )
-        warnings.append(
-            f"the formulas in {shown} have no saved results (the file was written by a program, "
-            "not saved by Excel), so they were read as empty; open and save it in Excel first"
-        )
-    width = max(len(header), *(len(r) for _, r in data)) if data else len(header)
-    names: list[str] = []
+
+def _warn_unsaved(unsaved: set[int], header: list[str | None], warnings: list[str]) -> None:
+    from openpyxl.utils.cell import get_column_letter
+
+    shown = ", ".join(
+        repr(header[c - 1]) if c - 1 < len(header) and header[c - 1] else get_column_letter(c)
+        for c in sorted(unsaved)
+    )
+    warnings.append(
+        f"the formulas in {shown} have no saved results (the file was written by a program, "
+        "not saved by Excel), so they were read as empty; open and save it in Excel first"
+    )
+
+
+def _columns(table: _Table, warnings: list[str]) -> list[SurveyColumn]:
+    """Named columns (a missing name becomes ``column N``, a repeated one ``Q (2)``)."""
+    out: list[SurveyColumn] = []
     seen: set[str] = set()
-    keep: list[int] = []
-    for c in range(width):
-        label = header[c] if c < len(header) else None
-        has_data = any(c < len(r) and r[c] is not None for _, r in data)
-        if label is None:
-            if not has_data:
+    for c, values in enumerate(table.columns):
+        label = table.names[c] if c < len(table.names) else ""
+        if not label:
+            if all(v is None for v in values):
                 continue
             label = f"column {c + 1}"
             warnings.append(f"column {c + 1} has no header; it was named {label!r}")
@@ -80,53 +162,105 @@ def parse_survey(
         if label != base:
             warnings.append(f"column {c + 1} repeats the name {base!r}; it was named {label!r}")
         seen.add(label.casefold())
-        names.append(label)
-        keep.append(c)
-    columns = [
-        SurveyColumn(n, pos, "text", "text", [r[c] if c < len(r) else None for _, r in data])
-        for pos, (n, c) in enumerate(zip(names, keep, strict=True))
-    ]
-    by_name = {col.name.casefold(): col for col in columns}
+        col = SurveyColumn(label, c, "text", "text", values, label=table.labels[c])
+        stat_labels = table.value_labels.get(table.names[c])
+        if stat_labels:
+            col.codes = list(stat_labels)
+            col.declared_options = [lab for _, lab in stat_labels]
+        out.append(col)
+    return out
 
-    def lookup(col_name: str, option: str) -> SurveyColumn:
-        col = by_name.get(col_name.strip().casefold())
-        if col is None:
-            raise refuse(name, f"has no column named {col_name!r} (given with {option})")
+
+def _families(
+    table: _Table, columns: list[SurveyColumn], req: SurveyRequest, n_rows: int
+) -> list[SurveyColumn]:
+    """Replace the members of each one-column-per-option family by one multiple item."""
+    labels = [c.label for c in columns]
+    candidates = table.candidates or pattern_candidates([c.name for c in columns], labels)
+    values = [c.values for c in columns]
+    if table.candidates:  # SurveyMonkey: candidates index the table's columns
+        by_pos = {c.position: i for i, c in enumerate(columns)}
+        for cand in candidates:
+            cand.members = [(by_pos[i], o) for i, o in cand.members if i in by_pos]
+    families = [
+        f for f in confirm(candidates, values)
+        if req.column_types.get(f.stem, "multiple").split(":")[0] == "multiple"
+    ]  # fmt: skip
+    if not families:
+        return columns
+    replaced: dict[int, SurveyColumn] = {}
+    drop: set[int] = set()
+    for fam in families:
+        first = columns[fam.indices[0]]
+        col = SurveyColumn(
+            fam.stem, first.position, "multiple", "multiple", [None] * n_rows,
+            options=list(fam.options), label=fam.label,
+            members=[columns[i].name for i in fam.indices],
+        )  # fmt: skip
+        col.choices = family_choices(fam, values, n_rows)
+        col.values = ["; ".join(c) if c else None for c in col.choices]
+        replaced[fam.indices[0]] = col
+        drop.update(fam.indices[1:])
+    return [replaced.get(i, c) for i, c in enumerate(columns) if i not in drop]
+
+
+def _lookup(columns: list[SurveyColumn], name: str, key: str, option: str) -> SurveyColumn:
+    hit = next((c for c in columns if c.name.casefold() == key.strip().casefold()), None)
+    if hit is None:
+        raise refuse(name, f"has no column named {key!r} (given with {option})")
+    return hit
+
+
+def _choose_id(
+    columns: list[SurveyColumn], table: _Table, req: SurveyRequest, name: str
+) -> SurveyColumn | None:
+    """The respondent id column: given, forced, the tool's response id, a usual name, or
+    the first column of short unique codes — never personal data or metadata."""
+    if req.id_column:
+        col = _lookup(columns, name, req.id_column, "--id-column")
+        if (
+            col.type in ("personal", "metadata")
+            and col.name.casefold() not in table.layout.id_names
+        ):
+            raise refuse(
+                name,
+                f"cannot take {col.name!r} as the respondent id: it holds personal data or a "
+                "timestamp, which never becomes a pseudonym (leave --id-column out to number "
+                "the respondents)",
+            )
         return col
+    forced = [c for c in columns if req.column_types.get(c.name, "").casefold() == "id"]
+    if forced:
+        return forced[0]
+    for wanted in table.layout.id_names:
+        hit = next((c for c in columns if c.name.casefold() == wanted), None)
+        if hit is not None:
+            return hit
+    for col in columns:
+        if col.type not in ("personal", "metadata") and col.name.casefold().strip() in _ID_NAMES:
+            return col
+    return _guess_id_column(columns)
 
-    overrides: dict[str, str] = {}
-    for key, type_spec in (column_types or {}).items():
-        parse_type_spec(type_spec)
-        if key.strip().casefold() in by_name:
-            overrides[by_name[key.strip().casefold()].name] = type_spec.strip().casefold()
-        else:
-            warnings.append(f"--column {key}: {name} has no such column")
 
-    if source.startswith("csv") and "comma-separated" not in source:
-        for col in columns:
-            if overrides.get(col.name, "number").split(":")[0] in ("number", "likert"):
-                _read_decimal_commas(col, warnings)
-
-    # the respondent id column
-    id_col: SurveyColumn | None = None
-    if id_column:
-        id_col = lookup(id_column, "--id-column")
-    else:
-        forced = [c for c in columns if overrides.get(c.name) == "id"]
-        if forced:
-            id_col = forced[0]
-        else:
-            for col in columns:
-                if col.name.casefold().strip() in _ID_NAMES:
-                    id_col = col
-                    break
-        if id_col is None:
-            id_col = _guess_id_column(columns)
+def _respondents(
+    id_col: SurveyColumn | None, table: _Table, req: SurveyRequest, name: str, warnings: list[str]
+) -> list[str]:
+    n_rows = len(table.rows)
+    numbers = table.row_numbers or [k + 2 for k in range(n_rows)]
     if id_col is None:
-        raise refuse(name, "has no respondent id column; name it with --id-column")
+        first = req.number_from
+        width = max(3, len(str(first + n_rows - 1)))
+        ids = [f"R{first + k:0{width}d}" for k in range(n_rows)]
+        if ids:
+            warnings.append(
+                f"the file has no respondent id column, so the respondents were numbered "
+                f"{ids[0]}–{ids[-1]} in file order (name the id column with --id-column if it "
+                "has one)"
+            )
+        return ids
     respondents: list[str] = []
     first_row: dict[str, int] = {}
-    for (row_no, _), value in zip(data, id_col.values, strict=True):
+    for row_no, value in zip(numbers, id_col.values, strict=True):
         if value is None:
             raise refuse(name, f"has no respondent id in row {row_no} (column {id_col.name!r})")
         if value in first_row:
@@ -136,54 +270,208 @@ def parse_survey(
             )
         first_row[value] = row_no
         respondents.append(value)
-    if not respondents:
-        raise refuse(name, "has a header row but no answers below it")
+    return respondents
 
-    group_col = lookup(group_column, "--group-column") if group_column else None
+
+def _statuses(table: _Table, n_rows: int) -> tuple[list[str], list[str]]:
+    header = [n.strip() for n in table.names]
+    max_last = None
+    if "lastpage" in [h.casefold() for h in header]:
+        k = [h.casefold() for h in header].index("lastpage")
+        pages = [int(v) for v in table.columns[k] if v and v.isdigit()]
+        max_last = max(pages) if pages else None
+    out = [response_status(table.layout, header, table.rows[r], max_last) for r in range(n_rows)]
+    return [s for s, _ in out], [d for _, d in out]
+
+
+def _type_likert(col: SurveyColumn, present: list[str], spec: str | None, req: SurveyRequest,
+                 name: str, warnings: list[str]) -> None:  # fmt: skip
+    given = req.likert_maps.get(col.name)
+    declared = declared_scale(spec)
+    col.scale_source = None
+    if given:
+        col.value_labels = list(given)
+    elif col.declared_options is not None:
+        col.value_labels = [(lab, int(float(code))) for code, lab in _stat_codes(col)]
+        col.scale_source = "metadata"
+    elif (mapping := text_mapping(present)) is not None:
+        col.value_labels = mapping
+        col.scale_source = "labels"
+    else:
+        col.value_labels = labelled_points(present)
+        scale = text_scale([label_text(lab) for lab, _ in col.value_labels or []])
+        if col.value_labels and scale is not None:
+            col.scale_source = "labels"
+            col.scale_min, col.scale_max = 1, len(scale)
+    if col.scale_source in ("labels", "metadata") and col.value_labels and col.scale_max is None:
+        points = [p for _, p in col.value_labels]
+        col.scale_min, col.scale_max = min(points), max(points)
+    if declared is not None:
+        col.scale_min, col.scale_max = declared
+        col.scale_source = "declared"
+    known = (
+        (col.scale_min, col.scale_max)
+        if col.scale_source and col.scale_min is not None and col.scale_max is not None
+        else None
+    )
+    warnings.extend(
+        check_points(col.name, present, col.value_labels, known, name, declared is not None)
+    )
+    if col.scale_source is None:  # never guessed from the answers
+        col.scale_min = col.scale_max = None
+    col.reversed = col.name in req.reverse
+    if col.reversed and col.scale_source is None:
+        raise refuse(name, f"cannot reverse {col.name!r}: its scale is not stated")
+
+
+def _stat_codes(col: SurveyColumn) -> list[tuple[str, str]]:
+    return [(c, lab) for c, lab in col.codes or [] if c.lstrip("-").replace(".", "", 1).isdigit()]
+
+
+def _apply_codes(col: SurveyColumn) -> None:
+    """A coded single-choice answer (``2``) becomes its value label (``Cafe``)."""
+    labels = dict(col.codes or [])
+    col.values = [labels.get(v, v) if v is not None else None for v in col.values]
+
+
+def _type_column(col: SurveyColumn, req: SurveyRequest, group: bool, name: str,
+                 layout: Layout, warnings: list[str]) -> dict[str, str]:  # fmt: skip
+    """Read one column's answers according to its type; returns attribute value changes."""
+    present = [v for v in col.values if v is not None]
+    spec = req.column_types.get(col.name)
+    if col.type == "likert":
+        _type_likert(col, present, spec, req, name, warnings)
+    elif col.type == "number":
+        from qualframe.coding.importing.survey.cells import _is_number
+
+        bad = [v for v in present if not _is_number(v)]
+        if bad:
+            raise refuse(name, f"has a value {bad[0]!r} in the number column {col.name!r}")
+    elif col.type == "single":
+        if col.codes:
+            _apply_codes(col)
+            present = [v for v in col.values if v is not None]
+        given = req.column_options.get(col.name) or col.declared_options
+        seen = list(dict.fromkeys(present))
+        col.options = options_in_order([[v] for v in seen], given) if given else order_options(seen)
+    elif col.type == "multiple" and col.choices is None:
+        sep = choose_separator(present, layout.separator)
+        known = req.column_options.get(col.name) or col.declared_options
+        col.choices, notes = parse_multiple(col.name, col.values, sep, known)
+        warnings.extend(notes)
+        col.options = (
+            options_in_order(col.choices, known)
+            if known
+            else order_options(options_in_order(col.choices, None))
+        )
+    elif col.type == "multiple" and req.column_options.get(col.name):
+        col.options = options_in_order(col.choices or [], req.column_options[col.name])
+    elif col.type == "attribute":
+        existing = req.existing_values.get(col.name.casefold())
+        changes = _normalise_attribute(col, lower=group, existing=existing)
+        warnings.extend(_typo_warnings(col))
+        return changes
+    return {}
+
+
+def _detect(col: SurveyColumn, req: SurveyRequest) -> str:
+    """The detected type; a variable with value labels is Likert when they form a known
+    agreement or satisfaction scale, single choice otherwise."""
+    present = [v for v in col.values if v is not None]
+    if col.codes and present:
+        if text_scale([lab for _, lab in col.codes]) is not None and _stat_codes(col):
+            return "likert"
+        return "single"
+    return detect_type(col.name, present)
+
+
+def parse_survey(
+    path: Path,
+    raw: bytes,
+    *,
+    encoding: str | None = None,
+    id_column: str | None = None,
+    group_column: str | None = None,
+    column_types: dict[str, str] | None = None,
+    request: SurveyRequest | None = None,
+) -> ParsedSurvey:
+    """Parse a survey export; refuses (one sentence naming the file) what cannot be read."""
+    name = path.name
+    if not raw.strip():
+        raise refuse(name, "is empty")
+    req = request or SurveyRequest()
+    req.encoding = encoding or req.encoding
+    req.id_column = id_column or req.id_column
+    req.group_column = group_column or req.group_column
+    warnings: list[str] = []
+    table = _read(path, raw, req, warnings)
+    n_rows = len(table.rows)
+    if n_rows == 0:
+        raise refuse(name, "has a header row but no answers below it")
+    columns = _columns(table, warnings)
+    req.column_types = _overrides(columns, column_types or req.column_types, name, warnings)
+    if table.source.startswith("csv") and "comma-separated" not in table.source:
+        for col in columns:
+            if req.column_types.get(col.name, "number").split(":")[0] in ("number", "likert"):
+                _read_decimal_commas(col, warnings)
+    columns = _families(table, columns, req, n_rows)
+    for col in columns:
+        role = column_role(col.name, col.label, table.layout)
+        if role is not None:
+            col.type = col.detected = role
+    id_col = _choose_id(columns, table, req, name)
+    respondents = _respondents(id_col, table, req, name, warnings)
+    statuses, details = _statuses(table, n_rows)
+    group_col = (
+        _lookup(columns, name, req.group_column, "--group-column") if req.group_column else None
+    )
     mapping: dict[str, dict[str, str]] = {}
     for col in columns:
-        present = [v for v in col.values if v is not None]
-        col.detected = "id" if col is id_col else detect_type(col.name, present)
-        spec = overrides.get(col.name)
         if col is id_col:
-            col.type = "id"
-        elif col is group_col:
+            col.type = col.detected = "id"
+            continue
+        if col.type not in ("metadata", "personal") and col.members is None:
+            col.detected = _detect(col, req)
+            col.type = col.detected
+        spec = req.column_types.get(col.name)
+        if col is group_col:
             col.type = "attribute"
         elif spec:
             col.type = parse_type_spec(spec)
             if col.type == "id":
                 col.type = "attribute"
                 warnings.append(f"{col.name!r} cannot be a second id column; it is an attribute")
-        else:
-            col.type = col.detected
-        if col.type == "likert":
-            col.scale_min, col.scale_max = _likert_scale(col.name, present, spec, name)
-        elif col.type == "number":
-            bad = [v for v in present if not _is_number(v)]
-            if bad:
-                raise refuse(name, f"has a value {bad[0]!r} in the number column {col.name!r}")
-        elif col.type in ("single", "multiple"):
-            if col.type == "multiple":
-                sep = _multiple_separator(present) or (
-                    ";" if any(";" in v for v in present) else ","
-                )
-                parts = [p for v in present for p in split_multiple(v, sep)]
-            else:
-                parts = present
-            col.options = order_options(list(dict.fromkeys(parts)))
-        elif col.type == "attribute":
-            col_map = _normalise_attribute(col, lower=col is group_col)
-            if col_map:
-                mapping[col.name] = col_map
-            warnings.extend(_typo_warnings(col))
+        changes = _type_column(col, req, col is group_col, name, table.layout, warnings)
+        if changes:
+            mapping[col.name] = changes
+    personal = [c.name for c in columns if c.type == "personal"]
+    if personal:
+        warnings.append(
+            "personal data (" + ", ".join(repr(p) for p in personal) + ") is not stored "
+            "unless you ask for it, and never exported"
+        )
     return ParsedSurvey(
-        encoding=enc,
-        source=source,
-        columns=columns,
-        id_column=id_col.name,
-        respondents=respondents,
-        group_column=group_col.name if group_col else None,
-        mapping=mapping,
-        warnings=warnings,
-        header_row=header_row,
-    )
+        encoding=table.encoding, source=table.source, columns=columns,
+        id_column=id_col.name if id_col else "", respondents=respondents,
+        group_column=group_col.name if group_col else None, mapping=mapping,
+        warnings=warnings, header_row=table.header_row, tool=table.layout.tool,
+        statuses=statuses, status_details=details, numbered=id_col is None,
+    )  # fmt: skip
+
+
+def _overrides(
+    columns: list[SurveyColumn], given: dict[str, str], name: str, warnings: list[str]
+) -> dict[str, str]:
+    """``--column`` types keyed by the columns' own spelling (a family by its stem)."""
+    by_name = {c.name.casefold(): c.name for c in columns}
+    out: dict[str, str] = {}
+    for key, spec in given.items():
+        parse_type_spec(spec)
+        folded = key.strip().casefold()
+        if folded in by_name:
+            out[by_name[folded]] = spec.strip().casefold()
+        else:
+            out[key.strip()] = spec.strip().casefold()  # perhaps a family's stem
+            if not any(c.name.casefold().startswith(folded) for c in columns):
+                warnings.append(f"--column {key}: {name} has no such column")
+    return out

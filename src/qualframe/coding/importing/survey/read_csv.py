@@ -7,11 +7,12 @@ import csv
 import io
 import re
 from collections import Counter
+from collections.abc import Callable
 
 from qualframe.coding.importing.decode import decode_bytes
-from qualframe.coding.importing.errors import refuse
+from qualframe.coding.importing.errors import ImportCancelled, refuse
 from qualframe.coding.importing.survey.cells import _cell_text
-from qualframe.coding.importing.survey.model import SurveyColumn
+from qualframe.coding.importing.survey.model import MAX_COLUMNS, MAX_ROWS, SurveyColumn
 
 # decimal-comma numbers (4,5 / -0,25 / 1.234,5) in files separated by ; or tab
 _DECIMAL_COMMA = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
@@ -46,8 +47,15 @@ _FIELD_LIMIT = 64 * 1024 * 1024
 
 
 def read_csv_rows(
-    raw: bytes, name: str, encoding: str | None, warnings: list[str] | None = None
+    raw: bytes,
+    name: str,
+    encoding: str | None,
+    warnings: list[str] | None = None,
+    progress: Callable[[int, int, str], bool] | None = None,
 ) -> tuple[list[list[str | None]], str, str]:
+    """The rows of a CSV file, its encoding and how it was read. A row wider than
+    ``MAX_COLUMNS`` or more rows than ``MAX_ROWS`` are refused as soon as they are met;
+    ``progress(rows read, 0, name)`` is asked every 5,000 rows and may cancel."""
     decoded = decode_bytes(raw, name, encoding)
     if warnings is not None:
         warnings.extend(decoded.warnings)
@@ -61,7 +69,21 @@ def read_csv_rows(
     try:
         reader = csv.reader(io.StringIO(text), delimiter=delim)
         for row in reader:
-            rows.append([_cell_text(c) for c in row])
+            if len(row) > MAX_COLUMNS:
+                raise refuse(
+                    name,
+                    f"has {len(row):,} columns in line {reader.line_num}; a survey export has at "
+                    f"most {MAX_COLUMNS:,} (is it a survey, and is its delimiter right?)",
+                )
+            if len(rows) > MAX_ROWS + 50:
+                raise refuse(name, f"has more than {MAX_ROWS:,} rows; import it in parts")
+            if (
+                progress is not None
+                and len(rows) % 5000 == 4999
+                and not progress(len(rows) + 1, 0, name)
+            ):
+                raise ImportCancelled()
+            rows.append([_cell_text(c) if c else None for c in row])
             multiline = multiline or any("\n" in c for c in row)
             last_start, lines_read = lines_read + 1, reader.line_num
     except csv.Error as exc:
