@@ -160,3 +160,18 @@ def fmt_effect(value: float | None) -> str:
 
 def natural_key(text: str) -> tuple[Any, ...]:
     return tuple(int(t) if t.isdigit() else t.casefold() for t in re.split(r"(\d+)", text))
+
+
+def value_key(value: str) -> str:
+    """Attribute values that differ only by case or spacing name one group (``Mentee``,
+    ``mentee `` and ``mentee`` are the same role): the rule of every table."""
+    return " ".join(value.split()).casefold()
+
+
+def choose_spellings(counts: dict[str, int]) -> dict[str, str]:
+    """Each stored value -> the spelling that names its group: the most common among the
+    participants holding it (ties: a lower-case one, then the first in sorted order)."""
+    by_key: dict[str, list[tuple[int, bool, str]]] = {}
+    for value, n in counts.items():
+        by_key.setdefault(value_key(value), []).append((-n, value != value.lower(), value))
+    return {v: min(spellings)[2] for spellings in by_key.values() for *_, v in spellings}

@@ -7,6 +7,7 @@ Numbers are stored as numbers, already rounded by the helpers of :mod:`coding.an
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -144,13 +145,16 @@ def _codes_sheets(wb: Workbook, t: SurveyTables) -> None:
     header = ["Code"]
     for label in labels:
         header += [f"{label} n", f"{label} %", f"{label} N"]
-    header += ["p (Fisher)", "Odds ratio", "Reason"]
+    header += ["p (Fisher)", "Odds ratio (conditional MLE, as R)", "Reason"]
     ws = _sheet(wb, "Codes", header)
     for r in c.rows:
         row: list[Any] = [r.code]
         for cc in (r.total, *[r.groups[g] for g in t.groups]):
             row += [cc.n, percent_value(cc.percent, t.percent_decimals), cc.denominator]
-        row += [_r(r.p, 3), _r(r.odds_ratio, 2), r.reason or ""]
+        odds: Any = (
+            _r(r.odds_ratio, 2) if r.odds_ratio is None or math.isfinite(r.odds_ratio) else "∞"
+        )
+        row += [_r(r.p, 3), odds, r.reason or ""]
         ws.append([_cell(v) for v in row])
     _notes(
         ws,

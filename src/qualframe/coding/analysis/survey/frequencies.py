@@ -41,6 +41,8 @@ class FrequencyResult:
     options: tuple[str, ...]
     total: FrequencyColumn
     groups: tuple[FrequencyColumn, ...]
+    name: str = ""  # the column id (``item`` is what tables show: the wording if known)
+    from_columns: bool = False  # one column per option: answered = chose at least one
 
     @property
     def columns(self) -> tuple[FrequencyColumn, ...]:
@@ -92,4 +94,7 @@ def frequencies(data: SurveyData, item: ItemInfo) -> FrequencyResult:
     )
     total = frequency_column(None, data.members(None), answers, options)
     groups = tuple(frequency_column(g, data.members(g), answers, options) for g in data.groups)
-    return FrequencyResult(item.name, item.type == "multiple", options, total, groups)
+    return FrequencyResult(
+        item.title, item.type == "multiple", options, total, groups, item.name,
+        item.members is not None,
+    )  # fmt: skip

@@ -46,6 +46,7 @@ class LikertResult:
     total: Descriptives
     groups: dict[str, Descriptives]
     test: GroupTest
+    name: str = ""  # the column id (``item`` is what tables show: the wording if known)
 
 
 def likert(data: SurveyData, item: ItemInfo) -> LikertResult:
@@ -68,5 +69,6 @@ def likert(data: SurveyData, item: ItemInfo) -> LikertResult:
         groups[g] = describe(v, len(members))
         samples.append(v)
     return LikertResult(
-        item.name, item.scale_min, item.scale_max, total, groups, compare_groups(samples)
-    )
+        item.title, item.scale_min, item.scale_max, total, groups,
+        compare_groups(samples, data.test), item.name,
+    )  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from qualframe.coding.analysis.formatting import fmt_p, group_label
@@ -23,7 +23,7 @@ from qualframe.coding.analysis.survey.frequencies import (
     frequencies,
 )
 from qualframe.coding.analysis.survey.likert import Descriptives, LikertResult, likert
-from qualframe.coding.analysis.survey.significance import test_note
+from qualframe.coding.analysis.survey.significance import ODDS_RATIO_KIND, test_note
 from qualframe.coding.core.errors import UserError
 
 
@@ -43,6 +43,27 @@ class SurveyTables:
     raw: dict[str, dict[str, Answer]]
     percent_decimals: int = 0
     p_decimals: int = 3
+    excluded: dict[str, int] = field(default_factory=dict)  # responses left out, by reason
+    included_incomplete: int = 0  # incomplete responses counted (the user asked)
+    test: str = "auto"
+
+    def responses_note(self) -> str:
+        """Which responses the figures count, for every table's note."""
+        parts = []
+        if self.included_incomplete:
+            parts.append(
+                f"{self.included_incomplete} incomplete response"
+                f"{'s are' if self.included_incomplete != 1 else ' is'} included"
+            )
+        left = {k: v for k, v in self.excluded.items() if v}
+        if left:
+            shown = ", ".join(
+                f"{v} {k} response{'s' if v != 1 else ''}" if k != "other groups"
+                else f"{v} respondent{'s' if v != 1 else ''} of other groups"
+                for k, v in left.items()
+            )  # fmt: skip
+            parts.append(f"left out: {shown}")
+        return (" Responses: " + "; ".join(parts) + ".") if parts else ""
 
     def label(self, group: str) -> str:
         """A group's header label, as the theme matrix writes it (``Mentees``, ``Year 2``)."""
@@ -117,6 +138,9 @@ def compute_tables(
         raw={it.name: dict(data.answers.get(it.name, {})) for it in chosen},
         percent_decimals=percent_decimals,
         p_decimals=p_decimals,
+        excluded=dict(data.excluded),
+        included_incomplete=sum(data.included_incomplete.values()),
+        test=data.test,
     )
 
 
@@ -151,7 +175,7 @@ def tables_json(t: SurveyTables) -> dict[str, Any]:
         row: dict[str, Any] = {
             "item": r.item,
             "groups": {g: _desc_json(d) for g, d in r.groups.items()},
-            "u": test.statistic if mw else None,
+            "u": test.statistic if mw else None,  # min(U1, U2), as SPSS reports it
             "p": _num(test.p),
             "method": test.method,
             "effect_size": _num(test.effect_size),
@@ -163,7 +187,8 @@ def tables_json(t: SurveyTables) -> dict[str, Any]:
             row["h"] = test.statistic
             row["effect_size_measure"] = "epsilon squared, H/(N-1)"
         elif mw:
-            row["u_group"] = t.groups[0]
+            row["u1"] = {"group": t.groups[0], "u": test.u1}  # R's W
+            row["u2"] = {"group": t.groups[1], "u": test.u2}
             row["effect_size_measure"] = (
                 f"rank-biserial r = 1 - 2U/(n1*n2); positive: {t.groups[1]} higher"
             )
@@ -190,6 +215,11 @@ def tables_json(t: SurveyTables) -> dict[str, Any]:
     }
     if t.ungrouped:
         out["ungrouped"] = t.ungrouped
+    out["test"] = t.test
+    if t.excluded:
+        out["excluded"] = dict(t.excluded)
+    if t.included_incomplete:
+        out["included_incomplete"] = t.included_incomplete
     if t.codes is not None:
         c = t.codes
         out["codes"] = {
@@ -204,7 +234,13 @@ def tables_json(t: SurveyTables) -> dict[str, Any]:
                     },
                     "test": "fisher-exact" if row.p is not None else None,
                     "p": _num(row.p),
-                    "odds_ratio": row.odds_ratio,
+                    # JSON has no infinity: an infinite ratio is written "inf", never null
+                    "odds_ratio": (
+                        "inf"
+                        if row.odds_ratio is not None and math.isinf(row.odds_ratio)
+                        else _num(row.odds_ratio)
+                    ),
+                    "odds_ratio_kind": ODDS_RATIO_KIND if row.p is not None else None,
                     **({"reason": row.reason} if row.reason else {}),
                 }
                 for row in c.rows
