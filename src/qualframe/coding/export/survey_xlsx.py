@@ -104,7 +104,7 @@ def _likert_sheet(wb: Workbook, t: SurveyTables) -> None:
     for label in labels:
         header += [f"{label} n", f"{label} mean", f"{label} SD", f"{label} median"]
         header += [f"{label} missing"]
-    header += ["Test", "Method", "U or H", "p", "p (text)", "Effect size", "Reason"]
+    header += ["Test", "Method", "U or H", "U1", "U2", "p", "p (text)", "Effect size", "Reason"]
     ws = _sheet(wb, "Likert", header)
     for r in t.likert:
         row: list[Any] = [r.item]
@@ -115,6 +115,8 @@ def _likert_sheet(wb: Workbook, t: SurveyTables) -> None:
             test.test or "",
             test.method or "",
             _r(test.statistic, 1),
+            _r(test.u1, 1),
+            _r(test.u2, 1),
             test.p,
             fmt_p(test.p, t.p_decimals),
             _r(test.effect_size, 2),
@@ -129,8 +131,10 @@ def _likert_sheet(wb: Workbook, t: SurveyTables) -> None:
     notes += [f"p: {m}." for m in t.likert_methods]
     if len(t.groups) == 2:
         notes.append(
-            f"U is the statistic of the {t.label(t.groups[0])} group; effect size is the "
-            f"rank-biserial r = 1 − 2U/(n1·n2) (r > 0: {t.label(t.groups[1])} higher)."
+            f"U = min(U1, U2) as SPSS reports it; U1 is the statistic of the "
+            f"{t.label(t.groups[0])} group (R's wilcox.test W), U2 of the "
+            f"{t.label(t.groups[1])} group; effect size is the rank-biserial "
+            f"r = 1 − 2·U1/(n1·n2) (r > 0: {t.label(t.groups[1])} higher)."
         )
     elif len(t.groups) > 2:
         notes.append("Effect size: ε² = H/(N − 1).")

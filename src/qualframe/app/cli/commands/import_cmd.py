@@ -22,6 +22,17 @@ def _pairs(values: list[str] | None, option: str) -> dict[str, str]:
     return out
 
 
+def _first_pairs(values: list[str] | None, option: str) -> dict[str, str]:
+    """``COL=rest`` split at the first ``=`` (the rest may hold more)."""
+    out: dict[str, str] = {}
+    for item in values or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise UserError(f"{option} needs COLUMN=…, not {item!r}.")
+        out[key.strip()] = value.strip()
+    return out
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = subparsers.add_parser(
         "import",
@@ -55,6 +66,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "multiple, number, text, ignore (repeatable)",
     )  # fmt: skip
     p.add_argument(
+        "--options", dest="options", metavar="COL=A|B|C", action="append",
+        help="a choice column's options in questionnaire order (an option may hold a comma)",
+    )  # fmt: skip
+    p.add_argument(
+        "--likert-map", dest="likert_maps", metavar="COL=LABEL=1|LABEL=2", action="append",
+        help="how a Likert column's text answers become numbers (repeatable)",
+    )  # fmt: skip
+    p.add_argument(
+        "--reverse", metavar="COL", action="append", default=[],
+        help="a reverse-coded Likert column (stored as min + max − answer)",
+    )  # fmt: skip
+    p.add_argument(
+        "--link", dest="links", metavar="LABEL=ID", action="append",
+        help="the transcript speaker LABEL is survey respondent ID (one person, counted once)",
+    )  # fmt: skip
+    p.add_argument(
+        "--on-conflict", choices=("keep", "replace"),
+        help="when the survey gives a participant another value of an attribute the project "
+        "holds: keep the project's or replace it (without it such an import is refused)",
+    )  # fmt: skip
+    p.add_argument(
+        "--keep-personal",
+        action="store_true",
+        help="store personal-data columns (IP address, e-mail, names); never exported",
+    )
+    p.add_argument(
         "--label-pattern", metavar="REGEX",
         help='custom speaker-label regex with a named group "label", e.g. "^(?P<label>\\w+)> "',
     )  # fmt: skip
@@ -75,11 +112,24 @@ def run(args: argparse.Namespace) -> int:
         group_column=args.group_column,
         column_types=_pairs(args.columns, "--column"),
         label_pattern=args.label_pattern,
+        column_options={
+            k: [o.strip() for o in v.split("|") if o.strip()]
+            for k, v in _pairs(args.options, "--options").items()
+        },
+        likert_maps=_first_pairs(args.likert_maps, "--likert-map"),
+        reverse=list(args.reverse),
+        links=_pairs(args.links, "--link"),
+        on_conflict=args.on_conflict,
+        keep_personal=args.keep_personal,
     )
     if args.dry_run:
         if not args.path.exists():
             raise UserError(f"{args.path} does not exist; create it with `qualframe new` first.")
-        previews = preview_files(args.files, options)
+        project = open_project(args)
+        try:
+            previews = preview_files(args.files, options, project)
+        finally:
+            project.close()
         for preview in previews:
             for line in preview.lines():
                 print(line)
