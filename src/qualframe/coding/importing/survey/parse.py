@@ -98,7 +98,7 @@ def _read(path: Path, raw: bytes, req: SurveyRequest, warnings: list[str]) -> _T
         rows = [[col[r] for col in stat.columns] for r in range(n)]
         layout = Layout(stat.tool, 0)
         return _Table(stat.names, stat.labels, stat.columns, rows, suffix.lstrip("."), None,
-                      layout, 1, [], stat.value_labels)  # fmt: skip
+                      layout, 1, value_labels=stat.value_labels)  # fmt: skip
     if suffix in {".xlsx", ".xlsm"}:
         rows, source, unsaved = read_xlsx_rows(raw, name, warnings, req.progress)
         enc: str | None = None
