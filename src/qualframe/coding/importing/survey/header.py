@@ -11,6 +11,10 @@ from qualframe.coding.importing.survey.families import Candidate
 from qualframe.coding.importing.survey.tools import Layout, column_role
 
 _SM_SINGLE = {"response", "open-ended response", ""}
+_SM_FIXED = {
+    "respondent id", "collector id", "start date", "end date", "ip address", "email address",
+    "first name", "last name", "custom data 1",
+}  # fmt: skip
 
 
 def _find_header(rows: list[tuple[int, list[str | None]]], name: str) -> int:
@@ -64,7 +68,10 @@ def _surveymonkey_names(
     for c in range(width):
         top = (header[c] or "").strip() if c < len(header) else ""
         below = (second[c] or "").strip() if c < len(second) else ""
-        if top and column_role(top, None, Layout("SurveyMonkey")) is not None:
+        if top and (
+            top.casefold() in _SM_FIXED
+            or column_role(top, None, Layout("SurveyMonkey")) is not None
+        ):
             names.append(top)
             labels.append(None)
             question, current = "", None

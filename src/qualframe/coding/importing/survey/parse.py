@@ -324,8 +324,20 @@ def _type_likert(col: SurveyColumn, present: list[str], spec: str | None, req: S
         raise refuse(name, f"cannot reverse {col.name!r}: its scale is not stated")
 
 
+_NON_ANSWERS = {
+    "no answer", "don't know", "dont know", "not applicable", "n/a", "refused", "missing",
+    "prefer not to say", "무응답", "모름", "해당 없음",
+}  # fmt: skip
+
+
 def _stat_codes(col: SurveyColumn) -> list[tuple[str, str]]:
-    return [(c, lab) for c, lab in col.codes or [] if c.lstrip("-").replace(".", "", 1).isdigit()]
+    """Numeric value labels that are scale points (not "No answer" and the like)."""
+    return [
+        (c, lab)
+        for c, lab in col.codes or []
+        if c.lstrip("-").replace(".", "", 1).isdigit()
+        and lab.strip().casefold() not in _NON_ANSWERS
+    ]
 
 
 def _apply_codes(col: SurveyColumn) -> None:
@@ -367,6 +379,8 @@ def _type_column(col: SurveyColumn, req: SurveyRequest, group: bool, name: str,
     elif col.type == "multiple" and req.column_options.get(col.name):
         col.options = options_in_order(col.choices or [], req.column_options[col.name])
     elif col.type == "attribute":
+        if col.codes:
+            _apply_codes(col)
         existing = req.existing_values.get(col.name.casefold())
         changes = _normalise_attribute(col, lower=group, existing=existing)
         warnings.extend(_typo_warnings(col))
@@ -379,7 +393,7 @@ def _detect(col: SurveyColumn, req: SurveyRequest) -> str:
     agreement or satisfaction scale, single choice otherwise."""
     present = [v for v in col.values if v is not None]
     if col.codes and present:
-        if text_scale([lab for _, lab in col.codes]) is not None and _stat_codes(col):
+        if _stat_codes(col) and text_scale([lab for _, lab in _stat_codes(col)]) is not None:
             return "likert"
         return "single"
     return detect_type(col.name, present)
