@@ -25,7 +25,7 @@ QUALTRICS = (
     "Where did you usually meet?,How useful was it? - Exams,How useful was it? - Planning,"
     "What would you change?\n"
     + ",".join(
-        '"{""ImportId"":""%s""}"' % k
+        f'"{{""ImportId"":""{k}""}}"'
         for k in (
             "startDate",
             "endDate",

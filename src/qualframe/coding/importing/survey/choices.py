@@ -16,18 +16,27 @@ from collections import Counter
 
 
 def choose_separator(values: list[str], tool_separator: str | None) -> str:
+    """The tool's separator, else ``;``, ``,`` or both (``;,``) as the answers use them."""
     if tool_separator:
         return tool_separator
-    return ";" if any(";" in v for v in values) else ","
+    semi, comma = any(";" in v for v in values), any("," in v for v in values)
+    if semi and comma:
+        return ";,"
+    return ";" if semi else ","
 
 
 def _pieces(value: str, sep: str) -> list[str]:
+    if sep == ";,":
+        import re
+
+        return [p.strip() for p in re.split(r"[;,]", value) if p.strip()]
     return [p.strip() for p in value.split(sep.strip() or sep) if p.strip()]
 
 
 def _match_known(pieces: list[str], known: list[str], sep: str) -> list[str]:
     """Longest runs of pieces that spell a known option; other pieces alone."""
     folded = {k.casefold(): k for k in known}
+    sep = "," if sep == ";," else sep
     joiner = sep if sep.endswith(" ") else sep + " "
     out: list[str] = []
     i = 0
@@ -78,7 +87,7 @@ def parse_multiple(
             merge.add((a, b))
         elif sum(prev.values()) >= 2:
             ambiguous.add((a, b))
-    joiner = sep if sep.endswith(" ") else sep + " "
+    joiner = ", " if sep == ";," else (sep if sep.endswith(" ") else sep + " ")
     out: list[list[str] | None] = []
     for cell in split:
         if cell is None:
@@ -91,6 +100,7 @@ def parse_multiple(
             else:
                 joined.append(piece)
         out.append(joined)
+    joiner = ", " if sep == ";," else joiner
     for a, b in sorted(ambiguous):
         warnings.append(
             f"{column!r}: {a!r} and {b!r} were always chosen together, one right after the "

@@ -37,7 +37,8 @@ _GENERIC_META = {
     "redcap_survey_identifier", "redcap_event_name", "redcap_repeat_instrument",
     "redcap_repeat_instance", "survey identifier", "event name", "repeat instrument",
     "repeat instance", "complete?", "타임스탬프", "marca temporal", "zeitstempel", "horodateur",
-    "ip address",
+    "ip address", "progress", "finished", "duration (in seconds)", "responseid",
+    "recordeddate",
 }  # fmt: skip
 _PERSONAL = {
     "ipaddress", "ip address", "ipaddr", "ip", "email", "e-mail", "email address",
