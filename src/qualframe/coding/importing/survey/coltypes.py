@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.importing.survey.cells import _as_int, _is_number
@@ -59,16 +60,23 @@ def split_multiple(value: str, sep: str) -> list[str]:
     return [p.strip() for p in value.split(sep) if p.strip()]
 
 
-def _multiple_separator(values: list[str]) -> str | None:
+def _multiple_separator(counts: Counter[str]) -> str | None:
+    """``counts``: each distinct answer and how many gave it."""
+    answers = sum(counts.values())
     for sep in (";", ","):
-        if not any(sep in v for v in values):
+        if not any(sep in v for v in counts):
             continue
-        parts = [p for v in values for p in split_multiple(v, sep)]
-        distinct = set(parts)
+        n_parts = length = 0
+        distinct: set[str] = set()
+        for v, n in counts.items():
+            parts = split_multiple(v, sep)
+            n_parts += n * len(parts)
+            length += n * sum(map(len, parts))
+            distinct.update(parts)
         if (
-            len(parts) > len(values)
-            and len(distinct) <= max(3, min(30, len(parts) // 2))
-            and sum(map(len, parts)) / len(parts) <= 40
+            n_parts > answers
+            and len(distinct) <= max(3, min(30, n_parts // 2))
+            and length / n_parts <= 40
         ):
             return sep
     return None
@@ -98,9 +106,15 @@ def _sentence_like(values: list[str]) -> bool:
 
 
 def detect_type(name: str, values: list[str]) -> str:
-    """The detected type of a column from its header and its non-empty values."""
+    """The detected type of a column from its header and its non-empty values.
+
+    Every test looks at the distinct answers (a Likert column of 50,000 answers has five),
+    in the order they first appear; only the separator test weighs them by their counts."""
     if not values:
         return "ignore"
+    n_values = len(values)
+    counts = Counter(values)
+    values = list(counts)  # distinct, first-seen order
     tokens = _tokens(name)
     distinct = set(values)
     short = max(map(len, values)) <= 40
@@ -122,9 +136,9 @@ def detect_type(name: str, values: list[str]) -> str:
         return "likert"
     if _sentence_like(values):
         return "text"
-    if _multiple_separator(values):
+    if _multiple_separator(counts):
         return "multiple"
-    if len(distinct) <= max(2, min(20, len(values) // 2)) and short:
+    if len(distinct) <= max(2, min(20, n_values // 2)) and short:
         return "single"
     folded = {v.casefold() for v in distinct}
     if any(folded <= set(scale) for scale in _ORDINAL_SCALES):

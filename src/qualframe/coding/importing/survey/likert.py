@@ -57,7 +57,7 @@ def labelled_points(values: list[str]) -> list[tuple[str, int]] | None:
     """``4 - agree`` answers: (label as written, point), each number always with one label;
     plain numbers may be mixed in. None when the answers are not of that form."""
     labels: dict[int, str] = {}
-    for v in values:
+    for v in dict.fromkeys(values):  # each distinct answer once, in first-seen order
         if _as_int(v) is not None:
             continue
         m = _LABELLED_POINT.fullmatch(v)
@@ -79,7 +79,7 @@ def label_text(value: str) -> str:
 
 def text_scale(values: list[str]) -> tuple[str, ...] | None:
     """The shortest known text scale holding every (distinct) answer."""
-    folded = {" ".join(v.split()).casefold() for v in values}
+    folded = {" ".join(v.split()).casefold() for v in set(values)}
     if not folded:
         return None
     fitting = [s for s in LIKERT_SCALES if folded <= set(s)]
@@ -92,7 +92,10 @@ def text_mapping(values: list[str]) -> list[tuple[str, int]] | None:
     scale = text_scale(values)
     if scale is None:
         return None
-    spelling = {" ".join(v.split()).casefold(): " ".join(v.split()) for v in values}
+    # the spelling of each label's last occurrence (distinct answers, latest first)
+    spelling: dict[str, str] = {}
+    for v in dict.fromkeys(reversed(values)):
+        spelling.setdefault(" ".join(v.split()).casefold(), " ".join(v.split()))
     return [(spelling.get(label, label.capitalize()), k) for k, label in enumerate(scale, 1)]
 
 
@@ -130,7 +133,7 @@ def check_points(
     """Refuse an answer that is no scale point (or outside a declared scale); warn about one
     outside a scale known from labels or metadata."""
     warnings: list[str] = []
-    for v in values:
+    for v in dict.fromkeys(values):  # each distinct answer once, in first-seen order
         point = likert_point(v, labels)
         if point is None:
             raise refuse(

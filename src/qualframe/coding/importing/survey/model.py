@@ -45,13 +45,14 @@ class SurveyColumn:
     def answered(self) -> int:
         if self.choices is not None:
             return sum(1 for c in self.choices if c)
-        return sum(1 for v in self.values if v is not None)
+        return len(self.values) - self.values.count(None)
 
     @property
     def observed_range(self) -> tuple[int, int] | None:
         from qualframe.coding.importing.survey.likert import likert_point
 
-        points = [likert_point(v, self.value_labels) for v in self.values if v is not None]
+        distinct = dict.fromkeys(v for v in self.values if v is not None)
+        points = [likert_point(v, self.value_labels) for v in distinct]
         ints = [p for p in points if p is not None]
         return (min(ints), max(ints)) if ints else None
 

@@ -52,6 +52,7 @@ from qualframe.coding.importing.survey.tools import (
     column_role,
     detect_layout,
     response_status,
+    status_column,
 )
 
 Progress = Callable[[int, int, str], bool]
@@ -125,10 +126,16 @@ def _read(path: Path, raw: bytes, req: SurveyRequest, warnings: list[str]) -> _T
     names, labels, candidates = header_names(layout, header, second, width)
     if unsaved:
         _warn_unsaved(unsaved, header, warnings)
-    columns = [[r[c] if c < len(r) else None for r in data] for c in range(width)]
+    columns = _transpose(data, width)
     table = _Table(names, labels, columns, data, source, enc, layout, header_row, candidates)
     table.row_numbers = [n for n, _ in body]
     return table
+
+
+def _transpose(rows: list[list[str | None]], width: int) -> list[list[str | None]]:
+    """Columns from rows (short rows padded with None), by ``zip`` rather than cell by cell."""
+    padded = (r if len(r) == width else [*r, *([None] * (width - len(r)))] for r in rows)
+    return [list(col) for col in zip(*padded, strict=True)] if rows else [[] for _ in range(width)]
 
 
 def _warn_unsaved(unsaved: set[int], header: list[str | None], warnings: list[str]) -> None:
@@ -275,12 +282,20 @@ def _respondents(
 
 def _statuses(table: _Table, n_rows: int) -> tuple[list[str], list[str]]:
     header = [n.strip() for n in table.names]
+    folded = [h.casefold() for h in header]
     max_last = None
-    if "lastpage" in [h.casefold() for h in header]:
-        k = [h.casefold() for h in header].index("lastpage")
+    if "lastpage" in folded:
+        k = folded.index("lastpage")
         pages = [int(v) for v in table.columns[k] if v and v.isdigit()]
         max_last = max(pages) if pages else None
-    out = [response_status(table.layout, header, table.rows[r], max_last) for r in range(n_rows)]
+    # only the columns a status is read from (the rest of a 60-column row is never looked at)
+    keep = [i for i, h in enumerate(folded) if status_column(h)]
+    if not keep and table.layout.tool != "LimeSurvey":
+        return ["complete"] * n_rows, [""] * n_rows
+    sub = [header[i] for i in keep]
+    cols = [table.columns[i] if i < len(table.columns) else [None] * n_rows for i in keep]
+    rows = zip(*cols, strict=True) if cols else (() for _ in range(n_rows))
+    out = [response_status(table.layout, sub, list(row), max_last) for row in rows]
     return [s for s, _ in out], [d for _, d in out]
 
 
@@ -356,7 +371,7 @@ def _type_column(col: SurveyColumn, req: SurveyRequest, group: bool, name: str,
     elif col.type == "number":
         from qualframe.coding.importing.survey.cells import _is_number
 
-        bad = [v for v in present if not _is_number(v)]
+        bad = [v for v in dict.fromkeys(present) if not _is_number(v)]
         if bad:
             raise refuse(name, f"has a value {bad[0]!r} in the number column {col.name!r}")
     elif col.type == "single":

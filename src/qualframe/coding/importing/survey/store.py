@@ -4,8 +4,11 @@ Respondents become participants (a respondent linked to a transcript speaker bec
 speaker's participant); each row of the file a ``survey_responses`` row with its status;
 each column a survey item (label, options in questionnaire order, Likert mapping); closed
 answers one ``survey_answers`` row each; each open-ended question one codable document.
-Participants, attribute values, responses and answers are written with Core ``executemany``
-in chunks: 50,000 respondents cost a few queries, not 50,000 ORM round trips.
+Participants, attribute values, responses and answers are written as plain rows in batches
+(:mod:`qualframe.storage.bulk`), each column's answers read once per distinct value (a
+Likert column of 50,000 answers has five): 50,000 respondents cost a few queries, not 50,000
+ORM round trips, and the project's existing participants, attributes and answers are read
+with one query each, not one per respondent.
 
 An attribute a respondent already holds with another value (a transcript said M1 is a
 mentor, the survey says mentee) is a conflict: the import is refused naming it unless the
@@ -16,11 +19,12 @@ names, coordinates) is stored only when asked for, and never exported.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from qualframe.coding.core import audit
@@ -28,7 +32,9 @@ from qualframe.coding.corpus.participants import attribute_in
 from qualframe.coding.importing.errors import refuse
 from qualframe.coding.importing.survey.likert import likert_point
 from qualframe.coding.importing.survey.model import ParsedSurvey, SurveyColumn
+from qualframe.storage.bulk import bind_value, insert_rows
 from qualframe.storage.models import (
+    Attribute,
     AttributeValue,
     Participant,
     SurveyAnswer,
@@ -44,6 +50,9 @@ _ANSWERS = cast(Table, SurveyAnswer.__table__)
 _RESPONSES = cast(Table, SurveyResponse.__table__)
 CLOSED = ("likert", "number", "single", "multiple")
 CHUNK = 500  # bound parameters per IN (…) stay far below every database's limit
+# The file's own rows are looked up by reading the whole (small) table once when it has fewer
+# rows than this, else in chunks of ``CHUNK`` by key.
+WHOLE_TABLE = 200_000
 
 
 @dataclass(frozen=True)
@@ -92,17 +101,21 @@ def find_conflicts(
     (values differing only in case or spacing are the same value)."""
     names = pseudonyms(parsed, links)
     wanted = respondent_attributes(parsed, extra)
+    if not any(wanted):
+        return []
+    query = (
+        select(Participant.pseudonym, Attribute.name, AttributeValue.value)
+        .join(AttributeValue, AttributeValue.participant_id == Participant.id)
+        .join(Attribute, Attribute.id == AttributeValue.attribute_id)
+    )
     held: dict[tuple[str, str], str] = {}
-    from qualframe.storage.models import Attribute
-
-    for part in _chunks(names):
-        rows = session.execute(
-            select(Participant.pseudonym, Attribute.name, AttributeValue.value)
-            .join(AttributeValue, AttributeValue.participant_id == Participant.id)
-            .join(Attribute, Attribute.id == AttributeValue.attribute_id)
-            .where(Participant.pseudonym.in_(part))
-        ).all()
+    if _count(session, AttributeValue) <= WHOLE_TABLE:
+        rows = session.execute(query).all()
         held.update({(p, a.casefold()): v for p, a, v in rows})
+    else:
+        for part in _chunks(names):
+            rows = session.execute(query.where(Participant.pseudonym.in_(part))).all()
+            held.update({(p, a.casefold()): v for p, a, v in rows})
     out: list[Conflict] = []
     for who, attrs in zip(names, wanted, strict=True):
         for attr, value in attrs.items():
@@ -110,6 +123,10 @@ def find_conflicts(
             if old is not None and _key(old) != _key(value):
                 out.append(Conflict(who, attr, old, value))
     return out
+
+
+def _count(session: Session, model: type[Any]) -> int:
+    return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 def _upsert_items(session: Session, parsed: ParsedSurvey, name: str) -> dict[str, SurveyItem]:
@@ -157,29 +174,27 @@ def _merge_item(item: SurveyItem, col: SurveyColumn) -> None:
 
 def _participant_ids(session: Session, names: list[str]) -> dict[str, int]:
     """Participant ids by pseudonym, creating the missing ones in one statement."""
-    ids: dict[str, int] = {}
     unique = list(dict.fromkeys(names))
-    for part in _chunks(unique):
-        rows = session.execute(
-            select(Participant.pseudonym, Participant.id).where(Participant.pseudonym.in_(part))
-        ).all()
-        ids.update({p: i for p, i in rows})
+    ids = _ids_by_pseudonym(session, unique)
     missing = [n for n in unique if n not in ids]
     if missing:
-        now = utcnow()
-        session.execute(
-            insert(_PARTICIPANTS),
-            [
-                {"pseudonym": n, "real_name": None, "is_interviewer": False,
-                 "created_at": now, "guid": new_guid()}
-                for n in missing
-            ],
+        now = bind_value(session, _PARTICIPANTS, "created_at", utcnow())
+        insert_rows(
+            session, _PARTICIPANTS, ("pseudonym", "real_name", "is_interviewer", "created_at", "guid"),
+            ((n, None, False, now, new_guid()) for n in missing),
         )  # fmt: skip
-        for part in _chunks(missing):
-            rows = session.execute(
-                select(Participant.pseudonym, Participant.id).where(Participant.pseudonym.in_(part))
-            ).all()
-            ids.update({p: i for p, i in rows})
+        ids.update(_ids_by_pseudonym(session, missing))
+    return ids
+
+
+def _ids_by_pseudonym(session: Session, names: list[str]) -> dict[str, int]:
+    query = select(Participant.pseudonym, Participant.id)
+    if _count(session, Participant) <= WHOLE_TABLE:
+        wanted = set(names)
+        return {p: i for p, i in session.execute(query) if p in wanted}
+    ids: dict[str, int] = {}
+    for part in _chunks(names):
+        ids.update({p: i for p, i in session.execute(query.where(Participant.pseudonym.in_(part)))})
     return ids
 
 
@@ -199,15 +214,19 @@ def _store_attributes(
             f"{more}; choose to keep the project's values or replace them (--on-conflict "
             "keep|replace, or in the preview)",
         )
-    attrs = {a.casefold(): attribute_in(session, a) for row in wanted for a in row}
+    # one lookup per attribute name, not per respondent (5,000 respondents were 5,000 queries)
+    names = {a.casefold(): a for row in wanted for a in row}
+    attrs = {key: attribute_in(session, a) for key, a in names.items()}
     held: dict[tuple[int, int], str] = {}
-    for part in _chunks([str(p) for p in dict.fromkeys(pids)]):
-        rows = session.execute(
-            select(
-                AttributeValue.participant_id, AttributeValue.attribute_id, AttributeValue.value
-            ).where(AttributeValue.participant_id.in_([int(p) for p in part]))
-        ).all()
-        held.update({(p, a): v for p, a, v in rows})
+    query = select(AttributeValue.participant_id, AttributeValue.attribute_id, AttributeValue.value)
+    if _count(session, AttributeValue) <= WHOLE_TABLE:
+        held.update({(p, a): v for p, a, v in session.execute(query)})
+    else:
+        for part in _chunks([str(p) for p in dict.fromkeys(pids)]):
+            rows = session.execute(
+                query.where(AttributeValue.participant_id.in_([int(p) for p in part]))
+            ).all()
+            held.update({(p, a): v for p, a, v in rows})
     new: dict[tuple[int, int], str] = {}
     changed: list[dict[str, object]] = []
     for pid, row in zip(pids, wanted, strict=True):
@@ -219,13 +238,11 @@ def _store_attributes(
             elif _key(old) != _key(value) and on_conflict == "replace":
                 changed.append({"p": pid, "a": aid, "v": value})
     if new:
-        session.execute(
-            insert(_VALUES),
-            [{"participant_id": p, "attribute_id": a, "value": v} for (p, a), v in new.items()],
-        )
+        insert_rows(
+            session, _VALUES, ("participant_id", "attribute_id", "value"),
+            ((p, a, v) for (p, a), v in new.items()),
+        )  # fmt: skip
     if changed:
-        from sqlalchemy import bindparam
-
         session.execute(
             update(_VALUES)
             .where(
@@ -237,56 +254,75 @@ def _store_attributes(
         )
 
 
-def _answer_rows(
-    parsed: ParsedSurvey, items: dict[str, SurveyItem], pids: list[int], keep_personal: bool
-) -> list[dict[str, object]]:
-    """One row per closed answer (and per personal-data answer when it is to be kept)."""
-    out: list[dict[str, object]] = []
-    for col in parsed.columns:
-        if col.type not in CLOSED and not (col.type == "personal" and keep_personal):
+ANSWER_COLUMNS = ("item_id", "participant_id", "raw", "number", "choices")
+AnswerRow = tuple[int, int, str | None, float | None, str | None]
+
+
+def _likert_numbers(col: SurveyColumn) -> dict[str, float | None]:
+    """Each distinct answer's stored number (reverse-coded where asked)."""
+    lo, hi = col.scale_min, col.scale_max
+    out: dict[str, float | None] = {}
+    for value in dict.fromkeys(col.values):
+        if value is None:
             continue
-        item_id = items[col.name].id
-        lo, hi = col.scale_min, col.scale_max
-        for row, value in enumerate(col.values):
-            choices = col.choices[row] if col.choices is not None else None
-            if value is None and not choices:
-                continue
-            entry: dict[str, object] = {
-                "item_id": item_id, "participant_id": pids[row], "raw": value,
-                "number": None, "choices": None,
-            }  # fmt: skip
-            if col.type == "likert":
-                point = likert_point(value or "", col.value_labels)
-                if point is not None and col.reversed and lo is not None and hi is not None:
-                    point = lo + hi - point
-                entry["number"] = float(point) if point is not None else None
-            elif col.type == "number":
-                entry["number"] = float(value or "nan")
-            elif col.type == "single":
-                entry["choices"] = [value]
-            elif col.type == "multiple":
-                entry["choices"] = list(choices or [])
-            out.append(entry)
+        point = likert_point(value, col.value_labels)
+        if point is not None and col.reversed and lo is not None and hi is not None:
+            point = lo + hi - point
+        out[value] = float(point) if point is not None else None
     return out
 
 
+def _column_rows(col: SurveyColumn, item_id: int, pids: list[int]) -> Iterator[AnswerRow]:
+    """One row per answered cell of a column; each distinct answer is read once."""
+    values = col.values
+    if col.type == "multiple":
+        choices = col.choices if col.choices is not None else [None] * len(values)
+        for pid, raw, chosen in zip(pids, values, choices, strict=True):
+            if raw is not None or chosen:
+                yield item_id, pid, raw, None, json.dumps(list(chosen or []))
+        return
+    if col.type == "likert":
+        numbers = _likert_numbers(col)
+        for pid, raw in zip(pids, values, strict=True):
+            if raw is not None:
+                yield item_id, pid, raw, numbers[raw], None
+    elif col.type == "number":
+        floats = {v: float(v) for v in dict.fromkeys(values) if v is not None}
+        for pid, raw in zip(pids, values, strict=True):
+            if raw is not None:
+                yield item_id, pid, raw, floats[raw], None
+    elif col.type == "single":
+        as_json = {v: json.dumps([v]) for v in dict.fromkeys(values) if v is not None}
+        for pid, raw in zip(pids, values, strict=True):
+            if raw is not None:
+                yield item_id, pid, raw, None, as_json[raw]
+    else:  # personal data, kept when asked: the answer as written
+        for pid, raw in zip(pids, values, strict=True):
+            if raw is not None:
+                yield item_id, pid, raw, None, None
+
+
+def _stored_columns(parsed: ParsedSurvey, keep_personal: bool) -> list[SurveyColumn]:
+    """The columns whose answers are stored: closed items (and personal data if asked)."""
+    return [
+        c for c in parsed.columns if c.type in CLOSED or (c.type == "personal" and keep_personal)
+    ]
+
+
 def check_not_imported(session: Session, parsed: ParsedSurvey, name: str, pids: list[int]) -> None:
-    for part in _chunks([str(p) for p in pids]):
-        hit = session.execute(
-            select(Participant.pseudonym)
-            .join(SurveyResponse, SurveyResponse.participant_id == Participant.id)
-            .where(
-                SurveyResponse.source_filename == name,
-                SurveyResponse.participant_id.in_([int(p) for p in part]),
-            )
-            .limit(1)
-        ).first()
-        if hit is not None:
-            raise refuse(
-                name,
-                f"has answers from {hit[0]} that the project already holds from a file of the "
-                "same name (was this survey imported before?)",
-            )
+    held = set(
+        session.scalars(
+            select(SurveyResponse.participant_id).where(SurveyResponse.source_filename == name)
+        )
+    )
+    hit = next((pid for pid in pids if pid in held), None)
+    if hit is not None:
+        who = session.scalar(select(Participant.pseudonym).where(Participant.id == hit))
+        raise refuse(
+            name,
+            f"has answers from {who} that the project already holds from a file of the "
+            "same name (was this survey imported before?)",
+        )
 
 
 def store_closed(
@@ -298,12 +334,16 @@ def store_closed(
     extra: dict[str, str],
     on_conflict: str | None,
     keep_personal: bool,
+    conflicts: list[Conflict] | None = None,
 ) -> tuple[dict[str, SurveyItem], list[int]]:
     """Items, participants, attributes, responses and closed answers; returns the items by
-    column and each respondent's participant id."""
+    column and each respondent's participant id. ``conflicts``: as :func:`find_conflicts`
+    found them in this transaction (looked up again when not given)."""
+    reused = {i.name for i in session.scalars(select(SurveyItem))}
     items = _upsert_items(session, parsed, name)
     names = pseudonyms(parsed, links)
-    conflicts = find_conflicts(session, parsed, links, extra)
+    if conflicts is None:
+        conflicts = find_conflicts(session, parsed, links, extra)
     ids = _participant_ids(session, names)
     pids = [ids[n] for n in names]
     check_not_imported(session, parsed, name, pids)
@@ -312,46 +352,48 @@ def store_closed(
     )
     statuses = parsed.statuses or ["complete"] * len(pids)
     details = parsed.status_details or [""] * len(pids)
-    session.execute(
-        insert(_RESPONSES),
-        [
-            {"participant_id": pid, "source_filename": name, "respondent_id": rid,
-             "status": st, "status_detail": det[:200]}
+    insert_rows(
+        session, _RESPONSES,
+        ("participant_id", "source_filename", "respondent_id", "status", "status_detail"),
+        (
+            (pid, name, rid, st, det[:200])
             for pid, rid, st, det in zip(pids, parsed.respondents, statuses, details, strict=True)
-        ],
+        ),
     )  # fmt: skip
-    rows = _answer_rows(parsed, items, pids, keep_personal)
-    clash = _existing_answer(session, rows)
-    if clash is not None:
-        who = parsed.respondents[pids.index(clash[1])]
-        item_name = next(n for n, it in items.items() if it.id == clash[0])
-        raise refuse(
-            name,
-            f"has answers from {who} to {item_name!r}, which the project already holds "
-            "(was this survey imported before?)",
-        )
-    if rows:
-        session.execute(insert(_ANSWERS), rows)
+    stored = _stored_columns(parsed, keep_personal)
+    _check_no_answers(session, parsed, name, items, pids, [c for c in stored if c.name in reused])
+    for col in stored:
+        insert_rows(session, _ANSWERS, ANSWER_COLUMNS, _column_rows(col, items[col.name].id, pids))
     return items, pids
 
 
-def _existing_answer(session: Session, rows: list[dict[str, object]]) -> tuple[int, int] | None:
-    item_ids = sorted({int(str(r["item_id"])) for r in rows})
-    if not item_ids:
-        return None
-    pids = sorted({int(str(r["participant_id"])) for r in rows})
-    for part in _chunks([str(p) for p in pids]):
-        hit = session.execute(
-            select(SurveyAnswer.item_id, SurveyAnswer.participant_id)
-            .where(
-                SurveyAnswer.item_id.in_(item_ids),
-                SurveyAnswer.participant_id.in_([int(p) for p in part]),
+def _check_no_answers(
+    session: Session,
+    parsed: ParsedSurvey,
+    name: str,
+    items: dict[str, SurveyItem],
+    pids: list[int],
+    columns: list[SurveyColumn],
+) -> None:
+    """Refuse answers the project already holds (only items known before can have any)."""
+    for col in columns:
+        item = items[col.name]
+        held = set(
+            session.scalars(
+                select(SurveyAnswer.participant_id).where(SurveyAnswer.item_id == item.id)
             )
-            .limit(1)
-        ).first()
-        if hit is not None:
-            return int(hit[0]), int(hit[1])
-    return None
+        )
+        if not held:
+            continue
+        answered = {r[1] for r in _column_rows(col, item.id, pids)}
+        clash = next((p for p in pids if p in held and p in answered), None)
+        if clash is not None:
+            who = parsed.respondents[pids.index(clash)]
+            raise refuse(
+                name,
+                f"has answers from {who} to {col.name!r}, which the project already holds "
+                "(was this survey imported before?)",
+            )
 
 
 def text_hashes(raw: bytes, parsed: ParsedSurvey) -> dict[str, str]:

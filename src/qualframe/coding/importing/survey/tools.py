@@ -127,6 +127,14 @@ def column_role(name: str, label: str | None, layout: Layout) -> str | None:
     return None
 
 
+_STATUS_NAMES = {"status", "progress", "finished", "submitdate", "lastpage", "complete?"}
+
+
+def status_column(folded_name: str) -> bool:
+    """Whether :func:`response_status` reads this (case-folded, trimmed) column."""
+    return folded_name in _STATUS_NAMES or folded_name.endswith("_complete")
+
+
 def response_status(
     layout: Layout, header: list[str], row: list[str | None], max_lastpage: int | None
 ) -> tuple[str, str]:
