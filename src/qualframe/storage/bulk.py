@@ -14,6 +14,7 @@ Portable: qmark (SQLite), format/pyformat (psycopg, MySQL drivers) and numeric s
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from itertools import islice
 from typing import Any
@@ -66,3 +67,21 @@ def bind_value(session: Session, table: Table, column: str, value: Any) -> Any:
     dialect = session.get_bind().dialect
     process = table.c[column].type.bind_processor(dialect)
     return process(value) if process is not None else value
+
+
+def new_guids(n: int) -> list[str]:
+    """``n`` fresh GUIDs like ``models.new_guid`` (random, version 4, lower-case, hyphenated),
+    made from one read of the system's random source: ``uuid.uuid4()`` costs a few
+    microseconds each, which 150,000 survey answers notice."""
+    if n <= 0:
+        return []
+    digits = os.urandom(16 * n).hex()
+    out: list[str] = []
+    for i in range(0, 32 * n, 32):
+        h = digits[i : i + 32]
+        variant = _VARIANT[h[16]]  # the two top bits of the clock sequence are 10
+        out.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}")
+    return out
+
+
+_VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}

@@ -2,14 +2,14 @@
 
 ``preview_files`` only reads files. ``import_files`` parses and stores one file at a time
 (memory stays flat however many files there are) inside a single ``project.write()``
-transaction, so a refused or cancelled multi-file import writes nothing.
+transaction, so a refused or cancelled multi-file import writes nothing. Transcripts are
+parsed and stored here; a survey export goes through ``importing.survey.importer``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import stat
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +28,6 @@ from qualframe.coding.importing.decode import canonical_encoding
 from qualframe.coding.importing.errors import ImportCancelled, refuse
 from qualframe.coding.importing.extract import Extracted, extract_transcript
 from qualframe.coding.importing.model import (
-    ColumnInfo,
     FilePreview,
     ImportOptions,
     ImportReport,
@@ -40,16 +39,8 @@ from qualframe.coding.importing.speakers import (
     is_interviewer_label,
     parse_turns,
 )
-from qualframe.coding.importing.survey import (
-    SURVEY_SUFFIXES,
-    ParsedSurvey,
-    SurveyColumn,
-    parse_survey,
-    parse_type_spec,
-)
-from qualframe.coding.importing.survey import store as survey_store
-from qualframe.coding.importing.survey.likert import parse_mapping
-from qualframe.coding.importing.survey.parse import SurveyRequest
+from qualframe.coding.importing.survey import SURVEY_SUFFIXES
+from qualframe.coding.importing.survey import importer as survey_import
 from qualframe.storage.models import Document, Turn, new_guid
 
 Progress = Callable[[int, int, str], bool]
@@ -81,12 +72,7 @@ def _check_options(options: ImportOptions) -> None:
         canonical_encoding(options.encoding)
     if options.label_pattern:
         compile_label_pattern(options.label_pattern)
-    for spec in options.column_types.values():
-        parse_type_spec(spec)
-    for spec in options.likert_maps.values():
-        parse_mapping(spec)
-    if options.on_conflict not in (None, "keep", "replace"):
-        raise UserError(f"{options.on_conflict!r}: choose keep or replace.")
+    survey_import.check_options(options)
     for key in options.attributes:
         if not key.strip():
             raise UserError("An attribute needs a name (--set NAME=VALUE).")
@@ -163,115 +149,6 @@ def _transcript_preview(path: Path, parsed: _Transcript) -> FilePreview:
     )
 
 
-def _attribute_values(col: SurveyColumn) -> list[str] | None:
-    """An attribute column's stored values, most frequent first (shown so a stray value such
-    as a typo is seen before import)."""
-    if col.type != "attribute":
-        return None
-    counts = Counter(v for v in col.values if v is not None)
-    return [v for v, _ in counts.most_common()]
-
-
-def _survey_preview(
-    path: Path,
-    parsed: ParsedSurvey,
-    conflicts: Sequence[str] = (),
-    links: dict[str, str] | None = None,
-) -> FilePreview:
-    return FilePreview(
-        path=path,
-        kind="survey",
-        format=parsed.source.split(",")[0] if parsed.source else "csv",
-        encoding=parsed.encoding,
-        respondents=len(parsed.respondents),
-        columns=[
-            ColumnInfo(
-                c.name,
-                c.position,
-                c.type,
-                c.detected,
-                c.answered,
-                c.scale_min,
-                c.scale_max,
-                list(c.options) if c.options is not None else _attribute_values(c),
-                label=c.label,
-                members=c.members,
-                value_labels=c.value_labels,
-                scale_source=c.scale_source,
-                reversed=c.reversed,
-            )
-            for c in parsed.columns
-        ],
-        id_column=parsed.id_column,
-        group_column=parsed.group_column,
-        attribute_mapping=parsed.mapping,
-        warnings=list(parsed.warnings),
-        source=parsed.source,
-        tool=parsed.tool,
-        statuses=dict(Counter(parsed.statuses)),
-        conflicts=list(conflicts),
-        links=dict(links or {}),
-    )
-
-
-@dataclass
-class _ProjectFacts:
-    """What a survey parse needs to know of the project (read once per preview/import)."""
-
-    existing_values: dict[str, list[str]]
-    number_from: int
-
-
-def _project_facts(session: Session) -> _ProjectFacts:
-    import re
-
-    from qualframe.storage.models import Attribute, AttributeValue, Participant
-
-    values: dict[str, list[str]] = {}
-    rows = session.execute(
-        select(Attribute.name, AttributeValue.value)
-        .join(AttributeValue, AttributeValue.attribute_id == Attribute.id)
-        .distinct()
-    ).all()
-    for attr, value in rows:
-        values.setdefault(str(attr).casefold(), []).append(str(value))
-    numbers = [
-        int(m.group(1))
-        for (ps,) in session.execute(
-            select(Participant.pseudonym).where(Participant.pseudonym.like("R%"))
-        )
-        if (m := re.fullmatch(r"R(\d+)", str(ps)))
-    ]
-    return _ProjectFacts(values, max(numbers, default=0) + 1)
-
-
-def _parse_survey(
-    path: Path, raw: bytes, options: ImportOptions, facts: _ProjectFacts | None = None
-) -> ParsedSurvey:
-    request = SurveyRequest(
-        column_types=dict(options.column_types),
-        column_options={k: list(v) for k, v in options.column_options.items()},
-        likert_maps={k: parse_mapping(v) for k, v in options.likert_maps.items()},
-        reverse=set(options.reverse),
-        existing_values=facts.existing_values if facts else {},
-        number_from=facts.number_from if facts else 1,
-    )
-    parsed = parse_survey(
-        path, raw, encoding=options.encoding, id_column=options.id_column,
-        group_column=options.group_column, request=request,
-    )  # fmt: skip
-    by_id = {rid.casefold(): rid for rid in parsed.respondents}
-    for label, rid in options.links.items():
-        if rid.casefold() in by_id:
-            parsed.links[by_id[rid.casefold()]] = label
-    return parsed
-
-
-def _survey_conflicts(session: Session, parsed: ParsedSurvey, options: ImportOptions) -> list[str]:
-    found = survey_store.find_conflicts(session, parsed, options.links, dict(options.attributes))
-    return [c.describe() for c in found]
-
-
 def preview_files(
     paths: Sequence[Path], options: ImportOptions, project: Project | None = None
 ) -> list[FilePreview]:
@@ -287,24 +164,12 @@ def preview_files(
         try:
             raw = _read(path)
             if kind == "survey":
-                out.append(_preview_survey(path, raw, file_options, project))
+                out.append(survey_import.preview_survey(path, raw, file_options, project))
             else:
                 out.append(_transcript_preview(path, _parse_transcript(path, raw, file_options)))
         except ImportRefused as exc:
             out.append(FilePreview(path=path, kind=kind, error=str(exc)))
     return out
-
-
-def _preview_survey(
-    path: Path, raw: bytes, options: ImportOptions, project: Project | None
-) -> FilePreview:
-    if project is None:
-        parsed = _parse_survey(path, raw, options)
-        return _survey_preview(path, parsed, links=parsed.links)
-    with project.read() as session:
-        parsed = _parse_survey(path, raw, options, _project_facts(session))
-        conflicts = _survey_conflicts(session, parsed, options)
-    return _survey_preview(path, parsed, conflicts, parsed.links)
 
 
 # -- storing ---------------------------------------------------------------------------------------
@@ -411,68 +276,6 @@ def _store_transcript(
     return report, guid
 
 
-def _answer_text(value: str) -> str:
-    text = normalise_text(value).strip()
-    # Keep each answer one paragraph: blank lines inside an answer would look like a new one.
-    lines = [line.rstrip() for line in text.split("\n")]
-    return "\n".join(line for line in lines if line.strip())
-
-
-def _store_survey(
-    session: Session, project: Project, path: Path, raw: bytes, parsed: ParsedSurvey,
-    options: ImportOptions,
-) -> tuple[FilePreview, list[str]]:  # fmt: skip
-    name = path.name
-    hashes = survey_store.text_hashes(raw, parsed)
-    for h in hashes.values():
-        _check_duplicate(session, name, h)
-    conflicts = _survey_conflicts(session, parsed, options)
-    items, pids = survey_store.store_closed(
-        session, parsed, name, links=options.links, extra=dict(options.attributes),
-        on_conflict=options.on_conflict, keep_personal=options.keep_personal,
-    )  # fmt: skip
-    created: list[str] = []
-    guids: list[str] = []
-    for col in parsed.columns:
-        if col.name not in hashes:
-            continue
-        parts: list[str] = []
-        turns: list[dict[str, object]] = []
-        pos = 0
-        item = items[col.name]
-        for row, value in enumerate(col.values):
-            answer = _answer_text(value) if value is not None else ""
-            if not answer:
-                continue
-            if parts:
-                parts.append("\n\n")
-                pos += 2
-            parts.append(answer)
-            turns.append(
-                {
-                    "participant_id": pids[row], "survey_item_id": item.id, "start": pos,
-                    "end": pos + len(answer), "label": parsed.respondents[row],
-                    "label_end": None, "is_interviewer": False,
-                }
-            )  # fmt: skip
-            pos += len(answer)
-        if not turns:
-            continue
-        doc_id, guid, stored = _insert_document(
-            session, project.coder, name=f"{path.stem}: {col.name}", kind="survey",
-            text="".join(parts), original_filename=name, content_hash=hashes[col.name],
-            encoding=parsed.encoding, turns=turns,
-        )  # fmt: skip
-        if item.document_id is None:
-            item.document_id = doc_id
-        created.append(stored)
-        guids.append(guid)
-    survey_store.record(session, project.coder, name, parsed)
-    report = _survey_preview(path, parsed, conflicts, parsed.links)
-    report.documents.extend(created)
-    return report, guids
-
-
 def import_files(
     project: Project,
     paths: Sequence[Path],
@@ -506,11 +309,11 @@ def import_files(
                 try:
                     raw = _read(path)
                     if kind == "survey":
-                        parsed_survey = _parse_survey(
-                            path, raw, file_options, _project_facts(session)
+                        parsed_survey = survey_import.parse_for_import(
+                            path, raw, file_options, survey_import.project_facts(session)
                         )
                         with session.begin_nested():
-                            report, new = _store_survey(
+                            report, new = survey_import.store_survey(
                                 session, project, path, raw, parsed_survey, file_options
                             )
                         guids.update(new)

@@ -18,7 +18,6 @@ names, coordinates) is stored only when asked for, and never exported.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -394,14 +393,6 @@ def _check_no_answers(
                 f"has answers from {who} to {col.name!r}, which the project already holds "
                 "(was this survey imported before?)",
             )
-
-
-def text_hashes(raw: bytes, parsed: ParsedSurvey) -> dict[str, str]:
-    return {
-        c.name: hashlib.sha256(raw + b":" + c.name.encode("utf-8")).hexdigest()
-        for c in parsed.columns
-        if c.type == "text" and c.answered
-    }
 
 
 def record(session: Session, actor: str, name: str, parsed: ParsedSurvey) -> None:
