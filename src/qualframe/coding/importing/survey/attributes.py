@@ -51,23 +51,15 @@ def _normalise_attribute(
     spells it (``existing``: ``mentee`` stays ``mentee`` whatever the file writes), else in
     lower case for the group column, else as most respondents wrote it."""
     known = {" ".join(v.split()).casefold(): v for v in existing or ()}
+    counts = Counter(v for v in col.values if v is not None)  # each distinct value once
     variants: dict[str, Counter[str]] = {}
-    for v in col.values:
-        if v is not None:
-            variants.setdefault(" ".join(v.split()).casefold(), Counter())[" ".join(v.split())] += 1
+    for v, n in counts.items():
+        variants.setdefault(" ".join(v.split()).casefold(), Counter())[" ".join(v.split())] += n
     canonical = {
-        key: known.get(key) or (key if lower else counts.most_common(1)[0][0])
-        for key, counts in variants.items()
+        key: known.get(key) or (key if lower else spellings.most_common(1)[0][0])
+        for key, spellings in variants.items()
     }
-    changes: dict[str, str] = {}
-    new_values: list[str | None] = []
-    for v in col.values:
-        if v is None:
-            new_values.append(None)
-            continue
-        stored = canonical[" ".join(v.split()).casefold()]
-        if stored != v:
-            changes[v] = stored
-        new_values.append(stored)
-    col.values = new_values
+    stored = {v: canonical[" ".join(v.split()).casefold()] for v in counts}
+    changes = {v: s for v, s in stored.items() if s != v}
+    col.values = [stored[v] if v is not None else None for v in col.values]
     return changes

@@ -63,18 +63,22 @@ def parse_multiple(
     sep: str,
     known: list[str] | None = None,
 ) -> tuple[list[list[str] | None], list[str]]:
-    """Each answer's choices, and warnings about ambiguous splits."""
-    split = [_pieces(v, sep) if v is not None else None for v in values]
+    """Each answer's choices, and warnings about ambiguous splits. Each distinct answer is
+    parsed once (weighted by how many gave it where the rule counts answers); respondents who
+    gave the same answer share its list of choices, which is never changed in place."""
+    counts = Counter(v for v in values if v is not None)
+    split = {v: _pieces(v, sep) for v in counts}
     warnings: list[str] = []
     if known:
-        return [_match_known(p, known, sep) if p is not None else None for p in split], warnings
+        by_value = {v: _match_known(p, known, sep) for v, p in split.items()}
+        return [by_value[v] if v is not None else None for v in values], warnings
     before: dict[str, Counter[str | None]] = {}
     after: dict[str, Counter[str | None]] = {}
-    for maybe in split:
-        pieces = maybe or []
+    for value, pieces in split.items():
+        n = counts[value]
         for k, piece in enumerate(pieces):
-            before.setdefault(piece, Counter())[pieces[k - 1] if k else None] += 1
-            after.setdefault(piece, Counter())[pieces[k + 1] if k + 1 < len(pieces) else None] += 1
+            before.setdefault(piece, Counter())[pieces[k - 1] if k else None] += n
+            after.setdefault(piece, Counter())[pieces[k + 1] if k + 1 < len(pieces) else None] += n
     merge: set[tuple[str, str]] = set()
     ambiguous: set[tuple[str, str]] = set()
     for b, prev in before.items():
@@ -88,26 +92,22 @@ def parse_multiple(
         elif sum(prev.values()) >= 2:
             ambiguous.add((a, b))
     joiner = ", " if sep == ";," else (sep if sep.endswith(" ") else sep + " ")
-    out: list[list[str] | None] = []
-    for cell in split:
-        if cell is None:
-            out.append(None)
-            continue
+    parsed: dict[str, list[str]] = {}
+    for value, cell in split.items():
         joined: list[str] = []
         for piece in cell:
             if joined and (joined[-1].rsplit(joiner, 1)[-1], piece) in merge:
                 joined[-1] = joined[-1] + joiner + piece
             else:
                 joined.append(piece)
-        out.append(joined)
-    joiner = ", " if sep == ";," else joiner
+        parsed[value] = joined
     for a, b in sorted(ambiguous):
         warnings.append(
             f"{column!r}: {a!r} and {b!r} were always chosen together, one right after the "
             f"other; if {a + joiner + b!r} is one option, declare the options (--options or "
             "the preview)"
         )
-    return out, warnings
+    return [parsed[v] if v is not None else None for v in values], warnings
 
 
 def options_in_order(choices: list[list[str] | None], declared: list[str] | None) -> list[str]:

@@ -36,6 +36,9 @@ LIKERT_SCALES: tuple[tuple[str, ...], ...] = (
 )  # fmt: skip
 
 
+_ALL_LABELS = frozenset(label for scale in LIKERT_SCALES for label in scale)
+
+
 def likert_point(value: str, labels: list[tuple[str, int]] | None = None) -> int | None:
     """The scale point of an answer: ``4``, ``4.0``, ``4 - agree``, or a mapped label."""
     i = _as_int(value)
@@ -79,7 +82,12 @@ def label_text(value: str) -> str:
 
 def text_scale(values: list[str]) -> tuple[str, ...] | None:
     """The shortest known text scale holding every (distinct) answer."""
-    folded = {" ".join(v.split()).casefold() for v in set(values)}
+    folded: set[str] = set()
+    for v in set(values):
+        key = " ".join(v.split()).casefold()
+        if key not in _ALL_LABELS:  # open-ended answers leave at their first value
+            return None
+        folded.add(key)
     if not folded:
         return None
     fitting = [s for s in LIKERT_SCALES if folded <= set(s)]

@@ -30,7 +30,8 @@ class SurveyColumn:
     options: list[str] | None = None  # in questionnaire order
     label: str | None = None  # the question's wording, when the tool exports it
     # multiple: each respondent's choices (None: did not answer) — the one parse that the
-    # preview shows and the storage writes
+    # preview shows and the storage writes; respondents with the same answer may share a list
+    # (never change one in place)
     choices: list[list[str] | None] | None = field(repr=False, default=None)
     # likert: (label, point) in scale order, when answers are (or may be) written as labels
     value_labels: list[tuple[str, int]] | None = None

@@ -108,7 +108,7 @@ def _read(path: Path, raw: bytes, req: SurveyRequest, warnings: list[str]) -> _T
     else:
         rows, enc, source = read_csv_rows(raw, name, req.encoding, warnings, req.progress)
         unsaved = set()
-    numbered = [(i + 1, r) for i, r in enumerate(rows) if any(c is not None for c in r)]
+    numbered = [(i + 1, r) for i, r in enumerate(rows) if r.count(None) != len(r)]
     if not numbered:
         raise refuse(name, "is empty")
     layout = detect_layout([r for _, r in numbered[:4]])

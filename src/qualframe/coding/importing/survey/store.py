@@ -31,7 +31,7 @@ from qualframe.coding.corpus.participants import attribute_in
 from qualframe.coding.importing.errors import refuse
 from qualframe.coding.importing.survey.likert import likert_point
 from qualframe.coding.importing.survey.model import ParsedSurvey, SurveyColumn
-from qualframe.storage.bulk import bind_value, insert_rows
+from qualframe.storage.bulk import bind_value, indexes_rebuilt_after, insert_rows, new_guids
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,
@@ -39,7 +39,6 @@ from qualframe.storage.models import (
     SurveyAnswer,
     SurveyItem,
     SurveyResponse,
-    new_guid,
     utcnow,
 )
 
@@ -52,6 +51,8 @@ CHUNK = 500  # bound parameters per IN (…) stay far below every database's lim
 # The file's own rows are looked up by reading the whole (small) table once when it has fewer
 # rows than this, else in chunks of ``CHUNK`` by key.
 WHOLE_TABLE = 200_000
+# From this many answers (and more than the project holds), indexes are built after the insert.
+REBUILD_FROM = 100_000
 
 
 @dataclass(frozen=True)
@@ -84,10 +85,14 @@ def pseudonyms(parsed: ParsedSurvey, links: dict[str, str]) -> list[str]:
 
 
 def respondent_attributes(parsed: ParsedSurvey, extra: dict[str, str]) -> list[dict[str, str]]:
+    """Each respondent's attributes: the file's attribute columns, then ``--set`` values."""
     cols = [c for c in parsed.columns if c.type == "attribute"]
+    names = [c.name for c in cols]
+    if not cols:
+        return [dict(extra) for _ in parsed.respondents]
     out = []
-    for row in range(len(parsed.respondents)):
-        attrs = {c.name: v for c in cols if (v := c.values[row]) is not None}
+    for values in zip(*(c.values for c in cols), strict=True):
+        attrs = {n: v for n, v in zip(names, values, strict=True) if v is not None}
         attrs.update(extra)
         out.append(attrs)
     return out
@@ -99,9 +104,6 @@ def find_conflicts(
     """Attribute values the file would change for participants the project already has
     (values differing only in case or spacing are the same value)."""
     names = pseudonyms(parsed, links)
-    wanted = respondent_attributes(parsed, extra)
-    if not any(wanted):
-        return []
     query = (
         select(Participant.pseudonym, Attribute.name, AttributeValue.value)
         .join(AttributeValue, AttributeValue.participant_id == Participant.id)
@@ -115,8 +117,10 @@ def find_conflicts(
         for part in _chunks(names):
             rows = session.execute(query.where(Participant.pseudonym.in_(part))).all()
             held.update({(p, a.casefold()): v for p, a, v in rows})
+    if not held:  # nobody holds an attribute yet (a new project): nothing can conflict
+        return []
     out: list[Conflict] = []
-    for who, attrs in zip(names, wanted, strict=True):
+    for who, attrs in zip(names, respondent_attributes(parsed, extra), strict=True):
         for attr, value in attrs.items():
             old = held.get((who, attr.casefold()))
             if old is not None and _key(old) != _key(value):
@@ -180,7 +184,7 @@ def _participant_ids(session: Session, names: list[str]) -> dict[str, int]:
         now = bind_value(session, _PARTICIPANTS, "created_at", utcnow())
         insert_rows(
             session, _PARTICIPANTS, ("pseudonym", "real_name", "is_interviewer", "created_at", "guid"),
-            ((n, None, False, now, new_guid()) for n in missing),
+            ((n, None, False, now, g) for n, g in zip(missing, new_guids(len(missing)), strict=True)),
         )  # fmt: skip
         ids.update(_ids_by_pseudonym(session, missing))
     return ids
@@ -276,9 +280,13 @@ def _column_rows(col: SurveyColumn, item_id: int, pids: list[int]) -> Iterator[A
     values = col.values
     if col.type == "multiple":
         choices = col.choices if col.choices is not None else [None] * len(values)
+        as_json: dict[str | None, str] = {}  # an answer always parses to the same choices
         for pid, raw, chosen in zip(pids, values, choices, strict=True):
             if raw is not None or chosen:
-                yield item_id, pid, raw, None, json.dumps(list(chosen or []))
+                text = as_json.get(raw) if raw is not None else None
+                if text is None:
+                    text = as_json[raw] = json.dumps(list(chosen or []))
+                yield item_id, pid, raw, None, text
         return
     if col.type == "likert":
         numbers = _likert_numbers(col)
@@ -361,8 +369,14 @@ def store_closed(
     )  # fmt: skip
     stored = _stored_columns(parsed, keep_personal)
     _check_no_answers(session, parsed, name, items, pids, [c for c in stored if c.name in reused])
-    for col in stored:
-        insert_rows(session, _ANSWERS, ANSWER_COLUMNS, _column_rows(col, items[col.name].id, pids))
+    # Many answers into a table holding fewer: its participant index is built afterwards
+    # rather than kept up to date answer by answer.
+    new = sum(c.answered for c in stored)
+    rebuild = new >= REBUILD_FROM and new >= _count(session, SurveyAnswer)
+    with indexes_rebuilt_after(session, _ANSWERS, rebuild):
+        for col in stored:
+            rows = _column_rows(col, items[col.name].id, pids)
+            insert_rows(session, _ANSWERS, ANSWER_COLUMNS, rows)
     return items, pids
 
 
