@@ -102,7 +102,7 @@ def bare_insert_floor(imported: Path, fresh: Path) -> tuple[float, int]:
     src = sqlite3.connect(imported)
     data = {}
     for table in TABLES:
-        cur = src.execute(f"SELECT * FROM {table}")  # noqa: S608 (our own table names)
+        cur = src.execute(f"SELECT * FROM {table}")
         data[table] = ([d[0] for d in cur.description], cur.fetchall())
     src.close()
     dst = _connect(fresh)
@@ -112,7 +112,7 @@ def bare_insert_floor(imported: Path, fresh: Path) -> tuple[float, int]:
     for table, (cols, rows) in data.items():
         names = ", ".join(f'"{c}"' for c in cols)
         marks = ", ".join("?" * len(cols))
-        dst.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
+        dst.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
     dst.execute("COMMIT")
     elapsed = time.perf_counter() - t0
     dst.close()
