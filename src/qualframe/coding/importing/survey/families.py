@@ -8,6 +8,10 @@ every answer in them says "chosen" or "not chosen"; a matrix of Likert rows (``Q
 answers 1–5) stays separate items. A respondent's choices are the options they marked; a
 respondent who marked none did not answer the question (REDCap writes 0 for every box of a
 form nobody filled in), so percentages are of the respondents who chose at least one option.
+
+The last column of a family may be its "Other (please specify)" box (SurveyMonkey writes the
+text typed there, LimeSurvey ``Q3[other]``): any text in it chooses "Other", and the column
+stays an open-ended question of its own, so the text is kept and codable.
 """
 
 from __future__ import annotations
@@ -25,12 +29,17 @@ SELECTED = {"1", "y", "yes", "checked", "true", "x", "selected"}
 UNSELECTED = {"0", "n", "no", "unchecked", "false", "not selected"}
 
 
+# "Other (please specify)", "Other", "other" (LimeSurvey's code), "기타 (직접 입력)"
+_OTHER = re.compile(r"(?i)\s*(?:other\b|기타)")
+
+
 @dataclass
 class Family:
     stem: str
     label: str | None
     indices: list[int]  # the member columns
     options: list[str]  # one per member, in column (questionnaire) order
+    other: int | None = None  # the member column holding "Other (please specify)" text
 
 
 @dataclass
@@ -89,26 +98,26 @@ def pattern_candidates(names: list[str], labels: list[str | None]) -> list[Candi
 
 
 def confirm(candidates: list[Candidate], columns: list[list[str | None]]) -> list[Family]:
-    """The candidates whose every answer is a chosen / not chosen mark."""
+    """The candidates whose every answer is a chosen / not chosen mark (the last member may
+    be an "Other (please specify)" box holding text)."""
     families: list[Family] = []
     for cand in candidates:
         ok = True
         any_selected = False
-        for i, option in cand.members:
-            for v in columns[i]:
-                if v is None:
+        other: int | None = None
+        for k, (i, option) in enumerate(cand.members):
+            marks = [_selected(v, option) for v in dict.fromkeys(columns[i]) if v is not None]
+            if None in marks:
+                if k == len(cand.members) - 1 and k >= 2 and _OTHER.match(option):
+                    other = i
                     continue
-                sel = _selected(v, option)
-                if sel is None:
-                    ok = False
-                    break
-                any_selected = any_selected or sel
-            if not ok:
+                ok = False
                 break
+            any_selected = any_selected or any(marks)
         if ok and any_selected:
             families.append(
                 Family(cand.stem, cand.label, [i for i, _ in cand.members],
-                       [o for _, o in cand.members])
+                       [o for _, o in cand.members], other)
             )  # fmt: skip
     return families
 
@@ -122,7 +131,8 @@ def family_choices(
         chosen = [
             option
             for i, option in zip(family.indices, family.options, strict=True)
-            if (v := columns[i][r]) is not None and _selected(v, option)
+            if (v := columns[i][r]) is not None
+            and (_selected(v, option) or (i == family.other and _selected(v, option) is None))
         ]
         out.append(chosen or None)
     return out

@@ -76,7 +76,9 @@ def _surveymonkey_names(
             labels.append(None)
             question, current = "", None
             continue
-        if top:
+        # a question over several columns: blank after its first column, or (a merged cell
+        # in an .xlsx, filled when read) the same wording over an option
+        if top and not (top == question and below.casefold() not in _SM_SINGLE):
             question, number, sub = top, number + 1, 1
             current = Candidate(f"Q{number}", question, [])
             candidates.append(current)

@@ -111,7 +111,7 @@ def _read(path: Path, raw: bytes, req: SurveyRequest, warnings: list[str]) -> _T
     numbered = [(i + 1, r) for i, r in enumerate(rows) if r.count(None) != len(r)]
     if not numbered:
         raise refuse(name, "is empty")
-    layout = detect_layout([r for _, r in numbered[:4]])
+    layout = detect_layout([r for _, r in numbered[:53]])  # header rows and 50 answers
     if layout.tool:
         h = 0
         if len(numbered) <= layout.header_rows:
@@ -207,7 +207,9 @@ def _families(
         col.choices = family_choices(fam, values, n_rows)
         col.values = ["; ".join(c) if c else None for c in col.choices]
         replaced[fam.indices[0]] = col
-        drop.update(fam.indices[1:])
+        drop.update(i for i in fam.indices[1:] if i != fam.other)
+        if fam.other is not None:  # its text stays, as an open-ended question of its own
+            req.column_types.setdefault(columns[fam.other].name, "text")
     return [replaced.get(i, c) for i, c in enumerate(columns) if i not in drop]
 
 
@@ -403,6 +405,17 @@ def _type_column(col: SurveyColumn, req: SurveyRequest, group: bool, name: str,
     return {}
 
 
+def _warn_coded(columns: list[SurveyColumn], layout: Layout, warnings: list[str]) -> None:
+    if not columns:
+        return
+    shown = ", ".join(repr(c.name) for c in columns[:8]) + (" …" if len(columns) > 8 else "")
+    warnings.append(
+        f"this {layout.tool} export gives choice codes without their labels, so {shown} "
+        "were read as single choices (codes); declare each rating item with its scale "
+        "(--column NAME=likert:1-5) or export with choice text"
+    )
+
+
 def _detect(col: SurveyColumn, req: SurveyRequest) -> str:
     """The detected type; a variable with value labels is Likert when they form a known
     agreement or satisfaction scale, single choice otherwise."""
@@ -455,12 +468,16 @@ def parse_survey(
         _lookup(columns, name, req.group_column, "--group-column") if req.group_column else None
     )
     mapping: dict[str, dict[str, str]] = {}
+    coded: list[SurveyColumn] = []
     for col in columns:
         if col is id_col:
             col.type = col.detected = "id"
             continue
         if col.type not in ("metadata", "personal") and col.members is None:
             col.detected = _detect(col, req)
+            if table.layout.coded and col.detected == "likert":
+                col.detected = "single"  # a code may stand for a rating or a nominal choice
+                coded.append(col)
             col.type = col.detected
         spec = req.column_types.get(col.name)
         if col is group_col:
@@ -473,6 +490,7 @@ def parse_survey(
         changes = _type_column(col, req, col is group_col, name, table.layout, warnings)
         if changes:
             mapping[col.name] = changes
+    _warn_coded([c for c in coded if c.type == "single"], table.layout, warnings)
     personal = [c.name for c in columns if c.type == "personal"]
     if personal:
         warnings.append(

@@ -60,6 +60,9 @@ class Layout:
     id_names: tuple[str, ...] = ()  # the tool's response id, preferred as the pseudonym
     separator: str | None = None  # how multi-select answers are joined (None: detect)
     notes: list[str] = field(default_factory=list)
+    # choice answers are codes without their labels (Qualtrics numeric values): a column of
+    # small whole numbers may be a rating or a nominal choice, which only the user knows
+    coded: bool = False
 
 
 def _folded(row: list[str | None]) -> list[str]:
@@ -76,9 +79,13 @@ def detect_layout(rows: list[list[str | None]]) -> Layout:
     third = [c or "" for c in rows[2]] if len(rows) > 2 else []
     if "responseid" in names or ("startdate" in names and "finished" in names):
         import_ids = sum(1 for c in third if c.startswith('{"ImportId"'))
-        numeric = _qualtrics_numeric(rows[3 if import_ids else 2 :])
+        numeric = _qualtrics_numeric(
+            first, third if import_ids else [], rows[3 if import_ids else 2 :]
+        )
         kind = "numeric values" if numeric else "choice text"
-        return Layout(f"Qualtrics ({kind})", 3 if import_ids else 2, ("responseid",), ",")
+        return Layout(
+            f"Qualtrics ({kind})", 3 if import_ids else 2, ("responseid",), ",", coded=numeric
+        )
     if "respondent id" in names and "collector id" in names:
         return Layout("SurveyMonkey", 2, ("respondent id",), None)
     if first and first[0] in _TIMESTAMP_NAMES:
@@ -97,12 +104,23 @@ def detect_layout(rows: list[list[str | None]]) -> Layout:
     return Layout()
 
 
-def _qualtrics_numeric(data: list[list[str | None]]) -> bool:
+_QUESTION_ID = re.compile(r'\{"ImportId":"QID\d+(?:_\w+?)?(?<!_TEXT)"')
+_CODES = re.compile(r"[\d.,\s-]+")
+
+
+def _qualtrics_numeric(
+    names: list[str], import_ids: list[str], data: list[list[str | None]]
+) -> bool:
     """A numeric-values export answers choice questions with codes: every answer of the
-    question columns (Q…) is a number or a list of numbers."""
-    cells = [c for r in data[:50] for c in r if c]
-    qcells = [c for c in cells if not re.fullmatch(r"R_\w+|\d{4}-\d\d-\d\d.*|True|False", c)]
-    return bool(qcells) and all(re.fullmatch(r"[\d.,\s-]+", c) for c in qcells)
+    choice questions is a number or a list of numbers. The questions are the columns whose
+    ImportId is a ``QID`` other than a text entry (``QID5_TEXT``), else (older exports
+    without that row) the columns that are neither metadata nor personal data."""
+    if import_ids:
+        cols = [i for i, c in enumerate(import_ids) if _QUESTION_ID.match(c.replace(" ", ""))]
+    else:
+        cols = [i for i, n in enumerate(names) if column_role(n, None, Layout("Qualtrics")) is None]
+    cells = [c for r in data[:50] for i in cols if i < len(r) and (c := r[i])]
+    return bool(cells) and all(_CODES.fullmatch(c) for c in cells)
 
 
 def column_role(name: str, label: str | None, layout: Layout) -> str | None:
