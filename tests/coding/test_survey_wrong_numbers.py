@@ -1,4 +1,28 @@
-"""The wrong numbers of issue 12: each case here gave a wrong figure without a warning."""
+"""The wrong numbers of issue 12: each case here gave a wrong figure without a warning.
+
+Each was shown to fail before the fix: its assertions, restated where needed with an API
+main also has, were run against main's source (commit aa6b059, ``git archive main src`` into
+a scratch folder outside the repository, put first on PYTHONPATH). What main gave:
+
+1. multiple choice with one ``;`` answer: "Cafe" counted 2 times, not 4; "Cafe, Library" and
+   "Cafe, Online" invented as options.
+2. group spellings (strengthened: the values now differ in storage, "Mentor" and "MENTOR",
+   as an attribute edit or a second file leaves them; the first version had the import
+   normalise them and passed on main): stats made groups Mentor (2) and MENTOR (1).
+3. a survey answer for M1: the default import silently changed M1 from mentor to mentee
+   (restated: import, then read M1's role; main has no conflict preview or --on-conflict).
+4. a row blank but for id and group: import said 5 respondents, stats N 4, missing 0.
+5. identical answers: p = 1.0 (scipy 1.17 returns 1.0, not NaN), no reason.
+6. a 7-point item nobody rated 7: scale 1–6, inferred from the answers.
+7. 0/1 checkbox and ``lastpage``: typed Likert; ``Progress``: number.
+8. open-ended answers (strengthened with repeated answers, as real open questions have them;
+   the first version passed on main): typed multiple choice with invented options "Nothing",
+   "it was fine.", "please.".
+9. the project's spelling (restated: stored values, as main's preview takes no project):
+   "MENTOR" and "Mentor" stored as "Mentor" beside the transcript's "mentor".
+10. an option holding the separator ("Cafe, restaurant or bakery", with an id column so that
+    main reads the file): split into "Cafe" and "restaurant or bakery", 2 each.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +33,7 @@ import pytest
 from qualframe.coding.analysis.survey import mann_whitney, survey_tables
 from qualframe.coding.core.errors import ImportRefused
 from qualframe.coding.core.project import Project
-from qualframe.coding.corpus.participants import list_participants
+from qualframe.coding.corpus.participants import list_participants, set_participant_attribute
 from qualframe.coding.importing import ImportOptions, import_files, preview_files
 from tests.coding.helpers import add_transcript
 
@@ -36,10 +60,20 @@ def test_multiple_choice_preview_and_storage_agree(project: Project, tmp_path: P
 
 
 def test_group_values_differing_in_case_are_one_group(project: Project, tmp_path: Path) -> None:
-    path = _csv(tmp_path, "g.csv", "id,team,sat\nA,Mentor,4\nB,mentor ,5\nC,mentee,3\nD,Mentee,2\n")
+    path = _csv(
+        tmp_path,
+        "g.csv",
+        "id,team,sat\nA,Mentor,4\nB,Mentor,5\nC,mentee,3\nD,mentee,2\nE,Mentor,3\n",
+    )
     import_files(project, [path], ImportOptions(column_types={"team": "attribute"}))
+    # stored spellings that differ (an edit in the participant table, or a later file)
+    b = next(p for p in list_participants(project) if p.pseudonym == "B")
+    set_participant_attribute(project, b.guid, "team", "MENTOR")
     t = survey_tables(project, by="team").to_json()
-    assert len(t["n"]) == 3 and t["n"]["total"] == 4  # total + two groups, not four
+    # one group, spelled as most hold it (not Mentor 2 and MENTOR 1)
+    assert t["n"] == {"total": 5, "Mentor": 3, "mentee": 2}
+    sat = t["likert"][0]
+    assert sat["groups"]["Mentor"]["n"] == 3 and sat["groups"]["Mentor"]["mean"] == 4.0
 
 
 def test_transcript_attribute_is_not_silently_overwritten(project: Project, tmp_path: Path) -> None:
@@ -60,9 +94,10 @@ def test_blank_row_counts_in_n(project: Project, tmp_path: Path) -> None:
         "b.csv",
         "id,role,sat,where\nA,mentor,4,Cafe\nB,mentee,5,Library\nC,mentee,,\nD,mentor,3,Cafe\nE,mentee,2,Cafe\n",
     )
-    import_files(project, [path], ImportOptions())
+    report = import_files(project, [path], ImportOptions())
     t = survey_tables(project, by="role").to_json()
     assert t["n"]["total"] == 5  # C answered nothing but is a respondent of the file
+    assert report.files[0].respondents == t["n"]["total"]  # import and stats say alike
     assert t["likert"][0]["overall"]["missing"] == 1
 
 
@@ -91,15 +126,18 @@ def test_checkbox_and_metadata_columns_are_not_likert(tmp_path: Path) -> None:
 
 
 def test_sentence_like_answers_are_open_text(tmp_path: Path) -> None:
-    answers = [
-        "A fixed meeting schedule, and mentees should join voluntarily.",
-        "More structure, please.",
-        "Training for mentors before the first meeting.",
-        "Nothing, it was fine.",
-    ]
+    # open answers repeat ("Nothing, it was fine." three times): few distinct answers with
+    # commas looked like a multiple-choice column with options "Nothing", "it was fine."
+    answers = (
+        ["Nothing, it was fine."] * 3
+        + ["More structure, please."] * 3
+        + ["Training for mentors before the first meeting."] * 2
+        + ["A fixed meeting schedule, and mentees should join voluntarily."]
+    )
     body = "".join(f'R{i},"{a}"\n' for i, a in enumerate(answers))
     path = _csv(tmp_path, "open.csv", "id,suggestions\n" + body)
-    assert preview_files([path], ImportOptions())[0].columns[1].type == "text"
+    col = preview_files([path], ImportOptions())[0].columns[1]
+    assert col.type == "text" and col.options is None
 
 
 def test_project_spelling_of_group_values_wins(project: Project, tmp_path: Path) -> None:
@@ -108,3 +146,23 @@ def test_project_spelling_of_group_values_wins(project: Project, tmp_path: Path)
     preview = preview_files([path], ImportOptions(), project)[0]
     assert preview.attribute_mapping["Role"]["Mentor"] == "mentor"
     assert preview.attribute_mapping["Role"]["MENTOR"] == "mentor"
+    import_files(project, [path], ImportOptions())
+    roles = {p.pseudonym: p.attributes.get("role") for p in list_participants(project)}
+    assert roles["R2"] == roles["R3"] == "mentor"  # as the project spells it
+
+
+def test_an_option_holding_the_separator_is_one_option(project: Project, tmp_path: Path) -> None:
+    path = _csv(
+        tmp_path,
+        "meet.csv",
+        "id,Your role,Where do you meet?\n"
+        'G1,Mentee,"Cafe, restaurant or bakery, Library"\n'
+        "G2,Mentor,Library\n"
+        'G3,Mentee,"Cafe, restaurant or bakery"\n'
+        'G4,Mentor,"Library, Online"\n',
+    )
+    import_files(project, [path], ImportOptions(column_types={"Where do you meet?": "multiple"}))
+    f = survey_tables(project, by=None).to_json()["frequencies"][0]
+    assert f["options"] == ["Cafe, restaurant or bakery", "Library", "Online"]
+    assert f["overall"]["options"]["Cafe, restaurant or bakery"] == {"n": 2, "percent": 50.0}
+    assert f["overall"]["options"]["Library"]["n"] == 3
