@@ -7,7 +7,13 @@ from pathlib import Path
 
 from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project
 from qualframe.coding.core.errors import UserError
-from qualframe.coding.importing import ImportOptions, import_files, preview_files
+from qualframe.coding.importing import (
+    FilePreview,
+    ImportOptions,
+    ImportReport,
+    import_files,
+    preview_files,
+)
 
 ORDER = 20
 
@@ -33,6 +39,41 @@ def _first_pairs(values: list[str] | None, option: str) -> dict[str, str]:
     return out
 
 
+def _per_file(given: list[list[str]] | None, files: list[Path]) -> dict[str, dict[str, str]]:
+    """``--set-for FILE ATTR=VALUE`` as {file as given to the import: {attr: value}}. FILE is
+    matched by its path or, when it names no folder, by its name among the files imported."""
+    out: dict[str, dict[str, str]] = {}
+    for name, pair in given or []:
+        attrs = _pairs([pair], "--set-for FILE")
+        wanted = Path(name)
+        hits = [
+            f for f in files
+            if f == wanted or f.resolve() == wanted.resolve()
+            or (wanted.parent == Path(".") and f.name == wanted.name)
+        ]  # fmt: skip
+        unique = list(dict.fromkeys(hits))
+        if not unique:
+            listed = ", ".join(str(f) for f in files)
+            raise UserError(f"--set-for names {name}, which is not among the files ({listed}).")
+        if len({f.resolve() for f in unique}) > 1:
+            raise UserError(
+                f"--set-for {name} could be any of {', '.join(map(str, unique))}; give its path."
+            )
+        for f in unique:
+            out.setdefault(str(f), {}).update(attrs)
+    return out
+
+
+def _lines(preview: FilePreview, options: ImportOptions) -> list[str]:
+    """A file's report lines, with the attributes set for that file alone after its first."""
+    lines = preview.lines()
+    own = options.file_attributes.get(str(preview.path))
+    if own and preview.ok:
+        shown = ", ".join(f"{k}={v}" for k, v in own.items())
+        lines.insert(1, f"  set for this file: {shown}")
+    return lines
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = subparsers.add_parser(
         "import",
@@ -50,6 +91,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument(
         "--set", dest="attributes", metavar="ATTR=VALUE", action="append",
         help="set an attribute on every speaker/respondent (repeatable), e.g. role=mentor",
+    )  # fmt: skip
+    p.add_argument(
+        "--set-for", dest="file_attributes", nargs=2, metavar=("FILE", "ATTR=VALUE"),
+        action="append",
+        help="set an attribute on the speakers/respondents of one of the files only "
+        "(repeatable; over --set), e.g. --set-for fgi_a.txt role=mentor",
     )  # fmt: skip
     p.add_argument(
         "--interviewer", metavar="LABEL", action="append", default=[],
@@ -106,6 +153,7 @@ def run(args: argparse.Namespace) -> int:
     options = ImportOptions(
         kind=args.kind or "auto",
         attributes=_pairs(args.attributes, "--set"),
+        file_attributes=_per_file(args.file_attributes, list(args.files)),
         interviewers=list(args.interviewer),
         encoding=args.encoding,
         id_column=args.id_column,
@@ -131,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
         finally:
             project.close()
         for preview in previews:
-            for line in preview.lines():
+            for line in _lines(preview, options):
                 print(line)
         bad = [p for p in previews if not p.ok]
         print(
@@ -144,6 +192,13 @@ def run(args: argparse.Namespace) -> int:
         report = import_files(project, args.files, options)
     finally:
         project.close()
-    for line in report.lines():
+    for line in _report_lines(report, options):
         print(line)
     return 0
+
+
+def _report_lines(report: ImportReport, options: ImportOptions) -> list[str]:
+    """The report's lines, each file's with its own attributes (the report lists the files'
+    lines first, then skipped files and the summary)."""
+    files = [line for f in report.files for line in _lines(f, options)]
+    return files + report.lines()[sum(len(f.lines()) for f in report.files) :]
