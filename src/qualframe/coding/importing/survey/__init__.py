@@ -43,9 +43,14 @@ Options of choice items keep the order of first appearance, unless they all star
 number (sorted by it) or all belong to a known ordinal scale (frequency, agreement,
 satisfaction, quality), which then gives the order.
 
-Rooms: ``read_csv`` and ``read_xlsx`` read rows; ``header`` finds the header row; ``coltypes``
-types the columns; ``likert`` reads scale points; ``attributes`` normalises attribute values;
-``parse`` puts them together into a :class:`ParsedSurvey` (``model``).
+Rooms: ``read_csv``, ``read_xlsx`` and ``read_stat`` read rows; ``tools`` recognises the
+survey tool; ``header`` finds the header row and names the columns; ``families`` puts
+one-column-per-option questions together; ``coltypes`` types the columns; ``answers`` reads
+each column's answers by its type (``likert`` scale points, ``choices`` multiple choices,
+``attributes`` attribute values); ``parse`` puts them together into a :class:`ParsedSurvey`
+(``model``). For an import: ``importer`` (options, project facts, preview, storing),
+``preview`` (what the preview and report show), ``store`` (participants, responses, closed
+answers) and ``documents`` (open-ended questions as codable documents).
 """
 
 from __future__ import annotations

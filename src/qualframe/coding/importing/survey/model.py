@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 #: Column types. ``metadata`` (StartDate, Progress, lastpage …) and ``personal`` (IP address,
@@ -76,3 +77,23 @@ class ParsedSurvey:
     numbered: bool = False  # respondents numbered R001… (the file has no usable id)
     # respondent id -> the participant it belongs to (a transcript speaker), from --link
     links: dict[str, str] = field(default_factory=dict)
+
+
+#: progress(rows read, 0, file name) -> False to cancel
+Progress = Callable[[int, int, str], bool]
+
+
+@dataclass
+class SurveyRequest:
+    """What the user said about a file (all optional)."""
+
+    encoding: str | None = None
+    id_column: str | None = None
+    group_column: str | None = None
+    column_types: dict[str, str] = field(default_factory=dict)
+    column_options: dict[str, list[str]] = field(default_factory=dict)  # questionnaire order
+    likert_maps: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    reverse: set[str] = field(default_factory=set)
+    existing_values: dict[str, list[str]] = field(default_factory=dict)  # attr (folded) -> values
+    number_from: int = 1  # the first free R### number of the project
+    progress: Progress | None = None

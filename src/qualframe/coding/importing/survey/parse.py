@@ -5,28 +5,19 @@ tool and its header rows (:mod:`.tools`); name the columns (id and wording); put
 one-column-per-option families together (:mod:`.families`); set aside metadata and personal
 columns; choose the respondent id (never an e-mail, IP address, name or timestamp: without
 an id the rows are numbered); flag incomplete and preview responses; type the rest
-(:mod:`.coltypes`) and read their answers (Likert points through their mapping, multiple
-choices through the one parse of :mod:`.choices`).
+(:mod:`.coltypes`) and read their answers (:mod:`.answers`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualframe.coding.importing.errors import refuse
-from qualframe.coding.importing.survey.attributes import _normalise_attribute, _typo_warnings
-from qualframe.coding.importing.survey.choices import (
-    choose_separator,
-    options_in_order,
-    parse_multiple,
-)
+from qualframe.coding.importing.survey.answers import detect, type_column, warn_coded
 from qualframe.coding.importing.survey.coltypes import (
     _ID_NAMES,
     _guess_id_column,
-    detect_type,
-    order_options,
     parse_type_spec,
 )
 from qualframe.coding.importing.survey.families import (
@@ -36,15 +27,11 @@ from qualframe.coding.importing.survey.families import (
     pattern_candidates,
 )
 from qualframe.coding.importing.survey.header import _find_header, header_names
-from qualframe.coding.importing.survey.likert import (
-    check_points,
-    declared_scale,
-    label_text,
-    labelled_points,
-    text_mapping,
-    text_scale,
+from qualframe.coding.importing.survey.model import (
+    ParsedSurvey,
+    SurveyColumn,
+    SurveyRequest,
 )
-from qualframe.coding.importing.survey.model import ParsedSurvey, SurveyColumn
 from qualframe.coding.importing.survey.read_csv import _read_decimal_commas, read_csv_rows
 from qualframe.coding.importing.survey.read_xlsx import read_xlsx_rows
 from qualframe.coding.importing.survey.tools import (
@@ -54,24 +41,6 @@ from qualframe.coding.importing.survey.tools import (
     response_status,
     status_column,
 )
-
-Progress = Callable[[int, int, str], bool]
-
-
-@dataclass
-class SurveyRequest:
-    """What the user said about a file (all optional)."""
-
-    encoding: str | None = None
-    id_column: str | None = None
-    group_column: str | None = None
-    column_types: dict[str, str] = field(default_factory=dict)
-    column_options: dict[str, list[str]] = field(default_factory=dict)  # questionnaire order
-    likert_maps: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
-    reverse: set[str] = field(default_factory=set)
-    existing_values: dict[str, list[str]] = field(default_factory=dict)  # attr (folded) -> values
-    number_from: int = 1  # the first free R### number of the project
-    progress: Progress | None = None
 
 
 @dataclass
@@ -301,132 +270,6 @@ def _statuses(table: _Table, n_rows: int) -> tuple[list[str], list[str]]:
     return [s for s, _ in out], [d for _, d in out]
 
 
-def _type_likert(col: SurveyColumn, present: list[str], spec: str | None, req: SurveyRequest,
-                 name: str, warnings: list[str]) -> None:  # fmt: skip
-    given = req.likert_maps.get(col.name)
-    declared = declared_scale(spec)
-    col.scale_source = None
-    if given:
-        col.value_labels = list(given)
-    elif col.declared_options is not None:
-        col.value_labels = [(lab, int(float(code))) for code, lab in _stat_codes(col)]
-        col.scale_source = "metadata"
-    elif (mapping := text_mapping(present)) is not None:
-        col.value_labels = mapping
-        col.scale_source = "labels"
-    else:
-        col.value_labels = labelled_points(present)
-        scale = text_scale([label_text(lab) for lab, _ in col.value_labels or []])
-        if col.value_labels and scale is not None:
-            col.scale_source = "labels"
-            col.scale_min, col.scale_max = 1, len(scale)
-    if col.scale_source in ("labels", "metadata") and col.value_labels and col.scale_max is None:
-        points = [p for _, p in col.value_labels]
-        col.scale_min, col.scale_max = min(points), max(points)
-    if declared is not None:
-        col.scale_min, col.scale_max = declared
-        col.scale_source = "declared"
-    known = (
-        (col.scale_min, col.scale_max)
-        if col.scale_source and col.scale_min is not None and col.scale_max is not None
-        else None
-    )
-    warnings.extend(
-        check_points(col.name, present, col.value_labels, known, name, declared is not None)
-    )
-    if col.scale_source is None:  # never guessed from the answers
-        col.scale_min = col.scale_max = None
-    col.reversed = col.name in req.reverse
-    if col.reversed and col.scale_source is None:
-        raise refuse(name, f"cannot reverse {col.name!r}: its scale is not stated")
-
-
-_NON_ANSWERS = {
-    "no answer", "don't know", "dont know", "not applicable", "n/a", "refused", "missing",
-    "prefer not to say", "무응답", "모름", "해당 없음",
-}  # fmt: skip
-
-
-def _stat_codes(col: SurveyColumn) -> list[tuple[str, str]]:
-    """Numeric value labels that are scale points (not "No answer" and the like)."""
-    return [
-        (c, lab)
-        for c, lab in col.codes or []
-        if c.lstrip("-").replace(".", "", 1).isdigit()
-        and lab.strip().casefold() not in _NON_ANSWERS
-    ]
-
-
-def _apply_codes(col: SurveyColumn) -> None:
-    """A coded single-choice answer (``2``) becomes its value label (``Cafe``)."""
-    labels = dict(col.codes or [])
-    col.values = [labels.get(v, v) if v is not None else None for v in col.values]
-
-
-def _type_column(col: SurveyColumn, req: SurveyRequest, group: bool, name: str,
-                 layout: Layout, warnings: list[str]) -> dict[str, str]:  # fmt: skip
-    """Read one column's answers according to its type; returns attribute value changes."""
-    present = [v for v in col.values if v is not None]
-    spec = req.column_types.get(col.name)
-    if col.type == "likert":
-        _type_likert(col, present, spec, req, name, warnings)
-    elif col.type == "number":
-        from qualframe.coding.importing.survey.cells import _is_number
-
-        bad = [v for v in dict.fromkeys(present) if not _is_number(v)]
-        if bad:
-            raise refuse(name, f"has a value {bad[0]!r} in the number column {col.name!r}")
-    elif col.type == "single":
-        if col.codes:
-            _apply_codes(col)
-            present = [v for v in col.values if v is not None]
-        given = req.column_options.get(col.name) or col.declared_options
-        seen = list(dict.fromkeys(present))
-        col.options = options_in_order([[v] for v in seen], given) if given else order_options(seen)
-    elif col.type == "multiple" and col.choices is None:
-        sep = choose_separator(present, layout.separator)
-        known = req.column_options.get(col.name) or col.declared_options
-        col.choices, notes = parse_multiple(col.name, col.values, sep, known)
-        warnings.extend(notes)
-        col.options = (
-            options_in_order(col.choices, known)
-            if known
-            else order_options(options_in_order(col.choices, None))
-        )
-    elif col.type == "multiple" and req.column_options.get(col.name):
-        col.options = options_in_order(col.choices or [], req.column_options[col.name])
-    elif col.type == "attribute":
-        if col.codes:
-            _apply_codes(col)
-        existing = req.existing_values.get(col.name.casefold())
-        changes = _normalise_attribute(col, lower=group, existing=existing)
-        warnings.extend(_typo_warnings(col))
-        return changes
-    return {}
-
-
-def _warn_coded(columns: list[SurveyColumn], layout: Layout, warnings: list[str]) -> None:
-    if not columns:
-        return
-    shown = ", ".join(repr(c.name) for c in columns[:8]) + (" …" if len(columns) > 8 else "")
-    warnings.append(
-        f"this {layout.tool} export gives choice codes without their labels, so {shown} "
-        "were read as single choices (codes); declare each rating item with its scale "
-        "(--column NAME=likert:1-5) or export with choice text"
-    )
-
-
-def _detect(col: SurveyColumn, req: SurveyRequest) -> str:
-    """The detected type; a variable with value labels is Likert when they form a known
-    agreement or satisfaction scale, single choice otherwise."""
-    present = [v for v in col.values if v is not None]
-    if col.codes and present:
-        if _stat_codes(col) and text_scale([lab for _, lab in _stat_codes(col)]) is not None:
-            return "likert"
-        return "single"
-    return detect_type(col.name, present)
-
-
 def parse_survey(
     path: Path,
     raw: bytes,
@@ -474,7 +317,7 @@ def parse_survey(
             col.type = col.detected = "id"
             continue
         if col.type not in ("metadata", "personal") and col.members is None:
-            col.detected = _detect(col, req)
+            col.detected = detect(col, req)
             if table.layout.coded and col.detected == "likert":
                 col.detected = "single"  # a code may stand for a rating or a nominal choice
                 coded.append(col)
@@ -487,10 +330,10 @@ def parse_survey(
             if col.type == "id":
                 col.type = "attribute"
                 warnings.append(f"{col.name!r} cannot be a second id column; it is an attribute")
-        changes = _type_column(col, req, col is group_col, name, table.layout, warnings)
+        changes = type_column(col, req, col is group_col, name, table.layout, warnings)
         if changes:
             mapping[col.name] = changes
-    _warn_coded([c for c in coded if c.type == "single"], table.layout, warnings)
+    warn_coded([c for c in coded if c.type == "single"], table.layout, warnings)
     personal = [c.name for c in columns if c.type == "personal"]
     if personal:
         warnings.append(
