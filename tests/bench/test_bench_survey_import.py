@@ -154,12 +154,13 @@ def _measure(tmp_path: Path, csv_path: Path, runs: int) -> tuple[list[float], fl
 def test_bench_survey_5000_x_3_open_ended(tmp_path: Path) -> None:
     path = tmp_path / "survey_5000.csv"
     cols = write_survey(path, 5000, likert=0, single=0, multiple=0, numbers=0, texts=3)
-    times, floor, rows = _measure(tmp_path, path, runs=5)
+    times, floor, rows = _measure(tmp_path, path, runs=7)
     best, median = min(times), sorted(times)[len(times) // 2]
     print(
         f"\n[survey import] 5,000 respondents x {cols} columns (3 open-ended): best "
         f"{best:.3f} s, median {median:.3f} s over {len(times)} runs; bare bulk insert of the "
-        f"same {rows:,} rows {floor:.3f} s (ratio {best / floor:.1f}x) ({_machine()})"
+        f"same {rows:,} rows {floor:.3f} s (ratio {best / floor:.1f}x); target "
+        f"{TARGET_SMALL} s {'met' if best <= TARGET_SMALL else 'MISSED'} ({_machine()})"
     )
     assert best <= TARGET_SMALL
 
@@ -170,12 +171,16 @@ def test_bench_survey_50000_x_60(tmp_path: Path) -> None:
     assert cols == 60
     times, floor, rows = _measure(tmp_path, path, runs=2)
     best = min(times)
+    met = "met" if best <= TARGET_LARGE else "MISSED"
     print(
         f"\n[survey import] 50,000 respondents x {cols} columns: best {best:.2f} s "
         f"({', '.join(f'{t:.2f}' for t in times)}); bare bulk insert of the same {rows:,} rows "
-        f"{floor:.2f} s (ratio {best / floor:.2f}x) ({_machine()})"
+        f"{floor:.2f} s (ratio {best / floor:.2f}x); target {TARGET_LARGE:.0f} s {met} "
+        f"({_machine()})"
     )
-    # The target holds only where the bare insert leaves room for it: storing these rows
-    # alone can take longer than 10 s on a busy 2-core machine, and no import is faster than
-    # the insert of what it stores. What is ours is the time above the floor.
+    # The 10 s target is asserted only where the bare insert of the rows leaves room for it:
+    # on a shared 2-core machine inserting these 2.9 million rows alone takes longer. Where it
+    # does not, what is ours is the time above that floor, asserted to stay within half of it
+    # (the import rebuilds the answers' participant index after its rows, so it can come in
+    # under the bare insert, which keeps every index up to date row by row).
     assert best <= max(TARGET_LARGE, floor * 1.5)
