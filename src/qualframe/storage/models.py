@@ -149,16 +149,49 @@ class SurveyItem(GuidMixin, Base):
         ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(400), unique=True)
+    name: Mapped[str] = mapped_column(String(400), unique=True)  # the column id (Q5_1, sat)
+    # The question's wording as the tool exported it, used in tables instead of the name.
+    label: Mapped[str | None] = mapped_column(Text, default=None)
     type: Mapped[str] = mapped_column(String(20))
     scale_min: Mapped[int | None] = mapped_column(Integer, default=None)
     scale_max: Mapped[int | None] = mapped_column(Integer, default=None)
+    # Choice options in questionnaire order (from codes, value labels, or the user's order).
     options: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    # Likert: [[label, point], …] in scale order, how text answers became numbers.
+    value_labels: Mapped[list[list[Any]] | None] = mapped_column(JSON, default=None)
+    # Likert: where the scale came from: 'declared', 'labels', 'metadata' (never the answers).
+    scale_source: Mapped[str | None] = mapped_column(String(20), default=None)
+    reversed: Mapped[bool] = mapped_column(Boolean, default=False)  # reverse-coded item
+    # Why an 'ignore' item is not analysed: 'metadata' (StartDate, Progress, lastpage …) or
+    # 'personal' (IP address, e-mail, names, coordinates: answers stored only if asked,
+    # never exported). None for a column the user or detection ignored as empty.
+    ignored_as: Mapped[str | None] = mapped_column(String(20), default=None)
+    # A multiple-response item made of one column per option: the source columns.
+    columns: Mapped[list[str] | None] = mapped_column(JSON, default=None)
     position: Mapped[int] = mapped_column(Integer, default=0)
     source_filename: Mapped[str | None] = mapped_column(String(1000), default=None)
     document_id: Mapped[int | None] = mapped_column(
         ForeignKey("documents.id", ondelete="SET NULL"), default=None
     )
+
+
+class SurveyResponse(Base):
+    """One respondent's row of one survey file: who it belongs to (a participant, possibly
+    linked to a transcript speaker), the id the file gave it, and whether it is complete."""
+
+    __tablename__ = "survey_responses"
+    __table_args__ = (
+        CheckConstraint("status IN ('complete','incomplete','preview')", name="status"),
+        UniqueConstraint("participant_id", "source_filename", name="participant_source"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    source_filename: Mapped[str] = mapped_column(String(1000))
+    respondent_id: Mapped[str] = mapped_column(String(200))  # as written in the file
+    status: Mapped[str] = mapped_column(String(20), default="complete")
+    status_detail: Mapped[str] = mapped_column(String(200), default="")  # "Progress 40"
 
 
 class SurveyAnswer(Base):

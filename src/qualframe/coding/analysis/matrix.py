@@ -35,8 +35,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
-from qualframe.coding.analysis.formatting import group_label, pluralise
-from qualframe.coding.analysis.survey_stats import fmt_percent, natural_key
+from qualframe.coding.analysis.formatting import fmt_percent, group_label, natural_key, pluralise
 from qualframe.coding.codebook.tree import load_tree
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.privacy import name_masker

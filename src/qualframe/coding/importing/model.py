@@ -20,6 +20,24 @@ class ImportOptions:
     label_pattern: str | None = None  # custom regex with a named group "label"
     speaker_map: dict[str, str] = field(default_factory=dict)  # raw label -> pseudonym
     interviewer_overrides: dict[str, bool] = field(default_factory=dict)  # label -> interviewer
+    # per-file attributes (path as given -> {attribute: value}), over ``attributes``
+    file_attributes: dict[str, dict[str, str]] = field(default_factory=dict)
+    # -- surveys
+    column_options: dict[str, list[str]] = field(default_factory=dict)  # questionnaire order
+    likert_maps: dict[str, str] = field(default_factory=dict)  # column -> "LABEL=1|LABEL=2"
+    reverse: list[str] = field(default_factory=list)  # reverse-coded Likert columns
+    links: dict[str, str] = field(default_factory=dict)  # transcript label -> respondent id
+    on_conflict: str | None = None  # "keep" | "replace" the project's attribute values
+    keep_personal: bool = False  # store IP addresses, e-mails, names (never exported)
+
+    def for_file(self, path: Path) -> ImportOptions:
+        """These options with the file's own attributes over the batch's."""
+        own = self.file_attributes.get(str(path)) or self.file_attributes.get(Path(path).name)
+        if not own:
+            return self
+        from dataclasses import replace
+
+        return replace(self, attributes={**self.attributes, **own})
 
 
 @dataclass
@@ -44,10 +62,28 @@ class ColumnInfo:
     scale_min: int | None = None
     scale_max: int | None = None
     options: list[str] | None = None  # choices; for an attribute, its values (most frequent first)
+    label: str | None = None  # the question's wording
+    members: list[str] | None = None  # a one-column-per-option family's source columns
+    value_labels: list[tuple[str, int]] | None = None  # Likert label -> point
+    scale_source: str | None = None  # declared | labels | metadata | None (not stated)
+    reversed: bool = False
 
     def describe(self) -> str:
         if self.type == "likert":
-            return f"likert {self.scale_min}-{self.scale_max}"
+            scale = (
+                f"likert {self.scale_min}-{self.scale_max} ({self.scale_source})"
+                if self.scale_source
+                else "likert (scale not stated)"
+            )
+            if self.value_labels:
+                shown = ", ".join(f"{lab}={p}" for lab, p in self.value_labels[:7])
+                scale += f" [{shown}]"
+            return scale + (" reversed" if self.reversed else "")
+        if self.members:
+            return (
+                f"{self.type} ({len(self.options or [])} options from {len(self.members)} "
+                f"columns {self.members[0]}…: {', '.join((self.options or [])[:6])})"
+            )
         if self.type in ("single", "multiple", "attribute") and self.options is not None:
             shown = ", ".join(self.options[:6]) + (" …" if len(self.options) > 6 else "")
             what = "values" if self.type == "attribute" else "options"
@@ -75,6 +111,10 @@ class FilePreview:
     warnings: list[str] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)  # names of the documents created
     source: str = ""  # how it was read ("csv, comma-separated", "xlsx, sheet 'Data'")
+    tool: str = ""  # the survey tool recognised ("Qualtrics (choice text)"; "" if none)
+    statuses: dict[str, int] = field(default_factory=dict)  # complete/incomplete/preview
+    conflicts: list[str] = field(default_factory=list)  # attribute values the file would change
+    links: dict[str, str] = field(default_factory=dict)  # respondent id -> participant
 
     @property
     def ok(self) -> bool:
@@ -121,18 +161,31 @@ class FilePreview:
                 private = " (real name kept private)" if real else ""
                 out.append(f"  {pseudonym}{role}{extra}: {turns} turns, {words} words{private}")
         else:
-            out = [
-                f"{self.name}: survey ({self.source or self.format}), encoding {enc}, "
-                f"{self.respondents} respondents, {len(self.columns)} columns"
-            ]
-            for c in self.columns:
-                tag = " [group]" if c.name == self.group_column else ""
-                desc = c.describe()  # starts with the type: the tag goes right after it
-                out.append(f"  {c.name}: {c.type}{tag}{desc[len(c.type) :]}")
-                for raw, stored in self.attribute_mapping.get(c.name, {}).items():
-                    out.append(f"    {raw!r} → {stored!r}")
+            out = self._survey_lines(enc)
         out.extend(f"  warning: {w}" for w in self.warnings)
         out.extend(f"  document: {d}" for d in self.documents)
+        return out
+
+    def _survey_lines(self, enc: str) -> list[str]:
+        tool = f"{self.tool} export, " if self.tool else ""
+        out = [
+            f"{self.name}: survey ({tool}{self.source or self.format}), encoding {enc}, "
+            f"{self.respondents} respondents, {len(self.columns)} columns"
+        ]
+        flagged = {k: v for k, v in self.statuses.items() if k != "complete" and v}
+        if flagged:
+            shown = ", ".join(f"{v} {k}" for k, v in flagged.items())
+            out.append(f"  responses: {self.statuses.get('complete', 0)} complete, {shown}")
+        for c in self.columns:
+            tag = " [group]" if c.name == self.group_column else ""
+            desc = c.describe()  # starts with the type: the tag goes right after it
+            label = f" — {c.label}" if c.label and c.label != c.name else ""
+            out.append(f"  {c.name}: {c.type}{tag}{desc[len(c.type) :]}{label}")
+            for raw, stored in self.attribute_mapping.get(c.name, {}).items():
+                out.append(f"    {raw!r} → {stored!r}")
+        for rid, who in self.links.items():
+            out.append(f"  link: respondent {rid} is participant {who}")
+        out.extend(f"  conflict: {c}" for c in self.conflicts)
         return out
 
 

@@ -2,14 +2,14 @@
 
 ``preview_files`` only reads files. ``import_files`` parses and stores one file at a time
 (memory stays flat however many files there are) inside a single ``project.write()``
-transaction, so a refused or cancelled multi-file import writes nothing.
+transaction, so a refused or cancelled multi-file import writes nothing. Transcripts are
+parsed and stored here; a survey export goes through ``importing.survey.importer``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import stat
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +28,6 @@ from qualframe.coding.importing.decode import canonical_encoding
 from qualframe.coding.importing.errors import ImportCancelled, refuse
 from qualframe.coding.importing.extract import Extracted, extract_transcript
 from qualframe.coding.importing.model import (
-    ColumnInfo,
     FilePreview,
     ImportOptions,
     ImportReport,
@@ -40,22 +39,14 @@ from qualframe.coding.importing.speakers import (
     is_interviewer_label,
     parse_turns,
 )
-from qualframe.coding.importing.survey import (
-    SURVEY_SUFFIXES,
-    ParsedSurvey,
-    SurveyColumn,
-    likert_value,
-    parse_survey,
-    parse_type_spec,
-    split_multiple,
-)
-from qualframe.storage.models import Document, SurveyAnswer, SurveyItem, Turn, new_guid
+from qualframe.coding.importing.survey import SURVEY_SUFFIXES
+from qualframe.coding.importing.survey import importer as survey_import
+from qualframe.storage.models import Document, Turn, new_guid
 
 Progress = Callable[[int, int, str], bool]
 # Core tables: bulk inserts through Core skip the ORM's per-row bookkeeping.
 _DOCUMENTS = cast(Table, Document.__table__)
 _TURNS = cast(Table, Turn.__table__)
-_ANSWERS = cast(Table, SurveyAnswer.__table__)
 KINDS = ("auto", "transcript", "survey")
 
 
@@ -81,8 +72,7 @@ def _check_options(options: ImportOptions) -> None:
         canonical_encoding(options.encoding)
     if options.label_pattern:
         compile_label_pattern(options.label_pattern)
-    for spec in options.column_types.values():
-        parse_type_spec(spec)
+    survey_import.check_options(options)
     for key in options.attributes:
         if not key.strip():
             raise UserError("An attribute needs a name (--set NAME=VALUE).")
@@ -159,66 +149,24 @@ def _transcript_preview(path: Path, parsed: _Transcript) -> FilePreview:
     )
 
 
-def _attribute_values(col: SurveyColumn) -> list[str] | None:
-    """An attribute column's stored values, most frequent first (shown so a stray value such
-    as a typo is seen before import)."""
-    if col.type != "attribute":
-        return None
-    counts = Counter(v for v in col.values if v is not None)
-    return [v for v, _ in counts.most_common()]
-
-
-def _survey_preview(path: Path, parsed: ParsedSurvey) -> FilePreview:
-    return FilePreview(
-        path=path,
-        kind="survey",
-        format="xlsx" if parsed.source.startswith("xlsx") else "csv",
-        encoding=parsed.encoding,
-        respondents=len(parsed.respondents),
-        columns=[
-            ColumnInfo(
-                c.name,
-                c.position,
-                c.type,
-                c.detected,
-                c.answered,
-                c.scale_min,
-                c.scale_max,
-                list(c.options) if c.options is not None else _attribute_values(c),
-            )
-            for c in parsed.columns
-        ],
-        id_column=parsed.id_column,
-        group_column=parsed.group_column,
-        attribute_mapping=parsed.mapping,
-        warnings=list(parsed.warnings),
-        source=parsed.source,
-    )
-
-
-def _parse_survey(path: Path, raw: bytes, options: ImportOptions) -> ParsedSurvey:
-    return parse_survey(
-        path,
-        raw,
-        encoding=options.encoding,
-        id_column=options.id_column,
-        group_column=options.group_column,
-        column_types=options.column_types,
-    )
-
-
-def preview_files(paths: Sequence[Path], options: ImportOptions) -> list[FilePreview]:
-    """Parse ``paths`` without touching any project; a bad file gets ``.error`` (one sentence)."""
+def preview_files(
+    paths: Sequence[Path], options: ImportOptions, project: Project | None = None
+) -> list[FilePreview]:
+    """Parse ``paths`` without changing any project; a bad file gets ``.error`` (one
+    sentence). With ``project``, a survey's preview also shows the attribute values it would
+    change there, spells values as the project does, and numbers id-less rows after the
+    project's respondents."""
     _check_options(options)
     out: list[FilePreview] = []
     for path in map(Path, paths):
         kind = file_kind(path, options)
+        file_options = options.for_file(path)
         try:
             raw = _read(path)
             if kind == "survey":
-                out.append(_survey_preview(path, _parse_survey(path, raw, options)))
+                out.append(survey_import.preview_survey(path, raw, file_options, project))
             else:
-                out.append(_transcript_preview(path, _parse_transcript(path, raw, options)))
+                out.append(_transcript_preview(path, _parse_transcript(path, raw, file_options)))
         except ImportRefused as exc:
             out.append(FilePreview(path=path, kind=kind, error=str(exc)))
     return out
@@ -328,154 +276,6 @@ def _store_transcript(
     return report, guid
 
 
-def _answer_text(value: str) -> str:
-    text = normalise_text(value).strip()
-    # Keep each answer one paragraph: blank lines inside an answer would look like a new one.
-    lines = [line.rstrip() for line in text.split("\n")]
-    return "\n".join(line for line in lines if line.strip())
-
-
-def _store_survey(
-    session: Session, project: Project, path: Path, raw: bytes, parsed: ParsedSurvey,
-    options: ImportOptions,
-) -> tuple[FilePreview, list[str]]:  # fmt: skip
-    name = path.name
-    text_cols = [c for c in parsed.columns if c.type == "text" and c.answered]
-    hashes = {
-        c.name: hashlib.sha256(raw + b":" + c.name.encode("utf-8")).hexdigest() for c in text_cols
-    }
-    for h in hashes.values():
-        _check_duplicate(session, name, h)
-    # survey items (a column already known from another file is reused if its type agrees)
-    items: dict[str, SurveyItem] = {}
-    position = int(session.scalar(select(func.count()).select_from(SurveyItem)) or 0)
-    for col in parsed.columns:
-        item = session.scalar(select(SurveyItem).where(SurveyItem.name == col.name))
-        if item is None:
-            item = SurveyItem(
-                name=col.name, type=col.type, scale_min=col.scale_min, scale_max=col.scale_max,
-                options=col.options, position=position, source_filename=name,
-            )  # fmt: skip
-            position += 1
-            session.add(item)
-        elif item.type != col.type:
-            raise refuse(
-                name,
-                f"has a column {col.name!r} of type {col.type}, but the project already has a "
-                f"survey item of that name of type {item.type} (from {item.source_filename})",
-            )
-        else:
-            if col.options:
-                item.options = list(dict.fromkeys([*(item.options or []), *col.options]))
-            if col.scale_min is not None and item.scale_min is not None:
-                item.scale_min = min(item.scale_min, col.scale_min)
-            if col.scale_max is not None and item.scale_max is not None:
-                item.scale_max = max(item.scale_max, col.scale_max)
-        items[col.name] = item
-    session.flush()
-    # respondents
-    attr_cols = [c for c in parsed.columns if c.type == "attribute"]
-    pids: list[int] = []
-    for row, respondent in enumerate(parsed.respondents):
-        attrs = {c.name: c.values[row] for c in attr_cols if c.values[row] is not None}
-        attrs.update(options.attributes)
-        p = upsert_participant_in(
-            session,
-            ParticipantData(pseudonym=respondent, attributes=attrs),  # type: ignore[arg-type]
-        )
-        pids.append(p.id)
-    # closed answers
-    closed = [c for c in parsed.columns if c.type in ("likert", "number", "single", "multiple")]
-    if closed:
-        clash = session.execute(
-            select(SurveyAnswer.item_id, SurveyAnswer.participant_id)
-            .where(
-                SurveyAnswer.item_id.in_([items[c.name].id for c in closed]),
-                SurveyAnswer.participant_id.in_(pids),
-            )
-            .limit(1)
-        ).first()
-        if clash is not None:
-            who = parsed.respondents[pids.index(clash.participant_id)]
-            item_name = next(c.name for c in closed if items[c.name].id == clash.item_id)
-            raise refuse(
-                name,
-                f"has answers from {who} to {item_name!r}, which the project already holds "
-                "(was this survey imported before?)",
-            )
-    answers: list[dict[str, object]] = []
-    for col in closed:
-        item_id = items[col.name].id
-        sep = ";" if col.type == "multiple" and any(";" in (v or "") for v in col.values) else ","
-        for row, value in enumerate(col.values):
-            if value is None:
-                continue
-            # every row has every key: Core executemany needs uniform parameter sets
-            entry: dict[str, object] = {
-                "item_id": item_id,
-                "participant_id": pids[row],
-                "raw": value,
-                "number": None,
-                "choices": None,
-            }
-            if col.type == "likert":
-                point = likert_value(value)  # checked against the scale when parsed
-                entry["number"] = float(point) if point is not None else None
-            elif col.type == "number":
-                entry["number"] = float(value)
-            elif col.type == "single":
-                entry["choices"] = [value]
-            else:
-                entry["choices"] = split_multiple(value, sep)
-            answers.append(entry)
-    if answers:
-        session.execute(insert(_ANSWERS), answers)
-    # open-ended answers: one document per question
-    created: list[str] = []
-    guids: list[str] = []
-    for col in text_cols:
-        parts: list[str] = []
-        turns: list[dict[str, object]] = []
-        pos = 0
-        item = items[col.name]
-        for row, value in enumerate(col.values):
-            if value is None:
-                continue
-            answer = _answer_text(value)
-            if not answer:
-                continue
-            if parts:
-                parts.append("\n\n")
-                pos += 2
-            parts.append(answer)
-            turns.append(
-                {
-                    "participant_id": pids[row], "survey_item_id": item.id, "start": pos,
-                    "end": pos + len(answer), "label": parsed.respondents[row],
-                    "label_end": None, "is_interviewer": False,
-                }
-            )  # fmt: skip
-            pos += len(answer)
-        if not turns:
-            continue
-        doc_id, guid, stored = _insert_document(
-            session, project.coder, name=f"{path.stem}: {col.name}", kind="survey",
-            text="".join(parts), original_filename=name, content_hash=hashes[col.name],
-            encoding=parsed.encoding, turns=turns,
-        )  # fmt: skip
-        if item.document_id is None:
-            item.document_id = doc_id
-        created.append(stored)
-        guids.append(guid)
-    audit.record(
-        session, project.coder, "import_survey", "survey", None,
-        file=name, respondents=len(parsed.respondents), columns=len(parsed.columns),
-    )  # fmt: skip
-    report = _survey_preview(path, parsed)
-    report.documents.extend(created)
-    return report, guids
-
-
 def import_files(
     project: Project,
     paths: Sequence[Path],
@@ -505,23 +305,26 @@ def import_files(
         with project.write() as session:
             for done, path in enumerate(paths, start=1):
                 kind = file_kind(path, options)
+                file_options = options.for_file(path)
                 try:
                     raw = _read(path)
                     if kind == "survey":
-                        parsed_survey = _parse_survey(path, raw, options)
+                        parsed_survey = survey_import.parse_for_import(
+                            path, raw, file_options, survey_import.project_facts(session)
+                        )
                         with session.begin_nested():
-                            report, new = _store_survey(
-                                session, project, path, raw, parsed_survey, options
+                            report, new = survey_import.store_survey(
+                                session, project, path, raw, parsed_survey, file_options
                             )
                         guids.update(new)
                         survey = True
                         del parsed_survey
                     else:
-                        parsed = _parse_transcript(path, raw, options)
+                        parsed = _parse_transcript(path, raw, file_options)
                         pending: ParticipantCache = dict(known)
                         with session.begin_nested():
                             report, guid = _store_transcript(
-                                session, project, path, raw, parsed, options, pending
+                                session, project, path, raw, parsed, file_options, pending
                             )
                         known.update(pending)  # only once the file's savepoint is kept
                         guids.add(guid)

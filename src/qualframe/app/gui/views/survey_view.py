@@ -26,7 +26,7 @@ from qualframe.app.gui.models.survey_models import (
     SurveyItemsModel,
 )
 from qualframe.app.gui.tasks import Progress, run_export
-from qualframe.coding.analysis.survey_stats import (
+from qualframe.coding.analysis.survey import (
     SurveyTables,
     compute_tables,
     default_group,
