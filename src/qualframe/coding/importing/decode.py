@@ -76,6 +76,7 @@ class Decoded:
     text: str
     encoding: str  # a Python codec name as reported to the user (utf-8, utf-16-le, cp949 …)
     warnings: tuple[str, ...] = ()  # what was repaired while decoding
+    sample: str | None = None  # a line that shows a close choice between encodings
 
 
 def clean_controls(text: str) -> tuple[str, int]:
