@@ -51,9 +51,12 @@ def test_label_forms() -> None:
         "12:30 is a time; 00:12:34 M4： full-width colon after a timestamp.\n"
         "00:12:34 M4： full-width colon after a timestamp.\n"
         "진행자: 한국어 라벨.\n"
+        "Dr. Kim: A name recurs, so it is a speaker.\n"
     )
     spans = _spans(text)
-    assert [s[0] for s in spans] == ["M1", "M2", "Dr. Kim", "Participant 3", "M4", "진행자"]
+    assert [s[0] for s in spans] == [
+        "M1", "M2", "Dr. Kim", "Participant 3", "M4", "진행자", "Dr. Kim"
+    ]  # fmt: skip
     assert spans[0][2] == "[M1] Bracketed label.\n[laughs] is an annotation, not a label."
     assert spans[1][1] == "M2:**"
     assert spans[3][1] == "Participant 3 (Lee):"
