@@ -204,7 +204,9 @@ class Package:
                 f"nests its XML more than 2,048 levels deep, which no real {self.what} file "
                 "does; it cannot be read",
             )
-        return refuse(self.name, f"is damaged or incomplete and cannot be read as a {self.what} file")
+        return refuse(
+            self.name, f"is damaged or incomplete and cannot be read as a {self.what} file"
+        )
 
     def warnings(self) -> list[str]:
         declared = sorted({p.part for p in self.parts if p.doctype})
@@ -264,7 +266,7 @@ def open_zip_part(raw: bytes, name: str, part: str, what: str) -> bytes:
 
 
 def _read_all(stream: _Limited) -> bytes:
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         chunk = stream.read(1 << 20)
         if not chunk:

@@ -108,5 +108,7 @@ class ListCounter:
                 if marker in text:
                     other = self.levels.get(lvl)
                     count = self.counts.get(lvl, other.start if other else 1)
-                    text = text.replace(marker, format_number(count, other.fmt if other else "decimal"))
+                    text = text.replace(
+                        marker, format_number(count, other.fmt if other else "decimal")
+                    )
         return text + spec.suffix if text else ""

@@ -53,23 +53,41 @@ class _Styles:
     def read(self, tree: Any) -> None:
         for style in tree.iter(STYLE + "style"):
             props = style.find(STYLE + "text-properties")
-            if props is not None and props.get(FO + "font-weight") in ("bold", "600", "700", "800", "900"):
+            if props is not None and props.get(FO + "font-weight") in (
+                "bold",
+                "600",
+                "700",
+                "800",
+                "900",
+            ):
                 self.bold.add(style.get(STYLE + "name", ""))
         for ls in tree.iter(TEXT + "list-style"):
             levels: dict[int, Level] = {}
             for spec in ls:
                 level = int(spec.get(TEXT + "level", "1") or 1) - 1
                 props = spec.find(STYLE + "list-level-properties")
-                align = props.find(STYLE + "list-level-label-alignment") if props is not None else None
-                followed = align.get(TEXT + "label-followed-by", "listtab") if align is not None else "listtab"
+                align = (
+                    props.find(STYLE + "list-level-label-alignment") if props is not None else None
+                )
+                followed = (
+                    align.get(TEXT + "label-followed-by", "listtab")
+                    if align is not None
+                    else "listtab"
+                )
                 suffix = _FOLLOWED.get(followed, "\t")
                 if spec.tag == TEXT + "list-level-style-bullet":
                     levels[level] = Level("bullet", spec.get(TEXT + "bullet-char", "•"), 1, suffix)
                 elif spec.tag == TEXT + "list-level-style-number":
                     fmt = spec.get(STYLE + "num-format", "1")
                     shown = max(1, int(spec.get(TEXT + "display-levels", "1") or 1))
-                    numbers = ".".join(f"%{k + 1}" for k in range(max(0, level - shown + 1), level + 1))
-                    template = spec.get(STYLE + "num-prefix", "") + numbers + spec.get(STYLE + "num-suffix", "")
+                    numbers = ".".join(
+                        f"%{k + 1}" for k in range(max(0, level - shown + 1), level + 1)
+                    )
+                    template = (
+                        spec.get(STYLE + "num-prefix", "")
+                        + numbers
+                        + spec.get(STYLE + "num-suffix", "")
+                    )
                     start = int(spec.get(TEXT + "start-value", "1") or 1)
                     levels[level] = Level(fmt or "none", template if fmt else "", start, suffix)
             self.lists[ls.get(STYLE + "name", "")] = levels

@@ -9,7 +9,8 @@ import zlib
 from qualframe.coding.corpus.documents import normalise_text
 from qualframe.coding.importing.containers import mismatch as _mismatch
 from qualframe.coding.importing.errors import ImportRefused, refuse
-from qualframe.coding.importing.extracted import Extracted, join_paragraphs as _join_paragraphs
+from qualframe.coding.importing.extracted import Extracted
+from qualframe.coding.importing.extracted import join_paragraphs as _join_paragraphs
 
 
 def extract_pdf(raw: bytes, name: str) -> Extracted:
@@ -47,5 +48,3 @@ def extract_pdf(raw: bytes, name: str) -> Extracted:
             "and import the result",
         )
     return result
-
-

@@ -49,7 +49,16 @@ _SYMBOLS = {
     "lquote": "‘", "rquote": "’", "ldblquote": "“", "rdblquote": "”", "zwj": "\u200d",
     "zwnj": "\u200c", "ltrmark": "", "rtlmark": "",
 }  # fmt: skip
-_CONTROL_SYMBOLS = {"~": "\u00a0", "-": "", "_": "-", "\\": "\\", "{": "{", "}": "}", "\n": "\n", "\r": "\n"}
+_CONTROL_SYMBOLS = {
+    "~": "\u00a0",
+    "-": "",
+    "_": "-",
+    "\\": "\\",
+    "{": "{",
+    "}": "}",
+    "\n": "\n",
+    "\r": "\n",
+}
 # \fcharset values (RTF specification) → Python codecs; 0 (ANSI), 1 (default) and 2 (symbol)
 # mean the document's \ansicpg.
 _CHARSETS = {
@@ -161,7 +170,11 @@ class _Reader:
                 before = "".join(self.current.parts[-2:])
                 space = "" if not before or before[-1].isspace() else " "
                 self.emit(f"{space}[{kind}: {note}]")
-        if closing.dest == "fonttbl" and self.font_entry is not None and self.state.dest == "fonttbl":
+        if (
+            closing.dest == "fonttbl"
+            and self.font_entry is not None
+            and self.state.dest == "fonttbl"
+        ):
             number, charset = self.font_entry
             if charset in _CHARSETS:
                 self.fonts[number] = _CHARSETS[charset]
@@ -196,7 +209,7 @@ class _Reader:
         if st.dest == "skip":
             return
         if name == "ftnalt" and st.dest == "footnote" and self.notes:
-            kind, parts, depth = self.notes[-1]
+            _, parts, depth = self.notes[-1]
             self.notes[-1] = ("endnote", parts, depth)
         elif name in ("par", "sect", "page"):
             if st.intbl and name == "par" and st.dest == "text":

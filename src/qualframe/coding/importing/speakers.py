@@ -48,10 +48,11 @@ replaces the built-in forms, and every match counts.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.importing import labels as lx
+from qualframe.coding.importing.model import LabelEvidence
 
 DEFAULT_INTERVIEWERS: tuple[str, ...] = (
     "Moderator", "Interviewer", "Facilitator", "I", "Q", "진행자", "면담자", "Moderador",
@@ -93,23 +94,6 @@ class ParsedTurn:
 
 
 @dataclass
-class LabelEvidence:
-    """One label found in a transcript, with why it is (not) taken as a speaker."""
-
-    label: str  # as first written (pseudonym part)
-    count: int  # lines that start with it
-    first_line: str  # the first such line, shortened
-    accepted: bool
-    reason: str  # the evidence, in words ("recurs 14 times", "one-off phrase" …)
-    role: str | None = None  # "interviewer" | "participant" | None (what its word says)
-    real_names: list[str] = field(default_factory=list)
-
-    @property
-    def key(self) -> str:
-        return lx.fold(self.label)
-
-
-@dataclass
 class Detection:
     turns: list[ParsedTurn]
     labels: list[LabelEvidence]  # accepted and rejected, in order of first appearance
@@ -124,6 +108,10 @@ class _Candidate:
     real: str | None
     form: str  # colon | bracket | alone | bold | custom
     styled: bool  # a timestamp or bold styling beside the label
+
+
+class TooManyLabels(Exception):
+    """More candidate label lines than the caller's limit (the text is not one transcript)."""
 
 
 def compile_label_pattern(pattern: str) -> re.Pattern[str]:
@@ -210,9 +198,10 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 
 def _candidates(
-    text: str, bold: dict[int, int], custom: re.Pattern[str] | None
+    text: str, bold: dict[int, int], custom: re.Pattern[str] | None, limit: int | None = None
 ) -> list[_Candidate]:
     found: list[_Candidate] = []
+    cap = limit * 2 if limit else None  # rejected candidates are text: allow some more
     if custom is None and not bold:
         # the common case: one regular-expression pass over the text finds every candidate
         for m in _LINE.finditer(text):
@@ -223,6 +212,8 @@ def _candidates(
             c = _candidate(text, m.start(), end, None)
             if c is not None:
                 found.append(c)
+                if cap is not None and len(found) > cap:
+                    raise TooManyLabels(len(found))
         return found
     for start, end in _lines(text):
         c = (
@@ -232,6 +223,8 @@ def _candidates(
         )
         if c is not None:
             found.append(c)
+            if cap is not None and len(found) > cap:
+                raise TooManyLabels(len(found))
     return found
 
 
@@ -292,13 +285,15 @@ def detect_speakers(
     accept: frozenset[str] | set[str] = frozenset(),
     drop: frozenset[str] | set[str] = frozenset(),
     interviewers: tuple[str, ...] | list[str] = (),
+    limit: int | None = None,
 ) -> Detection:
     """Speaker turns of ``text`` (stored form) and the evidence for every label found.
 
     ``accept``/``drop`` hold folded labels (:func:`labels.fold`) the user accepted or
-    dropped; ``interviewers`` are extra interviewer labels."""
+    dropped; ``interviewers`` are extra interviewer labels. More than ``limit`` turns (or
+    twice as many candidate lines) raise :class:`TooManyLabels`."""
     custom = compile_label_pattern(label_pattern) if label_pattern else None
-    cands = _candidates(text, bold or {}, custom)
+    cands = _candidates(text, bold or {}, custom, limit)
     groups: dict[str, list[_Candidate]] = {}
     for c in cands:
         groups.setdefault(lx.fold(c.label), []).append(c)
@@ -318,6 +313,8 @@ def detect_speakers(
             verdict[key] = (False, f"dropped by you ({reason})", role)
     evidence = [_evidence(text, cs, verdict[k]) for k, cs in groups.items()]
     accepted = [c for c in cands if verdict[lx.fold(c.label)][0]]
+    if limit is not None and len(accepted) > limit:
+        raise TooManyLabels(len(accepted))
     return Detection(_turns(text, accepted), evidence)
 
 
@@ -330,7 +327,9 @@ def _evidence(
     if len(line) > 80:
         line = line[:79] + "…"
     names = list(dict.fromkeys(c.real for c in cands if c.real))
-    return LabelEvidence(first.label, len(cands), line, verdict[0], verdict[1], verdict[2], names)
+    return LabelEvidence(
+        first.label, len(cands), line, verdict[0], verdict[1], verdict[2], names, first.form
+    )
 
 
 def _turns(text: str, accepted: list[_Candidate]) -> list[ParsedTurn]:
@@ -343,9 +342,27 @@ def _turns(text: str, accepted: list[_Candidate]) -> list[ParsedTurn]:
             end -= 1
         label_end = min(max(c.label_end, c.start), end)
         label = spellings.setdefault(lx.fold(c.label), c.label)
-        words = len(text[label_end:end].split())
+        words = count_words(text, label_end, end)
         turns.append(ParsedTurn(c.start, end, label_end, label, c.real, words))
     return turns
+
+
+def count_words(text: str, start: int = 0, end: int | None = None) -> int:
+    """Whitespace-separated words of ``text[start:end]``, a megabyte at a time (no list of
+    every word of a huge text)."""
+    end = len(text) if end is None else end
+    step = 1 << 20
+    if end - start <= step:
+        return len(text[start:end].split())
+    count = 0
+    pos = start
+    while pos < end:
+        stop = min(pos + step, end)
+        while stop < end and not text[stop].isspace():
+            stop += 1
+        count += len(text[pos:stop].split())
+        pos = stop
+    return count
 
 
 def parse_turns(
