@@ -99,7 +99,7 @@ class Detection:
     labels: list[LabelEvidence]  # accepted and rejected, in order of first appearance
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     line_start: int
     start: int  # label start
@@ -108,6 +108,7 @@ class _Candidate:
     real: str | None
     form: str  # colon | bracket | alone | bold | custom
     styled: bool  # a timestamp or bold styling beside the label
+    key: str = ""  # the folded label (set once per distinct spelling)
 
 
 class TooManyLabels(Exception):
@@ -143,18 +144,7 @@ def _candidate(text: str, pos: int, end: int, bold_len: int | None) -> _Candidat
     if m is not None and m.group("alabel") is not None and bold_len:
         m = None  # a bold leading run says where the label ends
     if m is not None:
-        styled = m.group("ts") is not None
-        if m.group("blabel") is not None:
-            label = m.group("blabel")
-            if lx.fold(label) in lx.ANNOTATIONS:
-                return None
-            return _Candidate(pos, m.start("blabel") - 1, m.end(), label, None, "bracket", styled)
-        if m.group("label") is not None:
-            label, real = _split_real(m.group("label"), m.group("real"))
-            return _Candidate(pos, m.start("label"), m.end(), label, real, "colon", styled)
-        label, real = _split_real(m.group("alabel"), m.group("areal"))
-        styled = styled or m.group("tts") is not None or bool(bold_len)
-        return _Candidate(pos, m.start("alabel"), end, label, real, "alone", styled)
+        return _from_match(m, bold_len)
     if bold_len:
         b = _BOLD_LABEL.match(text, pos, pos + bold_len)
         if b is not None:
@@ -164,6 +154,23 @@ def _candidate(text: str, pos: int, end: int, bold_len: int | None) -> _Candidat
             label, real = _split_real(b.group("label"), b.group("real"))
             return _Candidate(pos, b.start("label"), label_end, label, real, "bold", True)
     return None
+
+
+def _from_match(m: re.Match[str], bold_len: int | None = None) -> _Candidate | None:
+    pos = m.start()
+    styled = m.group("ts") is not None
+    if m.group("label") is not None:
+        label, real = _split_real(m.group("label"), m.group("real"))
+        return _Candidate(pos, m.start("label"), m.end(), label, real, "colon", styled)
+    if m.group("blabel") is not None:
+        label = m.group("blabel")
+        if lx.fold(label) in lx.ANNOTATIONS:
+            return None
+        return _Candidate(pos, m.start("blabel") - 1, m.end(), label, None, "bracket", styled)
+    label, real = _split_real(m.group("alabel"), m.group("areal"))
+    styled = styled or m.group("tts") is not None or bool(bold_len)
+    end = pos + len(m.group().rstrip())
+    return _Candidate(pos, m.start("alabel"), end, label, real, "alone", styled)
 
 
 def _custom(pattern: re.Pattern[str], text: str, pos: int, end: int) -> _Candidate | None:
@@ -205,11 +212,7 @@ def _candidates(
     if custom is None and not bold:
         # the common case: one regular-expression pass over the text finds every candidate
         for m in _LINE.finditer(text):
-            line_end = text.find("\n", m.start())
-            end = len(text) if line_end < 0 else line_end
-            while end > m.start() and text[end - 1] in " \t\r\f\v":
-                end -= 1
-            c = _candidate(text, m.start(), end, None)
+            c = _from_match(m)
             if c is not None:
                 found.append(c)
                 if cap is not None and len(found) > cap:
@@ -295,8 +298,13 @@ def detect_speakers(
     custom = compile_label_pattern(label_pattern) if label_pattern else None
     cands = _candidates(text, bold or {}, custom, limit)
     groups: dict[str, list[_Candidate]] = {}
+    folded: dict[str, str] = {}
     for c in cands:
-        groups.setdefault(lx.fold(c.label), []).append(c)
+        key = folded.get(c.label)
+        if key is None:
+            key = folded[c.label] = lx.fold(c.label)
+        c.key = key
+        groups.setdefault(key, []).append(c)
     extra = frozenset(lx.fold(x) for x in interviewers if x.strip())
     if custom is not None:
         verdict = {
@@ -312,7 +320,7 @@ def detect_speakers(
         elif key in drop and ok:
             verdict[key] = (False, f"dropped by you ({reason})", role)
     evidence = [_evidence(text, cs, verdict[k]) for k, cs in groups.items()]
-    accepted = [c for c in cands if verdict[lx.fold(c.label)][0]]
+    accepted = [c for c in cands if verdict[c.key][0]]
     if limit is not None and len(accepted) > limit:
         raise TooManyLabels(len(accepted))
     return Detection(_turns(text, accepted), evidence)
@@ -341,7 +349,7 @@ def _turns(text: str, accepted: list[_Candidate]) -> list[ParsedTurn]:
         while end > c.start and text[end - 1].isspace():
             end -= 1
         label_end = min(max(c.label_end, c.start), end)
-        label = spellings.setdefault(lx.fold(c.label), c.label)
+        label = spellings.setdefault(c.key, c.label)
         words = count_words(text, label_end, end)
         turns.append(ParsedTurn(c.start, end, label_end, label, c.real, words))
     return turns
