@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.importing import labels as lx
@@ -68,14 +69,16 @@ _NEXT = r"[\w.'’\-/]+"
 _LABEL = rf"{_FIRST}(?:[ \u00a0]{_NEXT}){{0,2}}"
 _PAREN = r"\((?P<{0}>[^()\n:：]{{1,60}})\)"
 _MD = r"(?:\*\*|__)?"
-_LINE = re.compile(
-    rf"^{_SP}*(?P<ts>{_TS_LEAD})?(?:"
+_BODY = (
+    rf"{_SP}*(?P<ts>{_TS_LEAD})?(?:"
     rf"\[(?P<blabel>{_LABEL})\](?:{_SP}*[:：])?(?={_SP}|$)"
     rf"|{_MD}(?P<label>{_LABEL})(?:{_SP}*{_PAREN.format('real')})?(?:{_SP}+{_TS})?{_MD}{_SP}*[:：]{_MD}(?={_SP}|$)"
     rf"|{_MD}(?P<alabel>{_LABEL})(?:{_SP}*{_PAREN.format('areal')})?(?P<tts>{_SP}*{_TS})?{_MD}{_SP}*$"
-    r")",
-    re.M,
+    r")"
 )
+_LINE = re.compile("^" + _BODY, re.M)
+# The same after a newline: a literal first character lets the scanner skip to line starts.
+_AFTER_NEWLINE = re.compile("\n" + _BODY, re.M)
 _BOLD_LABEL = re.compile(
     rf"{_SP}*{_TS_LEAD}?{_MD}(?P<label>{_LABEL})"
     rf"(?:{_SP}*{_PAREN.format('real')})?(?:{_SP}*{_TS})?{_MD}{_SP}*[:：]?{_MD}{_SP}*$"
@@ -83,8 +86,7 @@ _BOLD_LABEL = re.compile(
 MAX_LABEL = 40
 
 
-@dataclass(frozen=True)
-class ParsedTurn:
+class ParsedTurn(NamedTuple):
     start: int  # offset of the label
     end: int  # end of the turn's last non-blank line
     label_end: int  # just after "Label:"
@@ -128,7 +130,8 @@ def compile_label_pattern(pattern: str) -> re.Pattern[str]:
 def _split_real(label: str, real: str | None) -> tuple[str, str | None]:
     """(pseudonym, real name): ``M2 (이서연)`` and ``정하늘 (M4)`` alike; a parenthesis that
     holds no name is dropped."""
-    label = " ".join(label.split())
+    if "  " in label or "\t" in label or "\u00a0" in label:
+        label = " ".join(label.split())
     if real is None:
         return label, None
     real = " ".join(real.split())
@@ -144,7 +147,7 @@ def _candidate(text: str, pos: int, end: int, bold_len: int | None) -> _Candidat
     if m is not None and m.group("alabel") is not None and bold_len:
         m = None  # a bold leading run says where the label ends
     if m is not None:
-        return _from_match(m, bold_len)
+        return _from_match(m, pos, bold_len)
     if bold_len:
         b = _BOLD_LABEL.match(text, pos, pos + bold_len)
         if b is not None:
@@ -156,8 +159,7 @@ def _candidate(text: str, pos: int, end: int, bold_len: int | None) -> _Candidat
     return None
 
 
-def _from_match(m: re.Match[str], bold_len: int | None = None) -> _Candidate | None:
-    pos = m.start()
+def _from_match(m: re.Match[str], pos: int, bold_len: int | None = None) -> _Candidate | None:
     styled = m.group("ts") is not None
     if m.group("label") is not None:
         label, real = _split_real(m.group("label"), m.group("real"))
@@ -169,7 +171,7 @@ def _from_match(m: re.Match[str], bold_len: int | None = None) -> _Candidate | N
         return _Candidate(pos, m.start("blabel") - 1, m.end(), label, None, "bracket", styled)
     label, real = _split_real(m.group("alabel"), m.group("areal"))
     styled = styled or m.group("tts") is not None or bool(bold_len)
-    end = pos + len(m.group().rstrip())
+    end = m.start() + len(m.group().rstrip())
     return _Candidate(pos, m.start("alabel"), end, label, real, "alone", styled)
 
 
@@ -211,8 +213,10 @@ def _candidates(
     cap = limit * 2 if limit else None  # rejected candidates are text: allow some more
     if custom is None and not bold:
         # the common case: one regular-expression pass over the text finds every candidate
-        for m in _LINE.finditer(text):
-            c = _from_match(m)
+        first = _LINE.match(text)
+        matches = _AFTER_NEWLINE.finditer(text)
+        for m in [first, *matches] if first is not None else matches:
+            c = _from_match(m, m.start() + (m is not first))
             if c is not None:
                 found.append(c)
                 if cap is not None and len(found) > cap:
@@ -350,7 +354,11 @@ def _turns(text: str, accepted: list[_Candidate]) -> list[ParsedTurn]:
             end -= 1
         label_end = min(max(c.label_end, c.start), end)
         label = spellings.setdefault(c.key, c.label)
-        words = count_words(text, label_end, end)
+        words = (
+            len(text[label_end:end].split())
+            if end - label_end < 1 << 20
+            else count_words(text, label_end, end)
+        )
         turns.append(ParsedTurn(c.start, end, label_end, label, c.real, words))
     return turns
 

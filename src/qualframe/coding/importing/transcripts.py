@@ -244,7 +244,7 @@ def store_transcript(
     _, guid, stored = insert_document(
         session, project.coder, name=path.stem, kind="transcript", text=parsed.extracted.text,
         original_filename=path.name, content_hash=content_hash,
-        encoding=parsed.extracted.encoding, turn_rows=rows, position=position, done=done,
+        encoding=parsed.extracted.encoding, turn_rows=rows, position=position, done=done, normalised=True,
     )  # fmt: skip
     report = transcript_preview(path, parsed)
     report.documents.append(stored)
