@@ -24,6 +24,7 @@ bottom left), the page's width and height. Output: paragraphs in reading order.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 import unicodedata
@@ -223,7 +224,7 @@ def _pitch(lines: list[Line]) -> float:
     the steps (most steps may be paragraph gaps when paragraphs are one line long)."""
     steps = sorted(
         a.y0 - b.y0
-        for a, b in zip(lines, lines[1:], strict=False)
+        for a, b in itertools.pairwise(lines)
         if 0 < a.y0 - b.y0 < 2.5 * max(a.size, b.size, 1.0)
     )
     return steps[len(steps) // 5] if steps else 0.0
