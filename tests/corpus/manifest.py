@@ -183,7 +183,6 @@ def _markdown(folder: Path) -> list[Entry]:
 
 def _office(folder: Path) -> list[Entry]:
     lists = ["Wiederholung vor der Klausur", "Lernplan für das Semester", "Feste Termine"]
-    rows = [["Ort", "Datum"], ["Seminarraum 2", "14. Mai"]]
     out = [
         Entry(folder / "en.docx", "docx", writers.write_docx(folder / "en.docx", ENGLISH), EN_LABELS),
         Entry(folder / "ko.docx", "docx", writers.write_docx(folder / "ko.docx", KOREAN), KO_LABELS),

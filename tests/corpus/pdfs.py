@@ -5,10 +5,10 @@ what real exports carry: a running header and a "Page N of M" footer (``header``
 of line numbers in the left margin as MAXQDA prints them (``line_numbers``), a tab character
 after every word (``tabs``, MAXQDA's text layer), every glyph positioned on its own (``per_char``,
 as some German exports do), words hyphenated at line ends (``hyphenate``), typographic
-ligatures (``ligatures``), and CID fonts for Japanese and Korean. ``strip_tounicode`` removes
-the fonts' ToUnicode maps, which makes the text layer unreadable (garbled) as in files whose
-fonts carry no Unicode mapping. ``crop`` returns the box of the text block, so that an
-independent extractor (pdftotext) can be asked for the body only.
+ligatures (``ligatures``), and CID fonts for Japanese and Korean. ``write_garbled_pdf`` makes
+a text layer without any Unicode mapping (garbled, as in files whose fonts carry none).
+``body_box`` gives the box of the text block, so that an independent extractor (pdftotext)
+can be asked for the body only.
 """
 
 from __future__ import annotations
@@ -85,7 +85,6 @@ def write_pdf(
     per_char: bool = False,
     hyphenate: bool = False,
     ligatures: bool = False,
-    strip_tounicode: bool = False,
 ) -> Path:
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen.canvas import Canvas
@@ -134,33 +133,8 @@ def write_pdf(
                 c.drawString(LEFT, y, shown)
         c.showPage()
     c.save()
-    data = buffer.getvalue()
-    if strip_tounicode:
-        data = _without_tounicode(data)
-    path.write_bytes(data)
+    path.write_bytes(buffer.getvalue())
     return path
-
-
-def _without_tounicode(data: bytes) -> bytes:
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject
-
-    reader = PdfReader(io.BytesIO(data))
-    writer = PdfWriter()
-    for page in reader.pages:
-        fonts = page["/Resources"]["/Font"]
-        for ref in fonts.values():
-            font = ref.get_object()
-            if NameObject("/ToUnicode") in font:
-                del font[NameObject("/ToUnicode")]
-            for desc in font.get("/DescendantFonts", []):
-                d = desc.get_object()
-                if NameObject("/ToUnicode") in d:
-                    del d[NameObject("/ToUnicode")]
-        writer.add_page(page)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def write_garbled_pdf(path: Path, lines: list[str]) -> Path:
