@@ -340,7 +340,7 @@ def _fit(text: str, language: str | None = None) -> tuple[float, str, int]:
             counts[low] = counts.get(low, 0) + 1
         elif "\x80" <= ch <= "\x9f":
             others += 3  # a control character where text should be
-        elif ch not in "–—‘’‚“”„•…«»°§€£\xa0·´¨©®™":
+        elif ch not in "–—‘’‚“”„•…«»°§€£\xa0·´¨©®™¿¡":
             others += 1
     total = sum(counts.values()) + others
     if not total:
@@ -402,6 +402,12 @@ def _name(encoding: str) -> str:
     return codecs.lookup(encoding).name.replace("-", "_")
 
 
+def _mostly_ascii(raw: bytes) -> bool:
+    """Western text has few bytes above 0x7F; CJK text in a double-byte code page many."""
+    sample = raw[:65536]
+    return sum(1 for b in sample if b > 0x7F) < 0.15 * len(sample)
+
+
 def _has_kana(text: str) -> bool:
     return sum(1 for ch in text[:20000] if "\u3041" <= ch <= "\u30ff") >= 2
 
@@ -427,6 +433,11 @@ def _detect(raw: bytes, filename: str) -> Decoded:
     if japanese is not None:
         best = japanese
     codec = _name(best.encoding)
+    if codec in _CJK_GUESSES and japanese is None and _mostly_ascii(raw):
+        # a few accented letters in Western text, read as a handful of CJK characters
+        latin = _latin(raw)
+        if latin is not None and _fit(latin[0])[0] >= 0.9:
+            return Decoded(latin[0], latin[1], latin[2], latin[3])
     if (
         japanese is None
         and codec not in {"euc_kr", "cp949"}

@@ -64,16 +64,18 @@ _TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _TS = rf"(?:\[{_TIME}\]|\({_TIME}\)|{_TIME})"
 _SP = "[ \t\u00a0\u202f]"
 _TS_LEAD = rf"(?:{_TS}{_SP}*(?:[-–—]{_SP}*)?)"
-_FIRST = r"[^\W\d_][\w.'’\-/]*"
-_NEXT = r"[\w.'’\-/]+"
-_LABEL = rf"{_FIRST}(?:[ \u00a0]{_NEXT}){{0,2}}"
+# Possessive quantifiers: a label's words never give characters back, so a line that is not
+# a label fails at once instead of being retried word prefix by word prefix.
+_FIRST = r"[^\W\d_][\w.'’\-/]*+"
+_NEXT = r"[\w.'’\-/]++"
+_LABEL = rf"{_FIRST}(?:[ \u00a0]{_NEXT}){{0,2}}+"
 _PAREN = r"\((?P<{0}>[^()\n:：]{{1,60}})\)"
 _MD = r"(?:\*\*|__)?"
 _BODY = (
     rf"{_SP}*(?P<ts>{_TS_LEAD})?(?:"
     rf"\[(?P<blabel>{_LABEL})\](?:{_SP}*[:：])?(?={_SP}|$)"
-    rf"|{_MD}(?P<label>{_LABEL})(?:{_SP}*{_PAREN.format('real')})?(?:{_SP}+{_TS})?{_MD}{_SP}*[:：]{_MD}(?={_SP}|$)"
-    rf"|{_MD}(?P<alabel>{_LABEL})(?:{_SP}*{_PAREN.format('areal')})?(?P<tts>{_SP}*{_TS})?{_MD}{_SP}*$"
+    rf"|{_MD}(?P<label>{_LABEL})(?:{_SP}*{_PAREN.format('real')})?(?P<tts>{_SP}*{_TS})?{_MD}{_SP}*"
+    rf"(?:(?P<colon>[:：]){_MD}(?={_SP}|$)|$)"
     r")"
 )
 _LINE = re.compile("^" + _BODY, re.M)
@@ -144,7 +146,7 @@ def _split_real(label: str, real: str | None) -> tuple[str, str | None]:
 
 def _candidate(text: str, pos: int, end: int, bold_len: int | None) -> _Candidate | None:
     m = _LINE.match(text, pos, end)
-    if m is not None and m.group("alabel") is not None and bold_len:
+    if m is not None and m.group("label") is not None and m.group("colon") is None and bold_len:
         m = None  # a bold leading run says where the label ends
     if m is not None:
         return _from_match(m, pos, bold_len)
@@ -163,16 +165,15 @@ def _from_match(m: re.Match[str], pos: int, bold_len: int | None = None) -> _Can
     styled = m.group("ts") is not None
     if m.group("label") is not None:
         label, real = _split_real(m.group("label"), m.group("real"))
-        return _Candidate(pos, m.start("label"), m.end(), label, real, "colon", styled)
-    if m.group("blabel") is not None:
-        label = m.group("blabel")
-        if lx.fold(label) in lx.ANNOTATIONS:
-            return None
-        return _Candidate(pos, m.start("blabel") - 1, m.end(), label, None, "bracket", styled)
-    label, real = _split_real(m.group("alabel"), m.group("areal"))
-    styled = styled or m.group("tts") is not None or bool(bold_len)
-    end = m.start() + len(m.group().rstrip())
-    return _Candidate(pos, m.start("alabel"), end, label, real, "alone", styled)
+        if m.group("colon") is not None:
+            return _Candidate(pos, m.start("label"), m.end(), label, real, "colon", styled)
+        styled = styled or m.group("tts") is not None or bool(bold_len)
+        end = m.start() + len(m.group().rstrip())
+        return _Candidate(pos, m.start("label"), end, label, real, "alone", styled)
+    label = m.group("blabel")
+    if lx.fold(label) in lx.ANNOTATIONS:
+        return None
+    return _Candidate(pos, m.start("blabel") - 1, m.end(), label, None, "bracket", styled)
 
 
 def _custom(pattern: re.Pattern[str], text: str, pos: int, end: int) -> _Candidate | None:
