@@ -76,8 +76,16 @@ def test_garbled_text_layer_is_refused_with_a_sentence(tmp_path: Path) -> None:
 # -- .docx / .odt / .rtf / .md ----------------------------------------------------------------------
 def test_odt_and_rtf_footnotes_are_kept_like_docx(tmp_path: Path) -> None:
     note = (1, "The block is six weeks long.")
-    odt = _read(tmp_path / "n.odt") if writers.write_odt(tmp_path / "n.odt", ENGLISH, footnote=note) else ""
-    rtf = _read(tmp_path / "n.rtf") if writers.write_rtf(tmp_path / "n.rtf", ENGLISH, footnote=note) else ""
+    odt = (
+        _read(tmp_path / "n.odt")
+        if writers.write_odt(tmp_path / "n.odt", ENGLISH, footnote=note)
+        else ""
+    )
+    rtf = (
+        _read(tmp_path / "n.rtf")
+        if writers.write_rtf(tmp_path / "n.rtf", ENGLISH, footnote=note)
+        else ""
+    )
     for text in (odt, rtf):
         assert "library every Thursday afternoon, and she showed" in text
         assert "[footnote: The block is six weeks long.]" in text
@@ -91,10 +99,18 @@ def test_docx_table_cell_in_a_content_control_is_kept(tmp_path: Path) -> None:
 
 def test_list_numbers_and_bullets_are_text(tmp_path: Path) -> None:
     items = ["Review before the exam", "Plan for the semester"]
-    docx = _read(tmp_path / "l.docx") if writers.write_docx(tmp_path / "l.docx", ENGLISH, lists=items) else ""
+    docx = (
+        _read(tmp_path / "l.docx")
+        if writers.write_docx(tmp_path / "l.docx", ENGLISH, lists=items)
+        else ""
+    )
     assert "1.\tReview before the exam" in docx and "2.\tPlan for the semester" in docx
     assert "•\tReview" in docx
-    odt = _read(tmp_path / "l.odt") if writers.write_odt(tmp_path / "l.odt", ENGLISH, numbered=items) else ""
+    odt = (
+        _read(tmp_path / "l.odt")
+        if writers.write_odt(tmp_path / "l.odt", ENGLISH, numbered=items)
+        else ""
+    )
     assert "1.\tReview before the exam" in odt and "2.\tPlan" in odt
     rtf = b"{\\rtf1\\ansi{\\listtext\\pard\\plain 3.1.\\tab}\\pard Item\\par{\\pntext a)\\tab}Other\\par}"
     text = extract_transcript(Path("l.rtf"), rtf).text
@@ -187,7 +203,11 @@ def _odt(body: str, prolog: str = "") -> bytes:
 
 @pytest.mark.parametrize("suffix", [".docx", ".odt"])
 def test_zip_bomb_is_refused_before_it_is_read(suffix: str) -> None:
-    para = "<w:p><w:r><w:t>M1: aaaa</w:t></w:r></w:p>" if suffix == ".docx" else "<text:p>M1: a</text:p>"
+    para = (
+        "<w:p><w:r><w:t>M1: aaaa</w:t></w:r></w:p>"
+        if suffix == ".docx"
+        else "<text:p>M1: a</text:p>"
+    )
     body = para * 300_000 + "<!--" + " " * (280 * 1024 * 1024) + "-->"
     raw = _docx(body) if suffix == ".docx" else _odt(body)
     assert len(raw) < 2 * 1024 * 1024

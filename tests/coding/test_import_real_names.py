@@ -117,7 +117,9 @@ def test_matrix_export_masks_every_spelling(imported: Project, tmp_path: Path) -
     docs = {d.name: d.guid for d in list_documents(imported)}
     text = document_text(imported, docs["session2"])
     start = text.index("M2 (Lee")
-    code_range(imported, docs["session2"], start, start + 60, "Outcomes/Lifestyle/Attendance", create=True)
+    code_range(
+        imported, docs["session2"], start, start + 60, "Outcomes/Lifestyle/Attendance", create=True
+    )
     out = tmp_path / "matrix.md"
     export_matrix(imported, MatrixOptions(by="role", quotes=2), out)
     written = out.read_text(encoding="utf-8")

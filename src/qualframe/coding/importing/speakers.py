@@ -47,6 +47,7 @@ replaces the built-in forms, and every match counts.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -168,12 +169,28 @@ def _from_match(m: re.Match[str], pos: int, bold_len: int | None = None) -> _Can
         if m.group("colon") is not None:
             return _Candidate(pos, m.start("label"), m.end(), label, real, "colon", styled)
         styled = styled or m.group("tts") is not None or bool(bold_len)
+        if not styled and not _may_stand_alone(label):
+            return None  # a short line of text ("line 12 text"), never a label on its own
         end = m.start() + len(m.group().rstrip())
         return _Candidate(pos, m.start("label"), end, label, real, "alone", styled)
     label = m.group("blabel")
     if lx.fold(label) in lx.ANNOTATIONS:
         return None
     return _Candidate(pos, m.start("blabel") - 1, m.end(), label, None, "bracket", styled)
+
+
+def _may_stand_alone(label: str) -> bool:
+    """Whether a line holding only ``label`` (no colon, timestamp or bold) could name a
+    speaker: a role word, a code, or one or two capitalised (or uncased) words without
+    digits, such as a name. Other short lines are text and not even kept as candidates."""
+    if lx.is_code(label) or lx.role_of(label) is not None:
+        return True
+    words = label.split()
+    return (
+        len(words) <= 2
+        and not any(ch.isdigit() for ch in label)
+        and all(not w[0].islower() for w in words)
+    )
 
 
 def _custom(pattern: re.Pattern[str], text: str, pos: int, end: int) -> _Candidate | None:
@@ -216,7 +233,7 @@ def _candidates(
         # the common case: one regular-expression pass over the text finds every candidate
         first = _LINE.match(text)
         matches = _AFTER_NEWLINE.finditer(text)
-        for m in [first, *matches] if first is not None else matches:
+        for m in itertools.chain((first,) if first is not None else (), matches):
             c = _from_match(m, m.start() + (m is not first))
             if c is not None:
                 found.append(c)
