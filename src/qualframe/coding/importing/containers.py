@@ -146,8 +146,14 @@ class Package:
         info = self.zf.getinfo(part)
         return _Limited(self.zf.open(info), info.file_size, self.name, part)
 
+    def size(self, part: str) -> int:
+        return self.zf.getinfo(part).file_size
+
     def iterparse(
-        self, part: str, events: tuple[str, ...] = ("start", "end")
+        self,
+        part: str,
+        events: tuple[str, ...] = ("start", "end"),
+        tag: tuple[str, ...] | None = None,
     ) -> Iterator[tuple[str, Any]]:
         """Stream a part's XML events (the reader clears what it has used)."""
         record = XmlPart(part)
@@ -163,6 +169,7 @@ class Package:
                 huge_tree=True,
                 remove_comments=True,
                 remove_pis=True,
+                tag=tag,
             )
             for event in context:
                 if not record.doctype and b"<!DOCTYPE" in stream.head:

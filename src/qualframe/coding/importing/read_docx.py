@@ -205,10 +205,13 @@ def _paragraph(
     in_prefix = True
     ended_prefix = False
     skip: set[Any] | None = None
-    for run in p.iter(_W_R, _W_MOVEFROM, _MC_FALLBACK, _W_TXBX):
+    # the usual paragraph has no moved-away text and no text box: its runs are all its text
+    special = next(p.iter(_W_MOVEFROM, _MC_FALLBACK, _W_TXBX), None) is not None
+    runs = p.iter(_W_R, _W_MOVEFROM, _MC_FALLBACK, _W_TXBX) if special else p.iter(_W_R)
+    for run in runs:
         if skip is not None and run in skip:
             continue
-        if run.tag != _W_R:  # content that is not this paragraph's running text
+        if special and run.tag != _W_R:  # content that is not this paragraph's running text
             if skip is None:
                 skip = set()
             skip.update(run.iter())
@@ -307,7 +310,8 @@ def _blocks(root: Any, notes: _Notes, lists: _Lists) -> Iterator[tuple[str, int]
         if tag == _W_P:
             boxes: list[Any] = []
             text, bold_len = _paragraph(child, notes, boxes)
-            label = lists.label(child.find(_W_PPR))
+            ppr = child.find(_W_PPR)
+            label = lists.label(ppr) if ppr is not None else ""
             if label:
                 text, bold_len = label + text, 0
             yield text, bold_len
@@ -325,25 +329,35 @@ def _blocks(root: Any, notes: _Notes, lists: _Lists) -> Iterator[tuple[str, int]
             stack.append(iter(child))
 
 
+# Below this size document.xml is parsed whole (a C-speed pass, then the blocks are read);
+# above it, streamed block by block so that memory stays near the size of the text.
+TREE_LIMIT = 8 * 1024 * 1024
+_BLOCK_TAGS = (_W_P, _W_TBL, _W_SDT, *_W_CONTAINERS, W + "sectPr")
+
+
 def _stream_body(package: Package) -> Iterator[tuple[str, int]]:
     notes = _Notes(package)
     lists = _Lists(package)
-    depth = 0
+    part = "word/document.xml"
+    if package.size(part) <= TREE_LIMIT:
+        root = package.parse(part)
+        body = root.find(W + "body")
+        if body is None:
+            raise refuse(package.name, "is damaged and cannot be read as a .docx file")
+        for block in body:
+            yield from _blocks(block, notes, lists)
+        return
     body_seen = False
-    for event, el in package.iterparse("word/document.xml"):
-        if event == "start":
-            depth += 1
-            if depth == 2 and el.tag == W + "body":
-                body_seen = True
+    # end events of block elements only; a block nested in another is read with its parent
+    for _, el in package.iterparse(part, events=("end",), tag=_BLOCK_TAGS):
+        parent = el.getparent()
+        if parent is None or parent.tag != W + "body":
             continue
-        depth -= 1
-        if depth == 2 and body_seen:  # a block of the body is complete
-            yield from _blocks(el, notes, lists)
-            el.clear()
-            parent = el.getparent()
-            if parent is not None:
-                while el.getprevious() is not None:
-                    del parent[0]
+        body_seen = True
+        yield from _blocks(el, notes, lists)
+        el.clear()
+        while el.getprevious() is not None:
+            del parent[0]
     if not body_seen:
         raise refuse(package.name, "is damaged and cannot be read as a .docx file")
 

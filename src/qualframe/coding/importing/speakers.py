@@ -183,14 +183,12 @@ def _may_stand_alone(label: str) -> bool:
     """Whether a line holding only ``label`` (no colon, timestamp or bold) could name a
     speaker: a role word, a code, or one or two capitalised (or uncased) words without
     digits, such as a name. Other short lines are text and not even kept as candidates."""
+    words = label.split()
+    if len(words) > 2 or label[0].islower():  # cheap tests first: most such lines are text
+        return False
     if lx.is_code(label) or lx.role_of(label) is not None:
         return True
-    words = label.split()
-    return (
-        len(words) <= 2
-        and not any(ch.isdigit() for ch in label)
-        and all(not w[0].islower() for w in words)
-    )
+    return not any(ch.isdigit() for ch in label) and all(not w[0].islower() for w in words)
 
 
 def _custom(pattern: re.Pattern[str], text: str, pos: int, end: int) -> _Candidate | None:

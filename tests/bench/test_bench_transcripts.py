@@ -1,0 +1,181 @@
+"""Transcript import against QualCoder's figures (issue 13) and huge inputs (issue 10).
+
+Each figure is printed beside a floor measured in the same run (reading the same bytes and
+nothing else), and times are the best of several runs (the machine is shared; the median is
+printed too). Run with ``make bench``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from qualframe.coding.core.project import Project
+from qualframe.coding.importing import ImportOptions, import_files
+from qualframe.coding.importing.extract import extract_transcript
+from qualframe.coding.importing.speakers import detect_speakers
+from tests.bench import test_bench_import as words_bench
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.bench
+QUALCODER_TXT = 0.64  # s, 300 .txt transcripts of ~8,000 words (measured in issue 13)
+QUALCODER_DOCX = 0.009  # s, one .docx of 300,000 characters
+
+
+def _times(fn: Callable[[], object], runs: int) -> tuple[float, float]:
+    out = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return min(out), statistics.median(out)
+
+
+def _fresh(path: Path) -> Project:
+    for suffix in ("", "-wal", "-shm", ".lock"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    return Project.create(path, coder="bench")
+
+
+def test_bench_300_txt_against_qualcoder(tmp_path: Path) -> None:
+    words_bench.WORDS = 8000
+    paths = words_bench._write_txt(tmp_path / "txt", 300)
+    total_words = sum(len(p.read_text(encoding="utf-8").split()) for p in paths)
+    floor, floor_med = _times(lambda: [p.read_bytes() for p in paths], 5)
+
+    def run() -> None:
+        with _fresh(tmp_path / "bench.qualframe") as project:
+            import_files(project, paths, ImportOptions())
+
+    best, median = _times(run, 3)
+    texts = [extract_transcript(p, p.read_bytes()).text for p in paths]
+    speakers, _ = _times(lambda: [detect_speakers(t) for t in texts], 3)
+    print(
+        f"\n[import 300 .txt] {total_words:,} words: best {best:.3f} s (median {median:.3f}); "
+        f"bare read floor {floor * 1000:.0f} ms; QualCoder {QUALCODER_TXT} s; the preview's "
+        f"speaker pass over the 300 texts {speakers * 1000:.0f} ms"
+    )
+    assert best <= QUALCODER_TXT
+
+
+def _docx_bytes(chars: int) -> bytes:
+    from docx import Document
+
+    buffer = io.BytesIO()
+    doc = Document()
+    text = 0
+    i = 0
+    while text < chars:
+        p = doc.add_paragraph()
+        label = "Moderator" if i % 5 == 0 else f"E{i % 4 + 1}"
+        p.add_run(f"{label}:").bold = True
+        body = " " + " ".join(
+            words_bench.VOCAB[(i * 7 + k) % len(words_bench.VOCAB)] for k in range(45)
+        )
+        p.add_run(body)
+        text += len(label) + 1 + len(body) + 2
+        i += 1
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def test_bench_300k_docx_against_qualcoder(tmp_path: Path) -> None:
+    path = tmp_path / "fgi.docx"
+    path.write_bytes(_docx_bytes(300_000))
+
+    def bare() -> None:
+        with zipfile.ZipFile(path) as zf:
+            zf.read("word/document.xml")
+
+    floor, _ = _times(bare, 20)
+    extract, extract_med = _times(lambda: extract_transcript(path, path.read_bytes()), 20)
+    chars = len(extract_transcript(path, path.read_bytes()).text)
+
+    def run() -> None:
+        with _fresh(tmp_path / "docx.qualframe") as project:
+            import_files(project, [path], ImportOptions())
+
+    whole, whole_med = _times(run, 10)
+    print(
+        f"\n[import .docx] {chars:,} characters: text and bold labels best {extract * 1000:.1f} ms "
+        f"(median {extract_med * 1000:.1f}); import incl. speakers, storage and fsynced commit "
+        f"best {whole * 1000:.1f} ms (median {whole_med * 1000:.1f}); floor (unzip "
+        f"document.xml) {floor * 1000:.1f} ms; QualCoder {QUALCODER_DOCX * 1000:.0f} ms"
+    )
+    assert chars >= 300_000
+    assert extract <= QUALCODER_DOCX
+
+
+MEMORY = textwrap.dedent(
+    """
+    import resource, sys, time, tracemalloc
+    from pathlib import Path
+    from qualframe.coding.core.project import Project
+    from qualframe.coding.importing import ImportOptions, import_files
+    import qualframe.coding.importing.read_docx, charset_normalizer, sqlalchemy, lxml.etree
+    project = Project.create(sys.argv[1], coder="bench")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start()
+    t0, c0 = time.perf_counter(), time.process_time()
+    try:
+        report = import_files(project, [Path(sys.argv[2])], ImportOptions())
+        turns = report.files[0].turns
+    except Exception as exc:
+        turns = str(exc)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    peak = tracemalloc.get_traced_memory()[1]
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    project.close()
+    print(repr(((after - before) / 1024, peak / 2**20, wall, cpu, turns)))
+    """
+)
+
+
+def _measure(tmp_path: Path, path: Path) -> tuple[float, float, float, float, object]:
+    out = subprocess.run(
+        [sys.executable, "-c", MEMORY, str(tmp_path / f"{path.stem}.qualframe"), str(path)],
+        capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )  # fmt: skip
+    return eval(out.stdout.strip())  # a tuple printed by the script above
+
+
+def test_bench_large_docx_memory(tmp_path: Path) -> None:
+    """A .docx of ~21 MB of XML (issue 13: 433 MB peak before the XML was streamed)."""
+    path = tmp_path / "large.docx"
+    path.write_bytes(_docx_bytes(7_000_000))
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.getinfo("word/document.xml").file_size
+    rss, py, wall, cpu, turns = _measure(tmp_path, path)
+    print(
+        f"\n[large .docx] {path.stat().st_size / 2**20:.1f} MB file, {xml / 2**20:.1f} MB of XML, "
+        f"{turns:,} turns: peak RSS growth {rss:.0f} MB, peak Python allocations {py:.0f} MB, "
+        f"{wall:.1f} s ({cpu:.1f} s CPU)"
+    )
+    assert xml >= 20 * 2**20
+    assert rss <= 150
+
+
+def test_bench_five_million_lines(tmp_path: Path) -> None:
+    """5,000,000 lines, 84 MB (issue 10: 189 s and 5.3 GB before)."""
+    path = tmp_path / "huge.txt"
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(5_000_000):
+            f.write(f"line {i:07d} text\n" if i % 1000 else f"E{i % 7}: turn at {i:07d}\n")
+    size = path.stat().st_size / 2**20
+    rss, py, wall, cpu, turns = _measure(tmp_path, path)
+    print(
+        f"\n[5,000,000-line text] {size:.0f} MB, {turns:,} turns: {wall:.1f} s ({cpu:.1f} s CPU), "
+        f"peak RSS growth {rss:.0f} MB ({rss / size:.1f}× the file), peak Python allocations "
+        f"{py:.0f} MB"
+    )
+    assert rss <= 6 * size and cpu <= 60
