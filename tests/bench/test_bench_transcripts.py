@@ -167,7 +167,7 @@ def _verbose_docx(path: Path, words: int) -> None:
     vocab = words_bench.VOCAB
     for i in range(0, words, 60):
         label = "Moderator" if i % 300 == 0 else f"E{i % 4 + 1}"
-        out.append(f'<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>{label}:</w:t></w:r>')
+        out.append(f"<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>{label}:</w:t></w:r>")
         out.extend(run.format(n=(i + k) % 65536, w=vocab[(i + k) % len(vocab)]) for k in range(60))
         out.append("</w:p>")
     out.append("<w:sectPr/></w:body></w:document>")
