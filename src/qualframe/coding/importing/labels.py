@@ -12,381 +12,85 @@ from __future__ import annotations
 import re
 import unicodedata
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Interviewer words (case-insensitive, also numbered: "Interviewer 2", "Interviewer1",
 # "Moderator B"); gender forms such as "Interviewer/in", "Moderador(a)" are folded first.
-INTERVIEWER_WORDS = frozenset(
-    [
-        "i",
-        "q",
-        "int",
-        "mod",
-        "moderator",
-        "moderatorin",
-        "moderatoren",
-        "interviewer",
-        "interviewerin",
-        "interviewende",
-        "interviewender",
-        "facilitator",
-        "co-facilitator",
-        "researcher",
-        "forscher",
-        "forscherin",
-        "moderador",
-        "moderadora",
-        "entrevistador",
-        "entrevistadora",
-        "facilitador",
-        "facilitadora",
-        "investigador",
-        "investigadora",
-        "intervieweur",
-        "intervieweuse",
-        "interviewer",
-        "animateur",
-        "animatrice",
-        "modérateur",
-        "modératrice",
-        "enquêteur",
-        "enquêtrice",
-        "chercheur",
-        "chercheuse",
-        "gespreksleider",
-        "interviewster",
-        "onderzoeker",
-        "kérdező",
-        "riporter",
-        "moderátor",
-        "interjúkészítő",
-        "kutató",
-        "진행자",
-        "면담자",
-        "인터뷰어",
-        "사회자",
-        "질문자",
-        "연구자",
-        "조사자",
-        "면접자",
-        "司会",
-        "インタビュアー",
-        "聞き手",
-    ]
+INTERVIEWER_WORDS = _words(
+    """
+    i q int mod moderator moderatorin moderatoren interviewer interviewerin interviewende
+    interviewender facilitator co-facilitator researcher forscher forscherin moderador
+    moderadora entrevistador entrevistadora facilitador facilitadora investigador
+    investigadora intervieweur intervieweuse interviewer animateur animatrice modérateur
+    modératrice enquêteur enquêtrice chercheur chercheuse gespreksleider interviewster
+    onderzoeker kérdező riporter moderátor interjúkészítő kutató 진행자 면담자 인터뷰어 사회자 질문자 연구자
+    조사자 면접자 司会 インタビュアー 聞き手
+    """
 )
 # Participant words: a label made of one of these (and a number) is a speaker even if it
 # speaks once ("Participant 3", "Teilnehmer 2", "참여자1", "Speaker 1").
-PARTICIPANT_WORDS = frozenset(
-    [
-        "participant",
-        "participante",
-        "respondent",
-        "respondente",
-        "respondant",
-        "répondant",
-        "répondante",
-        "interviewee",
-        "interviewed",
-        "student",
-        "students",
-        "mentor",
-        "mentee",
-        "speaker",
-        "sprecher",
-        "sprecherin",
-        "teilnehmer",
-        "teilnehmerin",
-        "befragte",
-        "befragter",
-        "befragten",
-        "proband",
-        "probandin",
-        "entrevistado",
-        "entrevistada",
-        "estudiante",
-        "alumno",
-        "alumna",
-        "enquêté",
-        "enquêtée",
-        "étudiant",
-        "étudiante",
-        "deelnemer",
-        "geïnterviewde",
-        "student",
-        "respondens",
-        "résztvevő",
-        "válaszadó",
-        "interjúalany",
-        "hallgató",
-        "참여자",
-        "참가자",
-        "응답자",
-        "학생",
-        "멘토",
-        "멘티",
-        "피면담자",
-        "면담대상자",
-        "대상자",
-        "연구참여자",
-        "話者",
-        "参加者",
-        "回答者",
-    ]
+PARTICIPANT_WORDS = _words(
+    """
+    participant participante respondent respondente respondant répondant répondante
+    interviewee interviewed student students mentor mentee speaker sprecher sprecherin
+    teilnehmer teilnehmerin befragte befragter befragten proband probandin entrevistado
+    entrevistada estudiante alumno alumna enquêté enquêtée étudiant étudiante deelnemer
+    geïnterviewde student respondens résztvevő válaszadó interjúalany hallgató 참여자 참가자 응답자
+    학생 멘토 멘티 피면담자 면담대상자 대상자 연구참여자 話者 参加者 回答者
+    """
 )
 # Keys of a transcript's metadata lines: never speakers, however often they recur.
 METADATA_WORDS = frozenset(
     w.replace("_", " ")
-    for w in [
-        "date",
-        "time",
-        "place",
-        "location",
-        "venue",
-        "duration",
-        "length",
-        "participants",
-        "attendees",
-        "present",
-        "title",
-        "topic",
-        "subject",
-        "project",
-        "study",
-        "session",
-        "recording",
-        "recorded",
-        "transcriber",
-        "transcribed_by",
-        "transcript",
-        "transcription",
-        "file",
-        "audio_file",
-        "note",
-        "notes",
-        "comment",
-        "comments",
-        "keywords",
-        "source",
-        "language",
-        "interview_date",
-        "interview_time",
-        "interview_place",
-        "interview_location",
-        "fecha",
-        "hora",
-        "lugar",
-        "duración",
-        "duracion",
-        "participantes",
-        "asistentes",
-        "tema",
-        "título",
-        "titulo",
-        "sesión",
-        "sesion",
-        "grabación",
-        "grabacion",
-        "transcriptor",
-        "transcriptora",
-        "transcripción",
-        "transcripcion",
-        "archivo",
-        "nota",
-        "notas",
-        "observaciones",
-        "entrevista",
-        "datum",
-        "zeit",
-        "uhrzeit",
-        "ort",
-        "dauer",
-        "teilnehmende",
-        "thema",
-        "titel",
-        "sitzung",
-        "aufnahme",
-        "transkription",
-        "transkribiert_von",
-        "transkript",
-        "datei",
-        "notiz",
-        "notizen",
-        "anmerkung",
-        "anmerkungen",
-        "kommentar",
-        "interviewdatum",
-        "interviewort",
-        "heure",
-        "lieu",
-        "durée",
-        "participants",
-        "thème",
-        "titre",
-        "séance",
-        "enregistrement",
-        "fichier",
-        "remarque",
-        "remarques",
-        "commentaire",
-        "commentaires",
-        "tijd",
-        "plaats",
-        "locatie",
-        "duur",
-        "deelnemers",
-        "onderwerp",
-        "opname",
-        "transcriptie",
-        "bestand",
-        "opmerking",
-        "opmerkingen",
-        "dátum",
-        "idő",
-        "időpont",
-        "helyszín",
-        "hely",
-        "időtartam",
-        "résztvevők",
-        "téma",
-        "cím",
-        "felvétel",
-        "átirat",
-        "fájl",
-        "megjegyzés",
-        "megjegyzések",
-        "일시",
-        "날짜",
-        "시간",
-        "장소",
-        "참석자",
-        "주제",
-        "제목",
-        "녹음",
-        "녹음일",
-        "전사자",
-        "전사",
-        "비고",
-        "메모",
-        "파일",
-        "소요시간",
-        "면담일",
-        "면담일시",
-        "면담장소",
-        "日時",
-        "場所",
-        "日付",
-        "時間",
-    ]
+    for w in _words(
+        """
+    date time place location venue duration length participants attendees present title
+    topic subject project study session recording recorded transcriber transcribed_by
+    transcript transcription file audio_file note notes comment comments keywords source
+    language interview_date interview_time interview_place interview_location fecha hora
+    lugar duración duracion participantes asistentes tema título titulo sesión sesion
+    grabación grabacion transcriptor transcriptora transcripción transcripcion archivo nota
+    notas observaciones entrevista datum zeit uhrzeit ort dauer teilnehmende thema titel
+    sitzung aufnahme transkription transkribiert_von transkript datei notiz notizen
+    anmerkung anmerkungen kommentar interviewdatum interviewort heure lieu durée
+    participants thème titre séance enregistrement fichier remarque remarques commentaire
+    commentaires tijd plaats locatie duur deelnemers onderwerp opname transcriptie bestand
+    opmerking opmerkingen dátum idő időpont helyszín hely időtartam résztvevők téma cím
+    felvétel átirat fájl megjegyzés megjegyzések 일시 날짜 시간 장소 참석자 주제 제목 녹음 녹음일 전사자 전사 비고 메모
+    파일 소요시간 면담일 면담일시 면담장소 日時 場所 日付 時間
+        """
+    )
 )
 # "Q3", "Question 2", "Pregunta 1", "Frage 4", "질문 1": an interview guide's numbering.
-QUESTION_WORDS = frozenset(
-    [
-        "q",
-        "question",
-        "questions",
-        "pregunta",
-        "preguntas",
-        "frage",
-        "fragen",
-        "vraag",
-        "vragen",
-        "kérdés",
-        "item",
-        "items",
-        "질문",
-        "문항",
-        "topic",
-        "tema",
-        "thema",
-        "punkt",
-        "point",
-        "part",
-        "teil",
-        "parte",
-    ]
+QUESTION_WORDS = _words(
+    """
+    q question questions pregunta preguntas frage fragen vraag vragen kérdés item items 질문
+    문항 topic tema thema punkt point part teil parte
+    """
 )
-ANNOTATIONS = frozenset(
-    [
-        "laughs",
-        "laughter",
-        "laughing",
-        "inaudible",
-        "crosstalk",
-        "pause",
-        "silence",
-        "unclear",
-        "overlapping",
-        "noise",
-        "music",
-        "applause",
-        "sighs",
-        "coughs",
-        "break",
-        "end",
-        "start",
-        "pausa",
-        "risas",
-        "lachen",
-        "lacht",
-        "unverständlich",
-        "rires",
-        "inaudible",
-        "웃음",
-        "침묵",
-        "잠시",
-        "불명확",
-        "청취불가",
-    ]
+ANNOTATIONS = _words(
+    """
+    laughs laughter laughing inaudible crosstalk pause silence unclear overlapping noise
+    music applause sighs coughs break end start pausa risas lachen lacht unverständlich
+    rires inaudible 웃음 침묵 잠시 불명확 청취불가
+    """
 )
 # Words a parenthesis holds that are not a person's name ("M1 (translated):").
-NOT_NAMES = frozenset(
-    [
-        "translated",
-        "translation",
-        "translator",
-        "interpreter",
-        "continued",
-        "cont",
-        "contd",
-        "cont'd",
-        "laughing",
-        "laughs",
-        "online",
-        "remote",
-        "offline",
-        "via",
-        "zoom",
-        "video",
-        "phone",
-        "audio",
-        "inaudible",
-        "crosstalk",
-        "new",
-        "again",
-        "later",
-        "earlier",
-    ]
+NOT_NAMES = _words(
+    """
+    translated translation translator interpreter continued cont contd cont'd laughing
+    laughs online remote offline via zoom video phone audio inaudible crosstalk new again
+    later earlier
+    """
 )
 # Lower-case words that may stand inside a name ("Dr. van Dijk", "María de la Cruz").
-_PARTICLES = frozenset(
-    [
-        "van",
-        "von",
-        "der",
-        "den",
-        "de",
-        "del",
-        "della",
-        "di",
-        "da",
-        "la",
-        "le",
-        "du",
-        "dos",
-        "das",
-        "bin",
-        "al",
-        "y",
-        "e",
-    ]
+_PARTICLES = _words(
+    """
+    van von der den de del della di da la le du dos das bin al y e
+    """
 )
 _GENDER = re.compile(r"(?:[/*:_(]-?(?:in|innen|a|e|ne)\)?)$")
 _TRAILING_NUMBER = re.compile(r"[\s._-]*(?:\d+|[A-Z])$")

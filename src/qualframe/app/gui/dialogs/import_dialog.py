@@ -9,6 +9,9 @@ survey the columns with their detected types (editable), the respondent id and t
 column with the value mapping, and bad files with their reason. Attributes to set and an
 encoding override apply to all files. The import runs through ``run_with_progress`` and is
 all-or-nothing; cancelling writes nothing.
+
+Over 500 lines because both preview tabs share one options object and one refresh (a split
+would pass that state back and forth); the label-evidence table lives in label_evidence.py.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui.dialogs.label_evidence import evidence_table
 from qualframe.app.gui.tasks import Cancelled, run_with_progress
 from qualframe.coding.core.changes import Change
 from qualframe.coding.core.errors import UserError
@@ -58,7 +62,6 @@ FILE_FILTER = (
     "All files (*)"
 )
 SPEAKER_HEADERS = ("Label", "Turns", "Words", "Interviewer", "Pseudonym (participant)")
-EVIDENCE_HEADERS = ("Speaker", "Label", "Lines", "First line", "Evidence")
 COLUMN_HEADERS = ("Column", "Detected", "Type", "Answers", "Details")
 
 
@@ -323,25 +326,7 @@ class ImportDialog(QDialog):
         return widget
 
     def _evidence_table(self, preview: FilePreview) -> QTableWidget:
-        shown = [e for e in preview.label_evidence if e.worth_showing]
-        table = QTableWidget(len(shown), len(EVIDENCE_HEADERS))
-        table.setHorizontalHeaderLabels(EVIDENCE_HEADERS)
-        table.verticalHeader().hide()
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        for row, e in enumerate(shown):
-            check = QTableWidgetItem()
-            check.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-            check.setCheckState(Qt.CheckState.Checked if e.accepted else Qt.CheckState.Unchecked)
-            check.setData(Qt.ItemDataRole.UserRole, e.key)
-            table.setItem(row, 0, check)
-            table.setItem(row, 1, _item(e.label))
-            table.setItem(row, 2, _item(str(e.count), align_right=True))
-            line = _item(e.first_line)
-            line.setToolTip(e.first_line)
-            table.setItem(row, 3, line)
-            table.setItem(row, 4, _item(e.reason))
-        table.resizeColumnsToContents()
-        table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        table = evidence_table(preview)
         table.itemChanged.connect(self._label_decided)
         self.evidence_tables[preview.path] = table
         return table
