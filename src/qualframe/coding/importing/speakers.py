@@ -163,12 +163,13 @@ def _candidate(text: str, pos: int, end: int, bold_len: int | None) -> _Candidat
 
 
 def _from_match(m: re.Match[str], pos: int, bold_len: int | None = None) -> _Candidate | None:
-    styled = m.group("ts") is not None
-    if m.group("label") is not None:
-        label, real = _split_real(m.group("label"), m.group("real"))
-        if m.group("colon") is not None:
+    ts, label, real, colon, tts = m.group("ts", "label", "real", "colon", "tts")
+    styled = ts is not None
+    if label is not None:
+        label, real = _split_real(label, real)
+        if colon is not None:
             return _Candidate(pos, m.start("label"), m.end(), label, real, "colon", styled)
-        styled = styled or m.group("tts") is not None or bool(bold_len)
+        styled = styled or tts is not None or bool(bold_len)
         if not styled and not _may_stand_alone(label):
             return None  # a short line of text ("line 12 text"), never a label on its own
         end = m.start() + len(m.group().rstrip())
@@ -363,19 +364,23 @@ def _evidence(
 def _turns(text: str, accepted: list[_Candidate]) -> list[ParsedTurn]:
     turns: list[ParsedTurn] = []
     spellings: dict[str, str] = {}  # folded label -> first spelling seen
-    for i, c in enumerate(accepted):
-        limit = accepted[i + 1].line_start if i + 1 < len(accepted) else len(text)
-        end = limit
+    if not accepted:
+        return turns
+    limits = [c.line_start for c in accepted[1:]]
+    limits.append(len(text))
+    append = turns.append
+    for c, end in zip(accepted, limits, strict=True):
         while end > c.start and text[end - 1].isspace():
             end -= 1
-        label_end = min(max(c.label_end, c.start), end)
-        label = spellings.setdefault(c.key, c.label)
-        words = (
-            len(text[label_end:end].split())
-            if end - label_end < 1 << 20
-            else count_words(text, label_end, end)
-        )
-        turns.append(ParsedTurn(c.start, end, label_end, label, c.real, words))
+        label_end = c.label_end if c.label_end <= end else end
+        label = spellings.get(c.key)
+        if label is None:
+            label = spellings[c.key] = c.label
+        if end - label_end < 1 << 20:
+            words = len(text[label_end:end].split())
+        else:
+            words = count_words(text, label_end, end)
+        append(ParsedTurn(c.start, end, label_end, label, c.real, words))
     return turns
 
 
