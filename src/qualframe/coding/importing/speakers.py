@@ -75,8 +75,12 @@ _MD = r"(?:\*\*|__)?"
 _BODY = (
     rf"{_SP}*(?P<ts>{_TS_LEAD})?(?:"
     rf"\[(?P<blabel>{_LABEL})\](?:{_SP}*[:：])?(?={_SP}|$)"
-    rf"|{_MD}(?P<label>{_LABEL})(?:{_SP}*{_PAREN.format('real')})?(?P<tts>{_SP}*{_TS})?{_MD}{_SP}*"
-    rf"(?:(?P<colon>[:：]){_MD}(?={_SP}|$)|$)"
+    rf"|{_MD}(?P<low>(?=[a-z]))?(?P<label>{_FIRST}(?:[ \u00a0]{_NEXT}(?:[ \u00a0](?P<w3>{_NEXT}))?+)?+)"
+    rf"(?:{_SP}*{_PAREN.format('real')})?(?P<tts>{_SP}*{_TS})?{_MD}{_SP}*"
+    # after the label: a colon; or the end of the line, for a label on its own line, which
+    # without a timestamp must not start in lower case nor have three words (such a short
+    # line is text: rejecting it here keeps a text of millions of short lines fast)
+    rf"(?:(?P<colon>[:：]){_MD}(?={_SP}|$)|(?(ts)$|(?(tts)$|(?(low)(?!)|(?(w3)(?!)|$)))))"
     r")"
 )
 _LINE = re.compile("^" + _BODY, re.M)
