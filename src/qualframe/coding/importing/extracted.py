@@ -3,6 +3,7 @@ warnings; and the one way paragraphs are joined into the stored text."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -28,7 +29,38 @@ def removed_warning(removed: int) -> list[str]:
 
 
 def join_paragraphs(paragraphs: Iterable[tuple[str, int]], fmt: str) -> Extracted:
-    """Join (text, bold prefix length) paragraphs with blank lines, skipping empty ones."""
+    """Join (text, bold prefix length) paragraphs with blank lines, skipping empty ones.
+
+    The usual case is checked once on the joined text (no CR, already NFC, no control
+    characters); only otherwise is every paragraph normalised and cleaned on its own (which
+    keeps the bold prefixes' lengths right)."""
+    raw: list[tuple[str, int]] = []
+    for text, bold_len in paragraphs:
+        text = text.rstrip()
+        if text.strip():
+            raw.append((text, bold_len))
+    joined = "\n\n".join(t for t, _ in raw)
+    if (
+        "\r" not in joined
+        and unicodedata.is_normalized("NFC", joined)
+        and clean_controls(joined)[1] == 0
+        and "\u2028" not in joined
+        and "\u2029" not in joined
+        and "\x0b" not in joined
+        and "\x0c" not in joined
+        and "\x85" not in joined
+    ):
+        bold: dict[int, int] = {}
+        pos = 0
+        for text, bold_len in raw:
+            if bold_len:
+                bold[pos] = bold_len
+            pos += len(text) + 2
+        return Extracted(joined, None, fmt, bold, [])
+    return _join_slowly(raw, fmt)
+
+
+def _join_slowly(paragraphs: Iterable[tuple[str, int]], fmt: str) -> Extracted:
     parts: list[str] = []
     bold: dict[int, int] = {}
     pos = 0
