@@ -36,7 +36,7 @@ from qualframe.coding.importing.model import (
     ImportReport,
 )
 from qualframe.coding.importing.speakers import compile_label_pattern
-from qualframe.coding.importing.store import BATCH, BatchDone, document_count
+from qualframe.coding.importing.store import BATCH, BatchDone, document_count, record_imports
 from qualframe.coding.importing.store import check_duplicate as _check_duplicate
 from qualframe.coding.importing.store import insert_document as _insert_document
 from qualframe.coding.importing.survey import (
@@ -379,6 +379,7 @@ def import_files(
                     raise ImportCancelled()
             if not run.files:
                 raise ImportRefused("None of the files could be imported.")
+            record_imports(session, project.coder, run.audit)
             remember_labels(session, options)
     except BaseException:
         project.forget_cached_ids()
@@ -411,6 +412,7 @@ class _Run:
         self.survey = False
         self.known: ParticipantCache = {}
         self.position: int | None = None  # next document position (None: count again)
+        self.audit: list[dict[str, object]] = []  # documents stored, audited at the end
 
     def one_file(self, session: Session, path: Path, done: int) -> None:
         kind = file_kind(path, self.options)
@@ -441,13 +443,16 @@ class _Run:
         if self.position is None:
             self.position = document_count(session)
         pending: ParticipantCache = dict(self.known)
+        pending_audit: list[dict[str, object]] = []
         # a savepoint lets a refused file be skipped; without skip_bad a refusal ends it all
         savepoint = session.begin_nested() if self.skip_bad else nullcontext()
         with savepoint:
             report, guid = store_transcript(
                 session, self.project, path, content_hash, parsed, self.options, pending,
                 position=self.position, done=self._batch_progress(path.name, done - 1),
+                audit_log=pending_audit,
             )  # fmt: skip
+        self.audit.extend(pending_audit)
         self.known.update(pending)  # only once the file's rows are kept
         self.guids.add(guid)
         self.position += 1

@@ -65,6 +65,14 @@ def unique_name(session: Session, name: str) -> str:
     return f"{name} ({i})"
 
 
+def record_imports(session: Session, actor: str, entries: list[dict[str, object]]) -> None:
+    """Audit the documents an import stored (entries made by :func:`insert_document`)."""
+    for entry in entries:
+        details = dict(entry)
+        guid = str(details.pop("guid"))
+        audit.record(session, actor, "import_document", "document", guid, **details)
+
+
 def check_duplicate(session: Session, name: str, content_hash: str) -> None:
     dup = session.scalar(select(Document.name).where(Document.content_hash == content_hash))
     if dup is not None:
@@ -124,10 +132,13 @@ def insert_document(
     position: int | None = None,
     done: BatchDone | None = None,
     normalised: bool = False,
+    audit_log: list[dict[str, object]] | None = None,
 ) -> tuple[int, str, str]:
     """Insert a document and its turns (``turns`` as dicts, or ``turn_rows`` as tuples);
     (id, guid, stored name). ``normalised``: the caller's reader made the text NFC with
-    ``\\n`` line ends (every transcript reader does), so the check is only for line ends."""
+    ``\\n`` line ends (every transcript reader does), so the check is only for line ends.
+    ``audit_log``: the audit entry is appended there for the caller to record (one ORM flush
+    for a whole import instead of one per document) rather than recorded at once."""
     if "\r" in text or not (normalised or unicodedata.is_normalized("NFC", text)):
         # guarded upstream; a bug here must not store bad text
         raise UserError(f"{original_filename}: the text was not normalised.")
@@ -161,8 +172,12 @@ def insert_document(
         session.execute(insert(_TURNS), turns)
     elif rows:
         insert_turn_rows(session, doc_id, rows, done)
-    audit.record(
-        session, actor, "import_document", "document", guid,
-        name=stored_name, kind=kind, file=original_filename, turns=len(rows),
-    )  # fmt: skip
+    entry: dict[str, object] = {
+        "guid": guid, "name": stored_name, "kind": kind, "file": original_filename,
+        "turns": len(rows),
+    }  # fmt: skip
+    if audit_log is not None:
+        audit_log.append(entry)
+    else:
+        record_imports(session, actor, [entry])
     return doc_id, guid, stored_name

@@ -207,6 +207,7 @@ def store_transcript(
     *,
     position: int | None = None,
     done: BatchDone | None = None,
+    audit_log: list[dict[str, object]] | None = None,
 ) -> tuple[FilePreview, str]:
     check_duplicate(session, path.name, content_hash)
     names: dict[tuple[str, bool], list[str]] = {}
@@ -245,6 +246,7 @@ def store_transcript(
         session, project.coder, name=path.stem, kind="transcript", text=parsed.extracted.text,
         original_filename=path.name, content_hash=content_hash,
         encoding=parsed.extracted.encoding, turn_rows=rows, position=position, done=done, normalised=True,
+        audit_log=audit_log,
     )  # fmt: skip
     report = transcript_preview(path, parsed)
     report.documents.append(stored)
