@@ -67,6 +67,15 @@ def test_ligatures_expanded_and_line_end_hyphens_rejoined(tmp_path: Path) -> Non
         assert word in de
 
 
+def test_a_short_page_keeps_its_turns_apart(tmp_path: Path) -> None:
+    """Two one-line turns without a full stop: the gap between them (larger than the font's
+    leading) separates them, though a page of two lines gives no line pitch to compare with."""
+    path = pdfs.write_pdf(tmp_path / "two.pdf", ["Moderator: hello", "E1: hi"])
+    text = _read(path)
+    assert text == "Moderator: hello\n\nE1: hi"
+    assert [t.label for t in detect_speakers(text).turns] == ["Moderator", "E1"]
+
+
 def test_garbled_text_layer_is_refused_with_a_sentence(tmp_path: Path) -> None:
     path = pdfs.write_garbled_pdf(tmp_path / "ja.pdf", ["司会: 本日はありがとうございます。"] * 4)
     with pytest.raises(ImportRefused, match=r"^ja\.pdf has a text layer that cannot be read"):

@@ -221,13 +221,18 @@ def _join(left: str, right: str, words: set[str]) -> str:
 
 def _pitch(lines: list[Line]) -> float:
     """The usual distance between the baselines of a paragraph's lines: the lower fifth of
-    the steps (most steps may be paragraph gaps when paragraphs are one line long)."""
+    the steps (most steps may be paragraph gaps when paragraphs are one line long); on a page
+    of a few lines, at most the usual leading of the font (1.25 times its size)."""
     steps = sorted(
         a.y0 - b.y0
         for a, b in itertools.pairwise(lines)
         if 0 < a.y0 - b.y0 < 2.5 * max(a.size, b.size, 1.0)
     )
-    return steps[len(steps) // 5] if steps else 0.0
+    if len(steps) >= 4:
+        return steps[len(steps) // 5]
+    sizes = [ln.size for ln in lines if ln.size > 0]
+    leading = 1.25 * statistics.median(sizes) if sizes else 0.0
+    return min([*steps, leading]) if steps or leading else 0.0
 
 
 def build_paragraphs(pages: list[tuple[list[Char], float, float]]) -> tuple[list[str], list[str]]:
