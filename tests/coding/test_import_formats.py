@@ -67,6 +67,13 @@ def test_ligatures_expanded_and_line_end_hyphens_rejoined(tmp_path: Path) -> Non
         assert word in de
 
 
+def test_reading_order_comes_from_the_page_not_the_drawing_order(tmp_path: Path) -> None:
+    paras = plain(ENGLISH).strip().split("\n\n")
+    drawn_backwards = _read(pdfs.write_pdf(tmp_path / "rev.pdf", paras, reverse=True))
+    assert drawn_backwards == _read(pdfs.write_pdf(tmp_path / "fwd.pdf", paras))
+    assert drawn_backwards.startswith("Focus group with mentees")
+
+
 def test_a_short_page_keeps_its_turns_apart(tmp_path: Path) -> None:
     """Two one-line turns without a full stop: the gap between them (larger than the font's
     leading) separates them, though a page of two lines gives no line pitch to compare with."""

@@ -5,7 +5,8 @@ what real exports carry: a running header and a "Page N of M" footer (``header``
 of line numbers in the left margin as MAXQDA prints them (``line_numbers``), a tab character
 after every word (``tabs``, MAXQDA's text layer), every glyph positioned on its own (``per_char``,
 as some German exports do), words hyphenated at line ends (``hyphenate``), typographic
-ligatures (``ligatures``), and CID fonts for Japanese and Korean. ``write_garbled_pdf`` makes
+ligatures (``ligatures``), lines drawn bottom to top (``reverse``: the content stream's order
+is not the reading order), and CID fonts for Japanese and Korean. ``write_garbled_pdf`` makes
 a text layer without any Unicode mapping (garbled, as in files whose fonts carry none).
 ``body_box`` gives the box of the text block, so that an independent extractor (pdftotext)
 can be asked for the body only.
@@ -85,6 +86,7 @@ def write_pdf(
     per_char: bool = False,
     hyphenate: bool = False,
     ligatures: bool = False,
+    reverse: bool = False,
 ) -> Path:
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen.canvas import Canvas
@@ -108,7 +110,8 @@ def write_pdf(
             c.setFont(font, 8.5)
             c.drawString(LEFT, PAGE_H - 50, header)
             c.drawRightString(PAGE_W - RIGHT, 40, f"Page {number} of {len(pages)}")
-        for i, (y, line) in enumerate(lines, start=1):
+        numbered = list(enumerate(lines, start=1))
+        for i, (y, line) in reversed(numbered) if reverse else numbered:
             c.setFont(font, size)
             if line_numbers:
                 c.setFont(font, 8)
