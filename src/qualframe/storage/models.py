@@ -84,6 +84,25 @@ class Participant(GuidMixin, Base):
     values: Mapped[list[AttributeValue]] = relationship(
         back_populates="participant", cascade="all, delete-orphan", passive_deletes=True
     )
+    names: Mapped[list[ParticipantName]] = relationship(
+        back_populates="participant", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class ParticipantName(Base):
+    """Every spelling of a participant's real name found in the sources (``이서연``,
+    ``Lee Seo-yeon``); private: exports replace each by the pseudonym (coding.core.privacy).
+    ``Participant.real_name`` keeps the first one found."""
+
+    __tablename__ = "participant_names"
+    __table_args__ = (UniqueConstraint("participant_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+
+    participant: Mapped[Participant] = relationship(back_populates="names")
 
 
 class Attribute(GuidMixin, Base):

@@ -39,6 +39,11 @@ class ImportOptions:
 
         return replace(self, attributes={**self.attributes, **own})
 
+    # labels (case-folded) the user accepted as speakers or dropped (their lines are text);
+    # remembered per project and applied to later imports
+    accept_labels: set[str] = field(default_factory=set)
+    drop_labels: set[str] = field(default_factory=set)
+
 
 @dataclass
 class SpeakerInfo:
@@ -49,7 +54,33 @@ class SpeakerInfo:
     turns: int
     words: int
     is_interviewer: bool
-    real_name: str | None = None
+    real_name: str | None = None  # the first spelling found
+    real_names: list[str] = field(default_factory=list)  # every spelling found (private)
+
+
+@dataclass
+class LabelEvidence:
+    """One label found in a transcript, with why it is (not) taken as a speaker."""
+
+    label: str  # as first written (pseudonym part)
+    count: int  # lines that start with it
+    first_line: str  # the first such line, shortened
+    accepted: bool
+    reason: str  # the evidence, in words ("recurs 14 times", "appears once: text" …)
+    role: str | None = None  # "interviewer" | "participant" | None (what its word says)
+    real_names: list[str] = field(default_factory=list)
+    form: str = "colon"  # colon | bracket | alone | bold | custom (the first line's form)
+
+    @property
+    def key(self) -> str:
+        """The case-folded label, as kept in ``ImportOptions.accept_labels``/``drop_labels``."""
+        return " ".join(self.label.split()).casefold()
+
+    @property
+    def worth_showing(self) -> bool:
+        """Accepted labels, and rejected ones a user might mean (a colon, brackets, bold, or a
+        line on its own that recurs); not every short line of the text."""
+        return self.accepted or self.form != "alone" or self.count > 1
 
 
 @dataclass
@@ -101,6 +132,8 @@ class FilePreview:
     encoding: str | None = None
     error: str | None = None  # one sentence naming the file, when it cannot be imported
     speaker_details: list[SpeakerInfo] = field(default_factory=list)
+    label_evidence: list[LabelEvidence] = field(default_factory=list)  # accepted and rejected
+    sample: str | None = None  # a line of text showing a close encoding choice
     turns: int = 0
     words: int = 0
     respondents: int = 0
