@@ -14,6 +14,11 @@ from qualframe.coding.commands.codebook_commands import (
     RecolourCode,
     RenameCode,
 )
+from qualframe.coding.commands.document_commands import (
+    DeleteDocument,
+    EditDocumentText,
+    RenameDocument,
+)
 from qualframe.coding.commands.history import CommandGroup, UndoStack
 from qualframe.coding.commands.participant_commands import AddAttribute, SetParticipantAttribute
 from qualframe.coding.commands.segment_commands import (
@@ -24,25 +29,38 @@ from qualframe.coding.commands.segment_commands import (
     SetExemplar,
     SetSegmentMemo,
 )
+from qualframe.coding.commands.set_commands import (
+    AddDocumentSet,
+    DeleteDocumentSet,
+    RenameDocumentSet,
+    SetMembership,
+)
 from qualframe.coding.core.command import Command
 
 __all__ = [
     "AddAttribute",
     "AddCode",
+    "AddDocumentSet",
     "ApplyCode",
     "ApplyCodeMany",
     "Command",
     "CommandGroup",
     "DeleteCode",
+    "DeleteDocument",
+    "DeleteDocumentSet",
     "EditCodeDetails",
+    "EditDocumentText",
     "LoadTemplate",
     "MergeCodes",
     "MoveCode",
     "RecolourCode",
     "RemoveSegment",
     "RenameCode",
+    "RenameDocument",
+    "RenameDocumentSet",
     "ResizeSegment",
     "SetExemplar",
+    "SetMembership",
     "SetParticipantAttribute",
     "SetSegmentMemo",
     "UndoStack",
