@@ -34,7 +34,9 @@ TURNS = [
 
 @pytest.fixture
 def study(project: Project) -> tuple[UndoStack, str, str, list[str]]:
-    doc, text = add_transcript(project, "fgi_mentees", TURNS, roles={"E1": "mentee", "E2": "mentee"})
+    doc, text = add_transcript(
+        project, "fgi_mentees", TURNS, roles={"E1": "mentee", "E2": "mentee"}
+    )
     add_transcript(project, "fgi_mentors", [("M1", "I learnt by explaining.")])
     stack = UndoStack(project)
     code = stack.push(AddCode("Study plans")).created_guid
@@ -114,7 +116,9 @@ def test_delete_and_undo_bring_back_every_row_with_its_guid(
     ]
     after = list_segments(project)
     key = [(s.guid, s.start, s.end, s.code_guid, s.speaker, s.memo) for s in after]
-    assert key == [(s.guid, s.start, s.end, s.code_guid, s.speaker, s.memo) for s in before_segments]
+    assert key == [
+        (s.guid, s.start, s.end, s.code_guid, s.speaker, s.memo) for s in before_segments
+    ]
     assert [(r.guid, r.comment) for r in list_reviews(project)] == [
         (r.guid, r.comment) for r in before_reviews
     ]

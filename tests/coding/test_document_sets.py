@@ -28,7 +28,9 @@ def three(project: Project) -> tuple[UndoStack, dict[str, str]]:
     docs = {}
     roles = {"E1": "mentee", "E2": "mentee", "M1": "mentor", "M2": "mentor"}
     for name, who in (("y1_mentees", "E1"), ("y1_mentors", "M1"), ("y2_mentees", "E2")):
-        doc, text = add_transcript(project, name, [(who, "The weekly study plan helped.")], roles=roles)
+        doc, text = add_transcript(
+            project, name, [(who, "The weekly study plan helped.")], roles=roles
+        )
         docs[name] = doc
     add_transcript(project, "y2_mentors", [("M2", "No plan at all.")], roles=roles)
     stack = UndoStack(project)
@@ -81,7 +83,9 @@ def test_the_set_filter_of_listing_retrieval_and_matrix(
     with pytest.raises(UserError, match=r'no document set "Year 3".*sets: Year 1, Empty'):
         list_segments(project, document_sets=["Year 3"])
 
-    matrix = build_matrix(project, MatrixOptions(document_sets=["Year 1"], counts=frozenset({"segments"})))
+    matrix = build_matrix(
+        project, MatrixOptions(document_sets=["Year 1"], counts=frozenset({"segments"}))
+    )
     assert [(g.value, g.n) for g in matrix.groups] == [("mentee", 1), ("mentor", 1)]
     assert matrix.segments_counted == 2
     note = matrix_note(matrix)
