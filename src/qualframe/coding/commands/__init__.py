@@ -4,6 +4,7 @@ The package's face lists every command, so callers write ``commands.ApplyCode(..
 history that runs them is :class:`~qualframe.coding.commands.history.UndoStack`.
 """
 
+from qualframe.coding.commands.attribute_import import ImportAttributes
 from qualframe.coding.commands.codebook_commands import (
     AddCode,
     DeleteCode,
@@ -21,6 +22,7 @@ from qualframe.coding.commands.document_commands import (
 )
 from qualframe.coding.commands.history import CommandGroup, UndoStack
 from qualframe.coding.commands.participant_commands import AddAttribute, SetParticipantAttribute
+from qualframe.coding.commands.participant_merge import DeleteParticipant, MergeParticipants
 from qualframe.coding.commands.segment_commands import (
     ApplyCode,
     ApplyCodeMany,
@@ -36,11 +38,13 @@ from qualframe.coding.commands.set_commands import (
     SetMembership,
 )
 from qualframe.coding.core.command import Command
+from qualframe.coding.corpus.memos import AddMemo, DeleteMemo, EditMemo
 
 __all__ = [
     "AddAttribute",
     "AddCode",
     "AddDocumentSet",
+    "AddMemo",
     "ApplyCode",
     "ApplyCodeMany",
     "Command",
@@ -48,10 +52,15 @@ __all__ = [
     "DeleteCode",
     "DeleteDocument",
     "DeleteDocumentSet",
+    "DeleteMemo",
+    "DeleteParticipant",
     "EditCodeDetails",
     "EditDocumentText",
+    "EditMemo",
+    "ImportAttributes",
     "LoadTemplate",
     "MergeCodes",
+    "MergeParticipants",
     "MoveCode",
     "RecolourCode",
     "RemoveSegment",
