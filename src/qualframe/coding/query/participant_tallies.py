@@ -40,6 +40,5 @@ def participant_tallies(project: Project) -> dict[str, Tally]:
             ).all()
         )
     return {
-        str(guid): Tally(int(docs), int(n), int(segments.get(guid, 0)))
-        for guid, docs, n in turns
+        str(guid): Tally(int(docs), int(n), int(segments.get(guid, 0))) for guid, docs, n in turns
     }
