@@ -59,6 +59,7 @@ class EditTextDialog(QDialog):
         self.document_guid = document_guid
         self.start, self.end = start, end
         self.plan: TextEditPlan | None = None
+        self.text = text
         self.original = text[start:end]
         intro = QLabel(
             "Correct the passage (for example a typo in the transcript). Everything coded "
@@ -71,10 +72,20 @@ class EditTextDialog(QDialog):
         for label in (before, after):
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.RichText)
+        shown = " ".join(self.original.split())
+        was = QLabel(
+            f"Replaces: “{html.escape(shown[:200])}”"
+            if shown
+            else "Inserts new text at the cursor."
+        )
+        was.setTextFormat(Qt.TextFormat.RichText)
+        was.setWordWrap(True)
         self.editor = QPlainTextEdit(self.original)
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.editor.setTabChangesFocus(True)
-        self.editor.setMinimumHeight(3 * self.editor.fontMetrics().height() + 16)
+        line = self.editor.fontMetrics().height()
+        self.editor.setMinimumHeight(3 * line + 16)
+        self.editor.setMaximumHeight(8 * line + 16)
         self.preview = QLabel()
         self.preview.setWordWrap(True)
         self.preview.setTextFormat(Qt.TextFormat.RichText)
@@ -84,13 +95,14 @@ class EditTextDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
-        for w in (intro, before, self.editor, after, self.preview):
+        for w in (intro, was, before, self.editor, after, self.preview):
             lay.addWidget(w)
+        lay.addStretch(1)
         lay.addWidget(self.buttons)
         self._timer = QTimer(self, singleShot=True, interval=200)
         self._timer.timeout.connect(self.update_preview)
         self.editor.textChanged.connect(self._timer.start)
-        self.resize(620, 420)
+        self.resize(620, 380)
         self.update_preview()
         self.editor.setFocus()
         self.editor.selectAll()
@@ -102,6 +114,17 @@ class EditTextDialog(QDialog):
             return ""
         shown = f"…{body}" if left else f"{body}…"
         return f"<span style='color:palette(placeholder-text)'>{shown}</span>"
+
+    def _after_edit(self, start: int, end: int, plan: TextEditPlan) -> str:
+        """What an adjusted segment will cover once the edit is made."""
+        from qualframe.coding.corpus.text_edit import map_end, map_start
+
+        text = self.text
+        whole = text[: plan.start] + plan.new_text + text[plan.end :]
+        n = len(plan.new_text)
+        return whole[
+            map_start(start, plan.start, plan.end, n) : map_end(end, plan.start, plan.end, n)
+        ]
 
     def new_text(self) -> str:
         return self.editor.toPlainText()
@@ -126,6 +149,9 @@ class EditTextDialog(QDialog):
             return
         self.plan = plan
         lines = [html.escape(plan.summary())]
+        for seg in plan.adjusted:
+            now = " ".join(self._after_edit(seg.start, seg.end, plan).split())
+            lines.append(f"Adjusted: {html.escape(seg.code_path)} — “{html.escape(now[:120])}”")
         for seg in plan.removed:
             quote = " ".join(seg.text.split())
             lines.append(

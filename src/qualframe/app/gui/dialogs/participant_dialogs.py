@@ -4,12 +4,15 @@ merging one participant into another (what moves, which values conflict and whic
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -32,7 +35,9 @@ def _table(headers: list[str]) -> QTableWidget:
     table.verticalHeader().hide()
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
     return table
 
 
@@ -47,8 +52,9 @@ class AttributeImportDialog(QDialog):
         super().__init__(parent)
         self.plan = plan
         self.setWindowTitle(f"Import attributes — {plan.file}")
-        summary = QLabel(plan.summary() + " Blank cells change nothing; you can undo the import.")
+        summary = QLabel(self._summary(plan))
         summary.setWordWrap(True)
+        summary.setTextFormat(Qt.TextFormat.RichText)
         self.table = _table(["Participant", "Attribute", "Now", "From the file"])
         self.table.setRowCount(len(plan.edits))
         for r, e in enumerate(plan.edits):
@@ -67,6 +73,29 @@ class AttributeImportDialog(QDialog):
         lay.addWidget(self.table, 1)
         lay.addWidget(buttons)
         self.resize(640, 460)
+
+    @staticmethod
+    def _summary(plan: AttributeImportPlan) -> str:
+        people = len({e.participant_guid for e in plan.edits})
+        lines = [
+            f"<b>{_plural(len(plan.edits), 'value', 'values')}</b> to set for "
+            f"{_plural(people, 'participant', 'participants')}; {plan.matched} of the file's "
+            f"{plan.matched + len(plan.unknown)} pseudonyms are in the project, "
+            f"{_plural(plan.unchanged, 'value is', 'values are')} already as in the file."
+        ]
+        if plan.new_attributes:
+            lines.append(f"New attributes: {html.escape(', '.join(plan.new_attributes))}.")
+        if plan.respelled:
+            lines.append(f"{_plural(plan.respelled, 'value is', 'values are')} written as the "
+                         "project already spells them.")  # fmt: skip
+        if plan.unknown:
+            lines.append(
+                "<span style='color:#9A5B00'>Not in the project, left out: "
+                f"{html.escape(', '.join(plan.unknown))}.</span>"
+            )
+        lines.extend(html.escape(w[:1].upper() + w[1:] + ".") for w in plan.warnings)
+        lines.append("Blank cells change nothing; Edit → Undo reverses the whole import.")
+        return "<br>".join(lines)
 
     def command(self) -> ImportAttributes:
         return ImportAttributes(self.plan)
@@ -98,6 +127,11 @@ class MergeDialog(QDialog):
         for p in others:
             self.target.addItem(p.pseudonym, p.guid)
         self.target.currentIndexChanged.connect(self.update_preview)
+        self.target.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Merge into:"))
+        row.addWidget(self.target)
+        row.addStretch(1)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.conflicts = _table(["Attribute", "Keep", f"Or {source.pseudonym}'s value"])
@@ -108,12 +142,12 @@ class MergeDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addWidget(intro)
-        lay.addWidget(QLabel("Merge into:"))
-        lay.addWidget(self.target)
+        lay.addLayout(row)
         lay.addWidget(self.summary)
         lay.addWidget(self.conflicts, 1)
+        lay.addStretch(0)
         lay.addWidget(self.buttons)
-        self.resize(560, 420)
+        self.resize(560, 380)
         self.update_preview()
 
     def target_guid(self) -> str | None:
@@ -150,6 +184,9 @@ class MergeDialog(QDialog):
             text += f" Both have a value for {len(preview.conflicts)} attribute(s) below: "
             text += f"{b.pseudonym}'s is kept unless you tick {a.pseudonym}'s."
         self.summary.setText(text)
+        self.conflicts.setHorizontalHeaderLabels(
+            ["Attribute", f"{b.pseudonym}'s value (kept)", f"Or {a.pseudonym}'s: tick to use"]
+        )
         self.conflicts.setVisible(bool(preview.conflicts))
         self.conflicts.setRowCount(len(preview.conflicts))
         for r, (name, keep, other) in enumerate(preview.conflicts):

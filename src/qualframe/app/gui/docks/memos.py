@@ -8,6 +8,7 @@ chosen or a new one started."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -89,12 +90,19 @@ class MemoDock(QDockWidget):
         for k in KIND_ORDER:
             self.kind.addItem(KIND_LABELS[k] + (" entries" if k == "journal" else " memos"), k)
         self.kind.setToolTip("Show the memos of one kind")
+        self.kind.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.kind.setMinimumContentsLength(6)
         self.kind.currentIndexChanged.connect(
             lambda _i: self.proxy.set_kind(self.kind.currentData())
         )
         self.search = QLineEdit()
         self.search.setPlaceholderText("Filter memos…")
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(
+            self.search.fontMetrics().horizontalAdvance("Filter memos…") + 30
+        )
         self.search.textChanged.connect(self.proxy.set_text)
         self.table = QTableView()
         self.table.setModel(self.proxy)
@@ -104,10 +112,15 @@ class MemoDock(QDockWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setTabKeyNavigation(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 72), (2, 150), (3, 80), (4, 112)):
+        metrics = self.table.fontMetrics()
+        date_width = metrics.horizontalAdvance("2026-12-31 23:59") + 14
+        for col, width in ((0, 72), (2, 150), (3, 80), (4, date_width)):
             self.table.setColumnWidth(col, width)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.doubleClicked.connect(lambda _i: self.go_to())
@@ -124,7 +137,8 @@ class MemoDock(QDockWidget):
             action.triggered.connect(lambda _c=False, k=kind: self.new_memo(k))
         self.new_button.setMenu(menu)
         self.new_button.setEnabled(writable)
-        self.report_button = QPushButton("Report…")
+        self.report_button = QToolButton()
+        self.report_button.setText("Report…")
         self.report_button.setToolTip("Write every memo (or those of the kind shown) to Word")
         self.report_button.clicked.connect(self.choose_and_export)
         top = QHBoxLayout()
@@ -223,7 +237,9 @@ class MemoDock(QDockWidget):
         entry = current.data(EntryRole) if current.isValid() else None
         if entry is self.current:
             return
-        self.save(quiet=True)
+        # Saved now, listed again once this selection change is over (re-reading the list
+        # inside the view's own signal would pull the rows from under it).
+        self.save(quiet=True, refresh=False)
         self.draft = None
         self._show(entry)
 
@@ -254,7 +270,7 @@ class MemoDock(QDockWidget):
     ) -> bool:
         """Start a new memo of ``kind`` (on the document or code given, else the one the
         workbench has selected); saved with Save. False when there is nothing to attach it to."""
-        self.save(quiet=True)
+        self.save(quiet=True, refresh=False)
         selection = self.bench.selection()
         about = ""
         if kind == "document":
@@ -307,8 +323,9 @@ class MemoDock(QDockWidget):
             return None
         return EditMemo(e.key, title, body)
 
-    def save(self, quiet: bool = False) -> bool:
-        """Save the editor's memo; True when something was saved."""
+    def save(self, quiet: bool = False, *, refresh: bool = True) -> bool:
+        """Save the editor's memo; True when something was saved. ``refresh``: list the memos
+        again at once (else when the change comes back, a moment later)."""
         if self.project.read_only:
             return False
         command = self._pending()
@@ -322,6 +339,12 @@ class MemoDock(QDockWidget):
         if isinstance(command, AddMemo):
             self.draft = None
             key = command.guid
+        elif self.current is not None:  # what is stored now (nothing left to save)
+            body = self.body.toPlainText()
+            title = self.current.title if self.current.kind == "segment" else self.title.text()
+            self.current = replace(self.current, title=title.strip(), text=body)
+        if not refresh:
+            return True
         self.reload()
         if key is not None:
             self.select(key)

@@ -192,17 +192,23 @@ class NavigatorDock(QDockWidget):
         docs = [self.document_at(i) for i in rows]
         return [d.guid for d in docs if d is not None]
 
-    def _context_menu(self, pos: QPoint) -> None:
-        index = self.tree.indexAt(pos)
-        doc = self.document_at(index)
-        if doc is None or self.menu_provider is None:
-            return
-        chosen = self.chosen_documents()
-        guids = chosen if doc.guid in chosen else [doc.guid]
+    def context_menu_for(self, guids: list[str]) -> QMenu | None:
+        """The context menu for the documents ``guids`` (None when there is none to offer)."""
+        if self.menu_provider is None or not guids:
+            return None
         menu = QMenu(self)
         self.menu_provider(menu, guids)
-        menu.exec(self.tree.viewport().mapToGlobal(pos))
-        menu.deleteLater()
+        return menu
+
+    def _context_menu(self, pos: QPoint) -> None:
+        doc = self.document_at(self.tree.indexAt(pos))
+        if doc is None:
+            return
+        chosen = self.chosen_documents()
+        menu = self.context_menu_for(chosen if doc.guid in chosen else [doc.guid])
+        if menu is not None:
+            menu.exec(self.tree.viewport().mapToGlobal(pos))
+            menu.deleteLater()
 
     # -- the document-set filter -----------------------------------------------------------
     def reload_sets(self) -> None:

@@ -140,17 +140,18 @@ class RetrievalDock(QDockWidget):
         self.table = self._build_table()
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
-        bar.addWidget(self.title, 1)
         bar.addWidget(self.descendants)
         bar.addWidget(self.where)
         bar.addWidget(self.coder)
         bar.addWidget(self.doc_set)
+        bar.addStretch(1)
         bar.addWidget(copy)
         bar.addWidget(self.export_button)
         body = QWidget()
         lay = QVBoxLayout(body)
         lay.setContentsMargins(4, 2, 4, 2)
         lay.setSpacing(2)
+        lay.addWidget(self.title)  # on its own line: a long code path is not cut short
         lay.addLayout(bar)
         lay.addWidget(self.table)
         self.setWidget(body)
@@ -243,7 +244,7 @@ class RetrievalDock(QDockWidget):
             self.coder.addItem(name, name)
         self.doc_set.addItem("All documents", None)
         for rec in list_sets(self.project):
-            self.doc_set.addItem(f"Set: {rec.name}", rec.guid)
+            self.doc_set.addItem(rec.name, rec.guid)
         self.doc_set.setVisible(self.doc_set.count() > 1)
         for box, keep in ((self.where, keep_where), (self.coder, keep_coder),
                           (self.doc_set, keep_set)):  # fmt: skip
@@ -310,7 +311,7 @@ class RetrievalDock(QDockWidget):
         """The segments listed, as an export query with the same filters."""
         where = self.where.currentData()
         set_guid = self.doc_set.currentData()
-        set_name = self.doc_set.currentText().removeprefix("Set: ") if set_guid else ""
+        set_name = self.doc_set.currentText() if set_guid else ""
         return SegmentQuery(
             code_guid=self.code_guid, code_path=self._path,
             include_descendants=self.descendants.isChecked(), coder=self.coder.currentData(),

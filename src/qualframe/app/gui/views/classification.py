@@ -76,16 +76,22 @@ class ClassificationView(QWidget):
                                           "Delete the selected participant")  # fmt: skip
         hint = QLabel("Double-click a value to edit it; Ctrl+Z undoes any change.")
         hint.setStyleSheet("color: palette(placeholder-text);")
-        bar = QHBoxLayout()
-        bar.setContentsMargins(0, 0, 0, 0)
-        bar.addWidget(self.filter, 1)
-        bar.addWidget(self.interviewers)
-        for b in (self.add_attr, self.import_attrs, self.merge_button, self.delete_button):
-            bar.addWidget(b)
+        hint.setWordWrap(True)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.filter, 1)
+        top.addWidget(self.interviewers)
+        top.addWidget(self.add_attr)
+        top.addWidget(self.import_attrs)
+        below = QHBoxLayout()
+        below.setContentsMargins(0, 0, 0, 0)
+        below.addWidget(hint, 1)
+        below.addWidget(self.merge_button)
+        below.addWidget(self.delete_button)
         lay = QVBoxLayout(self)
-        lay.addLayout(bar)
+        lay.addLayout(top)
         lay.addWidget(self.table, 1)
-        lay.addWidget(hint)
+        lay.addLayout(below)
         self.model.modelReset.connect(self._size_columns)
         self._size_columns()
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -112,15 +118,18 @@ class ClassificationView(QWidget):
         )
         table.setAlternatingRowColors(True)
         table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
         table.setTabKeyNavigation(False)
         table.horizontalHeader().setStretchLastSection(True)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         return table
 
     def _size_columns(self) -> None:
-        widths = [110, 84, 64, 80]
-        for col in range(self.model.columnCount()):
-            self.table.setColumnWidth(col, widths[col] if col < len(FIXED) else 120)
+        """Figures as wide as their headers (and the sort arrow), attributes a little wider."""
+        metrics = self.table.horizontalHeader().fontMetrics()
+        for col, title in enumerate(self.model.headers()):
+            need = metrics.horizontalAdvance(title) + 34
+            self.table.setColumnWidth(col, max(need, 96 if col == 0 or col >= len(FIXED) else 0))
 
     # -- selection ----------------------------------------------------------------------------
     def selected(self) -> ParticipantRecord | None:
