@@ -53,7 +53,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--memo", default="", help="a memo on the segment")
     add_coder_arg(p)
     p.set_defaults(func=cmd_code)
+    _register_segments(sub)
 
+
+def _register_segments(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "segments",
         help="list coded segments, or export them with their context to Word or Excel",

@@ -80,12 +80,7 @@ class EditTextDialog(QDialog):
         )
         was.setTextFormat(Qt.TextFormat.RichText)
         was.setWordWrap(True)
-        self.editor = QPlainTextEdit(self.original)
-        self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self.editor.setTabChangesFocus(True)
-        line = self.editor.fontMetrics().height()
-        self.editor.setMinimumHeight(3 * line + 16)
-        self.editor.setMaximumHeight(8 * line + 16)
+        self.editor = self._build_editor(self.original)
         self.preview = QLabel()
         self.preview.setWordWrap(True)
         self.preview.setTextFormat(Qt.TextFormat.RichText)
@@ -106,6 +101,16 @@ class EditTextDialog(QDialog):
         self.update_preview()
         self.editor.setFocus()
         self.editor.selectAll()
+
+    @staticmethod
+    def _build_editor(text: str) -> QPlainTextEdit:
+        editor = QPlainTextEdit(text)
+        editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        editor.setTabChangesFocus(True)
+        line = editor.fontMetrics().height()
+        editor.setMinimumHeight(3 * line + 16)
+        editor.setMaximumHeight(8 * line + 16)
+        return editor
 
     @staticmethod
     def _context(part: str, *, left: bool) -> str:

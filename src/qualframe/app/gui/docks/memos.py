@@ -100,10 +100,29 @@ class MemoDock(QDockWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Filter memos…")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(
-            self.search.fontMetrics().horizontalAdvance("Filter memos…") + 30
-        )
+        self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance("Filter…") + 30)
         self.search.textChanged.connect(self.proxy.set_text)
+        self._build_table()
+        self._build_new_button()
+        self.report_button = QToolButton()
+        self.report_button.setText("Report…")
+        self.report_button.setToolTip("Write every memo (or those of the kind shown) to Word")
+        self.report_button.clicked.connect(self.choose_and_export)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.kind)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.new_button)
+        top.addWidget(self.report_button)
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(4, 2, 2, 2)
+        lay.setSpacing(2)
+        lay.addLayout(top)
+        lay.addWidget(self.table, 1)
+        return box
+
+    def _build_table(self) -> None:
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -124,7 +143,8 @@ class MemoDock(QDockWidget):
             self.table.setColumnWidth(col, width)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.doubleClicked.connect(lambda _i: self.go_to())
-        writable = not self.project.read_only
+
+    def _build_new_button(self) -> None:
         self.new_button = QToolButton()
         self.new_button.setText("New")
         self.new_button.setToolTip("Write a new memo: a journal entry, or a memo on the project, "
@@ -136,24 +156,7 @@ class MemoDock(QDockWidget):
             action.setStatusTip(tip)
             action.triggered.connect(lambda _c=False, k=kind: self.new_memo(k))
         self.new_button.setMenu(menu)
-        self.new_button.setEnabled(writable)
-        self.report_button = QToolButton()
-        self.report_button.setText("Report…")
-        self.report_button.setToolTip("Write every memo (or those of the kind shown) to Word")
-        self.report_button.clicked.connect(self.choose_and_export)
-        top = QHBoxLayout()
-        top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.kind)
-        top.addWidget(self.search, 1)
-        top.addWidget(self.new_button)
-        top.addWidget(self.report_button)
-        box = QWidget()
-        lay = QVBoxLayout(box)
-        lay.setContentsMargins(4, 2, 2, 2)
-        lay.setSpacing(2)
-        lay.addLayout(top)
-        lay.addWidget(self.table, 1)
-        return box
+        self.new_button.setEnabled(not self.project.read_only)
 
     def _build_editor(self) -> QWidget:
         self.meta = QLabel()
