@@ -4,7 +4,8 @@ the retrieval list and the theme matrix — each undone with Edit → Undo."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QInputDialog, QMenu, QMessageBox
 
 from qualframe.app.gui.dialogs.edit_text_dialog import EditTextDialog
 from qualframe.coding.codebook.tree import find_code
@@ -147,6 +148,12 @@ def test_sets_filter_navigator_retrieval_and_matrix(
     ]  # fmt: skip
     nav.set_filter.setCurrentIndex(1)
     assert _names(window) == ["fgi_mentors"]
+    kind = nav.proxy.index(0, 0)
+    assert (
+        nav.proxy.index(0, 0, kind)
+        .data(Qt.ItemDataRole.ToolTipRole)
+        .endswith("<br>sets: Mentor groups")
+    )
     assert nav.proxy.index(0, 0).data() == "Transcripts (1 of 2)"
 
     pressure = find_code(gui_project, "Negative experiences/Pressure felt by the mentee")
@@ -175,7 +182,11 @@ def test_sets_filter_navigator_retrieval_and_matrix(
     qtbot.waitUntil(lambda: len(retrieval.model.rows) == 2)  # the filter's set is gone
 
 
-def test_documents_menu_and_read_only(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_documents_menu_and_the_views_context_menu(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window.open_document(doc_guid(window, "fgi_mentees"))
+    menu = QMenu()
+    window.view.menu_provider(window.view, menu, 0)
+    assert menu.actions()[-1] is window.document_actions.a_edit_text
     bar = window.menuBar()
     titles = [a.text() for a in bar.actions()]
     assert titles.index("&Documents") == titles.index("&View") - 1

@@ -139,7 +139,7 @@ class MemoDock(QDockWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         metrics = self.table.fontMetrics()
         date_width = metrics.horizontalAdvance("2026-12-31 23:59") + 14
-        for col, width in ((0, 72), (2, 150), (3, 80), (4, date_width)):
+        for col, width in ((0, 66), (2, 120), (3, 72), (4, date_width)):
             self.table.setColumnWidth(col, width)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.doubleClicked.connect(lambda _i: self.go_to())

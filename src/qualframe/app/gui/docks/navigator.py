@@ -5,6 +5,7 @@ workbench)."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -50,6 +51,7 @@ class DocumentSetFilter(QSortFilterProxyModel):
     def __init__(self, documents: DocumentsModel, parent: object = None) -> None:
         super().__init__(parent)  # type: ignore[arg-type]
         self.allowed: set[str] | None = None
+        self.sets_of: dict[str, list[str]] = {}  # document GUID → names of its sets
         self.setSourceModel(documents)
 
     def set_allowed(self, guids: set[str] | None) -> None:
@@ -71,6 +73,13 @@ class DocumentSetFilter(QSortFilterProxyModel):
         return any(d.guid in self.allowed for d in model.docs[model.kinds[source_row]])
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> object:
+        if role == Qt.ItemDataRole.ToolTipRole and index.parent().isValid():
+            tip = super().data(index, role)
+            model = self.sourceModel()
+            assert isinstance(model, DocumentsModel)
+            doc = model.document(self.mapToSource(index))
+            names = self.sets_of.get(doc.guid, []) if doc is not None else []
+            return f"{tip}<br>sets: {', '.join(names)}" if tip and names else tip
         if (
             self.allowed is not None
             and role == Qt.ItemDataRole.DisplayRole
@@ -218,9 +227,12 @@ class NavigatorDock(QDockWidget):
         self.set_filter.clear()
         self.set_filter.addItem("All documents", None)
         self._members: dict[str, set[str]] = {}
+        self.proxy.sets_of = {}
         for rec in list_sets(self.project):
             self.set_filter.addItem(f"Set: {rec.name} ({len(rec)})", rec.guid)
             self._members[rec.guid] = set(rec.document_guids)
+            for guid in rec.document_guids:
+                self.proxy.sets_of.setdefault(guid, []).append(html.escape(rec.name))
         i = self.set_filter.findData(keep) if keep is not None else 0
         self.set_filter.setCurrentIndex(max(i, 0))
         self.set_filter.blockSignals(False)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSizePolicy,
     QTabWidget,
@@ -35,6 +36,7 @@ from qualframe.app.gui.docks.retrieval import RetrievalDock
 from qualframe.app.gui.docks.undo_history import UndoHistoryDock
 from qualframe.app.gui.document_actions import DocumentActions
 from qualframe.app.gui.document_page import DocumentPage
+from qualframe.app.gui.document_view import DocumentView
 from qualframe.app.gui.models.codebook_model import CodebookModel
 from qualframe.app.gui.models.documents_model import DocumentsModel
 from qualframe.app.gui.search import ProjectSearchDock
@@ -99,6 +101,7 @@ class MainWindow(QMainWindow):
         self.codes.applyRequested.connect(self.coding.apply_code)  # a selection dropped on a code
         self.document_actions = DocumentActions(self, self.documents, self._current_range, self)
         self.navigator.menu_provider = self.document_actions.fill_context_menu
+        self._add_edit_text_to_view_menu()
         self.document_actions.memoRequested.connect(lambda g: self.memos.new_memo("document", g))
         self.export_menu = build_menus(self)
         self.matrix_view = MatrixView(project, self, defer=True)
@@ -297,6 +300,18 @@ class MainWindow(QMainWindow):
             pos = self.view.cursor_cp()
             return guid, pos, pos
         return guid, rng[0], rng[1]
+
+    def _add_edit_text_to_view_menu(self) -> None:
+        """The document view's context menu ends with Edit text… (after the coding actions)."""
+        coding_menu = self.view.menu_provider
+
+        def fill(view: DocumentView, menu: QMenu, cp: int) -> None:
+            if coding_menu is not None:
+                coding_menu(view, menu, cp)
+            menu.addSeparator()
+            menu.addAction(self.document_actions.a_edit_text)
+
+        self.view.menu_provider = fill
 
     def _forget_texts(self, change: Change) -> None:
         if change.texts or change.documents_removed or change.document_list:
