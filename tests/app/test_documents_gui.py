@@ -84,9 +84,15 @@ def test_edit_text_keeps_codings_on_their_words(window, gui_project, monkeypatch
         assert text[h.start : h.end] == before[h.guid]
     hits, _ = window.corpus.search("top-ranked")
     assert len(hits) == 1
+    # the project search's hits moved with the text (no stale offsets for "Code all hits")
+    search = window.search
+    found = search.run("student")
+    assert [text[h.start : h.end] for h in found] == ["student"]
     assert window.undo_action.text().replace("&", "") == 'Undo Edit text of "fgi_mentees"'
     window.undo_action.trigger()
     assert "my mentor was a top student." in window.view.toPlainText()
+    back = document_text(gui_project, mentees)
+    assert [back[h.start : h.end] for h in search.model.hits] == ["student"]
 
 
 def test_edit_text_before_codings_moves_them_and_lists_removed_ones(

@@ -106,6 +106,8 @@ class DocumentPage(QWidget):
         if guid is not None and guid in change.texts:
             self.sync.reload()  # its text was edited: read it again, where the reader was
             self.update_title()
+            if self.find_bar.isVisible() and self.find_bar.edit.text():
+                self.find_bar.search(self.find_bar.edit.text())  # (hits hold offsets)
             return
         self.sync.on_change(change)
         if change.segments or change.codebook or change.document_list:
