@@ -2,7 +2,9 @@
 
 Everything here is dialect-neutral: SQLite-only behaviour lives in ``storage.sqlite``.
 Offsets (``start``/``end``) are Unicode code points into ``Document.text``, which is
-stored NFC-normalised with ``\\n`` line ends and never changes once imported.
+stored NFC-normalised with ``\\n`` line ends. The text changes only through the audited
+"Edit text" command (``coding.corpus.text_edit``), which moves every turn and segment after
+the edit with it, so that each offset keeps pointing at the same characters.
 """
 
 from __future__ import annotations
@@ -154,6 +156,27 @@ class Document(GuidMixin, Base):
     )
     segments: Mapped[list[Segment]] = relationship(
         back_populates="document", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class DocumentSet(GuidMixin, Base):
+    """A named group of documents ("Year 1 interviews", "Pilot"); a document may be in
+    several sets. Sets filter the navigator, retrieval and the theme matrix."""
+
+    __tablename__ = "document_sets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class DocumentSetMember(Base):
+    __tablename__ = "document_set_members"
+    set_id: Mapped[int] = mapped_column(
+        ForeignKey("document_sets.id", ondelete="CASCADE"), primary_key=True
+    )
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True
     )
 
 

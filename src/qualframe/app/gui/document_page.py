@@ -98,8 +98,19 @@ class DocumentPage(QWidget):
 
     # -- changes -----------------------------------------------------------------------------
     def on_change(self, change: Change) -> None:
+        guid = self.view.document_guid
+        if guid is not None and guid in change.documents_removed:
+            self.view.clear_document()  # the document was deleted
+            self.update_title()
+            return
+        if guid is not None and guid in change.texts:
+            self.sync.reload()  # its text was edited: read it again, where the reader was
+            self.update_title()
+            if self.find_bar.isVisible() and self.find_bar.edit.text():
+                self.find_bar.search(self.find_bar.edit.text())  # (hits hold offsets)
+            return
         self.sync.on_change(change)
-        if change.segments or change.codebook:
+        if change.segments or change.codebook or change.document_list:
             self.update_title()
 
     def update_title(self) -> None:

@@ -257,6 +257,8 @@ class ProjectSearchDock(QDockWidget):
     def on_change(self, change: Change) -> None:
         if change.documents_added:
             self.corpus.invalidate()
+        if (change.texts or change.document_list) and self.model.hits:
+            self.run()  # hits hold offsets: after an edit or a deletion, search again
 
 
 def _tool_button(text: str, tip: str) -> QToolButton:

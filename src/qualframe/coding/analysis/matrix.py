@@ -81,6 +81,9 @@ class MatrixOptions:
     include_empty: bool = False
     coders: Sequence[str] | None = None
     documents: Sequence[str] | None = None
+    #: Only the documents in any of these document sets (names or GUIDs); with
+    #: ``documents`` too, only those of them that are in one of the sets.
+    document_sets: Sequence[str] | None = None
     #: Keep participants' real names in quotes and document names (an explicit opt-in; by
     #: default every real name is replaced by the pseudonym, see :mod:`coding.privacy`).
     real_names: bool = False
@@ -169,6 +172,7 @@ class ThemeMatrix:
     segments_no_group: int  # left out: the participant has no value (or another group)
     coders: tuple[str, ...] = ()
     documents: tuple[str, ...] = ()
+    document_sets: tuple[str, ...] = ()  # the sets counted, with how many documents they hold
     max_depth: int = field(default=0)  # depth of the deepest code in the codebook
     segments_above_rows: int = 0  # left out: coded with a code above the row level
     codes: int = 0  # codes in the codebook
@@ -279,7 +283,7 @@ def matrix_note(matrix: ThemeMatrix) -> str:
     attr = matrix.attribute
     scope = (
         "who speak in the selected documents"
-        if matrix.documents
+        if matrix.documents or matrix.document_sets
         else "in the project (interviewers excluded)"
     )
     parts = []
@@ -305,6 +309,8 @@ def matrix_note(matrix: ThemeMatrix) -> str:
         )
     if matrix.coders:
         parts.append(f"Coders: {', '.join(matrix.coders)}.")
+    if matrix.document_sets:
+        parts.append(f"Document sets: {'; '.join(matrix.document_sets)}.")
     if matrix.documents:
         parts.append(f"Documents: {', '.join(matrix.documents)}.")
     return " ".join(parts)
@@ -379,20 +385,40 @@ class _Scope:
     coder_names: list[str]
     doc_ids: list[int]
     doc_names: list[str]
+    set_names: list[str] = field(default_factory=list)
+
+    @property
+    def by_document(self) -> bool:
+        """Whether only some documents count (possibly none: an empty set)."""
+        return bool(self.doc_ids or self.set_names)
 
 
 def _scope(s: Session, options: MatrixOptions) -> _Scope:
     attr_id, attr_name = _resolve_attribute(s, options.by)
     coder_ids, coder_names = _resolve_coders(s, options.coders)
     doc_ids, doc_names = _resolve_documents(s, options.documents)
-    return _Scope(attr_id, attr_name, coder_ids, coder_names, doc_ids, doc_names)
+    set_names: list[str] = []
+    if options.document_sets:
+        from qualframe.coding.corpus.sets import set_document_ids
+
+        in_sets, names = set_document_ids(s, options.document_sets)
+        members = set(in_sets)
+        for name in names:
+            k = len(set_document_ids(s, [name])[0])
+            set_names.append(f"{name} ({k} document{'s' if k != 1 else ''})")
+        if doc_ids:
+            kept = [(i, n) for i, n in zip(doc_ids, doc_names, strict=True) if i in members]
+            doc_ids, doc_names = [i for i, _ in kept], [n for _, n in kept]
+        else:
+            doc_ids = in_sets
+    return _Scope(attr_id, attr_name, coder_ids, coder_names, doc_ids, doc_names, set_names)
 
 
 def _filtered(stmt: Select[Any], scope: _Scope) -> Select[Any]:
     """``stmt`` restricted to the chosen coders and documents."""
     if scope.coder_ids:
         stmt = stmt.where(Segment.coder_id.in_(scope.coder_ids))
-    if scope.doc_ids:
+    if scope.by_document:
         stmt = stmt.where(Segment.document_id.in_(scope.doc_ids))
     return stmt
 
@@ -426,7 +452,7 @@ def _group_sizes(s: Session, scope: _Scope) -> dict[str, int]:
         .join(Participant, Participant.id == AttributeValue.participant_id)
         .where(AttributeValue.attribute_id == scope.attr_id, Participant.is_interviewer.is_(False))
     )
-    if scope.doc_ids:
+    if scope.by_document:
         speakers = select(Turn.participant_id).where(
             Turn.document_id.in_(scope.doc_ids), Turn.is_interviewer.is_(False)
         )
@@ -439,13 +465,18 @@ def _group_sizes(s: Session, scope: _Scope) -> dict[str, int]:
 
 
 def group_sizes(
-    project: Project, by: str = "role", documents: Sequence[str] | None = None
+    project: Project,
+    by: str = "role",
+    documents: Sequence[str] | None = None,
+    document_sets: Sequence[str] | None = None,
 ) -> dict[str, int]:
     """The values of ``by`` that make a column, with their N: non-interviewer participants
-    holding the value who, when ``documents`` (names or GUIDs) are given, speak in one of
-    them. The same rule :func:`build_matrix` uses for the group headers."""
+    holding the value who, when ``documents`` (names or GUIDs) or ``document_sets`` are
+    given, speak in one of those documents. The same rule :func:`build_matrix` uses for the
+    group headers."""
+    options = MatrixOptions(by=by, documents=documents, document_sets=document_sets)
     with project.read() as s:
-        return _group_sizes(s, _scope(s, MatrixOptions(by=by, documents=documents)))
+        return _group_sizes(s, _scope(s, options))
 
 
 def _choose_groups(
@@ -707,6 +738,7 @@ def build_matrix(project: Project, options: MatrixOptions | None = None) -> Them
         codes=len(tree),
         coders=tuple(scope.coder_names),
         documents=tuple(mask(d) for d in scope.doc_names),
+        document_sets=tuple(scope.set_names),
         max_depth=max((c.depth for c in tree), default=0),
     )
 

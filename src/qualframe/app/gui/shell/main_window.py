@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSizePolicy,
     QTabWidget,
@@ -30,17 +31,22 @@ from qualframe.app.gui.actions import CodingActions
 from qualframe.app.gui.corpus import Corpus, Hit
 from qualframe.app.gui.docks.code_detail import CodeDetailDock
 from qualframe.app.gui.docks.codebook import CodebookDock
+from qualframe.app.gui.docks.memos import MemoDock
 from qualframe.app.gui.docks.navigator import NavigatorDock
 from qualframe.app.gui.docks.retrieval import RetrievalDock
 from qualframe.app.gui.docks.undo_history import UndoHistoryDock
+from qualframe.app.gui.document_actions import DocumentActions
 from qualframe.app.gui.document_page import DocumentPage
+from qualframe.app.gui.document_view import DocumentView
 from qualframe.app.gui.models.codebook_model import CodebookModel
 from qualframe.app.gui.models.documents_model import DocumentsModel
 from qualframe.app.gui.search import ProjectSearchDock
 from qualframe.app.gui.settings import Settings
 from qualframe.app.gui.shell.export_menu import fill_export_menu
 from qualframe.app.gui.shell.menus import build_menus
+from qualframe.app.gui.shell.research_menus import install_research_menus
 from qualframe.app.gui.undo import UndoHistory
+from qualframe.app.gui.views.classification import ClassificationView
 from qualframe.app.gui.views.matrix import MatrixView
 from qualframe.app.gui.views.survey_view import SurveyView
 from qualframe.app.gui.workbench import Selection
@@ -94,15 +100,22 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self.coding = CodingActions(self, self.view, self.codes, self.settings, self)
         self.codes.applyRequested.connect(self.coding.apply_code)  # a selection dropped on a code
+        self.document_actions = DocumentActions(self, self.documents, self._current_range, self)
+        self.navigator.menu_provider = self.document_actions.fill_context_menu
+        self._add_edit_text_to_view_menu()
+        self.document_actions.memoRequested.connect(lambda g: self.memos.new_memo("document", g))
         self.export_menu = build_menus(self)
         self.matrix_view = MatrixView(project, self, defer=True)
         self.add_view("Theme matrix", self.matrix_view)
         self.survey_view = SurveyView(project, self, defer=True)
         self.add_view("Survey", self.survey_view)
+        self.participants_view = ClassificationView(self, self)
+        self.add_view("Participants", self.participants_view)
         fill_export_menu(
             self.export_menu, self, project, self.report, self.tabs.setCurrentWidget,
             self.matrix_view, self.survey_view,
         )  # fmt: skip
+        install_research_menus(self, self.export_menu)
         exchange_actions.install(self, self.export_menu)  # REFI-QDA .qdpx / .qdc
         self._build_status_bar(ro)
         # Read every text for project-wide search once the window is idle, so that the first
@@ -124,6 +137,9 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.page, "Document")
+        # Texts held for search and context are dropped when one changes (an edit, a deleted
+        # or restored document), before any view reads them again.
+        self.changed.connect(self._forget_texts)
         self._pending_changes: dict[QWidget, Change] = {}
         self._docks_set_aside: list[QWidget] = []
         self.tabs.currentChanged.connect(self._deliver_pending)
@@ -139,12 +155,14 @@ class MainWindow(QMainWindow):
         self.retrieval = RetrievalDock(self, self.corpus, self.codes, self.documents, self)
         self.search = ProjectSearchDock(self, self.corpus, self)
         self.history = UndoHistoryDock(self.undo, self)
+        self.memos = MemoDock(self, self)
         self.addDockWidget(LEFT, self.navigator)
         self.addDockWidget(RIGHT, self.codebook)
         self.splitDockWidget(self.codebook, self.detail, Qt.Orientation.Vertical)
         self.addDockWidget(BOTTOM, self.retrieval)
         self.tabifyDockWidget(self.retrieval, self.search)
         self.tabifyDockWidget(self.search, self.history)
+        self.tabifyDockWidget(self.history, self.memos)
         self.history.hide()  # View → Undo history
         self.retrieval.raise_()
         self.setCorner(Qt.Corner.BottomLeftCorner, LEFT)
@@ -153,6 +171,8 @@ class MainWindow(QMainWindow):
         self.codebook.codeSelected.connect(self._code_selected)
         self.retrieval.segmentActivated.connect(self.jump_to_segment)
         self.search.hitActivated.connect(self.jump_to_hit)
+        self.memos.documentRequested.connect(self.open_document)
+        self.memos.segmentRequested.connect(self._jump_to_memo_segment)
 
     def _build_status_bar(self, read_only: str) -> None:
         self.code_label = QLabel("")
@@ -165,7 +185,7 @@ class MainWindow(QMainWindow):
 
     def docks(self) -> list[QDockWidget]:
         return [self.navigator, self.codebook, self.detail, self.retrieval, self.search,
-                self.history]  # fmt: skip
+                self.history, self.memos]  # fmt: skip
 
     # -- the Workbench protocol --------------------------------------------------------------
     def push(self, command: Command, long_title: str | None = None) -> bool:
@@ -224,7 +244,7 @@ class MainWindow(QMainWindow):
         """The analysis tabs (matrix, survey) have their own drill-down lists: while one is
         shown, the bottom docks step aside to give the table the height, and come back (as
         they were) with the Document tab."""
-        bottom = (self.retrieval, self.search, self.history)
+        bottom = (self.retrieval, self.search, self.history, self.memos)
         if index == 0:
             for dock in self._docks_set_aside:
                 dock.show()
@@ -267,6 +287,37 @@ class MainWindow(QMainWindow):
             self.open_document(seg.document_guid)
         self.view.select_segment(seg.guid)
         self.view.setFocus()
+
+    def _jump_to_memo_segment(self, document_guid: str, segment_guid: str) -> None:
+        if self.open_document(document_guid):
+            self.view.select_segment(segment_guid)
+
+    def _current_range(self) -> tuple[str, int, int] | None:
+        """The document on show and its selection (start == end: the cursor)."""
+        guid = self.view.document_guid
+        if guid is None:
+            return None
+        rng = self.view.selected_range()
+        if rng is None:
+            pos = self.view.cursor_cp()
+            return guid, pos, pos
+        return guid, rng[0], rng[1]
+
+    def _add_edit_text_to_view_menu(self) -> None:
+        """The document view's context menu ends with Edit text… (after the coding actions)."""
+        coding_menu = self.view.menu_provider
+
+        def fill(view: DocumentView, menu: QMenu, cp: int) -> None:
+            if coding_menu is not None:
+                coding_menu(view, menu, cp)
+            menu.addSeparator()
+            menu.addAction(self.document_actions.a_edit_text)
+
+        self.view.menu_provider = fill
+
+    def _forget_texts(self, change: Change) -> None:
+        if change.texts or change.documents_removed or change.document_list:
+            self.corpus.invalidate()
 
     def jump_to_hit(self, hit: Hit) -> None:
         if self.view.document_guid != hit.document_guid:

@@ -22,6 +22,7 @@ from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.coders import coder_names
 from qualframe.coding.corpus.documents import list_documents
 from qualframe.coding.corpus.participants import attribute_names
+from qualframe.coding.corpus.sets import list_sets
 
 COUNT_LABELS = {"segments": "Segments", "participants": "Participants", "percent": "% of group"}
 
@@ -127,6 +128,7 @@ class MatrixControls(QWidget):
             [(d.guid, d.name, kind_title(d.kind)) for d in docs],
             {d.guid: document_tip(d.segment_count, d.groups) for d in docs},
         )
+        self.documents.set_shortcuts([(s.name, list(s.document_guids)) for s in list_sets(project)])
 
     def by(self) -> str:
         return self.attribute.currentText() or "role"
