@@ -90,7 +90,7 @@ class DocumentView(QPlainTextEdit):
         self.turns = []
         self.offsets = OffsetMap("")
         self.text = ""
-        self.setPlainText("")
+        self._set_text("")
         self.margin.update()
 
     def load(self, guid: str, name: str = "") -> str:
@@ -104,7 +104,7 @@ class DocumentView(QPlainTextEdit):
         self.offsets = OffsetMap(text)
         self.text = text
         self.words = len(text.split())
-        self.setPlainText(text)
+        self._set_text(text)
         cursor = QTextCursor(self.document())
         cursor.beginEditBlock()
         bold = QTextCharFormat()
@@ -120,6 +120,19 @@ class DocumentView(QPlainTextEdit):
         self.margin.update()
         self.documentOpened.emit(guid)
         return text
+
+    def _set_text(self, text: str) -> None:
+        """Replace the text, unformatted.
+
+        ``QPlainTextEdit.setPlainText`` formats the whole new text with the text cursor's
+        current character format (Qt keeps "the format for insertion"). After a click below
+        the last line, the cursor sits after the document's last character and carries that
+        character's format, a coded segment's background when a segment ends there; every
+        reload of the document (a code added or deleted) and every document opened after it
+        would then be painted in that colour. The cursor's format is reset first, so the
+        new text starts plain and only segments are painted."""
+        self.setCurrentCharFormat(QTextCharFormat())
+        self.setPlainText(text)
 
     # -- painting -------------------------------------------------------------------------
     def _format(self, colors: tuple[str, ...]) -> QTextCharFormat:
