@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
     QFont,
+    QMouseEvent,
     QPalette,
     QResizeEvent,
     QTextCharFormat,
@@ -33,6 +34,7 @@ from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import TurnRecord
 from qualframe.coding.corpus.documents import document_text, document_turns
 from qualframe.coding.corpus.segments import Highlight, document_highlights
+from qualframe.coding.corpus.spans import snap_to_words
 
 MenuProvider = Callable[["DocumentView", QMenu, int], None]
 
@@ -60,6 +62,7 @@ class DocumentView(QPlainTextEdit):
         self.turns: list[TurnRecord] = []
         self.current_segment: str | None = None
         self.menu_provider: MenuProvider | None = None
+        self.snap_words = True  # selections snap to whole words (Code menu option)
         self._formats: dict[tuple[str, bool], QTextCharFormat] = {}
         self.setReadOnly(True)
         self.setTabChangesFocus(True)  # keyboard users move on to the docks with Tab
@@ -246,7 +249,8 @@ class DocumentView(QPlainTextEdit):
 
     def coding_range(self) -> tuple[int, int] | None:
         """The selection as it is coded: white space and line breaks at either end are left
-        out (a drag to the end of a line takes the line break); None when nothing is left."""
+        out (a drag to the end of a line takes the line break), and with ``snap_words`` a
+        word cut at either end is taken whole; None when nothing is left."""
         rng = self.selected_range()
         if rng is None:
             return None
@@ -256,7 +260,30 @@ class DocumentView(QPlainTextEdit):
             a += 1
         while b > a and text[b - 1].isspace():
             b -= 1
+        if b > a and self.snap_words:
+            a, b = snap_to_words(text, a, b)
         return (a, b) if b > a else None
+
+    def mouseReleaseEvent(self, e: QMouseEvent) -> None:
+        """A selection made with the mouse snaps to whole words when it is let go, so the
+        analyst sees exactly what will be coded."""
+        super().mouseReleaseEvent(e)
+        if self.snap_words and e.button() == Qt.MouseButton.LeftButton:
+            self.snap_selection()
+
+    def snap_selection(self) -> None:
+        rng = self.selected_range()
+        if rng is None:
+            return
+        a, b = snap_to_words(self.text, *rng)
+        if (a, b) == rng:
+            return
+        cursor = self.textCursor()
+        forward = cursor.position() >= cursor.anchor()
+        qa, qb = self.offsets.range_to_qt(a, b)
+        cursor.setPosition(qa if forward else qb)
+        cursor.setPosition(qb if forward else qa, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
 
     def select_range(self, start: int, end: int) -> None:
         a, b = self.offsets.range_to_qt(start, end)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
@@ -13,6 +14,7 @@ from qualframe.coding.codebook.tree import subtree_ids
 from qualframe.coding.core.errors import NotFoundError, UserError
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
+from qualframe.coding.query.quotes import own_turn_sql, quote_substr
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,
@@ -102,6 +104,11 @@ def list_segments(
         )
 
 
+def _own_turn() -> tuple[Any, Any]:
+    """The segment's range cut to its own speaker turn (see ``quotes``)."""
+    return own_turn_sql(Segment.start, Segment.end, Turn.id, Turn.start, Turn.end)
+
+
 def query_segments(
     s: Session,
     *,
@@ -121,7 +128,7 @@ def query_segments(
             Segment.id, Segment.guid, Segment.start, Segment.end, Segment.memo,
             Segment.is_exemplar, Segment.code_id, Segment.created_at,
             Document.guid.label("doc_guid"), Document.name.label("doc_name"),
-            func.substr(Document.text, Segment.start + 1, Segment.end - Segment.start).label("text"),
+            quote_substr(Document.text, *_own_turn()).label("text"),
             Coder.name.label("coder"), Turn.label, Turn.is_interviewer,
             P.id.label("pid"), P.guid.label("pguid"), P.pseudonym,
         )
