@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
         self.navigator = NavigatorDock(self, self.documents, self)
         self.detail = CodeDetailDock(self, self.codes, self)
         self.retrieval = RetrievalDock(self, self.corpus, self.codes, self.documents, self)
-        self.search = ProjectSearchDock(self, self.corpus, self)
+        self.search = ProjectSearchDock(self, self.corpus, self, self.settings)
         self.history = UndoHistoryDock(self.undo, self)
         self.addDockWidget(LEFT, self.navigator)
         self.addDockWidget(RIGHT, self.codebook)
