@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QWidget
 
 from qualframe.app.gui.code_choice import resolve_code
 from qualframe.app.gui.dialogs.cross_turn import SPLIT, ask_cross_turn, keep_warning
+from qualframe.app.gui.dialogs.memo_dialog import edit_memo_text
 from qualframe.app.gui.document_view import DocumentView
 from qualframe.app.gui.models.codebook_model import CodebookModel
 from qualframe.app.gui.settings import Settings
@@ -370,7 +371,7 @@ class CodingActions:
             self.edit_memo(h)
 
     def edit_memo(self, h: Highlight) -> None:
-        text, ok = QInputDialog.getMultiLineText(
+        text, ok = edit_memo_text(
             self.host, "Segment memo", f"Memo on this “{h.code_name}” segment:", h.memo
         )
         if ok and text != h.memo:

@@ -56,6 +56,8 @@ class CodebookDock(QDockWidget):
         self.bench = bench
         self.project = project = bench.project
         self._vanished: str | None = None  # the shown code, while a delete/merge hides it
+        self._open_before_filter: set[str] = set()  # branches open when filtering began
+        self._current_before_filter: str | None = None
         self.model = model
         model.moveRequested.connect(self._move)
         model.renameRequested.connect(
@@ -179,10 +181,22 @@ class CodebookDock(QDockWidget):
             a.setEnabled(has and writable)
 
     def _filter(self, text: str) -> None:
+        """Filter the tree; clearing the filter brings back the branches that were open
+        before it (and the current code), instead of a collapsed tree."""
+        filtering = bool(self.proxy.filterRegularExpression().pattern())
+        current = self.current()
+        if text.strip() and not filtering:
+            self._open_before_filter = self._expanded()
+            self._current_before_filter = current.guid if current else None
         self.proxy.setFilterFixedString(text.strip())
         self.proxy.invalidate()
         if text.strip():
             self.tree.expandAll()
+            return
+        self._restore_expanded(self._open_before_filter)
+        keep = current.guid if current else self._current_before_filter
+        if keep is not None and keep in self.model.by_guid:
+            self.select(keep)
 
     def _menu(self, pos: QPoint) -> None:
         menu = QMenu(self)

@@ -10,10 +10,18 @@ Each part decides for itself what to refresh.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeyEvent,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -74,6 +82,9 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.corpus = Corpus(project)
         self.last_report = ""
+        # Why a read-only project is read-only (the launcher knows: asked for, or in use).
+        self.read_only_reason = "it was opened read-only"
+        self._told_read_only = False
         self._code_guid: str | None = None
         self._segment_guid: str | None = None
         self.undo = UndoHistory(project, self.changed.emit, self.report, self)
@@ -155,6 +166,7 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self, read_only: str) -> None:
         self.code_label = QLabel("")
         self.statusBar().addPermanentWidget(self.code_label)
+        self.changed.connect(self._code_edited)
         coder = QLabel(
             f"Coder: <b>{self.project.coder}</b>" + (" · <b>read-only</b>" if read_only else "")
         )
@@ -170,7 +182,7 @@ class MainWindow(QMainWindow):
         """Run an undoable command; False (and a message) when it was refused. Give
         ``long_title`` for work that may take a while (it then runs off the GUI thread)."""
         if self.project.read_only:
-            self.report("This project is open read-only; nothing can be changed.")
+            self.refuse_read_only()
             return False
         return self.undo.push(command, long_title=long_title, parent=self) is not None
 
@@ -182,6 +194,37 @@ class MainWindow(QMainWindow):
             box = QMessageBox(QMessageBox.Icon.Warning, "Qualframe", message, parent=self)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()
+
+    def refuse_read_only(self) -> None:
+        """Say why nothing can be changed: a box the first time, the status bar after."""
+        message = (
+            f"This project is open read-only because {self.read_only_reason}; nothing can be "
+            "changed (reopen it from File → Open recent when it is free)."
+        )
+        if self._told_read_only:
+            self.hint(message)
+        else:
+            self._told_read_only = True
+            self.report(message)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """A key for a change (Q, Ctrl+Return, Del, …) that reaches the window because its
+        action is disabled in a read-only project is answered, not ignored."""
+        if self.project.read_only and self._write_key(event):
+            event.accept()
+            self.refuse_read_only()
+            return
+        super().keyPressEvent(event)
+
+    def _write_key(self, event: QKeyEvent) -> bool:
+        pressed = QKeySequence(event.keyCombination())
+        actions = [*self.coding.writing, self.codebook.a_new, self.codebook.a_new_child,
+                   self.codebook.a_rename, self.codebook.a_delete]  # fmt: skip
+        return any(
+            not a.isEnabled() and s.matches(pressed) == QKeySequence.SequenceMatch.ExactMatch
+            for a in actions
+            for s in a.shortcuts()
+        )
 
     def hint(self, message: str) -> None:
         """A gentle note in the status bar (nothing went wrong)."""
@@ -281,14 +324,24 @@ class MainWindow(QMainWindow):
 
     def _code_selected(self, guid: str | None) -> None:
         self._code_guid = guid
-        rec = self.codes.by_guid.get(guid) if guid else None
-        self.code_label.setText(f"Current code: <b>{rec.name}</b>" if rec else "")
+        self._show_current_code()
         self._announce_selection()
+
+    def _show_current_code(self) -> None:
+        rec = self.codes.by_guid.get(self._code_guid) if self._code_guid else None
+        self.code_label.setText(f"Current code: <b>{html.escape(rec.name)}</b>" if rec else "")
+
+    def _code_edited(self, change: Change) -> None:
+        """A rename or recolour of the current code: the status bar and the parts that show
+        the selection name it anew (nothing else changed)."""
+        if self._code_guid is not None and self._code_guid in change.codes:
+            self._show_current_code()
+            self._announce_selection()
 
     # -- import ----------------------------------------------------------------------------
     def import_files(self, paths: list[Path] | None = None) -> None:
         if self.project.read_only:
-            self.report("This project is open read-only; nothing can be imported.")
+            self.refuse_read_only()
             return
         from qualframe.app.gui.dialogs.import_dialog import run_import
 
