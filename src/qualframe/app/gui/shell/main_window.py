@@ -349,6 +349,20 @@ class MainWindow(QMainWindow):
         if change is not None:
             self.corpus.invalidate()
             self.changed.emit(change)
+            self._tell_imported(change)
+
+    def _tell_imported(self, change: Change) -> None:
+        by_guid = self.documents.by_guid
+        new = [g for g in by_guid if g in change.documents]
+        if not new:
+            return
+        from qualframe.app.gui.dialogs.written import tell_imported
+
+        first = new[0]
+        tell_imported(
+            self, [by_guid[g].name for g in new], self.project.path,
+            lambda: self.open_document(first),
+        )  # fmt: skip
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):

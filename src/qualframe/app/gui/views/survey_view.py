@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui.dialogs.written import tell_file_written
 from qualframe.app.gui.models.survey_models import (
     CodesTableModel,
     FrequencyTableModel,
@@ -260,4 +261,5 @@ class SurveyView(QWidget):
         if not run_export(self, "Exporting survey tables", work):
             return False
         self.status.setText(f"Exported {path.name}.")
+        tell_file_written(self, "the survey tables", path)
         return True

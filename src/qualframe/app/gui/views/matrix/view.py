@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from qualframe.app.gui.colors import set_muted
+from qualframe.app.gui.dialogs.written import tell_file_written
 from qualframe.app.gui.models.matrix_model import CellKeyRole, MatrixModel
 from qualframe.app.gui.views.matrix import export
 from qualframe.app.gui.views.matrix.column_order import GroupOrderDialog, default_group_order
@@ -404,4 +405,5 @@ class MatrixView(QWidget):
         if not export.export_to(self, self.project, self.options(), path):
             return False
         self.cell_title.setText(f"Exported {path.name}.")
+        tell_file_written(self, "the theme matrix", path)
         return True
