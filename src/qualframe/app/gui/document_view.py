@@ -76,7 +76,8 @@ class DocumentView(QPlainTextEdit):
         self.document().setDocumentMargin(14)
         self.setPlaceholderText("Choose a document in the navigator to start reading.")
         self.margin = StripeMargin(self, self)
-        self.setViewportMargins(0, 0, self.margin.WIDTH, 0)
+        self._margin_width = self.margin.WIDTH
+        self.setViewportMargins(0, 0, self._margin_width, 0)
         self.updateRequest.connect(self._on_update_request)
         self._repaint_timer = QTimer(self, singleShot=True, interval=0)
         self._repaint_timer.timeout.connect(self.margin.update)
@@ -233,11 +234,21 @@ class DocumentView(QPlainTextEdit):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        if self.margin.width_for(event.size().width()) != self._margin_width:
+            # not from inside the resize: changing the viewport margins resizes again
+            QTimer.singleShot(0, self._fit_margin)
         self._place_margin()
+
+    def _fit_margin(self) -> None:
+        wanted = self.margin.width_for(self.width())
+        if wanted != self._margin_width:
+            self._margin_width = wanted
+            self.setViewportMargins(0, 0, wanted, 0)
+            self._place_margin()
 
     def _place_margin(self) -> None:
         vg = self.viewport().geometry()
-        self.margin.setGeometry(QRect(vg.right() + 1, vg.top(), self.margin.WIDTH, vg.height()))
+        self.margin.setGeometry(QRect(vg.right() + 1, vg.top(), self._margin_width, vg.height()))
 
     def _on_update_request(self, rect: QRect, dy: int) -> None:
         self._repaint_timer.start()

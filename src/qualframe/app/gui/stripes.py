@@ -41,7 +41,14 @@ PAD = 6
 
 
 class StripeMargin(QWidget):
-    WIDTH = 180
+    WIDTH = 180  # at most; a narrow document view gives it less (see ``width_for``)
+    MIN_WIDTH = 96
+
+    @classmethod
+    def width_for(cls, view_width: int) -> int:
+        """The margin's width beside a view ``view_width`` wide: a fifth of it, between
+        MIN_WIDTH and WIDTH, so the reading column keeps most of a narrow window."""
+        return max(cls.MIN_WIDTH, min(cls.WIDTH, view_width // 5))
 
     def __init__(self, view: StripedView, parent: QWidget) -> None:
         super().__init__(parent)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
+    QSizePolicy,
     QToolButton,
     QTreeView,
     QVBoxLayout,
@@ -68,6 +69,7 @@ class CodebookDock(QDockWidget):
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter codes…")
         self.filter.setClearButtonEnabled(True)
+        self.filter.setMinimumWidth(self.filter.fontMetrics().horizontalAdvance("Filter co") + 30)
         self.filter.textChanged.connect(self._filter)
         self.tree = self._build_tree(read_only=project.read_only)
         self._build_actions()
@@ -121,6 +123,7 @@ class CodebookDock(QDockWidget):
             header.resizeSection(col, digits)
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 2)
         tree.selectionModel().currentChanged.connect(self._current_changed)
+        tree.setIndentation(14)  # three levels deep still leave the names room
         tree.expandToDepth(0)
         return tree
 
@@ -144,7 +147,7 @@ class CodebookDock(QDockWidget):
         btn.setText(label)
         btn.setToolTip(action.text().rstrip("…"))
         btn.setAutoRaise(True)
-        btn.setMinimumWidth(26)
+        btn.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # never cut short
         btn.clicked.connect(action.trigger)
         btn.setEnabled(action.isEnabled())
         action.enabledChanged.connect(btn.setEnabled)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
@@ -86,10 +86,20 @@ class NavigatorDock(QDockWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(2, self.tree.fontMetrics().horizontalAdvance("Coded") + 16)
         self.tree.setIndentation(14)
+        self.tree.viewport().installEventFilter(self)  # narrow: the Group column steps aside
         self.documents.modelReset.connect(self._span_groups)
         self._span_groups()
         self.tree.activated.connect(self._activate)
         self.tree.clicked.connect(self._activate)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        """In a narrow navigator the document names come first: the Group column (also
+        shown in the document's title line and tooltip) is hidden below 240 px."""
+        if event.type() == QEvent.Type.Resize and obj is self.tree.viewport():
+            narrow = self.tree.viewport().width() < 240
+            if self.tree.header().isSectionHidden(1) != narrow:
+                self.tree.header().setSectionHidden(1, narrow)
+        return super().eventFilter(obj, event)
 
     def _span_groups(self) -> None:
         for row in range(self.documents.rowCount()):

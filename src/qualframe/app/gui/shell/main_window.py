@@ -56,6 +56,8 @@ from qualframe.coding.core.command import Command
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
 
+MIN_CENTRE_WIDTH = 570  # the document tab (text, stripes, scroll bar) never gets less
+
 LEFT, RIGHT, BOTTOM = (
     Qt.DockWidgetArea.LeftDockWidgetArea,
     Qt.DockWidgetArea.RightDockWidgetArea,
@@ -132,6 +134,9 @@ class MainWindow(QMainWindow):
         self.view.segmentActivated.connect(self._segment_clicked)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        # The docks give way before the reading column does (a layout saved in a wide window
+        # and restored in a narrow one would otherwise leave the text a thin strip).
+        self.tabs.setMinimumWidth(MIN_CENTRE_WIDTH)
         self.tabs.addTab(self.page, "Document")
         self._pending_changes: dict[QWidget, Change] = {}
         self._docks_set_aside: list[QWidget] = []
@@ -395,10 +400,12 @@ class MainWindow(QMainWindow):
     def default_layout(self) -> None:
         """Dock sizes proportional to the window (used until the user arranges them)."""
         w, h = max(self.width(), 1000), max(self.height(), 640)
-        side = int(w * 0.2)
+        # Narrow windows give the side docks a smaller share: the reading column comes first.
+        left, right = (0.2, 0.24) if w >= 1280 else (0.17, 0.22)
         self.resizeDocks(
-            [self.navigator, self.codebook], [side, int(w * 0.24)], Qt.Orientation.Horizontal
-        )
+            [self.navigator, self.codebook], [int(w * left), int(w * right)],
+            Qt.Orientation.Horizontal,
+        )  # fmt: skip
         self.resizeDocks(
             [self.codebook, self.detail], [int(h * 0.55), int(h * 0.35)], Qt.Orientation.Vertical
         )
