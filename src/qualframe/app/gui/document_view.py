@@ -182,21 +182,19 @@ class DocumentView(QPlainTextEdit):
             return
         for h in items:
             old = self.index.by_guid.get(h.guid)
-            self.index.add(h, relane=False)
+            self.index.add(h)
             if old is not None:
                 self.repaint_range(min(old.start, h.start), max(old.end, h.end))
             else:
                 self.repaint_range(h.start, h.end)
-        self.index.relane()
 
     def remove_highlights(self, guids: set[str] | frozenset[str]) -> None:
         if self.index is None:
             return
         for guid in guids:
-            h = self.index.remove(guid, relane=False)
+            h = self.index.remove(guid)
             if h is not None:
                 self.repaint_range(h.start, h.end)
-        self.index.relane()
         if self.current_segment in guids:
             self.current_segment = None
 
@@ -207,9 +205,8 @@ class DocumentView(QPlainTextEdit):
         by_guid = {h.guid: h for h in fresh}
         for h in list(self.index.items):
             if h.code_guid in code_guids and h.guid in by_guid:
-                self.index.add(by_guid[h.guid], relane=False)
+                self.index.add(by_guid[h.guid])
                 self.repaint_range(h.start, h.end)
-        self.index.relane()
 
     # -- geometry -------------------------------------------------------------------------
     def visible_range(self) -> tuple[int, int]:

@@ -60,30 +60,48 @@ class HighlightIndex:
         self.lanes = {h.guid: column[h.code_guid] for h in self.items}
 
     def relane(self) -> None:
-        """Re-assign the stripe columns (after ``add``/``remove`` with ``relane=False``)."""
+        """Re-assign every stripe column from scratch."""
         self._assign_lanes()
 
-    def add(self, h: Highlight, *, relane: bool = True) -> None:
+    def _place(self, h: Highlight) -> None:
+        """Give a new segment its code's column (O(k) for k overlapping segments); only when
+        that column is taken there by another code are all columns re-assigned."""
+        taken = {
+            self.lanes[o.guid]
+            for o in self.overlapping(h.start, h.end)
+            if o.code_guid != h.code_guid and o.guid in self.lanes
+        }
+        col = self.code_columns.get(h.code_guid)
+        if col is None:
+            col = 0
+            while col in taken:
+                col += 1
+            self.code_columns[h.code_guid] = col
+        elif col in taken:
+            self._assign_lanes()
+            return
+        self.lanes[h.guid] = col
+
+    def add(self, h: Highlight) -> None:
         if h.guid in self.by_guid:
-            self.remove(h.guid, relane=False)
+            self.remove(h.guid)
         key = (h.start, h.end, h.guid)
         i = bisect_left(self._keys, key)
         self._keys.insert(i, key)
         self.items.insert(i, h)
         self.by_guid[h.guid] = h
         self.max_len = max(self.max_len, h.end - h.start)
-        if relane:
-            self._assign_lanes()
+        self._place(h)
 
-    def remove(self, guid: str, *, relane: bool = True) -> Highlight | None:
+    def remove(self, guid: str) -> Highlight | None:
+        """Take a segment out (the columns stay valid: removing never makes two codes meet)."""
         h = self.by_guid.pop(guid, None)
         if h is None:
             return None
         i = bisect_left(self._keys, (h.start, h.end, h.guid))
         del self._keys[i]
         del self.items[i]
-        if relane:
-            self._assign_lanes()
+        self.lanes.pop(guid, None)
         return h
 
     def overlapping(self, start: int, end: int) -> list[Highlight]:

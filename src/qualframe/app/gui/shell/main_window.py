@@ -116,9 +116,9 @@ class MainWindow(QMainWindow):
             self.matrix_view, self.survey_view,
         )  # fmt: skip
         self._build_status_bar(ro)
-        # Read every text for project-wide search once the window is idle, so that the first
-        # search does not wait for it.
-        QTimer.singleShot(1500, self._warm_corpus)
+        # Read every text for project-wide search on a background thread soon after the window
+        # opens, so that the first search finds them in memory.
+        QTimer.singleShot(200, self._warm_corpus)
         self.resize(1440, 900)
         self._layout_pending = True
         if restore_layout:
@@ -288,7 +288,7 @@ class MainWindow(QMainWindow):
 
     def _warm_corpus(self) -> None:
         if self.isVisible():
-            self.corpus.load()
+            self.corpus.preload()
 
     # -- navigation ------------------------------------------------------------------------
     def open_document(self, guid: str) -> bool:
