@@ -93,12 +93,14 @@ class NavigatorDock(QDockWidget):
         self.tree.clicked.connect(self._activate)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        """In a narrow navigator the document names come first: the Group column (also
-        shown in the document's title line and tooltip) is hidden below 240 px."""
+        """In a narrow navigator the document names come first: the Group column is hidden
+        below 240 px and the Coded column below 190 px (both are also in the document's
+        title line)."""
         if event.type() == QEvent.Type.Resize and obj is self.tree.viewport():
-            narrow = self.tree.viewport().width() < 240
-            if self.tree.header().isSectionHidden(1) != narrow:
-                self.tree.header().setSectionHidden(1, narrow)
+            width = self.tree.viewport().width()
+            for section, below in ((1, 240), (2, 190)):
+                if self.tree.header().isSectionHidden(section) != (width < below):
+                    self.tree.header().setSectionHidden(section, width < below)
         return super().eventFilter(obj, event)
 
     def _span_groups(self) -> None:
