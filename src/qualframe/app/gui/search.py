@@ -172,7 +172,6 @@ class ProjectSearchDock(QDockWidget):
         self.setObjectName("project_search")
         self.corpus = corpus
         self.bench = bench
-        self.settings = settings
         bench.changed.connect(self.on_change)
         self.model = SearchModel(corpus, self)
         self.truncated = False
@@ -182,22 +181,7 @@ class ProjectSearchDock(QDockWidget):
         self.edit.setClearButtonEnabled(True)
         self.edit.returnPressed.connect(self.run)
         self.case = QCheckBox("Match case")
-        self.words = QCheckBox("Whole words")
-        self.words.setToolTip("Match whole words only (remembered)")
-        self.extent = QComboBox()
-        self.extent.setToolTip(
-            "Code all hits codes each hit extended to this unit (NVivo's spread coding)"
-        )
-        for key, label in EXTENTS:
-            self.extent.addItem(f"Code: {label}", key)
-        if settings is not None:
-            self.words.setChecked(settings.flag("search_whole_words", False))
-            i = self.extent.findData(settings.option("search_extent", "word"))
-            self.extent.setCurrentIndex(max(i, 0))
-            self.words.toggled.connect(partial(settings.set_flag, "search_whole_words"))
-            self.extent.currentIndexChanged.connect(
-                lambda _i: settings.set_option("search_extent", str(self.extent.currentData()))
-            )
+        self._build_options(settings)
         self.status = QLabel("")
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.code_all = QPushButton("Code all hits…")
@@ -237,6 +221,25 @@ class ProjectSearchDock(QDockWidget):
         lay.addWidget(self.status)
         lay.addWidget(self.table)
         self.setWidget(body)
+
+    def _build_options(self, settings: Settings | None) -> None:
+        """Whole words, and how far Code all hits extends each hit; both remembered."""
+        self.words = QCheckBox("Whole words")
+        self.words.setToolTip("Match whole words only (remembered)")
+        self.extent = QComboBox()
+        self.extent.setToolTip(
+            "Code all hits codes each hit extended to this unit (NVivo's spread coding)"
+        )
+        for key, label in EXTENTS:
+            self.extent.addItem(f"Code: {label}", key)
+        if settings is not None:
+            self.words.setChecked(settings.flag("search_whole_words", False))
+            i = self.extent.findData(settings.option("search_extent", "word"))
+            self.extent.setCurrentIndex(max(i, 0))
+            self.words.toggled.connect(partial(settings.set_flag, "search_whole_words"))
+            self.extent.currentIndexChanged.connect(
+                lambda _i: settings.set_option("search_extent", str(self.extent.currentData()))
+            )
 
     def focus_search(self, selected: str = "") -> None:
         """Show the dock with the cursor in the search box, offering ``selected`` (the

@@ -544,7 +544,6 @@ def _fetch_quotes(
             .where(Segment.id.in_(ids[i : i + 500]))
         ):  # fmt: skip
             info[int(r[0])] = tuple(r)
-    # Each document's text is read once and sliced here (offsets are code points).
     doc_ids = sorted({r[4] for r in info.values()})
     texts: dict[int, tuple[str, str]] = {}
     for i in range(0, len(doc_ids), 200):
@@ -555,9 +554,9 @@ def _fetch_quotes(
         ):
             texts[int(did)] = (str(name), str(text))
     found: dict[int, Quote] = {}
-    for sid, (_, guid, exemplar, pseudonym, did, start, end, *turn) in info.items():
+    for sid, (_, guid, exemplar, pseudonym, did, start, end, t_start, t_end) in info.items():
         name, text = texts[did]
-        start, end = own_turn(start, end, (turn[0], turn[1]))  # never another's words
+        start, end = own_turn(start, end, (t_start, t_end))  # one read per text; own turn only
         found[sid] = Quote(
             str(guid), mask(text[start:end]), str(pseudonym), mask(name), bool(exemplar)
         )
