@@ -9,6 +9,7 @@ import csv
 
 from docx import Document as open_docx
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
 
 from qualframe.coding import commands
 from qualframe.coding.analysis.matrix import MatrixOptions, export_matrix
@@ -100,6 +101,9 @@ def test_kept_as_one_warns_and_no_export_quotes_another_speaker(
     assert E1_END in quotes
     for exported in (cells, " ".join(quotes)):
         assert "E2" not in exported and "선배가" not in exported and "김민지" not in exported
+    window.retrieval.copy()  # Retrieved segments → Copy: the quote is E1's turn only
+    copied = QApplication.clipboard().text()
+    assert E1_END in copied and "선배가" not in copied
     from qualframe.coding.export.codebook_report import manual_entries
 
     example = next(e.example for e in manual_entries(gui_project) if e.code.guid == target.guid)

@@ -21,6 +21,7 @@ from typing import NamedTuple
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.documents import document_text, document_texts, document_turns
+from qualframe.coding.query.quotes import own_turn
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,21 @@ class Corpus:
         self._lower.clear()
         self._turns.clear()
         self._ends.clear()
+
+    def own_turn(self, guid: str, start: int, end: int) -> tuple[int, int]:
+        """[start, end) cut to the turn it overlaps most (the turn it counts for, as the store
+        decides): a quote never carries another speaker's words or label."""
+        self.speakers(guid, start, end)  # reads the document's turns once
+        best: Turn | None = None
+        best_overlap = 0
+        first = bisect_right(self._ends[guid], start)
+        for t in self._turns[guid][first:]:
+            if t.start >= end:
+                break
+            overlap = min(end, t.end) - max(start, t.start)
+            if overlap > best_overlap:
+                best, best_overlap = t, overlap
+        return own_turn(start, end, (best.start, best.end) if best else None)
 
     def speakers(self, guid: str, start: int, end: int) -> list[str]:
         """Who speaks in [start, end) of a document, in order: the speakers of the turns
