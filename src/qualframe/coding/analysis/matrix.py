@@ -41,6 +41,7 @@ from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.privacy import name_masker
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import CodeRecord, SegmentRecord
+from qualframe.coding.query.quotes import own_turn, own_turn_sql, quote_substr
 from qualframe.coding.query.segments import query_segments
 from qualframe.storage.models import (
     Attribute,
@@ -566,14 +567,13 @@ def _fetch_quotes(
         for r in conn.execute(
             select(
                 Segment.id, Segment.guid, Segment.is_exemplar, Participant.pseudonym,
-                Segment.document_id, Segment.start, Segment.end,
+                Segment.document_id, Segment.start, Segment.end, Turn.start, Turn.end,
             )
             .join(Turn, Turn.id == Segment.turn_id)
             .join(Participant, Participant.id == Turn.participant_id)
             .where(Segment.id.in_(ids[i : i + 500]))
         ):  # fmt: skip
             info[int(r[0])] = tuple(r)
-    # Each document's text is read once and sliced here (offsets are code points).
     doc_ids = sorted({r[4] for r in info.values()})
     texts: dict[int, tuple[str, str]] = {}
     for i in range(0, len(doc_ids), 200):
@@ -584,8 +584,9 @@ def _fetch_quotes(
         ):
             texts[int(did)] = (str(name), str(text))
     found: dict[int, Quote] = {}
-    for sid, (_, guid, exemplar, pseudonym, did, start, end) in info.items():
+    for sid, (_, guid, exemplar, pseudonym, did, start, end, t_start, t_end) in info.items():
         name, text = texts[did]
+        start, end = own_turn(start, end, (t_start, t_end))  # one read per text; own turn only
         found[sid] = Quote(
             str(guid), mask(text[start:end]), str(pseudonym), mask(name), bool(exemplar)
         )
@@ -792,7 +793,9 @@ def matrix_segments(
             scope,
             Segment.guid, Segment.code_id, AttributeValue.value, Participant.pseudonym,
             Document.name.label("doc"), Coder.name.label("coder"), Segment.is_exemplar,
-            func.substr(Document.text, Segment.start + 1, Segment.end - Segment.start).label("text"),
+            quote_substr(Document.text, *own_turn_sql(
+                Segment.start, Segment.end, Turn.id, Turn.start, Turn.end,
+            )).label("text"),
         )  # fmt: skip
         stmt = (
             stmt.join(Document, Document.id == Segment.document_id)

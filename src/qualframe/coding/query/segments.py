@@ -15,6 +15,7 @@ from qualframe.coding.core.errors import NotFoundError, UserError
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
 from qualframe.coding.query.document_sets import members_select, resolve_sets
+from qualframe.coding.query.quotes import own_turn_sql, quote_substr
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,
@@ -113,6 +114,11 @@ def list_segments(
         )
 
 
+def _own_turn() -> tuple[Any, Any]:
+    """The segment's range cut to its own speaker turn (see ``quotes``)."""
+    return own_turn_sql(Segment.start, Segment.end, Turn.id, Turn.start, Turn.end)
+
+
 def query_segments(
     s: Session,
     *,
@@ -133,7 +139,7 @@ def query_segments(
             Segment.id, Segment.guid, Segment.start, Segment.end, Segment.memo,
             Segment.is_exemplar, Segment.code_id, Segment.created_at,
             Document.guid.label("doc_guid"), Document.name.label("doc_name"),
-            func.substr(Document.text, Segment.start + 1, Segment.end - Segment.start).label("text"),
+            quote_substr(Document.text, *_own_turn()).label("text"),
             Coder.name.label("coder"), Turn.label, Turn.is_interviewer,
             P.id.label("pid"), P.guid.label("pguid"), P.pseudonym,
         )

@@ -10,7 +10,9 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import (
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QPoint,
     QSortFilterProxyModel,
@@ -175,9 +177,21 @@ class NavigatorDock(QDockWidget):
         self.proxy.modelReset.connect(self._span_groups)
         self.proxy.layoutChanged.connect(self._span_groups)
         self.proxy.rowsInserted.connect(self._span_groups)
+        self.tree.viewport().installEventFilter(self)  # narrow: the Group column steps aside
         self._span_groups()
         self.tree.activated.connect(self._activate)
         self.tree.clicked.connect(self._activate)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        """In a narrow navigator the document names come first: the Group column is hidden
+        below 240 px and the Coded column below 190 px (both are also in the document's
+        title line)."""
+        if event.type() == QEvent.Type.Resize and obj is self.tree.viewport():
+            width = self.tree.viewport().width()
+            for section, below in ((1, 240), (2, 190)):
+                if self.tree.header().isSectionHidden(section) != (width < below):
+                    self.tree.header().setSectionHidden(section, width < below)
+        return super().eventFilter(obj, event)
 
     def _span_groups(self) -> None:
         for row in range(self.proxy.rowCount()):

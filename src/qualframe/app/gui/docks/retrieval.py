@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui.colors import muted
 from qualframe.app.gui.corpus import Corpus
 from qualframe.app.gui.models.codebook_model import CodebookModel
 from qualframe.app.gui.models.documents_model import DocumentsModel
@@ -76,7 +77,8 @@ class ContextDelegate(QStyledItemDelegate):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
         pal: QPalette = option.palette  # type: ignore[attr-defined]
         fg = pal.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
-        dim = fg.name() if selected else pal.color(QPalette.ColorRole.PlaceholderText).name()
+        base = pal.color(QPalette.ColorRole.Highlight if selected else QPalette.ColorRole.Base)
+        dim = muted(fg, base).name()  # the context: quieter, still WCAG AA
         if len(match) > 400:
             match = match[:400] + "…"
         self._doc.setDefaultFont(option.font)  # type: ignore[attr-defined]
@@ -218,6 +220,9 @@ class RetrievalDock(QDockWidget):
         if selection.code_guid != self.code_guid or code is None:
             self.set_code(code.guid if code else None, code.path_text if code else "",
                           code.color if code else "")  # fmt: skip
+        elif (code.path_text, code.color) != (self._path, self._color):
+            self._path, self._color = code.path_text, code.color  # renamed or recoloured
+            self._update_title()
 
     def _keep_widths(self) -> None:
         header = self.table.horizontalHeader()
@@ -367,6 +372,11 @@ class RetrievalDock(QDockWidget):
             self.reload_filters()
         if self.code_guid is None:
             return
+        rec = self.codes.by_guid.get(self.code_guid)
+        if rec is not None and (rec.path_text, rec.color) != (self._path, self._color):
+            # the code (or one above it) was renamed, moved or recoloured: say so at once
+            self._path, self._color = rec.path_text, rec.color
+            self._update_title()
         if (
             change.codebook
             or change.participants

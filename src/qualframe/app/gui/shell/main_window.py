@@ -10,10 +10,18 @@ Each part decides for itself what to refresh.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeyEvent,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -55,6 +63,8 @@ from qualframe.coding.core.command import Command
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
 
+MIN_CENTRE_WIDTH = 570  # the document tab (text, stripes, scroll bar) never gets less
+
 LEFT, RIGHT, BOTTOM = (
     Qt.DockWidgetArea.LeftDockWidgetArea,
     Qt.DockWidgetArea.RightDockWidgetArea,
@@ -81,6 +91,9 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.corpus = Corpus(project)
         self.last_report = ""
+        # Why a read-only project is read-only (the launcher knows: asked for, or in use).
+        self.read_only_reason = "it was opened read-only"
+        self._told_read_only = False
         self._code_guid: str | None = None
         self._segment_guid: str | None = None
         self.undo = UndoHistory(project, self.changed.emit, self.report, self)
@@ -118,9 +131,9 @@ class MainWindow(QMainWindow):
         install_research_menus(self, self.export_menu)
         exchange_actions.install(self, self.export_menu)  # REFI-QDA .qdpx / .qdc
         self._build_status_bar(ro)
-        # Read every text for project-wide search once the window is idle, so that the first
-        # search does not wait for it.
-        QTimer.singleShot(1500, self._warm_corpus)
+        # Read every text for project-wide search on a background thread soon after the window
+        # opens, so that the first search finds them in memory.
+        QTimer.singleShot(200, self._warm_corpus)
         self.resize(1440, 900)
         self._layout_pending = True
         if restore_layout:
@@ -136,6 +149,9 @@ class MainWindow(QMainWindow):
         self.view.segmentActivated.connect(self._segment_clicked)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        # The docks give way before the reading column does (a layout saved in a wide window
+        # and restored in a narrow one would otherwise leave the text a thin strip).
+        self.tabs.setMinimumWidth(MIN_CENTRE_WIDTH)
         self.tabs.addTab(self.page, "Document")
         # Texts held for search and context are dropped when one changes (an edit, a deleted
         # or restored document), before any view reads them again.
@@ -153,7 +169,7 @@ class MainWindow(QMainWindow):
         self.navigator = NavigatorDock(self, self.documents, self)
         self.detail = CodeDetailDock(self, self.codes, self)
         self.retrieval = RetrievalDock(self, self.corpus, self.codes, self.documents, self)
-        self.search = ProjectSearchDock(self, self.corpus, self)
+        self.search = ProjectSearchDock(self, self.corpus, self, self.settings)
         self.history = UndoHistoryDock(self.undo, self)
         self.memos = MemoDock(self, self)
         self.addDockWidget(LEFT, self.navigator)
@@ -177,6 +193,7 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self, read_only: str) -> None:
         self.code_label = QLabel("")
         self.statusBar().addPermanentWidget(self.code_label)
+        self.changed.connect(self._code_edited)
         coder = QLabel(
             f"Coder: <b>{self.project.coder}</b>" + (" · <b>read-only</b>" if read_only else "")
         )
@@ -192,7 +209,7 @@ class MainWindow(QMainWindow):
         """Run an undoable command; False (and a message) when it was refused. Give
         ``long_title`` for work that may take a while (it then runs off the GUI thread)."""
         if self.project.read_only:
-            self.report("This project is open read-only; nothing can be changed.")
+            self.refuse_read_only()
             return False
         return self.undo.push(command, long_title=long_title, parent=self) is not None
 
@@ -204,6 +221,37 @@ class MainWindow(QMainWindow):
             box = QMessageBox(QMessageBox.Icon.Warning, "Qualframe", message, parent=self)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()
+
+    def refuse_read_only(self) -> None:
+        """Say why nothing can be changed: a box the first time, the status bar after."""
+        message = (
+            f"This project is open read-only because {self.read_only_reason}; nothing can be "
+            "changed (reopen it from File → Open recent when it is free)."
+        )
+        if self._told_read_only:
+            self.hint(message)
+        else:
+            self._told_read_only = True
+            self.report(message)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """A key for a change (Q, Ctrl+Return, Del, …) that reaches the window because its
+        action is disabled in a read-only project is answered, not ignored."""
+        if self.project.read_only and self._write_key(event):
+            event.accept()
+            self.refuse_read_only()
+            return
+        super().keyPressEvent(event)
+
+    def _write_key(self, event: QKeyEvent) -> bool:
+        pressed = QKeySequence(event.keyCombination())
+        actions = [*self.coding.writing, self.codebook.a_new, self.codebook.a_new_child,
+                   self.codebook.a_rename, self.codebook.a_delete]  # fmt: skip
+        return any(
+            not a.isEnabled() and s.matches(pressed) == QKeySequence.SequenceMatch.ExactMatch
+            for a in actions
+            for s in a.shortcuts()
+        )
 
     def hint(self, message: str) -> None:
         """A gentle note in the status bar (nothing went wrong)."""
@@ -262,7 +310,7 @@ class MainWindow(QMainWindow):
 
     def _warm_corpus(self) -> None:
         if self.isVisible():
-            self.corpus.load()
+            self.corpus.preload()
 
     # -- navigation ------------------------------------------------------------------------
     def open_document(self, guid: str) -> bool:
@@ -334,14 +382,24 @@ class MainWindow(QMainWindow):
 
     def _code_selected(self, guid: str | None) -> None:
         self._code_guid = guid
-        rec = self.codes.by_guid.get(guid) if guid else None
-        self.code_label.setText(f"Current code: <b>{rec.name}</b>" if rec else "")
+        self._show_current_code()
         self._announce_selection()
+
+    def _show_current_code(self) -> None:
+        rec = self.codes.by_guid.get(self._code_guid) if self._code_guid else None
+        self.code_label.setText(f"Current code: <b>{html.escape(rec.name)}</b>" if rec else "")
+
+    def _code_edited(self, change: Change) -> None:
+        """A rename or recolour of the current code: the status bar and the parts that show
+        the selection name it anew (nothing else changed)."""
+        if self._code_guid is not None and self._code_guid in change.codes:
+            self._show_current_code()
+            self._announce_selection()
 
     # -- import ----------------------------------------------------------------------------
     def import_files(self, paths: list[Path] | None = None) -> None:
         if self.project.read_only:
-            self.report("This project is open read-only; nothing can be imported.")
+            self.refuse_read_only()
             return
         from qualframe.app.gui.dialogs.import_dialog import run_import
 
@@ -352,6 +410,20 @@ class MainWindow(QMainWindow):
         if change is not None:
             self.corpus.invalidate()
             self.changed.emit(change)
+            self._tell_imported(change)
+
+    def _tell_imported(self, change: Change) -> None:
+        by_guid = self.documents.by_guid
+        new = [g for g in by_guid if g in change.documents]
+        if not new:
+            return
+        from qualframe.app.gui.dialogs.written import tell_imported
+
+        first = new[0]
+        tell_imported(
+            self, [by_guid[g].name for g in new], self.project.path,
+            lambda: self.open_document(first),
+        )  # fmt: skip
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
@@ -384,10 +456,12 @@ class MainWindow(QMainWindow):
     def default_layout(self) -> None:
         """Dock sizes proportional to the window (used until the user arranges them)."""
         w, h = max(self.width(), 1000), max(self.height(), 640)
-        side = int(w * 0.2)
+        # Narrow windows give the side docks a smaller share: the reading column comes first.
+        left, right = (0.2, 0.24) if w >= 1280 else (0.17, 0.22)
         self.resizeDocks(
-            [self.navigator, self.codebook], [side, int(w * 0.24)], Qt.Orientation.Horizontal
-        )
+            [self.navigator, self.codebook], [int(w * left), int(w * right)],
+            Qt.Orientation.Horizontal,
+        )  # fmt: skip
         self.resizeDocks(
             [self.codebook, self.detail], [int(h * 0.55), int(h * 0.35)], Qt.Orientation.Vertical
         )
