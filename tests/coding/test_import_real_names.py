@@ -18,7 +18,7 @@ from qualframe.app.cli.main import main
 from qualframe.coding.analysis.matrix import MatrixOptions, export_matrix
 from qualframe.coding.core.privacy import NameMasker, mask_real_names
 from qualframe.coding.core.project import Project
-from qualframe.coding.corpus.documents import document_text, list_documents
+from qualframe.coding.corpus.documents import document_text, document_turns, list_documents
 from qualframe.coding.corpus.segments import code_range
 from qualframe.coding.importing import ImportOptions, import_files
 from qualframe.storage.models import Participant, ParticipantName
@@ -99,8 +99,16 @@ def test_segments_output_has_no_real_name(
 ) -> None:
     docs = {d.name: d.guid for d in list_documents(imported)}
     for name in ("session1", "session2"):
-        text = document_text(imported, docs[name])
-        code_range(imported, docs[name], 0, len(text), "Outcomes/Lifestyle/Attendance", create=True)
+        # one segment per speaker turn: a quote never carries another speaker's words
+        for turn in document_turns(imported, docs[name]):
+            code_range(
+                imported,
+                docs[name],
+                turn.start,
+                turn.end,
+                "Outcomes/Lifestyle/Attendance",
+                create=True,
+            )
     path = imported.path
     imported.close()
     assert main(["segments", str(path), "--format", "json"]) == 0
