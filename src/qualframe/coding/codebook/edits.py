@@ -11,8 +11,6 @@ from sqlalchemy.orm import Session
 
 from qualframe.coding.codebook.tree import (
     DETAIL_FIELDS,
-    PALETTE,
-    PATH_SEPARATOR,
     check_color,
     get_code,
     split_path,
