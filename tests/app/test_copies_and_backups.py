@@ -134,7 +134,7 @@ def test_file_back_up_now_and_the_rolling_daily_backups(qtbot, window, tmp_path:
 
 def test_the_daily_backup_is_made_when_the_app_is_idle(qtbot, gui_project, settings) -> None:  # type: ignore[no-untyped-def]
     from qualframe.app.gui.dialogs import backups as gui_backups
-    from qualframe.app.gui.main_window import MainWindow
+    from qualframe.app.gui.shell.main_window import MainWindow
     from qualframe.coding.core.backups import list_backups
 
     gui_backups.BACKUP_DELAY_MS, old = 50, gui_backups.BACKUP_DELAY_MS
@@ -177,7 +177,7 @@ def test_restore_a_backup_from_the_welcome_screen(qapp, qtbot, tmp_path, monkeyp
         return dialog.result()
 
     monkeypatch.setattr(RestoreDialog, "exec", choose_and_restore)
-    bench = launch.Workbench(settings, "tester", interactive=True)
+    bench = launch.Launcher(settings, "tester", interactive=True)
     bench.show_welcome()
     assert bench.welcome is not None
     qtbot.mouseClick(bench.welcome.restore, Qt.MouseButton.LeftButton)
@@ -227,7 +227,7 @@ def test_planted_objects_are_removed_only_after_the_user_agrees(
     monkeypatch.setattr(
         QMessageBox, "question", lambda _p, _t, text, *a, **k: asked.append(text) or answer[0]
     )
-    bench = launch.Workbench(settings, "tester", interactive=True)
+    bench = launch.Launcher(settings, "tester", interactive=True)
     assert bench.open_project(path) is None  # declined: not opened, nothing removed
     assert 'trigger "wipe"' in asked[0]
     answer[0] = QMessageBox.StandardButton.Yes
@@ -252,7 +252,7 @@ def test_a_project_on_a_read_only_disk_opens_read_only_and_says_so(
         shutil.copyfile(elsewhere, path)
         remount_read_only(disk)
         try:
-            bench = launch.Workbench(settings, "tester", interactive=False)
+            bench = launch.Launcher(settings, "tester", interactive=False)
             window = bench.open_project(path)
             assert window is not None and window.project.read_only
             assert "read-only disk" in window.last_report

@@ -146,7 +146,7 @@ def test_the_gui_codebook_export_refuses_a_project(
 ) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-    from qualframe.app.gui.export_menu import export_codebook
+    from qualframe.app.gui.shell.export_menu import export_codebook
 
     other = tmp_path / "codebook.docx"
     copy_project(window.project.path, other)
@@ -155,6 +155,6 @@ def test_the_gui_codebook_export_refuses_a_project(
     warnings: list[str] = []
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: next(answers))
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
-    assert export_codebook(window) is False
+    assert export_codebook(window, window.project, window.report) is False
     assert len(warnings) == 1 and "is a Qualframe project" in warnings[0]
     assert _digest(other) == before

@@ -79,7 +79,7 @@ def wide(tmp_path: Path) -> Iterator[Project]:
 
 @pytest.mark.gui
 def test_the_window_opens_with_a_bounded_number_of_queries(qtbot, wide: Project, settings) -> None:  # type: ignore[no-untyped-def]
-    from qualframe.app.gui.main_window import MainWindow
+    from qualframe.app.gui.shell.main_window import MainWindow
 
     with counted(wide) as statements:
         w = MainWindow(wide, settings, restore_layout=False)
@@ -105,8 +105,8 @@ def test_the_window_opens_with_a_bounded_number_of_queries(qtbot, wide: Project,
 def test_participant_columns_are_loaded_as_the_table_scrolls(
     qtbot, wide: Project, settings
 ) -> None:  # type: ignore[no-untyped-def]
-    from qualframe.app.gui.main_window import MainWindow
     from qualframe.app.gui.models.participants_model import COLUMN_CHUNK
+    from qualframe.app.gui.shell.main_window import MainWindow
 
     w = MainWindow(wide, settings, restore_layout=False)
     qtbot.addWidget(w)

@@ -112,8 +112,8 @@ def _median(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
 def test_bench_many_attributes(tmp_path: Path, qapp) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QSettings
 
-    from qualframe.app.gui.main_window import MainWindow
     from qualframe.app.gui.settings import Settings
+    from qualframe.app.gui.shell.main_window import MainWindow
 
     t0 = time.perf_counter()
     wide = tmp_path / "wide.qualframe"

@@ -13,8 +13,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QWidget
 
-from qualframe.app.gui.main_window import MainWindow
 from qualframe.app.gui.settings import Settings
+from qualframe.app.gui.shell.main_window import MainWindow
 from qualframe.app.gui.welcome import WelcomeWindow
 from qualframe.coding.codebook.tree import find_code
 from qualframe.coding.core.backups import remove_foreign_objects
@@ -26,6 +26,7 @@ from qualframe.storage.errors import (
     ProjectLockedError,
     ReadOnlyDiskError,
 )
+from qualframe.storage.lock import describe_holder
 
 SCREEN_SIZE = (1440, 900)
 
@@ -91,7 +92,8 @@ def application(offscreen: bool = False) -> QApplication:
 
 
 def configure_fonts(app: QApplication) -> None:
-    """Prefer a font with Hangul glyphs as fallback so Korean transcripts render."""
+    """Prefer fonts with Hangul glyphs and colour emoji as fallbacks, so Korean transcripts
+    and emoji render (instead of boxes)."""
     font = QFont(app.font())
     families: set[str] = set(QFontDatabase.families())
     wanted: list[str] = [f for f in ("Noto Sans", "DejaVu Sans") if f in families]
@@ -100,8 +102,9 @@ def configure_fonts(app: QApplication) -> None:
         for f in ("Noto Sans CJK KR", "Noto Sans KR", "NanumGothic", "Malgun Gothic")
         if f in families
     ]
-    if cjk or wanted:
-        font.setFamilies([*(wanted or [font.family()]), *cjk])
+    emoji = [f for f in ("Noto Color Emoji",) if f in families]  # else emoji are boxes
+    if cjk or wanted or emoji:
+        font.setFamilies([*(wanted or [font.family()]), *cjk, *emoji])
     if font.pointSizeF() < 9.5:
         font.setPointSizeF(9.5)
     app.setFont(font)
@@ -121,7 +124,7 @@ def ask_coder(settings: Settings, parent: QWidget | None = None) -> str:
     return name
 
 
-class Workbench(QObject):
+class Launcher(QObject):
     """Opens projects into main windows; one window at a time."""
 
     def __init__(self, settings: Settings, coder: str | None, *, interactive: bool = True):
@@ -146,6 +149,7 @@ class Workbench(QObject):
             if not chosen:
                 return None
             path = Path(chosen)
+        reason = "you asked to open it read-only"
         try:
             project = self._open_checked(path, read_only=read_only, parent=parent)
             if project is None:
@@ -154,9 +158,11 @@ class Workbench(QObject):
             # On a read-only disk: open it for reading and say why nothing can be changed.
             project = Project.open(path, read_only=True, coder=self._coder())
             window = self._show(project, path)
+            window.read_only_reason = "it is on a read-only disk"
             window.report(str(exc))
             return window
         except ProjectLockedError as exc:
+            reason = f"{describe_holder(exc.holder)} has it open for writing"
             if not self.interactive:
                 project = Project.open(path, read_only=True, coder=self._coder())
             else:
@@ -177,7 +183,9 @@ class Workbench(QObject):
                 self.welcome.reload_recent()
             QMessageBox.warning(parent, "Cannot open project", message)
             return None
-        return self._show(project, path)
+        window = self._show(project, path)
+        window.read_only_reason = reason
+        return window
 
     def _open_checked(
         self, path: Path, *, read_only: bool, parent: QWidget | None
@@ -342,7 +350,7 @@ def run(
     settings = Settings()
     if coder and screenshot is None:
         settings.set_coder(coder)  # remembered for the next start
-    bench = Workbench(settings, coder or settings.coder(), interactive=screenshot is None)
+    bench = Launcher(settings, coder or settings.coder(), interactive=screenshot is None)
     if screenshot is not None:
         if path is None:
             raise UserError(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from qualframe.coding.core.codepaths import join_path
+
 
 @dataclass(frozen=True)
 class CodeRecord:
@@ -23,7 +25,8 @@ class CodeRecord:
 
     @property
     def path_text(self) -> str:
-        return "/".join(self.path)
+        """The path as text; a "/" inside a name is written \\/ (``core.codepaths``)."""
+        return join_path(self.path)
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class SegmentRecord:
 
     @property
     def code_path_text(self) -> str:
-        return "/".join(self.code_path)
+        return join_path(self.code_path)
 
 
 @dataclass(frozen=True)

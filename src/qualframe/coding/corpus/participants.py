@@ -29,14 +29,48 @@ class ParticipantData:
 
 
 # -- participants and attributes -----------------------------------------------------------
-def attribute_in(session: Session, name: str, type_: str = "category") -> Attribute:
-    attr = session.scalar(select(Attribute).where(func.lower(Attribute.name) == name.lower()))
+def find_attribute_in(session: Session, name: str) -> Attribute | None:
+    """The attribute called ``name`` (case does not matter), if there is one."""
+    return session.scalar(select(Attribute).where(func.lower(Attribute.name) == name.lower()))
+
+
+def attribute_in(
+    session: Session, name: str, type_: str = "category", *, guid: str | None = None
+) -> Attribute:
+    """The attribute called ``name``, created (last, with ``guid`` if given) when missing."""
+    attr = find_attribute_in(session, name)
     if attr is None:
         pos = int(session.scalar(select(func.count()).select_from(Attribute)) or 0)
         attr = Attribute(name=name, type=type_, position=pos)
+        if guid is not None:
+            attr.guid = guid
         session.add(attr)
         session.flush()
     return attr
+
+
+def participant_in(session: Session, guid: str) -> Participant:
+    p = session.scalar(select(Participant).where(Participant.guid == guid))
+    if p is None:
+        raise UserError("That participant no longer exists.")
+    return p
+
+
+def attribute_value_in(session: Session, participant: Participant, attribute: Attribute) -> str:
+    """A participant's value of an attribute ("" when none is set)."""
+    row = session.get(AttributeValue, (participant.id, attribute.id))
+    return row.value if row is not None else ""
+
+
+def attribute_value_count_in(session: Session, attribute: Attribute) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(AttributeValue)
+            .where(AttributeValue.attribute_id == attribute.id)
+        )
+        or 0
+    )
 
 
 def set_attribute_in(session: Session, participant: Participant, name: str, value: str) -> None:
@@ -159,13 +193,12 @@ def attribute_values(project: Project, name: str) -> list[str]:
 def set_participant_attribute(
     project: Project, participant_guid: str, name: str, value: str
 ) -> None:
-    """Edit one attribute value of a participant (one transaction, audited)."""
+    """Edit one attribute value of a participant (one transaction, audited). Not undoable:
+    the GUI and scripts that need undo use ``commands.SetParticipantAttribute``."""
     if not name.strip():
         raise UserError("An attribute needs a name.")
     with project.write() as s:
-        p = s.scalar(select(Participant).where(Participant.guid == participant_guid))
-        if p is None:
-            raise UserError("That participant no longer exists.")
+        p = participant_in(s, participant_guid)
         set_attribute_in(s, p, name.strip(), value.strip())
         audit.record(
             s, project.coder, "set_attribute", "participant", p.guid, name=name, value=value

@@ -17,10 +17,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from qualframe.coding.codebook.tree import subtree_ids
+from qualframe.coding.core.codepaths import join_path
 from qualframe.coding.core.errors import NotFoundError
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
-from qualframe.coding.query.segments import Where, code_paths, participant_attributes
+from qualframe.coding.query.segments import Where, code_paths, in_sets, participant_attributes
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,
@@ -52,7 +53,7 @@ class Retrieved(NamedTuple):
 
     @property
     def code_path_text(self) -> str:
-        return "/".join(self.code_path)
+        return join_path(self.code_path)
 
 
 def fetch(
@@ -67,10 +68,13 @@ def fetch(
     paths: dict[int, tuple[tuple[str, ...], str, str]] | None = None,
     documents: dict[int, tuple[str, str]] | None = None,
     attribute_names: Collection[str] | None = None,
+    document_sets: Sequence[str] = (),
 ) -> tuple[list[Retrieved], dict[int, dict[str, str]]]:
     """Matching segments in document order, and participant id → attributes (of the
-    participants in those rows). ``paths`` (code id → path, colour, guid) and ``documents``
-    (document id → guid, name, in the navigator's order) save queries.
+    participants in those rows); ``document_sets`` (names or GUIDs) keeps the documents in
+    any of those sets; ``attribute_names`` limits the attributes read to those (None: all).
+    ``paths`` (code id → path, colour, guid) and ``documents`` (document id → guid, name,
+    in the navigator's order) save queries.
 
     The documents table is not joined: its rows carry the whole text, and SQLite would walk
     each row's overflow pages to reach the columns after it, for every segment."""
@@ -105,6 +109,8 @@ def fetch(
         if document_guid is not None:
             wanted = [i for i, (g, _) in documents.items() if g == document_guid]
             stmt = stmt.where(Segment.document_id.in_(wanted))
+        if document_sets:
+            stmt = stmt.where(Segment.document_id.in_(in_sets(s, document_sets)))
         if coder is not None:
             stmt = stmt.where(func.lower(Coder.name) == coder.strip().lower())
         for cond in where:

@@ -19,10 +19,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("path", metavar="PATH", type=Path, help="the new project file (*.qualframe)")
     p.add_argument(
         "--template",
-        default="mentoring",
         choices=["empty", *template_names()],
         help="starting codebook (default: mentoring)",
     )
+    p.add_argument(
+        "--from", dest="source", type=Path, metavar="FILE.qdpx",
+        help="make the project from a REFI-QDA project exported by NVivo, ATLAS.ti, MAXQDA …",
+    )  # fmt: skip
     add_coder_arg(p)
     p.set_defaults(func=cmd_new)
 
@@ -46,7 +49,14 @@ def _project_path(path: Path) -> Path:
 
 def cmd_new(args: argparse.Namespace) -> int:
     path = _project_path(args.path)
-    template = None if args.template == "empty" else LoadTemplate(args.template)
+    if args.source is not None:
+        from qualframe.app.cli.commands.exchange_cmd import new_from
+
+        if args.template is not None:
+            raise UserError("Use --template or --from, not both.")
+        return new_from(path, args.source, args.coder)
+    template_name = args.template or "mentoring"
+    template = None if template_name == "empty" else LoadTemplate(template_name)
     # The template is loaded before the file gets its name: `new` is all or nothing.
     prepare = template.do if template is not None else None
     with Project.create(path, coder=args.coder, prepare=prepare) as project:

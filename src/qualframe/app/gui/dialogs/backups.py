@@ -42,7 +42,8 @@ from qualframe.coding.core.project import Project
 from qualframe.storage.errors import ProjectError
 from qualframe.storage.protect import refuse_protected
 
-# The main window is passed in as ``w`` (typed Any: importing it would make a cycle).
+# The main window is passed in as ``w``: a widget offering the Workbench protocol (project,
+# changed, report, hint); typed Any because dialogs may not import the shell.
 
 #: Quiet time after the last change before the log is folded into the file.
 IDLE_MS = 3000

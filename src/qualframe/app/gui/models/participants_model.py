@@ -1,4 +1,8 @@
-"""Navigator table of participants and their attributes; attribute cells are editable."""
+"""Navigator table of participants and their attributes; attribute cells are editable.
+
+An edit is an undoable command (``SetParticipantAttribute``) handed to ``push``; the model is
+re-read when the command's change comes back (``reload``), so an undo shows the old value.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,12 @@ from dataclasses import replace
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 
+from qualframe.coding.commands import AddAttribute, SetParticipantAttribute
+from qualframe.coding.core.command import Command
+from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import ParticipantRecord
-from qualframe.coding.corpus.participants import (
-    attribute_names,
-    list_participants,
-    set_participant_attribute,
-)
-from qualframe.storage.errors import ProjectError
+from qualframe.coding.corpus.participants import attribute_names, list_participants
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -35,7 +37,7 @@ class ParticipantsModel(QAbstractTableModel):
         project: Project,
         parent: object = None,
         *,
-        on_edit: Callable[[], None] | None = None,
+        push: Callable[[Command], bool] | None = None,
         report: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__(parent)  # type: ignore[arg-type]
@@ -43,7 +45,7 @@ class ParticipantsModel(QAbstractTableModel):
         self.people: list[ParticipantRecord] = []
         self.attributes: list[str] = []  # the loaded (shown) attribute columns
         self.all_attributes: list[str] = []
-        self.on_edit = on_edit
+        self.push = push
         self.report = report
         self._fetch_pending = False
         self.reload()
@@ -131,36 +133,22 @@ class ParticipantsModel(QAbstractTableModel):
         person = self.people[index.row()]
         name = self.attributes[index.column() - 1]
         text = str(value).strip()
-        if person.attributes.get(name, "") == text:
+        if person.attributes.get(name, "") == text or self.push is None:
             return False
+        return self._push(lambda: SetParticipantAttribute(person.guid, name, text))
+
+    def add_attribute(self, name: str) -> bool:
+        """Add an attribute column (an undoable command); False when refused."""
+        if self.push is None or not name.strip():
+            return False
+        return self._push(lambda: AddAttribute(name))
+
+    def _push(self, make: Callable[[], Command]) -> bool:
+        assert self.push is not None
         try:
-            set_participant_attribute(self.project, person.guid, name, text)
-        except ProjectError as exc:
+            command = make()
+        except UserError as exc:  # a bad name, refused before anything is written
             if self.report:
                 self.report(str(exc))
             return False
-        attrs = dict(person.attributes)
-        if text:
-            attrs[name] = text
-        else:
-            attrs.pop(name, None)
-        self.people[index.row()] = ParticipantRecord(
-            id=person.id, guid=person.guid, pseudonym=person.pseudonym,
-            real_name=person.real_name, is_interviewer=person.is_interviewer, attributes=attrs,
-        )  # fmt: skip
-        self.dataChanged.emit(index, index)
-        if self.on_edit:
-            self.on_edit()
-        return True
-
-    def add_attribute(self, name: str) -> None:
-        name = name.strip()
-        if not name or name.casefold() in {a.casefold() for a in self.attributes}:
-            return
-        if name.casefold() in {a.casefold() for a in self.all_attributes}:
-            return
-        col = 1 + len(self.attributes)
-        self.beginInsertColumns(QModelIndex(), col, col)
-        self.attributes.append(name)
-        self.all_attributes.insert(len(self.attributes) - 1, name)
-        self.endInsertColumns()
+        return self.push(command)
