@@ -86,7 +86,17 @@ def test_any_project_is_refused_whatever_its_name_or_link(
         ("codebook", study, "--out", tmp_path / "link.xlsx"),
         ("stats", study, "--out", backup),
         ("stats", study, "--out", tmp_path / "new-name.qualframe"),
+        ("segments", study, "--out", disguised),
+        ("segments", study, "--out", tmp_path / "link.xlsx"),
+        ("segments", study, "--format", "json", "--out", backup),
+        ("segments", study, "--format", "csv", "--out", study),
+        ("memos", study, "--out", disguised),
+        ("export", study, "--out", tmp_path / "disguised.qdpx"),
+        ("export", study, "--out", tmp_path / "disguised.qdc"),
     ]
+    copy_project(study, tmp_path / "disguised.qdpx")
+    os.link(study, tmp_path / "disguised.qdc")
+    digests |= {p: _digest(p) for p in (tmp_path / "disguised.qdpx", tmp_path / "disguised.qdc")}
     for argv in cases:
         code, _, err = _run(capsys, *argv)
         _assert_refused(err, code)
@@ -96,19 +106,43 @@ def test_any_project_is_refused_whatever_its_name_or_link(
 
 def test_the_exporters_themselves_refuse_a_project(study: Path, tmp_path: Path) -> None:
     """The rule lives in the exporters (coding/export/atomic.py), not only in the CLI."""
+    from qualframe.coding import commands
     from qualframe.coding.analysis.matrix import MatrixOptions, export_matrix
+    from qualframe.coding.codebook.tree import find_code
     from qualframe.coding.core.errors import UserError
+    from qualframe.coding.exchange import refi_export
     from qualframe.coding.export.codebook_report import export_codebook
+    from qualframe.coding.export.memo_report import write_memo_report
+    from qualframe.coding.export.segments_report import SegmentQuery, export_segments
 
-    target = tmp_path / "looks-like-a-table.docx"
-    copy_project(study, target)
-    before = _digest(target)
+    with Project.open(study) as project:
+        commands.AddMemo("Pressure", "Both groups speak of it.").do(project)
+    targets = {}
+    for suffix in (".docx", ".xlsx", ".qdpx", ".qdc"):
+        targets[suffix] = tmp_path / f"looks-like-an-export{suffix}"
+        copy_project(study, targets[suffix])
+    before = {t: _digest(t) for t in targets.values()}
     with Project.open(study, read_only=True) as project:
+        code = find_code(project, "Negative experiences")
+        assert code is not None
+        query = SegmentQuery(code_guid=code.guid, code_path="Negative experiences")
+        writers = [
+            lambda t: export_matrix(project, MatrixOptions(), t),
+            lambda t: export_codebook(project, t),
+            lambda t: export_segments(project, query, t),
+            lambda t: write_memo_report(project, t),
+        ]
+        for write in writers:
+            for suffix in (".docx", ".xlsx"):
+                if write is writers[-1] and suffix == ".xlsx":
+                    continue  # the memo report is Word only
+                with pytest.raises(UserError, match="is a Qualframe project"):
+                    write(targets[suffix])
         with pytest.raises(UserError, match="is a Qualframe project"):
-            export_matrix(project, MatrixOptions(), target)
+            refi_export.export_project(project, targets[".qdpx"])
         with pytest.raises(UserError, match="is a Qualframe project"):
-            export_codebook(project, target)
-    assert _digest(target) == before
+            refi_export.export_codebook(project, targets[".qdc"])
+    assert {t: _digest(t) for t in targets.values()} == before
 
 
 @pytest.mark.gui
@@ -158,3 +192,59 @@ def test_the_gui_codebook_export_refuses_a_project(
     assert export_codebook(window, window.project, window.report) is False
     assert len(warnings) == 1 and "is a Qualframe project" in warnings[0]
     assert _digest(other) == before
+
+
+def _exports_of_the_window(window):  # type: ignore[no-untyped-def]
+    """Every save dialog of the window (name, suffix, how to open it), main's newer ones too."""
+    from qualframe.app.gui import exchange_actions
+    from qualframe.app.gui.shell.export_menu import export_codebook
+
+    def retrieval() -> object:
+        from qualframe.coding.codebook.tree import find_code
+
+        code = find_code(window.project, "Negative experiences")
+        assert code is not None
+        window.select_code(code.guid)
+        assert window.retrieval.model.rows
+        return window.retrieval.choose_and_export()
+
+    return [
+        ("retrieved segments", ".docx", retrieval),
+        ("memo report", ".docx", window.memos.choose_and_export),
+        ("REFI-QDA project", ".qdpx", lambda: exchange_actions.export_refi(window, ".qdpx")),
+        ("REFI-QDA codebook", ".qdc", lambda: exchange_actions.export_refi(window, ".qdc")),
+        ("codebook report", ".docx", lambda: export_codebook(window, window.project, print)),
+        ("survey tables", ".json", lambda: window.survey_view.choose_and_export("json")),
+    ]
+
+
+@pytest.mark.gui
+def test_every_save_dialog_of_the_window_refuses_a_project(
+    qtbot, window, monkeypatch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The save dialogs that came with retrieval export, the memo report and REFI-QDA
+    exchange use the same refusing dialog as the matrix: the open project, or a copy of a
+    project under an export's name, is refused with one sentence and the dialog asks again."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    project_path = window.project.path
+    assert project_path is not None
+    for what, suffix, export in _exports_of_the_window(window):
+        disguised = tmp_path / f"{what}{suffix}"
+        copy_project(project_path, disguised)
+        before = _digest(disguised)
+        answers = iter([(str(project_path), ""), (str(disguised), ""), ("", "")])
+        warnings: list[str] = []
+        monkeypatch.setattr(
+            QFileDialog, "getSaveFileName", lambda *a, answers=answers, **k: next(answers)
+        )
+        monkeypatch.setattr(
+            QMessageBox, "warning", lambda *a, seen=warnings, **k: seen.append(a[2])
+        )
+        assert not export(), what
+        assert len(warnings) == 2, (what, warnings)
+        assert all("never writes over a project" in w and "\n" not in w for w in warnings)
+        assert next(answers, None) is None, what  # asked a third time, and cancelled
+        assert _digest(disguised) == before, what
+    with Project.open(project_path, read_only=True) as project:
+        assert project.info()["segments"] == 3

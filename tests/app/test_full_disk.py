@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from qualframe.app.cli.main import main
+from qualframe.coding.commands import AddMemo
 from qualframe.coding.core.project import Project
 from tests.app.conftest import build_project
 from tests.coding.test_survey_stats import BEST, CODES, PEOPLE, PLACE, SAT
@@ -51,6 +52,7 @@ def build_study(path: Path) -> None:
             ],
             codes=CODES,
         )
+        AddMemo("Pressure", "Mentees and mentors both speak of pressure.").do(project)
     finally:
         project.close()
 
@@ -88,6 +90,13 @@ def exports(project: Path, out: Path) -> list[tuple[str, ...]]:
         ("stats", p, "--by", "none", "--out", str(out / "survey.docx")),
         ("stats", p, "--by", "none", "--out", str(out / "survey.xlsx")),
         ("stats", p, "--by", "none", "--out", str(out / "survey.json")),
+        ("segments", p, "--out", str(out / "segments.docx")),
+        ("segments", p, "--out", str(out / "segments.xlsx")),
+        ("segments", p, "--out", str(out / "segments.json")),
+        ("segments", p, "--out", str(out / "segments.csv")),
+        ("memos", p, "--out", str(out / "memos.docx")),
+        ("export", p, "--out", str(out / "study.qdpx")),
+        ("export", p, "--out", str(out / "codebook.qdc")),
     ]
 
 

@@ -24,7 +24,7 @@ from qualframe.coding.core.privacy import name_masker
 from qualframe.coding.core.records import SegmentRecord
 from qualframe.coding.corpus.lookup import find_document
 from qualframe.coding.corpus.segments import code_range
-from qualframe.coding.export.atomic import atomic_path
+from qualframe.coding.export.atomic import atomic_path, check_target
 from qualframe.coding.export.segments_report import CONTEXT_CHARS, SegmentQuery, export_segments
 from qualframe.coding.query.segments import Where, list_segments
 
@@ -161,6 +161,8 @@ def _format(args: argparse.Namespace) -> str:
 def cmd_segments(args: argparse.Namespace) -> int:
     fmt = _format(args)
     where = [Where.parse(w) for w in args.where]
+    if args.out is not None:
+        check_target(args.out)  # before anything is read
     with open_project(args) as project:
         code_guid = None
         if args.code:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.export.atomic import check_target
 
 ORDER = 45
 REFI_PROJECT = (".qdpx", ".qde")
@@ -46,6 +47,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError(
             f"{args.out.name}: choose .qdpx (a whole project) or .qdc (the codebook alone)."
         )
+    check_target(args.out)  # before anything is read
     with open_project(args) as project:
         if suffix == ".qdpx":
             report = export_project(project, args.out, real_names=args.real_names)

@@ -18,6 +18,7 @@ from qualframe.coding.corpus.lookup import find_document
 from qualframe.coding.corpus.memo_entries import KIND_ORDER, memo_entries
 from qualframe.coding.corpus.participants import attribute_names, list_participants
 from qualframe.coding.corpus.sets import list_sets
+from qualframe.coding.export.atomic import check_target
 from qualframe.coding.export.memo_report import signature, write_memo_report
 from qualframe.coding.importing.attribute_table import read_attribute_table
 
@@ -78,6 +79,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_memos(args: argparse.Namespace) -> int:
+    if args.out is not None:
+        check_target(args.out)  # before anything is read
     with open_project(args) as project:
         if args.out is not None:
             n = write_memo_report(project, args.out, kinds=args.kinds, real_names=args.real_names)

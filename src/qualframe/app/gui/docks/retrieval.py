@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDockWidget,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -42,6 +41,7 @@ from qualframe.app.gui.lazy_combo import LazyComboBox
 from qualframe.app.gui.models.codebook_model import CodebookModel
 from qualframe.app.gui.models.documents_model import DocumentsModel
 from qualframe.app.gui.models.retrieval_model import ContextRole, RetrievalModel
+from qualframe.app.gui.save_target import ask_save_path
 from qualframe.app.gui.tasks import Progress, run_export
 from qualframe.app.gui.workbench import Selection, Workbench
 from qualframe.coding.core.changes import Change
@@ -347,7 +347,7 @@ class RetrievalDock(QDockWidget):
         safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in leaf).strip()
         start = str(base.with_name(f"{base.stem}-{safe or 'segments'}.docx"))
         filters = "Word document (*.docx);;Excel workbook (*.xlsx)"
-        name, chosen = QFileDialog.getSaveFileName(self, "Export segments", start, filters)
+        name, chosen = ask_save_path(self, "Export segments", start, filters)
         if not name:
             return None
         path = Path(name)

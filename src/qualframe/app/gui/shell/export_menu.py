@@ -9,8 +9,8 @@ from pathlib import Path
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
-from qualframe.app.gui.dialogs.save_target import ask_save_path
 from qualframe.app.gui.dialogs.written import tell_file_written
+from qualframe.app.gui.save_target import ask_save_path
 from qualframe.app.gui.tasks import Progress, run_export
 from qualframe.app.gui.views.matrix import MatrixView
 from qualframe.app.gui.views.survey_view import SurveyView

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qualframe.app.gui.dialogs.save_target import ask_save_path
 from qualframe.app.gui.dialogs.written import tell_file_written
 from qualframe.app.gui.flow_layout import FlowLayout
 from qualframe.app.gui.models.survey_models import (
@@ -27,6 +26,7 @@ from qualframe.app.gui.models.survey_models import (
     LikertTableModel,
     SurveyItemsModel,
 )
+from qualframe.app.gui.save_target import ask_save_path
 from qualframe.app.gui.tasks import Progress, run_export
 from qualframe.coding.analysis.survey import (
     SurveyTables,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
-from qualframe.app.gui.dialogs.save_target import ask_save_path
+from qualframe.app.gui.save_target import ask_save_path
 from qualframe.app.gui.tasks import Progress, run_export
 from qualframe.coding.analysis.matrix import MatrixOptions, export_matrix
 from qualframe.coding.core.project import Project
