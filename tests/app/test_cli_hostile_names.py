@@ -93,3 +93,53 @@ def test_refusals_and_errors_naming_a_hostile_file_are_escaped(
     assert main(["info", str(missing)]) == 1
     _, err = capsys.readouterr()
     assert err.count("\n") == 1 and not UNSAFE.search(err) and "\\x1b[8m" in err
+
+
+def test_the_newer_commands_print_hostile_names_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """memos, attributes, sets, export and REFI-QDA import and `new --from` (from main) say
+    file and document names the same way as the other commands."""
+    from tests.coding.exchange.refi_fixtures import gid, write_qdpx
+
+    project = tmp_path / "study.qualframe"
+    assert main(["new", str(project), "--template", "empty"]) == 0
+    source = tmp_path / "\x1b[31mred\x1b[0m.txt"
+    source.write_text(TRANSCRIPT, encoding="utf-8")
+    sheet = tmp_path / "cohort\u202etxt.csv"
+    sheet.write_text("Participant,cohort\nE1,2025\n", encoding="utf-8")
+    qde = (  # XML holds no ESC, but it does hold U+202E
+        f'<Project xmlns="urn:QDA-XML:project:1.0" name="x"><Sources><TextSource guid="{gid(1)}"'
+        f' name="report\u202etxt.exe" plainTextPath="internal://{gid(1)}.txt"/></Sources>'
+        "</Project>"
+    )
+    qdpx = write_qdpx(tmp_path / "line\nbreak.qdpx", qde, {f"sources/{gid(1)}.txt": b"E1: hi"})
+    capsys.readouterr()
+    runs = [
+        ["import", str(project), str(source)],
+        ["attributes", str(project), "--from", str(sheet)],
+        ["sets", str(project), "\x1b]0;owned\x07", "--add", "\\x1b[31mred\\x1b[0m"],
+        ["memos", str(project), "--out", str(tmp_path / "\x1b[2Jmemos.docx")],
+        ["export", str(project), "--out", str(tmp_path / "tab\there.qdpx")],
+        ["import", str(tmp_path / "empty.qualframe"), str(qdpx), "--dry-run"],
+        ["new", str(tmp_path / "from\x1b[8m.qualframe"), "--from", str(qdpx)],
+    ]
+    assert main(["new", str(tmp_path / "empty.qualframe"), "--template", "empty"]) == 0
+    outputs = []
+    for argv in runs:
+        main(argv)  # memos --out is refused: the project has no memos yet
+        out, err = capsys.readouterr()
+        assert not UNSAFE.search(out + err), (argv, repr(out + err))
+        outputs.append(out + err)
+    assert "cohort\\u202etxt.csv" in outputs[1]
+    assert "\\x1b]0;owned\\x07" in outputs[2]
+    assert "\\x1b[2Jmemos.docx" in outputs[3]
+    assert "tab\\there.qdpx" in outputs[4]
+    assert "line\\nbreak.qdpx" in outputs[5]
+    assert "from\\x1b[8m.qualframe" in outputs[6]
+    # The source file names a REFI-QDA project brings are stored escaped as well.
+    with Project.open(tmp_path / "from\x1b[8m.qualframe", read_only=True) as p:
+        docs = list_documents(p)
+    assert [(d.name, d.original_filename) for d in docs] == [
+        ("report\\u202etxt.exe", "report\\u202etxt.exe")
+    ]

@@ -26,6 +26,7 @@ from qualframe.coding.core import audit
 from qualframe.coding.core.changes import Change
 from qualframe.coding.core.command import Command
 from qualframe.coding.core.errors import ImportRefused
+from qualframe.coding.core.printable import printable
 from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.documents import sha256_hex, unique_document_name
 from qualframe.coding.exchange import model as m
@@ -172,7 +173,7 @@ class _Store:
                 guid=src.guid,  # unique: prepare() renamed repeated source GUIDs
                 name=unique_document_name(self.s, (src.name or "Untitled source")[:400]),
                 kind="survey" if src.guid in survey else "transcript",
-                text=ps.text, length=len(ps.text), original_filename=(src.name or None),
+                text=ps.text, length=len(ps.text), original_filename=(printable(src.name) if src.name else None),
                 content_hash=ps.content_hash, text_hash=sha256_hex(ps.text),
                 source_encoding=ps.encoding, position=i,
             )  # fmt: skip
