@@ -184,3 +184,53 @@ def test_a_killed_new_never_blocks_the_name(
     assert _leftovers(tmp_path) == []
     with open_project(path, read_only=True) as db:
         assert db.schema_version() == migrate.head_revision()
+
+
+NEW_FROM_KILLED = textwrap.dedent(
+    """
+    import sys, time
+    from qualframe.app.cli.main import main
+    from qualframe.coding.exchange import refi_store
+
+    original = refi_store.import_project
+
+    def slow(project, plan):
+        report = original(project, plan)
+        print("IMPORTED", flush=True)
+        time.sleep(60)
+        return report
+
+    refi_store.import_project = slow
+    main(["new", sys.argv[1], "--from", sys.argv[2]])
+    """
+)
+
+
+def test_a_killed_new_from_a_refi_project_never_blocks_the_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`qualframe new PATH --from FILE.qdpx` (which came with REFI-QDA exchange) is built under
+    a temporary name too: killed after the import, it leaves no file under PATH."""
+    from tests.coding.exchange.refi_fixtures import maxqda_like
+
+    source = maxqda_like(tmp_path / "mentoring.qdpx")
+    path = tmp_path / "from-maxqda.qualframe"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", NEW_FROM_KILLED, str(path), str(source)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=ENV,
+    )
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "IMPORTED"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    assert not path.exists()
+    assert main(["new", str(path), "--from", str(source)]) == 0
+    out, err = capsys.readouterr()
+    assert f"Created {path}." in out and err == ""
+    assert _leftovers(tmp_path) == []
+    with open_project(path, read_only=True) as db:
+        assert db.schema_version() == migrate.head_revision()

@@ -455,20 +455,18 @@ def import_project(project: Project, plan: Plan) -> ImportReport:
 
 def create_from(path: Path, source: Path, coder: str | None = None) -> ImportReport:
     """A new project at ``path`` holding the REFI-QDA project ``source``. The file is read
-    and checked before the project is created; if anything fails, no project file is left."""
+    and checked before the project is created; the project is built under a temporary name
+    and appears under ``path`` only when complete, so a failed or killed import leaves no
+    project file (and never removes one that was there)."""
     from qualframe.coding.exchange.refi_import import prepare
 
     plan = prepare(Path(source))
-    project = Project.create(path, coder=coder)
-    try:
-        report = import_project(project, plan)
-    except BaseException:
-        project.close()
-        for suffix in ("", "-wal", "-shm", ".lock"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-        raise
+    reports: list[ImportReport] = []
+    project = Project.create(
+        path, coder=coder, prepare=lambda p: reports.append(import_project(p, plan))
+    )
     project.close()
-    return report
+    return reports[0]
 
 
 __all__ = [
