@@ -98,6 +98,12 @@ def test_the_window_opens_with_a_bounded_number_of_queries(qtbot, wide: Project,
     # "All participants", q00000 = answer 0 … answer 3 for each, role (2) and year (4)
     assert box.count() == 1 + N_ATTRIBUTES * 4 + 2 + 4
     assert box.findText("q00007 = answer 2") > 0
+    # The Participants tab (every value of every attribute) is read when first shown.
+    sheet = w.participants_view
+    assert sheet.model.rows == [] and sheet.model.attributes == []
+    w.tabs.setCurrentWidget(sheet)
+    assert len(sheet.model.attributes) == N_ATTRIBUTES + 2
+    assert sheet.model.rows and sheet.table.horizontalHeader().stretchLastSection()
     w.close()
 
 
