@@ -65,6 +65,8 @@ def extract_text_file(
         result = Extracted(
             text, decoded.encoding, "txt", warnings=[*decoded.warnings, *removed_warning(removed)]
         )
+        # clean: decoded from UTF-8 as it was (no BOM, no NUL removed); nothing changed since
+        result.raw_utf8 = decoded.clean and text is decoded.text
     result.sample = decoded.sample
     if not result.text or result.text.isspace():  # (strip() would copy the whole text)
         raise refuse(name, "is empty")

@@ -19,6 +19,7 @@ class Extracted:
     bold: dict[int, int] = field(default_factory=dict)  # paragraph start -> bold prefix length
     warnings: list[str] = field(default_factory=list)  # what was repaired or left out
     sample: str | None = None  # a line showing a close encoding choice (for the preview)
+    raw_utf8: bool = False  # the text's UTF-8 is the file's bytes (so are their hashes)
 
 
 def removed_warning(removed: int) -> list[str]:

@@ -246,7 +246,7 @@ def store_transcript(
         session, project.coder, name=path.stem, kind="transcript", text=parsed.extracted.text,
         original_filename=path.name, content_hash=content_hash,
         encoding=parsed.extracted.encoding, turn_rows=rows, position=position, done=done, normalised=True,
-        audit_log=audit_log,
+        text_hash=content_hash if parsed.extracted.raw_utf8 else None, audit_log=audit_log,
     )  # fmt: skip
     report = transcript_preview(path, parsed)
     report.documents.append(stored)
