@@ -85,6 +85,11 @@ class Decoded:
     clean: bool = False
 
 
+def has_controls(text: str) -> bool:
+    """Whether :func:`clean_controls` would change ``text`` (remove or replace a character)."""
+    return _CONTROLS.search(text) is not None
+
+
 def clean_controls(text: str) -> tuple[str, int]:
     """``text`` without stray control characters, other line separators as ``\\n``;
     (cleaned text, number of characters removed)."""

@@ -11,7 +11,8 @@ control), a field shows its result, list numbers and bullets are kept as text ("
 brackets where it is referenced (``[footnote: …]``), and a text box's paragraphs follow the
 paragraph that anchors it (once: the VML fallback copy Word also writes is skipped).
 Nested content (tables in tables, content controls in content controls) is walked with an
-explicit stack, never by recursion.
+explicit stack, never by recursion. A document that holds none of these (most transcripts)
+is read by :mod:`docx_fast` instead, with the same result in a tenth of the time.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 
 from qualframe.coding.corpus.documents import normalise_text
 from qualframe.coding.importing.containers import Package, check_office_container, open_package
+from qualframe.coding.importing.docx_fast import is_bold, simple_text
 from qualframe.coding.importing.errors import refuse
 from qualframe.coding.importing.extracted import Extracted, join_paragraphs
 from qualframe.coding.importing.numbering import Level, ListCounter
@@ -42,16 +44,6 @@ _W_PPR, _W_NUMPR, _W_NUMID, _W_ILVL, _W_PSTYLE = (
 )  # fmt: skip
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _OFF = ("0", "false", "off")
-
-
-def _is_bold(rpr: Any) -> bool:
-    if rpr is None:
-        return False
-    b = rpr.find(_W_B)
-    if b is not None:
-        return b.get(_W_VAL, "true") not in _OFF
-    style = rpr.find(_W_RSTYLE)
-    return style is not None and style.get(_W_VAL, "") in ("Strong", "Bold", "StrongEmphasis")
 
 
 def _is_hidden(rpr: Any) -> bool:
@@ -111,6 +103,12 @@ class _Lists:
                 return num_id, ilvl
             current = based
         return None, None
+
+    def numbered_style(self, style: str) -> bool:
+        """Whether paragraphs of this style (or a style it is based on) are numbered."""
+        if not self.loaded:
+            self._load()
+        return self._style_num(style)[0] not in (None, "0")
 
     def label(self, ppr: Any) -> str:
         """The number or bullet Word shows before this paragraph ("" if none)."""
@@ -225,7 +223,7 @@ def _paragraph(
         if not s:
             continue
         if in_prefix:
-            if _is_bold(rpr) or (prefix and not s.strip()):
+            if is_bold(rpr) or (prefix and not s.strip()):
                 prefix.append(s)
             else:
                 in_prefix = False
@@ -335,12 +333,14 @@ TREE_LIMIT = 8 * 1024 * 1024
 _BLOCK_TAGS = (_W_P, _W_TBL, _W_SDT, *_W_CONTAINERS, W + "sectPr")
 
 
-def _stream_body(package: Package) -> Iterator[tuple[str, int]]:
+def _stream_body(package: Package, root: Any = None) -> Iterator[tuple[str, int]]:
+    """The blocks of document.xml: from ``root`` when the caller parsed it already."""
     notes = _Notes(package)
     lists = _Lists(package)
     part = "word/document.xml"
-    if package.size(part) <= TREE_LIMIT:
-        root = package.parse(part)
+    if root is not None or package.size(part) <= TREE_LIMIT:
+        if root is None:
+            root = package.parse(part)
         body = root.find(W + "body")
         if body is None:
             raise refuse(package.name, "is damaged and cannot be read as a .docx file")
@@ -364,8 +364,17 @@ def _stream_body(package: Package) -> Iterator[tuple[str, int]]:
 
 def extract_docx(raw: bytes, name: str) -> Extracted:
     check_office_container(raw, name, ".docx", "Word")
-    package = open_package(raw, name, "word/document.xml", ".docx")
-    result = join_paragraphs(_stream_body(package), "docx")
+    part = "word/document.xml"
+    package = open_package(raw, name, part, ".docx")
+    root = None
+    result = None
+    if package.size(part) <= TREE_LIMIT:
+        root, data = package.parse_bytes(part)
+        if not any(p.doctype for p in package.parts):
+            result = simple_text(root, data, _Lists(package).numbered_style)
+        del data
+    if result is None:
+        result = join_paragraphs(_stream_body(package, root), "docx")
     result.warnings.extend(package.warnings())
     if not result.text.strip():
         raise refuse(name, "contains no text")
