@@ -110,12 +110,13 @@ def _clean(root: Any, data: bytes) -> bool:
 
 def _paragraphs(root: Any) -> Iterator[tuple[str, int]]:
     """(text, bold prefix length) of each paragraph, from one pass over the tags that carry
-    text or boldness; a run's boldness is read from its first ``w:rPr``'s first ``w:b`` (or
-    ``w:rStyle``) as the pass meets them, so no run is looked up again."""
-    runs: list[list[Any]] | None = None  # [run, index of its first part, bold, w:b seen]
+    text or boldness. A run's boldness is read (by :func:`is_bold`) when the pass meets the
+    first ``w:b`` or ``w:rStyle`` inside it; a run with neither is not bold."""
+    runs: list[list[Any]] | None = None  # [run, index of its first part, bold]
     parts: list[str] = []
     run: Any = None
     current: list[Any] = []
+    bold = False  # a bold run in this paragraph (else it has no bold prefix)
     for el in root.iter(*_TAGS):
         tag = el.tag
         if tag == _W_T:
@@ -126,30 +127,23 @@ def _paragraphs(root: Any) -> Iterator[tuple[str, int]]:
             if runs is None:
                 return
             run = el
-            current = [el, len(parts), False, False]
+            current = [el, len(parts), None]
             runs.append(current)
         elif tag == _W_P:
             if runs is not None:
-                yield _finish(runs, parts)
-            runs, parts, run = [], [], None
+                yield _finish(runs, parts) if bold else ("".join(parts), 0)
+            runs, parts, run, bold = [], [], None, False
         elif run is None:
             continue  # paragraph properties: tab stops, the paragraph mark's formatting
         elif tag in (_W_B, _W_RSTYLE):
-            rpr = el.getparent()
-            if rpr.getparent() is not run or current[3]:
-                continue  # a formatting change's old properties, or not the first w:b
-            if rpr is not child(run, _W_RPR):
-                current[2] = is_bold(child(run, _W_RPR))  # not the first w:rPr (invalid)
-                current[3] = True
-            elif tag == _W_B:
-                current[2] = el.get(_W_VAL, "true") not in _OFF
-                current[3] = True
-            elif current[2] is False and child(rpr, _W_RSTYLE) is el:
-                current[2] = el.get(_W_VAL, "") in _STRONG
+            if current[2] is None:
+                current[2] = is_bold(child(run, _W_RPR))
+                if current[2]:
+                    bold = True
         elif el.getparent() is run:  # a tab, break or hyphen of this run
             parts.append(_SYMBOLS[tag])
     if runs is not None:
-        yield _finish(runs, parts)
+        yield _finish(runs, parts) if bold else ("".join(parts), 0)
 
 
 def _finish(runs: list[list[Any]], parts: list[str]) -> tuple[str, int]:
@@ -159,7 +153,7 @@ def _finish(runs: list[list[Any]], parts: list[str]) -> tuple[str, int]:
     text = "".join(parts)
     head = 0
     began = False
-    for k, (_, first, bold, _) in enumerate(runs):
+    for k, (_, first, bold) in enumerate(runs):
         last = runs[k + 1][1] if k + 1 < len(runs) else len(parts)
         s = parts[first] if last == first + 1 else "".join(parts[first:last])
         if not s:
