@@ -23,6 +23,7 @@ from typing import Any
 
 from qualframe.coding.corpus.documents import normalise_text
 from qualframe.coding.importing.containers import Package, check_office_container, open_package
+from qualframe.coding.importing.docx_fast import child as first_child
 from qualframe.coding.importing.docx_fast import is_bold, simple_text
 from qualframe.coding.importing.errors import refuse
 from qualframe.coding.importing.extracted import Extracted, join_paragraphs
@@ -49,7 +50,7 @@ _OFF = ("0", "false", "off")
 def _is_hidden(rpr: Any) -> bool:
     if rpr is None:
         return False
-    v = rpr.find(_W_VANISH)
+    v = first_child(rpr, _W_VANISH)
     return v is not None and v.get(_W_VAL, "true") not in _OFF
 
 
@@ -74,10 +75,10 @@ class _Lists:
                     levels[int(lvl.get(W + "ilvl", "0") or 0)] = _level(lvl)
                 self.abstract[ab.get(W + "abstractNumId", "")] = levels
             for num in root.iterfind(W + "num"):
-                ab_id = num.find(W + "abstractNumId")
+                ab_id = first_child(num, W + "abstractNumId")
                 starts: dict[int, int] = {}
                 for over in num.iterfind(W + "lvlOverride"):
-                    start = over.find(W + "startOverride")
+                    start = first_child(over, W + "startOverride")
                     if start is not None:
                         starts[int(over.get(W + "ilvl", "0") or 0)] = _int(start.get(_W_VAL), 1)
                 self.nums[num.get(W + "numId", "")] = (
@@ -87,8 +88,8 @@ class _Lists:
         if self.package.has("word/styles.xml"):
             root = self.package.parse("word/styles.xml")
             for style in root.iterfind(W + "style"):
-                based = style.find(W + "basedOn")
-                num_id, ilvl = _num_pr(style.find(_W_PPR))
+                based = first_child(style, W + "basedOn")
+                num_id, ilvl = _num_pr(first_child(style, _W_PPR))
                 self.styles[style.get(W + "styleId", "")] = (
                     num_id, ilvl, based.get(_W_VAL) if based is not None else None
                 )  # fmt: skip
@@ -116,7 +117,7 @@ class _Lists:
             return ""
         num_id, ilvl = _num_pr(ppr)
         if num_id is None:
-            style = ppr.find(_W_PSTYLE)
+            style = first_child(ppr, _W_PSTYLE)
             if style is None:
                 return ""
             if not self.loaded:
@@ -150,11 +151,11 @@ def _int(value: str | None, default: int) -> int:
 def _num_pr(ppr: Any) -> tuple[str | None, int | None]:
     if ppr is None:
         return None, None
-    num_pr = ppr.find(_W_NUMPR)
+    num_pr = first_child(ppr, _W_NUMPR)
     if num_pr is None:
         return None, None
-    num_id = num_pr.find(_W_NUMID)
-    ilvl = num_pr.find(_W_ILVL)
+    num_id = first_child(num_pr, _W_NUMID)
+    ilvl = first_child(num_pr, _W_ILVL)
     return (
         num_id.get(_W_VAL) if num_id is not None else None,
         _int(ilvl.get(_W_VAL), 0) if ilvl is not None else None,
@@ -216,7 +217,7 @@ def _paragraph(
             if run.tag == _W_TXBX and boxes is not None:
                 boxes.append(run)
             continue
-        rpr = run.find(_W_RPR)
+        rpr = first_child(run, _W_RPR)
         if rpr is not None and _is_hidden(rpr):
             continue
         s = _run_text(run, notes, parts)
@@ -273,7 +274,7 @@ def _unwrap(parent: Any, tag: str) -> Iterator[Any]:
         elif child.tag == tag:
             yield child
         elif child.tag == _W_SDT:
-            content = child.find(_W_SDTCONTENT)
+            content = first_child(child, _W_SDTCONTENT)
             if content is not None:
                 stack.append(iter(content))
         elif child.tag in _W_CONTAINERS:
@@ -291,7 +292,7 @@ def _cell_text(tc: Any, notes: _Notes, lists: _Lists) -> str:
         if p in skip:
             continue
         text = _paragraph(p, notes)[0]
-        label = lists.label(p.find(_W_PPR))
+        label = lists.label(first_child(p, _W_PPR))
         texts.append(label + text)
     return " ".join(" ".join(t.split()) for t in texts if t.strip())
 
@@ -308,7 +309,7 @@ def _blocks(root: Any, notes: _Notes, lists: _Lists) -> Iterator[tuple[str, int]
         if tag == _W_P:
             boxes: list[Any] = []
             text, bold_len = _paragraph(child, notes, boxes)
-            ppr = child.find(_W_PPR)
+            ppr = first_child(child, _W_PPR)
             label = lists.label(ppr) if ppr is not None else ""
             if label:
                 text, bold_len = label + text, 0
@@ -320,7 +321,7 @@ def _blocks(root: Any, notes: _Notes, lists: _Lists) -> Iterator[tuple[str, int]
                 cells = [_cell_text(tc, notes, lists) for tc in _unwrap(row, _W_TC)]
                 yield "\t".join(cells), 0
         elif tag == _W_SDT:
-            content = child.find(_W_SDTCONTENT)
+            content = first_child(child, _W_SDTCONTENT)
             if content is not None:
                 stack.append(iter(content))
         elif tag in _W_CONTAINERS:
