@@ -106,6 +106,9 @@ class ParsedTurn(NamedTuple):
     words: int
 
 
+_new_turn = tuple.__new__
+
+
 @dataclass
 class Detection:
     turns: list[ParsedTurn]
@@ -239,12 +242,27 @@ def _candidates(
         # the common case: one regular-expression pass over the text finds every candidate
         first = _LINE.match(text)
         matches = _AFTER_NEWLINE.finditer(text)
+        append = found.append
         for m in itertools.chain((first,) if first is not None else (), matches):
-            c = _from_match(m, m.start() + (m is not first))
-            if c is not None:
-                found.append(c)
-                if cap is not None and len(found) > cap:
-                    raise TooManyLabels(len(found))
+            ts, label, real, colon = m.group(_G_TS, _G_LABEL, _G_REAL, _G_COLON)
+            if (
+                colon is not None and real is None and "  " not in label and "\t" not in label
+                and "\u00a0" not in label
+            ):  # fmt: skip
+                # "Label: speech", the usual line, built here as _from_match would build it
+                append(
+                    _Candidate(
+                        m.start() + (m is not first), m.start(_G_LABEL), m.end(), label, None,
+                        "colon", ts is not None,
+                    )
+                )  # fmt: skip
+            else:
+                c = _from_match(m, m.start() + (m is not first))
+                if c is None:
+                    continue
+                append(c)
+            if cap is not None and len(found) > cap:
+                raise TooManyLabels(len(found))
         return found
     for start, end in _lines(text):
         c = (
@@ -382,24 +400,21 @@ def _turns(text: str, accepted: list[_Candidate], first: dict[str, str]) -> list
     limits = [c.line_start for c in accepted[1:]]
     limits.append(len(text))
     append = turns.append
-    for c, limit in zip(accepted, limits, strict=True):
-        label = first[c.label]
-        start, label_end = c.start, c.label_end
+    for (_, start, label_end, spelling, real, _, _), limit in zip(accepted, limits, strict=True):
+        label = first[spelling]
         # the usual turn: its speech, up to the next label, without the blank lines before it
         body = text[label_end:limit].rstrip() if limit - label_end < 1 << 20 else ""
         if body:
-            append(
-                ParsedTurn(
-                    start, label_end + len(body), label_end, label, c.real, len(body.split())
-                )
-            )
+            # (tuple.__new__ directly: the NamedTuple's own __new__ is a Python function)
+            turn = (start, label_end + len(body), label_end, label, real, len(body.split()))
+            append(_new_turn(ParsedTurn, turn))
             continue
         end = limit  # no speech after the label, or a turn longer than a megabyte
         while end > start and text[end - 1].isspace():
             end -= 1
         label_end = label_end if label_end <= end else end
         words = count_words(text, label_end, end) if end > label_end else 0
-        append(ParsedTurn(start, end, label_end, label, c.real, words))
+        append(ParsedTurn(start, end, label_end, label, real, words))
     return turns
 
 
