@@ -74,11 +74,15 @@ def _import_times(path: Path, files: list[Path], runs: int) -> tuple[float, floa
     return min(out), statistics.median(out), min(cpu)
 
 
-def _bare_store(folder: Path, paths: list[Path], turns: list[list[tuple[int, int, int]]] | None):
+Turns = list[list[tuple[int, int, int, str]]]  # per file: (start, end, label_end, label)
+
+
+def _bare_store(folder: Path, paths: list[Path], turns: Turns | None) -> Callable[[], None]:
     """A floor: read and decode each file and insert its text (and, with ``turns``, its
-    turn rows with GUIDs) into a new SQLite file of the project's schema with the driver
-    alone, the app's connection settings (foreign keys, WAL, synchronous=FULL), one fsynced
-    commit. Without turns this is what QualCoder stores; with them, what we store."""
+    turn rows with their participants, labels and GUIDs) into a new SQLite file of the
+    project's schema with the driver alone, the app's connection settings (foreign keys,
+    WAL, synchronous=FULL), one fsynced commit. Without turns this is what QualCoder
+    stores; with them, what we store (every index kept up to date row by row)."""
     template = folder / "template.qualframe"
     if not template.exists():
         Project.create(template, coder="bench").close()
@@ -93,6 +97,15 @@ def _bare_store(folder: Path, paths: list[Path], turns: list[list[tuple[int, int
         con.execute("PRAGMA journal_mode = WAL")
         con.execute("PRAGMA synchronous = FULL")
         con.execute("BEGIN IMMEDIATE")
+        labels = sorted({t[3] for file in turns or [] for t in file})
+        people = {
+            label: con.execute(
+                "INSERT INTO participants (guid, pseudonym, is_interviewer, created_at) "
+                "VALUES (?, ?, 0, '2026-01-01 00:00:00')",
+                (new_guids(1)[0], label),
+            ).lastrowid
+            for label in labels
+        }
         for i, path in enumerate(paths):
             raw = path.read_bytes()
             text = raw.decode("utf-8")
@@ -106,9 +119,14 @@ def _bare_store(folder: Path, paths: list[Path], turns: list[list[tuple[int, int
             if turns is not None:
                 rows = turns[i]
                 con.executemany(
-                    'INSERT INTO turns (document_id, start, "end", label_end, is_interviewer, '
-                    "guid) VALUES (?, ?, ?, ?, 0, ?)",
-                    [(doc, *t, g) for t, g in zip(rows, new_guids(len(rows)), strict=True)],
+                    'INSERT INTO turns (document_id, participant_id, start, "end", label, '
+                    "label_end, is_interviewer, guid) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+                    [
+                        (doc, people[label], start, end, label, label_end, g)
+                        for (start, end, label_end, label), g in zip(
+                            rows, new_guids(len(rows)), strict=True
+                        )
+                    ],
                 )
         con.execute("COMMIT")
         con.close()
@@ -122,7 +140,9 @@ def test_bench_300_txt_against_qualcoder(tmp_path: Path) -> None:
     total_words = sum(len(p.read_text(encoding="utf-8").split()) for p in paths)
     read, _, _ = _times(lambda: [p.read_bytes() for p in paths], 5)
     texts = [extract_transcript(p, p.read_bytes()).text for p in paths]
-    spans = [[(t.start, t.end, t.label_end) for t in detect_speakers(x).turns] for x in texts]
+    spans = [
+        [(t.start, t.end, t.label_end, t.label) for t in detect_speakers(x).turns] for x in texts
+    ]
     text_only, _, text_only_cpu = _times(_bare_store(tmp_path, paths, None), 3)
     with_turns, _, with_turns_cpu = _times(_bare_store(tmp_path, paths, spans), 3)
 

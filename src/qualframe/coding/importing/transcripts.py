@@ -111,11 +111,12 @@ def transcript_preview(path: Path, parsed: ParsedTranscript) -> FilePreview:
     ex = parsed.extracted
     warnings = list(ex.warnings)
     turns = parsed.detection.turns
+    # (the speakers' words are their turns' words, added up once in _speakers)
+    words = sum(s.words for s in parsed.speakers) if turns else count_words(ex.text)
     if not turns:
         warnings.append("no speaker labels found; it will be one document without speaker turns")
-    elif not any(t.words for t in turns):
+    elif not words:
         warnings.append("its speaker labels are followed by no speech; every turn is empty")
-    words = sum(t.words for t in turns) if turns else count_words(ex.text)
     return FilePreview(
         path=path,
         kind="transcript",
