@@ -84,7 +84,7 @@ def write_survey(path: Path, rows: int, *, likert: int, single: int, multiple: i
 # Tables in an order that satisfies the foreign keys.
 TABLES = (
     "participants", "attributes", "attribute_values", "documents", "survey_items",
-    "survey_responses", "survey_answers", "turns", "audit_events",
+    "survey_responses", "turns", "audit_events",
 )  # fmt: skip
 
 
@@ -178,9 +178,8 @@ def test_bench_survey_50000_x_60(tmp_path: Path) -> None:
         f"{floor:.2f} s (ratio {best / floor:.2f}x); target {TARGET_LARGE:.0f} s {met} "
         f"({_machine()})"
     )
-    # The 10 s target is asserted only where the bare insert of the rows leaves room for it:
-    # on a shared 2-core machine inserting these 2.9 million rows alone takes longer. Where it
-    # does not, what is ours is the time above that floor, asserted to stay within half of it
-    # (the import rebuilds the answers' participant index after its rows, so it can come in
-    # under the bare insert, which keeps every index up to date row by row).
-    assert best <= max(TARGET_LARGE, floor * 1.5)
+    # Closed answers are packed into one response row per respondent (revision 0010), so
+    # the rows are 50,000 responses, 150,000 turns and a few more: the floor is no longer
+    # what decides, parsing and packing are. The target holds unless the machine is so
+    # loaded that even the bare insert takes a third of it (then within 3x that floor).
+    assert best <= max(TARGET_LARGE, floor * 3)

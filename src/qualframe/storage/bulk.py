@@ -15,8 +15,7 @@ Portable: qmark (SQLite), format/pyformat (psycopg, MySQL drivers) and numeric s
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from itertools import islice
 from typing import Any
 
@@ -86,22 +85,3 @@ def new_guids(n: int) -> list[str]:
 
 
 _VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
-
-
-@contextmanager
-def indexes_rebuilt_after(session: Session, table: Table, enabled: bool = True) -> Iterator[None]:
-    """Drop ``table``'s non-unique indexes for the block and build them again after it, in
-    the caller's transaction (a rollback restores them as they were).
-
-    Keeping an index up to date row by row costs a B-tree search and insert for every row,
-    scattered over the whole index when the rows do not arrive in its order (answers come
-    question by question, the participant index wants them respondent by respondent);
-    building it afterwards sorts once. Worth it only when the block inserts many rows
-    compared with those the table holds: the rebuild reads the whole table."""
-    indexes = [ix for ix in table.indexes if not ix.unique] if enabled else []
-    conn = session.connection()
-    for ix in indexes:
-        ix.drop(bind=conn)
-    yield
-    for ix in indexes:
-        ix.create(bind=conn)
