@@ -30,6 +30,9 @@ class ItemInfo:
     scale_source: str | None = None  # declared | labels | metadata | None: not stated
     members: tuple[str, ...] | None = None  # a one-column-per-option family's columns
     reversed: bool = False
+    guid: str = ""  # the survey item's (for commands that edit it)
+    value_labels: tuple[tuple[str, int], ...] | None = None  # Likert label -> point
+    stored_type: str = ""  # the stored type (``type`` says metadata/personal for ignored ones)
 
     @property
     def title(self) -> str:

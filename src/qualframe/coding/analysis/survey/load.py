@@ -290,7 +290,10 @@ def _info(
         options=tuple(mask(str(o)) for o in it.options) if it.options else None,
         answered=answered, source_filename=it.source_filename, label=it.label,
         scale_source=it.scale_source, members=tuple(it.columns) if it.columns else None,
-        reversed=bool(it.reversed),
+        reversed=bool(it.reversed), guid=it.guid, stored_type=it.type,
+        value_labels=(
+            tuple((str(lab), int(pt)) for lab, pt in it.value_labels) if it.value_labels else None
+        ),
     )  # fmt: skip
 
 

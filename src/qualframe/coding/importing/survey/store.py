@@ -18,7 +18,7 @@ names, coordinates) is stored only when asked for, and never exported.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -197,21 +197,25 @@ def _ids_by_pseudonym(session: Session, names: list[str]) -> dict[str, int]:
     return ids
 
 
+Resolution = Callable[[str], str | None]  # attribute -> "keep" | "replace" | None
+
+
 def _store_attributes(
     session: Session,
     pids: list[int],
     wanted: list[dict[str, str]],
     conflicts: list[Conflict],
-    on_conflict: str | None,
+    on_conflict: Resolution,
     name: str,
 ) -> None:
-    if conflicts and on_conflict not in ("keep", "replace"):
-        more = f" (and {len(conflicts) - 1} more)" if len(conflicts) > 1 else ""
+    open_ = [c for c in conflicts if on_conflict(c.attribute) not in ("keep", "replace")]
+    if open_:
+        more = f" (and {len(open_) - 1} more)" if len(open_) > 1 else ""
         raise refuse(
             name,
-            f"would change an attribute the project already holds: {conflicts[0].describe()}"
+            f"would change an attribute the project already holds: {open_[0].describe()}"
             f"{more}; choose to keep the project's values or replace them (--on-conflict "
-            "keep|replace, or in the preview)",
+            "keep|replace or ATTRIBUTE=keep|replace, or in the preview)",
         )
     # one lookup per attribute name, not per respondent (5,000 respondents were 5,000 queries)
     names = {a.casefold(): a for row in wanted for a in row}
@@ -234,7 +238,7 @@ def _store_attributes(
             old = held.get((pid, aid))
             if old is None:
                 new[(pid, aid)] = value
-            elif _key(old) != _key(value) and on_conflict == "replace":
+            elif _key(old) != _key(value) and on_conflict(attr_name) == "replace":
                 changed.append({"p": pid, "a": aid, "v": value})
     if new:
         insert_rows(
@@ -337,6 +341,10 @@ def check_not_imported(session: Session, parsed: ParsedSurvey, name: str, pids: 
         )
 
 
+def _same_for_all(choice: str | None) -> Resolution:
+    return lambda _attribute: choice
+
+
 def _check_one_row_each(parsed: ParsedSurvey, names: list[str], name: str) -> None:
     """Two rows of one file cannot be one participant (a link made a respondent the speaker
     whose pseudonym another row's id already is)."""
@@ -358,13 +366,17 @@ def store_closed(
     *,
     links: dict[str, str],
     extra: dict[str, str],
-    on_conflict: str | None,
+    on_conflict: Resolution | str | None,
     keep_personal: bool,
     conflicts: list[Conflict] | None = None,
 ) -> tuple[dict[str, SurveyItem], list[int]]:
     """Items, participants, attributes, responses and closed answers; returns the items by
-    column and each respondent's participant id. ``conflicts``: as :func:`find_conflicts`
-    found them in this transaction (looked up again when not given)."""
+    column and each respondent's participant id. ``on_conflict``: keep or replace a value
+    that would change one the project holds, one for all attributes or per attribute.
+    ``conflicts``: as :func:`find_conflicts` found them in this transaction (looked up again
+    when not given)."""
+    if not callable(on_conflict):
+        on_conflict = _same_for_all(on_conflict)
     reused = {i.name for i in session.scalars(select(SurveyItem))}
     items = _upsert_items(session, parsed, name)
     names = pseudonyms(parsed, links)
