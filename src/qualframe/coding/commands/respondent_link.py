@@ -75,6 +75,25 @@ def _respondents(s: Session) -> dict[int, list[tuple[str, str]]]:
     return out
 
 
+def transcript_speakers(project: Project) -> list[tuple[str, str]]:
+    """Participants who speak in transcripts and answered no survey yet: (pseudonym, the
+    transcripts they speak in), for the import preview's links."""
+    with project.read() as s:
+        speakers, respondents = _speakers(s), _respondents(s)
+        names = dict(
+            s.execute(
+                select(Participant.id, Participant.pseudonym).where(
+                    Participant.is_interviewer.is_(False)
+                )
+            ).all()
+        )
+    return sorted(
+        (str(names[pid]), ", ".join(docs))
+        for pid, docs in speakers.items()
+        if pid in names and pid not in respondents
+    )
+
+
 def link_candidates(project: Project, guid: str) -> tuple[str, list[LinkCandidate]]:
     """For the participant ``guid``: what the others are to it (``"respondents"`` for a
     speaker, ``"speakers"`` for a respondent) and those not linked yet (someone who speaks

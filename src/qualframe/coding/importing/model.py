@@ -108,6 +108,8 @@ class ColumnInfo:
     value_labels: list[tuple[str, int]] | None = None  # Likert label -> point
     scale_source: str | None = None  # declared | labels | metadata | None (not stated)
     reversed: bool = False
+    # the distinct answers with how many gave each, most given first (None: more than 40)
+    answers: list[tuple[str, int]] | None = None
 
     def describe(self) -> str:
         if self.type == "likert":

@@ -23,6 +23,16 @@ def attribute_values(col: SurveyColumn) -> list[str] | None:
     return [v for v, _ in counts.most_common()]
 
 
+MAX_SHOWN_ANSWERS = 40
+
+
+def distinct_answers(c: SurveyColumn) -> list[tuple[str, int]] | None:
+    """A column's distinct answers, most given first, when there are few enough to map or
+    order by hand (open-ended answers are not)."""
+    counts = Counter(v for v in c.values if v is not None)
+    return counts.most_common() if len(counts) <= MAX_SHOWN_ANSWERS else None
+
+
 def column_info(c: SurveyColumn) -> ColumnInfo:
     return ColumnInfo(
         c.name,
@@ -38,6 +48,7 @@ def column_info(c: SurveyColumn) -> ColumnInfo:
         value_labels=c.value_labels,
         scale_source=c.scale_source,
         reversed=c.reversed,
+        answers=distinct_answers(c),
     )
 
 
