@@ -46,7 +46,7 @@ from qualframe.coding.importing.survey.choices import (
     parse_multiple,
 )
 from qualframe.coding.importing.survey.coltypes import order_options
-from qualframe.coding.importing.survey.likert import likert_point, text_mapping
+from qualframe.coding.importing.survey.likert import likert_point, needs_mapping, text_mapping
 from qualframe.storage.models import SurveyItem
 
 CLOSED = ("likert", "single", "multiple", "number")
@@ -71,6 +71,17 @@ class ItemDetail:
     scale_source: str | None
     reversed: bool
     answers: tuple[tuple[str, int], ...]  # (raw answer, how many gave it)
+
+    def needs_mapping(self) -> bool:
+        """Whether making it Likert needs the user's points for its answers (words that are
+        no known scale) — unless it has a mapping already."""
+        return not self.value_labels and needs_mapping([a for a, _ in self.answers])
+
+    def answers_in_order(self) -> list[tuple[str, int]]:
+        """Its distinct answers, the options' questionnaire order first."""
+        counts = dict(self.answers)
+        ordered = [(o, counts.get(o, 0)) for o in self.options]
+        return ordered + [(a, n) for a, n in self.answers if a not in self.options]
 
     @property
     def editable_types(self) -> tuple[str, ...]:

@@ -225,11 +225,9 @@ class SurveyPreviewTab(QWidget):
         return self.apply(lambda o: o.column_types.__setitem__(name, type_))
 
     def _needs_mapping(self, col: ColumnInfo) -> bool:
-        from qualframe.coding.importing.survey import likert_value
-        from qualframe.coding.importing.survey.likert import text_mapping
+        from qualframe.coding.importing.survey.likert import needs_mapping
 
-        words = [a for a, _ in col.answers or [] if likert_value(a) is None]
-        return bool(words) and text_mapping(words) is None
+        return needs_mapping([a for a, _ in col.answers or []])
 
     def edit_column(self, name: str) -> bool:
         col = self.column(name)
