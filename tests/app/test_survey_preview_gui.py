@@ -302,3 +302,17 @@ def test_a_change_that_makes_the_file_unreadable_is_undone(
     assert table.cellWidget(_row(table, "Q3"), 2).currentText() == "multiple"  # type: ignore[union-attr]
     assert dialog.tabs.count() == 1 and not dialog.bad_label.isVisible()
     assert Qt.CheckState.Unchecked  # (the tab is intact and usable)
+
+
+def test_the_kind_of_the_files_can_be_chosen(qtbot: Any, tmp_path: Path, sync: None) -> None:
+    """``--kind survey``: a survey saved as .txt is read as one when the user says so."""
+    path = tmp_path / "answers.txt"
+    path.write_text("id,role,help\nR1,mentor,4\nR2,mentee,5\n", encoding="utf-8")
+    with Project.create(tmp_path / "k.qualframe", coder="tester") as project:
+        dialog = ImportDialog(None, project, [path])
+        qtbot.addWidget(dialog)
+        assert not dialog.survey_tabs and dialog.speaker_tables
+        _choose(dialog.kind, "survey exports")
+        assert list(dialog.survey_tabs) == [path]
+        dialog.accept()
+        assert stored_answers(project)[("R1", "help")][:2] == ("4", 4.0)

@@ -28,10 +28,8 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -39,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui.dialogs.import_attributes import AttributeRows
 from qualframe.app.gui.dialogs.label_evidence import evidence_table
 from qualframe.app.gui.dialogs.survey_preview import SurveyPreviewTab, tab_state
 from qualframe.app.gui.dialogs.transcript_preview import (
@@ -68,7 +67,8 @@ FILE_FILTER = (
     "REFI-QDA projects and codebooks (*.qdpx *.qdc);;"
     "All files (*)"
 )
-EVERY_FILE = "Every file"
+KINDS = (("their extension says", "auto"), ("transcripts", "transcript"),
+         ("survey exports", "survey"))  # fmt: skip
 
 
 def _expand(paths: list[Path]) -> list[Path]:
@@ -139,7 +139,7 @@ class ImportDialog(QDialog):
         self.refresh()
 
     def _options_form(self) -> QFormLayout:
-        """Encoding, speaker label pattern and the attributes set on everyone."""
+        """Encoding and kind, speaker label pattern, and the attributes to set."""
         form = QFormLayout()
         self.encoding = QComboBox()
         self.encoding.setEditable(True)
@@ -149,7 +149,16 @@ class ImportDialog(QDialog):
         line_edit = self.encoding.lineEdit()
         if line_edit is not None:
             line_edit.editingFinished.connect(self.refresh)
-        form.addRow("Encoding:", self.encoding)
+        self.kind = QComboBox()  # --kind
+        for text, kind in KINDS:
+            self.kind.addItem(text, kind)
+        self.kind.setToolTip("A survey saved as .txt, or a transcript saved as .csv: say so here")
+        self.kind.activated.connect(lambda _i: self.refresh())
+        row = QHBoxLayout()
+        row.addWidget(self.encoding, 1)
+        row.addWidget(QLabel("Read the files as:"))
+        row.addWidget(self.kind)
+        form.addRow("Encoding:", row)
         self.label_pattern = QLineEdit()
         self.label_pattern.setPlaceholderText(
             "optional regular expression with a group 'label', e.g. (?P<label>[A-Z]\\d*)> "
@@ -163,30 +172,9 @@ class ImportDialog(QDialog):
         if remembered_pattern:  # the pattern last used in this project
             self.label_pattern.setText(remembered_pattern)
         form.addRow("Speaker label pattern:", self.label_pattern)
-        attr_box = QWidget()
-        attr_layout = QHBoxLayout(attr_box)
-        attr_layout.setContentsMargins(0, 0, 0, 0)
-        self.attributes = QTableWidget(0, 3)
-        self.attributes.setHorizontalHeaderLabels(("File", "Attribute", "Value"))
-        self.attributes.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.attributes.verticalHeader().hide()
-        self.attributes.setMaximumHeight(110)
-        self.attributes.setToolTip(
-            "An attribute for the speakers and respondents of every file, or of one file "
-            "(e.g. role = mentor for the mentors' focus group, role = mentee for the mentees')"
-        )
-        self.attributes.itemChanged.connect(self._attributes_edited)
-        attr_layout.addWidget(self.attributes, 1)
-        buttons = QVBoxLayout()
-        add = QPushButton("Add")
-        add.clicked.connect(lambda: self.add_attribute("", ""))
-        remove = QPushButton("Remove")
-        remove.clicked.connect(self._remove_attribute)
-        buttons.addWidget(add)
-        buttons.addWidget(remove)
-        buttons.addStretch(1)
-        attr_layout.addLayout(buttons)
-        form.addRow("Set on the speakers\nand respondents:", attr_box)
+        self.attribute_rows = AttributeRows(lambda: self.paths, self._attributes_edited)
+        self.attributes = self.attribute_rows.table
+        form.addRow("Set on the speakers\nand respondents:", self.attribute_rows)
         return form
 
     def _buttons(self) -> QDialogButtonBox:
@@ -205,69 +193,19 @@ class ImportDialog(QDialog):
 
     # -- options --------------------------------------------------------------------------
     def add_attribute(self, key: str, value: str, file: Path | str | None = None) -> None:
-        """A row of the attribute table: ``file`` None for every file, else one file's."""
-        row = self.attributes.rowCount()
-        self._building = True
-        try:
-            self.attributes.insertRow(row)
-            combo = QComboBox()
-            self._fill_file_combo(combo, str(file) if file is not None else None)
-            combo.activated.connect(lambda _i: self._attributes_edited())
-            self.attributes.setCellWidget(row, 0, combo)
-            self.attributes.setItem(row, 1, _item(key, editable=True))
-            self.attributes.setItem(row, 2, _item(value, editable=True))
-        finally:
-            self._building = False
-        if key and value:
-            self._attributes_edited()
+        """A row of the attributes to set: ``file`` None for every file, else one file's."""
+        self.attribute_rows.add(key, value, file)
 
-    def _fill_file_combo(self, combo: QComboBox, chosen: str | None) -> None:
-        combo.clear()
-        combo.addItem(EVERY_FILE, None)
-        for path in self.paths:
-            combo.addItem(path.name, str(path))
-        if chosen is not None:
-            found = combo.findData(chosen)
-            if found < 0:  # given by name
-                found = combo.findText(Path(chosen).name)
-            combo.setCurrentIndex(max(found, 0))
-
-    def _sync_file_combos(self) -> None:
-        """The file lists follow the files (Add files…)."""
-        for row in range(self.attributes.rowCount()):
-            combo = self.attributes.cellWidget(row, 0)
-            if isinstance(combo, QComboBox):
-                self._fill_file_combo(combo, combo.currentData())
-
-    def _remove_attribute(self) -> None:
-        row = self.attributes.currentRow()
-        if row >= 0:
-            self.attributes.removeRow(row)
-            self._attributes_edited()
-
-    def _attributes_edited(self, *_: object) -> None:
+    def _attributes_edited(self) -> None:
         """Attributes decide the conflicts a survey would cause: parse again."""
         if not self._building:
             self.refresh()
 
-    def _collect_attributes(self) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
-        """(attributes for every file, {file: its own attributes})."""
-        every: dict[str, str] = {}
-        per_file: dict[str, dict[str, str]] = {}
-        for row in range(self.attributes.rowCount()):
-            key_item, value_item = self.attributes.item(row, 1), self.attributes.item(row, 2)
-            key = key_item.text().strip() if key_item else ""
-            value = value_item.text().strip() if value_item else ""
-            combo = self.attributes.cellWidget(row, 0)
-            file = combo.currentData() if isinstance(combo, QComboBox) else None
-            if key and value:
-                (per_file.setdefault(str(file), {}) if file else every)[key] = value
-        return every, per_file
-
     def current_options(self) -> ImportOptions:
         enc = self.encoding.currentText().strip()
         self.options.encoding = None if not enc or enc == ENCODINGS[0] else enc
-        self.options.attributes, self.options.file_attributes = self._collect_attributes()
+        self.options.kind = str(self.kind.currentData() or "auto")
+        self.options.attributes, self.options.file_attributes = self.attribute_rows.collect()
         self.options.label_pattern = self.label_pattern.text().strip() or None
         return self.options
 
@@ -320,7 +258,7 @@ class ImportDialog(QDialog):
                 self.tabs.addTab(widget, preview.name)
             if 0 <= current < self.tabs.count():
                 self.tabs.setCurrentIndex(current)
-            self._sync_file_combos()
+            self.attribute_rows.sync_files()
         finally:
             self._building = False
 
