@@ -236,12 +236,51 @@ def test_link_to_respondent_counts_the_person_once(
 
 @pytest.mark.parametrize("size", [(1440, 900), (1024, 700)])
 def test_items_tab_renders(qtbot: Any, window: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    from qualframe.coding.commands import EditSurveyItem
+
     view = window.survey_view
+    guids = {it.name: it.guid for it in view.items_model.items}
+    for name, wording in (("often", "How often did you meet your mentor?"),
+                          ("where", "Where did you usually meet?"),
+                          ("hours", "Hours together per week")):  # fmt: skip
+        assert window.push(EditSurveyItem(guids[name], label=wording))
+    assert window.push(EditSurveyItem(guids["help"], label="My mentor helped me prepare for "
+                                      "exams (reversed)", reversed=True))  # fmt: skip
     window.resize(*size)
     view.tabs.setCurrentWidget(view.items)
+    qtbot.waitUntil(lambda: "reverse-coded" in view.items_model.rows[_row(view, "help")][4],
+                    timeout=3000)  # fmt: skip
     view.items.select("help")
     settle()
     assert clipped_buttons(window) == []
     where = Path(os.environ.get("QUALFRAME_SCREENSHOTS") or tmp_path)
     suffix = "" if size[0] == 1440 else "-1024"
     assert window.grab().save(str(where / f"screenshot-survey-items{suffix}.png"))
+
+
+@pytest.mark.parametrize("size", [(1440, 900), (1024, 700)])
+def test_demo_survey_tab_renders(
+    qtbot: Any, tmp_path: Path, settings: Any, size: tuple[int, int]
+) -> None:
+    """The demo project's Survey tab (README's screenshot): the status line names the groups
+    as the tables do, and no button is clipped."""
+    from qualframe.app.gui.shell.main_window import MainWindow
+    from qualframe.coding.demo import build_demo
+
+    project = build_demo(tmp_path / "demo.qualframe")
+    try:
+        w = MainWindow(project, settings, restore_layout=False)
+        qtbot.addWidget(w)
+        w.resize(*size)
+        w.show()
+        qtbot.waitExposed(w)
+        w.tabs.setCurrentWidget(w.survey_view)
+        settle()
+        assert w.survey_view.status.text().startswith("20 respondents (Mentees 11, Mentors 9).")
+        assert clipped_buttons(w) == []
+        where = Path(os.environ.get("QUALFRAME_SCREENSHOTS") or tmp_path)
+        name = "screenshot-survey.png" if size[0] == 1440 else "screenshot-1024-survey.png"
+        assert w.grab().save(str(where / name))
+        w.close()
+    finally:
+        project.close()

@@ -136,8 +136,8 @@ def test_the_preview_shows_tool_header_items_and_renders(
     ]  # fmt: skip
     out = _out(tmp_path)
     for size, name in (
-        ((980, 720), "survey-preview.png"),
-        ((1024, 700), "survey-preview-1024.png"),
+        ((980, 720), "screenshot-survey-preview.png"),
+        ((1024, 700), "screenshot-survey-preview-1024.png"),
     ):
         dialog.resize(*size)
         dialog.show()
@@ -150,7 +150,7 @@ def test_the_preview_shows_tool_header_items_and_renders(
     tab = _tab(dialog, path)
     tab.pages.setCurrentIndex(3)
     settle()
-    assert dialog.grab().save(str(out / "survey-preview-conflicts.png"))
+    assert dialog.grab().save(str(out / "screenshot-survey-preview-conflicts.png"))
 
 
 def test_choices_made_in_the_tab_are_what_is_written(

@@ -38,8 +38,8 @@ TYPE_LABELS = {
     "number": "number",
     "text": "open-ended",
     "ignore": "ignored",
-    "metadata": "metadata (not analysed)",
-    "personal": "personal data (not analysed)",
+    "metadata": "metadata",
+    "personal": "personal data",
 }
 
 

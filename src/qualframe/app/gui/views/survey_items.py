@@ -12,6 +12,7 @@ their points first.
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -114,10 +115,20 @@ class SurveyItemsPanel(QWidget):
         keep = self.selected()
         self.model.set_items(items)
         self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(1, min(max(self.table.columnWidth(1), 160), 360))
+        self._cap_question()
         if keep is not None:
             self.select(keep.name)
         self._update_buttons()
+
+    def _cap_question(self) -> None:
+        """The wording gets at most a third of the width (the scale and options need the
+        rest in a narrow window); it is elided, and whole in its tooltip."""
+        cap = max(160, min(360, self.table.viewport().width() // 3))
+        self.table.setColumnWidth(1, min(self.table.sizeHintForColumn(1) + 12, cap))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._cap_question()
 
     def selected(self) -> ItemInfo | None:
         rows = self.table.selectionModel().selectedRows()
