@@ -315,7 +315,7 @@ def packed_answers(stored: list[SurveyColumn], items: dict[str, SurveyItem], n: 
     if not stored:
         return ["{}"] * n
     columns = [column_answers(c, f'"{items[c.name].id}":', ",", "") for c in stored]
-    return ["{" + "".join(row)[:-1] + "}" for row in zip(*columns, strict=True)]  # type: ignore[arg-type]
+    return ["{" + "".join(row)[:-1] + "}" for row in zip(*columns, strict=True)]
 
 
 def _stored_columns(parsed: ParsedSurvey, keep_personal: bool) -> list[SurveyColumn]:
