@@ -16,6 +16,7 @@ from qualframe.coding.commands import (
 )
 from qualframe.coding.commands.participant_merge import merge_preview, participant_footprint
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.privacy import NameMasker
 from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.participants import (
     ParticipantData,
@@ -24,7 +25,7 @@ from qualframe.coding.corpus.participants import (
 )
 from qualframe.coding.corpus.survey_answers import add_answer
 from qualframe.coding.query.segments import list_segments
-from qualframe.storage.models import Participant, SurveyItem
+from qualframe.storage.models import Participant, ParticipantName, SurveyItem
 from tests.coding.helpers import add_transcript, stored_answers
 
 
@@ -137,3 +138,53 @@ def test_delete_leaves_the_words_unattributed_and_undo_restores(
     seg = next(s for s in list_segments(project) if s.document_name == "fgi_2")
     assert seg.participant_guid == people["Jiwoo"]
     assert _owners(project) == [("Jiwoo", "5")]
+
+
+def _spellings(project: Project) -> dict[str, list[str]]:
+    with project.read() as s:
+        rows = s.execute(
+            select(Participant.pseudonym, ParticipantName.name)
+            .join(ParticipantName, ParticipantName.participant_id == Participant.id)
+            .order_by(ParticipantName.name)
+        ).all()
+    out: dict[str, list[str]] = {}
+    for pseudonym, name in rows:
+        out.setdefault(pseudonym, []).append(name)
+    return out
+
+
+def _add_spellings(project: Project, pseudonym: str, names: list[str]) -> None:
+    with project.write() as s:
+        person = s.scalar(select(Participant).where(Participant.pseudonym == pseudonym))
+        assert person is not None
+        s.add_all(ParticipantName(participant_id=person.id, name=n) for n in names)
+
+
+def test_merge_keeps_every_spelling_of_the_real_name_masked_and_undo_gives_them_back(
+    project: Project, two_names: tuple[UndoStack, dict[str, str]]
+) -> None:
+    """The source's spellings of a real name move to the target: otherwise "Park Jiwoo" in a
+    quote would leave the project unmasked after the merge."""
+    stack, people = two_names
+    _add_spellings(project, "Jiwoo", ["Park Jiwoo", "박지우"])
+    _add_spellings(project, "E3", ["박지우"])  # the same spelling on both: kept once
+    stack.push(MergeParticipants(people["Jiwoo"], people["E3"]))
+    assert _spellings(project) == {"E3": ["Park Jiwoo", "박지우"]}
+    with project.read() as s:
+        masked = NameMasker.from_session(s)("Park Jiwoo said it first.")
+    assert masked == "E3 said it first."
+    stack.undo()
+    assert _spellings(project) == {"E3": ["박지우"], "Jiwoo": ["Park Jiwoo", "박지우"]}
+    stack.redo()
+    assert _spellings(project) == {"E3": ["Park Jiwoo", "박지우"]}
+
+
+def test_delete_and_undo_give_back_the_spellings_of_the_real_name(
+    project: Project, two_names: tuple[UndoStack, dict[str, str]]
+) -> None:
+    stack, people = two_names
+    _add_spellings(project, "Jiwoo", ["Park Jiwoo", "박지우"])
+    stack.push(DeleteParticipant(people["Jiwoo"]))
+    assert "Jiwoo" not in _spellings(project)
+    stack.undo()
+    assert _spellings(project)["Jiwoo"] == ["Park Jiwoo", "박지우"]

@@ -2,15 +2,17 @@
 
 *Merge* ``source`` into ``target``: the source's speaker turns and survey responses (with
 their answers and status) move to the target (so every segment in them now counts for the
-target, and the person counts once in every N), the source's attribute
-values fill the target's blanks, and the source is removed. Where both hold a different
+target, and the person counts once in every N), the source's attribute values fill the
+target's blanks, its spellings of a real name are added to the target's (so they stay
+masked in every export), and the source is removed. Where both hold a different
 value for an attribute, the target's is kept unless the caller names the attribute in
 ``take_source``; :func:`merge_preview` lists those conflicts first. Two participants who
 answered the same survey item or the same survey file, or an interviewer and a participant,
 are not merged.
 
 *Delete* a participant: their turns become unattributed (the words stay, and count for no
-group), their attribute values and survey responses go. Undo brings all of it back.
+group), their attribute values, survey responses and spellings of a real name go. Undo
+brings all of it back.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from qualframe.coding.core import audit
@@ -35,6 +37,7 @@ from qualframe.storage.models import (
     AttributeValue,
     Document,
     Participant,
+    ParticipantName,
     Segment,
     SurveyItem,
     SurveyResponse,
@@ -60,6 +63,11 @@ class ParticipantFootprint:
     documents: tuple[str, ...]
     answers: int
     values: dict[str, str]
+
+
+def _spellings(s: Session, pid: int) -> list[str]:
+    query = select(ParticipantName.name).where(ParticipantName.participant_id == pid)
+    return list(s.scalars(query.order_by(ParticipantName.id)))
 
 
 def footprint_in(s: Session, person: Participant) -> ParticipantFootprint:
@@ -162,11 +170,13 @@ class _Removed:
     turns: list[str] = field(default_factory=list)  # turn GUIDs
     # survey response rows (with their packed answers, keyed by item GUID) and their files
     responses: list[dict[str, Any]] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # spellings of the real name (privacy)
 
     def take(self, s: Session, person: Participant) -> None:
         self.row = row_of(person)
         self.values = _values(s, person)
         self.turns = list(s.scalars(select(Turn.guid).where(Turn.participant_id == person.id)))
+        self.names = _spellings(s, person.id)
         guids = {str(i): g for i, g in s.execute(select(SurveyItem.id, SurveyItem.guid))}
         self.responses = []
         query = select(SurveyResponse).where(SurveyResponse.participant_id == person.id)
@@ -190,6 +200,7 @@ class _Removed:
         s.flush()
         for name, value in self.values.items():
             set_attribute_in(s, person, name, value)
+        s.add_all(ParticipantName(participant_id=person.id, name=n) for n in self.names)
         for turn in s.scalars(select(Turn).where(Turn.guid.in_(self.turns))):
             turn.participant_id = person.id
         if answers_with is not None:
@@ -219,6 +230,7 @@ class MergeParticipants(Command):
     removed: _Removed = field(default_factory=_Removed)
     target_old: dict[str, str] = field(default_factory=dict)  # values replaced or filled
     real_name_filled: bool = False
+    names_given: list[str] = field(default_factory=list)  # spellings the target did not have
     _segments: frozenset[str] = field(default=frozenset(), init=False)
     _documents: frozenset[str] = field(default=frozenset(), init=False)
 
@@ -263,6 +275,10 @@ class MergeParticipants(Command):
         self.real_name_filled = bool(source.real_name and not target.real_name)
         if self.real_name_filled:
             target.real_name = source.real_name
+        # the source's spellings of the real name keep being masked, now for the target
+        known = set(_spellings(s, target.id))
+        self.names_given = [n for n in self.removed.names if n not in known]
+        s.add_all(ParticipantName(participant_id=target.id, name=n) for n in self.names_given)
         s.flush()
 
     def undo(self, project: Project) -> Change:
@@ -272,6 +288,13 @@ class MergeParticipants(Command):
                 set_attribute_in(s, target, name, old)
             if self.real_name_filled:
                 target.real_name = None
+            if self.names_given:
+                s.execute(
+                    delete(ParticipantName).where(
+                        ParticipantName.participant_id == target.id,
+                        ParticipantName.name.in_(self.names_given),
+                    )
+                )
             s.flush()
             self.removed.put_back(s, answers_with=target.id)
             audit.record(s, project.coder, "unmerge_participants", "participant", target.guid,
