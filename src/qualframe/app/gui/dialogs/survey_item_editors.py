@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,14 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-
-def _buttons(dialog: QDialog) -> QDialogButtonBox:
-    box = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    box.accepted.connect(dialog.accept)
-    box.rejected.connect(dialog.reject)
-    return box
+from qualframe.app.gui.dialogs.common import ok_cancel
 
 
 def _hint(text: str) -> QLabel:
@@ -73,7 +65,7 @@ class OptionsOrderDialog(QDialog):
         lay.addWidget(_hint("The order of the questionnaire: the tables list the options so. "
                             "Drag an option or move it with the buttons."))  # fmt: skip
         lay.addLayout(row, 1)
-        lay.addWidget(_buttons(self))
+        lay.addWidget(ok_cancel(self))
         self.resize(420, 380)
 
     def move_option(self, step: int) -> None:
@@ -170,7 +162,7 @@ class LikertMappingDialog(QDialog):
         self.error.setStyleSheet("color: #a40000;")
         self.error.setWordWrap(True)
         lay.addWidget(self.error)
-        lay.addWidget(_buttons(self))
+        lay.addWidget(ok_cancel(self))
         self._update()
         self.resize(520, 440)
 
