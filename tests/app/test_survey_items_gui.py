@@ -234,6 +234,35 @@ def test_link_to_respondent_counts_the_person_once(
     assert group_sizes(window.project) == {"mentee": 5, "mentor": 6}
 
 
+def test_link_dialog_lists_differing_values_and_takes_the_ticked_ones(
+    qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sheet = window.participants_view
+    window.tabs.setCurrentWidget(sheet)
+    sheet.select("E1")
+    seen: dict[str, Any] = {}
+
+    def pick_r3(self: LinkDialog) -> int:
+        assert self.choose("R3")
+        rows = range(self.conflicts.rowCount())
+        seen["rows"] = [tuple(self.conflicts.item(r, c).text() for c in range(3)) for r in rows]
+        seen["unticked"] = self.take_respondents()
+        self.conflicts.item(0, 2).setCheckState(Qt.CheckState.Checked)
+        command = self.command()
+        assert command is not None
+        seen["ticked"] = command.take_source
+        self.reject()
+        return int(QDialog.DialogCode.Rejected)
+
+    monkeypatch.setattr(LinkDialog, "exec", pick_r3)
+    sheet.link_button.click()
+    assert seen == {
+        "rows": [("role", "mentee", "mentor")],  # E1's value (kept), R3's (tick to use)
+        "unticked": (),
+        "ticked": ("role",),
+    }
+
+
 @pytest.mark.parametrize("size", [(1440, 900), (1024, 700)])
 def test_items_tab_renders(qtbot: Any, window: Any, tmp_path: Path, size: tuple[int, int]) -> None:
     from qualframe.coding.commands import EditSurveyItem

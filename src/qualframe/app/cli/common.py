@@ -23,6 +23,33 @@ def add_coder_arg(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_document_set_arg(parser: argparse.ArgumentParser) -> None:
+    """``--set NAME`` (repeatable, as ``args.sets``): only the documents in these sets."""
+    parser.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only the documents in this document set (repeatable: in any of them)",
+    )
+
+
+def add_real_names_arg(parser: argparse.ArgumentParser, where: str = "") -> None:
+    """``--real-names``: keep participants' real names ``where`` (e.g. "in quotes")."""
+    parser.add_argument(
+        "--real-names",
+        action="store_true",
+        help=f"keep participants' real names{' ' + where if where else ''} "
+        "(default: replaced by pseudonyms)",
+    )
+
+
+def say_wrote(path: Path, n: int, noun: str) -> None:
+    """``Wrote PATH (N nouns).``, the line an export ends with."""
+    say(f"Wrote {path} ({n} {noun}{'s' if n != 1 else ''}).")
+
+
 def open_project(args: argparse.Namespace, *, write: bool = False) -> Project:
     return Project.open(args.path, read_only=not write, coder=getattr(args, "coder", None))
 

@@ -10,8 +10,9 @@ from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMenu, QMessageBox, QWidget
 
+from qualframe.app.gui.dialogs.common import push_from_dialog
 from qualframe.app.gui.dialogs.edit_text_dialog import EditTextDialog, word_at
 from qualframe.app.gui.models.documents_model import DocumentsModel
 from qualframe.app.gui.workbench import Workbench
@@ -179,12 +180,7 @@ class DocumentActions(QObject):
         rec = self.documents.by_guid.get(guid)
         dialog = EditTextDialog(self.project, guid, rec.name if rec else "", text, start, end,
                                 self.host)  # fmt: skip
-        try:
-            if dialog.exec() != QDialog.DialogCode.Accepted:
-                return False
-            return self.bench.push(dialog.command())
-        finally:
-            dialog.deleteLater()
+        return push_from_dialog(self.bench, dialog)
 
     # -- sets ---------------------------------------------------------------------------------
     def new_set(self, guids: Sequence[str]) -> bool:

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from qualframe.coding.codebook.tallies import CodeTallies
 from qualframe.coding.core.codepaths import PATH_SEPARATOR, join_path, path_key, split_levels
-from qualframe.coding.core.errors import NotFoundError, UserError
+from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import CodeRecord
+from qualframe.coding.core.rows import row_by_guid
 from qualframe.storage.models import Code, Segment
 
 __all__ = ["PATH_SEPARATOR", "join_path", "split_path"]
@@ -103,10 +104,7 @@ def find_code(project: Project, path: str) -> CodeRecord | None:
 
 
 def get_code(session: Session, guid: str) -> Code:
-    code = session.scalar(select(Code).where(Code.guid == guid))
-    if code is None:
-        raise NotFoundError("That code no longer exists.")
-    return code
+    return row_by_guid(session, Code, guid, "code")
 
 
 def descendant_guids(project: Project, guid: str) -> list[str]:

@@ -23,14 +23,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualframe.coding.core import audit
 from qualframe.coding.core.changes import Change
 from qualframe.coding.core.command import Command
-from qualframe.coding.core.errors import NotFoundError, UserError
+from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
+from qualframe.coding.core.rows import row_by_guid
 from qualframe.coding.corpus.survey_answers import (
     Entry,
     Saved,
@@ -94,10 +94,7 @@ class ItemDetail:
 
 
 def _item(s: Session, guid: str) -> SurveyItem:
-    item = s.scalar(select(SurveyItem).where(SurveyItem.guid == guid))
-    if item is None:
-        raise NotFoundError("That survey item no longer exists.")
-    return item
+    return row_by_guid(s, SurveyItem, guid, "survey item")
 
 
 def _raw_counts(s: Session, item_id: int) -> Counter[str]:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from qualframe.coding.core.errors import NotFoundError
 from qualframe.coding.core.project import Project
+from qualframe.coding.core.rows import row_by_guid
 from qualframe.storage.models import (
     Document,
     Segment,
@@ -14,10 +15,7 @@ from qualframe.storage.models import (
 
 
 def document_by_guid(session: Session, guid: str) -> Document:
-    doc = session.scalar(select(Document).where(Document.guid == guid))
-    if doc is None:
-        raise NotFoundError("That document no longer exists.")
-    return doc
+    return row_by_guid(session, Document, guid, "document")
 
 
 def document_by_name(session: Session, name: str) -> Document:
@@ -39,7 +37,4 @@ def find_document(project: Project, name: str) -> tuple[str, str, str]:
 
 
 def get_segment(session: Session, guid: str) -> Segment:
-    seg = session.scalar(select(Segment).where(Segment.guid == guid))
-    if seg is None:
-        raise NotFoundError("That coded segment no longer exists.")
-    return seg
+    return row_by_guid(session, Segment, guid, "coded segment")

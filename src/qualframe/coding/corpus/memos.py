@@ -17,6 +17,7 @@ from qualframe.coding.core.changes import Change
 from qualframe.coding.core.command import Command
 from qualframe.coding.core.errors import NotFoundError, UserError
 from qualframe.coding.core.project import Project
+from qualframe.coding.core.rows import row_by_guid
 from qualframe.storage.models import Code, Coder, Document, Memo
 
 KINDS = ("reflexive", "project", "document", "code")
@@ -36,10 +37,7 @@ class MemoRecord:
 
 
 def _get(s: Session, guid: str) -> Memo:
-    memo = s.scalar(select(Memo).where(Memo.guid == guid))
-    if memo is None:
-        raise NotFoundError("That memo no longer exists.")
-    return memo
+    return row_by_guid(s, Memo, guid, "memo")
 
 
 @dataclass

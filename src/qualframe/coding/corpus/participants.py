@@ -13,6 +13,7 @@ from qualframe.coding.core import audit
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import ParticipantRecord
+from qualframe.coding.core.rows import row_by_guid
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,
@@ -50,10 +51,7 @@ def attribute_in(
 
 
 def participant_in(session: Session, guid: str) -> Participant:
-    p = session.scalar(select(Participant).where(Participant.guid == guid))
-    if p is None:
-        raise UserError("That participant no longer exists.")
-    return p
+    return row_by_guid(session, Participant, guid, "participant")
 
 
 def attribute_value_in(session: Session, participant: Participant, attribute: Attribute) -> str:

@@ -21,6 +21,7 @@ import io
 import zipfile
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -159,7 +160,7 @@ class Package:
         record = XmlPart(part)
         self.parts.append(record)
         stream = self._stream(part)
-        try:
+        with self._read_errors():
             context = etree.iterparse(
                 stream,
                 events=events,
@@ -175,14 +176,6 @@ class Package:
                 if not record.doctype and b"<!DOCTYPE" in stream.head:
                     record.doctype = True
                 yield event
-        except etree.XMLSyntaxError as exc:
-            raise self._damaged(exc) from None
-        except ImportRefused:
-            raise
-        except ZIP_ERRORS:
-            raise refuse(
-                self.name, f"is damaged or incomplete and cannot be read as a {self.what} file"
-            ) from None
         if b"<!DOCTYPE" in stream.head:
             record.doctype = True
 
@@ -195,10 +188,16 @@ class Package:
         record = XmlPart(part)
         self.parts.append(record)
         stream = self._stream(part)
-        try:
+        with self._read_errors():
             data = _read_all(stream)
             record.doctype = b"<!DOCTYPE" in data[:4096]
             return etree.fromstring(data, xml_parser()), data
+
+    @contextmanager
+    def _read_errors(self) -> Iterator[None]:
+        """Damaged XML or a damaged archive part becomes the file's one-sentence refusal."""
+        try:
+            yield
         except etree.XMLSyntaxError as exc:
             raise self._damaged(exc) from None
         except ImportRefused:

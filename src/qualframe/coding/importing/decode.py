@@ -6,8 +6,8 @@ rare); only then is ``charset-normalizer`` asked. Its guesses among the Latin si
 code pages are unreliable (Windows-1252 text reported as cp1257, Hungarian ISO-8859-2 text
 scoring the same as Windows-1252, which turns ő into õ), so among the single-byte
 candidates the one whose letters all belong to one European language's alphabet wins
-(:func:`_latin`); when two are close, a warning says so and the preview shows a sample
-line. Short Korean texts are the other weak spot (a few CP949 syllables are often reported
+(:func:`_latin`, judged by :mod:`.alphabets`); when two are close, a warning says so and the
+preview shows a sample line. Short Korean texts are the other weak spot (a few CP949 syllables are often reported
 as Big5 or a Latin code page), so text that decodes as CP949 into mostly Hangul syllables is
 CP949, unless charset-normalizer found Japanese text (kana): EUC-JP kana bytes decode as
 CP949 into Hangul *jamo*, which real Korean text hardly has. ``--encoding`` overrides
@@ -28,6 +28,7 @@ import unicodedata
 from dataclasses import dataclass
 from itertools import islice
 
+from qualframe.coding.importing.alphabets import alphabet_fit, common_words_language
 from qualframe.coding.importing.errors import refuse
 
 # Magic numbers of formats that are not text, with how to describe them.
@@ -302,105 +303,15 @@ def _with_stray_nuls(raw: bytes, filename: str) -> Decoded:
     raise refuse(filename, "is a binary file, not text")
 
 
-# Non-ASCII letters of European languages written in single-byte code pages.
-_ALPHABETS: dict[str, str] = {
-    "French": "àâæçéèêëîïôœùûüÿ",
-    "German": "äöüß",
-    "Spanish": "áéíóúñü",
-    "Portuguese": "áâãàçéêíóôõú",
-    "Italian": "àèéìíîòóùú",
-    "Dutch": "áéíóúàèëïöüĳ",
-    "Catalan": "àçéèíïòóúü",
-    "Nordic": "åäöæøéüáðþýí",
-    "Hungarian": "áéíóöőúüű",
-    "Polish": "ąćęłńóśźż",
-    "Czech": "áčďéěíňóřšťúůýž",
-    "Slovak": "áäčďéíĺľňóôŕšťúýž",
-    "Croatian/Slovenian": "čćđšž",
-    "English": "éèêëïöüçñáà",
-    "Romanian": "ăâîșțşţ",
-    "Turkish": "çğıöşüâî",
-    "Lithuanian": "ąčęėįšųūž",
-    "Latvian": "āčēģīķļņšūž",
-    "Estonian": "äõöüšž",
-}
-# Common words written without accents: they tell the document's language whatever the
-# code page, so its alphabet can judge the candidates.
-_FUNCTION_WORDS: dict[str, frozenset[str]] = {
-    name: frozenset(words.split())
-    for name, words in {
-        "English": "the and to of is was you that it in with for this have not but",
-        "French": "le les des est et une je pas que qui pour dans avec sur nous vous mais",
-        "German": "und der die das ist nicht ich es mit ein eine zu war wie auch sich wir",
-        "Spanish": "el los las y que es en un una por con para fue no lo pero como muy",
-        "Portuguese": "o os e que um uma com para foi do da nao mas muito em se",
-        "Italian": "il che di un una per non sono con del della gli anche come",
-        "Dutch": "de het een en van is niet ik dat met voor op maar ook zijn wat",
-        "Hungarian": "a az hogy nem egy is meg volt de van mi ez azt csak mert",
-        "Polish": "i w na nie to jest sie z do ze jak co tak ale po",
-        "Czech": "a je to na se v ze jsem jak ale tak po by",
-        "Slovak": "a je to na sa v ako ale som tak po by",
-        "Romanian": "si in de la nu cu o un este sa mai dar",
-        "Turkish": "bir ve bu da de ne ama ben sen icin gibi",
-        "Nordic": "og i er det at en som til har ikke med och att jag",
-        "Estonian": "ja on et ei see ka oli kui aga mis",
-        "Lithuanian": "ir yra kad ne tai bet su",
-        "Latvian": "un ir ka ne tas bet ar",
-    }.items()
-}
-_ASCII_WORD = re.compile(r"[a-z]+")
-
-
-def _language(text: str) -> str | None:
-    """The language whose common words the text uses most (at least five of them)."""
-    words = _ASCII_WORD.findall(text[:100_000].lower())
-    best, hits = None, 4
-    for name, common in _FUNCTION_WORDS.items():
-        n = sum(1 for w in words if w in common)
-        if n > hits:
-            best, hits = name, n
-    return best
-
-
 # Single-byte candidates, in order of preference when they read a text equally well.
 _LATIN_CANDIDATES = ("cp1252", "cp1250", "iso8859_2", "cp1257", "cp1254", "iso8859_15")
-
-
-def _fit(text: str, language: str | None = None) -> tuple[float, str, int]:
-    """How well the non-ASCII letters of ``text`` fit the alphabet of ``language`` (when its
-    common words say which) or else of the language they fit best: (share of them that do,
-    the language, how many there are). C1 controls and symbols that are not letters count
-    against it."""
-    counts: dict[str, int] = {}
-    others = 0
-    for ch in text:
-        if ch < "\x80":
-            continue
-        low = ch.lower()
-        if ch.isalpha():
-            counts[low] = counts.get(low, 0) + 1
-        elif "\x80" <= ch <= "\x9f":
-            others += 3  # a control character where text should be
-        elif ch not in "–—‘’‚“”„•…«»°§€£\xa0·´¨©®™¿¡":
-            others += 1
-    total = sum(counts.values()) + others
-    if not total:
-        return 1.0, "", 0
-    names = [language] if language in _ALPHABETS else list(_ALPHABETS)
-    best, found = 0.0, ""
-    for name in names:
-        alphabet = _ALPHABETS[name]
-        share = sum(n for ch, n in counts.items() if ch in alphabet) / total
-        if share > best or not found:
-            best, found = share, name
-    return best, found, total
 
 
 def _latin(raw: bytes) -> tuple[str, str, tuple[str, ...], str | None] | None:
     """(text, codec, warnings, sample) for the single-byte code page whose text fits a
     language best; a close call is said in a warning, with a sample line."""
     scored: list[tuple[float, int, str, str, str]] = []
-    language = _language(raw.decode("latin-1"))
+    language = common_words_language(raw.decode("latin-1"))
     for rank, codec in enumerate(_LATIN_CANDIDATES):
         try:
             text = raw.decode(codec)
@@ -408,7 +319,7 @@ def _latin(raw: bytes) -> tuple[str, str, tuple[str, ...], str | None] | None:
             continue
         if looks_binary(text):
             continue
-        share, fits, _ = _fit(text[:200_000], language)
+        share, fits, _ = alphabet_fit(text[:200_000], language)
         scored.append((share, -rank, codec, fits, text))
     if not scored:
         return None
@@ -477,7 +388,7 @@ def _detect(raw: bytes, filename: str) -> Decoded:
     if codec in _CJK_GUESSES and japanese is None and _mostly_ascii(raw):
         # a few accented letters in Western text, read as a handful of CJK characters
         latin = _latin(raw)
-        if latin is not None and _fit(latin[0])[0] >= 0.9:
+        if latin is not None and alphabet_fit(latin[0])[0] >= 0.9:
             return Decoded(latin[0], latin[1], latin[2], latin[3])
     if (
         japanese is None

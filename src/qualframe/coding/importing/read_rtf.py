@@ -183,31 +183,42 @@ class _Reader:
     def word(self, name: str, arg: int | None, ignorable: bool) -> None:
         first = self.group_start
         self.group_start = False
+        if self._destination_word(name, arg, ignorable, first) or self.state.dest == "skip":
+            return
+        self._text_word(name, arg)
+
+    def _destination_word(self, name: str, arg: int | None, ignorable: bool, first: bool) -> bool:
+        """Handle a word that reads the font table, passes over binary data or sets where the
+        group's text goes (text, a footnote, the font table, nowhere); whether it was one."""
         st = self.state
         if st.dest == "fonttbl":
             if name == "f" and arg is not None:
                 self.font_entry = (arg, 0)
             elif name == "fcharset" and arg is not None and self.font_entry is not None:
                 self.font_entry = (self.font_entry[0], arg)
-            return
+            return True
         if name == "bin" and arg:
             self.skip_bytes = arg
-            return
+            return True
         if first and name in ("footnote", "endnote"):
             if st.dest == "text":
                 st.dest = "footnote"
                 self.notes.append(("footnote", [], len(self.stack)))
             else:
                 st.dest = "skip"
-            return
+            return True
         if name == "fonttbl":
             st.dest = "fonttbl"
-            return
+            return True
         if name in _SKIP or (ignorable and first and name not in ("listtext", "pntext", "fldrslt")):
             st.dest = "skip"
-            return
-        if st.dest == "skip":
-            return
+            return True
+        return False
+
+    def _text_word(self, name: str, arg: int | None) -> None:
+        """A word in text that is read: paragraph and table breaks, bold, font (code page),
+        Unicode characters and symbols."""
+        st = self.state
         if name == "ftnalt" and st.dest == "footnote" and self.notes:
             _, parts, depth = self.notes[-1]
             self.notes[-1] = ("endnote", parts, depth)

@@ -147,6 +147,39 @@ def insert_turn_rows(
             done(min(first + BATCH, total), total)
 
 
+def insert_document_row(
+    session: Session,
+    *,
+    name: str,
+    kind: str,
+    text: str,
+    original_filename: str,
+    content_hash: str,
+    encoding: str | None,
+    position: int | None = None,
+    normalised: bool = False,
+    text_hash: str | None = None,
+) -> tuple[int, str, str]:
+    """Insert the document row alone (no turns, no audit entry); (id, guid, stored name).
+    The text is refused unless it has ``\\n`` line ends and is NFC (``normalised``: the
+    caller's reader made it NFC, so only line ends are checked); the name is made unique; the
+    document goes last unless ``position`` is given."""
+    if "\r" in text or not (normalised or unicodedata.is_normalized("NFC", text)):
+        # guarded upstream; a bug here must not store bad text
+        raise UserError(f"{original_filename}: the text was not normalised.")
+    guid = new_guid()
+    stored_name = unique_name(session, name)
+    pos = document_count(session) if position is None else position
+    values = {
+        "guid": guid, "name": stored_name, "kind": kind, "text": text, "length": len(text),
+        "original_filename": printable(original_filename), "content_hash": content_hash,
+        "text_hash": text_hash or sha256_hex(text), "source_encoding": encoding,
+        "position": pos,
+    }  # fmt: skip
+    doc_id: int = session.connection().execute(_INSERT_DOCUMENT, values).scalar_one()
+    return doc_id, guid, stored_name
+
+
 def insert_document(
     session: Session,
     actor: str,
@@ -170,19 +203,11 @@ def insert_document(
     knows it (a UTF-8 file stored unchanged has its bytes' hash). ``audit_log``: the audit
     entry is appended there for the caller to record (one statement for a whole import
     instead of one per document) rather than recorded at once."""
-    if "\r" in text or not (normalised or unicodedata.is_normalized("NFC", text)):
-        # guarded upstream; a bug here must not store bad text
-        raise UserError(f"{original_filename}: the text was not normalised.")
-    guid = new_guid()
-    stored_name = unique_name(session, name)
-    pos = document_count(session) if position is None else position
-    values = {
-        "guid": guid, "name": stored_name, "kind": kind, "text": text, "length": len(text),
-        "original_filename": printable(original_filename), "content_hash": content_hash,
-        "text_hash": text_hash or sha256_hex(text), "source_encoding": encoding,
-        "position": pos,
-    }  # fmt: skip
-    doc_id: int = session.connection().execute(_INSERT_DOCUMENT, values).scalar_one()
+    doc_id, guid, stored_name = insert_document_row(
+        session, name=name, kind=kind, text=text, original_filename=original_filename,
+        content_hash=content_hash, encoding=encoding, position=position, normalised=normalised,
+        text_hash=text_hash,
+    )  # fmt: skip
     if turn_rows:
         insert_turn_rows(session, doc_id, turn_rows, done)
     entry: dict[str, object] = {

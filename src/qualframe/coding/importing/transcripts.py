@@ -224,10 +224,43 @@ def store_transcript(
     audit_log: list[dict[str, object]] | None = None,
 ) -> tuple[FilePreview, str]:
     check_duplicate(session, path.name, content_hash)
+    names = _spellings(parsed)
+    participant_ids = _store_participants(session, parsed, names, options, known)
+    for (pseudonym, interviewer), spelled in names.items():
+        if interviewer and spelled:
+            _interviewer_with_names(session, pseudonym, spelled)
+    _, guid, stored = insert_document(
+        session, project.coder, name=path.stem, kind="transcript", text=parsed.extracted.text,
+        original_filename=path.name, content_hash=content_hash,
+        encoding=parsed.extracted.encoding, turn_rows=_turn_rows(parsed, participant_ids),
+        position=position, done=done, normalised=True,
+        text_hash=content_hash if parsed.extracted.raw_utf8 else None, audit_log=audit_log,
+    )  # fmt: skip
+    report = transcript_preview(path, parsed)
+    report.documents.append(stored)
+    return report, guid
+
+
+def _spellings(parsed: ParsedTranscript) -> dict[tuple[str, bool], list[str]]:
+    """The real names each speaker's labels spell, by (pseudonym, is interviewer), in the
+    order first met and without repeats."""
     names: dict[tuple[str, bool], list[str]] = {}
     for s in parsed.speakers:
         bucket = names.setdefault((s.pseudonym, s.is_interviewer), [])
         bucket.extend(n for n in s.real_names if n not in bucket)
+    return names
+
+
+def _store_participants(
+    session: Session,
+    parsed: ParsedTranscript,
+    names: dict[tuple[str, bool], list[str]],
+    options: ImportOptions,
+    known: ParticipantCache,
+) -> dict[str, int]:
+    """The participant id of each speaker who is not an interviewer, by pseudonym: found in
+    ``known`` (by pseudonym and first real name) or stored with the import's attributes; the
+    real names spelled in this file are added to it."""
     participant_ids: dict[str, int] = {}
     for s in parsed.speakers:
         if s.is_interviewer or s.pseudonym in participant_ids:
@@ -247,9 +280,12 @@ def store_transcript(
             known[key] = pid
         add_real_names_in(session, pid, spelled)
         participant_ids[s.pseudonym] = pid
-    for (pseudonym, interviewer), spelled in names.items():
-        if interviewer and spelled:
-            _interviewer_with_names(session, pseudonym, spelled)
+    return participant_ids
+
+
+def _turn_rows(parsed: ParsedTranscript, participant_ids: dict[str, int]) -> list[TurnRow]:
+    """The turns as rows to store, each with its speaker's participant (None for an
+    interviewer), pseudonym and whether it is interviewer speech."""
     who = {
         s.label: (
             None if s.is_interviewer else participant_ids[s.pseudonym], s.pseudonym,
@@ -257,17 +293,8 @@ def store_transcript(
         )
         for s in parsed.speakers
     }  # fmt: skip
-    rows: list[TurnRow] = [
+    return [
         (pid, start, end, pseudonym, label_end, interviewer)
         for start, end, label_end, label, _, _ in parsed.detection.turns
         for pid, pseudonym, interviewer in (who[label],)
     ]
-    _, guid, stored = insert_document(
-        session, project.coder, name=path.stem, kind="transcript", text=parsed.extracted.text,
-        original_filename=path.name, content_hash=content_hash,
-        encoding=parsed.extracted.encoding, turn_rows=rows, position=position, done=done, normalised=True,
-        text_hash=content_hash if parsed.extracted.raw_utf8 else None, audit_log=audit_log,
-    )  # fmt: skip
-    report = transcript_preview(path, parsed)
-    report.documents.append(stored)
-    return report, guid

@@ -11,9 +11,12 @@ from typing import Any, TextIO
 
 from qualframe.app.cli.common import (
     add_coder_arg,
+    add_document_set_arg,
     add_project_arg,
+    add_real_names_arg,
     open_project,
     say,
+    say_wrote,
     write_csv,
     write_json,
 )
@@ -73,14 +76,7 @@ def _register_segments(sub: argparse._SubParsersAction) -> None:  # type: ignore
     )
     p.add_argument("--exact", action="store_true", help="with --code: without sub-codes")
     p.add_argument("--document", metavar="NAME", help="only this document")
-    p.add_argument(
-        "--set",
-        dest="sets",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="only documents in this document set (repeatable: in any of them)",
-    )
+    add_document_set_arg(p)
     p.add_argument(
         "--where",
         action="append",
@@ -99,11 +95,7 @@ def _register_segments(sub: argparse._SubParsersAction) -> None:  # type: ignore
         metavar="N",
         help=f"docx/xlsx: characters of context either side (default {CONTEXT_CHARS})",
     )
-    p.add_argument(
-        "--real-names",
-        action="store_true",
-        help="keep participants' real names in the texts (default: replaced by pseudonyms)",
-    )
+    add_real_names_arg(p, "in the texts")
     p.set_defaults(func=cmd_segments)
 
 
@@ -182,7 +174,7 @@ def cmd_segments(args: argparse.Namespace) -> int:
             n = export_segments(
                 project, query, args.out, context_chars=args.context, real_names=args.real_names
             )
-            say(f"Wrote {args.out} ({n} segment{'s' if n != 1 else ''}).")
+            say_wrote(args.out, n, "segment")
             return 0
         segs = list_segments(
             project, code_guid=code_guid, include_descendants=not args.exact,
@@ -200,7 +192,7 @@ def cmd_segments(args: argparse.Namespace) -> int:
         return 0
     with atomic_path(args.out) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
         _print_rows(rows, fmt, fh)
-    say(f"Wrote {args.out} ({len(rows)} segment{'s' if len(rows) != 1 else ''}).")
+    say_wrote(args.out, len(rows), "segment")
     return 0
 
 

@@ -95,6 +95,7 @@ def _lines(preview: FilePreview, options: ImportOptions) -> list[str]:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    # Over 60 lines: it only declares the options, one call each, in the order --help lists them.
     p = subparsers.add_parser(
         "import",
         help="import transcripts (.docx .txt .md .odt .rtf .pdf), survey exports (.csv .xlsx) "

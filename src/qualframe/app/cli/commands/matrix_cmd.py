@@ -6,7 +6,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from qualframe.app.cli.common import add_project_arg, open_project, say
+from qualframe.app.cli.common import (
+    add_document_set_arg,
+    add_project_arg,
+    add_real_names_arg,
+    open_project,
+    say,
+)
 from qualframe.coding.analysis.matrix import (
     COUNT_KINDS,
     MatrixOptions,
@@ -60,22 +66,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="NAME",
         help="only this document (repeatable)",
     )
-    p.add_argument(
-        "--set",
-        dest="sets",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="only the documents in this document set (repeatable: in any of them)",
-    )
+    add_document_set_arg(p)
     p.add_argument("--title", metavar="TEXT", help="table title (after 'Table N.')")
     p.add_argument("--number", type=int, default=1, metavar="N", help="table number (default 1)")
     p.add_argument("--landscape", action="store_true", help="landscape page (Word)")
-    p.add_argument(
-        "--real-names",
-        action="store_true",
-        help="keep participants' real names in quotes (default: replaced by pseudonyms)",
-    )
+    add_real_names_arg(p, "in quotes")
     p.add_argument("--out", required=True, type=Path, metavar="FILE", help="output file")
     p.set_defaults(func=cmd_matrix)
 

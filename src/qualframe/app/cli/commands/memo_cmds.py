@@ -11,8 +11,10 @@ from pathlib import Path
 from qualframe.app.cli.common import (
     add_coder_arg,
     add_project_arg,
+    add_real_names_arg,
     open_project,
     say,
+    say_wrote,
     write_csv,
 )
 from qualframe.coding.commands import AddDocumentSet, ImportAttributes, SetMembership, UndoStack
@@ -48,11 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="KIND",
         help=f"only these kinds (repeatable): {', '.join(KIND_ORDER)}",
     )
-    p.add_argument(
-        "--real-names",
-        action="store_true",
-        help="keep participants' real names (default: replaced by pseudonyms)",
-    )
+    add_real_names_arg(p)
     p.set_defaults(func=cmd_memos)
 
     p = sub.add_parser(
@@ -90,7 +88,7 @@ def cmd_memos(args: argparse.Namespace) -> int:
     with open_project(args) as project:
         if args.out is not None:
             n = write_memo_report(project, args.out, kinds=args.kinds, real_names=args.real_names)
-            say(f"Wrote {args.out} ({n} memo{'s' if n != 1 else ''}).")
+            say_wrote(args.out, n, "memo")
             return 0
         entries = memo_entries(project, args.kinds)
         with project.read() as s:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui.dialogs.common import ok_cancel
 from qualframe.coding.commands import EditDocumentText
 from qualframe.coding.commands.document_commands import plan_text_edit
 from qualframe.coding.core.project import Project
@@ -84,11 +85,7 @@ class EditTextDialog(QDialog):
         self.preview = QLabel()
         self.preview.setWordWrap(True)
         self.preview.setTextFormat(Qt.TextFormat.RichText)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self)
         lay = QVBoxLayout(self)
         for w in (intro, was, before, self.editor, after, self.preview):
             lay.addWidget(w)

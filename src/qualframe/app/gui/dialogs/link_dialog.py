@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from qualframe.app.gui.dialogs.common import fill_conflicts, ok_cancel, ticked_attributes
 from qualframe.coding.commands import LinkRespondent
 from qualframe.coding.commands.participant_merge import MergePreview, merge_preview
 from qualframe.coding.commands.respondent_link import LinkCandidate
@@ -81,11 +81,7 @@ class LinkDialog(QDialog):
         self.conflicts.verticalHeader().hide()
         self.conflicts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.conflicts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self)
         lay = QVBoxLayout(self)
         lay.addWidget(intro)
         lay.addWidget(self.filter)
@@ -150,26 +146,14 @@ class LinkDialog(QDialog):
             self.conflicts.setHorizontalHeaderLabels(
                 ["Attribute", f"{b.pseudonym} (kept)", f"Or {a.pseudonym}'s: tick to use"]
             )
-            self.conflicts.setRowCount(len(p.conflicts))
-            for r, (name, keep, other) in enumerate(p.conflicts):
-                self.conflicts.setItem(r, 0, QTableWidgetItem(name))
-                self.conflicts.setItem(r, 1, QTableWidgetItem(keep))
-                box = QTableWidgetItem(other)
-                box.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-                box.setCheckState(Qt.CheckState.Unchecked)
-                self.conflicts.setItem(r, 2, box)
+            fill_conflicts(self.conflicts, p.conflicts)
             self.conflicts.show()
         self.summary.setText(text)
         ok.setText(f"Link {b.pseudonym} and {a.pseudonym}")
         ok.setEnabled(not self.project.read_only)
 
     def take_respondents(self) -> tuple[str, ...]:
-        out = []
-        for r in range(self.conflicts.rowCount()):
-            box, name = self.conflicts.item(r, 2), self.conflicts.item(r, 0)
-            if box is not None and name is not None and box.checkState() == Qt.CheckState.Checked:
-                out.append(name.text())
-        return tuple(out)
+        return tuple(ticked_attributes(self.conflicts))
 
     def command(self) -> LinkRespondent | None:
         pair = self.pair()

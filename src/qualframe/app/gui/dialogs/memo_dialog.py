@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
+
+from qualframe.app.gui.dialogs.common import ok_cancel
 
 
 class MemoDialog(QDialog):
@@ -23,11 +24,7 @@ class MemoDialog(QDialog):
         self.edit.setTabChangesFocus(True)
         prompt = QLabel(label)
         prompt.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         lay = QVBoxLayout(self)
         lay.addWidget(prompt)
         lay.addWidget(self.edit, 1)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui.dialogs.common import fill_conflicts, ok_cancel, ticked_attributes
 from qualframe.coding.commands import ImportAttributes, MergeParticipants
 from qualframe.coding.commands.attribute_import import AttributeImportPlan
 from qualframe.coding.commands.participant_merge import MergePreview, merge_preview
@@ -60,14 +61,10 @@ class AttributeImportDialog(QDialog):
         for r, e in enumerate(plan.edits):
             for c, text in enumerate((e.pseudonym, e.attribute, e.old or "—", e.new)):
                 self.table.setItem(r, c, QTableWidgetItem(text))
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        buttons = ok_cancel(self)
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText(f"Import {_plural(len(plan.edits), 'value', 'values')}")
         ok.setEnabled(bool(plan.edits))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addWidget(summary)
         lay.addWidget(self.table, 1)
@@ -135,11 +132,7 @@ class MergeDialog(QDialog):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.conflicts = _table(["Attribute", "Keep", f"Or {source.pseudonym}'s value"])
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self)
         lay = QVBoxLayout(self)
         lay.addWidget(intro)
         lay.addLayout(row)
@@ -188,26 +181,12 @@ class MergeDialog(QDialog):
             ["Attribute", f"{b.pseudonym}'s value (kept)", f"Or {a.pseudonym}'s: tick to use"]
         )
         self.conflicts.setVisible(bool(preview.conflicts))
-        self.conflicts.setRowCount(len(preview.conflicts))
-        for r, (name, keep, other) in enumerate(preview.conflicts):
-            self.conflicts.setItem(r, 0, QTableWidgetItem(name))
-            self.conflicts.setItem(r, 1, QTableWidgetItem(keep))
-            box = QTableWidgetItem(other)
-            box.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-            box.setCheckState(Qt.CheckState.Unchecked)
-            self.conflicts.setItem(r, 2, box)
+        fill_conflicts(self.conflicts, preview.conflicts)
         ok.setText(f"Merge into {b.pseudonym}")
         ok.setEnabled(not self.project.read_only)
 
     def take_source(self) -> list[str]:
-        out = []
-        for r in range(self.conflicts.rowCount()):
-            box = self.conflicts.item(r, 2)
-            if box is not None and box.checkState() == Qt.CheckState.Checked:
-                item = self.conflicts.item(r, 0)
-                if item is not None:
-                    out.append(item.text())
-        return out
+        return ticked_attributes(self.conflicts)
 
     def command(self) -> MergeParticipants | None:
         target = self.target_guid()

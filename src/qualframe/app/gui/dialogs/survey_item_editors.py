@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,14 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-
-def _buttons(dialog: QDialog) -> QDialogButtonBox:
-    box = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    box.accepted.connect(dialog.accept)
-    box.rejected.connect(dialog.reject)
-    return box
+from qualframe.app.gui.dialogs.common import ok_cancel
 
 
 def _hint(text: str) -> QLabel:
@@ -73,7 +65,7 @@ class OptionsOrderDialog(QDialog):
         lay.addWidget(_hint("The order of the questionnaire: the tables list the options so. "
                             "Drag an option or move it with the buttons."))  # fmt: skip
         lay.addLayout(row, 1)
-        lay.addWidget(_buttons(self))
+        lay.addWidget(ok_cancel(self))
         self.resize(420, 380)
 
     def move_option(self, step: int) -> None:
@@ -113,6 +105,18 @@ def _is_whole(text: str) -> bool:
         return False
 
 
+def _scale_labels(
+    answers: Sequence[tuple[str, int | None]], mapping: Sequence[tuple[str, int]]
+) -> list[tuple[str, int | None]]:
+    """The answers written as words, then the mapping's labels nobody chose (they still
+    belong to the scale, with 0 answers)."""
+    labels = [(a, n) for a, n in answers if not _is_whole(a)]
+    for lab, _ in mapping:
+        if lab.casefold() not in {a.casefold() for a, _ in labels}:
+            labels.append((lab, 0))
+    return labels
+
+
 class LikertMappingDialog(QDialog):
     """Points for the labels of ``answers`` ((answer, how many gave it), in scale order)."""
 
@@ -127,30 +131,8 @@ class LikertMappingDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Likert scale — {name}")
-        points = {lab.casefold(): pt for lab, pt in mapping}
-        labels = [(a, n) for a, n in answers if not _is_whole(a)]
-        for lab, _ in mapping:  # labels of the mapping nobody chose still belong to the scale
-            if lab.casefold() not in {a.casefold() for a, _ in labels}:
-                labels.append((lab, 0))
-        self.table = QTableWidget(len(labels), 3)
-        self.table.setHorizontalHeaderLabels(("Answer", "Point", "Answers"))
-        self.table.verticalHeader().hide()
-        for row, (label, count) in enumerate(labels):
-            cell = QTableWidgetItem(label)
-            cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            self.table.setItem(row, 0, cell)
-            spin = QSpinBox()
-            spin.setRange(-10, 100)
-            spin.setSpecialValueText("–")  # the minimum: no point (left out of the mapping)
-            spin.setMinimum(-11)
-            spin.setValue(points.get(label.casefold(), row + 1))
-            self.table.setCellWidget(row, 1, spin)
-            shown = "" if count is None else str(count)
-            n = QTableWidgetItem(shown)
-            n.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            n.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.table.setItem(row, 2, n)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        labels = _scale_labels(answers, mapping)
+        self.table = self._points_table(labels, {lab.casefold(): pt for lab, pt in mapping})
         self.stated = QCheckBox("The questionnaire's scale runs from")
         self.low, self.high = QSpinBox(), QSpinBox()
         for spin in (self.low, self.high):
@@ -180,9 +162,35 @@ class LikertMappingDialog(QDialog):
         self.error.setStyleSheet("color: #a40000;")
         self.error.setWordWrap(True)
         lay.addWidget(self.error)
-        lay.addWidget(_buttons(self))
+        lay.addWidget(ok_cancel(self))
         self._update()
         self.resize(520, 440)
+
+    @staticmethod
+    def _points_table(labels: list[tuple[str, int | None]], points: dict[str, int]) -> QTableWidget:
+        """One row per label: the label, a spin box for its point (as ``points`` gives it by
+        the label's casefold, else the row's number; its minimum, shown "–", is no point) and
+        how many gave it."""
+        table = QTableWidget(len(labels), 3)
+        table.setHorizontalHeaderLabels(("Answer", "Point", "Answers"))
+        table.verticalHeader().hide()
+        for row, (label, count) in enumerate(labels):
+            cell = QTableWidgetItem(label)
+            cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            table.setItem(row, 0, cell)
+            spin = QSpinBox()
+            spin.setRange(-10, 100)
+            spin.setSpecialValueText("–")  # the minimum: no point (left out of the mapping)
+            spin.setMinimum(-11)
+            spin.setValue(points.get(label.casefold(), row + 1))
+            table.setCellWidget(row, 1, spin)
+            shown = "" if count is None else str(count)
+            n = QTableWidgetItem(shown)
+            n.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            n.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(row, 2, n)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        return table
 
     def _update(self) -> None:
         on = self.stated.isChecked()

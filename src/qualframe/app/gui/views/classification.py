@@ -13,7 +13,6 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui.dialogs.common import push_from_dialog
 from qualframe.app.gui.dialogs.participant_dialogs import AttributeImportDialog, MergeDialog
 from qualframe.app.gui.models.classification_model import (
     FIXED,
@@ -219,13 +219,7 @@ class ClassificationView(QWidget):
         except ProjectError as exc:
             self.bench.report(str(exc))
             return False
-        dialog = AttributeImportDialog(plan, self)
-        try:
-            if dialog.exec() != QDialog.DialogCode.Accepted:
-                return False
-            return self.bench.push(dialog.command())
-        finally:
-            dialog.deleteLater()
+        return push_from_dialog(self.bench, AttributeImportDialog(plan, self))
 
     def merge(self) -> bool:
         source = self.selected()
@@ -233,14 +227,7 @@ class ClassificationView(QWidget):
             return False
         others = [p for p in self.model.rows if p.guid != source.guid
                   and p.is_interviewer == source.is_interviewer]  # fmt: skip
-        dialog = MergeDialog(self.project, source, others, self)
-        try:
-            if dialog.exec() != QDialog.DialogCode.Accepted:
-                return False
-            command = dialog.command()
-            return command is not None and self.bench.push(command)
-        finally:
-            dialog.deleteLater()
+        return push_from_dialog(self.bench, MergeDialog(self.project, source, others, self))
 
     def link(self) -> bool:
         """Link the selected participant to the respondent (or speaker) who is the same
@@ -256,14 +243,9 @@ class ClassificationView(QWidget):
         except ProjectError as exc:
             self.bench.report(str(exc))
             return False
-        dialog = LinkDialog(self.project, person, kind, candidates, self)
-        try:
-            if dialog.exec() != QDialog.DialogCode.Accepted:
-                return False
-            command = dialog.command()
-            return command is not None and self.bench.push(command)
-        finally:
-            dialog.deleteLater()
+        return push_from_dialog(
+            self.bench, LinkDialog(self.project, person, kind, candidates, self)
+        )
 
     def delete(self) -> bool:
         person = self.selected()

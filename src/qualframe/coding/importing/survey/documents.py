@@ -13,19 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from qualframe.coding.core import audit
-from qualframe.coding.core.errors import UserError
-from qualframe.coding.core.printable import printable
-from qualframe.coding.corpus.documents import sha256_hex, unique_document_name
-from qualframe.coding.importing.errors import refuse
+from qualframe.coding.importing.store import check_duplicate, insert_document_row
 from qualframe.coding.importing.survey.model import ParsedSurvey
 from qualframe.storage.bulk import insert_rows, new_guids
-from qualframe.storage.models import Document, SurveyItem, Turn, new_guid
+from qualframe.storage.models import SurveyItem, Turn
 
-_DOCUMENTS = cast(Table, Document.__table__)
 _TURNS = cast(Table, Turn.__table__)
 TURN_COLUMNS = (
     "document_id", "participant_id", "survey_item_id", "start", "end", "label", "label_end",
@@ -62,9 +58,7 @@ def text_hashes(raw: bytes, parsed: ParsedSurvey) -> dict[str, str]:
 
 def check_not_imported(session: Session, name: str, hashes: dict[str, str]) -> None:
     for content_hash in hashes.values():
-        dup = session.scalar(select(Document.name).where(Document.content_hash == content_hash))
-        if dup is not None:
-            raise refuse(name, f"was already imported (as {dup})")
+        check_duplicate(session, name, content_hash)
 
 
 @dataclass
@@ -133,26 +127,14 @@ def _insert_document(
     session: Session, actor: str, path: Path, name: str, text: str, content_hash: str,
     encoding: str | None, turns: int,
 ) -> tuple[int, str, str]:  # fmt: skip
-    """The document row (its turns are written by the caller); (id, guid, stored name)."""
-    if "\r" in text or not unicodedata.is_normalized("NFC", text):
-        # guarded by answer_text; a bug here must not store text whose offsets would shift
-        raise UserError(f"{path.name}: the text was not normalised.")
-    guid = new_guid()
-    stored_name = unique_document_name(session, name)
-    pos = int(session.scalar(select(func.count()).select_from(Document)) or 0)
-    doc_id = session.scalar(
-        insert(_DOCUMENTS)
-        .values(
-            guid=guid, name=stored_name, kind="survey", text=text, length=len(text),
-            original_filename=printable(path.name), content_hash=content_hash,
-            text_hash=sha256_hex(text),
-            source_encoding=encoding, position=pos,
-        )
-        .returning(_DOCUMENTS.c.id)
+    """The document row (its turns are written by the caller), audited with the ORM like the
+    survey's other rows; (id, guid, stored name)."""
+    doc_id, guid, stored_name = insert_document_row(
+        session, name=name, kind="survey", text=text, original_filename=path.name,
+        content_hash=content_hash, encoding=encoding,
     )  # fmt: skip
-    assert doc_id is not None
     audit.record(
         session, actor, "import_document", "document", guid,
         name=stored_name, kind="survey", file=path.name, turns=turns,
     )  # fmt: skip
-    return int(doc_id), guid, stored_name
+    return doc_id, guid, stored_name

@@ -295,10 +295,7 @@ def parse_survey(
         raise refuse(name, "has a header row but no answers below it")
     columns = _columns(table, warnings)
     req.column_types = _overrides(columns, column_types or req.column_types, name, warnings)
-    if table.source.startswith("csv") and "comma-separated" not in table.source:
-        for col in columns:
-            if req.column_types.get(col.name, "number").split(":")[0] in ("number", "likert"):
-                _read_decimal_commas(col, warnings)
+    _decimal_commas(table, columns, req, warnings)
     columns = _families(table, columns, req, n_rows)
     for col in columns:
         role = column_role(col.name, col.label, table.layout)
@@ -310,6 +307,40 @@ def parse_survey(
     group_col = (
         _lookup(columns, name, req.group_column, "--group-column") if req.group_column else None
     )
+    mapping = _type_columns(columns, id_col, group_col, table, req, name, warnings)
+    _warn_personal(columns, warnings)
+    return ParsedSurvey(
+        encoding=table.encoding, source=table.source, columns=columns,
+        id_column=id_col.name if id_col else "", respondents=respondents,
+        group_column=group_col.name if group_col else None, mapping=mapping,
+        warnings=warnings, header_row=table.header_row, tool=table.layout.tool,
+        header_rows=max(table.layout.header_rows, 1),
+        statuses=statuses, status_details=details, numbered=id_col is None,
+    )  # fmt: skip
+
+
+def _decimal_commas(
+    table: _Table, columns: list[SurveyColumn], req: SurveyRequest, warnings: list[str]
+) -> None:
+    """In a CSV not separated by commas, ``4,5`` becomes ``4.5`` in the columns that may be
+    numbers or Likert items (see :func:`.read_csv._read_decimal_commas`)."""
+    if table.source.startswith("csv") and "comma-separated" not in table.source:
+        for col in columns:
+            if req.column_types.get(col.name, "number").split(":")[0] in ("number", "likert"):
+                _read_decimal_commas(col, warnings)
+
+
+def _type_columns(
+    columns: list[SurveyColumn],
+    id_col: SurveyColumn | None,
+    group_col: SurveyColumn | None,
+    table: _Table,
+    req: SurveyRequest,
+    name: str,
+    warnings: list[str],
+) -> dict[str, dict[str, str]]:
+    """Type every column (as detected, then as the group column or ``--column`` says) and
+    read its answers; the attribute value changes, by column name."""
     mapping: dict[str, dict[str, str]] = {}
     coded: list[SurveyColumn] = []
     for col in columns:
@@ -334,20 +365,16 @@ def parse_survey(
         if changes:
             mapping[col.name] = changes
     warn_coded([c for c in coded if c.type == "single"], table.layout, warnings)
+    return mapping
+
+
+def _warn_personal(columns: list[SurveyColumn], warnings: list[str]) -> None:
     personal = [c.name for c in columns if c.type == "personal"]
     if personal:
         warnings.append(
             "personal data (" + ", ".join(repr(p) for p in personal) + ") is not stored "
             "unless you ask for it, and never exported"
         )
-    return ParsedSurvey(
-        encoding=table.encoding, source=table.source, columns=columns,
-        id_column=id_col.name if id_col else "", respondents=respondents,
-        group_column=group_col.name if group_col else None, mapping=mapping,
-        warnings=warnings, header_row=table.header_row, tool=table.layout.tool,
-        header_rows=max(table.layout.header_rows, 1),
-        statuses=statuses, status_details=details, numbered=id_col is None,
-    )  # fmt: skip
 
 
 def _overrides(

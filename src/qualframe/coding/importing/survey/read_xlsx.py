@@ -166,32 +166,10 @@ def read_xlsx_rows(
             py_warnings.simplefilter("ignore")
             wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
             try:
-                chosen: list[list[str | None]] = []
-                title = ""
-                sheet_path = ""
                 first_path = (
                     getattr(wb.worksheets[0], "_worksheet_path", "") if wb.worksheets else ""
                 )
-                sheets = wb.worksheets
-                visible = [ws for ws in sheets if ws.sheet_state == "visible"]
-                hidden = [ws for ws in sheets if ws.sheet_state != "visible"]
-                for ws in visible + hidden:
-                    rows = _sheet_rows(ws, name, progress)
-                    if any(any(c is not None for c in r) for r in rows):
-                        chosen, title = rows, ws.title
-                        sheet_path = getattr(ws, "_worksheet_path", "")
-                        if ws.sheet_state != "visible":
-                            notes.append(f"only the hidden sheet {title!r} holds data; it was read")
-                        else:
-                            later = visible[visible.index(ws) + 1 :]
-                            others = [o.title for o in later if _has_data(o)]
-                            if others:
-                                shown = ", ".join(repr(t) for t in others)
-                                notes.append(
-                                    f"only the sheet {title!r} was read; {shown} also "
-                                    f"hold{'s' if len(others) == 1 else ''} data"
-                                )
-                        break
+                chosen, title, sheet_path = _first_sheet_with_data(wb, name, progress, notes)
             finally:
                 wb.close()
     except (ImportRefused, ImportCancelled):
@@ -206,17 +184,52 @@ def read_xlsx_rows(
         )
     if sheet_path:
         facts = _sheet_facts(raw, sheet_path)
-        for min_col, min_row, max_col, max_row in facts.merged:
-            if min_row - 1 >= len(chosen):
-                continue
-            top = chosen[min_row - 1]
-            value = top[min_col - 1] if min_col - 1 < len(top) else None
-            for r in range(min_row - 1, min(max_row, len(chosen))):
-                row = chosen[r]
-                if len(row) < max_col:
-                    row.extend([None] * (max_col - len(row)))
-                for c in range(min_col - 1, max_col):
-                    if row[c] is None:
-                        row[c] = value
+        _fill_merged(chosen, facts.merged)
         return chosen, f"xlsx, sheet {title!r}", facts.unsaved_formula_columns
     return chosen, f"xlsx, sheet {title!r}", set()
+
+
+def _first_sheet_with_data(
+    wb: Any, name: str, progress: Progress | None, notes: list[str]
+) -> tuple[list[list[str | None]], str, str]:
+    """(rows, title, path in the archive) of the first visible sheet with data, else of the
+    first hidden one; ``([], "", "")`` when no sheet has data. Notes which sheet was read when
+    another also holds data, or when only a hidden one does."""
+    sheets = wb.worksheets
+    visible = [ws for ws in sheets if ws.sheet_state == "visible"]
+    hidden = [ws for ws in sheets if ws.sheet_state != "visible"]
+    for ws in visible + hidden:
+        rows = _sheet_rows(ws, name, progress)
+        if not any(any(c is not None for c in r) for r in rows):
+            continue
+        title = ws.title
+        if ws.sheet_state != "visible":
+            notes.append(f"only the hidden sheet {title!r} holds data; it was read")
+        else:
+            later = visible[visible.index(ws) + 1 :]
+            others = [o.title for o in later if _has_data(o)]
+            if others:
+                shown = ", ".join(repr(t) for t in others)
+                notes.append(
+                    f"only the sheet {title!r} was read; {shown} also "
+                    f"hold{'s' if len(others) == 1 else ''} data"
+                )
+        return rows, title, getattr(ws, "_worksheet_path", "")
+    return [], "", ""
+
+
+def _fill_merged(rows: list[list[str | None]], merged: list[tuple[int, int, int, int]]) -> None:
+    """Give every empty cell of a merged range (1-based min_col, min_row, max_col, max_row) the
+    value of the range's top-left cell, in place (short rows are padded)."""
+    for min_col, min_row, max_col, max_row in merged:
+        if min_row - 1 >= len(rows):
+            continue
+        top = rows[min_row - 1]
+        value = top[min_col - 1] if min_col - 1 < len(top) else None
+        for r in range(min_row - 1, min(max_row, len(rows))):
+            row = rows[r]
+            if len(row) < max_col:
+                row.extend([None] * (max_col - len(row)))
+            for c in range(min_col - 1, max_col):
+                if row[c] is None:
+                    row[c] = value
