@@ -163,8 +163,8 @@ def character_table(c: Codings, *, exclude_uncoded: bool = False) -> UnitTable:
     )
     # characters some coder coded with some code, per block
     ck, cs, ce = merge_intervals(pb, ps, pe)
-    covered = np.bincount(ck, weights=(ce - cs).astype(float), minlength=len(bstart))
-    lengths = (bend - bstart).astype(float)
+    covered = np.bincount(ck, weights=ce - cs, minlength=len(bstart)).astype(np.float64)
+    lengths = (bend - bstart).astype(np.float64)
     total = float(lengths.sum())
     return UnitTable(
         "character", c.m, c.n_codes, covered if exclude_uncoded else lengths,
