@@ -14,7 +14,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualframe.coding.analysis.agreement.units import MAX_CODERS, Codings
+from qualframe.coding.analysis.agreement.units import MAX_CODERS, Codings, IntArray
 from qualframe.coding.codebook.tree import load_tree
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
@@ -126,14 +126,15 @@ def load_codings(project: Project, coders: Sequence[str]) -> AgreementData:
     )  # fmt: skip
 
 
-def _map(values: np.ndarray, index: dict[int, int]) -> np.ndarray:  # type: ignore[type-arg]
+def _map(values: IntArray, index: dict[int, int]) -> IntArray:
     """Database ids → array indices (vectorised through a lookup table)."""
     if len(values) == 0:
         return np.zeros(0, dtype=np.int64)
     table = np.full(max(index) + 1, -1, dtype=np.int64)
     for key, i in index.items():
         table[key] = i
-    return table[values]
+    mapped: IntArray = table[values]
+    return mapped
 
 
 def _paragraph_cuts(session: Session, doc_ids: list[int]) -> tuple[list[int], list[int]]:

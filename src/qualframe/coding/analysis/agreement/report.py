@@ -115,7 +115,7 @@ def _block_noun(unit: str) -> str:
 
 
 def _count(x: float) -> str:
-    return f"{int(round(x)):,}"
+    return f"{round(x):,}"
 
 
 def agreement(
