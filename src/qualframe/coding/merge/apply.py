@@ -1,0 +1,232 @@
+"""Writing a :class:`~.plan.MergePlan` in one transaction, and taking it back.
+
+Rows are added with the GUIDs the plan gives them (the other copy's, or derived ones for
+"keep both"), so undoing deletes exactly them, and a redo re-creates them as they were.
+Updates carry the old values, which undo puts back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from qualframe.coding.corpus.segments import turn_for_range
+from qualframe.coding.merge.plan import MergePlan
+from qualframe.storage.models import (
+    Attribute,
+    AttributeValue,
+    Code,
+    Coder,
+    Document,
+    Memo,
+    Participant,
+    Review,
+    Segment,
+    SurveyAnswer,
+    SurveyItem,
+    Turn,
+)
+
+
+def _ids(session: Session, model: Any) -> dict[str, int]:
+    return {g: int(i) for g, i in session.execute(select(model.guid, model.id)).all()}
+
+
+def apply_plan(session: Session, plan: MergePlan) -> None:
+    """Add and update what ``plan`` says (the caller's transaction)."""
+    if plan.coders:
+        session.execute(insert(Coder), [
+            {k: c[k] for k in ("guid", "name", "role", "created_at")} for c in plan.coders
+        ])  # fmt: skip
+    if plan.attributes:
+        session.execute(insert(Attribute), [
+            {k: a[k] for k in ("guid", "name", "type", "position")} for a in plan.attributes
+        ])  # fmt: skip
+    if plan.participants:
+        session.execute(insert(Participant), [
+            {k: p[k] for k in ("guid", "pseudonym", "real_name", "is_interviewer", "created_at")}
+            for p in plan.participants
+        ])  # fmt: skip
+    attr, person = _ids(session, Attribute), _ids(session, Participant)
+    values = [(p["guid"], a, v) for p in plan.participants for a, v in p["values"].items()]
+    values += [(p, a, v) for p, a, v, old in plan.values if old is None]
+    if values:
+        session.execute(insert(AttributeValue), [
+            {"participant_id": person[p], "attribute_id": attr[a], "value": v} for p, a, v in values
+        ])  # fmt: skip
+    for p, a, v, old in plan.values:
+        if old is not None:
+            _set_value(session, person[p], attr[a], v)
+    _apply_codes(session, plan)
+    _apply_documents(session, plan, person)
+    _apply_codings(session, plan)
+
+
+def _set_value(session: Session, pid: int, aid: int, value: str) -> None:
+    session.execute(
+        update(AttributeValue)
+        .where(AttributeValue.participant_id == pid, AttributeValue.attribute_id == aid)
+        .values(value=value)
+    )
+
+
+def _apply_codes(session: Session, plan: MergePlan) -> None:
+    code = _ids(session, Code)
+    fields = ("guid", "name", "color", "definition", "inclusion", "exclusion", "example",
+              "position", "created_at")  # fmt: skip
+    for c in plan.codes:  # parents first: each parent exists by the time its child comes
+        row = Code(**{k: c[k] for k in fields})
+        row.parent_id = code[c["parent_guid"]] if c["parent_guid"] else None
+        session.add(row)
+        session.flush()
+        code[row.guid] = row.id
+    for guid, new, _old in plan.code_updates:
+        values = dict(new)
+        if "parent_guid" in values:
+            parent = values.pop("parent_guid")
+            values["parent_id"] = code[parent] if parent else None
+        session.execute(update(Code).where(Code.id == code[guid]).values(**values))
+
+
+def _apply_documents(session: Session, plan: MergePlan, person: dict[str, int]) -> None:
+    item_fields = ("guid", "name", "type", "scale_min", "scale_max", "options", "position",
+                   "source_filename")  # fmt: skip
+    if plan.items:
+        session.execute(insert(SurveyItem), [{k: i[k] for k in item_fields} for i in plan.items])
+    doc_fields = ("guid", "name", "kind", "text", "length", "original_filename", "content_hash",
+                  "text_hash", "source_encoding", "imported_at", "position")  # fmt: skip
+    if plan.documents:
+        session.execute(insert(Document), [{k: d[k] for k in doc_fields} for d in plan.documents])
+    doc, item = _ids(session, Document), _ids(session, SurveyItem)
+    for i in plan.items:
+        if i["document_guid"]:
+            session.execute(
+                update(SurveyItem).where(SurveyItem.guid == i["guid"])
+                .values(document_id=doc[i["document_guid"]])
+            )  # fmt: skip
+    turns = [
+        {"guid": t["guid"], "document_id": doc[d["guid"]],
+         "participant_id": person.get(t["participant_guid"] or ""),
+         "survey_item_id": item.get(t["item_guid"] or ""), "start": t["start"], "end": t["end"],
+         "label": t["label"], "label_end": t["label_end"], "is_interviewer": t["is_interviewer"]}
+        for d in plan.documents for t in d["turns"]
+    ]  # fmt: skip
+    if turns:
+        session.execute(insert(Turn), turns)
+    if plan.answers:
+        session.execute(insert(SurveyAnswer), [
+            {"item_id": item[a["item_guid"]], "participant_id": person[a["participant_guid"]],
+             "raw": a["raw"], "number": a["number"], "choices": a["choices"]}
+            for a in plan.answers
+        ])  # fmt: skip
+
+
+def _apply_codings(session: Session, plan: MergePlan) -> None:
+    doc, code, coder = _ids(session, Document), _ids(session, Code), _ids(session, Coder)
+    turn = _ids(session, Turn) if plan.segments else {}
+    rows = []
+    for s in plan.segments:
+        d = doc[s["document_guid"]]
+        t = turn.get(s["turn_guid"] or "")
+        if t is None:
+            t = turn_for_range(session, d, s["start"], s["end"])
+        rows.append(
+            {"guid": s["guid"], "document_id": d, "code_id": code[s["code_guid"]],
+             "coder_id": coder[s["coder_guid"]], "turn_id": t, "start": s["start"],
+             "end": s["end"], "memo": s["memo"], "is_exemplar": s["is_exemplar"],
+             "selection_guid": s["selection_guid"], "created_at": s["created_at"],
+             "updated_at": s["created_at"]}
+        )  # fmt: skip
+    if rows:
+        session.execute(insert(Segment), rows)
+    for guid, new, _old in plan.segment_updates:
+        _update_segment(session, guid, new, doc, code)
+    if plan.memos:
+        session.execute(insert(Memo), [
+            {"guid": m["guid"], "title": m["title"], "text": m["text"], "kind": m["kind"],
+             "document_id": doc.get(m["document_guid"] or ""),
+             "code_id": code.get(m["code_guid"] or ""), "coder_id": coder.get(m["coder_guid"] or ""),
+             "created_at": m["created_at"]}
+            for m in plan.memos
+        ])  # fmt: skip
+    for guid, new, _old in plan.memo_updates:
+        session.execute(update(Memo).where(Memo.guid == guid).values(**new))
+    if plan.reviews:
+        seg = dict(
+            session.execute(
+                select(Segment.guid, Segment.id).where(
+                    Segment.guid.in_([r["segment_guid"] for r in plan.reviews])
+                )
+            ).all()
+        )
+        session.execute(insert(Review), [
+            {"guid": r["guid"], "segment_id": seg[r["segment_guid"]],
+             "reviewer_id": coder[r["reviewer_guid"]], "verdict": r["verdict"],
+             "comment": r["comment"], "created_at": r["created_at"]}
+            for r in plan.reviews
+        ])  # fmt: skip
+
+
+def _update_segment(
+    session: Session, guid: str, new: dict[str, Any], doc: dict[str, int], code: dict[str, int]
+) -> None:
+    d = doc[new["document_guid"]]
+    session.execute(
+        update(Segment).where(Segment.guid == guid).values(
+            document_id=d, code_id=code[new["code_guid"]], start=new["start"], end=new["end"],
+            memo=new["memo"], turn_id=turn_for_range(session, d, new["start"], new["end"]),
+        )
+    )  # fmt: skip
+
+
+def undo_plan(session: Session, plan: MergePlan) -> None:
+    """Take back everything :func:`apply_plan` did with ``plan``."""
+    doc, code = _ids(session, Document), _ids(session, Code)
+    for guid, _new, old in plan.memo_updates:
+        session.execute(update(Memo).where(Memo.guid == guid).values(**old))
+    for guid, _new, old in plan.segment_updates:
+        _update_segment(session, guid, old, doc, code)
+
+    def gone(model: Any, rows: list[dict[str, Any]]) -> None:
+        guids = [r["guid"] for r in rows]
+        for i in range(0, len(guids), 500):
+            session.execute(delete(model).where(model.guid.in_(guids[i : i + 500])))
+
+    gone(Review, plan.reviews)
+    gone(Memo, plan.memos)
+    gone(Segment, plan.segments)
+    item, person = _ids(session, SurveyItem), _ids(session, Participant)
+    for a in plan.answers:
+        session.execute(
+            delete(SurveyAnswer).where(
+                SurveyAnswer.item_id == item[a["item_guid"]],
+                SurveyAnswer.participant_id == person[a["participant_guid"]],
+            )
+        )
+    gone(Turn, [t for d in plan.documents for t in d["turns"]])
+    gone(Document, plan.documents)
+    gone(SurveyItem, plan.items)
+    for guid, _new, before in reversed(plan.code_updates):
+        values = dict(before)
+        if "parent_guid" in values:
+            parent = values.pop("parent_guid")
+            values["parent_id"] = code[parent] if parent else None
+        session.execute(update(Code).where(Code.id == code[guid]).values(**values))
+    for c in reversed(plan.codes):  # children first
+        session.execute(delete(Code).where(Code.guid == c["guid"]))
+    attr = _ids(session, Attribute)
+    for pg, ag, _v, was in plan.values:
+        if was is None:
+            session.execute(
+                delete(AttributeValue).where(
+                    AttributeValue.participant_id == person[pg],
+                    AttributeValue.attribute_id == attr[ag],
+                )
+            )
+        else:
+            _set_value(session, person[pg], attr[ag], was)
+    gone(Participant, plan.participants)
+    gone(Attribute, plan.attributes)
+    gone(Coder, plan.coders)
