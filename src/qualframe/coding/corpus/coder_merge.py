@@ -20,7 +20,7 @@ from qualframe.coding.core.command import Command
 from qualframe.coding.core.errors import NotFoundError, UserError
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.snapshot import Snapshot, restore, snapshot_segments
-from qualframe.storage.models import Coder, Memo, Review, Segment
+from qualframe.storage.models import Coder, Memo, Resolution, Review, Segment
 
 
 def coder_in(session: Session, name: str) -> Coder:
@@ -78,6 +78,7 @@ class MergeCoders(Command):
     filled_memos: dict[str, str] = field(default_factory=dict)  # target segment → old memo
     reviewed: list[str] = field(default_factory=list)  # reviews the source gave
     memos: list[str] = field(default_factory=list)
+    resolutions: list[str] = field(default_factory=list)
     old_id: int = 0
 
     def __post_init__(self) -> None:
@@ -109,6 +110,14 @@ class MergeCoders(Command):
             s.execute(update(Review).where(Review.reviewer_id == src.id).values(reviewer_id=dst.id))
             self.memos = list(s.scalars(select(Memo.guid).where(Memo.coder_id == src.id)))
             s.execute(update(Memo).where(Memo.coder_id == src.id).values(coder_id=dst.id))
+            self.resolutions = list(
+                s.scalars(select(Resolution.guid).where(Resolution.resolved_by_id == src.id))
+            )
+            s.execute(
+                update(Resolution)
+                .where(Resolution.resolved_by_id == src.id)
+                .values(resolved_by_id=dst.id)
+            )
             s.delete(src)
             audit.record(
                 s, project.coder, "merge_coders", "coder", dst.guid, source=self.source,
@@ -145,6 +154,7 @@ class MergeCoders(Command):
                 (self.moved_segments, Segment, Segment.coder_id),
                 (self.reviewed, Review, Review.reviewer_id),
                 (self.memos, Memo, Memo.coder_id),
+                (self.resolutions, Resolution, Resolution.resolved_by_id),
             ):
                 for i in range(0, len(guids), 500):
                     s.execute(

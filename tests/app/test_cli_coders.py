@@ -1,0 +1,135 @@
+"""The several-coders workflow on the command line: merge two laptops' copies (twice),
+agreement at each unit (checked against the krippendorff package), disagreements resolved
+into a consensus, coders renamed and merged."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import krippendorff
+import pytest
+
+from qualframe.app.cli.main import main
+from qualframe.coding.core.project import Project
+from qualframe.storage.database import copy_project
+from tests.coding.agreement.study import build_study, code
+from tests.coding.agreement.test_report import reference_vectors
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
+    code_ = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code_, out, err
+
+
+@pytest.fixture
+def copies(tmp_path: Path) -> tuple[Path, Path]:
+    base = build_study(tmp_path / "base.qualframe", priya=False)
+    base.close()
+    mine, theirs = tmp_path / "haeun.qualframe", tmp_path / "jordan.qualframe"
+    copy_project(tmp_path / "base.qualframe", mine)
+    copy_project(tmp_path / "base.qualframe", theirs)
+    with Project.open(theirs, coder="Jordan") as j:
+        code(j, "Jordan", "fgi_solo", "the study plan", "Outcomes/Academic/Better exam performance")
+        code(
+            j,
+            "Jordan",
+            "fgi_mentors",
+            "시험 전에 같이 복습하면서",
+            "Outcomes/Academic/Better exam performance",
+        )
+    return mine, theirs
+
+
+def test_merge_twice_then_agreement_then_consensus(
+    capsys: pytest.CaptureFixture[str], copies: tuple[Path, Path], tmp_path: Path
+) -> None:
+    mine, theirs = copies
+    rc, out, _ = run(capsys, "merge", mine, theirs, "--dry-run")
+    assert rc == 0 and "2 segments" in out and "Dry run" in out
+    rc, out, _ = run(capsys, "merge", mine, theirs)
+    assert rc == 0 and "Merged" in out
+    assert list(tmp_path.glob("haeun.qualframe.bak-merge-*"))
+    rc, out, _ = run(capsys, "merge", mine, theirs)
+    assert rc == 0 and "Nothing to merge" in out
+    rc, out, _ = run(capsys, "info", mine, "--json")
+    assert json.loads(out)["segments"] == 15
+
+    for unit in ("character", "turn", "document"):
+        rc, out, _ = run(capsys, "agreement", mine, "--coders", "Ha-eun", "Jordan", "--unit", unit,
+                         "--format", "json", "--replicates", "200")  # fmt: skip
+        assert rc == 0
+        data = json.loads(out)
+        assert data["unit"] == unit and data["coders"] == ["Ha-eun", "Jordan"]
+        with Project.open(mine, read_only=True) as p:
+            for row in data["codes"]:
+                ref = reference_vectors(p, ["Ha-eun", "Jordan"], unit, row["code"], False)
+                if row["alpha"] is not None:
+                    assert row["alpha"] == pytest.approx(
+                        krippendorff.alpha(reliability_data=ref, level_of_measurement="nominal"),
+                        abs=1e-6,
+                    )
+                assert row["n_units"] == ref.shape[1]
+    for suffix in ("docx", "xlsx"):
+        rc, out, _ = run(capsys, "agreement", mine, "--coders", "Ha-eun", "Jordan",
+                         "--out", tmp_path / f"a.{suffix}")  # fmt: skip
+        assert rc == 0 and (tmp_path / f"a.{suffix}").stat().st_size > 0
+    rc, out, _ = run(capsys, "agreement", mine, "--coders", "Ha-eun", "Jordan")
+    assert "Overall (pooled)" in out and "fgi_solo" not in out  # Jordan coded it now
+
+    rc, out, _ = run(capsys, "disagreements", mine, "--coders", "Ha-eun", "Jordan",
+                     "--seed-consensus", "--format", "json")  # fmt: skip
+    assert rc == 0
+    places = json.loads(out[out.index("[") :])
+    assert places and all(p["resolution"] is None for p in places)
+    for p in places:
+        if p["codings"]["Ha-eun"] and p["codings"]["Jordan"]:
+            how = ["--new", p["start"], p["end"]]
+        elif p["codings"]["Ha-eun"]:
+            how = ["--accept", "Ha-eun"]
+        else:
+            how = ["--neither"]
+        rc, out, err = run(capsys, "resolve", mine, p["id"], "--coders", "Ha-eun", "Jordan", *how)
+        assert rc == 0, err
+    rc, out, _ = run(capsys, "disagreements", mine, "--coders", "Ha-eun", "Jordan")
+    assert "0 not resolved yet" in out
+    rc, out, _ = run(capsys, "agreement", mine, "--coders", "Ha-eun", "consensus", "--unit", "turn",
+                     "--format", "json")  # fmt: skip
+    assert rc == 0 and json.loads(out)["coders"] == ["Ha-eun", "consensus"]
+
+
+def test_coder_rename_and_merge(
+    capsys: pytest.CaptureFixture[str], copies: tuple[Path, Path]
+) -> None:
+    mine, _ = copies
+    with Project.open(mine, coder="jordan") as p:
+        code(p, "jordan", "fgi_mentees", "Was anything difficult?", "Negative experiences/Pressure")
+    rc, out, _ = run(capsys, "coder-merge", mine, "jordan", "Jordan")
+    assert rc == 0 and "1 segment(s) moved" in out
+    rc, out, _ = run(capsys, "coder-rename", mine, "Jordan", "Jordan Lee")
+    assert rc == 0
+    rc, out, err = run(capsys, "coder-rename", mine, "Jordan Lee", "Ha-eun")
+    assert rc == 1 and "already a coder" in err
+    rc, out, err = run(capsys, "agreement", mine, "--coders", "Ha-eun", "Jordan")
+    assert rc == 1 and 'no coder "Jordan"' in err
+
+
+def test_merge_with_conflicts_asks_for_a_rule(
+    capsys: pytest.CaptureFixture[str], copies: tuple[Path, Path]
+) -> None:
+    mine, theirs = copies
+    from qualframe.coding import commands
+    from qualframe.coding.codebook.tree import find_code
+
+    for path, name in ((mine, "Closeness (mine)"), (theirs, "Closeness (theirs)")):
+        with Project.open(path) as p:
+            rec = find_code(p, "Mutual benefits/Closeness")
+            assert rec is not None
+            commands.RenameCode(rec.guid, name).do(p)
+    rc, _, err = run(capsys, "merge", mine, theirs)
+    assert rc == 1 and "--rule" in err
+    rc, out, _ = run(capsys, "merge", mine, theirs, "--rule", "theirs")
+    assert rc == 0 and "code renamed" in out
+    rc, out, _ = run(capsys, "segments", mine, "--code", "Mutual benefits/Closeness (theirs)")
+    assert rc == 0 and "Closeness (theirs)" in out

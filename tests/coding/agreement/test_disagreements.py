@@ -1,0 +1,84 @@
+"""The places where coders differ, and resolving them into a consensus (undoable), after which
+the agreement can be computed on the consensus like on any coder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qualframe.coding.analysis.agreement.disagreements import (
+    CONSENSUS,
+    ResolvePlace,
+    SeedConsensus,
+    find_places,
+)
+from qualframe.coding.analysis.agreement.report import agreement
+from qualframe.coding.commands import UndoStack
+from qualframe.coding.core.errors import UserError
+from qualframe.coding.query.segments import list_segments
+from tests.coding.agreement.study import CODES, build_study
+
+
+@pytest.fixture
+def project(tmp_path: Path):  # type: ignore[no-untyped-def]
+    p = build_study(tmp_path / "s.qualframe", priya=False)
+    yield p
+    p.close()
+
+
+def test_places_by_kind_and_tolerance(project) -> None:  # type: ignore[no-untyped-def]
+    places = find_places(project, ["Ha-eun", "Jordan"])
+    kinds = {(p.document, p.code, p.kind) for p in places}
+    assert ("fgi_mentees", CODES[0], "boundaries") in kinds  # exam: Jordan wider
+    assert ("fgi_mentees", CODES[3], "missing") in kinds  # pressure: Ha-eun only
+    assert ("fgi_mentees", "Mutual benefits/Closeness", "missing") in kinds  # Jordan only
+    assert all(p.document != "fgi_solo" for p in places)  # not coded by both
+    anxiety = [p for p in places if p.code == CODES[1]]
+    # "I was less anxious before finals" vs "less anxious before finals": starts differ by 6
+    assert [p.kind for p in anxiety] == ["boundaries"]
+    assert (
+        find_places(project, ["Ha-eun", "Jordan"], min_diff=6, code_guid=anxiety[0].code_guid) == []
+    )
+    exam = next(p for p in places if p.code == CODES[0] and p.document == "fgi_mentees")
+    assert exam.codings["Ha-eun"][0].text == "My exam marks went up"
+    assert exam.codings["Jordan"][0].text.startswith("My exam marks went up because")
+    assert {p.id for p in places} == {p.id for p in find_places(project, ["Ha-eun", "Jordan"])}
+
+
+def test_resolving_into_a_consensus_and_undo(project) -> None:  # type: ignore[no-untyped-def]
+    stack = UndoStack(project)
+    coders = ["Ha-eun", "Jordan"]
+    stack.push(SeedConsensus(tuple(coders)))
+    places = find_places(project, coders)
+    exam = next(p for p in places if p.code == CODES[0] and p.document == "fgi_mentees")
+    stack.push(ResolvePlace(exam, "accept", ("Jordan",)))
+    with pytest.raises(UserError, match="already resolved"):
+        ResolvePlace(exam, "neither").do(project)
+    for p in find_places(project, coders):
+        if p.resolved:
+            continue
+        if p.kind == "boundaries":
+            stack.push(ResolvePlace(p, "new", start=p.start, end=p.end))
+        elif p.codings["Ha-eun"]:
+            stack.push(ResolvePlace(p, "accept", ("Ha-eun",)))
+        else:
+            stack.push(ResolvePlace(p, "neither"))
+    assert all(p.resolved for p in find_places(project, coders))
+    again = next(p for p in find_places(project, coders) if p.id == exam.id)
+    assert again.resolution == "accept: Jordan"
+    consensus = [s for s in list_segments(project) if s.coder == CONSENSUS]
+    exam_c = [
+        s for s in consensus if s.code_path_text == CODES[0] and s.document_name == "fgi_mentees"
+    ]
+    assert [s.text for s in exam_c] == [exam.codings["Jordan"][0].text]
+    # agreement is recomputable on the consensus
+    report = agreement(project, ["Ha-eun", CONSENSUS], unit="turn", replicates=0)
+    assert report.overall.percent > 0
+    # every step undoes
+    n = len(stack)
+    stack.set_index(0)
+    assert not [s for s in list_segments(project) if s.coder == CONSENSUS]
+    assert not any(p.resolved for p in find_places(project, coders))
+    stack.set_index(n)
+    assert len([s for s in list_segments(project) if s.coder == CONSENSUS]) == len(consensus)
