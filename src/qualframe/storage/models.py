@@ -294,9 +294,7 @@ class Resolution(GuidMixin, Base):
     consensus segments made for it. ``key`` identifies the place (document, code, span)."""
 
     __tablename__ = "resolutions"
-    __table_args__ = (
-        CheckConstraint("decision IN ('accept','neither','new')", name="decision"),
-    )
+    __table_args__ = (CheckConstraint("decision IN ('accept','neither','new')", name="decision"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), index=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))

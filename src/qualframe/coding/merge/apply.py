@@ -141,8 +141,7 @@ def _apply_codings(session: Session, plan: MergePlan) -> None:
         )  # fmt: skip
     if rows:
         session.execute(insert(Segment), rows)
-    for guid, new, _old in plan.segment_updates:
-        _update_segment(session, guid, new, doc, code)
+    _update_segments(session, [(g, new) for g, new, _ in plan.segment_updates], doc, code)
     if plan.memos:
         session.execute(insert(Memo), [
             {"guid": m["guid"], "title": m["title"], "text": m["text"], "kind": m["kind"],
@@ -169,16 +168,48 @@ def _apply_codings(session: Session, plan: MergePlan) -> None:
         ])  # fmt: skip
 
 
-def _update_segment(
-    session: Session, guid: str, new: dict[str, Any], doc: dict[str, int], code: dict[str, int]
-) -> None:
-    d = doc[new["document_guid"]]
-    session.execute(
-        update(Segment).where(Segment.guid == guid).values(
-            document_id=d, code_id=code[new["code_guid"]], start=new["start"], end=new["end"],
-            memo=new["memo"], turn_id=turn_for_range(session, d, new["start"], new["end"]),
+def _update_segments(
+    session: Session, changes: list[tuple[str, dict[str, Any]]], doc: dict[str, int],
+    code: dict[str, int],
+) -> None:  # fmt: skip
+    """Give segments new fields in one bulk statement (their turns recomputed in memory)."""
+    if not changes:
+        return
+    ids = (
+        dict(
+            session.execute(
+                select(Segment.guid, Segment.id).where(Segment.guid.in_([g for g, _ in changes]))
+            ).all()
         )
-    )  # fmt: skip
+        if len(changes) <= 500
+        else dict(session.execute(select(Segment.guid, Segment.id)).all())
+    )
+    docs = {doc[new["document_guid"]] for _, new in changes}
+    turns: dict[int, list[tuple[int, int, int]]] = {}
+    for tid, did, a, b in session.execute(
+        select(Turn.id, Turn.document_id, Turn.start, Turn.end).where(Turn.document_id.in_(docs))
+    ):
+        turns.setdefault(did, []).append((a, b, tid))
+    rows = []
+    for guid, new in changes:
+        d = doc[new["document_guid"]]
+        rows.append(
+            {"id": ids[guid], "document_id": d, "code_id": code[new["code_guid"]],
+             "start": new["start"], "end": new["end"], "memo": new["memo"],
+             "turn_id": _turn(turns.get(d, []), new["start"], new["end"])}
+        )  # fmt: skip
+    session.execute(update(Segment), rows)
+
+
+def _turn(turns: list[tuple[int, int, int]], start: int, end: int) -> int | None:
+    """The turn overlapping [start, end) the most, as ``segments.turn_for_range`` says."""
+    best: tuple[int, int] | None = None
+    tid = None
+    for a, b, t in turns:
+        overlap = min(end, b) - max(start, a)
+        if overlap > 0 and (best is None or (overlap, -a) > best):
+            best, tid = (overlap, -a), t
+    return tid
 
 
 def undo_plan(session: Session, plan: MergePlan) -> None:
@@ -186,8 +217,7 @@ def undo_plan(session: Session, plan: MergePlan) -> None:
     doc, code = _ids(session, Document), _ids(session, Code)
     for guid, _new, old in plan.memo_updates:
         session.execute(update(Memo).where(Memo.guid == guid).values(**old))
-    for guid, _new, old in plan.segment_updates:
-        _update_segment(session, guid, old, doc, code)
+    _update_segments(session, [(g, old) for g, _, old in plan.segment_updates], doc, code)
 
     def gone(model: Any, rows: list[dict[str, Any]]) -> None:
         guids = [r["guid"] for r in rows]

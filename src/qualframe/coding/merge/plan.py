@@ -107,7 +107,7 @@ class _Planner:
     def __init__(self, session: Session, source: Source, rule: Rule) -> None:
         self.src = source
         self.rule = rule
-        self.mine = read_session(session, "this project")
+        self.mine = read_session(session, "this project", texts=False)
         self.plan = MergePlan(source.name, rule)
         self.coder: dict[str, str] = {}
         self.attr: dict[str, str] = {}
@@ -254,7 +254,10 @@ class _Planner:
             here = by_guid.get(r["guid"])
             if here is None and r["text_hash"] in by_hash:
                 here = by_hash[r["text_hash"]]
-            if here is not None and here["text"] == r["text"]:
+            if here is not None and (here["text_hash"], here["length"]) == (
+                r["text_hash"],
+                r["length"],
+            ):
                 self.doc[r["guid"]] = here["guid"]
                 continue
             if here is not None:
@@ -306,14 +309,19 @@ class _Planner:
             (s["document_guid"], s["code_guid"], s["coder_guid"], s["start"], s["end"])
             for s in self.mine.segments
         }
+        code, coder = self.code, self.coder
         for r in self.src.segments:
             doc = self.doc[r["document_guid"]]
             here = mine.get(r["guid"])
             if doc is None:
                 self.plan.left_out += here is None
                 continue
-            mapped = {**r, "document_guid": doc, "code_guid": self.code[r["code_guid"]],
-                      "coder_guid": self.coder[r["coder_guid"]]}  # fmt: skip
+            if (here is not None and here["document_guid"] == doc
+                    and here["code_guid"] == code[r["code_guid"]] and here["start"] == r["start"]
+                    and here["end"] == r["end"] and here["memo"] == r["memo"]):  # fmt: skip
+                continue  # the same segment on both sides (the common case, kept cheap)
+            mapped = {**r, "document_guid": doc, "code_guid": code[r["code_guid"]],
+                      "coder_guid": coder[r["coder_guid"]]}  # fmt: skip
             if here is not None and here["document_guid"] != doc:
                 # their version of the document came in beside mine: the coding goes with it
                 here, mapped = (

@@ -71,11 +71,18 @@ def read_source(path: Path, *, this: Path | None = None) -> Source:
 
 def _rows(session: Session, columns: list[Any]) -> list[Row]:
     names = [c.key for c in columns]
-    return [dict(zip(names, r, strict=True)) for r in session.execute(select(*columns)).all()]
+    return [dict(zip(names, r, strict=True)) for r in _execute(session, select(*columns))]
 
 
-def read_session(s: Session, name: str) -> Source:
-    """Read a project's rows through an open session (GUIDs instead of ids)."""
+def _execute(session: Session, stmt: Any) -> list[Any]:
+    """Rows of a Core statement on the session's connection (no ORM loading: 60,000 segment
+    rows come about twice as fast)."""
+    return list(session.connection().execute(stmt).all())
+
+
+def read_session(s: Session, name: str, *, texts: bool = True) -> Source:
+    """Read a project's rows through an open session (GUIDs instead of ids). Without
+    ``texts`` the documents' texts are left out (matching needs only their hashes)."""
     src = Source(name)
     coder = dict(s.execute(select(Coder.id, Coder.guid)).all())
     src.coders = _rows(s, [Coder.guid, Coder.name, Coder.role, Coder.created_at])
@@ -102,8 +109,9 @@ def read_session(s: Session, name: str) -> Source:
         r["parent_guid"] = code.get(r.pop("parent_id"))
     src.codes = _parents_first(code_rows)
     item = dict(s.execute(select(SurveyItem.id, SurveyItem.guid)).all())
+    text_column = [Document.text] if texts else []
     doc_rows = _rows(
-        s, [Document.id, Document.guid, Document.name, Document.kind, Document.text,
+        s, [Document.id, Document.guid, Document.name, Document.kind, *text_column,
             Document.length, Document.original_filename, Document.content_hash,
             Document.text_hash, Document.source_encoding, Document.imported_at,
             Document.position],
@@ -140,7 +148,7 @@ def read_session(s: Session, name: str) -> Source:
         {"guid": g, "document_guid": doc[d], "code_guid": code[c], "coder_guid": coder[k],
          "turn_guid": turn.get(t), "start": a, "end": b, "memo": memo, "is_exemplar": ex,
          "selection_guid": sel, "created_at": at}
-        for g, d, c, k, t, a, b, memo, ex, sel, at in s.execute(
+        for g, d, c, k, t, a, b, memo, ex, sel, at in _execute(s,
             select(Segment.guid, Segment.document_id, Segment.code_id, Segment.coder_id,
                    Segment.turn_id, Segment.start, Segment.end, Segment.memo,
                    Segment.is_exemplar, Segment.selection_guid, Segment.created_at)

@@ -143,12 +143,13 @@ def _bootstrap(t: UnitTable, listed: NDArray[np.int64], replicates: int, seed: i
     done = 0
     while done < replicates:
         size = min(_CHUNK, replicates - done)
-        draws = rng.integers(0, nb, size=(size, nb))
-        counts = np.bincount(
-            (draws + np.arange(size)[:, None] * nb).ravel(), minlength=size * nb
-        ).reshape(size, nb)
-        n = counts @ block_n  # (size,)
-        per = np.asarray(sums @ counts.T.astype(float))  # (2k × size)
+        # counts[b, r]: how often replicate r drew block b (laid out blocks × replicates, as
+        # the sparse product wants it, without a transposed copy)
+        draws = rng.integers(0, nb, size=(size, nb)) * size + np.arange(size)[:, None]
+        counts = np.bincount(draws.ravel(), minlength=size * nb).reshape(nb, size)
+        counts_f = counts.astype(np.float64)
+        n = block_n @ counts_f  # (size,)
+        per = np.asarray(sums @ counts_f)  # (2k × size)
         o01, o11 = per[:k], per[k:]
         out[done : done + size, :k] = alpha_from_sums(n[None, :], o01, o11).T
         out[done : done + size, k] = alpha_from_sums(n * k, o01.sum(axis=0), o11.sum(axis=0))

@@ -108,7 +108,7 @@ class AgreementReport:
 
 def _block_noun(unit: str) -> str:
     return {
-        "character": "speaker turns (and the text between them)",
+        "character": "speaker turns (or paragraphs of texts without turns)",
         "turn": "speaker turns / survey answers",
         "document": "documents",
     }[unit]

@@ -16,8 +16,8 @@ it), so that one sort serves all documents.
   it anywhere in the document.
 
 The result (:class:`UnitTable`) holds, for each *block* (the pieces the bootstrap resamples)
-and each code, the sums of :mod:`stats`: for characters the blocks are the speaker turns and
-the text between them (a text without turns is cut at its paragraphs), because neighbouring
+and each code, the sums of :mod:`stats`: for characters the blocks are the speaker turns, each with the line breaks after it (a
+text without turns is cut at its paragraphs), because neighbouring
 characters are not independent; for turns each turn is its own block; for documents each
 document.
 """
@@ -108,8 +108,9 @@ def merge_intervals(
 def _blocks_for_characters(c: Codings) -> tuple[IntArray, IntArray]:
     """Global (start, end) of the blocks tiling every counted document."""
     off = c.offsets
-    bounds = [off, off[c.turn_doc] + c.turn_start, off[c.turn_doc] + c.turn_end]
-    bounds.append(off[c.cut_doc] + c.cut_at)
+    # a block runs from a turn's start to the next turn's start (the line breaks after a
+    # turn go with it); text before a document's first turn is a block of its own
+    bounds = [off, off[c.turn_doc] + c.turn_start, off[c.cut_doc] + c.cut_at]
     points = np.unique(np.concatenate(bounds))
     return points[:-1], points[1:]
 
