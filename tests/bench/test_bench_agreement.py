@@ -82,7 +82,7 @@ def sweep_floor(path: Path) -> np.ndarray:
 def test_agreement_speed(big: Path) -> None:
     with Project.open(big, read_only=True) as project:
         assert project.info()["segments"] == 60000
-        floor, floor_best = _timed(lambda: sweep_floor(big))
+        floor, _best = _timed(lambda: sweep_floor(big))
         print(
             f"\ninterval-sweep floor (character α per code, 3 coders): median {floor * 1000:.0f} ms"
         )

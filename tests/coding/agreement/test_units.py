@@ -52,7 +52,7 @@ def _brute(
             for td, ts, te in zip(c.turn_doc, c.turn_start, c.turn_end, strict=True):
                 if td == d and (not exclude or anything[ts:te].any()):
                     cols.append(list(chars[:, ts:te].any(axis=1).astype(float)))
-        else:
+        elif not exclude or anything.any():
             cols.append(list(chars.any(axis=1).astype(float)))
     return np.array(cols, dtype=float).T.reshape(c.m, -1)
 
