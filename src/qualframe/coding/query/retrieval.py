@@ -10,7 +10,7 @@ Filters and order are the same as ``query_segments``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple
 
 from sqlalchemy import func, select
@@ -64,6 +64,7 @@ def fetch(
     coder: str | None = None,
     where: Sequence[Where] = (),
     segment_guids: Iterable[str] | None = None,
+    coders: Collection[str] | None = None,
     document_guid: str | None = None,
     paths: dict[int, tuple[tuple[str, ...], str, str]] | None = None,
     documents: dict[int, tuple[str, str]] | None = None,
@@ -107,6 +108,8 @@ def fetch(
             stmt = stmt.where(Segment.document_id.in_(wanted))
         if coder is not None:
             stmt = stmt.where(func.lower(Coder.name) == coder.strip().lower())
+        if coders is not None:  # only these coders' segments (the GUI's coder view)
+            stmt = stmt.where(Coder.name.in_(list(coders)))
         for cond in where:
             av = aliased(AttributeValue)
             at = aliased(Attribute)

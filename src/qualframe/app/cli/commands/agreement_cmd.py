@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import IO
 
 from qualframe.app.cli.common import add_project_arg, open_project, write_json
 from qualframe.coding.core.errors import UserError
@@ -84,7 +85,11 @@ def cmd_agreement(args: argparse.Namespace) -> int:
             from qualframe.coding.export.atomic import write_atomically
 
             data = to_text(report).encode("utf-8")
-            write_atomically(args.out, lambda f: f.write(data))
+
+            def write(f: IO[bytes]) -> None:
+                f.write(data)
+
+            write_atomically(args.out, write)
     else:
         from qualframe.coding.export.agreement_report import export_agreement
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui.coder_scope import CoderScope
 from qualframe.app.gui.corpus import Corpus
 from qualframe.app.gui.models.codebook_model import CodebookModel
 from qualframe.app.gui.models.documents_model import DocumentsModel
@@ -106,8 +107,10 @@ class RetrievalDock(QDockWidget):
         codes: CodebookModel,
         documents: DocumentsModel,
         parent: QWidget | None = None,
+        scope: CoderScope | None = None,
     ) -> None:
         super().__init__("Retrieved segments", parent)
+        self.scope = scope
         self.setObjectName("retrieval")
         self.project = bench.project
         self.codes = codes
@@ -143,6 +146,12 @@ class RetrievalDock(QDockWidget):
         self.reload_filters()
         bench.changed.connect(self.on_change)
         bench.selectionChanged.connect(self._selection_changed)
+        if scope is not None:
+            scope.changed.connect(self._scope_changed)
+
+    def _scope_changed(self) -> None:
+        self.reload_filters()
+        self.refresh()
 
     def _build_filters(self) -> None:
         self.descendants = QCheckBox("Sub-codes")
@@ -214,9 +223,13 @@ class RetrievalDock(QDockWidget):
         for name in attribute_names(self.project):
             for value in attribute_values(self.project, name):
                 self.where.addItem(f"{name} = {value}", (name, value))
-        self.coder.addItem("All coders", None)
+        visible = self.scope.visible() if self.scope is not None else None
+        self.coder.addItem("All coders" if visible is None else "All shown coders", None)
         for name in coder_names(self.project):
-            self.coder.addItem(name, name)
+            if visible is None or name in visible:
+                self.coder.addItem(name, name)
+        # while coding blind the others' names are not even offered
+        self.coder.setEnabled(not (self.scope is not None and self.scope.blind))
         for box, keep in ((self.where, keep_where), (self.coder, keep_coder)):
             i = box.findData(keep)
             box.setCurrentIndex(max(i, 0))
@@ -238,6 +251,7 @@ class RetrievalDock(QDockWidget):
             "code_guid": self.code_guid,
             "include_descendants": self.descendants.isChecked(),
             "coder": self.coder.currentData(),
+            "coders": self.scope.visible() if self.scope is not None else None,
             "where": [Where(*where)] if where else [],
         }
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSizePolicy,
     QTabWidget,
@@ -27,9 +28,12 @@ from PySide6.QtWidgets import (
 
 from qualframe.app.gui import exchange_actions
 from qualframe.app.gui.actions import CodingActions
+from qualframe.app.gui.coder_menu import fill_coder_menu
+from qualframe.app.gui.coder_scope import CoderScope
 from qualframe.app.gui.corpus import Corpus, Hit
 from qualframe.app.gui.docks.code_detail import CodeDetailDock
 from qualframe.app.gui.docks.codebook import CodebookDock
+from qualframe.app.gui.docks.disagreements import DisagreementsDock
 from qualframe.app.gui.docks.navigator import NavigatorDock
 from qualframe.app.gui.docks.retrieval import RetrievalDock
 from qualframe.app.gui.docks.undo_history import UndoHistoryDock
@@ -41,6 +45,7 @@ from qualframe.app.gui.settings import Settings
 from qualframe.app.gui.shell.export_menu import fill_export_menu
 from qualframe.app.gui.shell.menus import build_menus
 from qualframe.app.gui.undo import UndoHistory
+from qualframe.app.gui.views.agreement_view import AgreementView
 from qualframe.app.gui.views.matrix import MatrixView
 from qualframe.app.gui.views.survey_view import SurveyView
 from qualframe.app.gui.workbench import Selection
@@ -85,6 +90,7 @@ class MainWindow(QMainWindow):
         ro = " (read-only)" if project.read_only else ""
         self.setWindowTitle(f"{project.name}{ro} — Qualframe")
         # the models several parts show
+        self.coder_scope = CoderScope(project, self.settings, self)  # whose segments show
         self.codes = CodebookModel(project, self)
         self.documents = DocumentsModel(project, self)
         self._build_centre()
@@ -99,12 +105,16 @@ class MainWindow(QMainWindow):
         self.add_view("Theme matrix", self.matrix_view)
         self.survey_view = SurveyView(project, self, defer=True)
         self.add_view("Survey", self.survey_view)
+        self.agreement_view = AgreementView(self, self.coder_scope, defer=True)
+        self.add_view("Agreement", self.agreement_view)
         fill_export_menu(
             self.export_menu, self, project, self.report, self.tabs.setCurrentWidget,
             self.matrix_view, self.survey_view,
         )  # fmt: skip
         exchange_actions.install(self, self.export_menu)  # REFI-QDA .qdpx / .qdc
         self._build_status_bar(ro)
+        self.coder_scope.changed.connect(self._apply_coder_scope)
+        self._apply_coder_scope()
         # Read every text for project-wide search once the window is idle, so that the first
         # search does not wait for it.
         QTimer.singleShot(1500, self._warm_corpus)
@@ -136,7 +146,10 @@ class MainWindow(QMainWindow):
         self.codebook = CodebookDock(self, self.codes, self)
         self.navigator = NavigatorDock(self, self.documents, self)
         self.detail = CodeDetailDock(self, self.codes, self)
-        self.retrieval = RetrievalDock(self, self.corpus, self.codes, self.documents, self)
+        self.retrieval = RetrievalDock(
+            self, self.corpus, self.codes, self.documents, self, scope=self.coder_scope
+        )
+        self.disagreements = DisagreementsDock(self, self.coder_scope, self)
         self.search = ProjectSearchDock(self, self.corpus, self)
         self.history = UndoHistoryDock(self.undo, self)
         self.addDockWidget(LEFT, self.navigator)
@@ -145,6 +158,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(BOTTOM, self.retrieval)
         self.tabifyDockWidget(self.retrieval, self.search)
         self.tabifyDockWidget(self.search, self.history)
+        self.tabifyDockWidget(self.history, self.disagreements)
         self.history.hide()  # View → Undo history
         self.retrieval.raise_()
         self.setCorner(Qt.Corner.BottomLeftCorner, LEFT)
@@ -153,6 +167,9 @@ class MainWindow(QMainWindow):
         self.codebook.codeSelected.connect(self._code_selected)
         self.retrieval.segmentActivated.connect(self.jump_to_segment)
         self.search.hitActivated.connect(self.jump_to_hit)
+        self.disagreements.placeActivated.connect(
+            lambda guid, start, end: self.jump_to_hit(Hit(guid, "", start, end))
+        )
 
     def _build_status_bar(self, read_only: str) -> None:
         self.code_label = QLabel("")
@@ -160,12 +177,37 @@ class MainWindow(QMainWindow):
         coder = QLabel(
             f"Coder: <b>{self.project.coder}</b>" + (" · <b>read-only</b>" if read_only else "")
         )
+        self.scope_label = QLabel("")
+        self.scope_label.setStyleSheet("color:#8A3B00; font-weight:bold")
+        self.statusBar().addPermanentWidget(self.scope_label)
         self.statusBar().addPermanentWidget(coder)
         self.statusBar().showMessage("Every change is saved at once.", 5000)
 
     def docks(self) -> list[QDockWidget]:
         return [self.navigator, self.codebook, self.detail, self.retrieval, self.search,
-                self.history]  # fmt: skip
+                self.history, self.disagreements]  # fmt: skip
+
+    # -- several coders ----------------------------------------------------------------------
+    def _apply_coder_scope(self) -> None:
+        """Show the coders the scope allows (highlights, stripes, counts; the retrieval list
+        listens itself) and say so in the status bar while it is not everyone."""
+        visible = self.coder_scope.visible()
+        self.view.coder_filter = visible
+        self.page.sync.reload()
+        self.page.update_title()
+        self.codes.set_coders(visible)
+        self.scope_label.setText(self.coder_scope.describe())
+
+    def fill_coders_menu(self, menu: QMenu) -> None:
+        fill_coder_menu(menu, self.coder_scope, self, self)
+
+    def merge_project(self, path: Path | None = None) -> bool:
+        from qualframe.app.gui.dialogs.merge_dialog import ask_merge
+
+        if self.project.read_only:
+            self.report("This project is open read-only; nothing can be merged into it.")
+            return False
+        return ask_merge(self, self, path)
 
     # -- the Workbench protocol --------------------------------------------------------------
     def push(self, command: Command, long_title: str | None = None) -> bool:
@@ -224,7 +266,7 @@ class MainWindow(QMainWindow):
         """The analysis tabs (matrix, survey) have their own drill-down lists: while one is
         shown, the bottom docks step aside to give the table the height, and come back (as
         they were) with the Document tab."""
-        bottom = (self.retrieval, self.search, self.history)
+        bottom = (self.retrieval, self.search, self.history, self.disagreements)
         if index == 0:
             for dock in self._docks_set_aside:
                 dock.show()

@@ -1,0 +1,243 @@
+"""The several-coders side of the GUI, driven through real widgets: File → Merge project…
+(twice, undoable), the Agreement view at each unit checked against the krippendorff package,
+blind coding, the disagreements list resolved into a consensus, coders renamed and merged;
+the models pass qtmodeltester."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import krippendorff
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from qualframe.app.gui.dialogs.coders_dialog import CodersDialog
+from qualframe.app.gui.dialogs.merge_dialog import MergeDialog
+from qualframe.app.gui.models.agreement_model import AgreementModel
+from qualframe.app.gui.models.disagreements_model import DisagreementsModel
+from qualframe.coding.analysis.agreement.disagreements import CONSENSUS, find_places
+from qualframe.coding.analysis.agreement.report import agreement
+from qualframe.coding.core.project import Project
+from qualframe.coding.corpus.coders import coder_names
+from qualframe.coding.query.segments import list_segments
+from qualframe.storage.database import copy_project
+from tests.coding.agreement.study import build_study, code
+from tests.coding.agreement.test_report import reference_vectors
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+@pytest.fixture
+def laptops(tmp_path: Path) -> tuple[Path, Path]:
+    base = build_study(tmp_path / "base.qualframe", priya=False)
+    base.close()
+    mine, theirs = tmp_path / "haeun.qualframe", tmp_path / "jordan.qualframe"
+    copy_project(tmp_path / "base.qualframe", mine)
+    copy_project(tmp_path / "base.qualframe", theirs)
+    with Project.open(theirs, coder="Jordan") as j:
+        code(j, "Jordan", "fgi_solo", "the study plan was useful",
+             "Outcomes/Academic/Better exam performance")  # fmt: skip
+        code(j, "Jordan", "fgi_mentors", "시험 전에 같이 복습하면서",
+             "Outcomes/Academic/Better exam performance")  # fmt: skip
+    return mine, theirs
+
+
+@pytest.fixture
+def win(qtbot, laptops: tuple[Path, Path], settings) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    from qualframe.app.gui.shell.main_window import MainWindow
+
+    project = Project.open(laptops[0], coder="Ha-eun")
+    w = MainWindow(project, settings, restore_layout=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close()
+    project.close()
+
+
+def _answer_dialog(action: str) -> None:
+    """Press a button of the modal merge dialog once it shows."""
+
+    def press() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, MergeDialog):
+            QTimer.singleShot(20, press)
+            return
+        if action == "cancel":
+            dialog.reject()
+        else:
+            assert dialog.merge_button.isEnabled()
+            dialog.merge_button.click()
+
+    QTimer.singleShot(0, press)
+
+
+def test_merge_twice_through_the_file_menu_and_undo(win, laptops) -> None:  # type: ignore[no-untyped-def]
+    before = win.project.info()["segments"]
+    _answer_dialog("merge")
+    assert win.merge_project(laptops[1])
+    assert win.project.info()["segments"] == before + 2
+    assert win.documents.rowCount() > 0
+    _answer_dialog("cancel")  # the second time: "Nothing to merge", the button disabled
+    assert not win.merge_project(laptops[1])
+    assert win.project.info()["segments"] == before + 2
+    assert win.undo.undo_action.text().startswith("&Undo Merge")
+    win.undo.undo()
+    assert win.project.info()["segments"] == before
+    win.undo.redo()
+    assert win.project.info()["segments"] == before + 2
+    actions = {a.objectName() for a in win.menuBar().findChildren(type(win.undo.undo_action))}
+    assert {"merge_project", "blind_coding", "manage_coders"} <= actions
+
+
+@pytest.mark.parametrize("unit", ["character", "turn", "document"])
+def test_agreement_view_matches_the_krippendorff_package(qtbot, win, unit, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    view = win.agreement_view
+    win.tabs.setCurrentWidget(view)
+    view.set_coders(["Ha-eun", "Jordan"])
+    view.set_unit(unit)
+    view.replicates.setValue(200)
+    assert view.compute()
+    model = view.model
+    assert model.rowCount() == len(view.report.codes) + 1
+    for r in range(model.rowCount() - 1):
+        name = model.data(model.index(r, 0))
+        shown = model.data(model.index(r, AgreementModel.ALPHA))
+        ref = reference_vectors(win.project, ["Ha-eun", "Jordan"], unit, name, False)
+        if len(np.unique(ref)) > 1:
+            expected = krippendorff.alpha(reliability_data=ref, level_of_measurement="nominal")
+            assert shown == f"{expected:.3f}"
+    assert model.data(model.index(model.rowCount() - 1, 0)) == "Overall (pooled)"
+    # sorting by α keeps the overall row last
+    view.table.sortByColumn(
+        AgreementModel.ALPHA, view.table.horizontalHeader().sortIndicatorOrder()
+    )
+    last = view.proxy.index(view.proxy.rowCount() - 1, 0)
+    assert view.proxy.data(last) == "Overall (pooled)"
+    assert "fgi_solo" in view.notes.text()  # left out: coded by Ha-eun only
+    assert view.export_to(tmp_path / "a.docx") and view.export_to(tmp_path / "a.xlsx")
+
+
+def test_blind_coding_hides_the_others_and_says_so(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    doc = next(d for d in win.documents.by_guid.values() if d.name == "fgi_mentees")
+    win.open_document(doc.guid)
+    assert {h.coder for h in win.view.index.items} == {"Ha-eun", "Jordan"}
+    all_counts = dict(win.codes.counts)
+    win.coder_scope.set_blind(True)
+    assert {h.coder for h in win.view.index.items} == {"Ha-eun"}
+    mine = {s.code_guid for s in list_segments(win.project, coder="Ha-eun")}
+    assert (
+        sum(n for g, (n, _) in win.codes.counts.items() if g in mine)
+        < sum(n for g, (n, _) in all_counts.items() if g in mine)
+        or all_counts != win.codes.counts
+    )
+    assert "Blind coding" in win.scope_label.text()
+    assert not win.retrieval.coder.isEnabled()
+    win.codebook.select(next(iter(mine)))
+    assert {s.coder for s in win.retrieval.model.rows} <= {"Ha-eun"}
+    assert not win.agreement_view.compute()
+    assert win.agreement_view.blind_note.isVisibleTo(win.agreement_view)
+    win.coder_scope.set_blind(False)
+    assert {h.coder for h in win.view.index.items} == {"Ha-eun", "Jordan"}
+    assert win.scope_label.text() == ""
+    win.coder_scope.show_mine()
+    assert {h.coder for h in win.view.index.items} == {"Ha-eun"}
+
+
+def test_disagreements_resolved_into_a_consensus(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    dock = win.disagreements
+    dock.show()
+    dock.raise_()
+    dock.set_coders("Ha-eun", "Jordan")
+    dock.refresh()
+    places = dock.model.all_places()
+    assert places and not any(p.resolved for p in places)
+    assert dock.seed_consensus()
+    first = places[0]
+    dock.select_place(first.id)
+    assert dock.current is not None and dock.current.id == first.id
+    assert "Ha-eun" in dock.label_a.text() and "Jordan" in dock.label_b.text()
+    # resolve every place through the buttons
+    for _ in range(len(places)):
+        p = dock.current
+        if p is None or p.resolved:
+            break
+        if dock.accept_both.isEnabled():
+            dock.new_button.click()
+        elif dock.accept_a.isEnabled():
+            dock.accept_a.click()
+        else:
+            dock.neither.click()
+    assert all(p.resolved for p in find_places(win.project, ["Ha-eun", "Jordan"]))
+    consensus = [s for s in list_segments(win.project) if s.coder == CONSENSUS]
+    assert consensus
+    win.undo.undo()
+    assert (
+        sum(p.resolved for p in find_places(win.project, ["Ha-eun", "Jordan"])) == len(places) - 1
+    )
+    win.undo.redo()
+    # agreement on the consensus, in the view
+    view = win.agreement_view
+    view.reload_coders()
+    view.set_coders(["Ha-eun", CONSENSUS])
+    view.set_unit("turn")
+    assert view.compute()
+    assert set(view.report.coders) == {"Ha-eun", CONSENSUS}
+    ref = agreement(win.project, ["Ha-eun", CONSENSUS], unit="turn", replicates=0)
+    assert view.report.overall.alpha == pytest.approx(ref.overall.alpha)
+
+
+def test_coders_dialog_renames_and_merges(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    code(win.project, "jordan", "fgi_mentees", "Was anything difficult?",
+         "Negative experiences/Pressure")  # fmt: skip
+    dialog = CodersDialog(win, win)
+    qtbot.addWidget(dialog)
+    assert dialog.merge("jordan", "Jordan")
+    assert "jordan" not in coder_names(win.project)
+    assert dialog.rename("Jordan", "Jordan Lee")
+    assert "Jordan Lee" in coder_names(win.project)
+    win.undo.undo()
+    assert "Jordan" in coder_names(win.project)
+
+
+def test_models_pass_qtmodeltester(qtmodeltester, win) -> None:  # type: ignore[no-untyped-def]
+    report = agreement(win.project, ["Ha-eun", "Jordan"], replicates=50)
+    model = AgreementModel()
+    qtmodeltester.check(model)
+    model.set_report(report)
+    qtmodeltester.check(model)
+    tree = DisagreementsModel()
+    qtmodeltester.check(tree)
+    tree.set_places(find_places(win.project, ["Ha-eun", "Jordan"]))
+    qtmodeltester.check(tree)
+
+
+def test_screenshots_of_the_agreement_view_and_the_disagreements(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    _answer_dialog("merge")
+    win.merge_project(win.project.path.parent / "jordan.qualframe")
+    for size, suffix in (((1440, 900), ""), ((1024, 700), "-1024")):
+        win.resize(*size)
+        view = win.agreement_view
+        win.tabs.setCurrentWidget(view)
+        view.set_coders(["Ha-eun", "Jordan"])
+        view.set_unit("character")
+        assert view.compute()
+        QApplication.processEvents()
+        assert win.grab().save(str(DOCS / f"screenshot-agreement{suffix}.png"))
+        win.tabs.setCurrentIndex(0)
+        dock = win.disagreements
+        dock.show()
+        dock.raise_()
+        win.resizeDocks([dock], [int(size[1] * 0.42)], Qt.Orientation.Vertical)
+        dock.set_coders("Ha-eun", "Jordan")
+        dock.refresh()
+        places = dock.model.all_places()
+        target = next(p for p in places if p.kind == "boundaries")
+        dock.select_place(target.id)
+        dock.placeActivated.emit(target.document_guid, target.start, target.end)
+        QApplication.processEvents()
+        assert win.grab().save(str(DOCS / f"screenshot-disagreements{suffix}.png"))
