@@ -99,6 +99,7 @@ class MergeProject(Command):
             segments_removed=added if undo else frozenset(),
             segments_changed=changed,
             documents_added=bool(plan.documents),
-            participants=bool(plan.participants or plan.values or plan.attributes),
+            # new coders change the coder lists the views offer, as participants do
+            participants=bool(plan.participants or plan.values or plan.attributes or plan.coders),
             survey=bool(plan.items or plan.answers),
         )
