@@ -209,3 +209,31 @@ def test_a_refi_qda_round_trip_merges_without_duplicates(
     assert plan.documents == [] and plan.segments == [] and plan.codes == []
     MergeProject(read_source(tmp_path / "back.qualframe"), "mine").do(h)
     assert state(h)[0] == before[0]
+
+
+def test_codes_made_on_both_sides_match_by_path_regardless_of_case_and_spacing(
+    tmp_path: Path,
+) -> None:
+    """A path is compared as everywhere else (case and runs of spaces do not matter): the
+    merge once compared each name letter by letter and kept "Peer  support" apart."""
+    from sqlalchemy import update
+
+    from qualframe.storage.models import Code
+
+    a = Project.create(tmp_path / "a.qualframe", coder="Ha-eun")
+    add_transcript(a, "notes", [("E1", "We studied together every week.")])
+    a.close()
+    copy_project(tmp_path / "a.qualframe", tmp_path / "b.qualframe")
+    with Project.open(tmp_path / "a.qualframe", coder="Ha-eun") as h:
+        code_range(h, "Ha-eun", "notes", 4, 11, "Suggestions/Peer support")
+    with Project.open(tmp_path / "b.qualframe", coder="Jordan") as j:
+        code_range(j, "Jordan", "notes", 4, 11, "Suggestions/Peer support")
+        with j.write() as s:  # as another tool might have written the names
+            s.execute(update(Code).where(Code.name == "Peer support").values(name="peer  Support"))
+            s.execute(update(Code).where(Code.name == "Suggestions").values(name="SUGGESTIONS"))
+    with Project.open(tmp_path / "a.qualframe", coder="Ha-eun") as h:
+        source, plan = preview_merge(h, tmp_path / "b.qualframe")
+        assert plan.codes == []
+        MergeProject(source, "mine").do(h)
+        assert [c.path_text for c in code_tree(h)] == ["Suggestions", "Suggestions/Peer support"]
+        assert {s.coder for s in list_segments(h)} == {"Ha-eun", "Jordan"}
