@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -67,14 +68,19 @@ class AgreementView(QWidget):
     def _build(self) -> None:
         self.coders = QListWidget()
         self.coders.setToolTip("The coders to compare (two or more)")
-        self.coders.setMaximumWidth(180)
+        # the coders side by side, wrapping: two lines high
+        self.coders.setFlow(QListView.Flow.LeftToRight)
+        self.coders.setWrapping(True)
+        self.coders.setSpacing(2)
+        self.coders.setFixedHeight(2 * self.coders.fontMetrics().height() + 16)
         self.unit = QComboBox()
         for label, unit in UNITS:
             self.unit.addItem(label, unit)
-        self.exclude = QCheckBox("Leave out text no one coded")
+        self.exclude = QCheckBox("Leave out uncoded")
         self.exclude.setToolTip(
             "Units no compared coder coded with any code count as agreement unless left out"
         )
+        self.exclude.setMinimumWidth(self.exclude.sizeHint().width())
         self.replicates = QSpinBox()
         self.replicates.setRange(0, 20000)
         self.replicates.setSingleStep(500)
@@ -117,33 +123,25 @@ class AgreementView(QWidget):
         self._layout()
 
     def _layout(self) -> None:
-        form = QVBoxLayout()
-        form.addWidget(QLabel("<b>Coders</b>"))
-        form.addWidget(self.coders, 1)
-        form.addWidget(QLabel("<b>Unit</b>"))
-        form.addWidget(self.unit)
-        form.addWidget(self.exclude)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Replicates"))
-        row.addWidget(self.replicates)
-        form.addLayout(row)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("α threshold"))
-        row.addWidget(self.threshold)
-        form.addLayout(row)
-        form.addWidget(self.compute_button)
-        row = QHBoxLayout()
-        row.addWidget(self.word)
-        row.addWidget(self.excel)
-        form.addLayout(row)
-        right = QVBoxLayout()
-        right.addWidget(self.blind_note)
-        right.addWidget(self.table, 1)
-        right.addWidget(self.notes)
-        lay = QHBoxLayout(self)
+        """Controls in two rows above the table, so that the table (and its code paths) get
+        the whole width of the tab."""
+        top = QHBoxLayout()
+        top.addWidget(QLabel("<b>Coders</b>"))
+        top.addWidget(self.coders, 1)
+        for w in (self.compute_button, self.word, self.excel):
+            top.addWidget(w, 0, Qt.AlignmentFlag.AlignTop)
+        controls = QHBoxLayout()
+        for w in (QLabel("<b>Unit</b>"), self.unit, self.exclude, QLabel("Replicates"),
+                  self.replicates, QLabel("α threshold"), self.threshold):  # fmt: skip
+            controls.addWidget(w)
+        controls.addStretch(1)
+        lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 8, 8, 8)
-        lay.addLayout(form)
-        lay.addLayout(right, 1)
+        lay.addLayout(top)
+        lay.addLayout(controls)
+        lay.addWidget(self.blind_note)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.notes)
 
     # -- coders ------------------------------------------------------------------------------
     def reload_coders(self) -> None:
