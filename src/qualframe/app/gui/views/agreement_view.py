@@ -128,8 +128,8 @@ class AgreementView(QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel("<b>Coders</b>"))
         top.addWidget(self.coders, 1)
-        for w in (self.compute_button, self.word, self.excel):
-            top.addWidget(w, 0, Qt.AlignmentFlag.AlignTop)
+        for button in (self.compute_button, self.word, self.excel):
+            top.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         controls = QHBoxLayout()
         for w in (QLabel("<b>Unit</b>"), self.unit, self.exclude, QLabel("Replicates"),
                   self.replicates, QLabel("α threshold"), self.threshold):  # fmt: skip
