@@ -20,6 +20,7 @@ from qualframe.coding.codebook.tree import find_code
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project, default_coder_name
 from qualframe.storage.errors import ProjectError, ProjectLockedError
+from qualframe.storage.lock import describe_holder
 
 SCREEN_SIZE = (1440, 900)
 
@@ -85,7 +86,8 @@ def application(offscreen: bool = False) -> QApplication:
 
 
 def configure_fonts(app: QApplication) -> None:
-    """Prefer a font with Hangul glyphs as fallback so Korean transcripts render."""
+    """Prefer fonts with Hangul glyphs and colour emoji as fallbacks, so Korean transcripts
+    and emoji render (instead of boxes)."""
     font = QFont(app.font())
     families: set[str] = set(QFontDatabase.families())
     wanted: list[str] = [f for f in ("Noto Sans", "DejaVu Sans") if f in families]
@@ -94,8 +96,9 @@ def configure_fonts(app: QApplication) -> None:
         for f in ("Noto Sans CJK KR", "Noto Sans KR", "NanumGothic", "Malgun Gothic")
         if f in families
     ]
-    if cjk or wanted:
-        font.setFamilies([*(wanted or [font.family()]), *cjk])
+    emoji = [f for f in ("Noto Color Emoji",) if f in families]  # else emoji are boxes
+    if cjk or wanted or emoji:
+        font.setFamilies([*(wanted or [font.family()]), *cjk, *emoji])
     if font.pointSizeF() < 9.5:
         font.setPointSizeF(9.5)
     app.setFont(font)
@@ -140,9 +143,11 @@ class Launcher(QObject):
             if not chosen:
                 return None
             path = Path(chosen)
+        reason = "you asked to open it read-only"
         try:
             project = Project.open(path, read_only=read_only, coder=self._coder())
         except ProjectLockedError as exc:
+            reason = f"{describe_holder(exc.holder)} has it open for writing"
             if not self.interactive:
                 project = Project.open(path, read_only=True, coder=self._coder())
             else:
@@ -163,7 +168,9 @@ class Launcher(QObject):
                 self.welcome.reload_recent()
             QMessageBox.warning(parent, "Cannot open project", message)
             return None
-        return self._show(project, path)
+        window = self._show(project, path)
+        window.read_only_reason = reason
+        return window
 
     def new_project(self) -> MainWindow | None:
         parent = self.window or self.welcome

@@ -21,7 +21,7 @@ from qualframe.coding.core.codepaths import join_path
 from qualframe.coding.core.errors import NotFoundError
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
-from qualframe.coding.query.segments import Where, code_paths, participant_attributes
+from qualframe.coding.query.segments import Where, code_paths, in_sets, participant_attributes
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,
@@ -68,9 +68,11 @@ def fetch(
     document_guid: str | None = None,
     paths: dict[int, tuple[tuple[str, ...], str, str]] | None = None,
     documents: dict[int, tuple[str, str]] | None = None,
+    document_sets: Sequence[str] = (),
 ) -> tuple[list[Retrieved], dict[int, dict[str, str]]]:
     """Matching segments in document order, and participant id → attributes (of the
-    participants in those rows). ``paths`` (code id → path, colour, guid) and ``documents``
+    participants in those rows); ``document_sets`` (names or GUIDs) keeps the documents in
+    any of those sets. ``paths`` (code id → path, colour, guid) and ``documents``
     (document id → guid, name, in the navigator's order) save queries.
 
     The documents table is not joined: its rows carry the whole text, and SQLite would walk
@@ -106,6 +108,8 @@ def fetch(
         if document_guid is not None:
             wanted = [i for i, (g, _) in documents.items() if g == document_guid]
             stmt = stmt.where(Segment.document_id.in_(wanted))
+        if document_sets:
+            stmt = stmt.where(Segment.document_id.in_(in_sets(s, document_sets)))
         if coder is not None:
             stmt = stmt.where(func.lower(Coder.name) == coder.strip().lower())
         if coders is not None:  # only these coders' segments (the GUI's coder view)

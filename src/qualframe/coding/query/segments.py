@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from qualframe.coding.codebook.tree import subtree_ids
 from qualframe.coding.core.errors import NotFoundError, UserError
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
+from qualframe.coding.query.document_sets import members_select, resolve_sets
+from qualframe.coding.query.quotes import own_turn_sql, quote_substr
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,
@@ -38,6 +41,12 @@ class Where:
         if not sep or not name.strip():
             raise UserError(f'"{text}" is not a condition; use ATTRIBUTE=VALUE, e.g. role=mentor.')
         return cls(name.strip(), value.strip())
+
+
+def in_sets(s: Session, keys: Sequence[str]) -> Select[Any]:
+    """The ids of the documents in any of the document sets ``keys`` (names or GUIDs; an
+    unknown name is refused), for ``Segment.document_id.in_(…)``."""
+    return members_select([x.id for x in resolve_sets(s, keys)])
 
 
 # -- retrieval ----------------------------------------------------------------------------------
@@ -86,8 +95,10 @@ def list_segments(
     participant_guid: str | None = None,
     include_interviewer: bool = True,
     limit: int | None = None,
+    document_sets: Sequence[str] = (),
 ) -> list[SegmentRecord]:
-    """Segments matching every given filter, in document order."""
+    """Segments matching every given filter, in document order. ``document_sets`` (names
+    or GUIDs) keeps the segments of documents in any of those sets."""
     with project.read() as s:
         return query_segments(
             s,
@@ -99,7 +110,13 @@ def list_segments(
             participant_guid=participant_guid,
             include_interviewer=include_interviewer,
             limit=limit,
+            document_sets=document_sets,
         )
+
+
+def _own_turn() -> tuple[Any, Any]:
+    """The segment's range cut to its own speaker turn (see ``quotes``)."""
+    return own_turn_sql(Segment.start, Segment.end, Turn.id, Turn.start, Turn.end)
 
 
 def query_segments(
@@ -114,6 +131,7 @@ def query_segments(
     include_interviewer: bool = True,
     limit: int | None = None,
     segment_guids: Iterable[str] | None = None,
+    document_sets: Sequence[str] = (),
 ) -> list[SegmentRecord]:
     P = aliased(Participant)
     stmt = (
@@ -121,7 +139,7 @@ def query_segments(
             Segment.id, Segment.guid, Segment.start, Segment.end, Segment.memo,
             Segment.is_exemplar, Segment.code_id, Segment.created_at,
             Document.guid.label("doc_guid"), Document.name.label("doc_name"),
-            func.substr(Document.text, Segment.start + 1, Segment.end - Segment.start).label("text"),
+            quote_substr(Document.text, *_own_turn()).label("text"),
             Coder.name.label("coder"), Turn.label, Turn.is_interviewer,
             P.id.label("pid"), P.guid.label("pguid"), P.pseudonym,
         )
@@ -138,6 +156,8 @@ def query_segments(
         stmt = stmt.where(Segment.code_id.in_(ids))
     if document_guid is not None:
         stmt = stmt.where(Document.guid == document_guid)
+    if document_sets:
+        stmt = stmt.where(Segment.document_id.in_(in_sets(s, document_sets)))
     if coder is not None:
         stmt = stmt.where(func.lower(Coder.name) == coder.strip().lower())
     if participant_guid is not None:

@@ -59,6 +59,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="NAME",
         help="only this document (repeatable)",
     )
+    p.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only the documents in this document set (repeatable: in any of them)",
+    )
     p.add_argument("--title", metavar="TEXT", help="table title (after 'Table N.')")
     p.add_argument("--number", type=int, default=1, metavar="N", help="table number (default 1)")
     p.add_argument("--landscape", action="store_true", help="landscape page (Word)")
@@ -86,6 +94,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         include_empty=args.include_empty,
         coders=args.coders or None,
         documents=args.documents or None,
+        document_sets=args.sets or None,
         real_names=args.real_names,
     )
     with open_project(args) as project:

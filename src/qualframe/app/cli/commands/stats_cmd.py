@@ -32,6 +32,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--items", metavar="ITEM", nargs="+", help="only these survey items")
     p.add_argument(
+        "--groups", metavar="A,B",
+        help="only these groups of --by, in this order (as `matrix --groups`)",
+    )  # fmt: skip
+    p.add_argument(
+        "--test", choices=("auto", "exact", "asymptotic", "asymptotic-corrected"), default="auto",
+        help="Mann-Whitney p: exact (permutation with ties), asymptotic (no continuity "
+        "correction, as SPSS), asymptotic-corrected (as R's wilcox.test), or auto (default)",
+    )  # fmt: skip
+    p.add_argument(
+        "--incomplete", choices=("exclude", "include"), default="exclude",
+        help="count incomplete survey responses (default: exclude; preview responses never count)",
+    )  # fmt: skip
+    p.add_argument(
         "--format",
         choices=FORMATS,
         help="json (default; to stdout without --out), docx or xlsx (need --out)",
@@ -59,7 +72,7 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from qualframe.coding.analysis.survey_stats import default_group, survey_tables
+    from qualframe.coding.analysis.survey import default_group, survey_tables
 
     fmt = _format(args)
     if fmt != "json" and args.out is None:
@@ -75,6 +88,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
             items=args.items,
             percent_decimals=args.percent_decimals,
             p_decimals=args.p_decimals,
+            groups=[g for g in args.groups.split(",") if g.strip()] if args.groups else None,
+            test=args.test,
+            incomplete=args.incomplete,
         )
     if fmt == "json":
         if args.out is None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
+from qualframe.app.gui.dialogs.written import tell_file_written
 from qualframe.app.gui.tasks import Progress, run_export
 from qualframe.app.gui.views.matrix import MatrixView
 from qualframe.app.gui.views.survey_view import SurveyView
@@ -66,5 +67,5 @@ def export_codebook(parent: QWidget, project: Project, report: Callable[[str], N
 
     if not run_export(parent, "Exporting the codebook", work):
         return False
-    report(f"Exported {path.name}.")
+    tell_file_written(parent, "the codebook report", path)
     return True

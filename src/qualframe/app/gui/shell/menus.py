@@ -35,6 +35,8 @@ SHORTCUTS = (
     ("Ctrl+B", "set the segment's boundaries to the selection"),
     ("Ctrl+F / Ctrl+Shift+F", "find in document / search the project"),
     ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
+    ("Ctrl+Shift+T", "edit the text of the selected passage (Documents → Edit text…)"),
+    ("Ctrl+J / Ctrl+S", "new journal entry / save the memo being written"),
 )
 
 
