@@ -5,6 +5,7 @@ the models pass qtmodeltester."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,8 +27,6 @@ from qualframe.coding.query.segments import list_segments
 from qualframe.storage.database import copy_project
 from tests.coding.agreement.study import build_study, code
 from tests.coding.agreement.test_report import reference_vectors
-
-DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 @pytest.fixture
@@ -216,7 +215,12 @@ def test_models_pass_qtmodeltester(qtmodeltester, win) -> None:  # type: ignore[
     qtmodeltester.check(tree)
 
 
-def test_screenshots_of_the_agreement_view_and_the_disagreements(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+def test_screenshots_of_the_agreement_view_and_the_disagreements(qtbot, win, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Rendered into ``QUALFRAME_SCREENSHOTS`` when set (``=docs`` for the README), else a
+    temporary folder; at 1024×700 no control of either view may be cut short."""
+    from tests.app.test_layout import clipped_controls
+
+    out = Path(os.environ.get("QUALFRAME_SCREENSHOTS") or tmp_path)
     _answer_dialog("merge")
     win.merge_project(win.project.path.parent / "jordan.qualframe")
     for size, suffix in (((1440, 900), ""), ((1024, 700), "-1024")):
@@ -227,7 +231,8 @@ def test_screenshots_of_the_agreement_view_and_the_disagreements(qtbot, win) -> 
         view.set_unit("character")
         assert view.compute()
         QApplication.processEvents()
-        assert win.grab().save(str(DOCS / f"screenshot-agreement{suffix}.png"))
+        assert not clipped_controls(view)
+        assert win.grab().save(str(out / f"screenshot-agreement{suffix}.png"))
         win.tabs.setCurrentIndex(0)
         dock = win.disagreements
         dock.show()
@@ -240,4 +245,5 @@ def test_screenshots_of_the_agreement_view_and_the_disagreements(qtbot, win) -> 
         dock.select_place(target.id)
         dock.placeActivated.emit(target.document_guid, target.start, target.end)
         QApplication.processEvents()
-        assert win.grab().save(str(DOCS / f"screenshot-disagreements{suffix}.png"))
+        assert not clipped_controls(dock)
+        assert win.grab().save(str(out / f"screenshot-disagreements{suffix}.png"))

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from qualframe.app.gui.coder_scope import CoderScope
+from qualframe.app.gui.flow_layout import FlowLayout, labelled
 from qualframe.app.gui.models.disagreements_model import DisagreementsModel
 from qualframe.app.gui.workbench import Workbench
 from qualframe.coding.analysis.agreement.disagreements import (
@@ -78,8 +79,13 @@ class DisagreementsDock(QDockWidget):
         self._scope_changed()
 
     # -- building ---------------------------------------------------------------------------
-    def _build_bar(self) -> QHBoxLayout:
+    def _build_bar(self) -> FlowLayout:
+        """Coders, tolerance and the buttons flow onto a second line in a narrow window (at
+        1024×700 the dock shares the width with the navigator and the codebook) instead of
+        squeezing the coder names."""
         self.coder_a, self.coder_b = QComboBox(), QComboBox()
+        for box in (self.coder_a, self.coder_b):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.tolerance = QSpinBox()
         self.tolerance.setRange(0, 10000)
         self.tolerance.setSuffix(" chars")
@@ -92,11 +98,12 @@ class DisagreementsDock(QDockWidget):
             "can be compared with each coder"
         )
         self.seed.clicked.connect(self.seed_consensus)
-        bar = QHBoxLayout()
-        for w in (QLabel("A"), self.coder_a, QLabel("B"), self.coder_b,
-                  QLabel("tolerance"), self.tolerance, refresh, self.seed):  # fmt: skip
-            bar.addWidget(w)
-        bar.addStretch(1)
+        bar = FlowLayout()
+        for label, w in (("A", self.coder_a), ("B", self.coder_b), ("tolerance", self.tolerance)):
+            bar.addWidget(labelled(label, w))
+        bar.addWidget(refresh)
+        bar.addWidget(self.seed)
+        bar.add_stretch()
         self.summary = QLabel("")
         bar.addWidget(self.summary)
         return bar
@@ -195,6 +202,10 @@ class DisagreementsDock(QDockWidget):
             self.summary.setText(str(exc))
             return
         self.model.set_places(places)
+        # a code's row spans the columns: its path (and how many of its places are resolved)
+        # stays readable however narrow the list is
+        for row in range(self.model.rowCount()):
+            self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
         self.tree.expandAll()
         self._texts.clear()
         done = sum(p.resolved for p in places)

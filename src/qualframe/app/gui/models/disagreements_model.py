@@ -15,7 +15,7 @@ _ROOT = QModelIndex()
 
 
 class DisagreementsModel(QAbstractItemModel):
-    HEADERS = ("Code / document", "Where", "Difference", "Resolution")
+    HEADERS = ("Code / document", "Where", "Difference", "Status")
 
     def __init__(self, parent: object = None) -> None:
         super().__init__(parent)  # type: ignore[arg-type]
@@ -81,12 +81,14 @@ class DisagreementsModel(QAbstractItemModel):
         if place is None:
             code = self.codes[index.row()]
             places = self.places[code]
+            done = sum(p.resolved for p in places)
             if role == Qt.ItemDataRole.DisplayRole:
-                if index.column() == 0:
-                    return code
+                if index.column() == 0:  # the dock spans this over the row
+                    return f"{code}  ({done}/{len(places)} resolved)"
                 if index.column() == 3:
-                    done = sum(p.resolved for p in places)
                     return f"{done}/{len(places)} resolved"
+            if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
+                return code
             return None
         if role == PlaceRole:
             return place

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from qualframe.app.gui.coder_scope import CoderScope
+from qualframe.app.gui.flow_layout import FlowLayout, labelled
 from qualframe.app.gui.models.agreement_model import AgreementModel, AgreementProxy
 from qualframe.app.gui.tasks import Cancelled, run_export, run_with_progress
 from qualframe.app.gui.workbench import Workbench
@@ -130,11 +131,11 @@ class AgreementView(QWidget):
         top.addWidget(self.coders, 1)
         for button in (self.compute_button, self.word, self.excel):
             top.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
-        controls = QHBoxLayout()
-        for w in (QLabel("<b>Unit</b>"), self.unit, self.exclude, QLabel("Replicates"),
-                  self.replicates, QLabel("α threshold"), self.threshold):  # fmt: skip
-            controls.addWidget(w)
-        controls.addStretch(1)
+        # the second row flows onto a third line in a narrow window (never cut short)
+        controls = FlowLayout()
+        for label, w in (("<b>Unit</b>", self.unit), ("", self.exclude),
+                         ("Replicates", self.replicates), ("α threshold", self.threshold)):  # fmt: skip
+            controls.addWidget(labelled(label, w) if label else w)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 8, 8, 8)
         lay.addLayout(top)
