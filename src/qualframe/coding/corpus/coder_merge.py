@@ -121,7 +121,8 @@ class MergeCoders(Command):
             s.delete(src)
             audit.record(
                 s, project.coder, "merge_coders", "coder", dst.guid, source=self.source,
-                segments=len(self.moved_segments), duplicates=len(dupes),
+                source_guid=self.coder_row["guid"], segments=len(self.moved_segments),
+                duplicates=len(dupes),
             )  # fmt: skip
         project.forget_cached_ids()
         return self._change()

@@ -13,19 +13,23 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from qualframe.coding.corpus.segments import turn_for_range
-from qualframe.coding.merge.plan import MergePlan
+from qualframe.coding.merge.model import MergePlan
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,
     Code,
     Coder,
     Document,
+    DocumentSet,
+    DocumentSetMember,
     Memo,
     Participant,
+    ParticipantName,
     Review,
     Segment,
     SurveyAnswer,
     SurveyItem,
+    SurveyResponse,
     Turn,
 )
 
@@ -59,9 +63,48 @@ def apply_plan(session: Session, plan: MergePlan) -> None:
     for p, a, v, old in plan.values:
         if old is not None:
             _set_value(session, person[p], attr[a], v)
+    if plan.names:
+        session.execute(insert(ParticipantName), [
+            {"participant_id": person[p], "name": n} for p, n in plan.names
+        ])  # fmt: skip
     _apply_codes(session, plan)
     _apply_documents(session, plan, person)
+    _apply_sets(session, plan)
+    _apply_responses(session, plan, person)
     _apply_codings(session, plan)
+
+
+def _set_response(
+    session: Session, pid: int, file: str, values: dict[str, Any]
+) -> None:  # fmt: skip
+    session.execute(
+        update(SurveyResponse)
+        .where(SurveyResponse.participant_id == pid, SurveyResponse.source_filename == file)
+        .values(**values)
+    )
+
+
+def _apply_responses(session: Session, plan: MergePlan, person: dict[str, int]) -> None:
+    fields = ("source_filename", "respondent_id", "status", "status_detail")
+    if plan.responses:
+        session.execute(insert(SurveyResponse), [
+            {"participant_id": person[r["participant_guid"]], **{k: r[k] for k in fields}}
+            for r in plan.responses
+        ])  # fmt: skip
+    for (p, file), new, _old in plan.response_updates:
+        _set_response(session, person[p], file, new)
+
+
+def _apply_sets(session: Session, plan: MergePlan) -> None:
+    if plan.sets:
+        session.execute(insert(DocumentSet), [dict(s) for s in plan.sets])
+    for guid, new, _old in plan.set_updates:
+        session.execute(update(DocumentSet).where(DocumentSet.guid == guid).values(**new))
+    if plan.members:
+        sets, doc = _ids(session, DocumentSet), _ids(session, Document)
+        session.execute(insert(DocumentSetMember), [
+            {"set_id": sets[s], "document_id": doc[d]} for s, d in plan.members
+        ])  # fmt: skip
 
 
 def _set_value(session: Session, pid: int, aid: int, value: str) -> None:
@@ -91,14 +134,17 @@ def _apply_codes(session: Session, plan: MergePlan) -> None:
 
 
 def _apply_documents(session: Session, plan: MergePlan, person: dict[str, int]) -> None:
-    item_fields = ("guid", "name", "type", "scale_min", "scale_max", "options", "position",
-                   "source_filename")  # fmt: skip
+    item_fields = ("guid", "name", "label", "type", "scale_min", "scale_max", "options",
+                   "value_labels", "scale_source", "reversed", "ignored_as", "columns",
+                   "position", "source_filename")  # fmt: skip
     if plan.items:
         session.execute(insert(SurveyItem), [{k: i[k] for k in item_fields} for i in plan.items])
     doc_fields = ("guid", "name", "kind", "text", "length", "original_filename", "content_hash",
                   "text_hash", "source_encoding", "imported_at", "position")  # fmt: skip
     if plan.documents:
         session.execute(insert(Document), [{k: d[k] for k in doc_fields} for d in plan.documents])
+    for guid, new, _old in plan.document_updates:
+        session.execute(update(Document).where(Document.guid == guid).values(**new))
     doc, item = _ids(session, Document), _ids(session, SurveyItem)
     for i in plan.items:
         if i["document_guid"]:
@@ -147,7 +193,7 @@ def _apply_codings(session: Session, plan: MergePlan) -> None:
             {"guid": m["guid"], "title": m["title"], "text": m["text"], "kind": m["kind"],
              "document_id": doc.get(m["document_guid"] or ""),
              "code_id": code.get(m["code_guid"] or ""), "coder_id": coder.get(m["coder_guid"] or ""),
-             "created_at": m["created_at"]}
+             "created_at": m["created_at"], "updated_at": m["updated_at"]}
             for m in plan.memos
         ])  # fmt: skip
     for guid, new, _old in plan.memo_updates:
@@ -228,6 +274,7 @@ def undo_plan(session: Session, plan: MergePlan) -> None:
     gone(Memo, plan.memos)
     gone(Segment, plan.segments)
     item, person = _ids(session, SurveyItem), _ids(session, Participant)
+    _undo_sets_and_responses(session, plan, person)
     for a in plan.answers:
         session.execute(
             delete(SurveyAnswer).where(
@@ -235,6 +282,8 @@ def undo_plan(session: Session, plan: MergePlan) -> None:
                 SurveyAnswer.participant_id == person[a["participant_guid"]],
             )
         )
+    for guid, _new, old in plan.document_updates:
+        session.execute(update(Document).where(Document.guid == guid).values(**old))
     gone(Turn, [t for d in plan.documents for t in d["turns"]])
     gone(Document, plan.documents)
     gone(SurveyItem, plan.items)
@@ -257,6 +306,37 @@ def undo_plan(session: Session, plan: MergePlan) -> None:
             )
         else:
             _set_value(session, person[pg], attr[ag], was)
+    for pg, name in plan.names:
+        session.execute(
+            delete(ParticipantName).where(
+                ParticipantName.participant_id == person[pg], ParticipantName.name == name
+            )
+        )
     gone(Participant, plan.participants)
     gone(Attribute, plan.attributes)
     gone(Coder, plan.coders)
+
+
+def _undo_sets_and_responses(session: Session, plan: MergePlan, person: dict[str, int]) -> None:
+    sets, doc = _ids(session, DocumentSet), _ids(session, Document)
+    for s, d in plan.members:
+        session.execute(
+            delete(DocumentSetMember).where(
+                DocumentSetMember.set_id == sets[s], DocumentSetMember.document_id == doc[d]
+            )
+        )
+    for guid, _new, old in plan.set_updates:
+        session.execute(update(DocumentSet).where(DocumentSet.guid == guid).values(**old))
+    if plan.sets:
+        session.execute(
+            delete(DocumentSet).where(DocumentSet.guid.in_([s["guid"] for s in plan.sets]))
+        )
+    for (p, file), _new, old in plan.response_updates:
+        _set_response(session, person[p], file, old)
+    for r in plan.responses:
+        session.execute(
+            delete(SurveyResponse).where(
+                SurveyResponse.participant_id == person[r["participant_guid"]],
+                SurveyResponse.source_filename == r["source_filename"],
+            )
+        )

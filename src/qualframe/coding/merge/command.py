@@ -19,7 +19,8 @@ from qualframe.coding.core.command import Command
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
 from qualframe.coding.merge.apply import apply_plan, undo_plan
-from qualframe.coding.merge.plan import RULES, MergePlan, Rule, plan_merge
+from qualframe.coding.merge.model import RULES, MergePlan, Rule
+from qualframe.coding.merge.plan import plan_merge
 from qualframe.coding.merge.source import Source, read_source
 from qualframe.storage.database import copy_project
 
@@ -91,6 +92,8 @@ class MergeProject(Command):
     def _change(plan: MergePlan, *, undo: bool = False) -> Change:
         added = frozenset(s["guid"] for s in plan.segments)
         changed = frozenset(g for g, _, _ in plan.segment_updates)
+        new_docs = frozenset(d["guid"] for d in plan.documents)
+        renamed = frozenset(g for g, _, _ in plan.document_updates)
         return Change(
             "merge_project",
             codebook=bool(plan.codes or plan.code_updates),
@@ -98,8 +101,15 @@ class MergeProject(Command):
             segments_added=frozenset() if undo else added,
             segments_removed=added if undo else frozenset(),
             segments_changed=changed,
-            documents_added=bool(plan.documents),
+            documents=renamed,
+            documents_added=bool(plan.documents) and not undo,
+            documents_removed=new_docs if undo else frozenset(),
+            document_list=bool(renamed or (undo and new_docs)),
             # new coders change the coder lists the views offer, as participants do
-            participants=bool(plan.participants or plan.values or plan.attributes or plan.coders),
-            survey=bool(plan.items or plan.answers),
+            participants=bool(
+                plan.participants or plan.values or plan.attributes or plan.coders or plan.names
+            ),
+            survey=bool(plan.items or plan.answers or plan.responses or plan.response_updates),
+            document_sets=bool(plan.sets or plan.set_updates or plan.members),
+            memos=bool(plan.memos or plan.memo_updates),
         )

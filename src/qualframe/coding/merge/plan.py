@@ -2,20 +2,24 @@
 and decide — under the rule the user picked — every row to add or change.
 
 Matching: coders by GUID, then name; attributes by GUID, then name; participants by GUID,
-then pseudonym; documents by GUID, then text hash (never duplicated); codes by GUID, then
-path (codes created on both sides with the same path become one); survey items by GUID,
-then name; segments, memos and reviews by GUID.
+then pseudonym (a participant or coder merged into another here follows to that one, see
+``plan_people``); documents by GUID, then text hash (never duplicated); codes by GUID, then
+path (codes created on both sides with the same path become one); survey items by GUID, then
+name; document sets by GUID, then name; segments, memos and reviews by GUID. Every spelling
+of a participant's real name, survey response rows and set members come along (added where
+missing).
 
 Conflicts (same entity, different content): a code renamed or moved differently, a code's
 details (colour, definition, criteria, example) edited differently, a segment's boundaries,
 code or memo changed, a memo edited, an attribute set to different values, a document whose
-text differs. Rules: **mine** keeps this project's version; **theirs** takes the other's;
-**keep both** keeps this project's and adds theirs beside it (a code or memo under a second
-entry, a segment as a second segment, a document as a second document) where a project can
-hold both, and keeps mine where it cannot (code details, an attribute's value). Texts are
-immutable once coded, so a document whose text differs never replaces this one: under
-"theirs" and "keep both" their version comes in as a second document with its codings; under
-"mine" their codings on it are left out (and counted).
+text differs, a document or set renamed differently, a survey response's status, two
+participants the other copy merged. Rules: **mine** keeps this project's version; **theirs**
+takes the other's; **keep both** keeps this project's and adds theirs beside it (a code or
+memo under a second entry, a segment as a second segment, a document as a second document)
+where a project can hold both, and keeps mine where it cannot (code details, an attribute's
+value, a name). Texts change only through Edit text, so a document whose text differs never
+replaces this one: under "theirs" and "keep both" their version comes in as a second document
+with its codings; under "mine" their codings on it are left out (and counted).
 
 A merge only adds and updates; nothing that exists here is deleted (there is no common
 ancestor to tell a deletion from an addition). Rows made for "keep both" get GUIDs derived
@@ -24,77 +28,19 @@ from the other row's, so merging the same copy again finds them and adds nothing
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from qualframe.coding.core.codepaths import join_path, path_key
-from qualframe.coding.merge.source import Row, Source, read_session
+from qualframe.coding.merge.model import RULES, Conflict, MergePlan, Rule, kept_both
+from qualframe.coding.merge.plan_documents import DocumentSteps
+from qualframe.coding.merge.plan_people import PeopleSteps
+from qualframe.coding.merge.source import Row, Source
 
-Rule = Literal["mine", "theirs", "both"]
-RULES: tuple[Rule, ...] = ("mine", "theirs", "both")
-_NS = uuid.UUID("5b0f4a3e-7d1c-4e8a-9a51-6c2f0d7b9e11")
+__all__ = ["RULES", "Conflict", "MergePlan", "Rule", "kept_both", "plan_merge"]
 CODE_DETAILS = ("color", "definition", "inclusion", "exclusion", "example")
 SEGMENT_FIELDS = ("document_guid", "code_guid", "start", "end", "memo")
-
-
-def kept_both(guid: str) -> str:
-    """The GUID of the second entry "keep both" makes for the other copy's row ``guid``."""
-    return str(uuid.uuid5(_NS, f"{guid}:kept-both"))
-
-
-@dataclass(frozen=True)
-class Conflict:
-    kind: str  # code renamed | code details | segment | memo | attribute | document
-    what: str
-    mine: str
-    theirs: str
-
-
-@dataclass
-class MergePlan:
-    source_name: str
-    rule: Rule
-    conflicts: list[Conflict] = field(default_factory=list)
-    coders: list[Row] = field(default_factory=list)
-    attributes: list[Row] = field(default_factory=list)
-    participants: list[Row] = field(default_factory=list)
-    values: list[tuple[str, str, str, str | None]] = field(default_factory=list)
-    codes: list[Row] = field(default_factory=list)
-    code_updates: list[tuple[str, Row, Row]] = field(default_factory=list)  # guid, new, old
-    items: list[Row] = field(default_factory=list)
-    documents: list[Row] = field(default_factory=list)
-    answers: list[Row] = field(default_factory=list)
-    segments: list[Row] = field(default_factory=list)
-    segment_updates: list[tuple[str, Row, Row]] = field(default_factory=list)
-    memos: list[Row] = field(default_factory=list)
-    memo_updates: list[tuple[str, Row, Row]] = field(default_factory=list)
-    reviews: list[Row] = field(default_factory=list)
-    duplicates: int = 0  # segments already here under another GUID (same range, code, coder)
-    left_out: int = 0  # their segments on a document whose text differs (rule "mine")
-
-    @property
-    def changes(self) -> int:
-        return sum(
-            len(x)
-            for x in (self.coders, self.attributes, self.participants, self.values, self.codes,
-                      self.code_updates, self.items, self.documents, self.answers, self.segments,
-                      self.segment_updates, self.memos, self.memo_updates, self.reviews)
-        )  # fmt: skip
-
-    def summary(self) -> list[tuple[str, int]]:
-        """(what, how many) for the preview."""
-        return [
-            ("documents", len(self.documents)), ("codes", len(self.codes)),
-            ("codes renamed, moved or edited", len(self.code_updates)),
-            ("segments", len(self.segments)), ("segments changed", len(self.segment_updates)),
-            ("memos", len(self.memos) + len(self.memo_updates)), ("reviews", len(self.reviews)),
-            ("coders", len(self.coders)), ("participants", len(self.participants)),
-            ("attribute values", len(self.values) + len(self.attributes)),
-            ("survey items and answers", len(self.items) + len(self.answers)),
-        ]  # fmt: skip
 
 
 def plan_merge(session: Session, source: Source, rule: Rule) -> MergePlan:
@@ -103,19 +49,7 @@ def plan_merge(session: Session, source: Source, rule: Rule) -> MergePlan:
     return _Planner(session, source, rule).run()
 
 
-class _Planner:
-    def __init__(self, session: Session, source: Source, rule: Rule) -> None:
-        self.src = source
-        self.rule = rule
-        self.mine = read_session(session, "this project", texts=False)
-        self.plan = MergePlan(source.name, rule)
-        self.coder: dict[str, str] = {}
-        self.attr: dict[str, str] = {}
-        self.person: dict[str, str] = {}
-        self.code: dict[str, str] = {}
-        self.doc: dict[str, str | None] = {}
-        self.item: dict[str, str] = {}
-
+class _Planner(PeopleSteps, DocumentSteps):
     def run(self) -> MergePlan:
         self._coders()
         self._attributes()
@@ -123,59 +57,13 @@ class _Planner:
         self._codes()
         self._items()
         self._documents()
+        self._sets()
         self._answers()
+        self._responses()
         self._segments()
         self._memos()
         self._reviews()
         return self.plan
-
-    def _conflict(self, kind: str, what: str, mine: str, theirs: str) -> None:
-        self.plan.conflicts.append(Conflict(kind, what, mine, theirs))
-
-    # -- people ---------------------------------------------------------------------------
-    def _match(
-        self, theirs: list[Row], mine: list[Row], key: str, out: dict[str, str], add: list[Row]
-    ) -> None:
-        by_guid = {r["guid"]: r for r in mine}
-        by_key = {str(r[key]).casefold(): r for r in mine}
-        for r in theirs:
-            hit = by_guid.get(r["guid"]) or by_key.get(str(r[key]).casefold())
-            if hit is None:
-                add.append(r)
-                by_key[str(r[key]).casefold()] = r
-                out[r["guid"]] = r["guid"]
-            else:
-                out[r["guid"]] = hit["guid"]
-
-    def _coders(self) -> None:
-        self._match(self.src.coders, self.mine.coders, "name", self.coder, self.plan.coders)
-
-    def _attributes(self) -> None:
-        self._match(
-            self.src.attributes, self.mine.attributes, "name", self.attr, self.plan.attributes
-        )
-
-    def _participants(self) -> None:
-        mine = {p["guid"]: p for p in self.mine.participants}
-        added: list[Row] = []
-        self._match(self.src.participants, self.mine.participants, "pseudonym", self.person, added)
-        for r in added:
-            values = {self.attr[a]: v for a, v in r["values"].items()}
-            self.plan.participants.append({**r, "values": values})
-        names = {a["guid"]: a["name"] for a in self.src.attributes}
-        for r in self.src.participants:
-            here = mine.get(self.person[r["guid"]])
-            if here is None:
-                continue
-            for a, value in r["values"].items():
-                a_mine = self.attr[a]
-                old = here["values"].get(a_mine)
-                if old is None:
-                    self.plan.values.append((here["guid"], a_mine, value, None))
-                elif old != value:
-                    self._conflict("attribute", f"{here['pseudonym']}: {names[a]}", old, value)
-                    if self.rule == "theirs":
-                        self.plan.values.append((here["guid"], a_mine, value, old))
 
     # -- codes ---------------------------------------------------------------------------
     def _codes(self) -> None:
@@ -239,68 +127,6 @@ class _Planner:
                        "; ".join(f"{k}: {theirs[k]}" for k in differ))  # fmt: skip
         if self.rule == "theirs":
             self.plan.code_updates.append((here["guid"], theirs, mine))
-
-    # -- documents ---------------------------------------------------------------------------
-    def _items(self) -> None:
-        added: list[Row] = []
-        self._match(self.src.survey_items, self.mine.survey_items, "name", self.item, added)
-        self.plan.items = added
-
-    def _documents(self) -> None:
-        by_guid = {d["guid"]: d for d in self.mine.documents}
-        by_hash = {d["text_hash"]: d for d in self.mine.documents}
-        names = {d["name"] for d in self.mine.documents}
-        for r in self.src.documents:
-            here = by_guid.get(r["guid"])
-            if here is None and r["text_hash"] in by_hash:
-                here = by_hash[r["text_hash"]]
-            if here is not None and (here["text_hash"], here["length"]) == (
-                r["text_hash"],
-                r["length"],
-            ):
-                self.doc[r["guid"]] = here["guid"]
-                continue
-            if here is not None:
-                self._conflict("document", here["name"], f"{here['length']} characters",
-                               f"{r['length']} characters")  # fmt: skip
-                if self.rule == "mine":
-                    self.doc[r["guid"]] = None
-                    continue
-                guid = kept_both(r["guid"])
-                if guid in by_guid:
-                    self.doc[r["guid"]] = guid
-                    continue
-                row = self._new_document(r, guid, f"{r['name']} (theirs)", names, derived=True)
-            else:
-                row = self._new_document(r, r["guid"], r["name"], names, derived=False)
-            self.doc[r["guid"]] = row["guid"]
-            by_guid[row["guid"]] = row
-            by_hash.setdefault(row["text_hash"], row)
-
-    def _new_document(self, r: Row, guid: str, name: str, names: set[str], *, derived: bool) -> Row:
-        base, i = name, 2
-        while name in names:
-            name, i = f"{base} ({i})", i + 1
-        names.add(name)
-        turns = [
-            {**t, "guid": kept_both(t["guid"]) if derived else t["guid"],
-             "participant_guid": self.person.get(t["participant_guid"] or ""),
-             "item_guid": self.item.get(t["item_guid"] or "")}
-            for t in r["turns"]
-        ]  # fmt: skip
-        row = {**r, "guid": guid, "name": name, "turns": turns}
-        self.plan.documents.append(row)
-        return row
-
-    def _answers(self) -> None:
-        have = {(a["item_guid"], a["participant_guid"]) for a in self.mine.answers}
-        for a in self.src.answers:
-            key = (self.item[a["item_guid"]], self.person[a["participant_guid"]])
-            if key not in have:
-                have.add(key)
-                self.plan.answers.append({**a, "item_guid": key[0], "participant_guid": key[1]})
-        for it in self.plan.items:
-            it["document_guid"] = self.doc.get(it["document_guid"] or "")
 
     # -- codings, memos, reviews ---------------------------------------------------------------
     def _segments(self) -> None:

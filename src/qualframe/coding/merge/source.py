@@ -1,7 +1,9 @@
 """The other copy of a project, read once into plain rows (no ORM objects survive the read).
 
 Every row keeps its GUID; references to other rows are GUIDs too (a segment's document,
-code, coder), so the merge can match them against this project by GUID first.
+code, coder), so the merge can match them against this project by GUID first. The audit
+trail says which participants and coders were merged into others (and not undone), so that
+a merge can follow a GUID that no longer exists to the row it went into.
 """
 
 from __future__ import annotations
@@ -19,15 +21,20 @@ from qualframe.storage.errors import ProjectError
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,
+    AuditEvent,
     Code,
     Coder,
     Document,
+    DocumentSet,
+    DocumentSetMember,
     Memo,
     Participant,
+    ParticipantName,
     Review,
     Segment,
     SurveyAnswer,
     SurveyItem,
+    SurveyResponse,
     Turn,
 )
 
@@ -41,14 +48,20 @@ class Source:
     name: str
     coders: list[Row] = field(default_factory=list)
     attributes: list[Row] = field(default_factory=list)
-    participants: list[Row] = field(default_factory=list)  # with "values": {attr guid: value}
+    # with "values": {attr guid: value} and "names": every spelling of the real name
+    participants: list[Row] = field(default_factory=list)
     codes: list[Row] = field(default_factory=list)  # parents before children
     documents: list[Row] = field(default_factory=list)  # with "turns": [...]
     survey_items: list[Row] = field(default_factory=list)
     answers: list[Row] = field(default_factory=list)
+    responses: list[Row] = field(default_factory=list)  # survey_responses, by participant guid
+    sets: list[Row] = field(default_factory=list)  # document sets with "documents": [guid]
     segments: list[Row] = field(default_factory=list)
     memos: list[Row] = field(default_factory=list)
     reviews: list[Row] = field(default_factory=list)
+    # GUIDs of participants / coders merged into another (source → target), not undone
+    merged_participants: dict[str, str] = field(default_factory=dict)
+    merged_coders: dict[str, str] = field(default_factory=dict)
 
 
 def read_source(path: Path, *, this: Path | None = None) -> Source:
@@ -98,8 +111,15 @@ def read_session(s: Session, name: str, *, texts: bool = True) -> Source:
         select(AttributeValue.participant_id, AttributeValue.attribute_id, AttributeValue.value)
     ):
         values.setdefault(pid, {})[attr[aid]] = value
+    names: dict[int, list[str]] = {}
+    for pid, name in s.execute(
+        select(ParticipantName.participant_id, ParticipantName.name).order_by(ParticipantName.id)
+    ):
+        names.setdefault(pid, []).append(name)
     for p in src.participants:
-        p["values"] = values.pop(p.pop("id"), {})
+        pid = p.pop("id")
+        p["values"] = values.pop(pid, {})
+        p["names"] = names.pop(pid, [])
     code_rows = _rows(
         s, [Code.id, Code.guid, Code.parent_id, Code.name, Code.color, Code.definition,
             Code.inclusion, Code.exclusion, Code.example, Code.position, Code.created_at],
@@ -130,12 +150,32 @@ def read_session(s: Session, name: str, *, texts: bool = True) -> Source:
         d["turns"] = turns.get(d.pop("id"), [])
     src.documents = doc_rows
     src.survey_items = _rows(
-        s, [SurveyItem.guid, SurveyItem.name, SurveyItem.type, SurveyItem.scale_min,
-            SurveyItem.scale_max, SurveyItem.options, SurveyItem.position,
+        s, [SurveyItem.guid, SurveyItem.name, SurveyItem.label, SurveyItem.type,
+            SurveyItem.scale_min, SurveyItem.scale_max, SurveyItem.options,
+            SurveyItem.value_labels, SurveyItem.scale_source, SurveyItem.reversed,
+            SurveyItem.ignored_as, SurveyItem.columns, SurveyItem.position,
             SurveyItem.source_filename, SurveyItem.document_id],
     )  # fmt: skip
     for it in src.survey_items:
         it["document_guid"] = doc.get(it.pop("document_id"))
+    src.responses = [
+        {"participant_guid": person[p], "source_filename": f, "respondent_id": r,
+         "status": st, "status_detail": detail}
+        for p, f, r, st, detail in s.execute(
+            select(SurveyResponse.participant_id, SurveyResponse.source_filename,
+                   SurveyResponse.respondent_id, SurveyResponse.status,
+                   SurveyResponse.status_detail)
+        )
+    ]  # fmt: skip
+    src.sets = _rows(
+        s, [DocumentSet.id, DocumentSet.guid, DocumentSet.name, DocumentSet.position,
+            DocumentSet.created_at],
+    )  # fmt: skip
+    members: dict[int, list[str]] = {}
+    for sid, did in s.execute(select(DocumentSetMember.set_id, DocumentSetMember.document_id)):
+        members.setdefault(sid, []).append(doc[did])
+    for st in src.sets:
+        st["documents"] = members.get(st.pop("id"), [])
     src.answers = [
         {"item_guid": item[i], "participant_guid": person[p], "raw": raw, "number": num,
          "choices": ch}
@@ -157,10 +197,11 @@ def read_session(s: Session, name: str, *, texts: bool = True) -> Source:
     seg = dict(s.execute(select(Segment.id, Segment.guid)).all())
     src.memos = [
         {"guid": g, "title": title, "text": text, "kind": kind, "document_guid": doc.get(d or -1),
-         "code_guid": code.get(c or -1), "coder_guid": coder.get(k or -1), "created_at": at}
-        for g, title, text, kind, d, c, k, at in s.execute(
+         "code_guid": code.get(c or -1), "coder_guid": coder.get(k or -1), "created_at": at,
+         "updated_at": up}
+        for g, title, text, kind, d, c, k, at, up in s.execute(
             select(Memo.guid, Memo.title, Memo.text, Memo.kind, Memo.document_id, Memo.code_id,
-                   Memo.coder_id, Memo.created_at)
+                   Memo.coder_id, Memo.created_at, Memo.updated_at)
         )
     ]  # fmt: skip
     src.reviews = [
@@ -171,7 +212,32 @@ def read_session(s: Session, name: str, *, texts: bool = True) -> Source:
                    Review.comment, Review.created_at)
         )
     ]  # fmt: skip
+    src.merged_participants, src.merged_coders = merged_away(s)
     return src
+
+
+#: audit actions that fold one row into another, and the ones that take that back
+_MERGES = {"merge_participants": "participant", "merge_coders": "coder"}
+_UNMERGES = {"unmerge_participants": "participant", "unmerge_coders": "coder"}
+
+
+def merged_away(s: Session) -> tuple[dict[str, str], dict[str, str]]:
+    """Participants and coders merged into another and not restored by an undo, from the
+    audit trail: (participant source GUID → target GUID, coder source → target)."""
+    out: dict[str, dict[str, str]] = {"participant": {}, "coder": {}}
+    for action, target, details in s.execute(
+        select(AuditEvent.action, AuditEvent.entity_guid, AuditEvent.details)
+        .where(AuditEvent.action.in_([*_MERGES, *_UNMERGES]))
+        .order_by(AuditEvent.id)
+    ):
+        source = (details or {}).get("source_guid")
+        if action in _MERGES and source and target:
+            out[_MERGES[action]][str(source)] = str(target)
+        elif action in _UNMERGES:
+            # an undone participant merge names its source; an undone coder merge is
+            # recorded on the coder it brought back
+            out[_UNMERGES[action]].pop(str(source or target), None)
+    return out["participant"], out["coder"]
 
 
 def _parents_first(rows: list[Row]) -> list[Row]:

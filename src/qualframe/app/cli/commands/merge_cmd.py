@@ -43,10 +43,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
         for what, n in plan.summary():
             if n:
                 print(f"  {n:,} {what}")
-        if plan.duplicates:
-            print(f"  ({plan.duplicates:,} segments already here under another id: skipped)")
-        if plan.left_out:
-            print(f"  ({plan.left_out:,} segments on documents whose text differs: left out)")
+        for note in plan.notes():
+            print(f"  ({note})")
         if plan.conflicts:
             print(f"{len(plan.conflicts)} conflict(s):")
             for c in plan.conflicts:

@@ -93,11 +93,7 @@ class MergeDialog(QDialog):
     def show_plan(self, plan: MergePlan) -> None:
         self.plan = plan
         parts = [f"{n:,} {what}" for what, n in plan.summary() if n]
-        extra = []
-        if plan.duplicates:
-            extra.append(f"{plan.duplicates:,} segments already here under another id are skipped")
-        if plan.left_out:
-            extra.append(f"{plan.left_out:,} segments on documents whose text differs are left out")
+        extra = plan.notes()
         what = ", ".join(parts) if parts else "nothing new"
         self.summary.setText(
             f"<b>{self.source.name}</b> brings: {what}."
