@@ -1,14 +1,17 @@
 """Merging two pseudonyms of one person, and deleting a participant — both undoable.
 
-*Merge* ``source`` into ``target``: the source's speaker turns and survey answers move to
-the target (so every segment in them now counts for the target), the source's attribute
-values fill the target's blanks, and the source is removed. Where both hold a different
+*Merge* ``source`` into ``target``: the source's speaker turns, survey answers and survey
+response rows move to the target (so every segment in them now counts for the target, and an
+incomplete response stays left out), every spelling of the source's real name becomes one of
+the target's (so exports still mask it), the source's attribute values fill the target's
+blanks, and the source is removed. Where both hold a different
 value for an attribute, the target's is kept unless the caller names the attribute in
 ``take_source``; :func:`merge_preview` lists those conflicts first. Two participants who
 answered the same survey item, or an interviewer and a participant, are not merged.
 
 *Delete* a participant: their turns become unattributed (the words stay, and count for no
-group), their attribute values and survey answers go. Undo brings all of it back.
+group), their attribute values, survey answers and response rows and the spellings of their
+real name go. Undo brings all of it back.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from qualframe.coding.core import audit
@@ -32,9 +35,11 @@ from qualframe.storage.models import (
     AttributeValue,
     Document,
     Participant,
+    ParticipantName,
     Segment,
     SurveyAnswer,
     SurveyItem,
+    SurveyResponse,
     Turn,
 )
 
@@ -148,10 +153,27 @@ class _Removed:
     values: dict[str, str] = field(default_factory=dict)
     turns: list[str] = field(default_factory=list)  # turn GUIDs
     answers: list[dict[str, Any]] = field(default_factory=list)  # rows with "item_guid"
+    names: list[str] = field(default_factory=list)  # spellings of the real name
+    responses: list[dict[str, Any]] = field(default_factory=list)  # survey response rows
 
     def take(self, s: Session, person: Participant) -> None:
         self.row = row_of(person)
         self.values = _values(s, person)
+        self.names = list(
+            s.scalars(
+                select(ParticipantName.name)
+                .where(ParticipantName.participant_id == person.id)
+                .order_by(ParticipantName.id)
+            )
+        )
+        self.responses = [
+            row_of(r, ("id", "participant_id"))
+            for r in s.scalars(
+                select(SurveyResponse)
+                .where(SurveyResponse.participant_id == person.id)
+                .order_by(SurveyResponse.id)
+            )
+        ]
         self.turns = list(s.scalars(select(Turn.guid).where(Turn.participant_id == person.id)))
         items = dict(s.execute(select(SurveyItem.id, SurveyItem.guid)).all())
         self.answers = []
@@ -171,6 +193,8 @@ class _Removed:
         s.flush()
         for name, value in self.values.items():
             set_attribute_in(s, person, name, value)
+        s.add_all(ParticipantName(participant_id=person.id, name=n) for n in self.names)
+        self._put_back_responses(s, person, answers_with)
         for turn in s.scalars(select(Turn).where(Turn.guid.in_(self.turns))):
             turn.participant_id = person.id
         items = dict(s.execute(select(SurveyItem.guid, SurveyItem.id)).all())
@@ -190,6 +214,26 @@ class _Removed:
         s.flush()
         return person
 
+    def _put_back_responses(self, s: Session, person: Participant, moved_to: int | None) -> None:
+        """Re-add the response rows, or (after a merge) take back those moved to participant
+        ``moved_to`` (the same file and respondent id)."""
+        for row in self.responses:
+            moved = (
+                s.scalar(
+                    select(SurveyResponse).where(
+                        SurveyResponse.participant_id == moved_to,
+                        SurveyResponse.source_filename == row["source_filename"],
+                        SurveyResponse.respondent_id == row["respondent_id"],
+                    )
+                )
+                if moved_to is not None
+                else None
+            )
+            if moved is not None:
+                moved.participant_id = person.id
+            else:
+                s.add(SurveyResponse(**row, participant_id=person.id))
+
 
 @dataclass
 class MergeParticipants(Command):
@@ -199,6 +243,7 @@ class MergeParticipants(Command):
     removed: _Removed = field(default_factory=_Removed)
     target_old: dict[str, str] = field(default_factory=dict)  # values replaced or filled
     real_name_filled: bool = False
+    names_added: list[str] = field(default_factory=list)  # spellings the target gained
     _segments: frozenset[str] = field(default=frozenset(), init=False)
     _documents: frozenset[str] = field(default=frozenset(), init=False)
 
@@ -221,7 +266,9 @@ class MergeParticipants(Command):
                 select(SurveyAnswer).where(SurveyAnswer.participant_id == source.id)
             ):
                 answer.participant_id = target.id
+            self._move_responses(s, source, target)
             self._merge_values(s, source, target)
+            self._merge_names(s, target)
             s.delete(source)
             audit.record(
                 s, project.coder, "merge_participants", "participant", target.guid,
@@ -245,6 +292,40 @@ class MergeParticipants(Command):
             target.real_name = source.real_name
         s.flush()
 
+    @staticmethod
+    def _move_responses(s: Session, source: Participant, target: Participant) -> None:
+        """The source's response rows go to the target, except for a file the target has a
+        row of (the two answered no item in common, so the target's row stands)."""
+        files = set(
+            s.scalars(
+                select(SurveyResponse.source_filename).where(
+                    SurveyResponse.participant_id == target.id
+                )
+            )
+        )
+        for response in s.scalars(
+            select(SurveyResponse).where(SurveyResponse.participant_id == source.id)
+        ):
+            if response.source_filename not in files:
+                response.participant_id = target.id
+        s.flush()
+
+    def _merge_names(self, s: Session, target: Participant) -> None:
+        """Every spelling of the source's real name becomes one of the target's."""
+        have = set(
+            s.scalars(
+                select(ParticipantName.name).where(ParticipantName.participant_id == target.id)
+            )
+        )
+        have.add(target.real_name or "")
+        real = self.removed.row.get("real_name")
+        self.names_added = [
+            n for n in dict.fromkeys([*([real] if real else []), *self.removed.names])
+            if n not in have
+        ]  # fmt: skip
+        s.add_all(ParticipantName(participant_id=target.id, name=n) for n in self.names_added)
+        s.flush()
+
     def undo(self, project: Project) -> Change:
         with project.write() as s:
             target = participant_in(s, self.target_guid)
@@ -252,6 +333,13 @@ class MergeParticipants(Command):
                 set_attribute_in(s, target, name, old)
             if self.real_name_filled:
                 target.real_name = None
+            if self.names_added:
+                s.execute(
+                    delete(ParticipantName).where(
+                        ParticipantName.participant_id == target.id,
+                        ParticipantName.name.in_(self.names_added),
+                    )
+                )
             s.flush()
             self.removed.put_back(s, answers_with=target.id)
             audit.record(s, project.coder, "unmerge_participants", "participant", target.guid,
