@@ -82,3 +82,36 @@ def test_undoing_a_deletion_brings_names_and_responses_back(tmp_path: Path) -> N
     assert names_of(project) == names and responses_of(project) == responses
     assert survey_tables(project, by="role").to_json() == tables
     assert _mask(project, "김민지") == "E6"
+
+
+def test_coder_and_participant_merges_undo_and_redo_together(tmp_path: Path) -> None:
+    """Merging two spellings of a coder and two pseudonyms of a participant touch different
+    rows of the same segments (coder, turn): both undo and redo in turn without a trace."""
+    from qualframe.coding.corpus.coder_merge import MergeCoders
+    from qualframe.coding.query.segments import list_segments
+    from tests.coding.agreement.study import code
+
+    project = Project.create(tmp_path / "p.qualframe", coder="Ha-eun")
+    _import(project, tmp_path, {"fgi_a.txt": FGI_A, "fgi_c.txt": FGI_C})
+    code(project, "jordan", "fgi_c", "Une séance avant les examens", "Wishes/Exam meeting")
+    code(project, "Jordan", "fgi_c", "Une séance avant les examens", "Wishes/Exam meeting")
+    code(project, "jordan", "fgi_c", "toute seule", "Autonomy")
+
+    def state() -> list[tuple[str, str, str | None, int, int]]:
+        who = {p.guid: p.pseudonym for p in list_participants(project)}
+        return sorted((s.guid, s.coder, who.get(s.participant_guid or ""), s.start, s.end)
+                      for s in list_segments(project))  # fmt: skip
+
+    before, names = state(), names_of(project)
+    stack = UndoStack(project)
+    stack.push(MergeCoders("jordan", "Jordan"))
+    stack.push(MergeParticipants(_guid(project, "P3"), _guid(project, "E6")))
+    merged = state()
+    assert {(c, p) for _, c, p, _, _ in merged} == {("Jordan", "E6")}
+    assert len(merged) == 2  # the duplicate coding of one person folded into one
+    stack.undo()
+    stack.undo()
+    assert state() == before and names_of(project) == names
+    stack.redo()
+    stack.redo()
+    assert state() == merged
