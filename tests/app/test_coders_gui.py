@@ -247,3 +247,77 @@ def test_screenshots_of_the_agreement_view_and_the_disagreements(qtbot, win, tmp
         QApplication.processEvents()
         assert not clipped_controls(dock)
         assert win.grab().save(str(out / f"screenshot-disagreements{suffix}.png"))
+
+
+def test_blind_coding_reaches_exports_memos_matrix_and_survey(qtbot, win, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """While coding blind, nothing shows or exports another coder's work: the retrieval
+    export, the memos on the others' segments, the theme matrix and the survey's coded
+    themes count the analyst's own segments, and their notes say so."""
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from qualframe.coding import commands
+    from qualframe.coding.corpus.memos import AddMemo
+    from qualframe.coding.importing import ImportOptions, import_files
+    from tests.coding.test_survey_coders import DOC, FORMS
+
+    project = win.project
+    (tmp_path / "forms.csv").write_text(FORMS, encoding="utf-8")
+    import_files(project, [tmp_path / "forms.csv"],
+                 ImportOptions(id_column="Respondent", group_column="Group"))  # fmt: skip
+    code(project, "Ha-eun", DOC, "meet more often", "Meetings/More often")
+    code(project, "Jordan", DOC, "Öfter treffen", "Meetings/More often")
+    code(project, "Jordan", DOC, "Less paperwork", "Paperwork")
+    jordan = next(s for s in list_segments(project, coder="Jordan"))
+    # the views hear of the import, the codings and Jordan's memo
+    win.changed.emit(commands.SetSegmentMemo(jordan.guid, "Jordan's doubt").do(project))
+    win.coder_scope.set_blind(True)
+    # the retrieval list and its export: Ha-eun's segments only, said in the note
+    win.codebook.select(jordan.code_guid)
+    rows = win.retrieval.model.rows
+    assert rows and {s.coder for s in rows} == {"Ha-eun"}
+    assert win.retrieval.export_to(tmp_path / "r.docx")
+    doc = Document(str(tmp_path / "r.docx"))
+    assert len(doc.tables[0].rows) == len(rows) + 1
+    note = next(p.text for p in doc.paragraphs if p.text.startswith("Note."))
+    assert "coder Ha-eun (blind coding" in note
+    # the memos on Jordan's segments are not listed
+    win.memos.reload()
+    assert not any("Jordan's doubt" in e.text for e in win.memos.model.rows)
+    AddMemo("Ha-eun's journal", "Blind until Friday.").do(project)
+    assert win.memos.export_report(tmp_path / "memos.docx")
+    report = "\n".join(p.text for p in Document(str(tmp_path / "memos.docx")).paragraphs)
+    assert "Blind until Friday." in report and "Jordan's doubt" not in report
+    assert "those on the segments of Ha-eun only" in report
+    # the theme matrix counts Ha-eun's segments only; its coder menu is off
+    view = win.matrix_view
+    view.recompute()
+    assert view.options().coders == ["Ha-eun"] and not view.coders.isEnabled()
+    assert "Blind coding" in view.note.text() and "blind coding" in view.scope.text()
+    m = view.matrix
+    assert m is not None and m.coders == ("Ha-eun",)
+    # every segment the matrix looked at (counted or left out, as its note says) is hers
+    looked_at = (m.segments_counted + m.segments_interviewer + m.segments_no_participant
+                 + m.segments_no_group + m.segments_above_rows)  # fmt: skip
+    assert looked_at == len(list_segments(project, coder="Ha-eun"))
+    assert view.export_to(tmp_path / "m.xlsx")
+    sheet_text = " ".join(
+        str(c.value) for ws in load_workbook(tmp_path / "m.xlsx") for r in ws.iter_rows()
+        for c in r if c.value
+    )  # fmt: skip
+    assert "Coders: Ha-eun." in sheet_text
+    # the survey's coded themes: Ha-eun's only, said in the note
+    survey = win.survey_view
+    survey.group_combo.setCurrentText("group")
+    survey.refresh()
+    assert survey.tables is not None and survey.tables.coders == ("Ha-eun",)
+    assert survey.tables.codes is not None
+    assert {r.code: r.total.n for r in survey.tables.codes.rows} == {
+        "Meetings": 1, "Meetings/More often": 1}  # fmt: skip
+    assert survey.codes_note.text().startswith("Blind coding")
+    win.coder_scope.set_blind(False)
+    qtbot.waitUntil(lambda: survey.tables is not None and survey.tables.coders is None)
+    assert {r.code: r.total.n for r in survey.tables.codes.rows}["Meetings"] == 2
+    assert view.coders.isEnabled() and view.options().coders is None
+    win.memos.reload()
+    assert any("Jordan's doubt" in e.text for e in win.memos.model.rows)

@@ -331,11 +331,15 @@ class RetrievalDock(QDockWidget):
         where = self.where.currentData()
         set_guid = self.doc_set.currentData()
         set_name = self.doc_set.currentText() if set_guid else ""
+        visible = self.scope.visible() if self.scope is not None else None
         return SegmentQuery(
             code_guid=self.code_guid, code_path=self._path,
             include_descendants=self.descendants.isChecked(), coder=self.coder.currentData(),
             where=[Where(*where)] if where else [], document_sets=[set_name] if set_name else [],
             group_attribute=self.model.group_attribute,
+            # exactly the coders listed: blind coding exports nobody else's segments
+            coders=sorted(visible) if visible is not None else None,
+            blind=bool(self.scope and self.scope.blind),
         )  # fmt: skip
 
     def ask_export_path(self) -> Path | None:

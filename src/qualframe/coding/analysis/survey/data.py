@@ -61,6 +61,8 @@ class SurveyData:
     excluded: dict[str, int] = field(default_factory=dict)
     included_incomplete: dict[str, int] = field(default_factory=dict)
     test: str = "auto"  # how two groups are compared (see significance.TESTS)
+    # coded themes counted from these coders' segments only (None: every coder's)
+    coders: tuple[str, ...] | None = None
 
     @property
     def groups(self) -> list[str]:
