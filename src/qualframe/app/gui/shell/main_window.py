@@ -53,6 +53,7 @@ from qualframe.app.gui.models.codebook_model import CodebookModel
 from qualframe.app.gui.models.documents_model import DocumentsModel
 from qualframe.app.gui.search import ProjectSearchDock
 from qualframe.app.gui.settings import Settings
+from qualframe.app.gui.shell.docks import build_docks
 from qualframe.app.gui.shell.export_menu import fill_export_menu
 from qualframe.app.gui.shell.menus import build_menus
 from qualframe.app.gui.shell.research_menus import install_research_menus
@@ -69,14 +70,17 @@ from qualframe.coding.core.records import SegmentRecord
 
 MIN_CENTRE_WIDTH = 570  # the document tab (text, stripes, scroll bar) never gets less
 
-LEFT, RIGHT, BOTTOM = (
-    Qt.DockWidgetArea.LeftDockWidgetArea,
-    Qt.DockWidgetArea.RightDockWidgetArea,
-    Qt.DockWidgetArea.BottomDockWidgetArea,
-)
-
 
 class MainWindow(QMainWindow):
+    # the docks, built and placed by shell.docks.build_docks
+    codebook: CodebookDock
+    navigator: NavigatorDock
+    detail: CodeDetailDock
+    retrieval: RetrievalDock
+    disagreements: DisagreementsDock
+    search: ProjectSearchDock
+    history: UndoHistoryDock
+    memos: MemoDock
     changed = Signal(object)  # coding Change
     selectionChanged = Signal(object)  # workbench Selection
     openRequested = Signal(object)  # Path | None (None: ask)
@@ -172,39 +176,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
 
     def _build_docks(self) -> None:
-        # Built in the order they hear of a change: the codebook model is re-read before
-        # the details and the retrieval list look at it.
-        self.codebook = CodebookDock(self, self.codes, self)
-        self.navigator = NavigatorDock(self, self.documents, self)
-        self.detail = CodeDetailDock(self, self.codes, self)
-        self.retrieval = RetrievalDock(
-            self, self.corpus, self.codes, self.documents, self, scope=self.coder_scope
-        )
-        self.disagreements = DisagreementsDock(self, self.coder_scope, self)
-        self.search = ProjectSearchDock(self, self.corpus, self, self.settings)
-        self.history = UndoHistoryDock(self.undo, self)
-        self.memos = MemoDock(self, self, scope=self.coder_scope)
-        self.addDockWidget(LEFT, self.navigator)
-        self.addDockWidget(RIGHT, self.codebook)
-        self.splitDockWidget(self.codebook, self.detail, Qt.Orientation.Vertical)
-        self.addDockWidget(BOTTOM, self.retrieval)
-        self.tabifyDockWidget(self.retrieval, self.search)
-        self.tabifyDockWidget(self.search, self.history)
-        self.tabifyDockWidget(self.history, self.memos)
-        self.tabifyDockWidget(self.memos, self.disagreements)
-        self.history.hide()  # View → Undo history
-        self.retrieval.raise_()
-        self.setCorner(Qt.Corner.BottomLeftCorner, LEFT)
-        self.setCorner(Qt.Corner.BottomRightCorner, RIGHT)
-        self.navigator.documentActivated.connect(lambda guid, _name: self.open_document(guid))
-        self.codebook.codeSelected.connect(self._code_selected)
-        self.retrieval.segmentActivated.connect(self.jump_to_segment)
-        self.search.hitActivated.connect(self.jump_to_hit)
-        self.disagreements.placeActivated.connect(
-            lambda guid, start, end: self.jump_to_hit(Hit(guid, "", start, end))
-        )
-        self.memos.documentRequested.connect(self.open_document)
-        self.memos.segmentRequested.connect(self._jump_to_memo_segment)
+        build_docks(self)
 
     def _build_status_bar(self, read_only: str) -> None:
         self.code_label = QLabel("")
