@@ -82,3 +82,32 @@ def test_resolving_into_a_consensus_and_undo(project) -> None:  # type: ignore[n
     assert not any(p.resolved for p in find_places(project, coders))
     stack.set_index(n)
     assert len([s for s in list_segments(project) if s.coder == CONSENSUS]) == len(consensus)
+
+
+@pytest.mark.parametrize("how", ["delete document", "delete code", "merge code"])
+def test_resolutions_come_back_when_a_deletion_is_undone(project, how: str) -> None:  # type: ignore[no-untyped-def]
+    """Deleting a document or a code (or merging the code away) drops the resolutions of
+    its places with it; undoing brings them back, so the places are not open again."""
+    from qualframe.coding import commands
+    from qualframe.coding.codebook.tree import find_code
+
+    stack = UndoStack(project)
+    coders = ["Ha-eun", "Jordan"]
+    places = find_places(project, coders)
+    exam = next(p for p in places if p.code == CODES[0] and p.document == "fgi_mentees")
+    stack.push(ResolvePlace(exam, "accept", ("Jordan",)))
+    before = {(p.id, p.resolution) for p in find_places(project, coders)}
+    assert dict(before)[exam.id] == "accept: Jordan"
+    code = find_code(project, CODES[0])
+    assert code is not None
+    if how == "delete document":
+        stack.push(commands.DeleteDocument(exam.document_guid))
+    elif how == "delete code":
+        stack.push(commands.DeleteCode(code.guid))
+    else:
+        other = find_code(project, CODES[1])
+        assert other is not None
+        stack.push(commands.MergeCodes(code.guid, other.guid))
+    assert exam.id not in {p.id for p in find_places(project, coders)}
+    stack.undo()
+    assert {(p.id, p.resolution) for p in find_places(project, coders)} == before
