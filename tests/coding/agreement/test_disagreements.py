@@ -111,3 +111,27 @@ def test_resolutions_come_back_when_a_deletion_is_undone(project, how: str) -> N
     assert exam.id not in {p.id for p in find_places(project, coders)}
     stack.undo()
     assert {(p.id, p.resolution) for p in find_places(project, coders)} == before
+
+
+def test_a_resolved_place_stays_resolved_when_the_text_before_it_is_edited(project) -> None:  # type: ignore[no-untyped-def]
+    """Edit text moves every segment after the edit; the resolutions of the places after it
+    move with them (and back on undo), so a resolved place is not open again."""
+    from qualframe.coding import commands
+    from qualframe.coding.corpus.documents import document_text
+
+    stack = UndoStack(project)
+    coders = ["Ha-eun", "Jordan"]
+    places = find_places(project, coders)
+    exam = next(p for p in places if p.code == CODES[0] and p.document == "fgi_mentees")
+    stack.push(ResolvePlace(exam, "accept", ("Jordan",)))
+    resolved = {(p.id, p.resolution, p.start, p.end) for p in find_places(project, coders)}
+    before = sorted((p.code, p.document, p.resolution) for p in find_places(project, coders))
+    text = document_text(project, exam.document_guid)
+    at = text.index("What changed")  # in the moderator's question, before every place
+    stack.push(commands.EditDocumentText(exam.document_guid, at, at + 4, "What exactly"))
+    after = find_places(project, coders)
+    assert sorted((p.code, p.document, p.resolution) for p in after) == before
+    moved = next(p for p in after if p.code == CODES[0] and p.document == "fgi_mentees")
+    assert (moved.start, moved.end) == (exam.start + 8, exam.end + 8)
+    stack.undo()
+    assert {(p.id, p.resolution, p.start, p.end) for p in find_places(project, coders)} == resolved
