@@ -136,6 +136,11 @@ def test_blind_coding_hides_the_others_and_says_so(qtbot, win) -> None:  # type:
     )
     assert "Blind coding" in win.scope_label.text()
     assert not win.retrieval.coder.isEnabled()
+    # the navigator's "Coded" column counts her segments only
+    coded = win.documents.data(win.documents.index_for(doc.guid).siblingAtColumn(2))
+    assert coded == len(list_segments(win.project, coder="Ha-eun", document_guid=doc.guid))
+    assert coded < len(list_segments(win.project, document_guid=doc.guid))
+    assert f"{coded} coded segments" in win.doc_title.text()
     win.codebook.select(next(iter(mine)))
     assert {s.coder for s in win.retrieval.model.rows} <= {"Ha-eun"}
     assert not win.agreement_view.compute()
@@ -143,6 +148,8 @@ def test_blind_coding_hides_the_others_and_says_so(qtbot, win) -> None:  # type:
     win.coder_scope.set_blind(False)
     assert {h.coder for h in win.view.index.items} == {"Ha-eun", "Jordan"}
     assert win.scope_label.text() == ""
+    coded = win.documents.data(win.documents.index_for(doc.guid).siblingAtColumn(2))
+    assert coded == len(list_segments(win.project, document_guid=doc.guid))
     win.coder_scope.show_mine()
     assert {h.coder for h in win.view.index.items} == {"Ha-eun"}
 

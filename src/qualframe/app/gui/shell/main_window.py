@@ -204,6 +204,7 @@ class MainWindow(QMainWindow):
         self.page.sync.reload()
         self.page.update_title()
         self.codes.set_coders(visible)
+        self.documents.set_coders(visible)
         self.scope_label.setText(self.coder_scope.describe())
 
     def fill_coders_menu(self, menu: QMenu) -> None:
