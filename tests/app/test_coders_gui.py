@@ -141,6 +141,15 @@ def test_blind_coding_hides_the_others_and_says_so(qtbot, win) -> None:  # type:
     assert coded == len(list_segments(win.project, coder="Ha-eun", document_guid=doc.guid))
     assert coded < len(list_segments(win.project, document_guid=doc.guid))
     assert f"{coded} coded segments" in win.doc_title.text()
+    # so does the Participants tab's "coded segments" column
+    from qualframe.coding.corpus.participants import list_participants
+
+    e1 = next(p for p in list_participants(win.project) if p.pseudonym == "E1")
+    win.tabs.setCurrentWidget(win.participants_view)
+    tally = win.participants_view.model.tallies[e1.guid].segments
+    assert tally == len(list_segments(win.project, coder="Ha-eun", participant_guid=e1.guid))
+    assert tally < len(list_segments(win.project, participant_guid=e1.guid))
+    win.tabs.setCurrentIndex(0)
     win.codebook.select(next(iter(mine)))
     assert {s.coder for s in win.retrieval.model.rows} <= {"Ha-eun"}
     assert not win.agreement_view.compute()

@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
         self.add_view("Survey", self.survey_view)
         self.agreement_view = AgreementView(self, self.coder_scope, defer=True)
         self.add_view("Agreement", self.agreement_view)
-        self.participants_view = ClassificationView(self, self)
+        self.participants_view = ClassificationView(self, self, scope=self.coder_scope)
         self.add_view("Participants", self.participants_view)
         fill_export_menu(
             self.export_menu, self, project, self.report, self.tabs.setCurrentWidget,

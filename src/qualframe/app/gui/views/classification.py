@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui.coder_scope import CoderScope
 from qualframe.app.gui.dialogs.participant_dialogs import AttributeImportDialog, MergeDialog
 from qualframe.app.gui.models.classification_model import (
     FIXED,
@@ -45,11 +46,20 @@ Yes, No = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
 
 
 class ClassificationView(QWidget):
-    def __init__(self, bench: Workbench, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, bench: Workbench, parent: QWidget | None = None, scope: CoderScope | None = None
+    ) -> None:
+        """``scope``: the coded segments counted are those of the coders it shows (the
+        analyst's own while coding blind)."""
         super().__init__(parent)
         self.bench = bench
         self.project = bench.project
+        self.scope = scope
         self.model = ClassificationModel(self.project, bench.push, bench.report, self)
+        if scope is not None:
+            self.model.coders = scope.visible()
+            self.model.reload()
+            scope.changed.connect(self._scope_changed)
         self.proxy = SheetSorter(self)
         self.proxy.setSourceModel(self.model)
         self._stale = False
@@ -157,6 +167,14 @@ class ClassificationView(QWidget):
         self.model.reload()
 
     # -- changes ------------------------------------------------------------------------------
+    def _scope_changed(self) -> None:
+        assert self.scope is not None
+        self.model.coders = self.scope.visible()
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
+
     def on_change(self, change: Change) -> None:
         if change.participants or change.documents_added or change.segments or change.document_list:
             if self.isVisible():
