@@ -122,6 +122,8 @@ class Attribute(GuidMixin, Base):
 
 class AttributeValue(Base):
     __tablename__ = "attribute_values"
+    # By attribute: the primary key starts with the participant (revision 0003).
+    __table_args__ = (Index("ix_attribute_values_attribute_id", "attribute_id", "value"),)
     participant_id: Mapped[int] = mapped_column(
         ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
     )

@@ -384,7 +384,7 @@ class CodingActions:
 
     def exemplar_for(self, guid: str) -> None:
         with self.bench.project.read() as s:
-            rows = query_segments(s, segment_guids=[guid])
+            rows = query_segments(s, segment_guids=[guid], attributes=False)
         if rows:
             self.bench.push(commands.SetExemplar(guid, not rows[0].is_exemplar))
 

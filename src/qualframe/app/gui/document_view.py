@@ -35,6 +35,7 @@ from qualframe.coding.core.records import TurnRecord
 from qualframe.coding.corpus.documents import document_text, document_turns
 from qualframe.coding.corpus.segments import Highlight, document_highlights
 from qualframe.coding.corpus.spans import snap_to_words
+from qualframe.coding.export.outgoing import text_for_outside
 
 MenuProvider = Callable[["DocumentView", QMenu, int], None]
 
@@ -384,7 +385,10 @@ class DocumentView(QPlainTextEdit):
 
     def createMimeDataFromSelection(self) -> QMimeData:
         mime = QMimeData()  # the base class's mime data reports a fixed list of formats
-        mime.setText(self.textCursor().selectedText().replace("\u2029", "\n"))
+        # Copy and drag out of the app follow the rule for all text leaving it: pseudonyms
+        # for real names, no line a spreadsheet would run as a formula.
+        text = self.textCursor().selectedText().replace("\u2029", "\n")
+        mime.setText(text_for_outside(self.project, text))
         rng = self.coding_range()
         if rng is not None and self.document_guid:
             payload = {"document": self.document_guid, "start": rng[0], "end": rng[1]}

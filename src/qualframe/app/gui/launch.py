@@ -17,9 +17,15 @@ from qualframe.app.gui.settings import Settings
 from qualframe.app.gui.shell.main_window import MainWindow
 from qualframe.app.gui.welcome import WelcomeWindow
 from qualframe.coding.codebook.tree import find_code
+from qualframe.coding.core.backups import remove_foreign_objects
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project, default_coder_name
-from qualframe.storage.errors import ProjectError, ProjectLockedError
+from qualframe.storage.errors import (
+    ForeignSchemaError,
+    ProjectError,
+    ProjectLockedError,
+    ReadOnlyDiskError,
+)
 from qualframe.storage.lock import describe_holder
 
 SCREEN_SIZE = (1440, 900)
@@ -145,7 +151,16 @@ class Launcher(QObject):
             path = Path(chosen)
         reason = "you asked to open it read-only"
         try:
-            project = Project.open(path, read_only=read_only, coder=self._coder())
+            project = self._open_checked(path, read_only=read_only, parent=parent)
+            if project is None:
+                return None
+        except ReadOnlyDiskError as exc:
+            # On a read-only disk: open it for reading and say why nothing can be changed.
+            project = Project.open(path, read_only=True, coder=self._coder())
+            window = self._show(project, path)
+            window.read_only_reason = "it is on a read-only disk"
+            window.report(str(exc))
+            return window
         except ProjectLockedError as exc:
             reason = f"{describe_holder(exc.holder)} has it open for writing"
             if not self.interactive:
@@ -171,6 +186,36 @@ class Launcher(QObject):
         window = self._show(project, path)
         window.read_only_reason = reason
         return window
+
+    def _open_checked(
+        self, path: Path, *, read_only: bool, parent: QWidget | None
+    ) -> Project | None:
+        """Open ``path``; a file holding database objects Qualframe did not create is opened
+        only after the user agreed to remove them (a backup of it is made first)."""
+        try:
+            return Project.open(path, read_only=read_only, coder=self._coder())
+        except ForeignSchemaError as exc:
+            if not self.interactive:
+                raise
+            answer = QMessageBox.question(
+                parent,
+                "Unknown database objects",
+                f"{exc}\n\nRemove them and open the project? A backup of the file as it is "
+                "now is made first.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+            remove_foreign_objects(path)
+            return Project.open(path, read_only=read_only, coder=self._coder())
+
+    def restore_backup(self) -> MainWindow | None:
+        """The welcome screen's Restore a backup…: restore one as a new project, open it."""
+        from qualframe.app.gui.dialogs.backups import RestoreDialog
+
+        dialog = RestoreDialog(self.settings.recent_projects(), self.window or self.welcome)
+        if dialog.exec() != RestoreDialog.DialogCode.Accepted or dialog.restored is None:
+            return None
+        return self.open_project(dialog.restored)
 
     def new_project(self) -> MainWindow | None:
         parent = self.window or self.welcome
@@ -229,6 +274,7 @@ class Launcher(QObject):
         self.welcome.newRequested.connect(self.new_project)
         self.welcome.openRequested.connect(lambda p: self.open_project(p))
         self.welcome.demoRequested.connect(self.open_demo)
+        self.welcome.restoreRequested.connect(self.restore_backup)
         self.welcome.show()
 
 

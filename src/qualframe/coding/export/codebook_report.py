@@ -22,7 +22,7 @@ from qualframe.coding.core.privacy import name_masker
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import CodeRecord
 from qualframe.coding.export import docx_style as ds
-from qualframe.coding.export.atomic import atomic_path
+from qualframe.coding.export.atomic import write_atomically
 from qualframe.coding.export.safe_cells import neutralise
 from qualframe.coding.query.quotes import own_turn
 from qualframe.storage.models import Document, Participant, Segment, Turn
@@ -171,8 +171,7 @@ def write_codebook_xlsx(project: Project, path: Path, *, real_names: bool = Fals
             cell.alignment = wrap
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(entries) + 1}"
-    with atomic_path(Path(path)) as tmp:
-        wb.save(str(tmp))
+    write_atomically(Path(path), wb.save)
 
 
 def export_codebook(project: Project, path: Path, *, real_names: bool = False) -> None:

@@ -17,6 +17,7 @@ from qualframe.coding.core.privacy import name_masker
 from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.memo_entries import KIND_ORDER, MemoEntry, memo_entries
 from qualframe.coding.export import docx_style as ds
+from qualframe.coding.export.atomic import check_target
 
 SECTION_TITLES = {
     "journal": "Project journal",
@@ -94,6 +95,7 @@ def write_memo_report(
     path = Path(path)
     if path.suffix.lower() != ".docx":
         raise UserError(f"Cannot write {path.name}: the memo report is a Word document (.docx).")
+    check_target(path)  # before anything is read
     entries = memo_entries(project, kinds, coders=coders)
     if not entries:
         which = "memos" if kinds is None else "memos of those kinds"

@@ -29,7 +29,7 @@ from qualframe.coding.core.privacy import name_masker
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
 from qualframe.coding.export import docx_style as ds
-from qualframe.coding.export.atomic import atomic_path
+from qualframe.coding.export.atomic import check_target, write_atomically
 from qualframe.coding.export.safe_cells import neutralise
 from qualframe.coding.query.segments import Where, list_segments
 
@@ -253,8 +253,7 @@ def write_xlsx(
     ws.row_dimensions[last + 2].height = 45
     ws.freeze_panes = "A3"
     ws.auto_filter.ref = f"A2:{get_column_letter(len(header))}{max(last, 2)}"
-    with atomic_path(path) as tmp:
-        wb.save(str(tmp))
+    write_atomically(Path(path), wb.save)
 
 
 def export_segments(
@@ -274,6 +273,7 @@ def export_segments(
         raise UserError(f"Cannot write {path.name}: segments can be saved as .docx or .xlsx.")
     if context_chars < 0:
         raise UserError("The context cannot be negative.")
+    check_target(path)  # before anything is read
     segs = query.fetch(project)
     if not segs:
         raise UserError(f"Cannot write {path.name}: no coded segment matches these filters.")

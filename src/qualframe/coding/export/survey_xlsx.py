@@ -24,7 +24,7 @@ from qualframe.coding.analysis.survey import (
     percent_value,
     round_half_up,
 )
-from qualframe.coding.export.atomic import atomic_path
+from qualframe.coding.export.atomic import write_atomically
 from qualframe.coding.export.docx_style import HEADER_FILL
 from qualframe.coding.export.safe_cells import neutralise
 
@@ -219,5 +219,4 @@ def build_workbook(t: SurveyTables) -> Workbook:
 def write_survey_xlsx(t: SurveyTables, path: Path) -> None:
     """Write the workbook to ``path`` (completely or not at all)."""
     wb = build_workbook(t)
-    with atomic_path(Path(path)) as tmp:
-        wb.save(str(tmp))
+    write_atomically(Path(path), wb.save)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from qualframe.coding.core import audit
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.printable import printable
 from qualframe.coding.corpus.documents import sha256_hex
 from qualframe.coding.importing.errors import refuse
 from qualframe.storage.models import Document, Turn, new_guid
@@ -52,8 +53,10 @@ def new_guids(n: int) -> list[str]:
 
 
 def unique_name(session: Session, name: str) -> str:
-    """``name``, or ``name (2)``, ``name (3)`` … when taken (two indexed look-ups, not a
-    read of every document's name)."""
+    """``name`` made safe to show (control and direction characters escaped, see
+    ``core.printable``), or ``name (2)``, ``name (3)`` … when taken (two indexed look-ups,
+    not a read of every document's name)."""
+    name = printable(name).strip() or "document"
     taken = session.scalar(select(Document.id).where(Document.name == name).limit(1))
     if taken is None:
         return name
@@ -149,7 +152,7 @@ def insert_document(
         insert(_DOCUMENTS)
         .values(
             guid=guid, name=stored_name, kind=kind, text=text, length=len(text),
-            original_filename=original_filename, content_hash=content_hash,
+            original_filename=printable(original_filename), content_hash=content_hash,
             text_hash=sha256_hex(text), source_encoding=encoding, position=pos,
         )
         .returning(_DOCUMENTS.c.id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ from qualframe.app.cli.common import (
     add_coder_arg,
     add_project_arg,
     open_project,
+    say,
     write_csv,
     write_json,
 )
@@ -22,7 +24,7 @@ from qualframe.coding.core.privacy import name_masker
 from qualframe.coding.core.records import SegmentRecord
 from qualframe.coding.corpus.lookup import find_document
 from qualframe.coding.corpus.segments import code_range
-from qualframe.coding.export.atomic import atomic_path
+from qualframe.coding.export.atomic import atomic_path, check_target
 from qualframe.coding.export.segments_report import CONTEXT_CHARS, SegmentQuery, export_segments
 from qualframe.coding.query.segments import Where, list_segments
 
@@ -139,7 +141,7 @@ def cmd_code(args: argparse.Namespace) -> int:
             project, doc_guid, start, end, args.code, create=args.create, memo=args.memo
         )
     made = f" (created {len(created)} code(s))" if created else ""
-    print(f'Coded {doc_name} {start}-{end} as "{args.code}"{made}: "{text[start:end]}"')
+    say(f'Coded {doc_name} {start}-{end} as "{args.code}"{made}: "{text[start:end]}"')
     return 0
 
 
@@ -159,6 +161,8 @@ def _format(args: argparse.Namespace) -> str:
 def cmd_segments(args: argparse.Namespace) -> int:
     fmt = _format(args)
     where = [Where.parse(w) for w in args.where]
+    if args.out is not None:
+        check_target(args.out)  # before anything is read
     with open_project(args) as project:
         code_guid = None
         if args.code:
@@ -178,25 +182,31 @@ def cmd_segments(args: argparse.Namespace) -> int:
             n = export_segments(
                 project, query, args.out, context_chars=args.context, real_names=args.real_names
             )
-            print(f"Wrote {args.out} ({n} segment{'s' if n != 1 else ''}).")
+            say(f"Wrote {args.out} ({n} segment{'s' if n != 1 else ''}).")
             return 0
         segs = list_segments(
             project, code_guid=code_guid, include_descendants=not args.exact,
             document_guid=doc_guid, coder=args.coder, where=where, document_sets=args.sets,
+            attributes=fmt != "text",  # the text listing shows none of them
         )  # fmt: skip
         with project.read() as session:
             mask = name_masker(session, args.real_names)
-    rows = [_row(s, mask) for s in segs]
+    # Attribute values repeat (10,000 attributes × 300 respondents: a few distinct values):
+    # each distinct one is masked once.
+    mask_value = functools.lru_cache(maxsize=65536)(mask)
+    rows = [_row(s, mask, mask_value) for s in segs]
     if args.out is None:
         _print_rows(rows, fmt, sys.stdout)
         return 0
     with atomic_path(args.out) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
         _print_rows(rows, fmt, fh)
-    print(f"Wrote {args.out} ({len(rows)} segment{'s' if len(rows) != 1 else ''}).")
+    say(f"Wrote {args.out} ({len(rows)} segment{'s' if len(rows) != 1 else ''}).")
     return 0
 
 
-def _row(s: SegmentRecord, mask: Callable[[str], str]) -> dict[str, Any]:
+def _row(
+    s: SegmentRecord, mask: Callable[[str], str], mask_value: Callable[[str], str]
+) -> dict[str, Any]:
     return {
         "document": mask(s.document_name),
         "start": s.start,
@@ -206,7 +216,7 @@ def _row(s: SegmentRecord, mask: Callable[[str], str]) -> dict[str, Any]:
         "coder": s.coder,
         "participant": mask(s.speaker) if s.speaker else s.speaker,
         "interviewer": s.is_interviewer,
-        "attributes": {k: mask(v) for k, v in s.attributes.items()},
+        "attributes": {k: mask_value(v) for k, v in s.attributes.items()},
         "memo": mask(s.memo),
         "guid": s.guid,
     }

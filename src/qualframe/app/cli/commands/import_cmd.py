@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project
+from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project, say
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.importing import (
     FilePreview,
@@ -188,9 +188,9 @@ def run(args: argparse.Namespace) -> int:
             project.close()
         for preview in previews:
             for line in _lines(preview, options):
-                print(line)
+                say(line)
         bad = [p for p in previews if not p.ok]
-        print(
+        say(
             f"Dry run: nothing was written ({len(previews) - len(bad)} of {len(previews)} "
             "files can be imported)."
         )
@@ -201,7 +201,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         project.close()
     for line in _report_lines(report, options):
-        print(line)
+        say(line)
     return 0
 
 

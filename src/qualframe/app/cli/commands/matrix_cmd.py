@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from qualframe.app.cli.common import add_project_arg, open_project
+from qualframe.app.cli.common import add_project_arg, open_project, say
 from qualframe.coding.analysis.matrix import (
     COUNT_KINDS,
     MatrixOptions,
@@ -14,6 +14,7 @@ from qualframe.coding.analysis.matrix import (
     export_matrix,
 )
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.export.atomic import check_target
 
 ORDER = 40
 
@@ -81,6 +82,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def cmd_matrix(args: argparse.Namespace) -> int:
     check_export_path(args.out)  # before anything is computed
+    check_target(args.out)
     counts = _split(args.counts)
     unknown = [c for c in counts if c not in COUNT_KINDS]
     if unknown:
@@ -107,5 +109,5 @@ def cmd_matrix(args: argparse.Namespace) -> int:
             landscape=True if args.landscape else None,
         )
     groups = ", ".join(g.header for g in matrix.groups)
-    print(f"Wrote {args.out} ({len(matrix.rows)} rows; {groups}).")
+    say(f"Wrote {args.out} ({len(matrix.rows)} rows; {groups}).")
     return 0

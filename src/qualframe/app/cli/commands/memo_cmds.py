@@ -8,7 +8,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project, write_csv
+from qualframe.app.cli.common import (
+    add_coder_arg,
+    add_project_arg,
+    open_project,
+    say,
+    write_csv,
+)
 from qualframe.coding.commands import AddDocumentSet, ImportAttributes, SetMembership, UndoStack
 from qualframe.coding.commands.attribute_import import plan_attribute_import
 from qualframe.coding.core.errors import UserError
@@ -18,6 +24,7 @@ from qualframe.coding.corpus.lookup import find_document
 from qualframe.coding.corpus.memo_entries import KIND_ORDER, memo_entries
 from qualframe.coding.corpus.participants import attribute_names, list_participants
 from qualframe.coding.corpus.sets import list_sets
+from qualframe.coding.export.atomic import check_target
 from qualframe.coding.export.memo_report import signature, write_memo_report
 from qualframe.coding.importing.attribute_table import read_attribute_table
 
@@ -78,10 +85,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_memos(args: argparse.Namespace) -> int:
+    if args.out is not None:
+        check_target(args.out)  # before anything is read
     with open_project(args) as project:
         if args.out is not None:
             n = write_memo_report(project, args.out, kinds=args.kinds, real_names=args.real_names)
-            print(f"Wrote {args.out} ({n} memo{'s' if n != 1 else ''}).")
+            say(f"Wrote {args.out} ({n} memo{'s' if n != 1 else ''}).")
             return 0
         entries = memo_entries(project, args.kinds)
         with project.read() as s:
@@ -110,15 +119,15 @@ def cmd_attributes(args: argparse.Namespace) -> int:
     table = read_attribute_table(args.source, key=args.key)
     with open_project(args, write=not args.dry_run) as project:
         plan = plan_attribute_import(project, table)
-        print(plan.summary())
+        say(plan.summary())
         for e in plan.edits:
-            print(f"  {e.pseudonym}: {e.attribute} {e.old or '(none)'} → {e.new}")
+            say(f"  {e.pseudonym}: {e.attribute} {e.old or '(none)'} → {e.new}")
         if args.dry_run:
-            print("Nothing was changed (--dry-run).")
+            say("Nothing was changed (--dry-run).")
             return 0
         if plan.edits:
             UndoStack(project).push(ImportAttributes(plan))
-            print(f"Set {len(plan.edits)} value(s) from {args.source.name}.")
+            say(f"Set {len(plan.edits)} value(s) from {args.source.name}.")
     return 0
 
 
@@ -144,7 +153,7 @@ def cmd_sets(args: argparse.Namespace) -> int:
         if found is None:
             guid = stack.push(AddDocumentSet(args.name, add)).created_guid
             assert guid
-            print(f'Created the document set "{" ".join(args.name.split())}".')
+            say(f'Created the document set "{" ".join(args.name.split())}".')
         else:
             guid = found.guid
             if add:
@@ -152,5 +161,5 @@ def cmd_sets(args: argparse.Namespace) -> int:
         if remove:
             stack.push(SetMembership(guid, remove, add=False))
         final = next(r for r in list_sets(project) if r.guid == guid)
-    print(f"{final.name} holds {len(final)} document{'s' if len(final) != 1 else ''}.")
+    say(f"{final.name} holds {len(final)} document{'s' if len(final) != 1 else ''}.")
     return 0

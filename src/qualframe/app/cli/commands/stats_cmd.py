@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from qualframe.app.cli.common import add_project_arg, open_project, write_json
+from qualframe.app.cli.common import add_project_arg, open_project, say, write_json
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.export.atomic import check_target
 
 ORDER = 40
 FORMATS = ("json", "docx", "xlsx")
@@ -82,6 +83,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     fmt = _format(args)
     if fmt != "json" and args.out is None:
         raise UserError(f"--format {fmt} writes a file: add --out FILE.{fmt}.")
+    if args.out is not None:
+        check_target(args.out)  # before anything is computed
     with open_project(args) as project:
         if args.by is None:
             by = default_group(project)
@@ -114,7 +117,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
         write_survey_xlsx(tables, args.out)
     if args.out is not None:
-        print(
+        say(
             f"Wrote {args.out} ({len(tables.frequencies)} frequency items, "
             f"{len(tables.likert)} Likert items"
             + (f", {len(tables.codes.rows)} codes" if tables.codes is not None else "")

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDockWidget,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from qualframe.app.gui.coder_scope import CoderScope
 from qualframe.app.gui.models.memo_model import EntryRole, MemoFilter, MemoListModel
+from qualframe.app.gui.save_target import ask_save_path
 from qualframe.app.gui.tasks import Progress, run_export
 from qualframe.app.gui.workbench import Workbench
 from qualframe.coding.codebook.tree import code_tree
@@ -405,7 +405,7 @@ class MemoDock(QDockWidget):
     def ask_report_path(self) -> Path | None:
         base = Path(self.project.path or Path.home() / "project")
         start = str(base.with_name(f"{base.stem}-memos.docx"))
-        name, _ = QFileDialog.getSaveFileName(self, "Memo report", start, "Word document (*.docx)")
+        name, _ = ask_save_path(self, "Memo report", start, "Word document (*.docx)")
         if not name:
             return None
         path = Path(name)

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDockWidget,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -39,15 +38,18 @@ from PySide6.QtWidgets import (
 from qualframe.app.gui.coder_scope import CoderScope
 from qualframe.app.gui.colors import muted
 from qualframe.app.gui.corpus import Corpus
+from qualframe.app.gui.lazy_combo import LazyComboBox
 from qualframe.app.gui.models.codebook_model import CodebookModel
 from qualframe.app.gui.models.documents_model import DocumentsModel
 from qualframe.app.gui.models.retrieval_model import ContextRole, RetrievalModel
+from qualframe.app.gui.save_target import ask_save_path
 from qualframe.app.gui.tasks import Progress, run_export
 from qualframe.app.gui.workbench import Selection, Workbench
 from qualframe.coding.core.changes import Change
 from qualframe.coding.corpus.coders import coder_names
-from qualframe.coding.corpus.participants import attribute_names, attribute_values
+from qualframe.coding.corpus.participants import attribute_value_lists
 from qualframe.coding.corpus.sets import list_sets
+from qualframe.coding.export.outgoing import text_for_outside
 from qualframe.coding.export.segments_report import SegmentQuery, export_segments
 from qualframe.coding.query import retrieval as retrieval_query
 from qualframe.coding.query.retrieval import Retrieved
@@ -134,7 +136,7 @@ class RetrievalDock(QDockWidget):
         copy = QToolButton()
         copy.setText("Copy")
         copy.setToolTip("Copy the selected segments (all when none is selected) as text (Ctrl+C)")
-        copy.clicked.connect(self.copy)
+        copy.clicked.connect(lambda: self.copy())
         self.export_button = QToolButton()
         self.export_button.setText("Export…")
         self.export_button.setToolTip(
@@ -177,7 +179,7 @@ class RetrievalDock(QDockWidget):
         self.descendants.setToolTip("Include the segments of all sub-codes")
         self.descendants.setChecked(True)
         self.descendants.toggled.connect(self.refresh)
-        self.where = QComboBox()
+        self.where = LazyComboBox("All participants", self._where_items)
         self.where.setToolTip("Only segments of participants with this attribute value")
         self.where.setMinimumContentsLength(9)
         self.where.setSizeAdjustPolicy(
@@ -219,7 +221,11 @@ class RetrievalDock(QDockWidget):
         copy_action = table.addAction("Copy")
         copy_action.setShortcut(QKeySequence.StandardKey.Copy)
         copy_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        copy_action.triggered.connect(self.copy)
+        copy_action.triggered.connect(lambda: self.copy())
+        real = table.addAction("Copy with real names")
+        real.setToolTip("Copy the segments keeping participants' real names (not pseudonyms)")
+        real.triggered.connect(lambda: self.copy(real_names=True))
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.table = table
         self._apply_widths()
         return table
@@ -244,15 +250,13 @@ class RetrievalDock(QDockWidget):
 
     # -- filters --------------------------------------------------------------------------
     def reload_filters(self) -> None:
-        keep_where, keep_coder = self.where.currentData(), self.coder.currentData()
-        keep_set = self.doc_set.currentData()
-        for box in (self.where, self.coder, self.doc_set):
+        # The attribute filters are listed when the box is first opened: a project with
+        # 10,000 attributes has tens of thousands of them.
+        self.where.invalidate()
+        keep_coder, keep_set = self.coder.currentData(), self.doc_set.currentData()
+        for box in (self.coder, self.doc_set):
             box.blockSignals(True)
             box.clear()
-        self.where.addItem("All participants", None)
-        for name in attribute_names(self.project):
-            for value in attribute_values(self.project, name):
-                self.where.addItem(f"{name} = {value}", (name, value))
         visible = self.scope.visible() if self.scope is not None else None
         self.coder.addItem("All coders" if visible is None else "All shown coders", None)
         for name in coder_names(self.project):
@@ -264,11 +268,18 @@ class RetrievalDock(QDockWidget):
         for rec in list_sets(self.project):
             self.doc_set.addItem(rec.name, rec.guid)
         self.doc_set.setVisible(self.doc_set.count() > 1)
-        for box, keep in ((self.where, keep_where), (self.coder, keep_coder),
-                          (self.doc_set, keep_set)):  # fmt: skip
-            i = box.findData(keep)
-            box.setCurrentIndex(max(i, 0))
+        for box, keep in ((self.coder, keep_coder), (self.doc_set, keep_set)):
+            box.setCurrentIndex(max(box.findData(keep), 0))
             box.blockSignals(False)
+
+    def _where_items(self) -> list[tuple[str, object]]:
+        """Every "attribute = value" filter, from one query (one query per attribute took
+        half an hour with 10,000 attributes)."""
+        return [
+            (f"{name} = {value}", (name, value))
+            for name, values in attribute_value_lists(self.project).items()
+            for value in values
+        ]
 
     def set_code(self, guid: str | None, path: str = "", color: str = "") -> None:
         self.code_guid = guid
@@ -289,6 +300,7 @@ class RetrievalDock(QDockWidget):
             "coders": self.scope.visible() if self.scope is not None else None,
             "where": [Where(*where)] if where else [],
             "document_sets": [self.doc_set.currentData()] if self.doc_set.currentData() else [],
+            "attribute_names": (self.model.group_attribute,),  # the only one shown
         }
 
     def refresh(self) -> None:
@@ -323,8 +335,13 @@ class RetrievalDock(QDockWidget):
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return rows or list(range(len(self.model.rows)))
 
-    def copy(self) -> None:
-        QApplication.clipboard().setText(self.model.as_text(self.selected_rows()))
+    def copy(self, *, real_names: bool = False) -> None:
+        """Copy the selected (or all) segments: real names become pseudonyms unless asked,
+        and lines a spreadsheet would run as formulas are neutralised (``text_for_outside``)."""
+        text = self.model.as_text(self.selected_rows())
+        QApplication.clipboard().setText(
+            text_for_outside(self.project, text, real_names=real_names)
+        )
 
     def query(self) -> SegmentQuery:
         """The segments listed, as an export query with the same filters."""
@@ -348,7 +365,7 @@ class RetrievalDock(QDockWidget):
         safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in leaf).strip()
         start = str(base.with_name(f"{base.stem}-{safe or 'segments'}.docx"))
         filters = "Word document (*.docx);;Excel workbook (*.xlsx)"
-        name, chosen = QFileDialog.getSaveFileName(self, "Export segments", start, filters)
+        name, chosen = ask_save_path(self, "Export segments", start, filters)
         if not name:
             return None
         path = Path(name)

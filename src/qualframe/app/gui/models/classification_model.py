@@ -38,7 +38,11 @@ class ClassificationModel(RowsTableModel[ParticipantRecord]):
         push: Callable[[Command], bool],
         report: Callable[[str], None],
         parent: object = None,
+        *,
+        load: bool = True,
     ) -> None:
+        """``load=False`` leaves the sheet empty until :meth:`reload` (the view reads it when
+        it is first shown)."""
         super().__init__(parent)
         self.project = project
         self.push = push
@@ -47,7 +51,8 @@ class ClassificationModel(RowsTableModel[ParticipantRecord]):
         self.tallies: dict[str, Tally] = {}
         self.include_interviewers = False
         self.coders: frozenset[str] | None = None  # whose segments are counted (None: all)
-        self.reload()
+        if load:
+            self.reload()
 
     def reload(self) -> None:
         self.beginResetModel()

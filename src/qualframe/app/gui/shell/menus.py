@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QMenu, QMenuBar, QMessageBox, QWidget
 
 from qualframe.app.gui.actions import CodingActions
+from qualframe.app.gui.dialogs.backups import add_file_actions
 from qualframe.app.gui.docks.codebook import CodebookDock
 from qualframe.app.gui.document_page import DocumentPage
 from qualframe.app.gui.search import ProjectSearchDock
@@ -54,6 +55,13 @@ class MenuHost(Protocol):
 
     @property
     def openRequested(self) -> SignalInstance: ...
+
+    @property
+    def changed(self) -> SignalInstance: ...
+
+    def report(self, message: str) -> None: ...
+
+    def hint(self, message: str) -> None: ...
 
     def menuBar(self) -> QMenuBar: ...
 
@@ -124,6 +132,8 @@ def _file_menu(file: QMenu, w: MenuHost) -> None:
     merge = file.addAction("&Merge project…", lambda: w.merge_project())
     merge.setObjectName("merge_project")
     merge.setEnabled(not w.project.read_only)
+    file.addSeparator()
+    add_file_actions(w, file)  # Save a copy…, Back up now; keeps the file whole while open
     file.addSeparator()
     file.addAction("&Quit", QKeySequence.StandardKey.Quit, w.close)
 

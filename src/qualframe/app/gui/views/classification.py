@@ -55,14 +55,15 @@ class ClassificationView(QWidget):
         self.bench = bench
         self.project = bench.project
         self.scope = scope
-        self.model = ClassificationModel(self.project, bench.push, bench.report, self)
+        # Read when the tab is first shown: with thousands of attributes (a survey export
+        # with 10,000 columns) the sheet holds millions of values the window must not wait for.
+        self.model = ClassificationModel(self.project, bench.push, bench.report, self, load=False)
         if scope is not None:
             self.model.coders = scope.visible()
-            self.model.reload()
             scope.changed.connect(self._scope_changed)
         self.proxy = SheetSorter(self)
         self.proxy.setSourceModel(self.model)
-        self._stale = False
+        self._stale = True
         self.table = self._build_table()
         writable = not self.project.read_only
         self.filter = QLineEdit()
@@ -135,11 +136,16 @@ class ClassificationView(QWidget):
         return table
 
     def _size_columns(self) -> None:
-        """Figures as wide as their headers (and the sort arrow), attributes a little wider."""
-        metrics = self.table.horizontalHeader().fontMetrics()
+        """Figures as wide as their headers (and the sort arrow), attributes a little wider.
+        The last section stops stretching meanwhile: while it stretches, every width set
+        lays out all the others again (minutes with 10,000 attribute columns)."""
+        header = self.table.horizontalHeader()
+        metrics = header.fontMetrics()
+        header.setStretchLastSection(False)
         for col, title in enumerate(self.model.headers()):
             need = metrics.horizontalAdvance(title) + 34
             self.table.setColumnWidth(col, max(need, 96 if col == 0 or col >= len(FIXED) else 0))
+        header.setStretchLastSection(True)
 
     # -- selection ----------------------------------------------------------------------------
     def selected(self) -> ParticipantRecord | None:

@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,6 +27,7 @@ from qualframe.app.gui.models.survey_models import (
     LikertTableModel,
     SurveyItemsModel,
 )
+from qualframe.app.gui.save_target import ask_save_path
 from qualframe.app.gui.tasks import Progress, run_export
 from qualframe.coding.analysis.survey import (
     SurveyTables,
@@ -267,9 +267,7 @@ class SurveyView(QWidget):
     def choose_and_export(self, fmt: str) -> None:
         label, file_filter = FORMATS[fmt]
         start = str(Path(self.project.path or Path.home()).with_name(f"survey-tables.{fmt}"))
-        path, _ = QFileDialog.getSaveFileName(
-            self, f"Export survey tables ({label})", start, file_filter
-        )
+        path, _ = ask_save_path(self, f"Export survey tables ({label})", start, file_filter)
         if path:
             self.export(fmt, Path(path))
 

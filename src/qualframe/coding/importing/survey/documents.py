@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from qualframe.coding.core import audit
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.printable import printable
 from qualframe.coding.corpus.documents import sha256_hex, unique_document_name
 from qualframe.coding.importing.errors import refuse
 from qualframe.coding.importing.survey.model import ParsedSurvey
@@ -143,7 +144,8 @@ def _insert_document(
         insert(_DOCUMENTS)
         .values(
             guid=guid, name=stored_name, kind="survey", text=text, length=len(text),
-            original_filename=path.name, content_hash=content_hash, text_hash=sha256_hex(text),
+            original_filename=printable(path.name), content_hash=content_hash,
+            text_hash=sha256_hex(text),
             source_encoding=encoding, position=pos,
         )
         .returning(_DOCUMENTS.c.id)
