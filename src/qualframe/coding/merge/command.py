@@ -10,7 +10,6 @@ redo applies it again (the same rows, with the same GUIDs).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from qualframe.coding.core import audit
@@ -22,7 +21,6 @@ from qualframe.coding.merge.apply import apply_plan, undo_plan
 from qualframe.coding.merge.model import RULES, MergePlan, Rule
 from qualframe.coding.merge.plan import plan_merge
 from qualframe.coding.merge.source import Source, read_source
-from qualframe.storage.database import copy_project
 
 
 def check_rule(rule: str) -> Rule:
@@ -37,11 +35,6 @@ def preview_merge(project: Project, other: Path, rule: str = "mine") -> tuple[So
     source = read_source(Path(other), this=project.path)
     with project.read() as s:
         return source, plan_merge(s, source, check_rule(rule))
-
-
-def backup_path(path: Path) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
-    return path.with_name(f"{path.name}.bak-merge-{stamp}")
 
 
 @dataclass
@@ -60,9 +53,8 @@ class MergeProject(Command):
     def do(self, project: Project) -> Change:
         if project.read_only:
             raise UserError(f"{project.name} is open read-only; nothing can be merged into it.")
-        if project.path is not None:
-            self.backup = backup_path(project.path)
-            copy_project(project.path, self.backup)
+        self.backup = project.db.backup_before("merge")
+        if self.backup is not None:
             self.backups.append(self.backup)
         with project.write() as s:
             plan = plan_merge(s, self.source, self.rule)
