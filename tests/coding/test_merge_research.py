@@ -133,6 +133,10 @@ def state(project: Project) -> tuple[object, ...]:
 
 @pytest.fixture
 def copies(tmp_path: Path) -> tuple[Project, Path]:
+    return make_copies(tmp_path)
+
+
+def make_copies(tmp_path: Path) -> tuple[Project, Path]:
     """Ha-eun's copy (open) and Jordan's (a file), after each went on with the study."""
     base = Project.create(tmp_path / "base.qualframe", coder="Ha-eun")
     _import(base, tmp_path, {"fgi_a.txt": FGI_A, "survey.csv": SURVEY})
