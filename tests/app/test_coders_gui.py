@@ -121,6 +121,39 @@ def test_agreement_view_matches_the_krippendorff_package(qtbot, win, unit, tmp_p
     assert view.export_to(tmp_path / "a.docx") and view.export_to(tmp_path / "a.xlsx")
 
 
+def test_the_agreement_export_refuses_a_project(qtbot, win, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The Agreement view's Word… and Excel… use main's refusing save dialog: the open
+    project, or a copy of a project under an export's name, is refused with one sentence and
+    the dialog asks again; nothing is written over either."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    view = win.agreement_view
+    win.tabs.setCurrentWidget(view)
+    view.set_coders(["Ha-eun", "Jordan"])
+    view.replicates.setValue(0)
+    assert view.compute()
+    project_path = win.project.path
+    for suffix in (".docx", ".xlsx"):
+        disguised = tmp_path / f"agreement{suffix}"
+        copy_project(project_path, disguised)
+        before = disguised.read_bytes()
+        answers = iter([(str(project_path), ""), (str(disguised), ""), ("", "")])
+        warnings: list[str] = []
+        monkeypatch.setattr(
+            QFileDialog, "getSaveFileName", lambda *a, answers=answers, **k: next(answers)
+        )
+        monkeypatch.setattr(
+            QMessageBox, "warning", lambda *a, seen=warnings, **k: seen.append(a[2])
+        )
+        assert not view.export(suffix)
+        assert len(warnings) == 2 and all("\n" not in w for w in warnings), warnings
+        assert "never writes over a project" in warnings[0]
+        assert next(answers, None) is None  # asked a third time, and cancelled
+        assert disguised.read_bytes() == before
+    with Project.open(project_path, read_only=True) as project:
+        assert project.info()["segments"] == win.project.info()["segments"]
+
+
 def test_blind_coding_hides_the_others_and_says_so(qtbot, win) -> None:  # type: ignore[no-untyped-def]
     doc = next(d for d in win.documents.by_guid.values() if d.name == "fgi_mentees")
     win.open_document(doc.guid)

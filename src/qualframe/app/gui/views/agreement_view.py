@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 from qualframe.app.gui.coder_scope import CoderScope
 from qualframe.app.gui.flow_layout import FlowLayout, labelled
 from qualframe.app.gui.models.agreement_model import AgreementModel, AgreementProxy
+from qualframe.app.gui.save_target import ask_save_path
 from qualframe.app.gui.tasks import Cancelled, run_export, run_with_progress
 from qualframe.app.gui.workbench import Workbench
 from qualframe.coding.analysis.agreement.report import AgreementReport, agreement
@@ -209,7 +209,8 @@ class AgreementView(QWidget):
             return False
         kind = "Word documents (*.docx)" if suffix == ".docx" else "Excel workbooks (*.xlsx)"
         start = self.project.path.parent if self.project.path else Path.home()
-        name, _ = QFileDialog.getSaveFileName(
+        # the refusing dialog of every export: never the project or its working files
+        name, _ = ask_save_path(
             self, "Export agreement", str(start / f"agreement-{self.report.unit}{suffix}"), kind
         )
         return bool(name) and self.export_to(Path(name))
