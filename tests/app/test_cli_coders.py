@@ -5,6 +5,7 @@ into a consensus, coders renamed and merged."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import krippendorff
@@ -133,3 +134,42 @@ def test_merge_with_conflicts_asks_for_a_rule(
     assert rc == 0 and "code renamed" in out
     rc, out, _ = run(capsys, "segments", mine, "--code", "Mutual benefits/Closeness (theirs)")
     assert rc == 0 and "Closeness (theirs)" in out
+
+
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def test_the_coders_commands_print_hostile_names_escaped(
+    capsys: pytest.CaptureFixture[str], copies: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """merge, coder-rename/-merge, agreement --out and resolve say names with main's rule
+    (coding/core/printable.py): the other copy's file name, a code renamed with U+202E, a coder
+    named with an ESC sequence are shown escaped, one message a line, never obeyed."""
+    from qualframe.coding import commands
+    from qualframe.coding.codebook.tree import find_code
+
+    mine, theirs = copies
+    hostile = theirs.with_name("jordan\x1b]0;owned\x07\u202eexe.qualframe")
+    theirs.rename(hostile)
+    for path, name in ((mine, "Close\nness"), (hostile, "Close\u202eness")):
+        with Project.open(path) as p:
+            rec = find_code(p, "Mutual benefits/Closeness")
+            assert rec is not None
+            commands.RenameCode(rec.guid, name).do(p)
+    runs = [
+        ["merge", mine, hostile, "--dry-run"],
+        ["merge", mine, hostile, "--rule", "both"],
+        ["agreement", mine, "--coders", "Ha-eun", "Jordan", "--out", tmp_path / "a\u202e.xlsx"],
+        ["coder-rename", mine, "Jordan", "Jordan\x1b[31m Lee"],
+        ["coder-merge", mine, "Jordan\x1b[31m Lee", "Ha-eun"],
+    ]
+    outputs = []
+    for argv in runs:
+        rc, out, err = run(capsys, *argv)
+        assert not UNSAFE.search(out + err), (argv, repr(out + err))
+        outputs.append((rc, out + err))
+    assert [rc for rc, _ in outputs] == [0] * len(runs), [o for _, o in outputs]
+    assert "jordan\\x1b]0;owned\\x07\\u202eexe.qualframe" in outputs[0][1]
+    assert "Close ness" in outputs[0][1] and "Close\\u202eness" in outputs[0][1]
+    assert "a\\u202e.xlsx" in outputs[2][1]
+    assert "Jordan\\x1b[31m Lee" in outputs[3][1] and "Jordan\\x1b[31m Lee" in outputs[4][1]

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import IO
 
-from qualframe.app.cli.common import add_project_arg, open_project, write_json
+from qualframe.app.cli.common import add_project_arg, open_project, say, write_json
 from qualframe.coding.core.errors import UserError
 
 ORDER = 45
@@ -97,5 +97,5 @@ def cmd_agreement(args: argparse.Namespace) -> int:
             raise UserError(f"Cannot write {args.out.name} as {fmt}: name it FILE.{fmt}.")
         export_agreement(report, args.out)
     if args.out is not None:
-        print(f"Wrote {args.out} ({len(report.codes)} codes, unit: {report.unit}).")
+        say(f"Wrote {args.out} ({len(report.codes)} codes, unit: {report.unit}).")
     return 0

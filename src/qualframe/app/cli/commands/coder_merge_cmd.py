@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project
+from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project, say
 
 ORDER = 47
 
@@ -34,7 +34,7 @@ def cmd_rename(args: argparse.Namespace) -> int:
     with open_project(args, write=True) as project:
         command = RenameCoder(args.old, args.new)
         command.do(project)
-    print(f'Renamed coder "{args.old}" to "{command.new}".')
+    say(f'Renamed coder "{args.old}" to "{command.new}".')
     return 0
 
 
@@ -45,7 +45,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
         command = MergeCoders(args.source, args.target)
         command.do(project)
     dropped = len(command.dropped.segments) if command.dropped else 0
-    print(
+    say(
         f'Merged coder "{args.source}" into "{args.target}": {len(command.moved_segments)} '
         f"segment(s) moved, {dropped} identical one(s) folded into {args.target}'s."
     )

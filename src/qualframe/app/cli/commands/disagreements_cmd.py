@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import argparse
 
-from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project, write_json
+from qualframe.app.cli.common import (
+    add_coder_arg,
+    add_project_arg,
+    open_project,
+    say,
+    write_json,
+)
 from qualframe.coding.core.errors import UserError
 
 ORDER = 46
@@ -61,7 +67,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         if args.seed_consensus:
             seed = SeedConsensus(tuple(args.coders), args.min_diff)
             seed.do(project)
-            print(f"Copied {len(seed.made)} agreed coding(s) to the coder 'consensus'.")
+            say(f"Copied {len(seed.made)} agreed coding(s) to the coder 'consensus'.")
         places = find_places(project, args.coders, min_diff=args.min_diff, code_guid=code_guid)
     if args.format == "json":
         write_json([
@@ -105,6 +111,6 @@ def cmd_resolve(args: argparse.Namespace) -> int:
         else:
             command = ResolvePlace(place, "new", start=args.new[0], end=args.new[1])
         command.do(project)
-    print(f"Resolved [{place.id}] {place.document} {place.code}: {command.text.lower()}; "
+    say(f"Resolved [{place.id}] {place.document} {place.code}: {command.text.lower()}; "
           f"{len(command.made)} consensus segment(s) made.")  # fmt: skip
     return 0

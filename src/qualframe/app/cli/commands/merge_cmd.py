@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project
+from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project, say
 from qualframe.coding.core.errors import UserError
 
 ORDER = 46
@@ -39,18 +39,18 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
     with open_project(args, write=not args.dry_run) as project:
         source, plan = preview_merge(project, args.other, args.rule or "mine")
-        print(f"Merging {args.other.name} into {project.name}:")
+        say(f"Merging {args.other.name} into {project.name}:")
         for what, n in plan.summary():
             if n:
-                print(f"  {n:,} {what}")
+                say(f"  {n:,} {what}")
         for note in plan.notes():
-            print(f"  ({note})")
+            say(f"  ({note})")
         if plan.conflicts:
-            print(f"{len(plan.conflicts)} conflict(s):")
+            say(f"{len(plan.conflicts)} conflict(s):")
             for c in plan.conflicts:
-                print(f"  {c.kind}: {c.what} — mine: {c.mine} | theirs: {c.theirs}")
+                say(f"  {c.kind}: {c.what} — mine: {c.mine} | theirs: {c.theirs}")
         if args.dry_run:
-            print("Dry run: nothing was written.")
+            say("Dry run: nothing was written.")
             return 0
         if plan.conflicts and args.rule is None:
             raise UserError(
@@ -58,9 +58,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
                 "them with --rule mine, --rule theirs or --rule both (nothing was written)."
             )
         if plan.changes == 0:
-            print("Nothing to merge: this project already holds everything in the other copy.")
+            say("Nothing to merge: this project already holds everything in the other copy.")
             return 0
         command = MergeProject(source, plan.rule)
         command.do(project)
-        print(f"Merged (backup of the project before the merge: {command.backup}).")
+        say(f"Merged (backup of the project before the merge: {command.backup}).")
     return 0
