@@ -173,3 +173,62 @@ def test_the_coders_commands_print_hostile_names_escaped(
     assert "Close ness" in outputs[0][1] and "Close\\u202eness" in outputs[0][1]
     assert "a\\u202e.xlsx" in outputs[2][1]
     assert "Jordan\\x1b[31m Lee" in outputs[3][1] and "Jordan\\x1b[31m Lee" in outputs[4][1]
+
+
+def test_agreement_and_disagreements_carry_pseudonyms_not_real_names(
+    capsys: pytest.CaptureFixture[str], copies: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Main's rule for text leaving the app holds for the coders' outputs: a document named
+    after a participant ("Interview Park Dana") appears under the pseudonym in the agreement
+    text, JSON-free notes, Word and Excel reports and in the disagreements listing, unless
+    --real-names is given."""
+    from docx import Document as Docx
+    from openpyxl import load_workbook
+    from sqlalchemy import update
+
+    from qualframe.coding import commands
+    from qualframe.coding.corpus.documents import list_documents
+    from qualframe.storage.models import Participant
+
+    mine, _ = copies
+    with Project.open(mine) as p:
+        with p.write() as s:
+            for pseudonym, real in (("E1", "Choi Yuna"), ("E3", "Park Dana")):
+                s.execute(
+                    update(Participant)
+                    .where(Participant.pseudonym == pseudonym)
+                    .values(real_name=real)
+                )
+        docs = {d.name: d.guid for d in list_documents(p)}
+        commands.RenameDocument(docs["fgi_solo"], "Interview Park Dana").do(p)
+        commands.RenameDocument(docs["fgi_mentees"], "Group of Choi Yuna").do(p)
+    agree = ["agreement", mine, "--coders", "Ha-eun", "Jordan", "--replicates", "0"]
+    rc, out, _ = run(capsys, *agree)
+    assert rc == 0 and "Interview E3 (Ha-eun)" in out and "Park Dana" not in out
+    rc, out, _ = run(capsys, *agree, "--real-names")
+    assert rc == 0 and "Interview Park Dana (Ha-eun)" in out
+    for suffix in ("docx", "xlsx"):
+        target = tmp_path / f"agreement.{suffix}"
+        rc, _, err = run(capsys, *agree, "--out", target)
+        assert rc == 0, err
+        if suffix == "docx":
+            text = "\n".join(par.text for par in Docx(str(target)).paragraphs)
+        else:
+            book = load_workbook(target)
+            text = "\n".join(
+                str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value
+            )
+        assert "Interview E3" in text and "Park Dana" not in text, suffix
+        assert "Choi Yuna" not in text, suffix
+    listing = ["disagreements", mine, "--coders", "Ha-eun", "Jordan"]
+    rc, out, _ = run(capsys, *listing)
+    assert rc == 0 and "Group of E1" in out and "Choi Yuna" not in out
+    rc, out, _ = run(capsys, *listing, "--format", "json")
+    places = json.loads(out)
+    assert "Group of E1" in {p["document"] for p in places} and "Choi Yuna" not in out
+    rc, out, _ = run(capsys, *listing, "--real-names")
+    assert rc == 0 and "Group of Choi Yuna" in out
+    place = next(p for p in places if p["document"] == "Group of E1")
+    rc, out, err = run(capsys, "resolve", mine, place["id"], "--coders", "Ha-eun", "Jordan",
+                       "--neither")  # fmt: skip
+    assert rc == 0 and "Group of E1" in out and "Choi Yuna" not in out, err

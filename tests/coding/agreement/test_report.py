@@ -141,8 +141,8 @@ def test_bad_requests_are_one_sentence(study: Project) -> None:
 
 def test_word_and_excel_reports_carry_the_figures(study: Project, tmp_path: Path) -> None:
     report = agreement(study, ["Ha-eun", "Jordan"], unit="turn", replicates=100)
-    export_agreement(report, tmp_path / "a.docx")
-    export_agreement(report, tmp_path / "a.xlsx")
+    export_agreement(study, report, tmp_path / "a.docx")
+    export_agreement(study, report, tmp_path / "a.xlsx")
     doc = Docx(str(tmp_path / "a.docx"))
     cells = [[c.text for c in row.cells] for row in doc.tables[0].rows]
     assert cells[0][:5] == ["Code", "Units coded", "Agreement %", "κ", "α"]

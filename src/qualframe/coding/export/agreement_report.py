@@ -1,6 +1,7 @@
 """Inter-coder agreement to Word (a table in the house style with its notes) and Excel (the
 same figures as numbers, with a sheet of notes and one of the documents counted and left
-out). Both are written completely or not at all."""
+out). Both are written completely or not at all, with participants' real names in document
+names replaced by their pseudonyms unless asked (``report.for_outside``)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from qualframe.coding.analysis.agreement.report import (
     UNIT_NOUNS,
     AgreementReport,
     CodeRow,
+    for_outside,
     table_rows,
 )
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.project import Project
 from qualframe.coding.export import docx_style as ds
 from qualframe.coding.export.atomic import atomic_path
 from qualframe.coding.export.safe_cells import neutralise
@@ -106,9 +109,13 @@ def write_agreement_xlsx(report: AgreementReport, path: Path) -> None:
         wb.save(str(tmp))
 
 
-def export_agreement(report: AgreementReport, path: Path) -> None:
+def export_agreement(
+    project: Project, report: AgreementReport, path: Path, *, real_names: bool = False
+) -> None:
+    """Write ``report`` (of ``project``) to Word or Excel by the suffix of ``path``."""
     path = Path(path)
     suffix = path.suffix.lower()
+    report = for_outside(project, report, real_names=real_names)
     if suffix == ".docx":
         write_agreement_docx(report, path)
     elif suffix == ".xlsx":

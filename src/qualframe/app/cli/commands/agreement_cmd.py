@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from qualframe.app.cli.common import add_project_arg, open_project, say, write_json
 from qualframe.coding.core.errors import UserError
+
+if TYPE_CHECKING:
+    from qualframe.coding.analysis.agreement.report import AgreementReport
 
 ORDER = 45
 FORMATS = ("text", "json", "docx", "xlsx")
@@ -44,6 +47,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--seed", type=int, default=20240601, help="bootstrap seed (reproducible)")
     p.add_argument(
+        "--real-names",
+        action="store_true",
+        help="keep participants' real names in document names (default: replaced by pseudonyms)",
+    )
+    p.add_argument(
         "--threshold",
         type=float,
         default=0.8,
@@ -61,7 +69,7 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
-    from qualframe.coding.analysis.agreement.report import agreement, to_json, to_text
+    from qualframe.coding.analysis.agreement.report import agreement, for_outside
 
     fmt = _format(args)
     if fmt in ("docx", "xlsx") and args.out is None:
@@ -71,31 +79,35 @@ def cmd_agreement(args: argparse.Namespace) -> int:
             project, args.coders, unit=args.unit, exclude_uncoded=args.exclude_uncoded,
             replicates=args.replicates, seed=args.seed, threshold=args.threshold,
         )  # fmt: skip
-    if fmt == "json":
-        if args.out is None:
-            write_json(to_json(report))
+        if fmt in ("docx", "xlsx"):
+            from qualframe.coding.export.agreement_report import export_agreement
+
+            if args.out.suffix.lower() != f".{fmt}":
+                raise UserError(f"Cannot write {args.out.name} as {fmt}: name it FILE.{fmt}.")
+            export_agreement(project, report, args.out, real_names=args.real_names)
         else:
-            from qualframe.coding.export.atomic import write_json_atomically
-
-            write_json_atomically(args.out, to_json(report))
-    elif fmt == "text":
-        if args.out is None:
-            print(to_text(report), end="")
-        else:
-            from qualframe.coding.export.atomic import write_atomically
-
-            data = to_text(report).encode("utf-8")
-
-            def write(f: IO[bytes]) -> None:
-                f.write(data)
-
-            write_atomically(args.out, write)
-    else:
-        from qualframe.coding.export.agreement_report import export_agreement
-
-        if args.out.suffix.lower() != f".{fmt}":
-            raise UserError(f"Cannot write {args.out.name} as {fmt}: name it FILE.{fmt}.")
-        export_agreement(report, args.out)
+            _write_plain(for_outside(project, report, real_names=args.real_names), fmt, args.out)
     if args.out is not None:
         say(f"Wrote {args.out} ({len(report.codes)} codes, unit: {report.unit}).")
     return 0
+
+
+def _write_plain(report: AgreementReport, fmt: str, out: Path | None) -> None:
+    """The report as JSON or text, on the terminal or into ``out`` (written whole or not)."""
+    from qualframe.coding.analysis.agreement.report import to_json, to_text
+    from qualframe.coding.export.atomic import write_atomically, write_json_atomically
+
+    if fmt == "json":
+        if out is None:
+            write_json(to_json(report))
+        else:
+            write_json_atomically(out, to_json(report))
+    elif out is None:
+        print(to_text(report), end="")
+    else:
+        data = to_text(report).encode("utf-8")
+
+        def write(f: IO[bytes]) -> None:
+            f.write(data)
+
+        write_atomically(out, write)

@@ -39,6 +39,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         action="store_true",
         help="first copy the places where the coders agree to the coder 'consensus'",
     )
+    p.add_argument(
+        "--real-names",
+        action="store_true",
+        help="keep participants' real names in the texts (default: replaced by pseudonyms)",
+    )
     add_coder_arg(p)
     p.set_defaults(func=cmd_list)
     r = sub.add_parser("resolve", help="resolve a disagreement into the consensus coder")
@@ -56,6 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def cmd_list(args: argparse.Namespace) -> int:
     from qualframe.coding.analysis.agreement.disagreements import SeedConsensus, find_places
     from qualframe.coding.codebook.tree import find_code
+    from qualframe.coding.core.privacy import name_masker
 
     with open_project(args, write=args.seed_consensus) as project:
         code_guid = None
@@ -69,11 +75,14 @@ def cmd_list(args: argparse.Namespace) -> int:
             seed.do(project)
             say(f"Copied {len(seed.made)} agreed coding(s) to the coder 'consensus'.")
         places = find_places(project, args.coders, min_diff=args.min_diff, code_guid=code_guid)
+        # the listing leaves the application: real names become pseudonyms unless asked
+        with project.read() as s:
+            mask = name_masker(s, args.real_names)
     if args.format == "json":
         write_json([
-            {"id": p.id, "kind": p.kind, "document": p.document, "code": p.code,
+            {"id": p.id, "kind": p.kind, "document": mask(p.document), "code": p.code,
              "start": p.start, "end": p.end, "resolution": p.resolution,
-             "codings": {c: [{"start": x.start, "end": x.end, "text": x.text} for x in xs]
+             "codings": {c: [{"start": x.start, "end": x.end, "text": mask(x.text)} for x in xs]
                          for c, xs in p.codings.items()}}
             for p in places
         ])  # fmt: skip
@@ -84,9 +93,9 @@ def cmd_list(args: argparse.Namespace) -> int:
             code = p.code
             print(f"\n{code}")
         state = f"resolved ({p.resolution})" if p.resolved else p.kind
-        print(f"  [{p.id}] {p.document} {p.start}-{p.end}: {state}")
+        print(f"  [{p.id}] {mask(p.document)} {p.start}-{p.end}: {state}")
         for coder, xs in p.codings.items():
-            shown = " | ".join(f"{x.start}-{x.end} “{x.text}”" for x in xs) or "(not coded)"
+            shown = " | ".join(f"{x.start}-{x.end} “{mask(x.text)}”" for x in xs) or "(not coded)"
             print(f"      {coder}: {shown}")
     open_ = sum(not p.resolved for p in places)
     print(f"\n{len(places)} place(s) where the coders differ; {open_} not resolved yet.")
@@ -95,6 +104,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_resolve(args: argparse.Namespace) -> int:
     from qualframe.coding.analysis.agreement.disagreements import ResolvePlace, find_place
+    from qualframe.coding.core.privacy import name_masker
 
     with open_project(args, write=True) as project:
         place = find_place(project, args.coders, args.place, args.min_diff)
@@ -111,6 +121,8 @@ def cmd_resolve(args: argparse.Namespace) -> int:
         else:
             command = ResolvePlace(place, "new", start=args.new[0], end=args.new[1])
         command.do(project)
-    say(f"Resolved [{place.id}] {place.document} {place.code}: {command.text.lower()}; "
+        with project.read() as s:
+            document = name_masker(s, False)(place.document)
+    say(f"Resolved [{place.id}] {document} {place.code}: {command.text.lower()}; "
           f"{len(command.made)} consensus segment(s) made.")  # fmt: skip
     return 0

@@ -222,7 +222,9 @@ class AgreementView(QWidget):
         assert report is not None
         if path.suffix.lower() not in (".docx", ".xlsx"):
             path = path.with_suffix(".docx")
-        ok = run_export(self, "Exporting agreement", lambda _p: export_agreement(report, path))
+        ok = run_export(
+            self, "Exporting agreement", lambda _p: export_agreement(self.project, report, path)
+        )
         if ok:
             self.bench.hint(f"Wrote {path.name}.")
         return ok

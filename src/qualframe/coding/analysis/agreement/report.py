@@ -10,8 +10,8 @@ seed and threshold.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from qualframe.coding.analysis.agreement.bootstrap import (
@@ -24,6 +24,7 @@ from qualframe.coding.analysis.agreement.bootstrap import (
 from qualframe.coding.analysis.agreement.loading import LeftOut, load_codings
 from qualframe.coding.analysis.agreement.units import UNITS, unit_table
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.privacy import name_masker
 from qualframe.coding.core.project import Project
 
 UNIT_NOUNS = {
@@ -56,6 +57,16 @@ class AgreementReport:
     replicates: int
     seed: int
     threshold: float
+
+    def with_names_masked(self, mask: Callable[[str], str]) -> AgreementReport:
+        """The report with its document names passed through ``mask`` (a document name may
+        hold a participant's real name: "Interview Kim Minji")."""
+        return replace(
+            self,
+            documents=tuple(mask(d) for d in self.documents),
+            left_out=tuple(replace(lo, document=mask(lo.document)) for lo in self.left_out),
+            documents_without_units=tuple(mask(d) for d in self.documents_without_units),
+        )
 
     @property
     def unit_plural(self) -> str:
@@ -152,6 +163,15 @@ def agreement(
         codes_not_applied=data.codebook_size - len(rows),
         replicates=replicates, seed=seed, threshold=threshold,
     )  # fmt: skip
+
+
+def for_outside(
+    project: Project, report: AgreementReport, *, real_names: bool = False
+) -> AgreementReport:
+    """The report as it may leave the application (a file, the terminal): participants' real
+    names replaced by their pseudonyms unless asked (main's rule for outgoing text)."""
+    with project.read() as s:
+        return report.with_names_masked(name_masker(s, real_names))
 
 
 # -- plain forms -----------------------------------------------------------------------------
