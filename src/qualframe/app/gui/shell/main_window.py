@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
         self.export_menu = build_menus(self)
         self.matrix_view = MatrixView(project, self, defer=True, scope=self.coder_scope)
         self.add_view("Theme matrix", self.matrix_view)
-        self.survey_view = SurveyView(project, self, defer=True, scope=self.coder_scope)
+        self.survey_view = SurveyView(self, self, defer=True, scope=self.coder_scope)
         self.add_view("Survey", self.survey_view)
         self.agreement_view = AgreementView(self, self.coder_scope, defer=True)
         self.add_view("Agreement", self.agreement_view)
