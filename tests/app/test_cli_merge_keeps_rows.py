@@ -1,6 +1,7 @@
 """`qualframe merge` leaves a file that, opened again, holds every row both copies had of
 what main added while the coders' work was under way: real-name spellings
-(participant_names), survey response rows, survey items' wording and value labels, document
+(participant_names), survey response rows with the closed answers packed into them, survey
+items' wording and value labels, document
 sets with their members, and memos. The rows are counted with plain sqlite3 in the merged
 file (not through the code under test), against the union of both copies worked out from
 their own files."""
@@ -27,6 +28,12 @@ KEYS = {
     "survey_responses": (
         "SELECT p.pseudonym, r.source_filename, r.status FROM survey_responses r "
         "JOIN participants p ON p.id = r.participant_id"
+    ),
+    # the closed answers packed into each response row (revision 0008), one per item
+    "survey_answers": (
+        "SELECT p.pseudonym, r.source_filename, i.name, a.value FROM survey_responses r "
+        "JOIN participants p ON p.id = r.participant_id, json_each(r.answers) a "
+        "JOIN survey_items i ON i.id = CAST(a.key AS INTEGER)"
     ),
     "survey_labels": (
         "SELECT name, label, value_labels FROM survey_items "

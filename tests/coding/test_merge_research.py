@@ -118,6 +118,23 @@ def responses_of(project: Project) -> set[tuple[str, str, str]]:
         }  # fmt: skip
 
 
+def answers_of(project: Project) -> set[tuple[str, str, str, str]]:
+    """(pseudonym, file, item, answer) of every closed answer packed into a response row."""
+    with project.read() as s:
+        from qualframe.storage.models import Participant, SurveyItem
+
+        names = dict(s.execute(select(SurveyItem.id, SurveyItem.name)).all())
+        return {
+            (str(p), str(f), names[int(i)], str(entry))
+            for p, f, packed in s.execute(
+                select(Participant.pseudonym, SurveyResponse.source_filename,
+                       SurveyResponse.answers)
+                .join(Participant, Participant.id == SurveyResponse.participant_id)
+            )
+            for i, entry in (packed or {}).items()
+        }  # fmt: skip
+
+
 def state(project: Project) -> tuple[object, ...]:
     segs = sorted(
         (s.guid, s.document_name, s.coder, s.start, s.end) for s in list_segments(project)
@@ -128,7 +145,8 @@ def state(project: Project) -> tuple[object, ...]:
     people = sorted((p.pseudonym, tuple(sorted(p.attributes.items())))
                     for p in list_participants(project))  # fmt: skip
     return (segs, docs, sets, memos, people, sorted(names_of(project)),
-            sorted(responses_of(project)), project.info())  # fmt: skip
+            sorted(responses_of(project)), sorted(answers_of(project)),
+            project.info())  # fmt: skip
 
 
 @pytest.fixture
@@ -175,6 +193,7 @@ def test_names_surveys_sets_and_memos_come_across(copies: tuple[Project, Path]) 
     with Project.open(other, read_only=True) as j:
         theirs = survey_tables(j, by="role").to_json()
         assert responses_of(h) == responses_of(j)
+        assert answers_of(h) == answers_of(j)
     assert survey_tables(h, by="role").to_json() == theirs
     assert ("E7", "follow_up.csv", "incomplete") in responses_of(h)
     # sets matched by name ("pilot" is Jordan's "Pilot"), members added
@@ -273,3 +292,30 @@ def test_a_coder_merged_here_is_not_brought_back(tmp_path: Path) -> None:
         coders = {s.coder for s in list_segments(h)}
         assert coders == {"Jordan Lee"}
         assert len(list_segments(h)) == 3
+
+
+def test_an_answer_packed_into_a_response_row_here_comes_and_goes_with_undo(
+    copies: tuple[Project, Path],
+) -> None:
+    """Closed answers live in their response row (revision 0008): an answer this copy lacks
+    is packed into its existing row of the same file, and undo takes exactly it out again."""
+    from qualframe.storage.models import Participant
+
+    h, other = copies
+    with h.write() as s:
+        row = s.scalars(
+            select(SurveyResponse)
+            .join(Participant, Participant.id == SurveyResponse.participant_id)
+            .where(Participant.pseudonym == "E6", SurveyResponse.source_filename == "survey.csv")
+        ).one()
+        packed = dict(row.answers)
+        dropped = sorted(packed)[0]
+        row.answers = {k: v for k, v in packed.items() if k != dropped}
+    before = answers_of(h)
+    stack = UndoStack(h)
+    stack.push(MergeProject(read_source(other), "mine"))  # type: ignore[arg-type]
+    came = answers_of(h) - before
+    assert {(p, f) for p, f, _i, _e in came} >= {("E6", "survey.csv")}
+    assert len([a for a in came if a[:2] == ("E6", "survey.csv")]) == 1
+    stack.undo()
+    assert answers_of(h) == before

@@ -27,7 +27,6 @@ from qualframe.storage.models import (
     ParticipantName,
     Review,
     Segment,
-    SurveyAnswer,
     SurveyItem,
     SurveyResponse,
     Turn,
@@ -71,6 +70,7 @@ def apply_plan(session: Session, plan: MergePlan) -> None:
     _apply_documents(session, plan, person)
     _apply_sets(session, plan)
     _apply_responses(session, plan, person)
+    _apply_answers(session, plan, person, undo=False)
     _apply_codings(session, plan)
 
 
@@ -93,6 +93,37 @@ def _apply_responses(session: Session, plan: MergePlan, person: dict[str, int]) 
         ])  # fmt: skip
     for (p, file), new, _old in plan.response_updates:
         _set_response(session, person[p], file, new)
+
+
+def _apply_answers(
+    session: Session, plan: MergePlan, person: dict[str, int], *, undo: bool
+) -> None:
+    """Pack the planned closed answers into their response rows (``{"<item id>": entry}``,
+    revision 0008), or take them out again on undo (the participant had none of them before:
+    a participant answers an item once)."""
+    if not plan.answers:
+        return
+    item = _ids(session, SurveyItem)
+    by_row: dict[tuple[int, str], dict[str, list[Any]]] = {}
+    for a in plan.answers:
+        key = (person[a["participant_guid"]], a["source_filename"])
+        by_row.setdefault(key, {})[str(item[a["item_guid"]])] = a["entry"]
+    for pid in {p for p, _ in by_row}:
+        rows = session.execute(
+            select(SurveyResponse.id, SurveyResponse.source_filename, SurveyResponse.answers)
+            .where(SurveyResponse.participant_id == pid)
+        ).all()  # fmt: skip
+        for rid, file, packed in rows:
+            entries = by_row.get((pid, file))
+            if not entries:
+                continue
+            if undo:
+                new = {k: v for k, v in (packed or {}).items() if k not in entries}
+            else:
+                new = {**(packed or {}), **entries}
+            session.execute(
+                update(SurveyResponse).where(SurveyResponse.id == rid).values(answers=new)
+            )
 
 
 def _apply_sets(session: Session, plan: MergePlan) -> None:
@@ -161,12 +192,6 @@ def _apply_documents(session: Session, plan: MergePlan, person: dict[str, int]) 
     ]  # fmt: skip
     if turns:
         session.execute(insert(Turn), turns)
-    if plan.answers:
-        session.execute(insert(SurveyAnswer), [
-            {"item_id": item[a["item_guid"]], "participant_id": person[a["participant_guid"]],
-             "raw": a["raw"], "number": a["number"], "choices": a["choices"]}
-            for a in plan.answers
-        ])  # fmt: skip
 
 
 def _apply_codings(session: Session, plan: MergePlan) -> None:
@@ -273,15 +298,9 @@ def undo_plan(session: Session, plan: MergePlan) -> None:
     gone(Review, plan.reviews)
     gone(Memo, plan.memos)
     gone(Segment, plan.segments)
-    item, person = _ids(session, SurveyItem), _ids(session, Participant)
+    person = _ids(session, Participant)
+    _apply_answers(session, plan, person, undo=True)
     _undo_sets_and_responses(session, plan, person)
-    for a in plan.answers:
-        session.execute(
-            delete(SurveyAnswer).where(
-                SurveyAnswer.item_id == item[a["item_guid"]],
-                SurveyAnswer.participant_id == person[a["participant_guid"]],
-            )
-        )
     for guid, _new, old in plan.document_updates:
         session.execute(update(Document).where(Document.guid == guid).values(**old))
     gone(Turn, [t for d in plan.documents for t in d["turns"]])

@@ -58,8 +58,8 @@ class _Planner(PeopleSteps, DocumentSteps):
         self._items()
         self._documents()
         self._sets()
-        self._answers()
         self._responses()
+        self._answers()  # packed into response rows: after them
         self._segments()
         self._memos()
         self._reviews()

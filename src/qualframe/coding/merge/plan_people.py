@@ -135,11 +135,18 @@ class PeopleSteps(PlannerState):
 
     # -- survey answers and responses ----------------------------------------------------------
     def _answers(self) -> None:
+        """A closed answer goes into its response row (the participant's row of the same
+        file), here or added by this merge; one whose row is held apart stays out with it."""
         have = {(a["item_guid"], a["participant_guid"]) for a in self.mine.answers}
+        rows = {(r["participant_guid"], r["source_filename"]) for r in self.mine.responses}
+        rows |= {(r["participant_guid"], r["source_filename"]) for r in self.plan.responses}
         for a in self.src.answers:
             item = self.item[a["item_guid"]]
             key = (item, self.person[a["participant_guid"]])
             if key in have or self._held_apart(a["participant_guid"], have, item):
+                continue
+            if (key[1], a["source_filename"]) not in rows:
+                self.plan.held_apart += 1
                 continue
             have.add(key)
             self.plan.answers.append({**a, "item_guid": key[0], "participant_guid": key[1]})

@@ -32,7 +32,6 @@ from qualframe.storage.models import (
     ParticipantName,
     Review,
     Segment,
-    SurveyAnswer,
     SurveyItem,
     SurveyResponse,
     Turn,
@@ -158,15 +157,21 @@ def read_session(s: Session, name: str, *, texts: bool = True) -> Source:
     )  # fmt: skip
     for it in src.survey_items:
         it["document_guid"] = doc.get(it.pop("document_id"))
-    src.responses = [
-        {"participant_guid": person[p], "source_filename": f, "respondent_id": r,
-         "status": st, "status_detail": detail}
-        for p, f, r, st, detail in s.execute(
-            select(SurveyResponse.participant_id, SurveyResponse.source_filename,
-                   SurveyResponse.respondent_id, SurveyResponse.status,
-                   SurveyResponse.status_detail)
-        )
-    ]  # fmt: skip
+    # a response row and the closed answers packed into it (revision 0008): one answer row
+    # per item, keyed by the item's GUID and the response's participant and file
+    src.responses, src.answers = [], []
+    for p, f, r, st, detail, packed in s.execute(
+        select(SurveyResponse.participant_id, SurveyResponse.source_filename,
+               SurveyResponse.respondent_id, SurveyResponse.status,
+               SurveyResponse.status_detail, SurveyResponse.answers)
+    ):  # fmt: skip
+        src.responses.append({"participant_guid": person[p], "source_filename": f,
+                              "respondent_id": r, "status": st, "status_detail": detail})  # fmt: skip
+        src.answers.extend(
+            {"item_guid": item[int(i)], "participant_guid": person[p], "source_filename": f,
+             "entry": list(entry)}
+            for i, entry in (packed or {}).items() if int(i) in item
+        )  # fmt: skip
     src.sets = _rows(
         s, [DocumentSet.id, DocumentSet.guid, DocumentSet.name, DocumentSet.position,
             DocumentSet.created_at],
@@ -176,14 +181,6 @@ def read_session(s: Session, name: str, *, texts: bool = True) -> Source:
         members.setdefault(sid, []).append(doc[did])
     for st in src.sets:
         st["documents"] = members.get(st.pop("id"), [])
-    src.answers = [
-        {"item_guid": item[i], "participant_guid": person[p], "raw": raw, "number": num,
-         "choices": ch}
-        for i, p, raw, num, ch in s.execute(
-            select(SurveyAnswer.item_id, SurveyAnswer.participant_id, SurveyAnswer.raw,
-                   SurveyAnswer.number, SurveyAnswer.choices)
-        )
-    ]  # fmt: skip
     src.segments = [
         {"guid": g, "document_guid": doc[d], "code_guid": code[c], "coder_guid": coder[k],
          "turn_guid": turn.get(t), "start": a, "end": b, "memo": memo, "is_exemplar": ex,
