@@ -319,3 +319,39 @@ def test_an_answer_packed_into_a_response_row_here_comes_and_goes_with_undo(
     assert len([a for a in came if a[:2] == ("E6", "survey.csv")]) == 1
     stack.undo()
     assert answers_of(h) == before
+
+
+def test_an_item_scored_differently_there_is_a_conflict_and_its_answers_are_rescored(
+    tmp_path: Path,
+) -> None:
+    """Jordan imported late answers to Q1 and reverse-coded it in his copy: the merge lists
+    the item, keeps this project's scoring, and scores the late answers from their raw text
+    as this project does ("Very satisfied" is 5 here, not Jordan's reversed 1)."""
+    from qualframe.coding.commands.survey_commands import EditSurveyItem
+    from qualframe.storage.models import SurveyItem
+
+    base = Project.create(tmp_path / "base.qualframe", coder="Ha-eun")
+    _import(base, tmp_path, {"survey.csv": SURVEY})
+    base.close()
+    for name in ("haeun", "jordan"):
+        copy_project(tmp_path / "base.qualframe", tmp_path / f"{name}.qualframe")
+    late = qualtrics(
+        ["2024-05-09 10:00:00,IP Address,100,True,R_7kL,E9,mentee,Very satisfied,Mehr."],
+        ("Q1", "Q7"),
+    )
+    with Project.open(tmp_path / "jordan.qualframe", coder="Jordan") as j:
+        with j.read() as s:
+            q1 = s.scalars(select(SurveyItem.guid).where(SurveyItem.name == "Q1")).one()
+        _import(j, tmp_path, {"late.csv": late})
+        EditSurveyItem(q1, scale=(1, 5), reversed=True).do(j)  # every answer rescored
+        assert ("E9", "late.csv", "Q1", "['Very satisfied', 1.0]") in answers_of(j)
+    with Project.open(tmp_path / "haeun.qualframe", coder="Ha-eun") as h:
+        before = answers_of(h)
+        source, plan = preview_merge(h, tmp_path / "jordan.qualframe", "theirs")
+        assert [(c.kind, c.what) for c in plan.conflicts] == [("survey item", "Q1")]
+        assert "reversed False" in plan.conflicts[0].mine
+        MergeProject(source, "theirs").do(h)
+        came = answers_of(h) - before
+        assert ("E9", "late.csv", "Q1", "['Very satisfied', 5.0]") in came
+        # what was here is scored as before
+        assert before <= answers_of(h)

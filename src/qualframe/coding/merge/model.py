@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
@@ -25,7 +25,7 @@ def kept_both(guid: str) -> str:
 @dataclass(frozen=True)
 class Conflict:
     # code renamed | code details | segment | memo | attribute | document | document
-    # renamed | set renamed | survey response | participants merged
+    # renamed | set renamed | survey response | survey item | participants merged
     kind: str
     what: str
     mine: str
@@ -128,6 +128,9 @@ class PlannerState:
         self.code: dict[str, str] = {}
         self.doc: dict[str, str | None] = {}
         self.item: dict[str, str] = {}
+        # their item GUID -> this project's item, where the two score answers differently
+        self.rescored: dict[str, Row] = {}
+        self._scorers: dict[str, Any] = {}  # their item GUID -> (raw, number, choices) -> entry
         # participants the other copy merged, still apart here: their target → the sources
         self._folded: dict[str, list[str]] = {}
 

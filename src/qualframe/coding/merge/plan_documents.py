@@ -27,6 +27,20 @@ class DocumentSteps(PlannerState):
                 self.item[r["guid"]] = r["guid"]
             else:
                 self.item[r["guid"]] = hit["guid"]
+                self._item_settings(hit, r)
+
+    def _item_settings(self, here: Row, theirs: Row) -> None:
+        """An item edited differently in the two copies (wording, type, mapping, scale,
+        reverse coding): listed; this project's settings stay under every rule (an item
+        edit recomputes every answer: edit it after the merge to take theirs), and the
+        answers that come in are scored again under them (``plan_people._answers``)."""
+        differ = [k for k in ITEM_FIELDS if here[k] != theirs[k]]
+        if not differ:
+            return
+        self._conflict("survey item", str(here["name"]),
+                       _item_text(here, differ), _item_text(theirs, differ))  # fmt: skip
+        if any(k in SCORING for k in differ):
+            self.rescored[theirs["guid"]] = here
 
     def _documents(self) -> None:
         by_guid = {d["guid"]: d for d in self.mine.documents}
@@ -109,3 +123,13 @@ class DocumentSteps(PlannerState):
                 if doc is not None and (here["guid"], doc) not in have:
                     have.add((here["guid"], doc))
                     self.plan.members.append((here["guid"], doc))
+
+
+# an item's settings as the Survey tab edits them; the scoring ones change its answers' numbers
+ITEM_FIELDS = ("label", "type", "options", "value_labels", "scale_min", "scale_max",
+               "scale_source", "reversed", "ignored_as", "columns")  # fmt: skip
+SCORING = frozenset(ITEM_FIELDS) - {"label"}
+
+
+def _item_text(item: Row, fields: list[str]) -> str:
+    return "; ".join(f"{k} {item[k]!r}" for k in fields)

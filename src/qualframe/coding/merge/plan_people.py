@@ -10,8 +10,14 @@ this project already holds under the merged-away pseudonym are not added a secon
 
 from __future__ import annotations
 
+from typing import Any
+
+from qualframe.coding.core.errors import UserError
 from qualframe.coding.merge.model import PlannerState
+from qualframe.coding.merge.plan_documents import ITEM_FIELDS
 from qualframe.coding.merge.source import Row
+
+CLOSED = ("likert", "single", "multiple", "number")  # the types whose answers are scored
 
 _MAX_CHAIN = 50  # merges of merges followed at most this far
 
@@ -149,7 +155,34 @@ class PeopleSteps(PlannerState):
                 self.plan.held_apart += 1
                 continue
             have.add(key)
-            self.plan.answers.append({**a, "item_guid": key[0], "participant_guid": key[1]})
+            row = {**a, "item_guid": key[0], "participant_guid": key[1]}
+            if a["item_guid"] in self.rescored and self.rescored[a["item_guid"]]["type"] in CLOSED:
+                row["entry"] = self._rescore(a["item_guid"], a["entry"])
+            self.plan.answers.append(row)
+
+    def _rescore(self, their_item: str, e: list[Any]) -> list[Any]:
+        """An answer scored again, from its raw text, under this project's settings of the
+        item (the other copy scores it differently: another mapping, scale or reverse
+        coding), exactly as an item edit recomputes its answers."""
+        from qualframe.coding.commands.survey_commands import _recompute
+        from qualframe.coding.corpus.survey_answers import unpack
+        from qualframe.storage.models import SurveyItem
+
+        here = self.rescored[their_item]
+        score = self._scorers.get(their_item)
+        if score is None:
+            item = SurveyItem(name=here["name"], **{k: here[k] for k in ITEM_FIELDS})
+            raws = [str(a["entry"][0]) for a in [*self.mine.answers, *self.src.answers]
+                    if a["item_guid"] in (here["guid"], their_item) and a["entry"]
+                    and a["entry"][0] is not None]  # fmt: skip
+            score = self._scorers[their_item] = _recompute(item, raws)
+        try:
+            return list(score(*unpack(e)))
+        except UserError as exc:
+            raise UserError(
+                f"Cannot merge {self.src.name}: it scores {here['name']} differently and "
+                f"one of its answers does not fit this project's settings ({exc})"
+            ) from None
 
     def _responses(self) -> None:
         """A respondent's row of a survey file (its id there and whether it is complete):
