@@ -138,6 +138,17 @@ class Database:
             return False
         return sqlite_store.checkpoint(self.engine)
 
+    def backup_before(self, change: str) -> Path | None:
+        """Copy the open project beside itself as ``NAME.qualframe.bak-<change>-<time>``
+        before a change that rewrites much of it (a merge), as the upgrade and the clean-up
+        back up before theirs; None for a project on a server (its own backups apply)."""
+        if not self.is_sqlite or self.path is None:
+            return None
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+        target = self.path.with_name(f"{self.path.name}.bak-{change}-{stamp}")
+        sqlite_store.backup(self.engine, target, what=f"the backup made before the {change}")
+        return target
+
     def backup_to(self, target: Path, *, what: str = "the copy") -> Path:
         """An online copy of the open project at ``target``, verified by opening it."""
         from qualframe.storage.protect import refuse_protected

@@ -360,6 +360,28 @@ class Review(GuidMixin, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class Resolution(GuidMixin, Base):
+    """How a disagreement between coders was resolved: which coders' codings the consensus
+    coder took (``accepted``), none of them, or a new agreed range; ``segments`` lists the
+    consensus segments made for it. ``key`` identifies the place (document, code, span)."""
+
+    __tablename__ = "resolutions"
+    __table_args__ = (CheckConstraint("decision IN ('accept','neither','new')", name="decision"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    coders: Mapped[list[str]] = mapped_column(JSON)
+    decision: Mapped[str] = mapped_column(String(20))
+    accepted: Mapped[list[str]] = mapped_column(JSON)
+    segments: Mapped[list[str]] = mapped_column(JSON)
+    resolved_by_id: Mapped[int] = mapped_column(ForeignKey("coders.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class AuditEvent(Base):
     """Append-only log of every change: who did what, when."""
 

@@ -62,6 +62,8 @@ class DocumentView(QPlainTextEdit):
         self.index: HighlightIndex | None = None
         self.turns: list[TurnRecord] = []
         self.current_segment: str | None = None
+        # whose segments are painted (None: everyone's); see coder_scope.CoderScope
+        self.coder_filter: frozenset[str] | None = None
         self.menu_provider: MenuProvider | None = None
         self.snap_words = True  # selections snap to whole words (Code menu option)
         self._formats: dict[tuple[str, bool], QTextCharFormat] = {}
@@ -102,7 +104,7 @@ class DocumentView(QPlainTextEdit):
         """Show document ``guid`` fully highlighted; returns its text."""
         text = document_text(self.project, guid)
         self.turns = document_turns(self.project, guid)
-        self.index = HighlightIndex(document_highlights(self.project, guid))
+        self.index = HighlightIndex(self._shown(document_highlights(self.project, guid)))
         self.document_guid = guid
         self.document_name = name
         self.current_segment = None
@@ -178,10 +180,17 @@ class DocumentView(QPlainTextEdit):
         cursor.endEditBlock()
         self.margin.update()
 
+    def _shown(self, items: list[Highlight]) -> list[Highlight]:
+        wanted = self.coder_filter
+        return items if wanted is None else [h for h in items if h.coder in wanted]
+
     def add_highlights(self, items: list[Highlight]) -> None:
         if self.index is None:
             return
-        for h in items:
+        hidden = {h.guid for h in items} - {h.guid for h in self._shown(items)}
+        if hidden & self.index.by_guid.keys():  # e.g. a segment moved to a hidden coder
+            self.remove_highlights(hidden & self.index.by_guid.keys())
+        for h in self._shown(items):
             old = self.index.by_guid.get(h.guid)
             self.index.add(h)
             if old is not None:
@@ -203,7 +212,7 @@ class DocumentView(QPlainTextEdit):
         """Replace the highlights of some codes (renamed/recoloured) with ``fresh`` ones."""
         if self.index is None:
             return
-        by_guid = {h.guid: h for h in fresh}
+        by_guid = {h.guid: h for h in self._shown(fresh)}
         for h in list(self.index.items):
             if h.code_guid in code_guids and h.guid in by_guid:
                 self.index.add(by_guid[h.guid])

@@ -6,7 +6,15 @@ pushes the items after it to the right end of their row."""
 from __future__ import annotations
 
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy, QSpacerItem, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLayoutItem,
+    QSizePolicy,
+    QSpacerItem,
+    QWidget,
+)
 
 
 class FlowLayout(QLayout):
@@ -95,3 +103,13 @@ class FlowLayout(QLayout):
                 x += width + self._spacing
             y += height + self._spacing
         return y - self._spacing - rect.y() + m.bottom()
+
+
+def labelled(text: str, widget: QWidget) -> QWidget:
+    """A label and its control kept together on one line of a flowing bar."""
+    pair = QWidget()
+    lay = QHBoxLayout(pair)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.addWidget(QLabel(text))
+    lay.addWidget(widget)
+    return pair

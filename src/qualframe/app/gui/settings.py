@@ -91,6 +91,12 @@ class Settings:
     def set_recent_codes(self, project_path: Path | None, guids: list[str]) -> None:
         self.q.setValue(f"recent_codes/{self._key(project_path)}", guids[:9])
 
+    def blind_coding(self, project_path: Path | None) -> bool:
+        return str(self.q.value(f"blind/{self._key(project_path)}", "false")).lower() == "true"
+
+    def set_blind_coding(self, project_path: Path | None, on: bool) -> None:
+        self.q.setValue(f"blind/{self._key(project_path)}", "true" if on else "false")
+
     # -- options (how the analyst likes to work) ----------------------------------------------
     def option(self, name: str, default: str) -> str:
         """A remembered choice, e.g. ``snap_words`` ("on"/"off"); ``default`` when unset."""

@@ -235,7 +235,11 @@ def unmerge_in(session: Session, actor: str, snap: Snapshot) -> None:
     restore(
         session,
         Snapshot(
-            [r for r in snap.codes if not r.get("_move")], snap.segments, snap.memos, snap.reviews
+            [r for r in snap.codes if not r.get("_move")],
+            snap.segments,
+            snap.memos,
+            snap.reviews,
+            snap.resolutions,
         ),
     )
     for row in moves:

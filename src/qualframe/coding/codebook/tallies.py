@@ -9,22 +9,27 @@ so a long-lived holder (the GUI's codebook model) stays cheap to keep current.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import CodeRecord
-from qualframe.storage.models import Segment, Turn
+from qualframe.storage.models import Coder, Segment, Turn
 
 #: (code id, participant id or None, number of segments) as the grouped query returns them.
 TallyRow = tuple[int, int | None, int]
 
 
-def tally_rows(session: Session, code_ids: Sequence[int] | None = None) -> list[TallyRow]:
+def tally_rows(
+    session: Session,
+    code_ids: Sequence[int] | None = None,
+    coders: Collection[str] | None = None,
+) -> list[TallyRow]:
     """Segments grouped by code and speaking participant (None: no turn, no participant, or
-    an interviewer), for every code or only ``code_ids``."""
+    an interviewer), for every code or only ``code_ids``; only the segments of ``coders``
+    when given (the GUI's coder view, blind coding)."""
     stmt = (
         select(
             Segment.code_id,
@@ -39,6 +44,9 @@ def tally_rows(session: Session, code_ids: Sequence[int] | None = None) -> list[
     )
     if code_ids is not None:
         stmt = stmt.where(Segment.code_id.in_(list(code_ids)))
+    if coders is not None:
+        ids = select(Coder.id).where(Coder.name.in_(list(coders))).scalar_subquery()
+        stmt = stmt.where(Segment.coder_id.in_(ids))
     return [(int(c), p, int(n)) for c, p, n in session.execute(stmt).all()]
 
 
@@ -55,6 +63,7 @@ class CodeTallies:
         self.people: dict[int, set[int]] = {}
         self.counts: dict[str, tuple[int, int]] = {}
         self.loaded = False
+        self.coders: frozenset[str] | None = None  # count only these coders' segments
         self._people_total: dict[str, set[int]] = {}
         self._by_guid: dict[str, CodeRecord] = {}
         self._kids: dict[str | None, list[str]] = {}
@@ -69,7 +78,7 @@ class CodeTallies:
         """:meth:`load` inside the caller's session (to read them with the code tree)."""
         self.segments = {}
         self.people = {}
-        self._add(tally_rows(session))
+        self._add(tally_rows(session, coders=self.coders))
         self.loaded = True
 
     def update(self, project: Project, code_ids: Iterable[int]) -> None:
@@ -81,7 +90,7 @@ class CodeTallies:
             self.segments.pop(i, None)
             self.people.pop(i, None)
         with project.read() as s:
-            self._add(tally_rows(s, ids))
+            self._add(tally_rows(s, ids, self.coders))
 
     def _add(self, rows: Iterable[TallyRow]) -> None:
         for code_id, pid, n in rows:

@@ -24,7 +24,7 @@ from qualframe.coding.corpus.document_snapshot import (
 )
 from qualframe.coding.corpus.documents import sha256_hex
 from qualframe.coding.corpus.lookup import document_by_guid
-from qualframe.storage.models import Code, Document, Review, Segment, Turn
+from qualframe.storage.models import Code, Document, Resolution, Review, Segment, Turn
 
 NAME_LIMIT = 400  # the column's width in the schema
 
@@ -183,6 +183,7 @@ class EditDocumentText(Command):
     _turns: dict[str, tuple[int, int, int | None]] = field(default_factory=dict)
     _removed: list[Row] = field(default_factory=list)
     _reviews: list[Row] = field(default_factory=list)
+    _resolutions: dict[str, tuple[int, int, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.text = "Edit document text"
@@ -221,6 +222,14 @@ class EditDocumentText(Command):
                 )
             )
         }
+        self._resolutions = {
+            g: (a, b, k)
+            for g, a, b, k in s.execute(
+                select(Resolution.guid, Resolution.start, Resolution.end, Resolution.key).where(
+                    Resolution.document_id == doc.id
+                )
+            )
+        }
         gone = [x.guid for x in plan.removed]
         self._removed, self._reviews = [], []
         if gone:
@@ -255,6 +264,9 @@ class EditDocumentText(Command):
             for seg in s.scalars(select(Segment).where(Segment.document_id == doc.id)):
                 if seg.guid in self._positions:
                     seg.start, seg.end, seg.turn_id = self._positions[seg.guid]
+            for res in s.scalars(select(Resolution).where(Resolution.document_id == doc.id)):
+                if res.guid in self._resolutions:
+                    res.start, res.end, res.key = self._resolutions[res.guid]
             s.flush()
             self._restore_removed(s)
             audit.record(

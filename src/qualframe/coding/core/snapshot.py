@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualframe.storage.models import Code, Memo, Review, Segment
+from qualframe.storage.models import Code, Memo, Resolution, Review, Segment
 
 CODE_FIELDS = (
     "guid", "name", "color", "definition", "inclusion", "exclusion", "example", "position",
@@ -33,6 +33,10 @@ MEMO_FIELDS = (
     "updated_at",
 )
 REVIEW_FIELDS = ("guid", "reviewer_id", "verdict", "comment", "created_at")
+RESOLUTION_FIELDS = (
+    "guid", "key", "document_id", "start", "end", "coders", "decision", "accepted", "segments",
+    "resolved_by_id", "note", "created_at",
+)  # fmt: skip
 
 
 @dataclass
@@ -41,6 +45,8 @@ class Snapshot:
     segments: list[dict[str, Any]] = field(default_factory=list)
     memos: list[dict[str, Any]] = field(default_factory=list)
     reviews: list[dict[str, Any]] = field(default_factory=list)
+    # how the places of the codes' disagreements were resolved (the rows go with the code)
+    resolutions: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _row(obj: object, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -85,6 +91,10 @@ def snapshot_codes(session: Session, code_ids: list[int]) -> Snapshot:
         row = _row(memo, MEMO_FIELDS)
         row["code_guid"] = id_to_guid[memo.code_id] if memo.code_id else None
         snap.memos.append(row)
+    for res in session.scalars(select(Resolution).where(Resolution.code_id.in_(code_ids))):
+        row = _row(res, RESOLUTION_FIELDS)
+        row["code_guid"] = id_to_guid[res.code_id]
+        snap.resolutions.append(row)
     return snap
 
 
@@ -151,4 +161,27 @@ def restore(session: Session, snap: Snapshot) -> None:
         session.add(
             Memo(**data, code_id=guid_to_id.get(row["code_guid"]) if row["code_guid"] else None)
         )
+    restore_resolutions(session, snap.resolutions, guid_to_id)
     session.flush()
+
+
+def restore_resolutions(
+    session: Session, rows: list[dict[str, Any]], code_ids: dict[str, int],
+    document_id: int | None = None,
+) -> None:  # fmt: skip
+    """Re-create the resolutions of ``rows`` that are missing (on ``document_id`` when
+    given: the document was re-created under a new id)."""
+    if not rows:
+        return
+    have = set(
+        session.scalars(
+            select(Resolution.guid).where(Resolution.guid.in_([r["guid"] for r in rows]))
+        )
+    )
+    for row in rows:
+        if row["guid"] in have or row["code_guid"] not in code_ids:
+            continue
+        data = {k: v for k, v in row.items() if k != "code_guid"}
+        if document_id is not None:
+            data["document_id"] = document_id
+        session.add(Resolution(**data, code_id=code_ids[row["code_guid"]]))

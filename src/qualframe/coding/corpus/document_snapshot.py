@@ -15,6 +15,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.snapshot import restore_resolutions
 from qualframe.coding.corpus.documents import unique_document_name
 from qualframe.storage.models import (
     Code,
@@ -23,6 +24,7 @@ from qualframe.storage.models import (
     DocumentSetMember,
     Memo,
     Participant,
+    Resolution,
     Review,
     Segment,
     SurveyItem,
@@ -48,6 +50,7 @@ class DocumentSnapshot:
     memos: list[Row] = field(default_factory=list)  # with "code_guid"
     set_guids: list[str] = field(default_factory=list)
     survey_item_guids: list[str] = field(default_factory=list)
+    resolutions: list[Row] = field(default_factory=list)  # with "code_guid"
 
     @property
     def guid(self) -> str:
@@ -94,6 +97,10 @@ def snapshot_document_in(session: Session, doc: Document) -> DocumentSnapshot:
     snap.survey_item_guids = list(
         session.scalars(select(SurveyItem.guid).where(SurveyItem.document_id == doc.id))
     )
+    for res in session.scalars(select(Resolution).where(Resolution.document_id == doc.id)):
+        row = row_of(res, ("id", "code_id"))
+        row["code_guid"] = cguids[res.code_id]
+        snap.resolutions.append(row)
     return snap
 
 
@@ -133,6 +140,7 @@ def restore_document_in(session: Session, snap: DocumentSnapshot) -> Document:
             select(SurveyItem).where(SurveyItem.guid.in_(snap.survey_item_guids))
         ):
             item.document_id = doc.id
+    restore_resolutions(session, snap.resolutions, code_ids, doc.id)
     session.flush()
     return doc
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,6 +22,7 @@ from qualframe.coding.core.records import DocumentRecord, TurnRecord
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,
+    Coder,
     Document,
     Participant,
     Segment,
@@ -133,10 +135,28 @@ def add_document_in(
 
 
 # -- reading -------------------------------------------------------------------------------------
-def list_documents(project: Project) -> list[DocumentRecord]:
+def _by_coders(stmt: Any, coders: Collection[str] | None) -> Any:
+    """``stmt`` (over segments) restricted to the segments of ``coders`` (names)."""
+    if coders is None:
+        return stmt
+    names = [c.strip().lower() for c in coders]
+    return stmt.where(
+        Segment.coder_id.in_(select(Coder.id).where(func.lower(Coder.name).in_(names)))
+    )
+
+
+def list_documents(
+    project: Project, *, coders: Collection[str] | None = None
+) -> list[DocumentRecord]:
+    """Every document with its groups and how many segments it holds (of ``coders`` only
+    when given: the workbench's coder scope, blind coding)."""
     with project.read() as s:
         counts = dict(
-            s.execute(select(Segment.document_id, func.count()).group_by(Segment.document_id)).all()
+            s.execute(
+                _by_coders(select(Segment.document_id, func.count()), coders).group_by(
+                    Segment.document_id
+                )
+            ).all()
         )
         groups: dict[int, set[str]] = {}
         # The role attribute by its id: a join by name walked every value of each speaker
@@ -189,12 +209,20 @@ def document_texts(project: Project) -> list[tuple[str, str, str]]:
     return [(r.guid, r.name, r.text) for r in rows]
 
 
-def segment_counts(project: Project, guids: Iterable[str] | None = None) -> dict[str, int]:
+def segment_counts(
+    project: Project, guids: Iterable[str] | None = None, *, coders: Collection[str] | None = None
+) -> dict[str, int]:
     """Coded segments per document GUID, for every document or only those of ``guids``
-    (GUIDs of documents that do not exist are left out)."""
+    (GUIDs of documents that do not exist are left out); of ``coders`` only when given."""
+    joined = Segment.document_id == Document.id
+    if coders is not None:
+        names = [c.strip().lower() for c in coders]
+        joined = joined & Segment.coder_id.in_(
+            select(Coder.id).where(func.lower(Coder.name).in_(names))
+        )
     stmt = (
         select(Document.guid, func.count(Segment.id))
-        .outerjoin(Segment, Segment.document_id == Document.id)
+        .outerjoin(Segment, joined)
         .group_by(Document.guid)
     )
     if guids is not None:

@@ -62,10 +62,17 @@ class MemoEntry:
         return first if len(first) <= 60 else first[:59].rstrip() + "…"
 
 
-def memo_entries(project: Project, kinds: Collection[str] | None = None) -> list[MemoEntry]:
+def memo_entries(
+    project: Project,
+    kinds: Collection[str] | None = None,
+    *,
+    coders: Collection[str] | None = None,
+) -> list[MemoEntry]:
     """Memos of the given kinds (all when None), in the order of :data:`KIND_ORDER`; within
     a kind: the journal and project memos by date, document memos in document order, code
-    memos in codebook order, segment memos in document order."""
+    memos in codebook order, segment memos in document order. With ``coders`` (names), the
+    memos on coded segments are those on these coders' segments only (while coding blind,
+    another coder's memo would show where and how they coded)."""
     wanted = set(kinds) if kinds is not None else set(KIND_ORDER)
     unknown = wanted - set(KIND_ORDER)
     if unknown:
@@ -75,7 +82,7 @@ def memo_entries(project: Project, kinds: Collection[str] | None = None) -> list
     with project.read() as s:
         keyed = _stored_memos(s, wanted)
         if "segment" in wanted:
-            keyed += _segment_memos(s)
+            keyed += _segment_memos(s, coders)
     rank = {k: i for i, k in enumerate(KIND_ORDER)}
     keyed.sort(key=lambda pair: (rank[pair[1].kind], pair[0]))
     return [entry for _key, entry in keyed]
@@ -120,9 +127,9 @@ def _stored_memos(s: Session, wanted: set[str]) -> Keyed:
     return out
 
 
-def _segment_memos(s: Session) -> Keyed:
+def _segment_memos(s: Session, coders: Collection[str] | None = None) -> Keyed:
     paths = {c.id: c.path_text for c in load_tree(s)}
-    rows = s.execute(
+    stmt = (
         select(
             Segment.guid, Segment.memo, Segment.start, Segment.end, Segment.code_id,
             Segment.created_at, Coder.name, Document.position, Document.guid.label("dguid"),
@@ -136,7 +143,10 @@ def _segment_memos(s: Session) -> Keyed:
         .join(Code, Code.id == Segment.code_id)
         .where(Segment.memo != "")
         .order_by(Document.position, Document.name, Segment.start, Segment.end, Segment.id)
-    ).all()  # fmt: skip
+    )  # fmt: skip
+    if coders is not None:
+        stmt = stmt.where(func.lower(Coder.name).in_([c.strip().lower() for c in coders]))
+    rows = s.execute(stmt).all()
     if not rows:
         return []
     signed: dict[str, tuple[str, datetime]] = {}

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.corpus.documents import normalise_text, sha256_hex
 from qualframe.coding.query.segments import code_paths
-from qualframe.storage.models import Document, Segment, Turn
+from qualframe.storage.models import Document, Resolution, Segment, Turn
 
 
 @dataclass(frozen=True)
@@ -207,3 +207,17 @@ def apply_in(session: Session, doc: Document, plan: TextEditPlan) -> None:
         session.flush()
         for seg in session.scalars(select(Segment).where(Segment.guid.in_(list(by_guid)))):
             seg.turn_id = turn_for_range(session, doc.id, seg.start, seg.end)
+    _move_resolutions(session, doc, plan)
+
+
+def _move_resolutions(session: Session, doc: Document, plan: TextEditPlan) -> None:
+    """A resolved place moves with the codings it spans: its range (and the key it is found
+    by, ``document:code:start:end``) maps as a segment's does."""
+    n = len(plan.new_text)
+    for res in session.scalars(select(Resolution).where(Resolution.document_id == doc.id)):
+        a = map_start(res.start, plan.start, plan.end, n)
+        b = map_end(res.end, plan.start, plan.end, n)
+        if (a, b) == (res.start, res.end) or b <= a:
+            continue  # before the edit, or deleted with it (its segments were too)
+        code_guid = res.key.split(":")[1]
+        res.start, res.end, res.key = a, b, f"{doc.guid}:{code_guid}:{a}:{b}"

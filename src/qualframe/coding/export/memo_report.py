@@ -74,6 +74,13 @@ def _add_entry(doc: DocxDocument, e: MemoEntry, mask: Callable[[str], str]) -> N
         doc.add_paragraph(para)
 
 
+def _coders_note(coders: Collection[str] | None) -> str:
+    if coders is None:
+        return ""
+    shown = ", ".join(sorted(coders, key=str.casefold)) or "nobody"
+    return f" Memos on coded segments: those on the segments of {shown} only; other coders' are left out."
+
+
 def write_memo_report(
     project: Project,
     path: Path,
@@ -81,6 +88,7 @@ def write_memo_report(
     kinds: Collection[str] | None = None,
     real_names: bool = False,
     title: str | None = None,
+    coders: Collection[str] | None = None,
 ) -> int:
     """Write the report to ``path`` (.docx, atomically); returns how many memos it holds.
     A project with no memo of the chosen kinds is refused (an empty report helps no one)."""
@@ -88,7 +96,7 @@ def write_memo_report(
     if path.suffix.lower() != ".docx":
         raise UserError(f"Cannot write {path.name}: the memo report is a Word document (.docx).")
     check_target(path)  # before anything is read
-    entries = memo_entries(project, kinds)
+    entries = memo_entries(project, kinds, coders=coders)
     if not entries:
         which = "memos" if kinds is None else "memos of those kinds"
         raise UserError(f"Cannot write {path.name}: the project has no {which} yet.")
@@ -108,7 +116,7 @@ def write_memo_report(
         doc,
         f"{len(entries)} memo{'s' if len(entries) != 1 else ''}: {listed}; written "
         f"{local_time(datetime.now(UTC).replace(tzinfo=None))}; times are local ({zone}). "
-        f"{names}",
+        f"{names}" + _coders_note(coders),
         italic_label=None,
     )
     for kind in KIND_ORDER:

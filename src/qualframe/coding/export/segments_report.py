@@ -56,6 +56,10 @@ class SegmentQuery:
     include_interviewer: bool = True
     group_attribute: str = "role"
     segment_guids: Sequence[str] | None = field(default=None)
+    #: Only these coders' segments (the coders the workbench shows; None: everyone's).
+    coders: Sequence[str] | None = None
+    #: The coders are limited because the analyst codes blind (the note says so).
+    blind: bool = False
 
     def fetch(self, project: Project) -> list[SegmentRecord]:
         segs = list_segments(
@@ -66,6 +70,9 @@ class SegmentQuery:
         if self.segment_guids is not None:
             wanted = set(self.segment_guids)
             segs = [s for s in segs if s.guid in wanted]
+        if self.coders is not None:
+            shown = {c.casefold() for c in self.coders}
+            segs = [s for s in segs if s.coder.casefold() in shown]
         return segs
 
     def filters(self) -> list[str]:
@@ -81,6 +88,11 @@ class SegmentQuery:
         out.extend(f"{w.attribute} = {w.value}" for w in self.where)
         if self.coder:
             out.append(f"coder {self.coder}")
+        elif self.coders is not None:
+            many = len(self.coders) != 1
+            out.append(f"coder{'s' if many else ''} {', '.join(sorted(self.coders)) or 'none'}"
+                       + (" (blind coding: the other coders' segments are left out)"
+                          if self.blind else ""))  # fmt: skip
         if not self.include_interviewer:
             out.append("interviewer speech left out")
         if self.segment_guids is not None:

@@ -290,7 +290,7 @@ def add_codes_table(doc: DocxDocument, t: SurveyTables, number: int) -> Table | 
             " p: two-sided Fisher's exact test per code (group × raised), as R's fisher.test; "
             "not adjusted for multiple comparisons."
         )
-    note += t.responses_note()
+    note += t.coders_note() + t.responses_note()
     keep_together(table)
     ds.add_note(doc, note)
     return table

@@ -165,6 +165,7 @@ def _codes_sheets(wb: Workbook, t: SurveyTables) -> None:
         [
             "N: respondents with at least one open-ended answer. A code counts its sub-codes.",
             "p: two-sided Fisher's exact test (group × raised), not adjusted for multiplicity.",
+            *([t.coders_note().strip()] if t.coders is not None else []),
         ],
     )
     codes = [r.code for r in c.rows]

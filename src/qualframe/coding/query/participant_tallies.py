@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
 from qualframe.coding.core.project import Project
-from qualframe.storage.models import Participant, Segment, Turn
+from qualframe.storage.models import Coder, Participant, Segment, Turn
 
 
 @dataclass(frozen=True)
@@ -18,9 +19,12 @@ class Tally:
     segments: int = 0
 
 
-def participant_tallies(project: Project) -> dict[str, Tally]:
+def participant_tallies(
+    project: Project, *, coders: Collection[str] | None = None
+) -> dict[str, Tally]:
     """Participant GUID → documents, turns and coded segments (participants without any
-    turn are left out: their tally is ``Tally()``)."""
+    turn are left out: their tally is ``Tally()``); segments of ``coders`` only when given
+    (the workbench's coder scope, blind coding)."""
     with project.read() as s:
         turns = s.execute(
             select(
@@ -31,14 +35,17 @@ def participant_tallies(project: Project) -> dict[str, Tally]:
             .join(Turn, Turn.participant_id == Participant.id)
             .group_by(Participant.guid)
         ).all()
-        segments = dict(
-            s.execute(
-                select(Participant.guid, func.count(Segment.id))
-                .join(Turn, Turn.participant_id == Participant.id)
-                .join(Segment, Segment.turn_id == Turn.id)
-                .group_by(Participant.guid)
-            ).all()
+        stmt = (
+            select(Participant.guid, func.count(Segment.id))
+            .join(Turn, Turn.participant_id == Participant.id)
+            .join(Segment, Segment.turn_id == Turn.id)
         )
+        if coders is not None:
+            names = [c.strip().lower() for c in coders]
+            stmt = stmt.where(
+                Segment.coder_id.in_(select(Coder.id).where(func.lower(Coder.name).in_(names)))
+            )
+        segments = dict(s.execute(stmt.group_by(Participant.guid)).all())
     return {
         str(guid): Tally(int(docs), int(n), int(segments.get(guid, 0))) for guid, docs, n in turns
     }

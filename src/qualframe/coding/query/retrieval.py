@@ -64,6 +64,7 @@ def fetch(
     coder: str | None = None,
     where: Sequence[Where] = (),
     segment_guids: Iterable[str] | None = None,
+    coders: Collection[str] | None = None,
     document_guid: str | None = None,
     paths: dict[int, tuple[tuple[str, ...], str, str]] | None = None,
     documents: dict[int, tuple[str, str]] | None = None,
@@ -113,6 +114,8 @@ def fetch(
             stmt = stmt.where(Segment.document_id.in_(in_sets(s, document_sets)))
         if coder is not None:
             stmt = stmt.where(func.lower(Coder.name) == coder.strip().lower())
+        if coders is not None:  # only these coders' segments (the GUI's coder view)
+            stmt = stmt.where(Coder.name.in_(list(coders)))
         for cond in where:
             # The attribute by its id (a join by name walked every value of each
             # participant: seconds with 10,000 attributes).

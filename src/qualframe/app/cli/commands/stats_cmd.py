@@ -46,6 +46,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="count incomplete survey responses (default: exclude; preview responses never count)",
     )  # fmt: skip
     p.add_argument(
+        "--coder", dest="coders", action="append", metavar="NAME",
+        help="count the coded themes from this coder's segments only (repeatable; default: "
+        "every coder's, as `matrix --coder`)",
+    )  # fmt: skip
+    p.add_argument(
         "--format",
         choices=FORMATS,
         help="json (default; to stdout without --out), docx or xlsx (need --out)",
@@ -94,6 +99,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
             groups=[g for g in args.groups.split(",") if g.strip()] if args.groups else None,
             test=args.test,
             incomplete=args.incomplete,
+            coders=args.coders or None,
         )
     if fmt == "json":
         if args.out is None:

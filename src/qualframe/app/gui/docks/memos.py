@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui.coder_scope import CoderScope
 from qualframe.app.gui.models.memo_model import EntryRole, MemoFilter, MemoListModel
 from qualframe.app.gui.save_target import ask_save_path
 from qualframe.app.gui.tasks import Progress, run_export
@@ -61,10 +62,15 @@ class MemoDock(QDockWidget):
     documentRequested = Signal(str)  # document GUID
     segmentRequested = Signal(str, str)  # document GUID, segment GUID
 
-    def __init__(self, bench: Workbench, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, bench: Workbench, parent: QWidget | None = None, scope: CoderScope | None = None
+    ) -> None:
+        """``scope``: the memos on coded segments are those on the shown coders' segments
+        (while coding blind, the analyst's own)."""
         super().__init__("Memos", parent)
         self.setObjectName("memos")
         self.bench = bench
+        self.scope = scope
         self.project = bench.project
         self.model = MemoListModel(self)
         self.proxy = MemoFilter(self)
@@ -82,6 +88,16 @@ class MemoDock(QDockWidget):
         self.setWidget(split)
         self._show(None)
         bench.changed.connect(self.on_change)
+        if scope is not None:
+            scope.changed.connect(self._scope_changed)
+
+    def _scope_changed(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self._timer.start()
+
+    def shown_coders(self) -> frozenset[str] | None:
+        return self.scope.visible() if self.scope is not None else None
 
     # -- building ---------------------------------------------------------------------------
     def _build_list(self) -> QWidget:
@@ -216,7 +232,7 @@ class MemoDock(QDockWidget):
     def reload(self) -> None:
         self._stale = False
         keep = self.current.key if self.current is not None else None
-        self.model.set_rows(memo_entries(self.project))
+        self.model.set_rows(memo_entries(self.project, coders=self.shown_coders()))
         self.current = None
         if keep is not None and self.draft is None:
             self.select(keep)
@@ -403,11 +419,14 @@ class MemoDock(QDockWidget):
         """Write the memos of the kind shown (all when "All memos") to ``path``."""
         self.save(quiet=True)
         kind = self.kind.currentData()
+        coders = self.shown_coders()
         written: list[int] = []
 
         def work(progress: Progress) -> None:
             progress(0, 1, path.name)
-            written.append(write_memo_report(self.project, path, kinds=[kind] if kind else None))
+            written.append(
+                write_memo_report(self.project, path, kinds=[kind] if kind else None, coders=coders)
+            )
             progress(1, 1, path.name)
 
         if not run_export(self, "Writing the memo report", work):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import replace
 
 from PySide6.QtCore import (
     QEvent,
@@ -295,16 +294,7 @@ class NavigatorDock(QDockWidget):
             self.participants.reload()
 
     def update_counts(self, guids: set[str] | None) -> None:
-        """Re-count the coded segments of some documents (all when ``guids`` is None)."""
-        counts = segment_counts(self.project, guids)
+        """Re-count the coded segments of some documents (all when ``guids`` is None), of
+        the coders the workbench shows."""
         model = self.documents
-        for guid, n in counts.items():
-            old = model.by_guid.get(guid)
-            if old is None or old.segment_count == n:
-                continue
-            new = replace(old, segment_count=int(n))
-            model.by_guid[guid] = new
-            docs = model.docs[new.kind]
-            docs[docs.index(old)] = new
-            idx = model.index_for(guid)
-            model.dataChanged.emit(idx, idx.siblingAtColumn(2))
+        model.update_counts(segment_counts(self.project, guids, coders=model.coders))

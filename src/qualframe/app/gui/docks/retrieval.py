@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui.coder_scope import CoderScope
 from qualframe.app.gui.colors import muted
 from qualframe.app.gui.corpus import Corpus
 from qualframe.app.gui.lazy_combo import LazyComboBox
@@ -116,8 +117,10 @@ class RetrievalDock(QDockWidget):
         codes: CodebookModel,
         documents: DocumentsModel,
         parent: QWidget | None = None,
+        scope: CoderScope | None = None,
     ) -> None:
         super().__init__("Retrieved segments", parent)
+        self.scope = scope
         self.setObjectName("retrieval")
         self.bench = bench
         self.project = bench.project
@@ -164,6 +167,12 @@ class RetrievalDock(QDockWidget):
         self.reload_filters()
         bench.changed.connect(self.on_change)
         bench.selectionChanged.connect(self._selection_changed)
+        if scope is not None:
+            scope.changed.connect(self._scope_changed)
+
+    def _scope_changed(self) -> None:
+        self.reload_filters()
+        self.refresh()
 
     def _build_filters(self) -> None:
         self.descendants = QCheckBox("Sub-codes")
@@ -248,9 +257,13 @@ class RetrievalDock(QDockWidget):
         for box in (self.coder, self.doc_set):
             box.blockSignals(True)
             box.clear()
-        self.coder.addItem("All coders", None)
+        visible = self.scope.visible() if self.scope is not None else None
+        self.coder.addItem("All coders" if visible is None else "All shown coders", None)
         for name in coder_names(self.project):
-            self.coder.addItem(name, name)
+            if visible is None or name in visible:
+                self.coder.addItem(name, name)
+        # while coding blind the others' names are not even offered
+        self.coder.setEnabled(not (self.scope is not None and self.scope.blind))
         self.doc_set.addItem("All documents", None)
         for rec in list_sets(self.project):
             self.doc_set.addItem(rec.name, rec.guid)
@@ -284,6 +297,7 @@ class RetrievalDock(QDockWidget):
             "code_guid": self.code_guid,
             "include_descendants": self.descendants.isChecked(),
             "coder": self.coder.currentData(),
+            "coders": self.scope.visible() if self.scope is not None else None,
             "where": [Where(*where)] if where else [],
             "document_sets": [self.doc_set.currentData()] if self.doc_set.currentData() else [],
             "attribute_names": (self.model.group_attribute,),  # the only one shown
@@ -334,11 +348,15 @@ class RetrievalDock(QDockWidget):
         where = self.where.currentData()
         set_guid = self.doc_set.currentData()
         set_name = self.doc_set.currentText() if set_guid else ""
+        visible = self.scope.visible() if self.scope is not None else None
         return SegmentQuery(
             code_guid=self.code_guid, code_path=self._path,
             include_descendants=self.descendants.isChecked(), coder=self.coder.currentData(),
             where=[Where(*where)] if where else [], document_sets=[set_name] if set_name else [],
             group_attribute=self.model.group_attribute,
+            # exactly the coders listed: blind coding exports nobody else's segments
+            coders=sorted(visible) if visible is not None else None,
+            blind=bool(self.scope and self.scope.blind),
         )  # fmt: skip
 
     def ask_export_path(self) -> Path | None:

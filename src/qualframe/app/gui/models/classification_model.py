@@ -50,13 +50,14 @@ class ClassificationModel(RowsTableModel[ParticipantRecord]):
         self.attributes: list[str] = []
         self.tallies: dict[str, Tally] = {}
         self.include_interviewers = False
+        self.coders: frozenset[str] | None = None  # whose segments are counted (None: all)
         if load:
             self.reload()
 
     def reload(self) -> None:
         self.beginResetModel()
         self.attributes = attribute_names(self.project)
-        self.tallies = participant_tallies(self.project)
+        self.tallies = participant_tallies(self.project, coders=self.coders)
         self.rows = list_participants(self.project, include_interviewers=self.include_interviewers)
         self.endResetModel()
 

@@ -104,6 +104,13 @@ class CodebookModel(QAbstractItemModel):
             idx = self.index_for(rec.guid)
             self.dataChanged.emit(idx.siblingAtColumn(1), idx.siblingAtColumn(2))
 
+    def set_coders(self, coders: frozenset[str] | None) -> None:
+        """Count only these coders' segments (None: everyone's), e.g. while coding blind."""
+        if coders == self.tallies.coders:
+            return
+        self.tallies.coders = coders
+        self.refresh_counts()
+
     def refresh_counts(self) -> None:
         self.tallies.load(self.project)
         self.tallies.totals(self.records)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import DocumentRecord
-from qualframe.coding.corpus.documents import list_documents
+from qualframe.coding.corpus.documents import list_documents, segment_counts
 
 GuidRole = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
@@ -29,11 +31,32 @@ class DocumentsModel(QAbstractItemModel):
         self.kinds: list[str] = []
         self.docs: dict[str, list[DocumentRecord]] = {}
         self.by_guid: dict[str, DocumentRecord] = {}
+        self.coders: frozenset[str] | None = None  # whose segments "Coded" counts (None: all)
         self.reload()
+
+    def set_coders(self, coders: frozenset[str] | None) -> None:
+        """Count the segments of ``coders`` only (the coder scope; blind coding)."""
+        if coders == self.coders:
+            return
+        self.coders = coders
+        self.update_counts(segment_counts(self.project, coders=coders))
+
+    def update_counts(self, counts: dict[str, int]) -> None:
+        """New segment counts for some documents (GUID → count), in place."""
+        for guid, n in counts.items():
+            old = self.by_guid.get(guid)
+            if old is None or old.segment_count == n:
+                continue
+            new = replace(old, segment_count=int(n))
+            self.by_guid[guid] = new
+            docs = self.docs[new.kind]
+            docs[docs.index(old)] = new
+            idx = self.index_for(guid)
+            self.dataChanged.emit(idx, idx.siblingAtColumn(2))
 
     def reload(self) -> None:
         self.beginResetModel()
-        records = list_documents(self.project)
+        records = list_documents(self.project, coders=self.coders)
         order = {"transcript": 0, "survey": 1}
         self.docs = {}
         for r in records:

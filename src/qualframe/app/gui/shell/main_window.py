@@ -36,9 +36,12 @@ from PySide6.QtWidgets import (
 
 from qualframe.app.gui import exchange_actions
 from qualframe.app.gui.actions import CodingActions
+from qualframe.app.gui.coder_menu import fill_coder_menu
+from qualframe.app.gui.coder_scope import CoderScope
 from qualframe.app.gui.corpus import Corpus, Hit
 from qualframe.app.gui.docks.code_detail import CodeDetailDock
 from qualframe.app.gui.docks.codebook import CodebookDock
+from qualframe.app.gui.docks.disagreements import DisagreementsDock
 from qualframe.app.gui.docks.memos import MemoDock
 from qualframe.app.gui.docks.navigator import NavigatorDock
 from qualframe.app.gui.docks.retrieval import RetrievalDock
@@ -50,10 +53,12 @@ from qualframe.app.gui.models.codebook_model import CodebookModel
 from qualframe.app.gui.models.documents_model import DocumentsModel
 from qualframe.app.gui.search import ProjectSearchDock
 from qualframe.app.gui.settings import Settings
+from qualframe.app.gui.shell.docks import build_docks
 from qualframe.app.gui.shell.export_menu import fill_export_menu
 from qualframe.app.gui.shell.menus import build_menus
 from qualframe.app.gui.shell.research_menus import install_research_menus
 from qualframe.app.gui.undo import UndoHistory
+from qualframe.app.gui.views.agreement_view import AgreementView
 from qualframe.app.gui.views.classification import ClassificationView
 from qualframe.app.gui.views.matrix import MatrixView
 from qualframe.app.gui.views.survey_view import SurveyView
@@ -65,14 +70,17 @@ from qualframe.coding.core.records import SegmentRecord
 
 MIN_CENTRE_WIDTH = 570  # the document tab (text, stripes, scroll bar) never gets less
 
-LEFT, RIGHT, BOTTOM = (
-    Qt.DockWidgetArea.LeftDockWidgetArea,
-    Qt.DockWidgetArea.RightDockWidgetArea,
-    Qt.DockWidgetArea.BottomDockWidgetArea,
-)
-
 
 class MainWindow(QMainWindow):
+    # the docks, built and placed by shell.docks.build_docks
+    codebook: CodebookDock
+    navigator: NavigatorDock
+    detail: CodeDetailDock
+    retrieval: RetrievalDock
+    disagreements: DisagreementsDock
+    search: ProjectSearchDock
+    history: UndoHistoryDock
+    memos: MemoDock
     changed = Signal(object)  # coding Change
     selectionChanged = Signal(object)  # workbench Selection
     openRequested = Signal(object)  # Path | None (None: ask)
@@ -104,6 +112,7 @@ class MainWindow(QMainWindow):
         ro = " (read-only)" if project.read_only else ""
         self.setWindowTitle(f"{project.name}{ro} — Qualframe")
         # the models several parts show
+        self.coder_scope = CoderScope(project, self.settings, self)  # whose segments show
         self.codes = CodebookModel(project, self)
         self.documents = DocumentsModel(project, self)
         self._build_centre()
@@ -118,11 +127,13 @@ class MainWindow(QMainWindow):
         self._add_edit_text_to_view_menu()
         self.document_actions.memoRequested.connect(lambda g: self.memos.new_memo("document", g))
         self.export_menu = build_menus(self)
-        self.matrix_view = MatrixView(project, self, defer=True)
+        self.matrix_view = MatrixView(project, self, defer=True, scope=self.coder_scope)
         self.add_view("Theme matrix", self.matrix_view)
-        self.survey_view = SurveyView(self, self, defer=True)
+        self.survey_view = SurveyView(self, self, defer=True, scope=self.coder_scope)
         self.add_view("Survey", self.survey_view)
-        self.participants_view = ClassificationView(self, self)
+        self.agreement_view = AgreementView(self, self.coder_scope, defer=True)
+        self.add_view("Agreement", self.agreement_view)
+        self.participants_view = ClassificationView(self, self, scope=self.coder_scope)
         self.add_view("Participants", self.participants_view)
         fill_export_menu(
             self.export_menu, self, project, self.report, self.tabs.setCurrentWidget,
@@ -131,6 +142,8 @@ class MainWindow(QMainWindow):
         install_research_menus(self, self.export_menu)
         exchange_actions.install(self, self.export_menu)  # REFI-QDA .qdpx / .qdc
         self._build_status_bar(ro)
+        self.coder_scope.changed.connect(self._apply_coder_scope)
+        self._apply_coder_scope()
         # Read every text for project-wide search on a background thread soon after the window
         # opens, so that the first search finds them in memory.
         QTimer.singleShot(200, self._warm_corpus)
@@ -163,32 +176,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
 
     def _build_docks(self) -> None:
-        # Built in the order they hear of a change: the codebook model is re-read before
-        # the details and the retrieval list look at it.
-        self.codebook = CodebookDock(self, self.codes, self)
-        self.navigator = NavigatorDock(self, self.documents, self)
-        self.detail = CodeDetailDock(self, self.codes, self)
-        self.retrieval = RetrievalDock(self, self.corpus, self.codes, self.documents, self)
-        self.search = ProjectSearchDock(self, self.corpus, self, self.settings)
-        self.history = UndoHistoryDock(self.undo, self)
-        self.memos = MemoDock(self, self)
-        self.addDockWidget(LEFT, self.navigator)
-        self.addDockWidget(RIGHT, self.codebook)
-        self.splitDockWidget(self.codebook, self.detail, Qt.Orientation.Vertical)
-        self.addDockWidget(BOTTOM, self.retrieval)
-        self.tabifyDockWidget(self.retrieval, self.search)
-        self.tabifyDockWidget(self.search, self.history)
-        self.tabifyDockWidget(self.history, self.memos)
-        self.history.hide()  # View → Undo history
-        self.retrieval.raise_()
-        self.setCorner(Qt.Corner.BottomLeftCorner, LEFT)
-        self.setCorner(Qt.Corner.BottomRightCorner, RIGHT)
-        self.navigator.documentActivated.connect(lambda guid, _name: self.open_document(guid))
-        self.codebook.codeSelected.connect(self._code_selected)
-        self.retrieval.segmentActivated.connect(self.jump_to_segment)
-        self.search.hitActivated.connect(self.jump_to_hit)
-        self.memos.documentRequested.connect(self.open_document)
-        self.memos.segmentRequested.connect(self._jump_to_memo_segment)
+        build_docks(self)
 
     def _build_status_bar(self, read_only: str) -> None:
         self.code_label = QLabel("")
@@ -197,12 +185,38 @@ class MainWindow(QMainWindow):
         coder = QLabel(
             f"Coder: <b>{self.project.coder}</b>" + (" · <b>read-only</b>" if read_only else "")
         )
+        self.scope_label = QLabel("")
+        self.scope_label.setStyleSheet("color:#8A3B00; font-weight:bold")
+        self.statusBar().addPermanentWidget(self.scope_label)
         self.statusBar().addPermanentWidget(coder)
         self.statusBar().showMessage("Every change is saved at once.", 5000)
 
     def docks(self) -> list[QDockWidget]:
         return [self.navigator, self.codebook, self.detail, self.retrieval, self.search,
-                self.history, self.memos]  # fmt: skip
+                self.history, self.memos, self.disagreements]  # fmt: skip
+
+    # -- several coders ----------------------------------------------------------------------
+    def _apply_coder_scope(self) -> None:
+        """Show the coders the scope allows (highlights, stripes, counts; the retrieval list
+        listens itself) and say so in the status bar while it is not everyone."""
+        visible = self.coder_scope.visible()
+        self.view.coder_filter = visible
+        self.page.sync.reload()
+        self.page.update_title()
+        self.codes.set_coders(visible)
+        self.documents.set_coders(visible)
+        self.scope_label.setText(self.coder_scope.describe())
+
+    def fill_coders_menu(self, menu: QMenu) -> None:
+        fill_coder_menu(menu, self.coder_scope, self, self)
+
+    def merge_project(self, path: Path | None = None) -> bool:
+        from qualframe.app.gui.dialogs.merge_dialog import ask_merge
+
+        if self.project.read_only:
+            self.report("This project is open read-only; nothing can be merged into it.")
+            return False
+        return ask_merge(self, self, path)
 
     # -- the Workbench protocol --------------------------------------------------------------
     def push(self, command: Command, long_title: str | None = None) -> bool:
@@ -292,7 +306,7 @@ class MainWindow(QMainWindow):
         """The analysis tabs (matrix, survey) have their own drill-down lists: while one is
         shown, the bottom docks step aside to give the table the height, and come back (as
         they were) with the Document tab."""
-        bottom = (self.retrieval, self.search, self.history, self.memos)
+        bottom = (self.retrieval, self.search, self.history, self.memos, self.disagreements)
         if index == 0:
             for dock in self._docks_set_aside:
                 dock.show()

@@ -75,6 +75,10 @@ class MenuHost(Protocol):
 
     def close(self) -> bool: ...
 
+    def merge_project(self, path: Path | None = None) -> bool: ...
+
+    def fill_coders_menu(self, menu: QMenu) -> None: ...
+
 
 def shortcut_help() -> str:
     body = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in SHORTCUTS)
@@ -100,6 +104,8 @@ def build_menus(w: MenuHost) -> QMenu:
     view = bar.addMenu("&View")
     for dock in w.docks():
         view.addAction(dock.toggleViewAction())
+    view.addSeparator()
+    w.fill_coders_menu(view.addMenu("C&oders"))
     export = bar.addMenu("E&xport")
     _help_menu(bar.addMenu("&Help"), parent)
     return export
@@ -123,6 +129,9 @@ def _file_menu(file: QMenu, w: MenuHost) -> None:
     file.addSeparator()
     imp = file.addAction("&Import…", QKeySequence("Ctrl+I"), lambda: w.import_files([]))
     imp.setEnabled(not w.project.read_only)
+    merge = file.addAction("&Merge project…", lambda: w.merge_project())
+    merge.setObjectName("merge_project")
+    merge.setEnabled(not w.project.read_only)
     file.addSeparator()
     add_file_actions(w, file)  # Save a copy…, Back up now; keeps the file whole while open
     file.addSeparator()

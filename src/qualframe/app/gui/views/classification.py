@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui.coder_scope import CoderScope
 from qualframe.app.gui.dialogs.common import push_from_dialog
 from qualframe.app.gui.dialogs.participant_dialogs import AttributeImportDialog, MergeDialog
 from qualframe.app.gui.models.classification_model import (
@@ -46,13 +47,21 @@ Yes, No = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
 
 
 class ClassificationView(QWidget):
-    def __init__(self, bench: Workbench, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, bench: Workbench, parent: QWidget | None = None, scope: CoderScope | None = None
+    ) -> None:
+        """``scope``: the coded segments counted are those of the coders it shows (the
+        analyst's own while coding blind)."""
         super().__init__(parent)
         self.bench = bench
         self.project = bench.project
+        self.scope = scope
         # Read when the tab is first shown: with thousands of attributes (a survey export
         # with 10,000 columns) the sheet holds millions of values the window must not wait for.
         self.model = ClassificationModel(self.project, bench.push, bench.report, self, load=False)
+        if scope is not None:
+            self.model.coders = scope.visible()
+            scope.changed.connect(self._scope_changed)
         self.proxy = SheetSorter(self)
         self.proxy.setSourceModel(self.model)
         self._stale = True
@@ -172,6 +181,14 @@ class ClassificationView(QWidget):
         self.model.reload()
 
     # -- changes ------------------------------------------------------------------------------
+    def _scope_changed(self) -> None:
+        assert self.scope is not None
+        self.model.coders = self.scope.visible()
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
+
     def on_change(self, change: Change) -> None:
         if change.participants or change.documents_added or change.segments or change.document_list:
             if self.isVisible():

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui.coder_scope import CoderScope
 from qualframe.app.gui.dialogs.written import tell_file_written
 from qualframe.app.gui.flow_layout import FlowLayout
 from qualframe.app.gui.models.survey_models import (
@@ -40,6 +41,7 @@ from qualframe.coding.analysis.survey import (
     load_survey,
 )
 from qualframe.coding.core.changes import Change
+from qualframe.coding.corpus.coders import coder_names
 from qualframe.storage.errors import ProjectError
 
 NO_GROUPING = "(no grouping)"
@@ -75,12 +77,20 @@ class SurveyView(QWidget):
     """Frequencies, Likert comparison and coded themes of the project's survey."""
 
     def __init__(
-        self, bench: Workbench, parent: QWidget | None = None, *, defer: bool = False
+        self,
+        bench: Workbench,
+        parent: QWidget | None = None,
+        *,
+        defer: bool = False,
+        scope: CoderScope | None = None,
     ) -> None:
-        """``defer``: compute the tables when the view is first shown, not now."""
+        """``defer``: compute the tables when the view is first shown, not now. ``scope``:
+        the coded themes count only the coders it shows (the analyst's own while coding
+        blind), and the note says so."""
         super().__init__(parent)
         self.bench = bench
         self.project = bench.project
+        self.coder_scope = scope
         self._unshown = defer
         self.tables: SurveyTables | None = None
         self.items = SurveyItemsPanel(bench)
@@ -94,6 +104,8 @@ class SurveyView(QWidget):
         layout.addWidget(self._tables(), 1)
         self._timer = QTimer(self, singleShot=True, interval=150)
         self._timer.timeout.connect(self.reload)
+        if scope is not None:
+            scope.changed.connect(self._timer.start)
         if not defer:
             self.reload()
 
@@ -187,13 +199,26 @@ class SurveyView(QWidget):
         self.group_combo.blockSignals(False)
         self.refresh()
 
+    def shown_coders(self) -> list[str] | None:
+        """The coders whose segments the themes count (None: everyone's); only coders the
+        project has (the analyst may not have coded yet: then nobody's)."""
+        visible = self.coder_scope.visible() if self.coder_scope is not None else None
+        if visible is None:
+            return None
+        return [c for c in coder_names(self.project) if c in visible]
+
     @property
     def include_incomplete(self) -> str:
         return "include" if self.incomplete.isChecked() else "exclude"
 
     def refresh(self) -> None:
         try:
-            data = load_survey(self.project, self.group_by, incomplete=self.include_incomplete)
+            data = load_survey(
+                self.project,
+                self.group_by,
+                incomplete=self.include_incomplete,
+                coders=self.shown_coders(),
+            )
             self.items.set_items(data.items)
             if not data.items or not data.respondents:
                 self.tables = None
@@ -245,11 +270,19 @@ class SurveyView(QWidget):
         if len(t.groups) == 2:
             likert += f" r > 0: {t.label(t.groups[1])} answered higher."
         self.likert_note.setText(likert + counted if t.likert else "No Likert items.")
+        blind = self.coder_scope is not None and self.coder_scope.blind
+        whose = (
+            "Blind coding: only your segments are counted; the other coders' are hidden. "
+            if blind
+            else t.coders_note().strip() + " "
+            if t.coders is not None
+            else ""
+        )
         if t.codes is None:
-            self.codes_note.setText("No coded open-ended answers yet.")
+            self.codes_note.setText(whose + "No coded open-ended answers yet.")
         else:
             self.codes_note.setText(
-                "n (%) of respondents with an open-ended answer who raised the code "
+                whose + "n (%) of respondents with an open-ended answer who raised the code "
                 "(sub-codes count toward their parent)."
                 + (" p: two-sided Fisher's exact test." if len(t.groups) == 2 else "")
                 + counted

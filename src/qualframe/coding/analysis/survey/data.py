@@ -64,6 +64,8 @@ class SurveyData:
     excluded: dict[str, int] = field(default_factory=dict)
     included_incomplete: dict[str, int] = field(default_factory=dict)
     test: str = "auto"  # how two groups are compared (see significance.TESTS)
+    # coded themes counted from these coders' segments only (None: every coder's)
+    coders: tuple[str, ...] | None = None
     _members: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
     _members_key: tuple[int, int, int] | None = field(default=None, repr=False, compare=False)
 

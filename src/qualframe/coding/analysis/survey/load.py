@@ -21,6 +21,7 @@ from qualframe.coding.corpus.survey_answers import iter_packed, unpack
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,
+    Coder,
     Document,
     Participant,
     Segment,
@@ -140,20 +141,42 @@ def _open(
     return open_answers, turn_owner, turns_by_doc
 
 
+def _coder_ids(s: Session, names: Sequence[str]) -> tuple[list[int], tuple[str, ...]]:
+    """The coders called ``names`` (case aside), as stored; an unknown name is refused."""
+    rows = s.execute(select(Coder.id, Coder.name).order_by(Coder.name)).all()
+    by_name = {str(n).casefold(): (int(i), str(n)) for i, n in rows}
+    ids, shown = [], []
+    for name in names:
+        hit = by_name.get(name.strip().casefold())
+        if hit is None:
+            known = ", ".join(str(r[1]) for r in rows) or "none"
+            raise UserError(f'There is no coder "{name}" in this project (coders: {known}).')
+        ids.append(hit[0])
+        shown.append(hit[1])
+    return ids, tuple(dict.fromkeys(shown))
+
+
 def _raised(
-    s: Session, turn_owner: dict[int, tuple[str, str]], turns_by_doc: dict[int, list[Any]]
+    s: Session,
+    turn_owner: dict[int, tuple[str, str]],
+    turns_by_doc: dict[int, list[Any]],
+    coder_ids: list[int] | None = None,
 ) -> tuple[dict[str, dict[str, set[str]]], list[tuple[str, int]]]:
-    """Codes raised per open-ended item and respondent (a code counts for its ancestors)."""
+    """Codes raised per open-ended item and respondent (a code counts for its ancestors),
+    from the segments of ``coder_ids`` only when given."""
     tree = load_tree(s)
     by_id = {c.id: c for c in tree}
     by_guid = {c.guid: c for c in tree}
     raised: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     used: set[str] = set()
-    segs = s.execute(
+    stmt = (
         select(Segment.code_id, Segment.turn_id, Segment.document_id, Segment.start)
         .join(Document, Document.id == Segment.document_id)
         .where(Document.kind == "survey")
-    ).all()
+    )
+    if coder_ids is not None:
+        stmt = stmt.where(Segment.coder_id.in_(coder_ids))
+    segs = s.execute(stmt).all()
     for seg in segs:
         owner = turn_owner.get(seg.turn_id) if seg.turn_id is not None else None
         if owner is None:  # fall back to the turn that contains the segment
@@ -238,8 +261,10 @@ def load_survey(
     incomplete: str = "exclude",
     groups: Sequence[str] | None = None,
     test: str = "auto",
+    coders: Sequence[str] | None = None,
 ) -> SurveyData:
     """Read the survey (items, respondents, answers, coded open answers) in one transaction.
+    ``coders`` (names) limits the coded themes to those coders' segments (none: nobody's).
 
     Respondents are the rows of the imported survey files (a row blank but for its id and
     group counts, with every item missing); incomplete responses count only with
@@ -260,7 +285,8 @@ def load_survey(
         counted, left, excluded, included = _sort_out(statuses, incomplete)
         answers, holders = _closed(s, item_by_id, people, left, mask)
         open_answers, turn_owner, turns_by_doc = _open(s, item_by_id, people, left)
-        raised, codes = _raised(s, turn_owner, turns_by_doc)
+        coder_ids, coder_names = _coder_ids(s, coders) if coders is not None else (None, None)
+        raised, codes = _raised(s, turn_owner, turns_by_doc, coder_ids)
         # projects whose answers came without response rows: whoever answered responded
         respondents = counted | {
             w for w in holders | {r for v in open_answers.values() for r in v}
@@ -272,6 +298,7 @@ def load_survey(
         items=infos, respondents=sorted(respondents, key=natural_key), group_of=group_of,
         by=by, answers=answers, open_answers={k: set(v) for k, v in open_answers.items()},
         codes=codes, raised=raised, excluded=excluded, included_incomplete=included, test=test,
+        coders=coder_names,
     )  # fmt: skip
     if groups:
         if by is None:
@@ -323,6 +350,7 @@ def survey_tables(
     groups: Sequence[str] | None = None,
     test: str = "auto",
     incomplete: str = "exclude",
+    coders: Sequence[str] | None = None,
 ) -> SurveyTables:
     """Load the survey from ``project`` and compute its tables (participants' real names in
     answer texts replaced by pseudonyms unless ``real_names``).
@@ -336,8 +364,9 @@ def survey_tables(
     if test not in TESTS:
         raise UserError(f"{test!r} is not a test; use one of {', '.join(TESTS)}.")
     data = load_survey(
-        project, by, real_names=real_names, incomplete=incomplete, groups=groups, test=test
-    )
+        project, by, real_names=real_names, incomplete=incomplete, groups=groups, test=test,
+        coders=coders,
+    )  # fmt: skip
     if not data.items or not data.respondents:
         raise UserError(
             f"The project {project.name} has no survey answers; import a survey file first."

@@ -46,6 +46,18 @@ class SurveyTables:
     excluded: dict[str, int] = field(default_factory=dict)  # responses left out, by reason
     included_incomplete: int = 0  # incomplete responses counted (the user asked)
     test: str = "auto"
+    coders: tuple[str, ...] | None = None  # the coded themes count only these coders' segments
+
+    def coders_note(self) -> str:
+        """Whose coding the themes table counts, for its note (empty: everyone's)."""
+        if self.coders is None:
+            return ""
+        if not self.coders:
+            return " No coder's segments are counted."
+        return (
+            f" Themes counted from the segments of {', '.join(self.coders)} only; other "
+            "coders' segments are left out."
+        )
 
     def responses_note(self) -> str:
         """Which responses the figures count, for every table's note."""
@@ -141,6 +153,7 @@ def compute_tables(
         excluded=dict(data.excluded),
         included_incomplete=sum(data.included_incomplete.values()),
         test=data.test,
+        coders=data.coders,
     )
 
 
@@ -224,6 +237,7 @@ def tables_json(t: SurveyTables) -> dict[str, Any]:
         c = t.codes
         out["codes"] = {
             "items": list(c.items),
+            **({"coders": list(t.coders)} if t.coders is not None else {}),
             "denominators": {("total" if k is None else k): v for k, v in c.denominators.items()},
             "rows": [
                 {

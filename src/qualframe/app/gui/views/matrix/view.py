@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui.coder_scope import CoderScope
 from qualframe.app.gui.colors import set_muted
 from qualframe.app.gui.dialogs.written import tell_file_written
 from qualframe.app.gui.models.matrix_model import CellKeyRole, MatrixModel
@@ -41,6 +42,7 @@ from qualframe.coding.analysis.matrix import (
 )
 from qualframe.coding.core.changes import Change
 from qualframe.coding.core.project import Project
+from qualframe.coding.corpus.coders import coder_names
 from qualframe.storage.errors import ProjectError
 
 DEBOUNCE_MS = 250
@@ -48,12 +50,19 @@ DEBOUNCE_MS = 250
 
 class MatrixView(QWidget):
     def __init__(
-        self, project: Project, parent: QWidget | None = None, *, defer: bool = False
+        self,
+        project: Project,
+        parent: QWidget | None = None,
+        *,
+        defer: bool = False,
+        scope: CoderScope | None = None,
     ) -> None:
         """``defer``: compute the matrix when the view is first shown, not now (a tab the
-        analyst may never open should not cost start-up time)."""
+        analyst may never open should not cost start-up time). ``scope``: while it codes
+        blind, the matrix counts only the analyst's own segments (its coder menu is off)."""
         super().__init__(parent)
         self.project = project
+        self.coder_scope = scope
         self._unshown = defer
         self.matrix: ThemeMatrix | None = None
         self.recomputed = 0  # how many times the matrix was computed (for tests)
@@ -103,6 +112,8 @@ class MatrixView(QWidget):
 
         c.fill(project)
         self._connect_controls()
+        if scope is not None:
+            scope.changed.connect(self._scope_changed)
         if not defer:
             self.recompute()
 
@@ -163,7 +174,7 @@ class MatrixView(QWidget):
             counts=self.controls.chosen_counts(),
             quotes=self.quotes.value(),
             include_empty=self.include_empty.isChecked(),
-            coders=self.coders.chosen(),
+            coders=self.blind_coders() or self.coders.chosen(),
             documents=None if in_set else documents,
             document_sets=[in_set] if in_set else None,
         )
@@ -284,6 +295,11 @@ class MatrixView(QWidget):
         dialog.deleteLater()
 
     # -- scope ------------------------------------------------------------------------------------
+    def blind_coders(self) -> list[str] | None:
+        """While the analyst codes blind: the analyst alone (None otherwise)."""
+        scope = self.coder_scope
+        return [scope.me] if scope is not None and scope.blind else None
+
     def _scope_changed(self) -> None:
         self._update_scope()
         self.schedule()
@@ -291,8 +307,11 @@ class MatrixView(QWidget):
     def scope_text(self) -> str:
         """What the matrix counts, e.g. "Counting 2 of 3 coders · 4 of 5 documents"."""
         in_set = self.documents.shortcut_chosen()
+        blind = self.blind_coders()
         parts = [
-            self.coders.summary("coder", "coders"),
+            "your segments only (blind coding)"
+            if blind
+            else self.coders.summary("coder", "coders"),
             self.documents.summary("document", "documents")
             + (f" (set “{in_set}”)" if in_set else ""),
         ]
@@ -303,7 +322,8 @@ class MatrixView(QWidget):
     def _update_scope(self) -> None:
         self.scope.setText(self.scope_text())
         lines = []
-        chosen = self.coders.chosen()
+        chosen = self.blind_coders() or self.coders.chosen()
+        self.coders.setEnabled(self.blind_coders() is None)
         if chosen is not None:
             lines.append("Coders: " + ", ".join(chosen))
         docs = self.documents.chosen()
@@ -349,6 +369,13 @@ class MatrixView(QWidget):
                 "attribute) to see the theme matrix."
             )
             return
+        blind = self.blind_coders()
+        if blind and blind[0] not in coder_names(self.project):
+            self._show_nothing(
+                "Blind coding: the matrix counts only your segments, and you have coded "
+                "nothing yet (the other coders' segments are hidden; View → Coders)."
+            )
+            return
         try:
             options = self.options()
             matrix = build_matrix(self.project, options)
@@ -366,7 +393,12 @@ class MatrixView(QWidget):
                 where = " for the chosen coders and documents"
             self.note.setText(f"Nothing coded from participants with this attribute{where} yet.")
         else:
-            self.note.setText("Note. " + matrix_note(matrix))
+            hidden = (
+                "Blind coding: only your segments are counted; the other coders' are hidden. "
+                if blind
+                else ""
+            )
+            self.note.setText("Note. " + hidden + matrix_note(matrix))
         self.drill.clear()
 
     def _show_nothing(self, message: str) -> None:

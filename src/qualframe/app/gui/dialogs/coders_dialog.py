@@ -1,0 +1,93 @@
+"""View → Coders → Manage coders…: the project's coders with their segment counts; rename one,
+or merge two spellings of one person. Both are undoable commands."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QInputDialog,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qualframe.app.gui.workbench import Workbench
+from qualframe.coding.corpus.coder_merge import MergeCoders, RenameCoder
+from qualframe.coding.corpus.coders import coder_names
+from qualframe.coding.query.segments import list_segments
+
+
+class CodersDialog(QDialog):
+    def __init__(self, bench: Workbench, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Coders")
+        self.bench = bench
+        self.list = QListWidget()
+        self.rename_button = QPushButton("Rename…")
+        self.merge_button = QPushButton("Merge into…")
+        self.merge_button.setToolTip("Two spellings of one person: move everything to the other")
+        self.rename_button.clicked.connect(self.ask_rename)
+        self.merge_button.clicked.connect(self.ask_merge)
+        side = QVBoxLayout()
+        side.addWidget(self.rename_button)
+        side.addWidget(self.merge_button)
+        side.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.list, 1)
+        row.addLayout(side)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(row)
+        lay.addWidget(close)
+        readonly = bench.project.read_only
+        self.rename_button.setEnabled(not readonly)
+        self.merge_button.setEnabled(not readonly)
+        self.reload()
+
+    def reload(self) -> None:
+        counts: dict[str, int] = {}
+        for seg in list_segments(self.bench.project):
+            counts[seg.coder] = counts.get(seg.coder, 0) + 1
+        self.list.clear()
+        for name in coder_names(self.bench.project):
+            self.list.addItem(f"{name}  ({counts.get(name, 0)} segments)")
+            self.list.item(self.list.count() - 1).setData(256, name)
+        if self.list.count():
+            self.list.setCurrentRow(0)
+
+    def current(self) -> str | None:
+        item = self.list.currentItem()
+        return str(item.data(256)) if item else None
+
+    def rename(self, old: str, new: str) -> bool:
+        ok = self.bench.push(RenameCoder(old, new))
+        self.reload()
+        return ok
+
+    def merge(self, source: str, target: str) -> bool:
+        ok = self.bench.push(MergeCoders(source, target))
+        self.reload()
+        return ok
+
+    def ask_rename(self) -> None:
+        old = self.current()
+        if old is None:
+            return
+        new, ok = QInputDialog.getText(self, "Rename coder", f'New name for "{old}":', text=old)
+        if ok and new.strip() and new.strip() != old:
+            self.rename(old, new)
+
+    def ask_merge(self) -> None:
+        source = self.current()
+        if source is None:
+            return
+        others = [n for n in coder_names(self.bench.project) if n != source]
+        target, ok = QInputDialog.getItem(
+            self, "Merge coder", f'Move everything of "{source}" to:', others, 0, False
+        )
+        if ok and target:
+            self.merge(source, target)

@@ -1,0 +1,191 @@
+"""Coders as a managed list: rename a coder, or merge two spellings of one person.
+
+Merging ``source`` into ``target`` gives the target every segment, memo and review of the
+source, then removes the source. Where both had coded the same range with the same code, the
+source's segment is dropped (its reviews move to the target's segment, its memo too when the
+target's is empty). Both are undoable commands; undo puts every row back where it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from qualframe.coding.core import audit
+from qualframe.coding.core.changes import Change
+from qualframe.coding.core.command import Command
+from qualframe.coding.core.errors import NotFoundError, UserError
+from qualframe.coding.core.project import Project
+from qualframe.coding.core.snapshot import Snapshot, restore, snapshot_segments
+from qualframe.storage.models import Coder, Memo, Resolution, Review, Segment
+
+
+def coder_in(session: Session, name: str) -> Coder:
+    coder = session.scalar(select(Coder).where(Coder.name == name.strip()))
+    if coder is None:
+        names = ", ".join(sorted(session.scalars(select(Coder.name)), key=str.casefold))
+        raise NotFoundError(f'There is no coder "{name}" in this project (coders: {names}).')
+    return coder
+
+
+@dataclass
+class RenameCoder(Command):
+    old: str
+    new: str
+
+    def __post_init__(self) -> None:
+        self.new = " ".join(self.new.split())
+        self.text = f'Rename coder "{self.old}" to "{self.new}"'
+
+    def _rename(self, project: Project, old: str, new: str) -> Change:
+        if not new:
+            raise UserError("A coder needs a name.")
+        with project.write() as s:
+            coder = coder_in(s, old)
+            clash = s.scalar(select(Coder.id).where(Coder.name == new, Coder.id != coder.id))
+            if clash is not None:
+                raise UserError(
+                    f'There is already a coder "{new}"; merge the two instead of renaming.'
+                )
+            coder.name = new
+            audit.record(s, project.coder, "rename_coder", "coder", coder.guid, old=old, new=new)
+            guids = frozenset(s.scalars(select(Segment.guid).where(Segment.coder_id == coder.id)))
+        project.forget_cached_ids()
+        if project.coder == old:
+            project.coder = new
+        return Change("rename_coder", segments_changed=guids, participants=True)
+
+    def do(self, project: Project) -> Change:
+        return self._rename(project, self.old, self.new)
+
+    def undo(self, project: Project) -> Change:
+        return self._rename(project, self.new, self.old)
+
+
+@dataclass
+class MergeCoders(Command):
+    """Merge coder ``source`` into ``target`` (two spellings of one person)."""
+
+    source: str
+    target: str
+    coder_row: dict[str, Any] = field(default_factory=dict)
+    moved_segments: list[str] = field(default_factory=list)
+    dropped: Snapshot | None = None
+    moved_reviews: dict[str, str] = field(default_factory=dict)  # review → its old segment
+    filled_memos: dict[str, str] = field(default_factory=dict)  # target segment → old memo
+    reviewed: list[str] = field(default_factory=list)  # reviews the source gave
+    memos: list[str] = field(default_factory=list)
+    resolutions: list[str] = field(default_factory=list)
+    old_id: int = 0
+
+    def __post_init__(self) -> None:
+        self.text = f'Merge coder "{self.source}" into "{self.target}"'
+
+    def do(self, project: Project) -> Change:
+        with project.write() as s:
+            src, dst = coder_in(s, self.source), coder_in(s, self.target)
+            if src.id == dst.id:
+                raise UserError("Choose two different coders to merge.")
+            self.coder_row = {k: getattr(src, k) for k in ("guid", "name", "role", "created_at")}
+            self.old_id = src.id
+            mine = {
+                (d, c, a, b): g
+                for g, d, c, a, b in s.execute(
+                    select(Segment.guid, Segment.document_id, Segment.code_id, Segment.start,
+                           Segment.end).where(Segment.coder_id == dst.id)
+                )
+            }  # fmt: skip
+            theirs = list(s.scalars(select(Segment).where(Segment.coder_id == src.id)))
+            twins = {seg.guid: mine.get((seg.document_id, seg.code_id, seg.start, seg.end))
+                     for seg in theirs}  # fmt: skip
+            dupes = [seg for seg in theirs if twins[seg.guid]]
+            self.dropped = snapshot_segments(s, dupes)
+            self._fold_duplicates(s, dupes, twins)
+            self.moved_segments = [seg.guid for seg in theirs if not twins[seg.guid]]
+            s.execute(update(Segment).where(Segment.coder_id == src.id).values(coder_id=dst.id))
+            self.reviewed = list(s.scalars(select(Review.guid).where(Review.reviewer_id == src.id)))
+            s.execute(update(Review).where(Review.reviewer_id == src.id).values(reviewer_id=dst.id))
+            self.memos = list(s.scalars(select(Memo.guid).where(Memo.coder_id == src.id)))
+            s.execute(update(Memo).where(Memo.coder_id == src.id).values(coder_id=dst.id))
+            self.resolutions = list(
+                s.scalars(select(Resolution.guid).where(Resolution.resolved_by_id == src.id))
+            )
+            s.execute(
+                update(Resolution)
+                .where(Resolution.resolved_by_id == src.id)
+                .values(resolved_by_id=dst.id)
+            )
+            s.delete(src)
+            audit.record(
+                s, project.coder, "merge_coders", "coder", dst.guid, source=self.source,
+                source_guid=self.coder_row["guid"], segments=len(self.moved_segments),
+                duplicates=len(dupes),
+            )  # fmt: skip
+        project.forget_cached_ids()
+        return self._change()
+
+    def _fold_duplicates(
+        self, s: Session, dupes: list[Segment], twins: dict[str, str | None]
+    ) -> None:
+        self.moved_reviews, self.filled_memos = {}, {}
+        for seg in dupes:
+            twin_guid = twins[seg.guid]
+            twin = s.scalar(select(Segment).where(Segment.guid == twin_guid))
+            assert twin is not None
+            for review in s.scalars(select(Review).where(Review.segment_id == seg.id)):
+                self.moved_reviews[review.guid] = seg.guid
+                review.segment_id = twin.id
+            if seg.memo and not twin.memo:
+                self.filled_memos[twin.guid] = twin.memo
+                twin.memo = seg.memo
+            s.flush()
+            s.delete(seg)
+        s.flush()
+
+    def undo(self, project: Project) -> Change:
+        assert self.dropped is not None
+        with project.write() as s:
+            src = Coder(**self.coder_row)
+            s.add(src)
+            s.flush()
+            for guids, model, column in (
+                (self.moved_segments, Segment, Segment.coder_id),
+                (self.reviewed, Review, Review.reviewer_id),
+                (self.memos, Memo, Memo.coder_id),
+                (self.resolutions, Resolution, Resolution.resolved_by_id),
+            ):
+                for i in range(0, len(guids), 500):
+                    s.execute(
+                        update(model).where(model.guid.in_(guids[i : i + 500]))
+                        .values({column.key: src.id})
+                    )  # fmt: skip
+            for twin, memo in self.filled_memos.items():
+                s.execute(update(Segment).where(Segment.guid == twin).values(memo=memo))
+            if self.moved_reviews:
+                s.execute(delete(Review).where(Review.guid.in_(list(self.moved_reviews))))
+            restore(s, self._renumbered(self.dropped, src.id))
+            audit.record(s, project.coder, "unmerge_coders", "coder", src.guid, undo=True)
+        project.forget_cached_ids()
+        return self._change()
+
+    def _renumbered(self, snap: Snapshot, new_id: int) -> Snapshot:
+        """The dropped segments as they were, pointing at the re-created coder."""
+
+        def fix(row: dict[str, Any], key: str) -> dict[str, Any]:
+            return {**row, key: new_id} if row[key] == self.old_id else row
+
+        return Snapshot(
+            segments=[fix(r, "coder_id") for r in snap.segments],
+            reviews=[fix(r, "reviewer_id") for r in snap.reviews],
+        )
+
+    def _change(self) -> Change:
+        assert self.dropped is not None
+        dropped = frozenset(r["guid"] for r in self.dropped.segments)
+        return Change(
+            "merge_coders", segments_changed=frozenset(self.moved_segments),
+            segments_removed=dropped, participants=True,
+        )  # fmt: skip
