@@ -99,3 +99,37 @@ def test_answers_the_project_holds_are_refused(project: Project, tmp_path: Path)
     with pytest.raises(ImportRefused, match=r"has answers from D to 'hours', which the project"):
         import_files(project, [clash], ImportOptions(column_types={"hours": "number"}))
     assert len(_rows(project)) == 16  # nothing of the refused files was written
+
+
+def test_a_second_file_is_scored_as_the_project_scores_the_item(
+    project: Project, tmp_path: Path
+) -> None:
+    """A second wave answering an item the project reverse-codes (with its own label
+    mapping) is scored the same way: "Strongly agree" must not be 5 in the new file while it
+    is 1 in the first (a silently wrong mean)."""
+    import_files(project, [_write(tmp_path, "wave1.csv", SURVEY)], OPTIONS)
+    wave2 = _write(
+        tmp_path, "wave2.csv", "id,agree,often\nE,Strongly agree,Often\nF,Disagree,Never\n"
+    )
+    # no --reverse and no mapping given this time: the project's item settings apply
+    import_files(project, [wave2], ImportOptions(column_types={"often": "likert:1-3"},
+                                                 likert_maps={"often": "Never=1|Sometimes=2|Often=3"}))  # fmt: skip
+    rows = _rows(project)
+    assert rows[("E", "agree")] == ("Strongly agree", 1.0, None)
+    assert rows[("F", "agree")] == ("Disagree", 4.0, None)
+    assert rows[("E", "often")][1] == 3.0
+
+
+def test_a_second_file_reversing_an_item_the_project_does_not_is_refused(
+    project: Project, tmp_path: Path
+) -> None:
+    import_files(project, [_write(tmp_path, "wave1.csv", SURVEY)], OPTIONS)
+    wave2 = _write(tmp_path, "wave2.csv", "id,hours,often\nE,3,Often\n")
+    with pytest.raises(ImportRefused, match=r"not reverse-coded in the project"):
+        import_files(
+            project, [wave2],
+            ImportOptions(column_types={"hours": "number", "often": "likert:1-3"},
+                          likert_maps={"often": "Never=1|Sometimes=2|Often=3"},
+                          reverse=["often"]),
+        )  # fmt: skip
+    assert ("E", "often") not in _rows(project)

@@ -154,13 +154,18 @@ def _upsert_items(session: Session, parsed: ParsedSurvey, name: str) -> dict[str
                 f"survey item of that name of type {item.type} (from {item.source_filename})",
             )
         else:
-            _merge_item(item, col)
+            _merge_item(item, col, name)
         items[col.name] = item
     session.flush()
     return items
 
 
-def _merge_item(item: SurveyItem, col: SurveyColumn) -> None:
+def _merge_item(item: SurveyItem, col: SurveyColumn, name: str) -> None:
+    """An item the project already has: the file's answers are scored as the project scores
+    the item (its reverse coding, scale and label mapping, perhaps edited since), so that
+    one item never holds answers scored two ways."""
+    if col.type == "likert":
+        _score_as_item(item, col, name)
     if col.options:
         item.options = list(dict.fromkeys([*(item.options or []), *col.options]))
     if item.label is None and col.label:
@@ -169,6 +174,23 @@ def _merge_item(item: SurveyItem, col: SurveyColumn) -> None:
         item.scale_min, item.scale_max, item.scale_source = (
             col.scale_min, col.scale_max, col.scale_source,
         )  # fmt: skip
+
+
+def _score_as_item(item: SurveyItem, col: SurveyColumn, name: str) -> None:
+    if col.reversed and not item.reversed:
+        raise refuse(
+            name,
+            f"asks to reverse-code {col.name!r}, which is not reverse-coded in the project; "
+            "reverse-code the item in the Survey tab instead (it re-scores every answer)",
+        )
+    col.reversed = bool(item.reversed)
+    if item.scale_min is not None and item.scale_max is not None:
+        col.scale_min, col.scale_max = item.scale_min, item.scale_max
+    if item.value_labels:
+        mapping = [(str(label), int(point)) for label, point in item.value_labels]
+        known = {label.casefold() for label, _ in mapping}
+        extra = [(lab, pt) for lab, pt in col.value_labels or [] if lab.casefold() not in known]
+        col.value_labels = mapping + extra
 
 
 def _participant_ids(session: Session, names: list[str]) -> dict[str, int]:
