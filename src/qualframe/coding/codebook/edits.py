@@ -19,6 +19,7 @@ from qualframe.coding.codebook.tree import (
 from qualframe.coding.core import audit
 from qualframe.coding.core.codepaths import path_key
 from qualframe.coding.core.errors import NotFoundError, UserError
+from qualframe.coding.core.printable import printable
 from qualframe.coding.core.snapshot import Snapshot, snapshot_codes
 from qualframe.storage.models import Code, Segment
 
@@ -27,9 +28,11 @@ SegmentPolicy = Literal["delete", "parent"]
 
 # -- validation -----------------------------------------------------------------------------
 def _check_name(name: str) -> str:
-    """A typed name, its runs of white space made one space. A "/" is allowed: code paths
-    escape it (``core.codepaths``)."""
-    name = " ".join(name.split())
+    """A typed name, its runs of white space made one space and any other control or
+    direction-changing character shown as an escape (``core.printable``: a name is shown on
+    terminals and written into Word files). A "/" is allowed: code paths escape it
+    (``core.codepaths``)."""
+    name = printable(" ".join(name.split()))
     if not name:
         raise UserError("A code needs a name.")
     if len(name) > 400:

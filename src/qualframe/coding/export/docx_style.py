@@ -22,6 +22,7 @@ from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
 from qualframe.coding.export.atomic import write_atomically
+from qualframe.coding.export.safe_cells import xml_safe
 
 FONT = "Calibri"
 EAST_ASIAN_FONT = "Malgun Gothic"
@@ -76,7 +77,7 @@ def add_caption(doc: DocxDocument, number: int, title: str) -> Paragraph:
     p = doc.add_paragraph()
     label = p.add_run(f"Table {number}.")
     label.bold = True
-    p.add_run(f" {title}")
+    p.add_run(xml_safe(f" {title}"))
     p.paragraph_format.keep_with_next = True
     p.paragraph_format.space_before = Pt(12)
     p.paragraph_format.space_after = Pt(4)
@@ -89,7 +90,7 @@ def add_note(doc: DocxDocument, text: str, *, italic_label: str | None = "Note."
         r = p.add_run(italic_label + " ")
         r.italic = True
         r.font.size = Pt(NOTE_SIZE)
-    r = p.add_run(text)
+    r = p.add_run(xml_safe(text))
     r.font.size = Pt(NOTE_SIZE)
     p.paragraph_format.space_before = Pt(3)
     return p
@@ -181,7 +182,7 @@ def set_cell_text(
     for extra in cell.paragraphs[1:]:
         extra._element.getparent().remove(extra._element)
     p.clear()
-    run = p.add_run(text)
+    run = p.add_run(xml_safe(text))
     run.bold = bold
     run.italic = italic
     if align == "center":
@@ -219,13 +220,13 @@ def add_bullet(
     fmt.tab_stops.add_tab_stop(indent)
     glyph = BULLET_GLYPHS[min(level, len(BULLET_GLYPHS) - 1)]
     p.add_run(f"{glyph}\t")
-    run = p.add_run(text)
+    run = p.add_run(xml_safe(text))
     run.bold = bold
     run.italic = italic
     if color:
         run.font.color.rgb = RGBColor.from_string(color.lstrip("#"))
     if suffix:
-        s = p.add_run(suffix)
+        s = p.add_run(xml_safe(suffix))
         s.font.size = Pt(NOTE_SIZE)
     return p
 

@@ -18,6 +18,7 @@ from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.memo_entries import KIND_ORDER, MemoEntry, memo_entries
 from qualframe.coding.export import docx_style as ds
 from qualframe.coding.export.atomic import check_target
+from qualframe.coding.export.safe_cells import xml_safe
 
 SECTION_TITLES = {
     "journal": "Project journal",
@@ -61,7 +62,7 @@ def _add_entry(doc: DocxDocument, e: MemoEntry, mask: Callable[[str], str]) -> N
         about.italic = True
     meta = doc.add_paragraph()
     meta.paragraph_format.keep_with_next = True
-    run = meta.add_run(signature(e))
+    run = meta.add_run(xml_safe(signature(e)))
     run.font.size = Pt(ds.NOTE_SIZE)
     run.font.color.rgb = GREY
     if e.quote:
@@ -101,7 +102,11 @@ def write_memo_report(
         which = "memos" if kinds is None else "memos of those kinds"
         raise UserError(f"Cannot write {path.name}: the project has no {which} yet.")
     with project.read() as s:
-        mask = name_masker(s, real_names)
+        masker = name_masker(s, real_names)
+
+    def mask(text: str) -> str:  # real names masked, characters XML cannot hold made safe
+        return xml_safe(masker(text))
+
     doc = ds.new_document()
     doc.add_heading(title or f"Memos — {project.name}", level=0)
     zone = datetime.now().astimezone().strftime("UTC%z")
