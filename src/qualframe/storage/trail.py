@@ -201,12 +201,12 @@ def _record_code_states(session: Session) -> None:
         last: dict[str, Any] = {}
         for i in range(0, len(touched), 500):
             chunk = touched[i : i + 500]
-            for guid, details in conn.execute(
+            for guid, recorded in conn.execute(
                 select(AuditEvent.entity_guid, AuditEvent.details)
                 .where(AuditEvent.action == STATE_ACTION, AuditEvent.entity_guid.in_(chunk))
                 .order_by(AuditEvent.id)
             ):
-                last[guid] = details or {}
+                last[guid] = recorded or {}
         actor = str(session.info.get("actor") or "unknown")
         for guid in touched:
             row = current.get(guid)
