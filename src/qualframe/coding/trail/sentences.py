@@ -176,7 +176,8 @@ def _set_attribute(d: Mapping[str, Any], n: Names, g: str | None) -> str:
 def _import_document(d: Mapping[str, Any], _n: Names, _g: str | None) -> str:
     source = f" from {d.get('file')}" if d.get("file") and d.get("file") != d.get("name") else ""
     kind = "survey answers" if d.get("kind") == "survey" else "transcript"
-    return f"imported the {kind} {d.get('name')}{source} ({d.get('turns', 0)} turns)"
+    turns = int(d.get("turns") or 0)
+    return f"imported the {kind} {d.get('name')}{source} ({turns} turn{'' if turns == 1 else 's'})"
 
 
 def _plain(text: str) -> Sentence:
