@@ -43,6 +43,7 @@ from qualframe.coding.core.privacy import name_masker
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import CodeRecord, SegmentRecord
 from qualframe.coding.query.segments import query_segments
+from qualframe.coding.review.status import check_mode, filter_sentence, reviewed_clause
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,
@@ -85,8 +86,12 @@ class MatrixOptions:
     #: Keep participants' real names in quotes and document names (an explicit opt-in; by
     #: default every real name is replaced by the pseudonym, see :mod:`coding.privacy`).
     real_names: bool = False
+    #: Only segments reviewed and agreed ("agreed"), with any verdict ("any"), or all of
+    #: them ("all"); see :mod:`coding.review.status`.
+    reviewed: str = "all"
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "reviewed", check_mode(self.reviewed))
         unknown = set(self.counts) - set(COUNT_KINDS)
         if unknown:
             raise UserError(
@@ -173,6 +178,7 @@ class ThemeMatrix:
     max_depth: int = field(default=0)  # depth of the deepest code in the codebook
     segments_above_rows: int = 0  # left out: coded with a code above the row level
     codes: int = 0  # codes in the codebook
+    segments_not_reviewed: int = 0  # left out by the review filter (options.reviewed)
 
     @property
     def row_level_name(self) -> str:
@@ -304,6 +310,9 @@ def matrix_note(matrix: ThemeMatrix) -> str:
             f"{matrix.row_level_name.lower()} level of the rows) {'are' if n != 1 else 'is'} "
             "not shown."
         )
+    review = filter_sentence(matrix.options.reviewed, matrix.segments_not_reviewed)
+    if review:
+        parts.append(review)
     if matrix.coders:
         parts.append(f"Coders: {', '.join(matrix.coders)}.")
     if matrix.documents:
@@ -380,22 +389,35 @@ class _Scope:
     coder_names: list[str]
     doc_ids: list[int]
     doc_names: list[str]
+    reviewed: str = "all"
 
 
 def _scope(s: Session, options: MatrixOptions) -> _Scope:
     attr_id, attr_name = _resolve_attribute(s, options.by)
     coder_ids, coder_names = _resolve_coders(s, options.coders)
     doc_ids, doc_names = _resolve_documents(s, options.documents)
-    return _Scope(attr_id, attr_name, coder_ids, coder_names, doc_ids, doc_names)
+    return _Scope(attr_id, attr_name, coder_ids, coder_names, doc_ids, doc_names, options.reviewed)
 
 
-def _filtered(stmt: Select[Any], scope: _Scope) -> Select[Any]:
-    """``stmt`` restricted to the chosen coders and documents."""
+def _filtered(stmt: Select[Any], scope: _Scope, *, review: bool = True) -> Select[Any]:
+    """``stmt`` restricted to the chosen coders and documents (and review filter)."""
     if scope.coder_ids:
         stmt = stmt.where(Segment.coder_id.in_(scope.coder_ids))
     if scope.doc_ids:
         stmt = stmt.where(Segment.document_id.in_(scope.doc_ids))
+    clause = reviewed_clause(scope.reviewed) if review else None
+    if clause is not None:
+        stmt = stmt.where(clause)
     return stmt
+
+
+def _not_reviewed(s: Session, scope: _Scope) -> int:
+    """Segments (of the chosen coders and documents) the review filter leaves out."""
+    if scope.reviewed == "all":
+        return 0
+    count = select(func.count()).select_from(Segment)
+    every = int(s.scalar(_filtered(count, scope, review=False)) or 0)
+    return every - int(s.scalar(_filtered(count, scope)) or 0)
 
 
 def value_key(value: str) -> str:
@@ -673,6 +695,7 @@ def build_matrix(project: Project, options: MatrixOptions | None = None) -> Them
         }
         mask = name_masker(s, options.real_names)
         quotes = _fetch_quotes(s, segment_rows, group_of, quote_codes, options.quotes, mask)
+        not_reviewed = _not_reviewed(s, scope)
 
     matrix_rows: list[MatrixRow] = []
     for r in rows_codes:
@@ -706,6 +729,7 @@ def build_matrix(project: Project, options: MatrixOptions | None = None) -> Them
         segments_no_group=no_group,
         segments_above_rows=above,
         codes=len(tree),
+        segments_not_reviewed=not_reviewed,
         coders=tuple(scope.coder_names),
         documents=tuple(mask(d) for d in scope.doc_names),
         max_depth=max((c.depth for c in tree), default=0),

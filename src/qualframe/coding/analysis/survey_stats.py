@@ -55,6 +55,7 @@ from qualframe.coding.codebook.tree import load_tree
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.privacy import name_masker
 from qualframe.coding.core.project import Project
+from qualframe.coding.review.status import check_mode, reviewed_clause
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,
@@ -212,6 +213,8 @@ class SurveyData:
     open_answers: dict[str, set[str]] = field(default_factory=dict)  # text item -> respondents
     codes: list[tuple[str, int]] = field(default_factory=list)  # (code path, depth) in order
     raised: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # item -> resp -> codes
+    reviewed: str = "all"  # the review filter on the coded answers (coding.review.status)
+    not_reviewed: int = 0  # coded answer segments it left out
 
     @property
     def groups(self) -> list[str]:
@@ -239,11 +242,15 @@ def _is_missing(item_type: str, a: SurveyAnswer) -> bool:
     return a.raw is None or not a.raw.strip()
 
 
-def load_survey(project: Project, by: str | None = None, *, real_names: bool = False) -> SurveyData:
+def load_survey(
+    project: Project, by: str | None = None, *, real_names: bool = False, reviewed: str = "all"
+) -> SurveyData:
     """Read the survey (items, respondents, answers, coded open answers) in one transaction.
 
     Participants' real names in the answers' text are replaced by their pseudonyms (see
-    :mod:`coding.privacy`) unless ``real_names``, so no table or sheet can carry them."""
+    :mod:`coding.privacy`) unless ``real_names``, so no table or sheet can carry them. With
+    ``reviewed`` ("agreed", "any") only coded segments passing that review filter count."""
+    reviewed = check_mode(reviewed)
     with project.read() as s:
         mask = name_masker(s, real_names)
         items_orm = list(s.scalars(select(SurveyItem).order_by(SurveyItem.position, SurveyItem.id)))
@@ -292,11 +299,14 @@ def load_survey(project: Project, by: str | None = None, *, real_names: bool = F
         by_guid = {c.guid: c for c in tree}
         raised: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         used: set[str] = set()
-        segs = s.execute(
+        seg_stmt = (
             select(Segment.code_id, Segment.turn_id, Segment.document_id, Segment.start)
             .join(Document, Document.id == Segment.document_id)
             .where(Document.kind == "survey")
-        ).all()
+        )
+        clause = reviewed_clause(reviewed)
+        every = len(s.execute(seg_stmt).all()) if clause is not None else 0
+        segs = s.execute(seg_stmt if clause is None else seg_stmt.where(clause)).all()
         for seg in segs:
             owner = turn_owner.get(seg.turn_id) if seg.turn_id is not None else None
             if owner is None:  # fall back to the turn that contains the segment
@@ -356,6 +366,8 @@ def load_survey(project: Project, by: str | None = None, *, real_names: bool = F
         open_answers={k: set(v) for k, v in open_answers.items()},
         codes=codes,
         raised={k: {w: set(c) for w, c in v.items()} for k, v in raised.items()},
+        reviewed=reviewed,
+        not_reviewed=every - len(segs) if clause is not None else 0,
     )
 
 
@@ -657,6 +669,8 @@ class SurveyTables:
     raw: dict[str, dict[str, Answer]]
     percent_decimals: int = 0
     p_decimals: int = 3
+    reviewed: str = "all"  # the review filter on the coded answers
+    not_reviewed: int = 0  # coded answer segments it left out
 
     def label(self, group: str) -> str:
         """A group's header label, as the theme matrix writes it (``Mentees``, ``Year 2``)."""
@@ -737,6 +751,8 @@ def compute_tables(
         raw={it.name: dict(data.answers.get(it.name, {})) for it in chosen},
         percent_decimals=percent_decimals,
         p_decimals=p_decimals,
+        reviewed=data.reviewed,
+        not_reviewed=data.not_reviewed,
     )
 
 
@@ -764,6 +780,7 @@ def survey_tables(
     percent_decimals: int = 0,
     p_decimals: int = 3,
     real_names: bool = False,
+    reviewed: str = "all",
 ) -> SurveyTables:
     """Load the survey from ``project`` and compute its tables (participants' real names in
     answer texts replaced by pseudonyms unless ``real_names``).
@@ -772,7 +789,7 @@ def survey_tables(
     attribute (naming what exists).
     """
     check_decimals(percent_decimals, p_decimals)
-    data = load_survey(project, by, real_names=real_names)
+    data = load_survey(project, by, real_names=real_names, reviewed=reviewed)
     if not data.items or not data.respondents:
         raise UserError(
             f"The project {project.name} has no survey answers; import a survey file first."
@@ -854,6 +871,8 @@ def tables_json(t: SurveyTables) -> dict[str, Any]:
         c = t.codes
         out["codes"] = {
             "items": list(c.items),
+            "reviewed": t.reviewed,
+            "segments_not_reviewed": t.not_reviewed,
             "denominators": {("total" if k is None else k): v for k, v in c.denominators.items()},
             "rows": [
                 {

@@ -25,6 +25,7 @@ from qualframe.coding.analysis.survey_stats import (
     test_note,
 )
 from qualframe.coding.export import docx_style as ds
+from qualframe.coding.review.status import filter_sentence
 
 OPTION_INDENT_CM = 0.4
 SUPERSCRIPTS = "abcdefgh"
@@ -135,6 +136,9 @@ def add_frequency_table(
             f"denominator): {'; '.join(skipped)} did not answer."
         )
     note += _ungrouped_note(t)
+    review = filter_sentence(t.reviewed, t.not_reviewed)
+    if review:
+        note += " " + review
     keep_together(table)
     ds.add_note(doc, note)
     return table

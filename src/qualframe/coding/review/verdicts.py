@@ -25,7 +25,7 @@ from qualframe.coding.corpus.lookup import get_segment
 from qualframe.coding.review.status import VERDICTS, ThreadEntry, thread_status
 from qualframe.storage.models import Coder, Review, Segment
 
-__all__ = ["VERDICTS", "AddReview", "ReviewRecord", "latest_verdicts", "list_reviews"]
+__all__ = ["VERDICTS", "AddReview", "AddReviews", "ReviewRecord", "latest_verdicts", "list_reviews"]
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,52 @@ class AddReview(Command):
                 segment=self.segment_guid,
             )  # fmt: skip
         return Change("review", segments_changed=frozenset({self.segment_guid}))
+
+
+@dataclass
+class AddReviews(Command):
+    """The same verdict on several segments in one transaction (scripted reviews)."""
+
+    segment_guids: list[str]
+    verdict: str
+    comment: str = ""
+    guids: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.text = f"Review {len(self.segment_guids)} segments: {self.verdict}"
+
+    def do(self, project: Project) -> Change:
+        verdict = check_verdict(self.verdict, self.comment)
+        if not self.segment_guids:
+            raise UserError("There is no segment to review.")
+        earlier = list(self.guids)
+        made: list[str] = []
+        with project.review_write() as s:
+            reviewer = project.coder_id(s)
+            for i, seg_guid in enumerate(self.segment_guids):
+                seg = get_segment(s, seg_guid)
+                review = Review(
+                    segment_id=seg.id, reviewer_id=reviewer, verdict=verdict,
+                    comment=self.comment.strip(),
+                )  # fmt: skip
+                if i < len(earlier):
+                    review.guid = earlier[i]
+                s.add(review)
+                s.flush()
+                made.append(review.guid)
+                audit.record(
+                    s, project.coder, "review_segment", "review", review.guid,
+                    segment=seg_guid, verdict=verdict, comment=self.comment.strip(),
+                )  # fmt: skip
+        self.guids = made
+        return Change("review", segments_changed=frozenset(self.segment_guids))
+
+    def undo(self, project: Project) -> Change:
+        with project.review_write() as s:
+            s.execute(delete(Review).where(Review.guid.in_(self.guids)))
+            for guid, seg in zip(self.guids, self.segment_guids, strict=True):
+                audit.record(s, project.coder, "remove_review", "review", guid, segment=seg)
+        return Change("review", segments_changed=frozenset(self.segment_guids))
 
 
 def _thread_stmt() -> Any:

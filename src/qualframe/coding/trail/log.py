@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -221,3 +221,26 @@ def to_utc(local: datetime) -> datetime:
 def to_local(at: datetime) -> datetime:
     """A stored (naive UTC) time in the computer's local time, naive."""
     return at.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
+
+
+def parse_when(text: str, *, end_of_day: bool = False) -> datetime:
+    """A date (``2026-03-01``) or date and time (``2026-03-01T14:30``, ``2026-03-01 14:30``) as
+    typed, in the computer's local time, as naive UTC. With ``end_of_day`` a date alone means
+    the end of that day (the next midnight), for "until" bounds."""
+    raw = text.strip()
+    try:
+        when = datetime.fromisoformat(raw)
+    except ValueError:
+        raise UserError(
+            f'"{text}" is not a date; write it as 2026-03-01 or 2026-03-01T14:30.'
+        ) from None
+    if end_of_day and len(raw) <= 10:
+        when += timedelta(days=1)
+    if when.tzinfo is not None:
+        return when.astimezone(UTC).replace(tzinfo=None)
+    return to_utc(when)
+
+
+def now_utc() -> datetime:
+    """Now, as the trail stores times (naive UTC)."""
+    return datetime.now(UTC).replace(tzinfo=None)

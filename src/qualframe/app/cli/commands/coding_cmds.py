@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from qualframe.app.cli.common import (
@@ -20,6 +21,8 @@ from qualframe.coding.core.privacy import name_masker
 from qualframe.coding.corpus.lookup import find_document
 from qualframe.coding.corpus.segments import code_range
 from qualframe.coding.query.segments import Where, list_segments
+from qualframe.coding.review.status import ThreadEntry, passes, thread_status
+from qualframe.coding.review.verdicts import segment_threads
 
 ORDER = 20
 
@@ -65,6 +68,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="participant attribute filter",
     )
     p.add_argument("--coder", metavar="NAME", help="only this coder's segments")
+    p.add_argument(
+        "--reviewed", choices=["agreed", "any", "all"], default="all",
+        help="only segments reviewed and agreed, with any verdict, or all (default)",
+    )  # fmt: skip
     p.add_argument("--format", choices=["json", "csv", "text"], default="text")
     p.add_argument(
         "--real-names",
@@ -93,6 +100,32 @@ def _locate(text: str, quote: str, occurrence: int, document: str) -> tuple[int,
             raise UserError(f'The text "{quote}" does not occur in {document}.')
         raise UserError(f'The text "{quote}" occurs only {count} time(s) in {document}.')
     return pos, pos + len(quote)
+
+
+def _review_fields(thread: Sequence[ThreadEntry], mask: Callable[[str], str]) -> dict[str, Any]:
+    """A segment's review: its status, its latest verdict and the whole thread."""
+    verdicts = [e for e in thread if e.kind != "answer"]
+    latest = verdicts[-1] if verdicts else None
+
+    def entry(e: ThreadEntry) -> dict[str, Any]:
+        return {
+            "guid": e.guid, "kind": e.kind, "by": e.author, "comment": mask(e.text),
+            "at": e.at.isoformat(timespec="seconds") + "Z", "reply_to": e.reply_to,
+            "action": e.action,
+        }  # fmt: skip
+
+    return {
+        "review_status": thread_status(thread),
+        "latest_verdict": entry(latest) if latest else None,
+        "review_thread": [entry(e) for e in thread],
+    }
+
+
+def _verdict_text(latest: dict[str, Any] | None) -> str:
+    if latest is None:
+        return ""
+    comment = f": {latest['comment']}" if latest["comment"] else ""
+    return f"{latest['kind']} by {latest['by']}{comment}"
 
 
 def cmd_code(args: argparse.Namespace) -> int:
@@ -132,6 +165,11 @@ def cmd_segments(args: argparse.Namespace) -> int:
             coder=args.coder,
             where=where,
         )
+        threads = segment_threads(project, None if len(segs) > 500 else [s.guid for s in segs])
+        if args.reviewed != "all":
+            segs = [
+                s for s in segs if passes(thread_status(threads.get(s.guid, [])), args.reviewed)
+            ]
         with project.read() as session:
             mask = name_masker(session, args.real_names)
     rows: list[dict[str, Any]] = [
@@ -147,6 +185,7 @@ def cmd_segments(args: argparse.Namespace) -> int:
             "attributes": {k: mask(v) for k, v in s.attributes.items()},
             "memo": mask(s.memo),
             "guid": s.guid,
+            **_review_fields(threads.get(s.guid, []), mask),
         }
         for s in segs
     ]
@@ -165,12 +204,15 @@ def cmd_segments(args: argparse.Namespace) -> int:
             "text",
             "memo",
             "guid",
+            "review status",
+            "latest verdict",
         ]
         write_csv(
             header,
             (
                 [r["document"], r["start"], r["end"], r["code"], r["coder"], r["participant"] or "",
-                 *[r["attributes"].get(a, "") for a in attrs], r["text"], r["memo"], r["guid"]]
+                 *[r["attributes"].get(a, "") for a in attrs], r["text"], r["memo"], r["guid"],
+                 r["review_status"], _verdict_text(r["latest_verdict"])]
                 for r in rows
             ),
         )  # fmt: skip

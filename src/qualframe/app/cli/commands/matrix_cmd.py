@@ -67,6 +67,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         action="store_true",
         help="keep participants' real names in quotes (default: replaced by pseudonyms)",
     )
+    p.add_argument(
+        "--reviewed", choices=["agreed", "any", "all"], default="all",
+        help="only segments reviewed and agreed, with any verdict, or all (default)",
+    )  # fmt: skip
     p.add_argument("--out", required=True, type=Path, metavar="FILE", help="output file")
     p.set_defaults(func=cmd_matrix)
 
@@ -87,6 +91,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         coders=args.coders or None,
         documents=args.documents or None,
         real_names=args.real_names,
+        reviewed=args.reviewed,
     )
     with open_project(args) as project:
         matrix = export_matrix(
