@@ -131,7 +131,22 @@ class Launcher(QObject):
             self.coder = ask_coder(self.settings) if self.interactive else default_coder_name()
         return self.coder
 
-    def open_project(self, path: Path | None, *, read_only: bool = False) -> MainWindow | None:
+    def open_for_review(self, path: Path | None, reviewer: str | None = None) -> MainWindow | None:
+        """Open a project for review by ``reviewer`` (asked when not given): only verdicts
+        and comments can be saved."""
+        parent = self.window or self.welcome
+        if reviewer is None:
+            text, ok = QInputDialog.getText(
+                parent, "Open for review", "Your name as an auditor (recorded on every verdict):"
+            )
+            if not ok or not text.strip():
+                return None
+            reviewer = text.strip()
+        return self.open_project(path, review_as=reviewer)
+
+    def open_project(
+        self, path: Path | None, *, read_only: bool = False, review_as: str | None = None
+    ) -> MainWindow | None:
         parent = self.window or self.welcome
         if path is None:
             chosen, _ = QFileDialog.getOpenFileName(
@@ -141,7 +156,10 @@ class Launcher(QObject):
                 return None
             path = Path(chosen)
         try:
-            project = Project.open(path, read_only=read_only, coder=self._coder())
+            if review_as is not None:
+                project = Project.open(path, coder=review_as, review=True)
+            else:
+                project = Project.open(path, read_only=read_only, coder=self._coder())
         except ProjectLockedError as exc:
             if not self.interactive:
                 project = Project.open(path, read_only=True, coder=self._coder())
@@ -198,6 +216,7 @@ class Launcher(QObject):
         window = MainWindow(project, self.settings, restore_layout=restore)
         window.openRequested.connect(lambda p: self.open_project(p))
         window.newRequested.connect(self.new_project)
+        window.reviewRequested.connect(lambda p: self.open_for_review(p))
         self.window = window
         self.settings.add_recent_project(path)
         if old is not None:
@@ -292,6 +311,7 @@ def run(
     coder: str | None = None,
     read_only: bool = False,
     size: tuple[int, int] = SCREEN_SIZE,
+    review_as: str | None = None,
 ) -> int:
     app = application(offscreen=screenshot is not None)
     settings = Settings()
@@ -307,7 +327,10 @@ def run(
         if not project_path.exists():
             raise UserError(f"{project_path} does not exist.")
         try:
-            project = Project.open(project_path, read_only=read_only, coder=bench._coder())
+            if review_as is not None:
+                project = Project.open(project_path, coder=review_as, review=True)
+            else:
+                project = Project.open(project_path, read_only=read_only, coder=bench._coder())
         except ProjectLockedError:
             project = Project.open(project_path, read_only=True, coder=bench._coder())
         window = MainWindow(project, settings, restore_layout=False)
@@ -325,7 +348,12 @@ def run(
     if path is None:
         path = settings.last_project()
     install_error_dialog()
-    if path is None or bench.open_project(Path(path), read_only=read_only) is None:
+    opened = (
+        bench.open_project(Path(path), read_only=read_only, review_as=review_as)
+        if path is not None
+        else None
+    )
+    if opened is None:
         bench.show_welcome()
     code_ = app.exec()
     if bench.window is not None:

@@ -56,6 +56,7 @@ class Project:
         #: Opened for review by ``coder``: every write but a review's is refused.
         self.review = review
         self._coder_ids: dict[str, int] = {}
+        self._roles: dict[str, str] = {}  # what role() read (views ask it while painting)
         self._step: tuple[str, str] | None = None  # ("undo" | "redo", the command's text)
 
     # -- lifecycle -------------------------------------------------------------------
@@ -130,7 +131,7 @@ class Project:
                 audit.close_unit(session)
         except BaseException:
             # A rolled-back unit of work may have created the coder row we cached.
-            self._coder_ids.clear()
+            self.forget_cached_ids()
             raise
 
     def _refuse_in_review(self, session: Session) -> None:
@@ -152,12 +153,22 @@ class Project:
         or the coder's role is auditor."""
         return self.review or self.role() == AUDITOR
 
+    @property
+    def can_edit(self) -> bool:
+        """False when changes other than reviews are refused: read-only, or review mode (for
+        front ends, to offer only what will be accepted)."""
+        return not self.read_only and not self.reviewing
+
     def role(self, name: str | None = None) -> str:
         """The role of coder ``name`` (default: the current coder); a name not yet known is
         an auditor in review mode, an analyst otherwise."""
         name = (name or self.coder).strip()
+        if name in self._roles:
+            return self._roles[name]
         with self.read() as s:
             role = s.scalar(select(Coder.role).where(Coder.name == name))
+        if role is not None:
+            self._roles[name] = str(role)
         if role is None:
             return AUDITOR if self.review and name == self.coder else ANALYST
         return str(role)
@@ -192,8 +203,10 @@ class Project:
         return coder.id
 
     def forget_cached_ids(self) -> None:
-        """Drop cached ids (after a rollback the cached coder may not exist)."""
+        """Drop cached ids and roles (after a rollback the cached coder may not exist; after
+        a change of coders a role may differ)."""
         self._coder_ids.clear()
+        self._roles.clear()
 
     # -- facts ----------------------------------------------------------------------------
     def info(self) -> dict[str, object]:

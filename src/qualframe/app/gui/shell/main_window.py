@@ -30,6 +30,7 @@ from qualframe.app.gui.actions import CodingActions
 from qualframe.app.gui.corpus import Corpus, Hit
 from qualframe.app.gui.docks.code_detail import CodeDetailDock
 from qualframe.app.gui.docks.codebook import CodebookDock
+from qualframe.app.gui.docks.disputes import DisputesDock
 from qualframe.app.gui.docks.navigator import NavigatorDock
 from qualframe.app.gui.docks.retrieval import RetrievalDock
 from qualframe.app.gui.docks.undo_history import UndoHistoryDock
@@ -38,10 +39,13 @@ from qualframe.app.gui.models.codebook_model import CodebookModel
 from qualframe.app.gui.models.documents_model import DocumentsModel
 from qualframe.app.gui.search import ProjectSearchDock
 from qualframe.app.gui.settings import Settings
+from qualframe.app.gui.shell import audit_parts
 from qualframe.app.gui.shell.export_menu import fill_export_menu
 from qualframe.app.gui.shell.menus import build_menus
 from qualframe.app.gui.undo import UndoHistory
+from qualframe.app.gui.views.log_view import LogView
 from qualframe.app.gui.views.matrix import MatrixView
+from qualframe.app.gui.views.review_view import ReviewWorkspace
 from qualframe.app.gui.views.survey_view import SurveyView
 from qualframe.app.gui.workbench import Selection
 from qualframe.coding.core.changes import Change
@@ -61,6 +65,11 @@ class MainWindow(QMainWindow):
     selectionChanged = Signal(object)  # workbench Selection
     openRequested = Signal(object)  # Path | None (None: ask)
     newRequested = Signal()
+    reviewRequested = Signal(object)  # Path | None: open a project for review (ask the name)
+    # the auditors' half (shell/audit_parts.py)
+    disputes: DisputesDock
+    log_view: LogView
+    review_view: ReviewWorkspace | None
 
     def __init__(
         self,
@@ -105,6 +114,7 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         exchange_actions.install(self, self.export_menu)  # REFI-QDA .qdpx / .qdc
         self._build_status_bar(ro)
+        audit_parts.install(self)  # Disputes, Log, the review workspace in review mode
         # Read every text for project-wide search once the window is idle, so that the first
         # search does not wait for it.
         QTimer.singleShot(1500, self._warm_corpus)

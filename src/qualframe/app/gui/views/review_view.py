@@ -1,0 +1,367 @@
+"""The review workspace: the coded segments grouped by code, each with its passage in the
+document, its code's definition and criteria, and its review thread; keyboard-first —
+A agree, D dispute (asks for a comment), C comment, N / P next / previous, K comment on the
+code. Filters by document, coder, participant group and status; progress per code ("34 of
+120 reviewed, 3 disputed").
+
+Built from the :class:`~qualframe.app.gui.workbench.Workbench` (verdicts are pushed as
+undoable commands; a project open for review accepts nothing else) and the codebook model.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qualframe.app.gui.corpus import Corpus
+from qualframe.app.gui.models.codebook_model import CodebookModel
+from qualframe.app.gui.models.review_models import (
+    STATUS_LABELS,
+    CodeRow,
+    ReviewCodesModel,
+    ReviewSegmentsModel,
+)
+from qualframe.app.gui.passage import PassageView, code_html, thread_html
+from qualframe.app.gui.workbench import Workbench
+from qualframe.coding.core.changes import Change
+from qualframe.coding.core.records import SegmentRecord
+from qualframe.coding.review.code_reviews import AddCodeComment
+from qualframe.coding.review.status import STATUSES
+from qualframe.coding.review.verdicts import AddReview
+from qualframe.coding.review.workspace import (
+    CodeProgress,
+    ReviewItem,
+    progress_by_code,
+    review_items,
+)
+
+ALL = "(all)"
+KEYS = (("A", "agree"), ("D", "dispute…"), ("C", "comment…"), ("N", "next"), ("P", "previous"),
+        ("K", "comment on the code…"))  # fmt: skip
+
+
+def _table(model: object) -> QTableView:
+    view = QTableView()
+    view.setModel(model)  # type: ignore[arg-type]
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.setWordWrap(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setHighlightSections(False)
+    return view
+
+
+class ReviewWorkspace(QWidget):
+    passageActivated = Signal(object)  # SegmentRecord: show it in the Document tab
+
+    def __init__(
+        self,
+        bench: Workbench,
+        codes: CodebookModel,
+        corpus: Corpus,
+        parent: QWidget | None = None,
+        *,
+        group_attribute: str = "role",
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("review_workspace")
+        self.bench, self.codes, self.corpus = bench, codes, corpus
+        self.group_attribute = group_attribute
+        self.items: list[ReviewItem] = []
+        self.code_model = ReviewCodesModel(self)
+        self.model = ReviewSegmentsModel(self, group_attribute)
+        self._build()
+        self._shortcuts()
+        bench.changed.connect(self.on_change)
+        self.reload()
+
+    # -- building -------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.header = QLabel()
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.code_list = _table(self.code_model)
+        self.code_list.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.code_list.selectionModel().currentRowChanged.connect(self._code_chosen)
+        self.list = _table(self.model)
+        self.list.selectionModel().currentRowChanged.connect(self._segment_chosen)
+        self.list.doubleClicked.connect(self._activate)
+        self.passage = PassageView()
+        self.code_box, self.thread_box = QTextBrowser(), QTextBrowser()
+        for box in (self.code_box, self.thread_box):
+            box.setOpenLinks(False)
+        middle = QSplitter(Qt.Orientation.Vertical)
+        middle.addWidget(self._filter_bar(self.list))
+        middle.addWidget(self.passage)
+        middle.setSizes([300, 300])
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(QLabel("<b>Code</b>"))
+        rl.addWidget(self.code_box, 3)
+        rl.addWidget(QLabel("<b>Review thread</b>"))
+        rl.addWidget(self.thread_box, 2)
+        rl.addLayout(self._buttons())
+        split = QSplitter(Qt.Orientation.Horizontal)
+        for w in (self.code_list, middle, right):
+            split.addWidget(w)
+            split.setStretchFactor(split.count() - 1, 1 if w is middle else 0)
+        split.setSizes([260, 560, 320])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(split, 1)
+        hint = " · ".join(f"<b>{k}</b> {v}" for k, v in KEYS)
+        self.keys = QLabel(hint)
+        layout.addWidget(self.keys)
+
+    def _filter_bar(self, table: QTableView) -> QWidget:
+        box = QWidget()
+        v = QVBoxLayout(box)
+        v.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        self.filters: dict[str, QComboBox] = {}
+        for key, label in (("document", "Document"), ("coder", "Coder"),
+                           ("group", self.group_attribute.capitalize()), ("status", "Status")):  # fmt: skip
+            combo = QComboBox()
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.currentIndexChanged.connect(self._refilter)
+            self.filters[key] = combo
+            bar.addWidget(QLabel(label + ":"))
+            bar.addWidget(combo)
+        bar.addStretch(1)
+        v.addLayout(bar)
+        v.addWidget(table, 1)
+        return box
+
+    def _buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.agree_button = QPushButton("Agree (A)")
+        self.dispute_button = QPushButton("Dispute… (D)")
+        self.comment_button = QPushButton("Comment… (C)")
+        self.agree_button.clicked.connect(self.agree)
+        self.dispute_button.clicked.connect(self.dispute)
+        self.comment_button.clicked.connect(self.comment)
+        for b in (self.agree_button, self.dispute_button, self.comment_button):
+            row.addWidget(b)
+        return row
+
+    def _shortcuts(self) -> None:
+        """Single letters act while the focus is in the lists, the passage or the thread (not
+        in a text field elsewhere): an event filter, so they need no menu entry."""
+        self._keys = {
+            Qt.Key.Key_A: self.agree, Qt.Key.Key_D: self.dispute, Qt.Key.Key_C: self.comment,
+            Qt.Key.Key_N: self.next, Qt.Key.Key_P: self.previous, Qt.Key.Key_K: self.comment_code,
+        }  # fmt: skip
+        for w in (self.list, self.code_list, self.passage, self.code_box, self.thread_box):
+            w.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            slot = self._keys.get(Qt.Key(event.key()))
+            if slot is not None and mods == Qt.KeyboardModifier.NoModifier:
+                slot()
+                return True
+        return super().eventFilter(watched, event)
+
+    # -- data ------------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Read every segment with its thread again; keep the chosen code and segment."""
+        keep_code, keep_seg = self.current_code_guid(), self.current_guid()
+        self.items = review_items(self.bench.project)
+        self._fill_filters()
+        progress = progress_by_code(self.items)
+        rows = [CodeRow(None, self._total(progress))]
+        rows += [CodeRow(c, progress[c.guid]) for c in self.codes.records if c.guid in progress]
+        self.code_list.selectionModel().blockSignals(True)
+        self.code_model.set_rows(rows)
+        self.code_list.selectionModel().blockSignals(False)
+        self.code_list.resizeColumnToContents(1)
+        self.select_code(keep_code)
+        self.select_segment(keep_seg)
+        self._update_header(progress)
+
+    @staticmethod
+    def _total(progress: dict[str, CodeProgress]) -> CodeProgress:
+        sums = [sum(getattr(p, f) for p in progress.values()) for f in
+                ("total", "reviewed", "agreed", "disputed", "answered", "resolved")]  # fmt: skip
+        return CodeProgress("", *sums)
+
+    def _fill_filters(self) -> None:
+        values = {
+            "document": sorted({i.segment.document_name for i in self.items}, key=str.casefold),
+            "coder": sorted({i.segment.coder for i in self.items}, key=str.casefold),
+            "group": sorted(
+                {g for i in self.items if (g := i.segment.attributes.get(self.group_attribute))}
+            ),
+            "status": [STATUS_LABELS[s] for s in STATUSES],
+        }
+        for key, combo in self.filters.items():
+            current = combo.currentText()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems([ALL, *values[key]])
+            combo.setCurrentIndex(max(0, combo.findText(current)))
+            combo.blockSignals(False)
+
+    def _update_header(self, progress: dict[str, CodeProgress]) -> None:
+        total = self._total(progress)
+        who = self.bench.project.coder
+        mode = "Reviewing as" if self.bench.project.reviewing else "Review by"
+        self.header.setText(f"{mode} <b>{who}</b> — all codes: {total.text}")
+
+    def _visible(self, item: ReviewItem) -> bool:
+        want = {k: c.currentText() for k, c in self.filters.items()}
+        code = self.current_code_guid()
+        seg = item.segment
+        return (
+            (code is None or seg.code_guid == code)
+            and want["document"] in (ALL, seg.document_name)
+            and want["coder"] in (ALL, seg.coder)
+            and want["group"] in (ALL, seg.attributes.get(self.group_attribute, ""))
+            and want["status"] in (ALL, STATUS_LABELS[item.status])
+        )
+
+    def _refilter(self) -> None:
+        keep = self.current_guid()
+        self.list.selectionModel().blockSignals(True)
+        self.model.set_rows([i for i in self.items if self._visible(i)])
+        self.list.selectionModel().blockSignals(False)
+        self.list.resizeColumnsToContents()
+        self.list.setColumnWidth(ReviewSegmentsModel.PASSAGE, 400)
+        if not self.select_segment(keep) and self.model.rows:
+            self.list.setCurrentIndex(self.model.index(0, 0))
+        elif not self.model.rows:
+            self._show(None)
+
+    # -- selection ---------------------------------------------------------------------------
+    def current_code_guid(self) -> str | None:
+        row = self.code_model.row_at(self.code_list.currentIndex())
+        return row.guid if row is not None else None
+
+    def current(self) -> ReviewItem | None:
+        return self.model.row_at(self.list.currentIndex())
+
+    def current_guid(self) -> str | None:
+        item = self.current()
+        return item.guid if item else None
+
+    def select_code(self, guid: str | None) -> None:
+        row = max(0, self.code_model.row_of(guid))
+        if self.code_model.rows:
+            self.code_list.setCurrentIndex(self.code_model.index(row, 0))
+        self._refilter()
+
+    def select_segment(self, guid: str | None) -> bool:
+        row = self.model.row_of(guid) if guid else -1
+        if row < 0:
+            return False
+        self.list.setCurrentIndex(self.model.index(row, 0))
+        self._show(self.model.rows[row])
+        return True
+
+    def _code_chosen(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        self._refilter()
+
+    def _segment_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show(self.model.row_at(current))
+
+    def _show(self, item: ReviewItem | None) -> None:
+        enabled = item is not None
+        for b in (self.agree_button, self.dispute_button, self.comment_button):
+            b.setEnabled(enabled)
+        if item is None:
+            self.passage.clear_passage()
+            self.code_box.setHtml(code_html(None))
+            self.thread_box.setHtml(thread_html(()))
+            return
+        seg = item.segment
+        text = self.corpus.text(seg.document_guid)
+        self.passage.show_passage(seg.document_guid, text, seg.start, seg.end, seg.code_color)
+        self.code_box.setHtml(code_html(self.codes.by_guid.get(seg.code_guid)))
+        self.thread_box.setHtml(thread_html(item.thread))
+
+    def _activate(self, index: QModelIndex) -> None:
+        item = self.model.row_at(index)
+        if item is not None:
+            self.passageActivated.emit(item.segment)
+
+    # -- verdicts ------------------------------------------------------------------------------
+    def _ask(self, title: str, label: str) -> str | None:
+        text, ok = QInputDialog.getMultiLineText(self, title, label)
+        return text.strip() if ok and text.strip() else None
+
+    def _verdict(self, verdict: str, comment: str = "") -> None:
+        item = self.current()
+        if item is None:
+            self.bench.hint("Choose a segment to review first.")
+            return
+        if self.bench.push(AddReview(item.guid, verdict, comment)):
+            self.next()
+
+    def agree(self) -> None:
+        self._verdict("agree")
+
+    def dispute(self) -> None:
+        if self.current() is None:
+            self.bench.hint("Choose a segment to review first.")
+            return
+        why = self._ask("Dispute", "Why is this passage not coded right? (the analyst will answer)")
+        if why:
+            self._verdict("dispute", why)
+
+    def comment(self) -> None:
+        if self.current() is None:
+            self.bench.hint("Choose a segment to review first.")
+            return
+        text = self._ask("Comment", "Your comment on this segment:")
+        if text:
+            self._verdict("comment", text)
+
+    def comment_code(self) -> None:
+        item = self.current()
+        guid = item.segment.code_guid if item else self.current_code_guid()
+        if guid is None:
+            self.bench.hint("Choose a code or a segment first.")
+            return
+        name = self.codes.by_guid[guid].name if guid in self.codes.by_guid else "this code"
+        text = self._ask("Comment on the code", f"Your comment on the code “{name}”:")
+        if text:
+            self.bench.push(AddCodeComment(guid, text))
+
+    def next(self) -> None:
+        self._step(+1)
+
+    def previous(self) -> None:
+        self._step(-1)
+
+    def _step(self, delta: int) -> None:
+        if not self.model.rows:
+            return
+        row = self.list.currentIndex().row()
+        row = 0 if row < 0 else max(0, min(len(self.model.rows) - 1, row + delta))
+        self.list.setCurrentIndex(self.model.index(row, 0))
+
+    # -- changes ---------------------------------------------------------------------------------
+    def on_change(self, change: Change) -> None:
+        if change.segments or change.codebook or change.codes or change.documents_added:
+            self.reload()
+
+    def segment(self) -> SegmentRecord | None:
+        item = self.current()
+        return item.segment if item else None
