@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QResizeEvent, QShowEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from qualframe.app.gui.offsets import OffsetMap
@@ -58,6 +58,21 @@ class PassageView(QPlainTextEdit):
         start_cursor.setPosition(a)
         self.setTextCursor(start_cursor)
         self.centerCursor()
+
+    def _recentre(self) -> None:
+        if self.range is not None:
+            cursor = self.textCursor()
+            cursor.setPosition(self._offsets.to_qt(self.range[0]))
+            self.setTextCursor(cursor)
+            self.centerCursor()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._recentre()  # scrolling while hidden does not stick
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._recentre()
 
     def clear_passage(self) -> None:
         self.setPlainText("")

@@ -53,7 +53,7 @@ def open_rows(bench: Workbench, codes: CodebookModel, *, answered_too: bool) -> 
             OpenItem(
                 "segment", item.status, s.code_path_text,
                 f"{s.document_name} {s.start:,}–{s.end:,}" + (f" ({s.speaker})" if s.speaker else ""),
-                tuple(item.waiting), item.thread, item, s.code_guid,
+                tuple(item.waiting), item.thread, item, s.code_guid, s.code_path[-1],
             )
         )  # fmt: skip
     for guid, thread in code_threads(bench.project).items():
@@ -63,7 +63,7 @@ def open_rows(bench: Workbench, codes: CodebookModel, *, answered_too: bool) -> 
             rec = codes.by_guid.get(guid)
             path = rec.path_text if rec else "?"
             rows.append(OpenItem("code", status, path, "the codebook", waiting, tuple(thread),
-                                 None, guid))  # fmt: skip
+                                 None, guid, rec.name if rec else "?"))  # fmt: skip
     return rows
 
 
@@ -102,7 +102,7 @@ class DisputesDock(QDockWidget):
 
     def _layout(self) -> QWidget:
         self.recode_button = QPushButton("Recode…")
-        self.bounds_button = QPushButton("Boundaries to selection")
+        self.bounds_button = QPushButton("New boundaries")
         self.keep_button = QPushButton("Keep, with a reply…")
         self.revise_button = QPushButton("Revise definition…")
         self.recode_button.clicked.connect(self.recode)
@@ -110,12 +110,13 @@ class DisputesDock(QDockWidget):
         self.keep_button.clicked.connect(self.keep)
         self.revise_button.clicked.connect(self.revise)
         self.recode_button.setToolTip("Code the passage with another code, and say why")
-        self.bounds_button.setToolTip("Select the right passage in the document first")
+        self.bounds_button.setToolTip(
+            "Set the segment to the passage selected in the document (select it there first)"
+        )
         buttons = QHBoxLayout()
-        buttons.addWidget(self.answered)
-        buttons.addStretch(1)
         for b in (self.recode_button, self.bounds_button, self.revise_button, self.keep_button):
             buttons.addWidget(b)
+        buttons.addStretch(1)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
         split.addWidget(self.thread_box)
@@ -123,6 +124,7 @@ class DisputesDock(QDockWidget):
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.answered)
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
         return box
@@ -133,6 +135,8 @@ class DisputesDock(QDockWidget):
         rows = open_rows(self.bench, self.codes, answered_too=self.answered.isChecked())
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
+        for col, most in ((1, 260), (2, 220)):
+            self.table.setColumnWidth(col, min(self.table.columnWidth(col), most))
         waiting = sum(1 for r in rows if r.waiting)
         self.setWindowTitle(f"Disputes ({waiting})" if waiting else "Disputes")
         again = next((i for i, r in enumerate(rows) if keep and _same(r, keep)), 0)
@@ -206,7 +210,7 @@ class DisputesDock(QDockWidget):
         if chosen is None or chosen[0] != seg.document_guid:
             self.bench.report(
                 f"Select the passage in {seg.document_name} first (double-click the dispute to "
-                "show it), then choose Boundaries to selection."
+                "show it), then choose New boundaries."
             )
             return
         reply = self._reply("New boundaries", "Your reply to the auditor (optional):", False)

@@ -53,32 +53,31 @@ class CodeRow:
 
 
 class ReviewCodesModel(RowsTableModel[CodeRow]):
-    HEADERS = ("Code", "Progress")
+    """One cell per code: its name and, on a second line, its progress."""
+
+    HEADERS = ("Code and progress",)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         row = self.row_at(index)
         if row is None:
             return None
-        col = index.column()
+        p = row.progress
         if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                if row.code is None:
-                    return "All codes"
-                return "    " * row.code.depth + row.code.name
-            return row.progress.text
+            name = "All codes" if row.code is None else row.code.name
+            return f"{name}\n{p.text}"
         if role == Qt.ItemDataRole.ToolTipRole:
             path = row.code.path_text if row.code else "Every coded segment"
-            p = row.progress
             return (
                 f"{path}\n{p.reviewed} of {p.total} reviewed: {p.agreed} agreed, {p.disputed} "
                 f"disputed (not answered), {p.answered} answered, {p.resolved} resolved"
             )
-        if role == Qt.ItemDataRole.DecorationRole and col == 0 and row.code is not None:
+        if role == Qt.ItemDataRole.DecorationRole and row.code is not None:
             return QColor(row.code.color)
-        if role == Qt.ItemDataRole.ForegroundRole and col == 1:
-            p = row.progress
+        if role == Qt.ItemDataRole.ForegroundRole:
             if p.disputed:
                 return QColor(STATUS_COLOURS["disputed"])
+            if p.answered:
+                return QColor(STATUS_COLOURS["answered"])
             if p.total and p.reviewed == p.total:
                 return QColor(STATUS_COLOURS["agreed"])
         if role == ItemRole:
@@ -141,6 +140,7 @@ class OpenItem:
     thread: tuple[ThreadEntry, ...]
     item: ReviewItem | None = None  # for segments
     code_guid: str | None = None
+    code_name: str = ""
 
     @property
     def reviewers(self) -> str:
@@ -153,7 +153,7 @@ class OpenItem:
 
 
 class DisputesModel(RowsTableModel[OpenItem]):
-    HEADERS = ("Status", "Code", "Where", "Reviewer", "Comment")
+    HEADERS = ("Status", "Where", "Code", "Reviewer", "Comment")
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         row = self.row_at(index)
@@ -161,8 +161,9 @@ class DisputesModel(RowsTableModel[OpenItem]):
             return None
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            status = "waiting" if row.waiting else row.status
-            return (status, row.code_path, row.where, row.reviewers, row.comment)[col]
+            status = row.waiting[-1].kind if row.waiting else row.status
+            name = row.code_name or row.code_path
+            return (status, row.where, name, row.reviewers, row.comment)[col]
         if role == Qt.ItemDataRole.ForegroundRole and col == 0:
             colour = (
                 "disputed" if row.waiting else "answered" if row.status != "agreed" else "agreed"
@@ -170,6 +171,8 @@ class DisputesModel(RowsTableModel[OpenItem]):
             return QColor(STATUS_COLOURS[colour])
         if role == Qt.ItemDataRole.ToolTipRole and col == 4:
             return row.comment
+        if role == Qt.ItemDataRole.ToolTipRole and col == 2:
+            return row.code_path
         if role == ItemRole:
             return row
         return None

@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMenu
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMenu, QSizePolicy
 
 from qualframe.app.gui.docks.disputes import DisputesDock
 from qualframe.app.gui.views.log_view import LogView
@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 def install(w: MainWindow) -> None:
     w.disputes = DisputesDock(w, w.codes, lambda: _selection(w), w)
     w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, w.disputes)
-    w.tabifyDockWidget(w.history, w.disputes)
+    w.tabifyDockWidget(w.search, w.disputes)
+    w.bottom_docks.append(w.disputes)
     w.retrieval.raise_()
     w.disputes.segmentActivated.connect(w.jump_to_segment)
     w.disputes.codeActivated.connect(w.select_code)
@@ -36,9 +37,16 @@ def install(w: MainWindow) -> None:
     w.review_view = None
     if w.project.reviewing:
         w.review_view = ReviewWorkspace(w, w.codes, w.corpus)
-        w.tabs.insertTab(0, w.review_view, "Review")
+        # beside the Document tab (the first tab is the document, with the bottom docks)
+        w.review_view.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        w.tabs.insertTab(1, w.review_view, "Review")
         w.review_view.passageActivated.connect(w.jump_to_segment)
-        w.tabs.setCurrentIndex(0)
+        # shown once the window is: the bottom docks then step aside for it
+        QTimer.singleShot(0, lambda: w.tabs.setCurrentIndex(1))
+        # the workspace has its own list of codes, their definitions and filters by document
+        # and group: room for the passage (View brings the docks back)
+        for dock in (w.navigator, w.codebook, w.detail):
+            dock.hide()
         w.setWindowTitle(f"{w.project.name} — review by {w.project.coder} — Qualframe")
         note = QLabel("<b>Review mode</b>: verdicts and comments only")
         note.setToolTip("Coding, codebook edits and imports are refused while reviewing.")

@@ -149,6 +149,8 @@ class MainWindow(QMainWindow):
         self.retrieval = RetrievalDock(self, self.corpus, self.codes, self.documents, self)
         self.search = ProjectSearchDock(self, self.corpus, self)
         self.history = UndoHistoryDock(self.undo, self)
+        # the docks below the document, which step aside for the other tabs
+        self.bottom_docks: list[QDockWidget] = [self.retrieval, self.search, self.history]
         self.addDockWidget(LEFT, self.navigator)
         self.addDockWidget(RIGHT, self.codebook)
         self.splitDockWidget(self.codebook, self.detail, Qt.Orientation.Vertical)
@@ -234,7 +236,7 @@ class MainWindow(QMainWindow):
         """The analysis tabs (matrix, survey) have their own drill-down lists: while one is
         shown, the bottom docks step aside to give the table the height, and come back (as
         they were) with the Document tab."""
-        bottom = (self.retrieval, self.search, self.history)
+        bottom = self.bottom_docks
         if index == 0:
             for dock in self._docks_set_aside:
                 dock.show()

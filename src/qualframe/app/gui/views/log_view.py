@@ -62,7 +62,6 @@ class LogView(QWidget):
             self.reload()
 
     def _build(self) -> None:
-        bar = QHBoxLayout()
         self.actor, self.action = QComboBox(), QComboBox()
         self.code, self.document = QComboBox(), QComboBox()
         for label, a in ACTIONS:
@@ -71,25 +70,30 @@ class LogView(QWidget):
         for edit in (self.since, self.until):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
-        self.dates = QCheckBox("Dates")
-        self.dates.setToolTip("Only events between these two days (both included)")
-        for label, w in (("Who", self.actor), ("What", self.action), ("Code", self.code),
-                         ("Document", self.document)):  # fmt: skip
-            bar.addWidget(QLabel(label + ":"))
-            bar.addWidget(w)
-            w.currentIndexChanged.connect(self._refilter)
-        bar.addWidget(self.dates)
-        bar.addWidget(self.since)
-        bar.addWidget(QLabel("to"))
-        bar.addWidget(self.until)
-        bar.addStretch(1)
-        for edit in (self.since, self.until):
             edit.dateChanged.connect(self._refilter)
+        self.dates = QCheckBox("Only from")
+        self.dates.setToolTip("Only events between these two days (both included)")
         self.dates.toggled.connect(self._refilter)
+        first, second = QHBoxLayout(), QHBoxLayout()
+        for label, w, row in (("Who", self.actor, first), ("What", self.action, first),
+                              ("Code", self.code, second), ("Document", self.document, second)):  # fmt: skip
+            w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            w.setMinimumContentsLength(10)
+            row.addWidget(QLabel(label + ":"))
+            row.addWidget(w)
+            w.currentIndexChanged.connect(self._refilter)
+        first.addSpacing(12)
+        for part in (self.dates, self.since, QLabel("to"), self.until):
+            first.addWidget(part)
+        first.addStretch(1)
+        second.addStretch(1)
         self.verify_button = QPushButton("Verify trail")
         self.verify_button.setToolTip("Check that no event was changed outside Qualframe")
         self.verify_button.clicked.connect(self.verify)
-        bar.addWidget(self.verify_button)
+        second.addWidget(self.verify_button)
+        bar = QVBoxLayout()
+        bar.addLayout(first)
+        bar.addLayout(second)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -96,7 +96,12 @@ class ReviewWorkspace(QWidget):
         self.header = QLabel()
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.code_list = _table(self.code_model)
-        self.code_list.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.code_list.setWordWrap(True)
+        self.code_list.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.code_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.code_list.setMinimumWidth(200)
         self.code_list.selectionModel().currentRowChanged.connect(self._code_chosen)
         self.list = _table(self.model)
         self.list.selectionModel().currentRowChanged.connect(self._segment_chosen)
@@ -110,6 +115,7 @@ class ReviewWorkspace(QWidget):
         middle.addWidget(self.passage)
         middle.setSizes([300, 300])
         right = QWidget()
+        right.setMinimumWidth(250)
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(QLabel("<b>Code</b>"))
@@ -121,7 +127,7 @@ class ReviewWorkspace(QWidget):
         for w in (self.code_list, middle, right):
             split.addWidget(w)
             split.setStretchFactor(split.count() - 1, 1 if w is middle else 0)
-        split.setSizes([260, 560, 320])
+        split.setSizes([250, 700, 330])
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(split, 1)
@@ -150,9 +156,12 @@ class ReviewWorkspace(QWidget):
 
     def _buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.agree_button = QPushButton("Agree (A)")
-        self.dispute_button = QPushButton("Dispute… (D)")
-        self.comment_button = QPushButton("Comment… (C)")
+        self.agree_button = QPushButton("Agree")
+        self.dispute_button = QPushButton("Dispute…")
+        self.comment_button = QPushButton("Comment…")
+        for b, key in ((self.agree_button, "A"), (self.dispute_button, "D"),
+                       (self.comment_button, "C")):  # fmt: skip
+            b.setToolTip(f"Key: {key}")
         self.agree_button.clicked.connect(self.agree)
         self.dispute_button.clicked.connect(self.dispute)
         self.comment_button.clicked.connect(self.comment)
@@ -191,7 +200,6 @@ class ReviewWorkspace(QWidget):
         self.code_list.selectionModel().blockSignals(True)
         self.code_model.set_rows(rows)
         self.code_list.selectionModel().blockSignals(False)
-        self.code_list.resizeColumnToContents(1)
         self.select_code(keep_code)
         self.select_segment(keep_seg)
         self._update_header(progress)
