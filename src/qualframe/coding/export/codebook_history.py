@@ -104,7 +104,7 @@ def _changes_table(doc: DocxDocument, h: CodebookHistory, number: int) -> None:
 def _steps_table(doc: DocxDocument, h: CodebookHistory, number: int) -> None:
     ds.add_caption(doc, number, "Steps in the development of the codebook")
     total = ds.usable_width_cm(doc)
-    widths = [3.2, 2.6, total - 5.8]
+    widths = [3.7, 2.6, total - 6.3]
     table = ds.add_table(doc, ["When", "Who", "What"], widths)
     for e in h.steps:
         cells = table.add_row().cells

@@ -31,17 +31,18 @@ def _counts(r: CodeRow) -> list[int]:
 
 def _trail_text(report: ReviewReport) -> str:
     reviewers = ", ".join(report.reviewers) or "none yet"
-    head = f" Last hash of the trail: {report.trail.head}." if report.trail.head else ""
+    head = f" Its last hash: {report.trail.head}." if report.trail.head else ""
     return (
         f"Project {report.project}; reviewers: {reviewers}; report made "
-        f"{to_local(report.generated):%Y-%m-%d %H:%M}. {report.trail.sentence()}{head}"
+        f"{to_local(report.generated):%Y-%m-%d %H:%M}. "
+        f"{report.trail.sentence(with_hash=False)}{head}"
     )
 
 
 def _per_code_table(doc: DocxDocument, report: ReviewReport, number: int) -> None:
     ds.add_caption(doc, number, "Review of the coded segments, per code")
     total = ds.usable_width_cm(doc)
-    widths = [total - 6 * 2.1] + [2.1] * 6
+    widths = [total - 6 * 2.45] + [2.45] * 6
     table = ds.add_table(doc, ["Code", *COUNT_HEADER], widths)
     for r in (*report.rows, report.total):
         cells = table.add_row().cells

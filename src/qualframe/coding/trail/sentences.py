@@ -30,6 +30,19 @@ def short(value: Any, limit: int = SHORT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def changed_parts(old: Any, new: Any, limit: int = 60) -> tuple[str, str]:
+    """Two texts shortened so that where they differ stays in view: a long common beginning
+    is replaced by "…"."""
+    a, b = " ".join(str(old or "").split()), " ".join(str(new or "").split())
+    same = 0
+    while same < min(len(a), len(b)) and a[same] == b[same]:
+        same += 1
+    if same > 24:
+        cut = a.rfind(" ", 0, same - 8) + 1 or same - 8
+        a, b = "…" + a[cut:], "…" + b[cut:]
+    return short(a, limit), short(b, limit)
+
+
 def quoted(text: Any) -> str:
     return f"“{text}”"
 
@@ -99,11 +112,11 @@ def _edit_code(d: Mapping[str, Any], n: Names, g: str | None) -> str:
     fields = d.get("fields") or []
     name = n.code(g, d.get("name"))
     old, new = d.get("old") or {}, d.get("new") or {}
-    parts = [
-        f"{f} {quoted(short(old.get(f), 40))} → {quoted(short(new.get(f), 40))}"
-        for f in fields
-        if f in new
-    ]
+    parts = []
+    for f in fields:
+        if f in new:
+            before, after = changed_parts(old.get(f), new.get(f))
+            parts.append(f"{f} {quoted(before)} → {quoted(after)}")
     return f"edited {name}: " + ("; ".join(parts) if parts else ", ".join(fields))
 
 

@@ -32,15 +32,13 @@ class TrailCheck:
     def intact(self) -> bool:
         return self.broken is None
 
-    def sentence(self) -> str:
+    def sentence(self, *, with_hash: bool = True) -> str:
         if self.broken is None:
             if not self.total:
                 return "The audit trail is empty, so there is nothing to verify."
             head = self.head or ""
-            return (
-                f"The audit trail is intact: {self.total:,} events, each chained to the one "
-                f"before it; its last hash is {head[:16]}…{head[-8:]}."
-            )
+            text = f"The audit trail is intact: {self.total:,} events, each chained to the one before it"
+            return text + (f"; its last hash is {head[:16]}…{head[-8:]}." if with_hash else ".")
         b = self.broken
         when = f" ({to_local(b.at):%Y-%m-%d %H:%M})" if b.at is not None else ""
         if b.reason == "altered":
