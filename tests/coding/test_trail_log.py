@@ -3,6 +3,7 @@ hash chain (and its failure after an edit with sqlite3), the codebook at any dat
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from datetime import timedelta
@@ -154,3 +155,50 @@ def test_the_codebook_at_any_date_and_the_changes_between_two(trail) -> None:  #
         ("edited", "Factors of success/Study plans", "", "A plan made with the mentor."),
     ]
     assert codebook_at(p, g["coded"] - timedelta(days=1)).codes == ()
+
+
+@pytest.mark.skipif(
+    not os.environ.get("QUALFRAME_TEST_DATABASE_URL"),
+    reason="set QUALFRAME_TEST_DATABASE_URL to run against a database server",
+)
+def test_review_filter_trail_and_history_on_a_database_server(tmp_path: Path) -> None:
+    """The same review, trail and codebook history on the server as on SQLite (the review
+    filter is one SQL condition; the hash chain must read back exactly)."""
+    import sqlalchemy as sa
+
+    url = os.environ["QUALFRAME_TEST_DATABASE_URL"]
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    engine.dispose()
+
+    def run(p: Project) -> tuple[object, ...]:
+        doc, text = add_transcript(p, "fgi", [("E1", SPEECH)], roles={"E1": "mentee"})
+        stack = commands.UndoStack(p)
+        a = stack.push(commands.AddCode("Plans")).created_guid
+        b = stack.push(commands.AddCode("Pressure")).created_guid
+        i = text.index("made a study plan")
+        s1 = stack.push(commands.ApplyCode(doc, i, i + 17, b)).created_guid
+        s2 = stack.push(commands.ApplyCode(doc, 0, 6, a)).created_guid
+        AddCoder("kim", "auditor").do(p)
+        p.coder = "kim"
+        d = stack.push(AddReview(s1, "dispute", "Not pressure.")).created_guid
+        stack.push(AddReview(s2, "agree"))
+        p.coder = "ana"
+        stack.push(AnswerDispute(d, "Recoded.", code_guid=a))
+        p.coder = "kim"
+        stack.push(AddReview(s1, "agree"))
+        stack.push(AddReview(s2, "dispute", "Too short."))
+        from qualframe.coding.review.status import reviewed_segment_ids
+
+        with p.read() as s:
+            kept = sorted(len(reviewed_segment_ids(s, m) or ()) for m in ("agreed", "any"))
+        sentences = [e.sentence for e in read_log(p)]
+        book = [c.path_text for c in codebook_at(p, utcnow()).codes]
+        return kept, sentences, book, verify_trail(p).intact
+
+    with Project.open_url(url, create=True, coder="ana") as server:
+        on_server = run(server)
+    with Project.create(tmp_path / "local.qualframe", coder="ana") as local:
+        on_sqlite = run(local)
+    assert on_server == on_sqlite and on_server[-1] is True and on_server[0] == [1, 2]

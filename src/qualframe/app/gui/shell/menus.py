@@ -112,7 +112,7 @@ def _file_menu(file: QMenu, w: MenuHost) -> None:
     fill_recent()
     file.addSeparator()
     imp = file.addAction("&Import…", QKeySequence("Ctrl+I"), lambda: w.import_files([]))
-    imp.setEnabled(not w.project.read_only)
+    imp.setEnabled(w.project.can_edit)
     file.addSeparator()
     file.addAction("&Quit", QKeySequence.StandardKey.Quit, w.close)
 
@@ -137,7 +137,7 @@ def _code_menu(code: QMenu, w: MenuHost, parent: QWidget | None) -> None:
         if ok:
             w.push(commands.LoadTemplate(name))
 
-    code.addAction("Load codebook template…", load_template).setEnabled(not w.project.read_only)
+    code.addAction("Load codebook template…", load_template).setEnabled(w.project.can_edit)
 
 
 def _help_menu(helpm: QMenu, parent: QWidget | None) -> None:

@@ -75,7 +75,7 @@ def _baseline_and_chain() -> None:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('reviews', schema=None, recreate='always') as batch_op:
+    with op.batch_alter_table('reviews', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reply_to_guid', sa.String(length=36), nullable=True))
         batch_op.add_column(sa.Column('action', sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column('details', sa.JSON(), nullable=True))
@@ -123,7 +123,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_code_reviews_code_id'))
     op.drop_table('code_reviews')
     op.execute(sa.text("DELETE FROM reviews WHERE verdict = 'answer'"))
-    with op.batch_alter_table('reviews', schema=None, recreate='always') as batch_op:
+    with op.batch_alter_table('reviews', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_reviews_verdict'), type_='check')
         batch_op.create_check_constraint(op.f('ck_reviews_verdict'), sa.text(VERDICTS_OLD))
         batch_op.drop_index(batch_op.f('ix_reviews_reply_to_guid'))
