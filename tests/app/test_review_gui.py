@@ -96,7 +96,7 @@ def test_the_workspace_is_keyboard_first(qtbot, study: Path, monkeypatch) -> Non
         pressure = find_code(p, PRESSURE)
         assert pressure is not None
         ws.select_code(pressure.guid)
-        assert [i.segment.text for i in ws.model.rows] == [
+        assert [ws.text_of(i.segment) for i in ws.model.rows] == [
             "I felt pressure 😓", "I felt responsible for her results",
         ]  # fmt: skip
         # the passage is shown in its document, the code's definition beside it
@@ -105,7 +105,7 @@ def test_the_workspace_is_keyboard_first(qtbot, study: Path, monkeypatch) -> Non
         assert "Definition:" in ws.code_box.toPlainText()
         ws.list.setFocus()
         qtbot.keyClick(ws.list, Qt.Key.Key_A)  # agree, and on to the next
-        assert ws.current().segment.text == "I felt responsible for her results"
+        assert ws.segment().text == "I felt responsible for her results"
         assert ws.passage.selected_text() == "I felt responsible for her results"
         answer_with(monkeypatch, "Responsibility, not pressure.")
         qtbot.keyClick(ws.list, Qt.Key.Key_D)
@@ -115,7 +115,7 @@ def test_the_workspace_is_keyboard_first(qtbot, study: Path, monkeypatch) -> Non
             ("kim", "dispute", "Responsibility, not pressure."),
         ]
         qtbot.keyClick(ws.list, Qt.Key.Key_P)
-        assert ws.current().segment.text == "I felt pressure 😓"
+        assert ws.segment().text == "I felt pressure 😓"
         assert "kim agreed" in ws.thread_box.toPlainText()
         qtbot.keyClick(ws.list, Qt.Key.Key_N)
         assert "Responsibility, not pressure." in ws.thread_box.toPlainText()
@@ -137,7 +137,7 @@ def test_the_workspace_is_keyboard_first(qtbot, study: Path, monkeypatch) -> Non
         ]
         # filters: status
         ws.filters["status"].setCurrentText("disputed")
-        assert [i.segment.text for i in ws.model.rows] == ["I felt responsible for her results"]
+        assert [ws.text_of(i.segment) for i in ws.model.rows] == ["I felt responsible for her results"]
         ws.filters["status"].setCurrentText("(all)")
         ws.filters["document"].setCurrentText("fgi_mentors")
         assert [i.segment.document_name for i in ws.model.rows] == ["fgi_mentors"]
@@ -289,7 +289,7 @@ def test_review_in_review_mode_then_answer_and_reverdict_through_the_windows(
     qtbot.waitActive(w)
     ws = w.review_view
     ws.filters["status"].setCurrentText("answered")
-    assert [i.segment.text for i in ws.model.rows] == ["I felt responsible for her results"]
+    assert [ws.text_of(i.segment) for i in ws.model.rows] == ["I felt responsible for her results"]
     ws.list.setFocus()
     qtbot.keyClick(ws.list, Qt.Key.Key_A)
     w.tabs.setCurrentWidget(w.log_view)

@@ -27,7 +27,12 @@ from qualframe.coding.review.code_reviews import (
 )
 from qualframe.coding.review.status import ThreadEntry, reviewed_segment_ids, thread_status
 from qualframe.coding.review.verdicts import AddReview, segment_threads
-from qualframe.coding.review.workspace import disputes, progress_by_code, review_items
+from qualframe.coding.review.workspace import (
+    disputes,
+    progress_by_code,
+    review_items,
+    review_progress,
+)
 from qualframe.storage.models import Review, Segment
 from tests.coding.helpers import add_transcript
 
@@ -218,5 +223,7 @@ def test_the_sql_filter_keeps_exactly_the_segments_the_status_rule_calls_agreed(
                 got = set(s.scalars(select(Segment.guid).where(Segment.id.in_(ids))))
             assert got == {g for g, status in expected.items() if status in keep}, mode
         assert {i.guid: i.status for i in review_items(p)} == expected
+        assert {i.guid: i.status for i in review_items(p, with_text=False)} == expected
+        assert review_progress(p) == progress_by_code(review_items(p))
     finally:
         p.close()

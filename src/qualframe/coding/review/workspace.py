@@ -7,9 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import func, select
+
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
-from qualframe.coding.query.segments import Where, list_segments
+from qualframe.coding.query import retrieval
+from qualframe.coding.query.segments import Where, list_segments, query_segments
 from qualframe.coding.review.status import (
     STATUSES,
     ThreadEntry,
@@ -18,6 +21,7 @@ from qualframe.coding.review.status import (
     was_disputed,
 )
 from qualframe.coding.review.verdicts import segment_threads
+from qualframe.storage.models import Code, Review, Segment
 
 
 @dataclass(frozen=True)
@@ -79,18 +83,36 @@ def review_items(
     coder: str | None = None,
     where: Sequence[Where] = (),
     statuses: Iterable[str] | None = None,
+    segment_guids: Iterable[str] | None = None,
+    with_text: bool = True,
 ) -> list[ReviewItem]:
-    """Segments (with their threads) matching every filter, in document order."""
+    """Segments (with their threads) matching every filter, in document order; with
+    ``segment_guids`` only those segments (e.g. the ones a verdict just changed). Without
+    ``with_text`` the records' ``text`` is empty and the segments are read without touching
+    the documents' texts (quick on a big project; the caller cuts the text from its copy)."""
     wanted = set(statuses) if statuses is not None else set(STATUSES)
-    segments = list_segments(
-        project, code_guid=code_guid, include_descendants=include_descendants,
-        document_guid=document_guid, coder=coder, where=where,
-    )  # fmt: skip
+    if not with_text:
+        rows, attrs = retrieval.fetch(
+            project, code_guid=code_guid, include_descendants=include_descendants,
+            document_guid=document_guid, coder=coder, where=where, segment_guids=segment_guids,
+        )  # fmt: skip
+        segments = [
+            retrieval.to_record(r, "", attrs.get(r.participant_id, {}) if r.participant_id else {})
+            for r in rows
+        ]
+    elif segment_guids is not None:
+        with project.read() as s:
+            segments = query_segments(s, segment_guids=list(segment_guids))
+    else:
+        segments = list_segments(
+            project, code_guid=code_guid, include_descendants=include_descendants,
+            document_guid=document_guid, coder=coder, where=where,
+        )  # fmt: skip
     threads = segment_threads(project, None if len(segments) > 500 else [s.guid for s in segments])
     out = []
     for seg in segments:
         thread = tuple(threads.get(seg.guid, ()))
-        status = thread_status(thread)
+        status = thread_status(thread) if thread else "unreviewed"
         if status in wanted:
             out.append(ReviewItem(seg, thread, status))
     return out
@@ -110,12 +132,58 @@ def progress_by_code(items: Iterable[ReviewItem]) -> dict[str, CodeProgress]:
     return {guid: CodeProgress(guid, *t) for guid, t in tally.items()}
 
 
+def review_progress(project: Project) -> dict[str, CodeProgress]:
+    """The same as ``progress_by_code(review_items(project))`` without reading every segment:
+    counts per code from the database, statuses only for the segments with a thread."""
+    threads = segment_threads(project)
+    with project.read() as s:
+        totals = dict(
+            s.execute(
+                select(Code.guid, func.count(Segment.id))
+                .join(Segment, Segment.code_id == Code.id)
+                .group_by(Code.guid)
+            ).all()
+        )
+        code_of = dict(
+            s.execute(
+                select(Segment.guid, Code.guid)
+                .join(Code, Code.id == Segment.code_id)
+                .where(Segment.id.in_(select(Review.segment_id)))
+            ).all()
+        )
+    tally = {guid: [int(n), 0, 0, 0, 0, 0] for guid, n in totals.items()}
+    for seg, thread in threads.items():
+        code = code_of.get(seg)
+        if code is None or code not in tally:
+            continue
+        status = thread_status(thread)
+        t = tally[code]
+        t[1] += status != "unreviewed"
+        t[2] += status == "agreed"
+        t[3] += status == "disputed"
+        t[4] += status == "answered"
+        t[5] += status == "agreed" and was_disputed(thread)
+    return {guid: CodeProgress(guid, *t) for guid, t in tally.items()}
+
+
 def disputes(project: Project, *, answered_too: bool = False) -> list[ReviewItem]:
     """Segments waiting for the analyst (a dispute or a comment not answered), and with
-    ``answered_too`` also those answered and waiting for the auditor."""
-    items = review_items(project, statuses=("disputed", "answered", "commented", "agreed"))
-    out = []
-    for item in items:
-        if item.waiting or (answered_too and item.status == "answered"):
-            out.append(item)
-    return out
+    ``answered_too`` also those answered and waiting for the auditor. Only segments with a
+    thread are read, so this stays quick however many segments the project has."""
+    wanted = [
+        guid
+        for guid, thread in segment_threads(project).items()
+        if open_items(thread) or (answered_too and thread_status(thread) == "answered")
+    ]
+    if not wanted:
+        return []
+    return [
+        item
+        for item in review_items(project, segment_guids=wanted)
+        if item.waiting or (answered_too and item.status == "answered")
+    ]
+
+
+def threaded_segments(project: Project) -> set[str]:
+    """GUIDs of the segments that have a review thread."""
+    return set(segment_threads(project))

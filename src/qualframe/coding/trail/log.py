@@ -117,12 +117,13 @@ def _names_now(s: Session) -> Names:
     names.participants = {
         g: n for g, n in s.execute(select(Participant.guid, Participant.pseudonym))
     }
+    # not joined with the documents: their rows carry the whole text (see query.retrieval)
+    doc_guid = dict(s.execute(select(Document.id, Document.guid)).all())
+    code_guid = dict(s.execute(select(Code.id, Code.guid)).all())
     rows = s.execute(
-        select(Segment.guid, Document.guid, Code.guid, Segment.start, Segment.end)
-        .join(Document, Document.id == Segment.document_id)
-        .join(Code, Code.id == Segment.code_id)
+        select(Segment.guid, Segment.document_id, Segment.code_id, Segment.start, Segment.end)
     )
-    names.segments = {g: (d, c, a, b) for g, d, c, a, b in rows}
+    names.segments = {g: (doc_guid[d], code_guid[c], a, b) for g, d, c, a, b in rows}
     return names
 
 

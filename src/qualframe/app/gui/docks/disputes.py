@@ -37,7 +37,12 @@ from qualframe.coding.review.code_reviews import (
     code_threads,
 )
 from qualframe.coding.review.status import open_items
-from qualframe.coding.review.workspace import disputes
+from qualframe.coding.review.workspace import disputes, threaded_segments
+
+#: Changes after which the list is read again whatever they touched.
+REVIEW_ACTIONS = frozenset(
+    {"review", "answer_dispute", "answer_code_comment", "rename_code", "edit_code"}
+)
 
 #: The document's current selection as (document GUID, start, end) in code points, or None.
 SelectionRange = Callable[[], tuple[str, int, int] | None]
@@ -81,6 +86,7 @@ class DisputesDock(QDockWidget):
         super().__init__("Disputes", parent)
         self.setObjectName("disputes")
         self.bench, self.codes, self.selected_range = bench, codes, selected_range
+        self._threaded: set[str] = set()
         self.model = DisputesModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -133,6 +139,7 @@ class DisputesDock(QDockWidget):
     def reload(self) -> None:
         keep = self.current()
         rows = open_rows(self.bench, self.codes, answered_too=self.answered.isChecked())
+        self._threaded = threaded_segments(self.bench.project)
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         for col, most in ((1, 260), (2, 220)):
@@ -167,7 +174,10 @@ class DisputesDock(QDockWidget):
             self.codeActivated.emit(row.code_guid)
 
     def on_change(self, change: Change) -> None:
-        if change.segments or change.codebook or change.codes:
+        """Re-read after a review, an answer, a codebook change, or a change of a segment
+        that has a thread (coding a new passage cannot concern a dispute)."""
+        touched = change.segments_removed | change.segments_changed
+        if change.action in REVIEW_ACTIONS or change.codebook or touched & self._threaded:
             self.reload()
 
     # -- answers -------------------------------------------------------------------------------

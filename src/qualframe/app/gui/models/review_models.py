@@ -4,13 +4,14 @@ is a flat table over plain records that ``coding`` returns."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from qualframe.app.gui.models.table_base import Index, RowsTableModel
-from qualframe.coding.core.records import CodeRecord
+from qualframe.coding.core.records import CodeRecord, SegmentRecord
 from qualframe.coding.review.status import ThreadEntry
 from qualframe.coding.review.workspace import CodeProgress, ReviewItem
 from qualframe.coding.trail.log import LogEntry, to_local
@@ -89,12 +90,21 @@ class ReviewCodesModel(RowsTableModel[CodeRow]):
 
 
 class ReviewSegmentsModel(RowsTableModel[ReviewItem]):
+    """The segments of a review. Their text comes from ``text_of`` (by default the record's
+    own), so that a long list can be read without the documents' texts."""
+
     HEADERS = ("Status", "Document", "Speaker", "Group", "Coder", "Passage")
     PASSAGE = 5
 
-    def __init__(self, parent: object = None, group_attribute: str = "role") -> None:
+    def __init__(
+        self,
+        parent: object = None,
+        group_attribute: str = "role",
+        text_of: Callable[[SegmentRecord], str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.group_attribute = group_attribute
+        self.text_of: Callable[[SegmentRecord], str] = text_of or (lambda seg: seg.text)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         item = self.row_at(index)
@@ -104,12 +114,13 @@ class ReviewSegmentsModel(RowsTableModel[ReviewItem]):
         if role == Qt.ItemDataRole.DisplayRole:
             return (
                 status_label(item), seg.document_name, seg.speaker or "",
-                seg.attributes.get(self.group_attribute, ""), seg.coder, " ".join(seg.text.split()),
+                seg.attributes.get(self.group_attribute, ""), seg.coder,
+                " ".join(self.text_of(seg).split()) if col == self.PASSAGE else "",
             )[col]  # fmt: skip
         if role == Qt.ItemDataRole.ForegroundRole and col == 0:
             return QColor(STATUS_COLOURS.get(item.status, "#000000"))
         if role == Qt.ItemDataRole.ToolTipRole and col == self.PASSAGE:
-            return seg.text
+            return self.text_of(seg)
         if role == Qt.ItemDataRole.ToolTipRole and col == 0 and item.latest_verdict:
             e = item.latest_verdict
             return f"Latest: {e.kind} by {e.author}" + (f": {e.text}" if e.text else "")

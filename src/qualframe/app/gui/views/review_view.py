@@ -10,6 +10,9 @@ undoable commands; a project open for review accepts nothing else) and the codeb
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable
+
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -39,17 +42,21 @@ from qualframe.app.gui.passage import PassageView, code_html, thread_html
 from qualframe.app.gui.workbench import Workbench
 from qualframe.coding.core.changes import Change
 from qualframe.coding.core.records import SegmentRecord
+from qualframe.coding.corpus.coders import coder_names
+from qualframe.coding.corpus.documents import list_documents
+from qualframe.coding.corpus.participants import attribute_names, attribute_values
 from qualframe.coding.review.code_reviews import AddCodeComment
 from qualframe.coding.review.status import STATUSES
 from qualframe.coding.review.verdicts import AddReview
 from qualframe.coding.review.workspace import (
     CodeProgress,
     ReviewItem,
-    progress_by_code,
     review_items,
+    review_progress,
 )
 
 ALL = "(all)"
+ALL_AT_ONCE = 5000  # more segments than this: start on the first code, not on all of them
 KEYS = (("A", "agree"), ("D", "dispute…"), ("C", "comment…"), ("N", "next"), ("P", "previous"),
         ("K", "comment on the code…"))  # fmt: skip
 
@@ -85,7 +92,7 @@ class ReviewWorkspace(QWidget):
         self.group_attribute = group_attribute
         self.items: list[ReviewItem] = []
         self.code_model = ReviewCodesModel(self)
-        self.model = ReviewSegmentsModel(self, group_attribute)
+        self.model = ReviewSegmentsModel(self, group_attribute, self.text_of)
         self._build()
         self._shortcuts()
         bench.changed.connect(self.on_change)
@@ -96,10 +103,13 @@ class ReviewWorkspace(QWidget):
         self.header = QLabel()
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.code_list = _table(self.code_model)
-        self.code_list.setWordWrap(True)
-        self.code_list.verticalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
+        # two lines per code (name, progress), long names elided (the tooltip has the path);
+        # fixed heights, so that a verdict repaints one row, not measures them all
+        self.code_list.setWordWrap(False)
+        self.code_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        rows = self.code_list.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(2 * self.code_list.fontMetrics().lineSpacing() + 8)
         self.code_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.code_list.setMinimumWidth(200)
         self.code_list.selectionModel().currentRowChanged.connect(self._code_chosen)
@@ -190,16 +200,19 @@ class ReviewWorkspace(QWidget):
 
     # -- data ------------------------------------------------------------------------------
     def reload(self) -> None:
-        """Read every segment with its thread again; keep the chosen code and segment."""
+        """Read the progress per code and the chosen code's segments again; keep the chosen
+        code and segment. (A big project starts on its first code, not on all of them.)"""
         keep_code, keep_seg = self.current_code_guid(), self.current_guid()
-        self.items = review_items(self.bench.project)
-        self._fill_filters()
-        progress = progress_by_code(self.items)
+        first = self.code_model.rowCount() == 0
+        progress = review_progress(self.bench.project)
         rows = [CodeRow(None, self._total(progress))]
         rows += [CodeRow(c, progress[c.guid]) for c in self.codes.records if c.guid in progress]
         self.code_list.selectionModel().blockSignals(True)
         self.code_model.set_rows(rows)
         self.code_list.selectionModel().blockSignals(False)
+        self._fill_filters()
+        if first and rows[0].progress.total > ALL_AT_ONCE and len(rows) > 1:
+            keep_code = rows[1].guid
         self.select_code(keep_code)
         self.select_segment(keep_seg)
         self._update_header(progress)
@@ -211,12 +224,16 @@ class ReviewWorkspace(QWidget):
         return CodeProgress("", *sums)
 
     def _fill_filters(self) -> None:
+        project = self.bench.project
+        groups = (
+            attribute_values(project, self.group_attribute)
+            if self.group_attribute in attribute_names(project)
+            else []
+        )
         values = {
-            "document": sorted({i.segment.document_name for i in self.items}, key=str.casefold),
-            "coder": sorted({i.segment.coder for i in self.items}, key=str.casefold),
-            "group": sorted(
-                {g for i in self.items if (g := i.segment.attributes.get(self.group_attribute))}
-            ),
+            "document": sorted((d.name for d in list_documents(project)), key=str.casefold),
+            "coder": coder_names(project),
+            "group": groups,
             "status": [STATUS_LABELS[s] for s in STATUSES],
         }
         for key, combo in self.filters.items():
@@ -270,10 +287,18 @@ class ReviewWorkspace(QWidget):
         return item.guid if item else None
 
     def select_code(self, guid: str | None) -> None:
+        """Show the segments of code ``guid`` (None: of every code)."""
         row = max(0, self.code_model.row_of(guid))
         if self.code_model.rows:
+            self.code_list.selectionModel().blockSignals(True)
             self.code_list.setCurrentIndex(self.code_model.index(row, 0))
+            self.code_list.selectionModel().blockSignals(False)
+        self._load()
         self._refilter()
+
+    def _load(self) -> None:
+        code = self.current_code_guid()
+        self.items = review_items(self.bench.project, code_guid=code, with_text=False)
 
     def select_segment(self, guid: str | None) -> bool:
         row = self.model.row_of(guid) if guid else -1
@@ -284,6 +309,7 @@ class ReviewWorkspace(QWidget):
         return True
 
     def _code_chosen(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        self._load()
         self._refilter()
 
     def _segment_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -304,10 +330,15 @@ class ReviewWorkspace(QWidget):
         self.code_box.setHtml(code_html(self.codes.by_guid.get(seg.code_guid)))
         self.thread_box.setHtml(thread_html(item.thread))
 
+    def text_of(self, seg: SegmentRecord) -> str:
+        """A segment's text, cut from the shared copy of its document."""
+        return self.corpus.text(seg.document_guid)[seg.start : seg.end]
+
     def _activate(self, index: QModelIndex) -> None:
         item = self.model.row_at(index)
         if item is not None:
-            self.passageActivated.emit(item.segment)
+            seg = item.segment
+            self.passageActivated.emit(dataclasses.replace(seg, text=self.text_of(seg)))
 
     # -- verdicts ------------------------------------------------------------------------------
     def _ask(self, title: str, label: str) -> str | None:
@@ -367,9 +398,43 @@ class ReviewWorkspace(QWidget):
 
     # -- changes ---------------------------------------------------------------------------------
     def on_change(self, change: Change) -> None:
-        if change.segments or change.codebook or change.codes or change.documents_added:
+        """A verdict re-reads only the segments it changed; anything else, everything."""
+        if (
+            change.codebook
+            or change.documents_added
+            or change.segments_added
+            or change.segments_removed
+        ):
             self.reload()
+        elif change.segments_changed:
+            self.refresh(change.segments_changed)
+        elif change.codes:
+            self._show(self.current())  # a code's definition may have changed
+
+    def refresh(self, guids: Iterable[str]) -> None:
+        """Put fresh copies of some segments in place; the lists stay where they are."""
+        fresh = {
+            i.guid: i
+            for i in review_items(self.bench.project, segment_guids=list(guids), with_text=False)
+        }
+        if not fresh:
+            return
+        self.items = [fresh.get(i.guid, i) for i in self.items]
+        for item in fresh.values():
+            self.model.replace(item)
+        progress = review_progress(self.bench.project)
+        for r, row in enumerate(self.code_model.rows):
+            p = self._total(progress) if row.code is None else progress.get(row.code.guid)
+            if p is not None and p != row.progress:  # only the rows that changed repaint
+                self.code_model.rows[r] = CodeRow(row.code, p)
+                self.code_model.dataChanged.emit(
+                    self.code_model.index(r, 0), self.code_model.index(r, 0)
+                )
+        self._update_header(progress)
+        self._show(self.current())
 
     def segment(self) -> SegmentRecord | None:
         item = self.current()
-        return item.segment if item else None
+        if item is None:
+            return None
+        return dataclasses.replace(item.segment, text=self.text_of(item.segment))
