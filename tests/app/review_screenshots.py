@@ -100,7 +100,9 @@ def shoot(out: Path) -> list[Path]:
             assert ws is not None
             ws.select_code(None)
             ws.filters["document"].setCurrentText("fgi_mentees")
-            target = next(i for i in ws.model.rows if ws.text_of(i.segment).startswith("one more meeting"))
+            target = next(
+                i for i in ws.model.rows if ws.text_of(i.segment).startswith("one more meeting")
+            )
             ws.select_segment(target.guid)
             grab(w, "review-workspace" + suffix, size)
             w.close()

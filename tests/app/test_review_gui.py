@@ -137,7 +137,9 @@ def test_the_workspace_is_keyboard_first(qtbot, study: Path, monkeypatch) -> Non
         ]
         # filters: status
         ws.filters["status"].setCurrentText("disputed")
-        assert [ws.text_of(i.segment) for i in ws.model.rows] == ["I felt responsible for her results"]
+        assert [ws.text_of(i.segment) for i in ws.model.rows] == [
+            "I felt responsible for her results"
+        ]
         ws.filters["status"].setCurrentText("(all)")
         ws.filters["document"].setCurrentText("fgi_mentors")
         assert [i.segment.document_name for i in ws.model.rows] == ["fgi_mentors"]

@@ -189,9 +189,15 @@ def cmd_segments(args: argparse.Namespace) -> int:
         }
         for s in segs
     ]
-    if args.format == "json":
+    _write_segments(rows, args.format)
+    return 0
+
+
+def _write_segments(rows: list[dict[str, Any]], fmt: str) -> None:
+    """The listed segments as JSON, CSV (with the review status) or lines of text."""
+    if fmt == "json":
         write_json(rows)
-    elif args.format == "csv":
+    elif fmt == "csv":
         attrs = sorted({k for r in rows for k in r["attributes"]})
         header = [
             "document",
@@ -223,4 +229,3 @@ def cmd_segments(args: argparse.Namespace) -> int:
                 f"{r['document']} {r['start']}-{r['end']} [{r['code']}] {who} ({r['coder']}): {r['text']}"
             )
         print(f"{len(rows)} segment(s).", file=sys.stderr)
-    return 0

@@ -6,27 +6,113 @@ double-click in them leads. Kept apart so that the main window stays a composer.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol, cast
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMenu, QSizePolicy
+from PySide6.QtCore import Qt, QTimer, SignalInstance
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMenuBar,
+    QSizePolicy,
+    QStatusBar,
+    QTabWidget,
+    QWidget,
+)
 
+from qualframe.app.gui.corpus import Corpus
+from qualframe.app.gui.docks.codebook import CodebookDock
 from qualframe.app.gui.docks.disputes import DisputesDock
+from qualframe.app.gui.document_page import DocumentPage
+from qualframe.app.gui.document_view import DocumentView
+from qualframe.app.gui.models.codebook_model import CodebookModel
 from qualframe.app.gui.views.log_view import LogView
 from qualframe.app.gui.views.review_view import ReviewWorkspace
+from qualframe.app.gui.workbench import Workbench
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.records import SegmentRecord
 from qualframe.coding.query.segments import query_segments
 from qualframe.coding.trail.log import now_utc, parse_when, to_local
 from qualframe.storage.errors import ProjectError
 
-if TYPE_CHECKING:
-    from qualframe.app.gui.shell.main_window import MainWindow
+
+class AuditHost(Workbench, Protocol):
+    """What the main window offers these parts (so that this module does not import it)."""
+
+    @property
+    def codes(self) -> CodebookModel: ...
+
+    @property
+    def corpus(self) -> Corpus: ...
+
+    @property
+    def view(self) -> DocumentView: ...
+
+    @property
+    def page(self) -> DocumentPage: ...
+
+    @property
+    def tabs(self) -> QTabWidget: ...
+
+    @property
+    def codebook(self) -> CodebookDock: ...
+
+    @property
+    def navigator(self) -> QDockWidget: ...
+
+    @property
+    def detail(self) -> QDockWidget: ...
+
+    @property
+    def retrieval(self) -> QDockWidget: ...
+
+    @property
+    def search(self) -> QDockWidget: ...
+
+    @property
+    def history(self) -> QDockWidget: ...
+
+    @property
+    def bottom_docks(self) -> list[QDockWidget]: ...
+
+    @property
+    def export_menu(self) -> QMenu: ...
+
+    # set here
+    disputes: DisputesDock
+    log_view: LogView
+    review_view: ReviewWorkspace | None
+
+    @property
+    def reviewRequested(self) -> SignalInstance: ...
+
+    def jump_to_segment(self, seg: SegmentRecord) -> None: ...
+
+    def select_code(self, guid: str | None) -> None: ...
+
+    def open_document(self, guid: str) -> bool: ...
+
+    def add_view(self, title: str, widget: QWidget) -> None: ...
+
+    def menuBar(self) -> QMenuBar: ...
+
+    def statusBar(self) -> QStatusBar: ...
+
+    def setWindowTitle(self, title: str) -> None: ...
 
 
-def install(w: MainWindow) -> None:
-    w.disputes = DisputesDock(w, w.codes, lambda: _selection(w), w)
-    w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, w.disputes)
-    w.tabifyDockWidget(w.search, w.disputes)
+def _qt(w: AuditHost) -> QWidget:
+    return cast(QWidget, w)
+
+
+def install(w: AuditHost) -> None:
+    window = cast(QMainWindow, w)
+    w.disputes = DisputesDock(w, w.codes, lambda: _selection(w), _qt(w))
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, w.disputes)
+    window.tabifyDockWidget(w.search, w.disputes)
     w.bottom_docks.append(w.disputes)
     w.retrieval.raise_()
     w.disputes.segmentActivated.connect(w.jump_to_segment)
@@ -54,14 +140,14 @@ def install(w: MainWindow) -> None:
     _menus(w)
 
 
-def _selection(w: MainWindow) -> tuple[str, int, int] | None:
+def _selection(w: AuditHost) -> tuple[str, int, int] | None:
     chosen = w.view.selected_range()
     if chosen is None or w.view.document_guid is None:
         return None
     return (w.view.document_guid, *chosen)
 
 
-def go_to(w: MainWindow, kind: str, guid: str) -> None:
+def go_to(w: AuditHost, kind: str, guid: str) -> None:
     """Show the thing a log entry changed: a segment in its document, a code, a document."""
     if kind == "segment":
         with w.project.read() as s:
@@ -81,7 +167,7 @@ def go_to(w: MainWindow, kind: str, guid: str) -> None:
         w.open_document(guid)
 
 
-def _menus(w: MainWindow) -> None:
+def _menus(w: AuditHost) -> None:
     menus = {a.text().replace("&", ""): a.menu() for a in w.menuBar().actions()}
     file_menu, view_menu = menus.get("File"), menus.get("View")
     if isinstance(file_menu, QMenu):
@@ -99,13 +185,13 @@ def _menus(w: MainWindow) -> None:
     w.export_menu.addAction("Codebook history…", lambda: export_codebook_history(w))
 
 
-def _save_path(w: MainWindow, title: str, name: str, filters: str) -> Path | None:
+def _save_path(w: AuditHost, title: str, name: str, filters: str) -> Path | None:
     folder = w.project.path.parent if w.project.path else Path.home()
-    chosen, _ = QFileDialog.getSaveFileName(w, title, str(folder / name), filters)
+    chosen, _ = QFileDialog.getSaveFileName(_qt(w), title, str(folder / name), filters)
     return Path(chosen) if chosen else None
 
 
-def export_review_report(w: MainWindow) -> None:
+def export_review_report(w: AuditHost) -> None:
     from qualframe.coding.export.review_report import export_review_report as export
 
     path = _save_path(w, "Review report", "review-report.docx",
@@ -123,12 +209,12 @@ def export_review_report(w: MainWindow) -> None:
     )
 
 
-def export_codebook_history(w: MainWindow) -> None:
+def export_codebook_history(w: AuditHost) -> None:
     from qualframe.coding.export.codebook_history import codebook_history, write_codebook_history
 
     first = w.log_view.entries[0].at if w.log_view.entries else now_utc()
     text, ok = QInputDialog.getText(
-        w, "Codebook history", "Changes since (date, e.g. 2026-03-01):",
+        _qt(w), "Codebook history", "Changes since (date, e.g. 2026-03-01):",
         text=f"{to_local(first):%Y-%m-%d}",
     )  # fmt: skip
     if not ok or not text.strip():
