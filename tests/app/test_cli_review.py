@@ -83,10 +83,15 @@ def test_an_auditor_reviews_from_the_command_line_and_the_trail_shows_it(
     )  # fmt: skip
     assert (code, out) == (0, "kim: dispute on 1 segment.\n")
     code, out, _ = run(
-        capsys, "review", study, "--as", "kim", "--code",
-        "Factors of success/Various methods of study assistance/Study plans", "--verdict", "agree",
+        capsys, "review", study, "--as", "kim", "--code", "Factors of success",
+        "--verdict", "agree",
     )  # fmt: skip
-    assert code == 0
+    assert (code, out) == (0, "kim: agree on 1 segment.\n")  # its sub-code's one segment
+    code, _, err = run(
+        capsys, "review", study, "--as", "kim", "--code", "Factors of success", "--exact",
+        "--verdict", "agree",
+    )  # fmt: skip
+    assert code == 1 and err == 'qualframe: No segment is coded "Factors of success".\n'
     code, _, err = run(capsys, "review", study, "--as", "kim", "--segment", responsible["guid"],
                        "--verdict", "dispute")  # fmt: skip
     assert code == 1 and "needs a comment" in err

@@ -28,14 +28,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "review",
         help="an auditor's verdict on segments (agree, dispute, comment), in review mode",
         description="Record a verdict on one segment (--segment GUID, from `qualframe segments "
-        "--format json`) or on every segment of a code (--code, optionally in one --document). "
+        "--format json`) or on every segment of a code and its sub-codes (--code, --exact "
+        "without them, optionally in one --document). "
         "The project is opened for review by NAME: nothing but verdicts can be written.",
     )
     add_project_arg(p)
     p.add_argument("--as", dest="reviewer", required=True, metavar="NAME", help="the auditor")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--segment", metavar="GUID", action="append", help="a segment (repeatable)")
-    which.add_argument("--code", metavar="PATH", help=f"every segment of this code; {PATH_RULE}")
+    which.add_argument(
+        "--code", metavar="PATH", help=f"every segment of this code and its sub-codes; {PATH_RULE}"
+    )
+    p.add_argument("--exact", action="store_true", help="with --code: without its sub-codes")
     p.add_argument("--document", metavar="NAME", help="with --code: only in this document")
     p.add_argument("--verdict", required=True, choices=VERDICTS)
     p.add_argument(
@@ -78,7 +82,10 @@ def _targets(project: Project, args: argparse.Namespace) -> list[str]:
     if rec is None:
         raise UserError(f'There is no code "{args.code}".')
     doc = find_document(project, args.document)[0] if args.document else None
-    items = review_items(project, code_guid=rec.guid, document_guid=doc)
+    items = review_items(
+        project, code_guid=rec.guid, include_descendants=not args.exact, document_guid=doc,
+        with_text=False,
+    )  # fmt: skip
     if not items:
         where = f" in {args.document}" if args.document else ""
         raise UserError(f'No segment is coded "{args.code}"{where}.')
