@@ -107,9 +107,9 @@ def timed(fn, repeat: int = 5) -> tuple[float, list[float]]:  # type: ignore[no-
 def test_bench_gui(tmp_path: Path, qapp) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QTextCursor
-    from qualframe.app.gui.main_window import MainWindow
 
     from qualframe.app.gui.settings import Settings
+    from qualframe.app.gui.shell.main_window import MainWindow
     from qualframe.coding.commands import ApplyCode
 
     path = tmp_path / "big.qualframe"
