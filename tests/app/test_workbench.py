@@ -127,7 +127,6 @@ def test_overlaps_stripes_and_tooltips(window, gui_project, qtbot) -> None:  # t
 
 
 def test_segment_actions_memo_exemplar_resize_remove(window, gui_project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtWidgets import QInputDialog
 
     guid = doc_guid(window, "fgi_mentees")
     window.open_document(guid)
@@ -135,8 +134,15 @@ def test_segment_actions_memo_exemplar_resize_remove(window, gui_project, monkey
         h for h in window.view.index.items if "pressure" in window.view.text[h.start : h.end]
     )
     window.view.select_segment(seg.guid)
-    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("She was kind.", True))
+    from tests.app.gui_helpers import Answers
+
+    def write_memo(dialog) -> None:  # type: ignore[no-untyped-def]
+        dialog.edit.setPlainText("She was kind.")
+        dialog.accept()
+
+    answers = Answers(write_memo)
     window.coding.memo.trigger()
+    assert answers.done
     assert list_segments(gui_project, document_guid=guid)[1].memo == "She was kind."
     assert window.view.index.by_guid[seg.guid].memo == "She was kind."
 

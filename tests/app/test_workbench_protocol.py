@@ -130,7 +130,7 @@ def test_navigator_and_search_docks_alone(qtbot, gui_project, monkeypatch) -> No
     qtbot.addWidget(search)
     mentors = next(d for d in documents.by_guid.values() if d.name == "fgi_mentors")
     bench.select(document_guid=mentors.guid)
-    assert navigator.documents.document(navigator.tree.currentIndex()).guid == mentors.guid
+    assert navigator.document_at(navigator.tree.currentIndex()).guid == mentors.guid
 
     people = navigator.participants
     row = [p.pseudonym for p in people.people].index("M1")

@@ -131,6 +131,7 @@ def test_retrieval_names_every_speaker_a_passage_runs_across(window, gui_project
     window.open_document(doc_guid(window, "fgi_mentors"))
     code = find(gui_project, "Mutual benefits/Academic")
     window.select_code(code.guid)
+    window.settings.set_option("cross_turn", "keep")  # kept as one (issue 11 offers a split)
     select_across_lines(window, "what I had forgotten.\n\nM2: I felt")
     assert window.coding.apply_current_code()
     model = window.retrieval.model

@@ -1,6 +1,7 @@
 """Coding actions: apply the current or a recent code, "Code as…", new code from the
 selection, remove a code, memo, exemplar, and adjusting a segment's boundaries. Also the
-document view's context menu, built from the same actions."""
+document view's context menu, built from the same actions, and the coding options (snap
+selections to whole words; what to do with a selection over several speakers)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,22 @@ import uuid
 from functools import partial
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QWidget
 
+from qualframe.app.gui.code_choice import resolve_code
+from qualframe.app.gui.dialogs.cross_turn import SPLIT, ask_cross_turn, keep_warning
+from qualframe.app.gui.dialogs.memo_dialog import edit_memo_text
 from qualframe.app.gui.document_view import DocumentView
 from qualframe.app.gui.models.codebook_model import CodebookModel
 from qualframe.app.gui.settings import Settings
 from qualframe.app.gui.workbench import Workbench
 from qualframe.coding import commands
+from qualframe.coding.core.command import Command
 from qualframe.coding.core.records import CodeRecord
+from qualframe.coding.corpus.documents import document_text, document_turns
 from qualframe.coding.corpus.segments import Highlight
+from qualframe.coding.corpus.turn_split import turn_pieces
 from qualframe.coding.query.segments import query_segments
 
 MAX_RECENT = 9
@@ -47,6 +54,8 @@ class CodingActions:
             host.addAction(a)
             a.setEnabled(bench.project.can_edit)
         view.menu_provider = self.fill_context_menu
+        view.snap_words = settings.flag("snap_words", True)
+        self._create_options()
         self.update_recent()
 
     def _create_actions(self) -> None:
@@ -93,6 +102,37 @@ class CodingActions:
             self.remove, self.memo, self.exemplar, self.resize, *self.recent_actions,
         ]  # fmt: skip
 
+    def _create_options(self) -> None:
+        w = self.host
+        self.snap = QAction("Snap selections to whole words", w, checkable=True)
+        self.snap.setChecked(self.view.snap_words)
+        self.snap.setStatusTip("A selection that starts or ends inside a word takes the whole word")
+        self.snap.toggled.connect(self._set_snap)
+        self.cross_menu = QMenu("Selections over several speakers", w)
+        group = QActionGroup(w)
+        current = self.settings.option("cross_turn", "ask")
+        self.cross_actions: dict[str, QAction] = {}
+        for key, text in (
+            ("ask", "Ask each time"),
+            ("split", "Split into one segment per participant turn"),
+            ("keep", "Keep as one segment (counts for one speaker)"),
+        ):
+            a = self.cross_menu.addAction(text)
+            a.setCheckable(True)
+            a.setChecked(key == current)
+            a.setActionGroup(group)
+            a.triggered.connect(partial(self.settings.set_option, "cross_turn", key))
+            self.cross_actions[key] = a
+        self.cross_menu.aboutToShow.connect(self._sync_cross_menu)
+
+    def _set_snap(self, on: bool) -> None:
+        self.view.snap_words = on
+        self.settings.set_flag("snap_words", on)
+
+    def _sync_cross_menu(self) -> None:
+        current = self.settings.option("cross_turn", "ask")
+        self.cross_actions.get(current, self.cross_actions["ask"]).setChecked(True)
+
     # -- menus ---------------------------------------------------------------------------
     def fill_menu(self, menu: QMenu) -> None:
         for a in (self.apply_current, self.code_as):
@@ -102,6 +142,9 @@ class CodingActions:
         menu.addSeparator()
         for a in (self.remove, self.memo, self.exemplar, self.resize):
             menu.addAction(a)
+        menu.addSeparator()
+        menu.addAction(self.snap)
+        menu.addMenu(self.cross_menu)
 
     def fill_context_menu(self, view: DocumentView, menu: QMenu, cp: int) -> None:
         if not self.bench.project.can_edit:
@@ -154,10 +197,44 @@ class CodingActions:
         return self.bench.selection().code
 
     def apply_code(self, code_guid: str, document_guid: str, start: int, end: int) -> bool:
-        ok = self.bench.push(commands.ApplyCode(document_guid, start, end, code_guid))
+        """Code [start, end); a range over several speaker turns is split (or kept) as the
+        analyst chooses."""
+        ranges = self.coding_ranges(document_guid, start, end)
+        if not ranges:
+            return False
+        ok = self.bench.push(self.apply_command(code_guid, document_guid, ranges))
         if ok:
             self.remember(code_guid)
         return ok
+
+    @staticmethod
+    def apply_command(code_guid: str, document_guid: str, ranges: list[tuple[int, int]]) -> Command:
+        if len(ranges) == 1:
+            return commands.ApplyCode(document_guid, ranges[0][0], ranges[0][1], code_guid)
+        return commands.ApplyCodeMany([(document_guid, a, b) for a, b in ranges], code_guid)
+
+    def coding_ranges(self, document_guid: str, start: int, end: int) -> list[tuple[int, int]]:
+        """The ranges to code for [start, end): itself, or one per participant turn when it
+        runs over several speakers and the analyst splits it; [] when cancelled."""
+        view = self.view
+        if document_guid == view.document_guid:
+            text, turns = view.text, view.turns
+        else:
+            project = self.bench.project
+            text, turns = (
+                document_text(project, document_guid),
+                document_turns(project, document_guid),
+            )
+        span = turn_pieces(text, turns, start, end)
+        if not span.crosses:
+            return [(start, end)]
+        choice = ask_cross_turn(self.host, span, self.settings)
+        if choice is None:
+            return []
+        if choice == SPLIT:
+            return [(p.start, p.end) for p in span.pieces]
+        self.bench.hint(keep_warning(span))
+        return [(start, end)]
 
     def _selection(self) -> tuple[str, int, int] | None:
         view = self.view
@@ -195,16 +272,50 @@ class CodingActions:
         sel = self._selection()
         if not sel:
             return
-        records = self.codes.records
-        if not records:
-            self.new_code_from_selection()
-            return
-        labels = [r.path_text for r in records]
+        labels = [r.path_text for r in self.codes.records]
         current = self.current_code()
-        start = labels.index(current.path_text) if current else 0
-        choice, ok = QInputDialog.getItem(self.host, "Code as", "Code:", labels, start, True)
-        if ok and choice in labels:
-            self.apply_code(records[labels.index(choice)].guid, *sel)
+        start = labels.index(current.path_text) if current and current.path_text in labels else 0
+        choice, ok = QInputDialog.getItem(
+            self.host, "Code as", "Code (choose one, or type a name or a new Theme/Category/Code):",
+            labels, start, True,
+        )  # fmt: skip
+        if ok:
+            self.code_as_typed(choice, *sel)
+
+    def code_as_typed(self, typed: str, document_guid: str, start: int, end: int) -> bool:
+        """Code the range with the code ``typed`` names: its path, or a leaf name only one code
+        has; a new path is created after the analyst confirms; otherwise say why not."""
+        choice = resolve_code(typed, self.codes.records)
+        if choice.refusal:
+            self.bench.report(choice.refusal)
+            return False
+        if choice.code is not None:
+            return self.apply_code(choice.code.guid, document_guid, start, end)
+        path = "/".join(choice.new)
+        where = f'under "{choice.parent.path_text}"' if choice.parent else "at the top level"
+        what = "it" if len(choice.new) == 1 else f"its {len(choice.new)} levels"
+        answer = QMessageBox.question(
+            self.host, "Code as",
+            f'There is no code "{typed.strip()}". Create {what} ("{path}", {where}) and code '
+            "the selection with it?",
+        )  # fmt: skip
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        ranges = self.coding_ranges(document_guid, start, end)
+        if not ranges:
+            return False
+        members: list[Command] = []
+        parent = choice.parent.guid if choice.parent else None
+        for name in choice.new:
+            guid = str(uuid.uuid4())  # known now, so that the next step can name it
+            members.append(commands.AddCode(name, parent, guid=guid))
+            parent = guid
+        assert parent is not None
+        members.append(self.apply_command(parent, document_guid, ranges))
+        ok = self.bench.push(commands.CommandGroup(f'New code "{path}" and apply it', members))
+        if ok:
+            self.remember(parent)
+        return ok
 
     def new_code_from_selection(self) -> None:
         sel = self._selection()
@@ -218,11 +329,15 @@ class CodingActions:
         )
         if not ok or not name.strip():
             return
+        ranges = self.coding_ranges(*sel)
+        if not ranges:
+            return
         # One undo step: the code gets its GUID now, so that applying it can name it.
         guid = str(uuid.uuid4())
         add = commands.AddCode(name, parent.guid if parent else None, guid=guid)
         group = commands.CommandGroup(
-            f'New code "{name.strip()}" from selection', [add, commands.ApplyCode(*sel, guid)]
+            f'New code "{name.strip()}" from selection',
+            [add, self.apply_command(guid, sel[0], ranges)],
         )
         if self.bench.push(group):
             self.remember(guid)
@@ -256,7 +371,7 @@ class CodingActions:
             self.edit_memo(h)
 
     def edit_memo(self, h: Highlight) -> None:
-        text, ok = QInputDialog.getMultiLineText(
+        text, ok = edit_memo_text(
             self.host, "Segment memo", f"Memo on this “{h.code_name}” segment:", h.memo
         )
         if ok and text != h.memo:
@@ -269,7 +384,7 @@ class CodingActions:
 
     def exemplar_for(self, guid: str) -> None:
         with self.bench.project.read() as s:
-            rows = query_segments(s, segment_guids=[guid])
+            rows = query_segments(s, segment_guids=[guid], attributes=False)
         if rows:
             self.bench.push(commands.SetExemplar(guid, not rows[0].is_exemplar))
 

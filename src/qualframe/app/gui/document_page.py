@@ -5,9 +5,10 @@ and keeps the view in step with every change (see ``view_sync``)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from qualframe.app.gui.colors import muted
 from qualframe.app.gui.corpus import Corpus
 from qualframe.app.gui.document_view import DocumentView
 from qualframe.app.gui.models.codebook_model import CodebookModel
@@ -98,8 +99,19 @@ class DocumentPage(QWidget):
 
     # -- changes -----------------------------------------------------------------------------
     def on_change(self, change: Change) -> None:
+        guid = self.view.document_guid
+        if guid is not None and guid in change.documents_removed:
+            self.view.clear_document()  # the document was deleted
+            self.update_title()
+            return
+        if guid is not None and guid in change.texts:
+            self.sync.reload()  # its text was edited: read it again, where the reader was
+            self.update_title()
+            if self.find_bar.isVisible() and self.find_bar.edit.text():
+                self.find_bar.search(self.find_bar.edit.text())  # (hits hold offsets)
+            return
         self.sync.on_change(change)
-        if change.segments or change.codebook:
+        if change.segments or change.codebook or change.document_list:
             self.update_title()
 
     def update_title(self) -> None:
@@ -108,10 +120,13 @@ class DocumentPage(QWidget):
         if rec is None:
             self.title.setText("")
             return
+        pal = self.title.palette()
+        role = QPalette.ColorRole
+        self._muted = muted(pal.color(role.WindowText), pal.color(role.Window)).name()
         n = len(self.view.index) if self.view.index is not None else 0
         groups = f" · {', '.join(rec.groups)}" if rec.groups else ""
         self.title.setText(
             f"<b style='font-size:14px'>{rec.name}</b>"
-            f"<span style='color:#667'>{groups} · {self.view.words:,} words · {n} coded "
+            f"<span style='color:{self._muted}'>{groups} · {self.view.words:,} words · {n} coded "
             "segments</span>"
         )

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from qualframe.app.gui.corpus import Corpus
+from qualframe.app.gui.save_target import ask_save_path
 from qualframe.app.gui.tasks import Cancelled, Progress, run_export, run_with_progress
 from qualframe.coding.core.command import Command
 from qualframe.coding.core.project import Project
@@ -70,9 +71,7 @@ def export_refi(w: MainWindow, suffix: str, path: Path | None = None) -> bool:
     if path is None:
         what = "REFI-QDA project (*.qdpx)" if suffix == ".qdpx" else "REFI-QDA codebook (*.qdc)"
         base = Path(w.project.path or Path.home() / "project").with_suffix(suffix)
-        name, _ = QFileDialog.getSaveFileName(
-            _widget(w), "Export for other QDA tools", str(base), what
-        )
+        name, _ = ask_save_path(_widget(w), "Export for other QDA tools", str(base), what)
         if not name:
             return False
         path = Path(name)

@@ -59,7 +59,9 @@ class ViewSync:
                     for code in affected:
                         fresh_h.extend(
                             to_highlight(r)
-                            for r in query_segments(s, code_guid=code, document_guid=guid)
+                            for r in query_segments(
+                                s, code_guid=code, document_guid=guid, attributes=False
+                            )
                         )
                 view.restyle_codes(affected, fresh_h)
         if shown and view.isVisible():

@@ -35,13 +35,13 @@ from typing import Any
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
-from qualframe.coding.analysis.formatting import group_label, pluralise
-from qualframe.coding.analysis.survey_stats import fmt_percent, natural_key
+from qualframe.coding.analysis.formatting import fmt_percent, group_label, natural_key, pluralise
 from qualframe.coding.codebook.tree import load_tree
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.privacy import name_masker
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import CodeRecord, SegmentRecord
+from qualframe.coding.query.quotes import own_turn, own_turn_sql, quote_substr
 from qualframe.coding.query.segments import query_segments
 from qualframe.coding.review.status import check_mode, filter_sentence, reviewed_clause
 from qualframe.storage.models import (
@@ -83,6 +83,9 @@ class MatrixOptions:
     include_empty: bool = False
     coders: Sequence[str] | None = None
     documents: Sequence[str] | None = None
+    #: Only the documents in any of these document sets (names or GUIDs); with
+    #: ``documents`` too, only those of them that are in one of the sets.
+    document_sets: Sequence[str] | None = None
     #: Keep participants' real names in quotes and document names (an explicit opt-in; by
     #: default every real name is replaced by the pseudonym, see :mod:`coding.privacy`).
     real_names: bool = False
@@ -175,6 +178,7 @@ class ThemeMatrix:
     segments_no_group: int  # left out: the participant has no value (or another group)
     coders: tuple[str, ...] = ()
     documents: tuple[str, ...] = ()
+    document_sets: tuple[str, ...] = ()  # the sets counted, with how many documents they hold
     max_depth: int = field(default=0)  # depth of the deepest code in the codebook
     segments_above_rows: int = 0  # left out: coded with a code above the row level
     codes: int = 0  # codes in the codebook
@@ -286,7 +290,7 @@ def matrix_note(matrix: ThemeMatrix) -> str:
     attr = matrix.attribute
     scope = (
         "who speak in the selected documents"
-        if matrix.documents
+        if matrix.documents or matrix.document_sets
         else "in the project (interviewers excluded)"
     )
     parts = []
@@ -315,6 +319,8 @@ def matrix_note(matrix: ThemeMatrix) -> str:
         parts.append(review)
     if matrix.coders:
         parts.append(f"Coders: {', '.join(matrix.coders)}.")
+    if matrix.document_sets:
+        parts.append(f"Document sets: {'; '.join(matrix.document_sets)}.")
     if matrix.documents:
         parts.append(f"Documents: {', '.join(matrix.documents)}.")
     return " ".join(parts)
@@ -389,21 +395,43 @@ class _Scope:
     coder_names: list[str]
     doc_ids: list[int]
     doc_names: list[str]
+    set_names: list[str] = field(default_factory=list)
     reviewed: str = "all"
+
+    @property
+    def by_document(self) -> bool:
+        """Whether only some documents count (possibly none: an empty set)."""
+        return bool(self.doc_ids or self.set_names)
 
 
 def _scope(s: Session, options: MatrixOptions) -> _Scope:
     attr_id, attr_name = _resolve_attribute(s, options.by)
     coder_ids, coder_names = _resolve_coders(s, options.coders)
     doc_ids, doc_names = _resolve_documents(s, options.documents)
-    return _Scope(attr_id, attr_name, coder_ids, coder_names, doc_ids, doc_names, options.reviewed)
+    set_names: list[str] = []
+    if options.document_sets:
+        from qualframe.coding.corpus.sets import set_document_ids
+
+        in_sets, names = set_document_ids(s, options.document_sets)
+        members = set(in_sets)
+        for name in names:
+            k = len(set_document_ids(s, [name])[0])
+            set_names.append(f"{name} ({k} document{'s' if k != 1 else ''})")
+        if doc_ids:
+            kept = [(i, n) for i, n in zip(doc_ids, doc_names, strict=True) if i in members]
+            doc_ids, doc_names = [i for i, _ in kept], [n for _, n in kept]
+        else:
+            doc_ids = in_sets
+    return _Scope(
+        attr_id, attr_name, coder_ids, coder_names, doc_ids, doc_names, set_names, options.reviewed
+    )
 
 
 def _filtered(stmt: Select[Any], scope: _Scope, *, review: bool = True) -> Select[Any]:
     """``stmt`` restricted to the chosen coders and documents (and review filter)."""
     if scope.coder_ids:
         stmt = stmt.where(Segment.coder_id.in_(scope.coder_ids))
-    if scope.doc_ids:
+    if scope.by_document:
         stmt = stmt.where(Segment.document_id.in_(scope.doc_ids))
     clause = reviewed_clause(scope.reviewed) if review else None
     if clause is not None:
@@ -449,7 +477,7 @@ def _group_sizes(s: Session, scope: _Scope) -> dict[str, int]:
         .join(Participant, Participant.id == AttributeValue.participant_id)
         .where(AttributeValue.attribute_id == scope.attr_id, Participant.is_interviewer.is_(False))
     )
-    if scope.doc_ids:
+    if scope.by_document:
         speakers = select(Turn.participant_id).where(
             Turn.document_id.in_(scope.doc_ids), Turn.is_interviewer.is_(False)
         )
@@ -462,13 +490,18 @@ def _group_sizes(s: Session, scope: _Scope) -> dict[str, int]:
 
 
 def group_sizes(
-    project: Project, by: str = "role", documents: Sequence[str] | None = None
+    project: Project,
+    by: str = "role",
+    documents: Sequence[str] | None = None,
+    document_sets: Sequence[str] | None = None,
 ) -> dict[str, int]:
     """The values of ``by`` that make a column, with their N: non-interviewer participants
-    holding the value who, when ``documents`` (names or GUIDs) are given, speak in one of
-    them. The same rule :func:`build_matrix` uses for the group headers."""
+    holding the value who, when ``documents`` (names or GUIDs) or ``document_sets`` are
+    given, speak in one of those documents. The same rule :func:`build_matrix` uses for the
+    group headers."""
+    options = MatrixOptions(by=by, documents=documents, document_sets=document_sets)
     with project.read() as s:
-        return _group_sizes(s, _scope(s, MatrixOptions(by=by, documents=documents)))
+        return _group_sizes(s, _scope(s, options))
 
 
 def _choose_groups(
@@ -558,14 +591,13 @@ def _fetch_quotes(
         for r in conn.execute(
             select(
                 Segment.id, Segment.guid, Segment.is_exemplar, Participant.pseudonym,
-                Segment.document_id, Segment.start, Segment.end,
+                Segment.document_id, Segment.start, Segment.end, Turn.start, Turn.end,
             )
             .join(Turn, Turn.id == Segment.turn_id)
             .join(Participant, Participant.id == Turn.participant_id)
             .where(Segment.id.in_(ids[i : i + 500]))
         ):  # fmt: skip
             info[int(r[0])] = tuple(r)
-    # Each document's text is read once and sliced here (offsets are code points).
     doc_ids = sorted({r[4] for r in info.values()})
     texts: dict[int, tuple[str, str]] = {}
     for i in range(0, len(doc_ids), 200):
@@ -576,8 +608,9 @@ def _fetch_quotes(
         ):
             texts[int(did)] = (str(name), str(text))
     found: dict[int, Quote] = {}
-    for sid, (_, guid, exemplar, pseudonym, did, start, end) in info.items():
+    for sid, (_, guid, exemplar, pseudonym, did, start, end, t_start, t_end) in info.items():
         name, text = texts[did]
+        start, end = own_turn(start, end, (t_start, t_end))  # one read per text; own turn only
         found[sid] = Quote(
             str(guid), mask(text[start:end]), str(pseudonym), mask(name), bool(exemplar)
         )
@@ -732,6 +765,7 @@ def build_matrix(project: Project, options: MatrixOptions | None = None) -> Them
         segments_not_reviewed=not_reviewed,
         coders=tuple(scope.coder_names),
         documents=tuple(mask(d) for d in scope.doc_names),
+        document_sets=tuple(scope.set_names),
         max_depth=max((c.depth for c in tree), default=0),
     )
 
@@ -785,7 +819,9 @@ def matrix_segments(
             scope,
             Segment.guid, Segment.code_id, AttributeValue.value, Participant.pseudonym,
             Document.name.label("doc"), Coder.name.label("coder"), Segment.is_exemplar,
-            func.substr(Document.text, Segment.start + 1, Segment.end - Segment.start).label("text"),
+            quote_substr(Document.text, *own_turn_sql(
+                Segment.start, Segment.end, Turn.id, Turn.start, Turn.end,
+            )).label("text"),
         )  # fmt: skip
         stmt = (
             stmt.join(Document, Document.id == Segment.document_id)

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from qualframe.coding.codebook.tree import (
     DETAIL_FIELDS,
-    PALETTE,
     check_color,
     get_code,
     split_path,
@@ -50,8 +49,10 @@ def _check_sibling(session: Session, parent_id: int | None, name: str, exclude: 
 
 
 def _next_color(session: Session) -> str:
-    n = int(session.scalar(select(func.count()).select_from(Code)) or 0)
-    return PALETTE[n % len(PALETTE)]
+    """The colour most distinct from those of the codes already there (``colours``)."""
+    from qualframe.coding.codebook.colours import most_distinct
+
+    return most_distinct(str(c) for c in session.scalars(select(Code.color)))
 
 
 def _next_position(session: Session, parent_id: int | None) -> int:

@@ -107,12 +107,17 @@ def upsert_participant_in(session: Session, data: ParticipantData) -> Participan
 
 
 def list_participants(
-    project: Project, *, include_interviewers: bool = False
+    project: Project,
+    *,
+    include_interviewers: bool = False,
+    attributes: Sequence[str] | None = None,
 ) -> list[ParticipantRecord]:
+    """The participants with their attribute values: all of them, or (for a project with
+    thousands of attributes, shown a few columns at a time) only those named."""
     from qualframe.coding.query.segments import participant_attributes
 
     with project.read() as s:
-        attrs = participant_attributes(s)
+        attrs = participant_attributes(s) if attributes is None else _values_of(s, attributes)
         stmt = select(Participant).order_by(Participant.pseudonym)
         if not include_interviewers:
             stmt = stmt.where(Participant.is_interviewer.is_(False))
@@ -130,16 +135,56 @@ def attribute_names(project: Project) -> list[str]:
         return list(s.scalars(select(Attribute.name).order_by(Attribute.position, Attribute.name)))
 
 
+def _values_of(session: Session, names: Sequence[str]) -> dict[int, dict[str, str]]:
+    """participant id → {attribute: value} for the attributes ``names`` only."""
+    out: dict[int, dict[str, str]] = {}
+    names = list(names)
+    for i in range(0, len(names), 500):
+        ids = dict(
+            session.execute(
+                select(Attribute.id, Attribute.name).where(Attribute.name.in_(names[i : i + 500]))
+            ).all()
+        )
+        if not ids:
+            continue
+        rows = session.execute(
+            select(AttributeValue.participant_id, AttributeValue.attribute_id, AttributeValue.value)
+            .where(AttributeValue.attribute_id.in_(list(ids)))
+        ).all()  # fmt: skip
+        for pid, aid, value in rows:
+            out.setdefault(pid, {})[ids[aid]] = value
+    return out
+
+
+def attribute_value_lists(project: Project) -> dict[str, list[str]]:
+    """Every attribute (in the project's order) with its distinct values among
+    non-interviewers, sorted — one query, however many attributes there are."""
+    with project.read() as s:
+        names = list(
+            s.execute(
+                select(Attribute.id, Attribute.name).order_by(Attribute.position, Attribute.name)
+            ).all()
+        )
+        rows = s.execute(
+            select(AttributeValue.attribute_id, AttributeValue.value)
+            .join(Participant, Participant.id == AttributeValue.participant_id)
+            .where(Participant.is_interviewer.is_(False))
+            .group_by(AttributeValue.attribute_id, AttributeValue.value)
+        ).all()
+        values: dict[int, list[str]] = {}
+        for aid, value in rows:
+            values.setdefault(aid, []).append(value)
+    return {name: sorted(values.get(aid, []), key=str.casefold) for aid, name in names}
+
+
 def attribute_values(project: Project, name: str) -> list[str]:
     """Distinct values of a participant attribute among non-interviewers, sorted."""
     with project.read() as s:
+        ids = select(Attribute.id).where(func.lower(Attribute.name) == name.lower())
         rows = s.scalars(
             select(AttributeValue.value)
-            .join(Attribute, Attribute.id == AttributeValue.attribute_id)
             .join(Participant, Participant.id == AttributeValue.participant_id)
-            .where(
-                func.lower(Attribute.name) == name.lower(), Participant.is_interviewer.is_(False)
-            )
+            .where(AttributeValue.attribute_id.in_(ids), Participant.is_interviewer.is_(False))
             .distinct()
         )
         return sorted(rows, key=str.casefold)

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -40,7 +41,7 @@ from qualframe.coding.exchange.descriptions import compose
 from qualframe.coding.exchange.model import derived_guid
 from qualframe.coding.exchange.positions import Edit, OffsetMap
 from qualframe.coding.exchange.qde_write import check_valid, codebook_xml, project_xml
-from qualframe.coding.export.atomic import atomic_path
+from qualframe.coding.export.atomic import check_target, write_atomically
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,
@@ -427,23 +428,30 @@ def export_project(
 ) -> ExportReport:
     """Write ``project`` to ``out`` (.qdpx), validated, completely or not at all."""
     out = Path(out)
+    check_target(out)  # before the model is built
     model, texts, left_out = build_project(project, real_names=real_names)
     qde, dropped = project_xml(model)
     check_valid(qde, "project")
     if dropped:
         left_out.append(f"{dropped:,} control characters that XML cannot hold (in memos or names)")
     total = len(model.sources)
-    with atomic_path(out) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("project.qde", qde)
-        for i, src in enumerate(model.sources, start=1):
-            data = texts[src.guid].encode("utf-8")
-            if len(data) > MAX_INTERNAL_FILE:
-                raise UserError(f'The document "{src.name}" is larger than REFI-QDA allows (2 GB).')
-            zf.writestr(f"sources/{src.guid}.txt", data)
-            if progress is not None and not progress(i, total, src.name):
-                from qualframe.coding.importing.errors import ImportCancelled
 
-                raise ImportCancelled("The export was cancelled; nothing was written.")
+    def write(stream: IO[bytes]) -> None:
+        with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("project.qde", qde)
+            for i, src in enumerate(model.sources, start=1):
+                data = texts[src.guid].encode("utf-8")
+                if len(data) > MAX_INTERNAL_FILE:
+                    raise UserError(
+                        f'The document "{src.name}" is larger than REFI-QDA allows (2 GB).'
+                    )
+                zf.writestr(f"sources/{src.guid}.txt", data)
+                if progress is not None and not progress(i, total, src.name):
+                    from qualframe.coding.importing.errors import ImportCancelled
+
+                    raise ImportCancelled("The export was cancelled; nothing was written.")
+
+    write_atomically(out, write)
     return ExportReport(out, "project", _counts(model), left_out)
 
 
@@ -455,11 +463,15 @@ def build_codebook(project: Project) -> m.Codebook:
 def export_codebook(project: Project, out: Path) -> ExportReport:
     """Write the codebook of ``project`` to ``out`` (.qdc), validated, atomically."""
     out = Path(out)
+    check_target(out)  # before the codebook is built
     book = build_codebook(project)
     data, dropped = codebook_xml(book)
     check_valid(data, "codebook")
-    with atomic_path(out) as tmp:
-        tmp.write_bytes(data)
+
+    def write(stream: IO[bytes]) -> None:
+        stream.write(data)
+
+    write_atomically(out, write)
     left = []
     with project.read() as s:
         memos = int(

@@ -26,6 +26,7 @@ from qualframe.coding.core import audit
 from qualframe.coding.core.changes import Change
 from qualframe.coding.core.command import Command
 from qualframe.coding.core.errors import ImportRefused
+from qualframe.coding.core.printable import printable
 from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.documents import sha256_hex, unique_document_name
 from qualframe.coding.exchange import model as m
@@ -173,7 +174,7 @@ class _Store:
                 guid=src.guid,  # unique: prepare() renamed repeated source GUIDs
                 name=unique_document_name(self.s, (src.name or "Untitled source")[:400]),
                 kind="survey" if src.guid in survey else "transcript",
-                text=ps.text, length=len(ps.text), original_filename=(src.name or None),
+                text=ps.text, length=len(ps.text), original_filename=(printable(src.name) if src.name else None),
                 content_hash=ps.content_hash, text_hash=sha256_hex(ps.text),
                 source_encoding=ps.encoding, position=i,
             )  # fmt: skip
@@ -456,20 +457,18 @@ def import_project(project: Project, plan: Plan) -> ImportReport:
 
 def create_from(path: Path, source: Path, coder: str | None = None) -> ImportReport:
     """A new project at ``path`` holding the REFI-QDA project ``source``. The file is read
-    and checked before the project is created; if anything fails, no project file is left."""
+    and checked before the project is created; the project is built under a temporary name
+    and appears under ``path`` only when complete, so a failed or killed import leaves no
+    project file (and never removes one that was there)."""
     from qualframe.coding.exchange.refi_import import prepare
 
     plan = prepare(Path(source))
-    project = Project.create(path, coder=coder)
-    try:
-        report = import_project(project, plan)
-    except BaseException:
-        project.close()
-        for suffix in ("", "-wal", "-shm", ".lock"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-        raise
+    reports: list[ImportReport] = []
+    project = Project.create(
+        path, coder=coder, prepare=lambda p: reports.append(import_project(p, plan))
+    )
     project.close()
-    return report
+    return reports[0]
 
 
 __all__ = [

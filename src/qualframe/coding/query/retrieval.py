@@ -10,7 +10,7 @@ Filters and order are the same as ``query_segments``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple
 
 from sqlalchemy import func, select
@@ -21,7 +21,7 @@ from qualframe.coding.core.codepaths import join_path
 from qualframe.coding.core.errors import NotFoundError
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
-from qualframe.coding.query.segments import Where, code_paths, participant_attributes
+from qualframe.coding.query.segments import Where, code_paths, in_sets, participant_attributes
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,
@@ -67,10 +67,14 @@ def fetch(
     document_guid: str | None = None,
     paths: dict[int, tuple[tuple[str, ...], str, str]] | None = None,
     documents: dict[int, tuple[str, str]] | None = None,
+    attribute_names: Collection[str] | None = None,
+    document_sets: Sequence[str] = (),
 ) -> tuple[list[Retrieved], dict[int, dict[str, str]]]:
     """Matching segments in document order, and participant id → attributes (of the
-    participants in those rows). ``paths`` (code id → path, colour, guid) and ``documents``
-    (document id → guid, name, in the navigator's order) save queries.
+    participants in those rows); ``document_sets`` (names or GUIDs) keeps the documents in
+    any of those sets; ``attribute_names`` limits the attributes read to those (None: all).
+    ``paths`` (code id → path, colour, guid) and ``documents`` (document id → guid, name,
+    in the navigator's order) save queries.
 
     The documents table is not joined: its rows carry the whole text, and SQLite would walk
     each row's overflow pages to reach the columns after it, for every segment."""
@@ -105,17 +109,19 @@ def fetch(
         if document_guid is not None:
             wanted = [i for i, (g, _) in documents.items() if g == document_guid]
             stmt = stmt.where(Segment.document_id.in_(wanted))
+        if document_sets:
+            stmt = stmt.where(Segment.document_id.in_(in_sets(s, document_sets)))
         if coder is not None:
             stmt = stmt.where(func.lower(Coder.name) == coder.strip().lower())
         for cond in where:
+            # The attribute by its id (a join by name walked every value of each
+            # participant: seconds with 10,000 attributes).
             av = aliased(AttributeValue)
-            at = aliased(Attribute)
-            stmt = (
-                stmt.join(av, av.participant_id == P.id)
-                .join(
-                    at, (at.id == av.attribute_id) & (func.lower(at.name) == cond.attribute.lower())
-                )
-                .where(func.lower(av.value) == cond.value.lower())
+            attr_ids = select(Attribute.id).where(
+                func.lower(Attribute.name) == cond.attribute.lower()
+            )
+            stmt = stmt.join(av, (av.participant_id == P.id) & av.attribute_id.in_(attr_ids)).where(
+                func.lower(av.value) == cond.value.lower()
             )
         if segment_guids is not None:
             stmt = stmt.where(Segment.guid.in_(list(segment_guids)))
@@ -123,7 +129,8 @@ def fetch(
         if paths is None or any(r.code_id not in paths for r in rows):
             paths = code_paths(s)
         pids = {r.pid for r in rows if r.pid is not None}
-        attrs = participant_attributes(s, pids) if pids else {}
+        # Only the attributes the caller shows (e.g. the group): a project may have 10,000.
+        attrs = participant_attributes(s, pids, attribute_names) if pids else {}
     order = {doc_id: i for i, doc_id in enumerate(documents)}
     rows.sort(key=lambda r: (order.get(r.document_id, len(order)), r.start, r.end, r.id))
     out = []

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from qualframe.coding.codebook.tree import subtree_ids
 from qualframe.coding.core.errors import NotFoundError, UserError
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
+from qualframe.coding.query.document_sets import members_select, resolve_sets
+from qualframe.coding.query.quotes import own_turn_sql, quote_substr
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,
@@ -40,21 +43,44 @@ class Where:
         return cls(name.strip(), value.strip())
 
 
+def in_sets(s: Session, keys: Sequence[str]) -> Select[Any]:
+    """The ids of the documents in any of the document sets ``keys`` (names or GUIDs; an
+    unknown name is refused), for ``Segment.document_id.in_(…)``."""
+    return members_select([x.id for x in resolve_sets(s, keys)])
+
+
 # -- retrieval ----------------------------------------------------------------------------------
 def participant_attributes(
-    session: Session, pids: Collection[int] | None = None
+    session: Session, pids: Collection[int] | None = None, names: Collection[str] | None = None
 ) -> dict[int, dict[str, str]]:
     """participant id → {attribute: value}, for everyone or for the participants ``pids``
-    (a long list reads everyone: one scan beats a huge IN list)."""
-    stmt = select(AttributeValue.participant_id, Attribute.name, AttributeValue.value).join(
-        Attribute, Attribute.id == AttributeValue.attribute_id
+    (a long list reads everyone: one scan beats a huge IN list), all attributes or only
+    ``names``. Rows carry the attribute's id, not its name, and are read without the ORM:
+    a project can hold millions of values (10,000 attributes × 300 respondents)."""
+    stmt = select(Attribute.id, Attribute.name)
+    if names is not None:
+        wanted = {n.casefold() for n in names}
+        if not wanted:
+            return {}
+    by_id = {
+        aid: name
+        for aid, name in session.execute(stmt).all()
+        if names is None or name.casefold() in wanted
+    }
+    if not by_id:
+        return {}
+    values = select(
+        AttributeValue.participant_id, AttributeValue.attribute_id, AttributeValue.value
     )
     if pids is not None and len(pids) <= 500:
-        stmt = stmt.where(AttributeValue.participant_id.in_(list(pids)))
-    rows = session.execute(stmt).all()
+        values = values.where(AttributeValue.participant_id.in_(list(pids)))
+    if names is not None and len(by_id) <= 500:
+        values = values.where(AttributeValue.attribute_id.in_(list(by_id)))
     out: dict[int, dict[str, str]] = {}
-    for pid, name, value in rows:
-        out.setdefault(pid, {})[name] = value
+    for pid, aid, value in session.connection().execute(values).all():
+        name = by_id.get(aid)
+        if name is not None:
+            out.setdefault(pid, {})[name] = value
     return out
 
 
@@ -86,8 +112,12 @@ def list_segments(
     participant_guid: str | None = None,
     include_interviewer: bool = True,
     limit: int | None = None,
+    attributes: bool = True,
+    document_sets: Sequence[str] = (),
 ) -> list[SegmentRecord]:
-    """Segments matching every given filter, in document order."""
+    """Segments matching every given filter, in document order; ``attributes=False`` leaves
+    the speakers' attributes out (a project may have thousands of them). ``document_sets``
+    (names or GUIDs) keeps the segments of documents in any of those sets."""
     with project.read() as s:
         return query_segments(
             s,
@@ -99,7 +129,14 @@ def list_segments(
             participant_guid=participant_guid,
             include_interviewer=include_interviewer,
             limit=limit,
+            attributes=attributes,
+            document_sets=document_sets,
         )
+
+
+def _own_turn() -> tuple[Any, Any]:
+    """The segment's range cut to its own speaker turn (see ``quotes``)."""
+    return own_turn_sql(Segment.start, Segment.end, Turn.id, Turn.start, Turn.end)
 
 
 def query_segments(
@@ -114,6 +151,8 @@ def query_segments(
     include_interviewer: bool = True,
     limit: int | None = None,
     segment_guids: Iterable[str] | None = None,
+    attributes: bool = True,
+    document_sets: Sequence[str] = (),
 ) -> list[SegmentRecord]:
     P = aliased(Participant)
     stmt = (
@@ -121,7 +160,7 @@ def query_segments(
             Segment.id, Segment.guid, Segment.start, Segment.end, Segment.memo,
             Segment.is_exemplar, Segment.code_id, Segment.created_at,
             Document.guid.label("doc_guid"), Document.name.label("doc_name"),
-            func.substr(Document.text, Segment.start + 1, Segment.end - Segment.start).label("text"),
+            quote_substr(Document.text, *_own_turn()).label("text"),
             Coder.name.label("coder"), Turn.label, Turn.is_interviewer,
             P.id.label("pid"), P.guid.label("pguid"), P.pseudonym,
         )
@@ -138,6 +177,8 @@ def query_segments(
         stmt = stmt.where(Segment.code_id.in_(ids))
     if document_guid is not None:
         stmt = stmt.where(Document.guid == document_guid)
+    if document_sets:
+        stmt = stmt.where(Segment.document_id.in_(in_sets(s, document_sets)))
     if coder is not None:
         stmt = stmt.where(func.lower(Coder.name) == coder.strip().lower())
     if participant_guid is not None:
@@ -145,12 +186,12 @@ def query_segments(
     if not include_interviewer:
         stmt = stmt.where(func.coalesce(Turn.is_interviewer, False).is_(False))
     for cond in where:
+        # The attribute by its id (a join by name walked every value of each
+        # participant: seconds with 10,000 attributes).
         av = aliased(AttributeValue)
-        at = aliased(Attribute)
-        stmt = (
-            stmt.join(av, av.participant_id == P.id)
-            .join(at, (at.id == av.attribute_id) & (func.lower(at.name) == cond.attribute.lower()))
-            .where(func.lower(av.value) == cond.value.lower())
+        attr_ids = select(Attribute.id).where(func.lower(Attribute.name) == cond.attribute.lower())
+        stmt = stmt.join(av, (av.participant_id == P.id) & av.attribute_id.in_(attr_ids)).where(
+            func.lower(av.value) == cond.value.lower()
         )
     if segment_guids is not None:
         stmt = stmt.where(Segment.guid.in_(list(segment_guids)))
@@ -159,7 +200,8 @@ def query_segments(
         stmt = stmt.limit(limit)
     rows = s.execute(stmt).all()
     paths = code_paths(s)
-    attrs = participant_attributes(s, {r.pid for r in rows if r.pid is not None}) if rows else {}
+    pids = {r.pid for r in rows if r.pid is not None}
+    attrs = participant_attributes(s, pids) if pids and attributes else {}
     out = []
     for r in rows:
         path, color, cguid = paths[r.code_id]
@@ -170,7 +212,8 @@ def query_segments(
                 code_color=color, coder=r.coder, memo=r.memo, is_exemplar=bool(r.is_exemplar),
                 speaker=r.pseudonym or r.label, participant_guid=r.pguid,
                 is_interviewer=bool(r.is_interviewer),
-                attributes=dict(attrs.get(r.pid, {})) if r.pid is not None else {},
+                # one dict per participant, shared by their segments (not copied per row)
+                attributes=(attrs.get(r.pid) or {}) if r.pid is not None else {},
                 created_at=r.created_at,
             )
         )  # fmt: skip

@@ -7,8 +7,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project
+from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project, say
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.export.atomic import check_target
 
 ORDER = 45
 REFI_PROJECT = (".qdpx", ".qde")
@@ -46,13 +47,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError(
             f"{args.out.name}: choose .qdpx (a whole project) or .qdc (the codebook alone)."
         )
+    check_target(args.out)  # before anything is read
     with open_project(args) as project:
         if suffix == ".qdpx":
             report = export_project(project, args.out, real_names=args.real_names)
         else:
             report = export_codebook(project, args.out)
     for line in report.lines():
-        print(line)
+        say(line)
     return 0
 
 
@@ -76,25 +78,25 @@ def import_refi(args: argparse.Namespace) -> int:
     if args.dry_run:
         if projects:
             plan = prepare(projects[0])
-            print(f"{plan.file}: REFI-QDA project from {plan.model.origin or 'an unnamed tool'}, "
+            say(f"{plan.file}: REFI-QDA project from {plan.model.origin or 'an unnamed tool'}, "
                   f"{len(plan.model.all_codes())} codes, {len(plan.sources)} sources, "
                   f"{len(plan.model.cases)} cases.")  # fmt: skip
         else:
             from qualframe.coding.exchange.qdc import read_qdc
 
             for book in books:
-                print(f"{book.name}: REFI-QDA codebook, {len(read_qdc(book).all_codes())} codes.")
-        print("Dry run: nothing was written.")
+                say(f"{book.name}: REFI-QDA codebook, {len(read_qdc(book).all_codes())} codes.")
+        say("Dry run: nothing was written.")
         return 0
     with open_project(args, write=True) as project:
         if projects:
             plan = prepare(projects[0])
             for line in import_project(project, plan).lines():
-                print(line)
+                say(line)
         else:
             for book in books:
                 for line in import_codebook(project, book).lines():
-                    print(line)
+                    say(line)
     return 0
 
 
@@ -106,8 +108,8 @@ def new_from(path: Path, source: Path, coder: str | None) -> int:
         raise UserError(f"{source.name}: --from takes a REFI-QDA project (.qdpx).")
     report = create_from(path, source, coder)
     for line in report.lines():
-        print(line)
-    print(f"Created {path}.")
+        say(line)
+    say(f"Created {path}.")
     return 0
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from qualframe.app.cli.common import add_project_arg, open_project
+from qualframe.app.cli.common import add_project_arg, open_project, say
 from qualframe.coding.analysis.matrix import (
     COUNT_KINDS,
     MatrixOptions,
@@ -14,6 +14,7 @@ from qualframe.coding.analysis.matrix import (
     export_matrix,
 )
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.export.atomic import check_target
 
 ORDER = 40
 
@@ -59,6 +60,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="NAME",
         help="only this document (repeatable)",
     )
+    p.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only the documents in this document set (repeatable: in any of them)",
+    )
     p.add_argument("--title", metavar="TEXT", help="table title (after 'Table N.')")
     p.add_argument("--number", type=int, default=1, metavar="N", help="table number (default 1)")
     p.add_argument("--landscape", action="store_true", help="landscape page (Word)")
@@ -77,6 +86,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def cmd_matrix(args: argparse.Namespace) -> int:
     check_export_path(args.out)  # before anything is computed
+    check_target(args.out)
     counts = _split(args.counts)
     unknown = [c for c in counts if c not in COUNT_KINDS]
     if unknown:
@@ -90,6 +100,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         include_empty=args.include_empty,
         coders=args.coders or None,
         documents=args.documents or None,
+        document_sets=args.sets or None,
         real_names=args.real_names,
         reviewed=args.reviewed,
     )
@@ -103,5 +114,5 @@ def cmd_matrix(args: argparse.Namespace) -> int:
             landscape=True if args.landscape else None,
         )
     groups = ", ".join(g.header for g in matrix.groups)
-    print(f"Wrote {args.out} ({len(matrix.rows)} rows; {groups}).")
+    say(f"Wrote {args.out} ({len(matrix.rows)} rows; {groups}).")
     return 0

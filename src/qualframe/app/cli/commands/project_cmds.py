@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project, write_json
+from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project, say, write_json
 from qualframe.coding.codebook.templates import template_names
 from qualframe.coding.commands import LoadTemplate
 from qualframe.coding.core.errors import UserError
@@ -55,12 +55,13 @@ def cmd_new(args: argparse.Namespace) -> int:
         if args.template is not None:
             raise UserError("Use --template or --from, not both.")
         return new_from(path, args.source, args.coder)
-    template = args.template or "mentoring"
-    with Project.create(path, coder=args.coder) as project:
-        if template != "empty":
-            LoadTemplate(template).do(project)
+    template_name = args.template or "mentoring"
+    template = None if template_name == "empty" else LoadTemplate(template_name)
+    # The template is loaded before the file gets its name: `new` is all or nothing.
+    prepare = template.do if template is not None else None
+    with Project.create(path, coder=args.coder, prepare=prepare) as project:
         info = project.info()
-    print(f"Created {path} with {info['codes']} codes.")
+    say(f"Created {path} with {info['codes']} codes.")
     return 0
 
 
@@ -70,7 +71,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     path = _project_path(args.path)
     with build_demo(path) as project:
         info = project.info()
-    print(
+    say(
         f"Built the demo project {path}: {info['documents']} documents, "
         f"{info['participants']} participants, {info['codes']} codes, {info['segments']} segments."
     )

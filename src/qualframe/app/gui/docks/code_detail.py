@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qualframe.app.gui.colors import label_color
+from qualframe.app.gui.colors import label_color, set_muted
 from qualframe.app.gui.models.codebook_model import CodebookModel
 from qualframe.app.gui.workbench import Selection, Workbench
 from qualframe.coding import commands
@@ -47,7 +47,7 @@ class CodeDetailDock(QDockWidget):
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.counts = QLabel("")
-        self.counts.setStyleSheet("color: palette(mid);")
+        set_muted(self.counts)  # quieter than the title, still WCAG AA (4.5:1)
         self.fields: dict[str, QPlainTextEdit] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)

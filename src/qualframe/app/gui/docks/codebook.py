@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
+    QSizePolicy,
     QToolButton,
     QTreeView,
     QVBoxLayout,
@@ -56,6 +57,8 @@ class CodebookDock(QDockWidget):
         self.bench = bench
         self.project = project = bench.project
         self._vanished: str | None = None  # the shown code, while a delete/merge hides it
+        self._open_before_filter: set[str] = set()  # branches open when filtering began
+        self._current_before_filter: str | None = None
         self.model = model
         model.moveRequested.connect(self._move)
         model.renameRequested.connect(
@@ -66,6 +69,7 @@ class CodebookDock(QDockWidget):
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter codes…")
         self.filter.setClearButtonEnabled(True)
+        self.filter.setMinimumWidth(self.filter.fontMetrics().horizontalAdvance("Filter co") + 30)
         self.filter.textChanged.connect(self._filter)
         self.tree = self._build_tree(read_only=not project.can_edit)
         self._build_actions()
@@ -119,6 +123,7 @@ class CodebookDock(QDockWidget):
             header.resizeSection(col, digits)
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 2)
         tree.selectionModel().currentChanged.connect(self._current_changed)
+        tree.setIndentation(14)  # three levels deep still leave the names room
         tree.expandToDepth(0)
         return tree
 
@@ -142,7 +147,7 @@ class CodebookDock(QDockWidget):
         btn.setText(label)
         btn.setToolTip(action.text().rstrip("…"))
         btn.setAutoRaise(True)
-        btn.setMinimumWidth(26)
+        btn.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # never cut short
         btn.clicked.connect(action.trigger)
         btn.setEnabled(action.isEnabled())
         action.enabledChanged.connect(btn.setEnabled)
@@ -179,10 +184,22 @@ class CodebookDock(QDockWidget):
             a.setEnabled(has and writable)
 
     def _filter(self, text: str) -> None:
+        """Filter the tree; clearing the filter brings back the branches that were open
+        before it (and the current code), instead of a collapsed tree."""
+        filtering = bool(self.proxy.filterRegularExpression().pattern())
+        current = self.current()
+        if text.strip() and not filtering:
+            self._open_before_filter = self._expanded()
+            self._current_before_filter = current.guid if current else None
         self.proxy.setFilterFixedString(text.strip())
         self.proxy.invalidate()
         if text.strip():
             self.tree.expandAll()
+            return
+        self._restore_expanded(self._open_before_filter)
+        keep = current.guid if current else self._current_before_filter
+        if keep is not None and keep in self.model.by_guid:
+            self.select(keep)
 
     def _menu(self, pos: QPoint) -> None:
         menu = QMenu(self)

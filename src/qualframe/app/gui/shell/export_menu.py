@@ -7,8 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
+from qualframe.app.gui.dialogs.written import tell_file_written
+from qualframe.app.gui.save_target import ask_save_path
 from qualframe.app.gui.tasks import Progress, run_export
 from qualframe.app.gui.views.matrix import MatrixView
 from qualframe.app.gui.views.survey_view import SurveyView
@@ -50,7 +52,7 @@ def export_codebook(parent: QWidget, project: Project, report: Callable[[str], N
     from qualframe.coding.export.codebook_report import export_codebook as write
 
     start = str(Path(project.path or Path.home()).with_name("codebook.docx"))
-    name, _ = QFileDialog.getSaveFileName(
+    name, _ = ask_save_path(
         parent, "Export codebook report", start, "Word document (*.docx);;Excel workbook (*.xlsx)"
     )
     if not name:
@@ -66,5 +68,5 @@ def export_codebook(parent: QWidget, project: Project, report: Callable[[str], N
 
     if not run_export(parent, "Exporting the codebook", work):
         return False
-    report(f"Exported {path.name}.")
+    tell_file_written(parent, "the codebook report", path)
     return True

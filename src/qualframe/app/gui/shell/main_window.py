@@ -10,15 +10,24 @@ Each part decides for itself what to refresh.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeyEvent,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSizePolicy,
     QTabWidget,
@@ -31,10 +40,13 @@ from qualframe.app.gui.corpus import Corpus, Hit
 from qualframe.app.gui.docks.code_detail import CodeDetailDock
 from qualframe.app.gui.docks.codebook import CodebookDock
 from qualframe.app.gui.docks.disputes import DisputesDock
+from qualframe.app.gui.docks.memos import MemoDock
 from qualframe.app.gui.docks.navigator import NavigatorDock
 from qualframe.app.gui.docks.retrieval import RetrievalDock
 from qualframe.app.gui.docks.undo_history import UndoHistoryDock
+from qualframe.app.gui.document_actions import DocumentActions
 from qualframe.app.gui.document_page import DocumentPage
+from qualframe.app.gui.document_view import DocumentView
 from qualframe.app.gui.models.codebook_model import CodebookModel
 from qualframe.app.gui.models.documents_model import DocumentsModel
 from qualframe.app.gui.search import ProjectSearchDock
@@ -42,7 +54,9 @@ from qualframe.app.gui.settings import Settings
 from qualframe.app.gui.shell import audit_parts
 from qualframe.app.gui.shell.export_menu import fill_export_menu
 from qualframe.app.gui.shell.menus import build_menus
+from qualframe.app.gui.shell.research_menus import install_research_menus
 from qualframe.app.gui.undo import UndoHistory
+from qualframe.app.gui.views.classification import ClassificationView
 from qualframe.app.gui.views.log_view import LogView
 from qualframe.app.gui.views.matrix import MatrixView
 from qualframe.app.gui.views.review_view import ReviewWorkspace
@@ -52,6 +66,8 @@ from qualframe.coding.core.changes import Change
 from qualframe.coding.core.command import Command
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
+
+MIN_CENTRE_WIDTH = 570  # the document tab (text, stripes, scroll bar) never gets less
 
 LEFT, RIGHT, BOTTOM = (
     Qt.DockWidgetArea.LeftDockWidgetArea,
@@ -84,6 +100,9 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.corpus = Corpus(project)
         self.last_report = ""
+        # Why a read-only project is read-only (the launcher knows: asked for, or in use).
+        self.read_only_reason = "it was opened read-only"
+        self._told_read_only = False
         self._code_guid: str | None = None
         self._segment_guid: str | None = None
         self.undo = UndoHistory(project, self.changed.emit, self.report, self)
@@ -103,21 +122,28 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self.coding = CodingActions(self, self.view, self.codes, self.settings, self)
         self.codes.applyRequested.connect(self.coding.apply_code)  # a selection dropped on a code
+        self.document_actions = DocumentActions(self, self.documents, self._current_range, self)
+        self.navigator.menu_provider = self.document_actions.fill_context_menu
+        self._add_edit_text_to_view_menu()
+        self.document_actions.memoRequested.connect(lambda g: self.memos.new_memo("document", g))
         self.export_menu = build_menus(self)
         self.matrix_view = MatrixView(project, self, defer=True)
         self.add_view("Theme matrix", self.matrix_view)
         self.survey_view = SurveyView(project, self, defer=True)
         self.add_view("Survey", self.survey_view)
+        self.participants_view = ClassificationView(self, self)
+        self.add_view("Participants", self.participants_view)
         fill_export_menu(
             self.export_menu, self, project, self.report, self.tabs.setCurrentWidget,
             self.matrix_view, self.survey_view,
         )  # fmt: skip
+        install_research_menus(self, self.export_menu)
         exchange_actions.install(self, self.export_menu)  # REFI-QDA .qdpx / .qdc
         self._build_status_bar(ro)
         audit_parts.install(self)  # Disputes, Log, the review workspace in review mode
-        # Read every text for project-wide search once the window is idle, so that the first
-        # search does not wait for it.
-        QTimer.singleShot(1500, self._warm_corpus)
+        # Read every text for project-wide search on a background thread soon after the window
+        # opens, so that the first search finds them in memory.
+        QTimer.singleShot(200, self._warm_corpus)
         self.resize(1440, 900)
         self._layout_pending = True
         if restore_layout:
@@ -133,7 +159,13 @@ class MainWindow(QMainWindow):
         self.view.segmentActivated.connect(self._segment_clicked)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        # The docks give way before the reading column does (a layout saved in a wide window
+        # and restored in a narrow one would otherwise leave the text a thin strip).
+        self.tabs.setMinimumWidth(MIN_CENTRE_WIDTH)
         self.tabs.addTab(self.page, "Document")
+        # Texts held for search and context are dropped when one changes (an edit, a deleted
+        # or restored document), before any view reads them again.
+        self.changed.connect(self._forget_texts)
         self._pending_changes: dict[QWidget, Change] = {}
         self._docks_set_aside: list[QWidget] = []
         self.tabs.currentChanged.connect(self._deliver_pending)
@@ -147,16 +179,20 @@ class MainWindow(QMainWindow):
         self.navigator = NavigatorDock(self, self.documents, self)
         self.detail = CodeDetailDock(self, self.codes, self)
         self.retrieval = RetrievalDock(self, self.corpus, self.codes, self.documents, self)
-        self.search = ProjectSearchDock(self, self.corpus, self)
+        self.search = ProjectSearchDock(self, self.corpus, self, self.settings)
         self.history = UndoHistoryDock(self.undo, self)
+        self.memos = MemoDock(self, self)
         # the docks below the document, which step aside for the other tabs
-        self.bottom_docks: list[QDockWidget] = [self.retrieval, self.search, self.history]
+        self.bottom_docks: list[QDockWidget] = [
+            self.retrieval, self.search, self.history, self.memos,
+        ]  # fmt: skip
         self.addDockWidget(LEFT, self.navigator)
         self.addDockWidget(RIGHT, self.codebook)
         self.splitDockWidget(self.codebook, self.detail, Qt.Orientation.Vertical)
         self.addDockWidget(BOTTOM, self.retrieval)
         self.tabifyDockWidget(self.retrieval, self.search)
         self.tabifyDockWidget(self.search, self.history)
+        self.tabifyDockWidget(self.history, self.memos)
         self.history.hide()  # View → Undo history
         self.retrieval.raise_()
         self.setCorner(Qt.Corner.BottomLeftCorner, LEFT)
@@ -165,10 +201,13 @@ class MainWindow(QMainWindow):
         self.codebook.codeSelected.connect(self._code_selected)
         self.retrieval.segmentActivated.connect(self.jump_to_segment)
         self.search.hitActivated.connect(self.jump_to_hit)
+        self.memos.documentRequested.connect(self.open_document)
+        self.memos.segmentRequested.connect(self._jump_to_memo_segment)
 
     def _build_status_bar(self, read_only: str) -> None:
         self.code_label = QLabel("")
         self.statusBar().addPermanentWidget(self.code_label)
+        self.changed.connect(self._code_edited)
         coder = QLabel(
             f"Coder: <b>{self.project.coder}</b>" + (" · <b>read-only</b>" if read_only else "")
         )
@@ -177,14 +216,14 @@ class MainWindow(QMainWindow):
 
     def docks(self) -> list[QDockWidget]:
         return [self.navigator, self.codebook, self.detail, self.retrieval, self.search,
-                self.history]  # fmt: skip
+                self.history, self.memos]  # fmt: skip
 
     # -- the Workbench protocol --------------------------------------------------------------
     def push(self, command: Command, long_title: str | None = None) -> bool:
         """Run an undoable command; False (and a message) when it was refused. Give
         ``long_title`` for work that may take a while (it then runs off the GUI thread)."""
         if self.project.read_only:
-            self.report("This project is open read-only; nothing can be changed.")
+            self.refuse_read_only()
             return False
         return self.undo.push(command, long_title=long_title, parent=self) is not None
 
@@ -196,6 +235,37 @@ class MainWindow(QMainWindow):
             box = QMessageBox(QMessageBox.Icon.Warning, "Qualframe", message, parent=self)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()
+
+    def refuse_read_only(self) -> None:
+        """Say why nothing can be changed: a box the first time, the status bar after."""
+        message = (
+            f"This project is open read-only because {self.read_only_reason}; nothing can be "
+            "changed (reopen it from File → Open recent when it is free)."
+        )
+        if self._told_read_only:
+            self.hint(message)
+        else:
+            self._told_read_only = True
+            self.report(message)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """A key for a change (Q, Ctrl+Return, Del, …) that reaches the window because its
+        action is disabled in a read-only project is answered, not ignored."""
+        if self.project.read_only and self._write_key(event):
+            event.accept()
+            self.refuse_read_only()
+            return
+        super().keyPressEvent(event)
+
+    def _write_key(self, event: QKeyEvent) -> bool:
+        pressed = QKeySequence(event.keyCombination())
+        actions = [*self.coding.writing, self.codebook.a_new, self.codebook.a_new_child,
+                   self.codebook.a_rename, self.codebook.a_delete]  # fmt: skip
+        return any(
+            not a.isEnabled() and s.matches(pressed) == QKeySequence.SequenceMatch.ExactMatch
+            for a in actions
+            for s in a.shortcuts()
+        )
 
     def hint(self, message: str) -> None:
         """A gentle note in the status bar (nothing went wrong)."""
@@ -254,7 +324,7 @@ class MainWindow(QMainWindow):
 
     def _warm_corpus(self) -> None:
         if self.isVisible():
-            self.corpus.load()
+            self.corpus.preload()
 
     # -- navigation ------------------------------------------------------------------------
     def open_document(self, guid: str) -> bool:
@@ -280,6 +350,37 @@ class MainWindow(QMainWindow):
         self.view.select_segment(seg.guid)
         self.view.setFocus()
 
+    def _jump_to_memo_segment(self, document_guid: str, segment_guid: str) -> None:
+        if self.open_document(document_guid):
+            self.view.select_segment(segment_guid)
+
+    def _current_range(self) -> tuple[str, int, int] | None:
+        """The document on show and its selection (start == end: the cursor)."""
+        guid = self.view.document_guid
+        if guid is None:
+            return None
+        rng = self.view.selected_range()
+        if rng is None:
+            pos = self.view.cursor_cp()
+            return guid, pos, pos
+        return guid, rng[0], rng[1]
+
+    def _add_edit_text_to_view_menu(self) -> None:
+        """The document view's context menu ends with Edit text… (after the coding actions)."""
+        coding_menu = self.view.menu_provider
+
+        def fill(view: DocumentView, menu: QMenu, cp: int) -> None:
+            if coding_menu is not None:
+                coding_menu(view, menu, cp)
+            menu.addSeparator()
+            menu.addAction(self.document_actions.a_edit_text)
+
+        self.view.menu_provider = fill
+
+    def _forget_texts(self, change: Change) -> None:
+        if change.texts or change.documents_removed or change.document_list:
+            self.corpus.invalidate()
+
     def jump_to_hit(self, hit: Hit) -> None:
         if self.view.document_guid != hit.document_guid:
             self.open_document(hit.document_guid)
@@ -295,14 +396,24 @@ class MainWindow(QMainWindow):
 
     def _code_selected(self, guid: str | None) -> None:
         self._code_guid = guid
-        rec = self.codes.by_guid.get(guid) if guid else None
-        self.code_label.setText(f"Current code: <b>{rec.name}</b>" if rec else "")
+        self._show_current_code()
         self._announce_selection()
+
+    def _show_current_code(self) -> None:
+        rec = self.codes.by_guid.get(self._code_guid) if self._code_guid else None
+        self.code_label.setText(f"Current code: <b>{html.escape(rec.name)}</b>" if rec else "")
+
+    def _code_edited(self, change: Change) -> None:
+        """A rename or recolour of the current code: the status bar and the parts that show
+        the selection name it anew (nothing else changed)."""
+        if self._code_guid is not None and self._code_guid in change.codes:
+            self._show_current_code()
+            self._announce_selection()
 
     # -- import ----------------------------------------------------------------------------
     def import_files(self, paths: list[Path] | None = None) -> None:
         if self.project.read_only:
-            self.report("This project is open read-only; nothing can be imported.")
+            self.refuse_read_only()
             return
         from qualframe.app.gui.dialogs.import_dialog import run_import
 
@@ -313,6 +424,20 @@ class MainWindow(QMainWindow):
         if change is not None:
             self.corpus.invalidate()
             self.changed.emit(change)
+            self._tell_imported(change)
+
+    def _tell_imported(self, change: Change) -> None:
+        by_guid = self.documents.by_guid
+        new = [g for g in by_guid if g in change.documents]
+        if not new:
+            return
+        from qualframe.app.gui.dialogs.written import tell_imported
+
+        first = new[0]
+        tell_imported(
+            self, [by_guid[g].name for g in new], self.project.path,
+            lambda: self.open_document(first),
+        )  # fmt: skip
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
@@ -345,10 +470,12 @@ class MainWindow(QMainWindow):
     def default_layout(self) -> None:
         """Dock sizes proportional to the window (used until the user arranges them)."""
         w, h = max(self.width(), 1000), max(self.height(), 640)
-        side = int(w * 0.2)
+        # Narrow windows give the side docks a smaller share: the reading column comes first.
+        left, right = (0.2, 0.24) if w >= 1280 else (0.17, 0.22)
         self.resizeDocks(
-            [self.navigator, self.codebook], [side, int(w * 0.24)], Qt.Orientation.Horizontal
-        )
+            [self.navigator, self.codebook], [int(w * left), int(w * right)],
+            Qt.Orientation.Horizontal,
+        )  # fmt: skip
         self.resizeDocks(
             [self.codebook, self.detail], [int(h * 0.55), int(h * 0.35)], Qt.Orientation.Vertical
         )

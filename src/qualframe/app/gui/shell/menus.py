@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QMenu, QMenuBar, QMessageBox, QWidget
 
 from qualframe.app.gui.actions import CodingActions
+from qualframe.app.gui.dialogs.backups import add_file_actions
 from qualframe.app.gui.docks.codebook import CodebookDock
 from qualframe.app.gui.document_page import DocumentPage
 from qualframe.app.gui.search import ProjectSearchDock
@@ -35,6 +36,8 @@ SHORTCUTS = (
     ("Ctrl+B", "set the segment's boundaries to the selection"),
     ("Ctrl+F / Ctrl+Shift+F", "find in document / search the project"),
     ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
+    ("Ctrl+Shift+T", "edit the text of the selected passage (Documents → Edit text…)"),
+    ("Ctrl+J / Ctrl+S", "new journal entry / save the memo being written"),
 )
 
 
@@ -52,6 +55,13 @@ class MenuHost(Protocol):
 
     @property
     def openRequested(self) -> SignalInstance: ...
+
+    @property
+    def changed(self) -> SignalInstance: ...
+
+    def report(self, message: str) -> None: ...
+
+    def hint(self, message: str) -> None: ...
 
     def menuBar(self) -> QMenuBar: ...
 
@@ -113,6 +123,8 @@ def _file_menu(file: QMenu, w: MenuHost) -> None:
     file.addSeparator()
     imp = file.addAction("&Import…", QKeySequence("Ctrl+I"), lambda: w.import_files([]))
     imp.setEnabled(w.project.can_edit)
+    file.addSeparator()
+    add_file_actions(w, file)  # Save a copy…, Back up now; keeps the file whole while open
     file.addSeparator()
     file.addAction("&Quit", QKeySequence.StandardKey.Quit, w.close)
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
+from qualframe.app.gui.flow_layout import FlowLayout
 from qualframe.app.gui.models.documents_model import kind_title
 from qualframe.app.gui.views.matrix.scope import ScopeChooser, StickyMenu, document_tip
 from qualframe.coding.analysis.matrix import COUNT_KINDS, level_name
@@ -22,6 +23,7 @@ from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.coders import coder_names
 from qualframe.coding.corpus.documents import list_documents
 from qualframe.coding.corpus.participants import attribute_names
+from qualframe.coding.corpus.sets import list_sets
 
 COUNT_LABELS = {"segments": "Segments", "participants": "Participants", "percent": "% of group"}
 
@@ -50,19 +52,20 @@ class MatrixControls(QWidget):
             "Save the matrix as Word, Excel, CSV or Markdown, with the coders, documents, "
             "column order and options shown here"
         )
-        bar = QHBoxLayout(self)
-        bar.setContentsMargins(0, 0, 0, 0)
-        bar.setSpacing(6)
-        bar.addWidget(QLabel("Columns:"))
-        bar.addWidget(self.attribute)
-        bar.addSpacing(6)
-        bar.addWidget(QLabel("Rows:"))
-        bar.addWidget(self.level)
-        bar.addSpacing(6)
+        # A flow layout: in a narrow window the bar wraps to a second line instead of
+        # cutting its buttons short.
+        bar = FlowLayout(self)
+        for label, combo in (("Columns:", self.attribute), ("Rows:", self.level)):
+            pair = QWidget()
+            pair_layout = QHBoxLayout(pair)
+            pair_layout.setContentsMargins(0, 0, 6, 0)
+            pair_layout.addWidget(QLabel(label))
+            pair_layout.addWidget(combo)
+            bar.addWidget(pair)
         bar.addWidget(self.coders)
         bar.addWidget(self.documents)
         bar.addWidget(self.options_button)
-        bar.addStretch(1)
+        bar.add_stretch()
         bar.addWidget(self.export_button)
 
     def _build_options_menu(self) -> None:
@@ -127,6 +130,7 @@ class MatrixControls(QWidget):
             [(d.guid, d.name, kind_title(d.kind)) for d in docs],
             {d.guid: document_tip(d.segment_count, d.groups) for d in docs},
         )
+        self.documents.set_shortcuts([(s.name, list(s.document_guids)) for s in list_sets(project)])
 
     def by(self) -> str:
         return self.attribute.currentText() or "role"

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
+from qualframe.app.gui.save_target import ask_save_path
 from qualframe.app.gui.tasks import Progress, run_export
 from qualframe.coding.analysis.matrix import MatrixOptions, export_matrix
 from qualframe.coding.core.project import Project
@@ -24,7 +25,7 @@ def ask_export_path(parent: QWidget, project: Project) -> Path | None:
     base = Path(project.path or Path.home() / "project")
     start = str(base.with_name(f"{base.stem}-theme-matrix.docx"))
     filters = ";;".join(EXPORT_FILTERS.values())
-    path, chosen = QFileDialog.getSaveFileName(parent, "Export theme matrix", start, filters)
+    path, chosen = ask_save_path(parent, "Export theme matrix", start, filters)
     if not path:
         return None
     out = Path(path)

@@ -63,6 +63,7 @@ class ScopeChooser(QPushButton):
         self._items: list[tuple[str, str, str]] = []
         self._tips: dict[str, str] = {}
         self._chosen: list[str] | None = None
+        self._shortcuts: list[tuple[str, list[str]]] = []
         self._rebuild()
 
     # -- items ------------------------------------------------------------------------------
@@ -86,6 +87,21 @@ class ScopeChooser(QPushButton):
             self._chosen = kept if kept and len(kept) < len(items) else None
         self._rebuild()
 
+    def set_shortcuts(self, shortcuts: Sequence[tuple[str, list[str]]]) -> None:
+        """Named groups of items (document sets): each becomes an "Only …" entry that chooses
+        exactly its items. Does not emit ``changed``."""
+        shortcuts = [(name, list(keys)) for name, keys in shortcuts]
+        if shortcuts != self._shortcuts:
+            self._shortcuts = shortcuts
+            self._rebuild()
+
+    def shortcut_chosen(self) -> str | None:
+        """The name of the group whose items are exactly the choice, if any."""
+        if self._chosen is None:
+            return None
+        chosen = set(self._chosen)
+        return next((n for n, keys in self._shortcuts if set(keys) == chosen), None)
+
     def keys(self) -> list[str]:
         return [key for key, _label, _section in self._items]
 
@@ -107,9 +123,15 @@ class ScopeChooser(QPushButton):
                 only.triggered.connect(
                     lambda _c=False, keys=[k for k, _lab in members]: self.set_chosen(keys)
                 )
+        if self._shortcuts:
+            menu.addSection("Document sets")
+            for name, keys in self._shortcuts:
+                only = menu.addAction(f"Only “{name}” ({len(keys)})".replace("&", "&&"))
+                only.setEnabled(bool(self._kept(keys)))
+                only.triggered.connect(lambda _c=False, k=keys: self.set_chosen(k))
         for section, members in sections.items():
-            if titled:
-                menu.addSection(section)
+            if titled or self._shortcuts:
+                menu.addSection(section or "Items")
             else:
                 menu.addSeparator()
             for key, label in members:

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui.colors import set_muted
+from qualframe.app.gui.dialogs.written import tell_file_written
 from qualframe.app.gui.models.matrix_model import CellKeyRole, MatrixModel
 from qualframe.app.gui.views.matrix import export
 from qualframe.app.gui.views.matrix.column_order import GroupOrderDialog, default_group_order
@@ -77,7 +79,10 @@ class MatrixView(QWidget):
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.note.setStyleSheet("color: palette(mid); font-size: 9pt;")
+        small = self.note.font()
+        small.setPointSizeF(max(9.0, small.pointSizeF() - 0.5))
+        self.note.setFont(small)
+        set_muted(self.note)  # quieter than the table, still WCAG AA (4.5:1)
         self.drill = CellSegments()
         self.cell_title, self.segments = self.drill.title, self.drill.tree
 
@@ -149,6 +154,8 @@ class MatrixView(QWidget):
         """The options shown on screen (the export uses exactly these)."""
         by = self.controls.by()
         documents = self.documents.chosen()
+        # The documents of one set are counted as that set (the note names it).
+        in_set = self.documents.shortcut_chosen()
         return MatrixOptions(
             by=by,
             rows_level=max(0, self.level.currentIndex()),
@@ -157,7 +164,8 @@ class MatrixView(QWidget):
             quotes=self.quotes.value(),
             include_empty=self.include_empty.isChecked(),
             coders=self.coders.chosen(),
-            documents=documents,
+            documents=None if in_set else documents,
+            document_sets=[in_set] if in_set else None,
         )
 
     # -- column order ---------------------------------------------------------------------------
@@ -282,9 +290,11 @@ class MatrixView(QWidget):
 
     def scope_text(self) -> str:
         """What the matrix counts, e.g. "Counting 2 of 3 coders · 4 of 5 documents"."""
+        in_set = self.documents.shortcut_chosen()
         parts = [
             self.coders.summary("coder", "coders"),
-            self.documents.summary("document", "documents"),
+            self.documents.summary("document", "documents")
+            + (f" (set “{in_set}”)" if in_set else ""),
         ]
         if self.has_custom_order():
             parts.append("columns in your order")
@@ -297,6 +307,9 @@ class MatrixView(QWidget):
         if chosen is not None:
             lines.append("Coders: " + ", ".join(chosen))
         docs = self.documents.chosen()
+        in_set = self.documents.shortcut_chosen()
+        if in_set is not None:
+            lines.append(f"Document set: {in_set}")
         if docs is not None:
             lines.append("Documents: " + ", ".join(self.documents.label(g) for g in docs))
         self.scope.setToolTip("\n".join(lines) or "Every coder's segments in every document")
@@ -319,6 +332,9 @@ class MatrixView(QWidget):
             or change.participants
             or change.documents_added
             or change.survey
+            or change.document_list
+            or change.document_sets
+            or change.texts
         ):
             self.schedule()
 
@@ -400,4 +416,5 @@ class MatrixView(QWidget):
         if not export.export_to(self, self.project, self.options(), path):
             return False
         self.cell_title.setText(f"Exported {path.name}.")
+        tell_file_written(self, "the theme matrix", path)
         return True
