@@ -92,15 +92,15 @@ def test_preview_rename_merge_interviewer_and_skip_bad(
 def test_survey_types_group_and_encoding(qtbot: Any, proj: Project, sync: None) -> None:
     dialog = ImportDialog(None, proj, [DEMO / "survey.csv"])
     qtbot.addWidget(dialog)
-    table = dialog.column_tables[DEMO / "survey.csv"]
+    table = dialog.survey_tabs[DEMO / "survey.csv"].item_table
     names = [cell(table, r, 0).text() for r in range(table.rowCount())]
     types = {n: combo(table, r).currentText() for r, n in enumerate(names)}
     assert types["respondent_id"] == "id" and types["purposes"] == "multiple"
     assert types["sat_overall"] == "likert" and types["suggestions"] == "text"
-    dialog._set_group_column("role")
-    dialog._set_column_type("year", "number")
-    dialog._set_column_type("suggestions", "ignore")
-    table = dialog.column_tables[DEMO / "survey.csv"]
+    dialog.survey_tabs[DEMO / "survey.csv"].set_group_column("role")
+    dialog.survey_tabs[DEMO / "survey.csv"].set_column_type("year", "number")
+    dialog.survey_tabs[DEMO / "survey.csv"].set_column_type("suggestions", "ignore")
+    table = dialog.survey_tabs[DEMO / "survey.csv"].item_table
     role_row = names.index("role")
     assert "'MENTOR' → 'mentor'" in cell(table, role_row, 4).text()
     assert combo(table, names.index("year")).currentText() == "number"

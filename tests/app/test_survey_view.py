@@ -21,6 +21,7 @@ from qualframe.app.gui.views.survey_view import NO_GROUPING, SurveyView
 from qualframe.coding.analysis import survey as ss
 from qualframe.coding.core.changes import Change
 from qualframe.coding.core.project import Project
+from tests.app.test_workbench_protocol import FakeBench
 from tests.coding.test_survey_stats import CODES, PEOPLE, survey_items
 from tests.coding.test_survey_stats_data import (
     Item,
@@ -81,11 +82,11 @@ def test_models_pass_qtmodeltester(qtmodeltester, survey: Project) -> None:  # t
 
 
 def test_view_shows_items_and_tables(qtbot, survey: Project) -> None:  # type: ignore[no-untyped-def]
-    view = SurveyView(survey)
+    view = SurveyView(FakeBench(survey))
     qtbot.addWidget(view)
     assert view.group_combo.currentText() == "role"  # preferred grouping attribute
     items = _cells(view.items_model)
-    assert [r[:3] for r in items] == [
+    assert [[r[0], r[2], r[3]] for r in items] == [
         ["respondent_id", "respondent id", ""],
         ["place", "single choice", "6"],
         ["purposes", "multiple choice", "7"],
@@ -105,11 +106,12 @@ def test_view_shows_items_and_tables(qtbot, survey: Project) -> None:  # type: i
     ]
     assert _cells(view.codes_model)[1] == ["    Exam help", "3 (75)", "2 (100)", "1 (50)", "1.000"]
     assert "normal approximation" in view.likert_note.text()
-    assert view.status.text() == "7 respondents (mentee 4, mentor 3)"
+    # the groups as the Word tables label them (issue 11 item 12: the raw values were shown)
+    assert view.status.text() == "7 respondents (Mentees 4, Mentors 3)."
 
 
 def test_grouping_can_be_changed(qtbot, survey: Project) -> None:  # type: ignore[no-untyped-def]
-    view = SurveyView(survey)
+    view = SurveyView(FakeBench(survey))
     qtbot.addWidget(view)
     view.group_combo.setCurrentText("site")
     assert _header(view.likert_model)[-3:] == ["H", "p", "ε²"]
@@ -119,7 +121,7 @@ def test_grouping_can_be_changed(qtbot, survey: Project) -> None:  # type: ignor
 
 
 def test_refreshes_after_a_change(qtbot, survey: Project) -> None:  # type: ignore[no-untyped-def]
-    view = SurveyView(survey)
+    view = SurveyView(FakeBench(survey))
     qtbot.addWidget(view)
     add_survey(survey, {"Z1": {"role": "mentor"}}, [Item("extra", "likert", {"Z1": 2})])
     view.on_change(Change("import", participants=True))  # unrelated changes are ignored
@@ -129,14 +131,14 @@ def test_refreshes_after_a_change(qtbot, survey: Project) -> None:  # type: igno
 
 
 def test_empty_project(qtbot, project: Project) -> None:  # type: ignore[no-untyped-def]
-    view = SurveyView(project)
+    view = SurveyView(FakeBench(project))
     qtbot.addWidget(view)
     assert "no survey answers yet" in view.status.text()
     assert view.freq_model.rowCount() == 0 and not view.export_buttons["docx"].isEnabled()
 
 
 def test_exports(qtbot, survey: Project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    view = SurveyView(survey)
+    view = SurveyView(FakeBench(survey))
     qtbot.addWidget(view)
     assert view.export("docx", tmp_path / "t.docx")
     assert Document(str(tmp_path / "t.docx")).tables[0].rows[2].cells[1].text == "4 (67)"
@@ -150,7 +152,7 @@ def test_exports(qtbot, survey: Project, tmp_path: Path) -> None:  # type: ignor
 def test_screenshot_of_demo_survey(qtbot, project: Project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     load_demo_survey(project)
     code_demo_answers(project)
-    view = SurveyView(project)
+    view = SurveyView(FakeBench(project))
     qtbot.addWidget(view)
     view.resize(1280, 640)
     view.show()
@@ -163,7 +165,7 @@ def test_screenshot_of_demo_survey(qtbot, project: Project, tmp_path: Path) -> N
 
 def test_numeric_groups_are_labelled_like_the_word_tables(qtbot, project: Project) -> None:  # type: ignore[no-untyped-def]
     load_demo_survey(project)
-    view = SurveyView(project)
+    view = SurveyView(FakeBench(project))
     qtbot.addWidget(view)
     view.group_combo.setCurrentText("year")
     headers = _header(view.freq_model)

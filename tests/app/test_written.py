@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from qualframe.app.gui.views.survey_view import SurveyView
 from qualframe.coding.core.project import Project
+from tests.app.test_workbench_protocol import FakeBench
 from tests.coding.test_survey_stats import CODES, PEOPLE, survey_items
 from tests.coding.test_survey_stats_data import add_survey
 
@@ -79,7 +80,7 @@ def test_matrix_export_says_where(window, tmp_path, monkeypatch, opened, qtbot) 
 
 def test_survey_export_says_where(qtbot, project: Project, tmp_path: Path, opened) -> None:  # type: ignore[no-untyped-def]
     add_survey(project, PEOPLE, survey_items(), codes=CODES)
-    view = SurveyView(project)
+    view = SurveyView(FakeBench(project))
     qtbot.addWidget(view)
     view.show()
     assert view.export("json", tmp_path / "t.json")

@@ -47,3 +47,23 @@ def add_transcript(
             ppl,
         )
         return doc.guid, text
+
+
+Stored = tuple[str | None, float | None, tuple[str, ...] | None]
+
+
+def stored_answers(project: Project) -> dict[tuple[str, str], Stored]:
+    """Every closed survey answer as stored: (pseudonym, item name) -> (raw, number,
+    choices), read through the one reader of the packed answers."""
+    from sqlalchemy import select
+
+    from qualframe.coding.corpus.survey_answers import iter_answers
+    from qualframe.storage.models import Participant, SurveyItem
+
+    with project.read() as s:
+        names = dict(s.execute(select(Participant.id, Participant.pseudonym)).all())
+        items = dict(s.execute(select(SurveyItem.id, SurveyItem.name)).all())
+        return {
+            (names[a.participant_id], items[a.item_id]): (a.raw, a.number, a.choices)
+            for a in iter_answers(s)
+        }

@@ -98,3 +98,28 @@ def test_looks_binary_matches_its_rule_on_generated_text() -> None:
         assert looks_binary(text) == _looks_binary_reference(text)
 
     check()
+
+
+def test_the_byte_level_control_test_matches_the_text_level_one() -> None:
+    """``utf8_controls`` (on the bytes) finds exactly the texts ``clean_controls`` would
+    change, and ``looks_binary`` with the hints it allows agrees with the full check."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from qualframe.coding.importing.decode import clean_controls, looks_binary, utf8_controls
+
+    odd = list("ab \n\t\r\x0b\x0c\x01\x7f\x85\x9f\xa0\xad\u2028\u2029\ufeff’：가\ue000\u0378")
+    chars = st.one_of(st.characters(exclude_categories=("Cs",)), st.sampled_from(odd))
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.lists(chars, max_size=300).map("".join))
+    def check(text: str) -> None:
+        raw = text.encode("utf-8")
+        controls = utf8_controls(raw)
+        changed = clean_controls(text)[0] != text
+        assert controls == changed
+        if not controls:
+            hinted = looks_binary(text, controls=False, is_ascii=raw.isascii())
+            assert hinted == looks_binary(text)
+
+    check()

@@ -18,23 +18,19 @@ from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.documents import document_text, document_turns, list_documents
 from qualframe.coding.corpus.participants import list_participants
 from qualframe.coding.importing import ImportOptions, ImportRefused, import_files, preview_files
-from qualframe.storage.models import Participant, SurveyAnswer, SurveyItem
+from qualframe.storage.models import SurveyItem
+from tests.coding.helpers import stored_answers
 from tests.coding.test_import_fixtures import table_dump
 
 
 def _answers(
     project: Project, item: str
 ) -> dict[str, tuple[str | None, float | None, list | None]]:  # type: ignore[type-arg]
-    with project.read() as s:
-        rows = s.execute(
-            select(
-                Participant.pseudonym, SurveyAnswer.raw, SurveyAnswer.number, SurveyAnswer.choices
-            )
-            .join(SurveyAnswer, SurveyAnswer.participant_id == Participant.id)
-            .join(SurveyItem, SurveyItem.id == SurveyAnswer.item_id)
-            .where(SurveyItem.name == item)
-        ).all()
-    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+    return {
+        who: (raw, number, list(choices) if choices is not None else None)
+        for (who, name), (raw, number, choices) in stored_answers(project).items()
+        if name == item
+    }
 
 
 def _items(project: Project) -> dict[str, SurveyItem]:

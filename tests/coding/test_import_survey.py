@@ -14,7 +14,8 @@ from qualframe.coding.corpus.documents import document_text, document_turns, lis
 from qualframe.coding.corpus.participants import list_participants
 from qualframe.coding.importing import ImportOptions, import_files, preview_files
 from qualframe.coding.importing.survey import detect_type, order_options
-from qualframe.storage.models import Document, Participant, SurveyAnswer, SurveyItem
+from qualframe.storage.models import Document, SurveyItem
+from tests.coding.helpers import stored_answers
 from tests.coding.test_import_fixtures import make_xlsx
 
 CSV = """Mentoring survey;;;;;;
@@ -59,16 +60,12 @@ def test_csv_with_title_rows_semicolons_and_cp949(project: Project, tmp_path: Pa
         assert (items["sat"].scale_min, items["sat"].scale_max) == (None, None)
         assert items["topics"].options == ["Exams", "Planning", "Stress"]
         assert items["topics"].source_filename == "wave1.csv"
-        answers = {
-            (a.item_id, s.get(Participant, a.participant_id).pseudonym): a  # type: ignore[union-attr]
-            for a in s.scalars(select(SurveyAnswer))
-        }
-        sat = items["sat"].id
-        assert answers[(sat, "R02")].number == 5.0 and answers[(sat, "R02")].raw == "5"
-        assert (sat, "R03") not in answers  # missing answer: no row
-        topics = answers[(items["topics"].id, "R03")]
-        assert topics.choices == ["Planning", "Stress"] and topics.raw == "Planning, Stress"
-        assert answers[(items["hours"].id, "R02")].number == 1.5
+    answers = stored_answers(project)
+    assert answers[("R02", "sat")][:2] == ("5", 5.0)
+    assert ("R03", "sat") not in answers  # missing answer: nothing stored
+    assert answers[("R03", "topics")] == ("Planning, Stress", None, ("Planning", "Stress"))
+    assert answers[("R02", "hours")][1] == 1.5
+    with project.read() as s:
         doc = s.scalar(select(Document).where(Document.name == "wave1: comment"))
         assert doc is not None and items["comment"].document_id == doc.id
         assert doc.kind == "survey" and doc.source_encoding == "cp949"
@@ -104,12 +101,9 @@ def test_xlsx_title_merged_cells_numbers_as_text(project: Project, tmp_path: Pat
         "S04": "mentee",
         "S05": "mentee",
     }
-    with project.read() as s:
-        age = s.scalar(select(SurveyItem).where(SurveyItem.name == "Age"))
-        assert age is not None
-        rows = s.scalars(select(SurveyAnswer).where(SurveyAnswer.item_id == age.id))
-        numbers = sorted(a.number or 0.0 for a in rows)
-        assert numbers == [19.0, 20.0, 21.0, 23.0, 24.0]
+    numbers = sorted(n or 0.0 for (_, item), (_, n, _) in stored_answers(project).items()
+                     if item == "Age")  # fmt: skip
+    assert numbers == [19.0, 20.0, 21.0, 23.0, 24.0]
 
 
 def test_overrides_and_explicit_likert_scale(tmp_path: Path) -> None:
@@ -161,7 +155,7 @@ def test_second_wave_reuses_items_and_refuses_clashing_types(
     import_files(project, [one, two], ImportOptions(column_types={"note": "text"}))
     with project.read() as s:
         assert len(list(s.scalars(select(SurveyItem)))) == 3
-        assert len(list(s.scalars(select(SurveyAnswer)))) == 4
+    assert len(stored_answers(project)) == 4
     assert [d.name for d in list_documents(project)] == ["w1: note", "w2: note"]
     with pytest.raises(UserError, match=r"^w3\.csv has a column 'sat' of type single"):
         import_files(project, [three], ImportOptions())

@@ -171,3 +171,54 @@ def test_same_stem_gets_a_distinct_name(project: Project, tmp_path: Path) -> Non
     two.write_text("E1: second\n", encoding="utf-8")
     report = import_files(project, [one, two], ImportOptions())
     assert report.documents == ["group", "group (2)"]
+
+
+def test_every_stored_text_has_its_own_hash_and_an_audit_row(
+    project: Project, tmp_path: Path
+) -> None:
+    """The hash of a UTF-8 file stored unchanged is reused as the text's hash; every other
+    file (BOM, CRLF, NFD, NULs, control characters, CP949, already-taken name) gets the hash
+    of the text as stored, and each document one ``import_document`` audit row."""
+    import json
+    import unicodedata
+
+    from qualframe.storage.models import AuditEvent
+
+    body = "Moderator: Wie war die Prüfung?\nE1: Gut, danke. 시험은 괜찮았어요.\n"
+    files = {
+        "plain.txt": body.encode("utf-8"),
+        "ascii.txt": b"E1: fine\nE2: also fine\n",
+        "bom.txt": b"\xef\xbb\xbf" + body.encode("utf-8"),
+        "crlf.txt": body.replace("\n", "\r\n").encode("utf-8"),
+        "nfd.txt": unicodedata.normalize("NFD", body).encode("utf-8"),
+        "nuls.txt": body.encode("utf-8") + b"\x00" * 8,
+        "ctrl.txt": body.replace("Gut", "G\x1aut").encode("utf-8"),
+        "cp949.txt": "E1: 시험은 괜찮았어요. 정말 좋았어요.\nE2: 저도요.\n".encode("cp949"),
+    }
+    paths = []
+    for name, raw in files.items():
+        (tmp_path / name).write_bytes(raw)
+        paths.append(tmp_path / name)
+    (tmp_path / "again").mkdir()
+    (tmp_path / "again" / "plain.txt").write_bytes(body.encode("utf-8") + b"E2: more\n")
+    paths.append(tmp_path / "again" / "plain.txt")
+    import_files(project, paths, ImportOptions())
+    with project.read() as s:
+        docs = {d.name: d for d in s.scalars(select(Document))}
+        audit = {
+            e.entity_guid: e for e in s.scalars(select(AuditEvent)) if e.action == "import_document"
+        }
+        assert set(docs) == {Path(n).stem for n in files} | {"plain (2)"}
+        for doc in docs.values():
+            assert doc.text_hash == hashlib.sha256(doc.text.encode("utf-8")).hexdigest(), doc.name
+            event = audit[doc.guid]
+            assert event.actor == project.coder and event.entity == "document"
+            turns = len(document_turns(project, doc.guid))
+            assert event.details == {
+                "name": doc.name, "kind": "transcript", "file": doc.original_filename,
+                "turns": turns,
+            }  # fmt: skip
+            assert json.dumps(event.details)  # stored as JSON, read back as a dict
+        assert docs["plain"].text_hash == docs["plain"].content_hash
+        assert docs["bom"].text_hash != docs["bom"].content_hash
+        assert docs["ctrl"].text_hash != docs["ctrl"].content_hash

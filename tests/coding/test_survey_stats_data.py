@@ -1,7 +1,8 @@
 """Builders for survey tests: survey data written straight through the ORM (no importer).
 
 The storage contract: respondents are Participants with attributes; each column a SurveyItem;
-each closed answer a SurveyAnswer; open-ended answers are Turns of a "survey" Document, coded
+each closed answer packed into the respondent's response row (``survey_answers.add_answer``);
+open-ended answers are Turns of a "survey" Document, coded
 with Segments that carry the turn id. This module holds no tests.
 """
 
@@ -18,8 +19,9 @@ from qualframe.coding.codebook.edits import ensure_path_in
 from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.documents import sha256_hex
 from qualframe.coding.corpus.participants import ParticipantData, upsert_participant_in
+from qualframe.coding.corpus.survey_answers import StoredAnswer, add_answer, iter_answers
 from qualframe.resources import DEMO_DATA
-from qualframe.storage.models import Document, Segment, SurveyAnswer, SurveyItem, Turn
+from qualframe.storage.models import Document, Segment, SurveyItem, Turn
 
 Value = float | int | str | list[str] | None
 
@@ -63,23 +65,22 @@ def add_survey(
                 _add_open_answers(s, item, spec, people, codes, project)
                 continue
             for rid, value in spec.answers.items():
-                s.add(_answer(item, people[rid].id, spec.type, value))
+                _answer(s, item, people[rid].id, rid, spec.type, value)
         s.flush()
 
 
-def _answer(item: SurveyItem, pid: int, type_: str, value: Value) -> SurveyAnswer:
+def _answer(s, item: SurveyItem, pid: int, rid: str, type_: str, value: Value) -> None:  # type: ignore[no-untyped-def]
     if value is None:
-        return SurveyAnswer(item_id=item.id, participant_id=pid, raw=None)
-    if type_ in ("likert", "number"):
+        add_answer(s, item, pid, None, respondent_id=rid)
+    elif type_ in ("likert", "number"):
         assert isinstance(value, int | float)
-        return SurveyAnswer(item_id=item.id, participant_id=pid, raw=str(value), number=value)
-    if type_ == "single":
+        add_answer(s, item, pid, str(value), float(value), respondent_id=rid)
+    elif type_ == "single":
         assert isinstance(value, str)
-        return SurveyAnswer(item_id=item.id, participant_id=pid, raw=value, choices=[value])
-    assert isinstance(value, list)
-    return SurveyAnswer(
-        item_id=item.id, participant_id=pid, raw="; ".join(value), choices=list(value)
-    )
+        add_answer(s, item, pid, value, None, [value], respondent_id=rid)
+    else:
+        assert isinstance(value, list)
+        add_answer(s, item, pid, "; ".join(value), None, list(value), respondent_id=rid)
 
 
 def _add_open_answers(s, item, spec, people, codes, project):  # type: ignore[no-untyped-def]
@@ -136,11 +137,11 @@ def _add_open_answers(s, item, spec, people, codes, project):  # type: ignore[no
         )
 
 
-def answers_of(project: Project, item: str) -> list[SurveyAnswer]:
+def answers_of(project: Project, item: str) -> list[StoredAnswer]:
     with project.read() as s:
         it = s.scalar(select(SurveyItem).where(SurveyItem.name == item))
         assert it is not None
-        return list(s.scalars(select(SurveyAnswer).where(SurveyAnswer.item_id == it.id)))
+        return list(iter_answers(s, item_id=it.id))
 
 
 DEMO_SURVEY = DEMO_DATA / "survey.csv"

@@ -1,6 +1,6 @@
-"""What the survey store writes, row by row: numbers (label mappings, reverse coding),
-choices, missing answers, the refusals of answers the project already holds, and the large
-import that builds the participant index after its rows."""
+"""What the survey store writes, answer by answer: numbers (label mappings, reverse coding),
+choices, missing answers, the refusals of answers the project already holds, and the packed
+layout (one response row per respondent)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy import text
 from qualframe.coding.core.errors import ImportRefused
 from qualframe.coding.core.project import Project
 from qualframe.coding.importing import ImportOptions, import_files
-from qualframe.coding.importing.survey import store
+from tests.coding.helpers import Stored, stored_answers
 
 SURVEY = (
     "id,role,agree,often,place,topics,hours,comment\n"
@@ -29,16 +29,8 @@ OPTIONS = ImportOptions(
 )
 
 
-def _rows(project: Project) -> dict[tuple[str, str], tuple[str | None, float | None, object]]:
-    with project.read() as s:
-        rows = s.execute(
-            text(
-                "SELECT p.pseudonym, i.name, a.raw, a.number, a.choices FROM survey_answers a "
-                "JOIN survey_items i ON i.id = a.item_id "
-                "JOIN participants p ON p.id = a.participant_id"
-            )
-        ).all()
-    return {(p, i): (raw, num, choices) for p, i, raw, num, choices in rows}
+def _rows(project: Project) -> dict[tuple[str, str], Stored]:
+    return stored_answers(project)
 
 
 def _write(tmp_path: Path, name: str, body: str) -> Path:
@@ -57,44 +49,41 @@ def test_each_answer_as_stored(project: Project, tmp_path: Path) -> None:
     assert ("C", "agree") not in rows  # no answer: no row (missing, not zero)
     # often: the given mapping
     assert [rows[(r, "often")][1] for r in "ABCD"] == [1.0, 3.0, 2.0, 3.0]
-    assert rows[("A", "place")] == ("Library", None, '["Library"]')
-    assert json.loads(str(rows[("A", "topics")][2])) == ["Exams", "Planning"]
-    assert json.loads(str(rows[("B", "topics")][2])) == ["Planning"]
+    assert rows[("A", "place")] == ("Library", None, ("Library",))
+    assert rows[("A", "topics")][2] == ("Exams", "Planning")
+    assert rows[("B", "topics")][2] == ("Planning",)
     assert rows[("A", "hours")] == ("2.5", 2.5, None)
     assert ("B", "hours") not in rows
     assert not any(item in ("comment", "role", "id") for _, item in rows)
     assert len(rows) == 4 * 5 - 4  # A, B, C, D x 5 closed items, less 4 blanks
 
 
-def test_a_large_import_builds_the_participant_index_after_its_rows(
-    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_one_response_row_per_respondent_holds_its_answers(
+    project: Project, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(store, "REBUILD_FROM", 1)
-    calls: list[bool] = []
-    real = store.indexes_rebuilt_after
-
-    def spy(session, table, enabled=True):  # type: ignore[no-untyped-def]
-        calls.append(enabled)
-        return real(session, table, enabled)
-
-    monkeypatch.setattr(store, "indexes_rebuilt_after", spy)
+    """The packed layout (revision 0008): each row of the file is one survey_responses row
+    whose answers JSON holds exactly its non-blank closed answers, keyed by item id."""
     import_files(project, [_write(tmp_path, "s.csv", SURVEY)], OPTIONS)
-    assert calls == [True]
-    assert len(_rows(project)) == 16
     with project.read() as s:
-        names = {
-            r[0]
-            for r in s.execute(
-                text("SELECT name FROM sqlite_master WHERE tbl_name = 'survey_answers'")
+        items = dict(s.execute(text("SELECT name, id FROM survey_items")).all())
+        rows = s.execute(
+            text(
+                "SELECT r.respondent_id, r.answers FROM survey_responses r ORDER BY r.respondent_id"
             )
-        }
-        assert "ix_survey_answers_participant_id" in names
+        ).all()
         assert s.execute(text("PRAGMA integrity_check")).scalar() == "ok"
-    # a second, smaller file into a project holding more answers keeps the index as it is
-    calls.clear()
-    monkeypatch.setattr(store, "REBUILD_FROM", 100_000)
-    import_files(project, [_write(tmp_path, "t.csv", "id,extra\nA,4\nB,5\n")], ImportOptions())
-    assert calls == [False]
+        tables = {r[0] for r in s.execute(text("SELECT name FROM sqlite_master"))}
+    assert "survey_answers" not in tables
+    assert [r[0] for r in rows] == ["A", "B", "C", "D"]
+    c = json.loads(rows[2][1])
+    assert c == {
+        str(items["often"]): ["Sometimes", 2.0],
+        str(items["hours"]): ["4", 4.0],
+    }
+    b = json.loads(rows[1][1])
+    assert b[str(items["topics"])] == ["Planning", None, ["Planning"]]
+    assert b[str(items["agree"])] == ["Disagree", 4.0]
+    assert str(items["hours"]) not in b
 
 
 def test_answers_the_project_holds_are_refused(project: Project, tmp_path: Path) -> None:

@@ -99,18 +99,9 @@ def test_qualtrics_choice_text_csv(project: Project, tmp_path: Path) -> None:
     assert q2["overall"]["options"]["Library"] == {"n": 2, "percent": 50.0}
     assert q2["overall"]["options"]["Cafe"]["n"] == 2
     assert q2["groups"]["Mentee"]["options"]["Online"] == {"n": 1, "percent": 50.0}
-    with project.read() as s:
-        from sqlalchemy import text
+    from tests.coding.helpers import stored_answers
 
-        assert (
-            s.execute(
-                text(
-                    "SELECT count(*) FROM survey_answers a JOIN survey_items i "
-                    "ON i.id = a.item_id WHERE i.name = 'IPAddress'"
-                )
-            ).scalar()
-            == 0
-        )
+    assert not [k for k in stored_answers(project) if k[1] == "IPAddress"]
     # with the incomplete response included: N 5, its Likert answer (Disagree = 2) counts
     t2 = survey_tables(project, by="role", incomplete="include").to_json()
     assert t2["n"]["total"] == 5 and t2["included_incomplete"] == 1

@@ -1,4 +1,4 @@
-"""storage.bulk: plain-row inserts, GUIDs in bulk, indexes rebuilt after a large insert."""
+"""storage.bulk: plain-row inserts, GUIDs in bulk."""
 
 from __future__ import annotations
 
@@ -8,21 +8,13 @@ from pathlib import Path
 from typing import cast
 
 import pytest
-from sqlalchemy import Table, select, text
+from sqlalchemy import Table, select
 
-from qualframe.storage.bulk import bind_value, indexes_rebuilt_after, insert_rows, new_guids
+from qualframe.storage.bulk import bind_value, insert_rows, new_guids
 from qualframe.storage.database import create_project
-from qualframe.storage.models import Participant, SurveyAnswer, SurveyItem, new_guid
+from qualframe.storage.models import Participant, new_guid
 
 PARTICIPANTS = cast(Table, Participant.__table__)
-ANSWERS = cast(Table, SurveyAnswer.__table__)
-
-
-def _indexes(session, table: str) -> set[str]:  # type: ignore[no-untyped-def]
-    rows = session.execute(
-        text("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :t"), {"t": table}
-    )
-    return {r[0] for r in rows}
 
 
 def test_insert_rows_in_batches_inside_the_callers_transaction(tmp_path: Path) -> None:
@@ -55,32 +47,3 @@ def test_new_guids_are_version_4_and_distinct() -> None:
         u = uuid.UUID(g)
         assert str(u) == g and u.version == 4 and u.variant == uuid.RFC_4122
     assert new_guids(0) == []
-
-
-def test_indexes_are_rebuilt_after_the_block_and_restored_by_a_rollback(tmp_path: Path) -> None:
-    db = create_project(tmp_path / "i.qualframe")
-    try:
-        with db.read() as s:
-            before = _indexes(s, "survey_answers")
-        assert "ix_survey_answers_participant_id" in before
-        with db.write() as s:
-            s.add(SurveyItem(name="q1", type="likert", position=0))
-            s.add(Participant(pseudonym="R1"))
-            s.flush()
-            with indexes_rebuilt_after(s, ANSWERS):
-                assert "ix_survey_answers_participant_id" not in _indexes(s, "survey_answers")
-                # the unique (item, participant) constraint is kept: it guards the data
-                assert any(n.startswith("sqlite_autoindex") for n in _indexes(s, "survey_answers"))
-                insert_rows(s, ANSWERS, ("item_id", "participant_id", "raw", "number", "choices"),
-                            [(1, 1, "4", 4.0, None)])  # fmt: skip
-        with db.read() as s:
-            assert _indexes(s, "survey_answers") == before
-            assert s.execute(text("PRAGMA integrity_check")).scalar() == "ok"
-        with pytest.raises(RuntimeError), db.write() as s, indexes_rebuilt_after(s, ANSWERS):
-            raise RuntimeError("rolled back")
-        with db.read() as s:
-            assert _indexes(s, "survey_answers") == before
-        with db.write() as s, indexes_rebuilt_after(s, ANSWERS, enabled=False):
-            assert _indexes(s, "survey_answers") == before
-    finally:
-        db.close()

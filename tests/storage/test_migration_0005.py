@@ -3,6 +3,7 @@ complete responses) and gains item labels, Likert mappings and the new item type
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -46,7 +47,9 @@ def test_upgrade_backfills_survey_responses(tmp_path: Path) -> None:
             (1, "wave1.csv", "R1", "complete"),
             (2, "wave1.csv", "R2", "complete"),
         ]
-        assert s.execute(text("SELECT count(*) FROM survey_answers")).scalar() == 2
+        # (revision 0008 then packed the two answers into these response rows)
+        packed = s.execute(text("SELECT answers FROM survey_responses ORDER BY id")).scalars()
+        assert [json.loads(a) for a in packed] == [{"1": ["4", 4.0]}, {"1": ["5", 5.0]}]
     con = sqlite3.connect(path)
     con.execute(
         "INSERT INTO survey_items (name, type, ignored_as, position, reversed, guid) "

@@ -73,19 +73,29 @@ def bind_value(session: Session, table: Table, column: str, value: Any) -> Any:
 def new_guids(n: int) -> list[str]:
     """``n`` fresh GUIDs like ``models.new_guid`` (random, version 4, lower-case, hyphenated),
     made from one read of the system's random source: ``uuid.uuid4()`` costs a few
-    microseconds each, which 150,000 survey answers notice."""
+    microseconds each, which 150,000 survey answers notice.
+
+    The bits are set as ``uuid.UUID(bytes=..., version=4)`` sets them, and the text is laid
+    out by strided slice copies (C loops over all GUIDs at once: ~0.1 µs a GUID, against
+    ~0.5 µs for formatting each one in Python)."""
     if n <= 0:
         return []
-    digits = os.urandom(16 * n).hex()
-    out: list[str] = []
-    for i in range(0, 32 * n, 32):
-        h = digits[i : i + 32]
-        variant = _VARIANT[h[16]]  # the two top bits of the clock sequence are 10
-        out.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}")
-    return out
+    raw = bytearray(os.urandom(16 * n))
+    raw[6::16] = raw[6::16].translate(_VERSION_4)
+    raw[8::16] = raw[8::16].translate(_RFC_4122)
+    digits = raw.hex().encode("ascii")
+    out = bytearray(b"-" * (37 * n))  # the hyphens stay where no digit is copied
+    for i, j in _DIGIT_AT:
+        out[j::37] = digits[i::32]
+    out[36::37] = b"\n" * n
+    return out[:-1].decode("ascii").split("\n")
 
 
-_VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
+_VERSION_4 = bytes(0x40 | (b & 0x0F) for b in range(256))  # the version nibble is 4
+_RFC_4122 = bytes(0x80 | (b & 0x3F) for b in range(256))  # the two top variant bits are 10
+# (position among the 32 hex digits, position in "8-4-4-4-12" text): one hyphen after the
+# 8th, 12th, 16th and 20th digit
+_DIGIT_AT = tuple((i, i + (i >= 8) + (i >= 12) + (i >= 16) + (i >= 20)) for i in range(32))
 
 
 @contextmanager

@@ -18,7 +18,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
-    Float,
     ForeignKey,
     Index,
     Integer,
@@ -221,7 +220,16 @@ class SurveyItem(GuidMixin, Base):
 
 class SurveyResponse(Base):
     """One respondent's row of one survey file: who it belongs to (a participant, possibly
-    linked to a transcript speaker), the id the file gave it, and whether it is complete."""
+    linked to a transcript speaker), the id the file gave it, whether it is complete, and its
+    closed answers.
+
+    ``answers`` packs the row's closed answers (Likert, choice, number; personal data only
+    when the user kept it) as ``{"<survey item id>": [raw, number, choices]}``: ``raw`` the
+    answer as written, ``number`` a Likert point (reverse-coded where asked) or a number,
+    ``choices`` the list of chosen options of a choice item (else null); trailing nulls are
+    left out (``["4", 4.0]``). A blank cell has no entry. One row per respondent rather than one per answer (revision 0008): a survey of
+    50,000 respondents × 60 questions is 50,000 rows, not three million. A participant answers
+    an item at most once over all their responses (checked by the import and by merges)."""
 
     __tablename__ = "survey_responses"
     __table_args__ = (
@@ -236,21 +244,8 @@ class SurveyResponse(Base):
     respondent_id: Mapped[str] = mapped_column(String(200))  # as written in the file
     status: Mapped[str] = mapped_column(String(20), default="complete")
     status_detail: Mapped[str] = mapped_column(String(200), default="")  # "Progress 40"
-
-
-class SurveyAnswer(Base):
-    """A respondent's closed answer (Likert, choice, number) to a survey item."""
-
-    __tablename__ = "survey_answers"
-    __table_args__ = (UniqueConstraint("item_id", "participant_id", name="item_participant"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("survey_items.id", ondelete="CASCADE"))
-    participant_id: Mapped[int] = mapped_column(
-        ForeignKey("participants.id", ondelete="CASCADE"), index=True
-    )
-    raw: Mapped[str | None] = mapped_column(Text, default=None)
-    number: Mapped[float | None] = mapped_column(Float, default=None)
-    choices: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    # {"<item id>": [raw, number, choices]}; assign a new dict to change it (never in place)
+    answers: Mapped[dict[str, list[Any]]] = mapped_column(JSON, default=dict)
 
 
 class Turn(GuidMixin, Base):

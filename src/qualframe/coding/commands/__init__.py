@@ -23,6 +23,7 @@ from qualframe.coding.commands.document_commands import (
 from qualframe.coding.commands.history import CommandGroup, UndoStack
 from qualframe.coding.commands.participant_commands import AddAttribute, SetParticipantAttribute
 from qualframe.coding.commands.participant_merge import DeleteParticipant, MergeParticipants
+from qualframe.coding.commands.respondent_link import LinkRespondent
 from qualframe.coding.commands.segment_commands import (
     ApplyCode,
     ApplyCodeMany,
@@ -37,6 +38,7 @@ from qualframe.coding.commands.set_commands import (
     RenameDocumentSet,
     SetMembership,
 )
+from qualframe.coding.commands.survey_commands import EditSurveyItem
 from qualframe.coding.core.command import Command
 from qualframe.coding.corpus.memos import AddMemo, DeleteMemo, EditMemo
 
@@ -57,7 +59,9 @@ __all__ = [
     "EditCodeDetails",
     "EditDocumentText",
     "EditMemo",
+    "EditSurveyItem",
     "ImportAttributes",
+    "LinkRespondent",
     "LoadTemplate",
     "MergeCodes",
     "MergeParticipants",

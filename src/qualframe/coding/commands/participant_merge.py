@@ -1,14 +1,18 @@
 """Merging two pseudonyms of one person, and deleting a participant — both undoable.
 
-*Merge* ``source`` into ``target``: the source's speaker turns and survey answers move to
-the target (so every segment in them now counts for the target), the source's attribute
-values fill the target's blanks, and the source is removed. Where both hold a different
+*Merge* ``source`` into ``target``: the source's speaker turns and survey responses (with
+their answers and status) move to the target (so every segment in them now counts for the
+target, and the person counts once in every N), the source's attribute values fill the
+target's blanks, its spellings of a real name are added to the target's (so they stay
+masked in every export), and the source is removed. Where both hold a different
 value for an attribute, the target's is kept unless the caller names the attribute in
 ``take_source``; :func:`merge_preview` lists those conflicts first. Two participants who
-answered the same survey item, or an interviewer and a participant, are not merged.
+answered the same survey item or the same survey file, or an interviewer and a participant,
+are not merged.
 
 *Delete* a participant: their turns become unattributed (the words stay, and count for no
-group), their attribute values and survey answers go. Undo brings all of it back.
+group), their attribute values, survey responses and spellings of a real name go. Undo
+brings all of it back.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from qualframe.coding.core import audit
@@ -27,14 +31,16 @@ from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.document_snapshot import row_of
 from qualframe.coding.corpus.participants import participant_in, set_attribute_in
+from qualframe.coding.corpus.survey_answers import answer_count, items_answered
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,
     Document,
     Participant,
+    ParticipantName,
     Segment,
-    SurveyAnswer,
     SurveyItem,
+    SurveyResponse,
     Turn,
 )
 
@@ -59,6 +65,11 @@ class ParticipantFootprint:
     values: dict[str, str]
 
 
+def _spellings(s: Session, pid: int) -> list[str]:
+    query = select(ParticipantName.name).where(ParticipantName.participant_id == pid)
+    return list(s.scalars(query.order_by(ParticipantName.id)))
+
+
 def footprint_in(s: Session, person: Participant) -> ParticipantFootprint:
     turns = select(Turn.id).where(Turn.participant_id == person.id)
     docs = s.scalars(
@@ -71,7 +82,7 @@ def footprint_in(s: Session, person: Participant) -> ParticipantFootprint:
         int(s.scalar(select(func.count()).select_from(turns.subquery())) or 0),
         int(s.scalar(select(func.count(Segment.id)).where(Segment.turn_id.in_(turns))) or 0),
         tuple(docs),
-        int(s.scalar(select(func.count()).where(SurveyAnswer.participant_id == person.id)) or 0),
+        answer_count(s, person.id),
         _values(s, person),
     )
 
@@ -95,24 +106,34 @@ def _check_mergeable(s: Session, source: Participant, target: Participant) -> No
     if source.is_interviewer != target.is_interviewer:
         who = source if source.is_interviewer else target
         raise UserError(f"{who.pseudonym} is an interviewer and the other is not; not merged.")
-    both = list(
-        s.scalars(
-            select(SurveyItem.name)
-            .join(SurveyAnswer, SurveyAnswer.item_id == SurveyItem.id)
-            .where(SurveyAnswer.participant_id == source.id)
-            .where(
-                SurveyAnswer.item_id.in_(
-                    select(SurveyAnswer.item_id).where(SurveyAnswer.participant_id == target.id)
-                )
+    shared = items_answered(s, source.id) & items_answered(s, target.id)
+    if shared:
+        both = list(
+            s.scalars(
+                select(SurveyItem.name)
+                .where(SurveyItem.id.in_(shared))
+                .order_by(SurveyItem.position, SurveyItem.id)
             )
         )
-    )
-    if both:
         raise UserError(
             f"{source.pseudonym} and {target.pseudonym} both answered "
             f'"{both[0]}"{" and more" if len(both) > 1 else ""}; one answer would be lost, so '
             "they are not merged."
         )
+    files = set(_response_files(s, source.id)) & set(_response_files(s, target.id))
+    if files:
+        raise UserError(
+            f"{source.pseudonym} and {target.pseudonym} are two rows of the survey file "
+            f"{sorted(files)[0]}, so two respondents; they are not merged."
+        )
+
+
+def _response_files(s: Session, pid: int) -> list[str]:
+    return list(
+        s.scalars(
+            select(SurveyResponse.source_filename).where(SurveyResponse.participant_id == pid)
+        )
+    )
 
 
 def merge_preview(project: Project, source_guid: str, target_guid: str) -> MergePreview:
@@ -147,21 +168,29 @@ class _Removed:
     row: dict[str, Any] = field(default_factory=dict)
     values: dict[str, str] = field(default_factory=dict)
     turns: list[str] = field(default_factory=list)  # turn GUIDs
-    answers: list[dict[str, Any]] = field(default_factory=list)  # rows with "item_guid"
+    # survey response rows (with their packed answers, keyed by item GUID) and their files
+    responses: list[dict[str, Any]] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # spellings of the real name (privacy)
 
     def take(self, s: Session, person: Participant) -> None:
         self.row = row_of(person)
         self.values = _values(s, person)
         self.turns = list(s.scalars(select(Turn.guid).where(Turn.participant_id == person.id)))
-        items = dict(s.execute(select(SurveyItem.id, SurveyItem.guid)).all())
-        self.answers = []
-        for a in s.scalars(select(SurveyAnswer).where(SurveyAnswer.participant_id == person.id)):
-            row = row_of(a, ("id", "item_id", "participant_id"))
-            row["item_guid"] = items[a.item_id]
-            self.answers.append(row)
+        self.names = _spellings(s, person.id)
+        guids = {str(i): g for i, g in s.execute(select(SurveyItem.id, SurveyItem.guid))}
+        self.responses = []
+        query = select(SurveyResponse).where(SurveyResponse.participant_id == person.id)
+        for r in s.scalars(query.order_by(SurveyResponse.id)):
+            row = row_of(r, ("id", "participant_id", "answers"))
+            row["answers"] = {guids[i]: list(e) for i, e in (r.answers or {}).items()}
+            self.responses.append(row)
+
+    @property
+    def answers(self) -> int:
+        return sum(len(r["answers"]) for r in self.responses)
 
     def put_back(self, s: Session, *, answers_with: int | None = None) -> Participant:
-        """Re-create the participant with its values and turns; its survey answers are
+        """Re-create the participant with its values and turns; its survey responses are
         re-added, or (after a merge) taken back from participant ``answers_with``."""
         pseudonym = self.row["pseudonym"]
         if s.scalar(select(Participant.id).where(Participant.pseudonym == pseudonym)):
@@ -171,22 +200,24 @@ class _Removed:
         s.flush()
         for name, value in self.values.items():
             set_attribute_in(s, person, name, value)
+        s.add_all(ParticipantName(participant_id=person.id, name=n) for n in self.names)
         for turn in s.scalars(select(Turn).where(Turn.guid.in_(self.turns))):
             turn.participant_id = person.id
-        items = dict(s.execute(select(SurveyItem.guid, SurveyItem.id)).all())
-        for row in self.answers:
-            item_id = items[row["item_guid"]]
-            if answers_with is None:
-                data = {k: v for k, v in row.items() if k != "item_guid"}
-                s.add(SurveyAnswer(**data, item_id=item_id, participant_id=person.id))
-                continue
-            moved = s.scalar(
-                select(SurveyAnswer).where(
-                    SurveyAnswer.item_id == item_id, SurveyAnswer.participant_id == answers_with
+        if answers_with is not None:
+            files = [r["source_filename"] for r in self.responses]
+            for r in s.scalars(
+                select(SurveyResponse).where(
+                    SurveyResponse.participant_id == answers_with,
+                    SurveyResponse.source_filename.in_(files),
                 )
-            )
-            if moved is not None:
-                moved.participant_id = person.id
+            ):
+                r.participant_id = person.id
+        else:
+            ids = {g: str(i) for i, g in s.execute(select(SurveyItem.id, SurveyItem.guid))}
+            for row in self.responses:
+                answers = {ids[g]: list(e) for g, e in row["answers"].items() if g in ids}
+                data = {k: v for k, v in row.items() if k != "answers"}
+                s.add(SurveyResponse(**data, participant_id=person.id, answers=answers))
         s.flush()
         return person
 
@@ -199,6 +230,7 @@ class MergeParticipants(Command):
     removed: _Removed = field(default_factory=_Removed)
     target_old: dict[str, str] = field(default_factory=dict)  # values replaced or filled
     real_name_filled: bool = False
+    names_given: list[str] = field(default_factory=list)  # spellings the target did not have
     _segments: frozenset[str] = field(default=frozenset(), init=False)
     _documents: frozenset[str] = field(default=frozenset(), init=False)
 
@@ -217,10 +249,10 @@ class MergeParticipants(Command):
             segments, documents = _segments_of_turns(s, turn_ids)
             for turn in s.scalars(select(Turn).where(Turn.id.in_(turn_ids))):
                 turn.participant_id = target.id
-            for answer in s.scalars(
-                select(SurveyAnswer).where(SurveyAnswer.participant_id == source.id)
+            for response in s.scalars(
+                select(SurveyResponse).where(SurveyResponse.participant_id == source.id)
             ):
-                answer.participant_id = target.id
+                response.participant_id = target.id
             self._merge_values(s, source, target)
             s.delete(source)
             audit.record(
@@ -243,6 +275,10 @@ class MergeParticipants(Command):
         self.real_name_filled = bool(source.real_name and not target.real_name)
         if self.real_name_filled:
             target.real_name = source.real_name
+        # the source's spellings of the real name keep being masked, now for the target
+        known = set(_spellings(s, target.id))
+        self.names_given = [n for n in self.removed.names if n not in known]
+        s.add_all(ParticipantName(participant_id=target.id, name=n) for n in self.names_given)
         s.flush()
 
     def undo(self, project: Project) -> Change:
@@ -252,6 +288,13 @@ class MergeParticipants(Command):
                 set_attribute_in(s, target, name, old)
             if self.real_name_filled:
                 target.real_name = None
+            if self.names_given:
+                s.execute(
+                    delete(ParticipantName).where(
+                        ParticipantName.participant_id == target.id,
+                        ParticipantName.name.in_(self.names_given),
+                    )
+                )
             s.flush()
             self.removed.put_back(s, answers_with=target.id)
             audit.record(s, project.coder, "unmerge_participants", "participant", target.guid,
@@ -261,7 +304,7 @@ class MergeParticipants(Command):
     def _change(self) -> Change:
         return Change(
             "merge_participants", participants=True, segments_changed=self._segments,
-            documents=self._documents, survey=bool(self.removed.answers),
+            documents=self._documents, survey=bool(self.removed.responses),
         )  # fmt: skip
 
 
@@ -289,7 +332,7 @@ class DeleteParticipant(Command):
             audit.record(
                 s, project.coder, "delete_participant", "participant", self.guid,
                 pseudonym=person.pseudonym, turns=len(turn_ids), values=self.removed.values,
-                answers=len(self.removed.answers),
+                answers=self.removed.answers, responses=len(self.removed.responses),
             )  # fmt: skip
         return self._change()
 
@@ -303,5 +346,5 @@ class DeleteParticipant(Command):
     def _change(self) -> Change:
         return Change(
             "delete_participant", participants=True, segments_changed=self._segments,
-            documents=self._documents, survey=bool(self.removed.answers),
+            documents=self._documents, survey=bool(self.removed.responses),
         )  # fmt: skip

@@ -36,6 +36,7 @@ from qualframe.coding.codebook.tree import load_tree
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.privacy import NameMasker
 from qualframe.coding.core.project import Project
+from qualframe.coding.corpus.survey_answers import answer_count
 from qualframe.coding.exchange import model as m
 from qualframe.coding.exchange.descriptions import compose
 from qualframe.coding.exchange.model import derived_guid
@@ -53,7 +54,6 @@ from qualframe.storage.models import (
     ProjectMeta,
     Review,
     Segment,
-    SurveyAnswer,
     Turn,
 )
 
@@ -401,7 +401,7 @@ def _left_out(s: Session) -> list[str]:
     exemplars = count(select(func.count()).select_from(Segment).where(Segment.is_exemplar))
     if exemplars:
         out.append(f"{exemplars:,} exemplar marks on segments")
-    answers = count(select(func.count()).select_from(SurveyAnswer))
+    answers = answer_count(s)
     if answers:
         out.append(
             f"{answers:,} closed survey answers (Likert, choice, number); open-ended answers "

@@ -188,13 +188,17 @@ class Package:
 
     def parse(self, part: str) -> Any:
         """A whole (small) part as a tree: styles, numbering, notes."""
+        return self.parse_bytes(part)[0]
+
+    def parse_bytes(self, part: str) -> tuple[Any, bytes]:
+        """A whole part as a tree, and the bytes it was parsed from."""
         record = XmlPart(part)
         self.parts.append(record)
         stream = self._stream(part)
         try:
             data = _read_all(stream)
             record.doctype = b"<!DOCTYPE" in data[:4096]
-            return etree.fromstring(data, xml_parser())
+            return etree.fromstring(data, xml_parser()), data
         except etree.XMLSyntaxError as exc:
             raise self._damaged(exc) from None
         except ImportRefused:

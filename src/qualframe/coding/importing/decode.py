@@ -81,6 +81,13 @@ class Decoded:
     encoding: str  # a Python codec name as reported to the user (utf-8, utf-16-le, cp949 …)
     warnings: tuple[str, ...] = ()  # what was repaired while decoding
     sample: str | None = None  # a line that shows a close choice between encodings
+    # known to hold no character clean_controls removes or replaces (checked on the bytes)
+    clean: bool = False
+
+
+def has_controls(text: str) -> bool:
+    """Whether :func:`clean_controls` would change ``text`` (remove or replace a character)."""
+    return _CONTROLS.search(text) is not None
 
 
 def clean_controls(text: str) -> tuple[str, int]:
@@ -165,19 +172,23 @@ _MAYBE_UNASSIGNED = re.compile(
 )
 
 
-def looks_binary(text: str) -> bool:
+def looks_binary(text: str, *, controls: bool = True, is_ascii: bool = False) -> bool:
     """True when decoded text holds control or unassigned characters no text file has.
 
     Regular expressions find the candidates, so only characters beyond ASCII and the C1
-    controls are looked up one by one (English text has almost none)."""
-    if "\x00" in text:
+    controls are looked up one by one (English text has almost none). A caller that checked
+    the bytes already says so: ``controls=False`` (no NUL, no C0 or C1 control), ``is_ascii``
+    (nothing can be unassigned); the sample is scanned in place, never copied."""
+    if controls and "\x00" in text:
         return True
-    sample = text[:20000]
-    limit = max(2, len(sample) // 200)
-    bad = len(_BINARY_CONTROLS.findall(sample))
+    end = min(len(text), 20000)
+    limit = max(2, end // 200)
+    bad = len(_BINARY_CONTROLS.findall(text, 0, end)) if controls else 0
     if bad > limit:
         return True
-    for match in _MAYBE_UNASSIGNED.finditer(sample):
+    if is_ascii:
+        return False
+    for match in _MAYBE_UNASSIGNED.finditer(text, 0, end):
         if unicodedata.category(match.group()) in ("Cn", "Co", "Cs"):
             bad += 1
             if bad > limit:
@@ -197,7 +208,7 @@ def canonical_encoding(name: str) -> str:
 
 def decode_bytes(raw: bytes, filename: str, encoding: str | None = None) -> Decoded:
     """Decode a text file's bytes, or refuse with one sentence naming ``filename``."""
-    if not raw.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+    if _blank(raw):
         raise refuse(filename, "is empty")
     if encoding:
         codec = canonical_encoding(encoding)
@@ -237,10 +248,40 @@ def decode_bytes(raw: bytes, filename: str, encoding: str | None = None) -> Deco
     except UnicodeDecodeError:
         pass
     else:
-        if looks_binary(text):
+        is_ascii = raw.isascii()
+        controls = utf8_controls(raw)
+        if (controls or not is_ascii) and looks_binary(text, controls=controls, is_ascii=is_ascii):
             raise refuse(filename, "is a binary file, not text")
-        return Decoded(text, "utf-8" if not raw.isascii() else "ascii")
+        return Decoded(text, "ascii" if is_ascii else "utf-8", clean=not controls)
     return _detect(raw, filename)
+
+
+_BLANK = b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"
+
+
+def _blank(raw: bytes) -> bool:
+    """Whether ``raw`` holds only blanks, NULs and byte-order-mark bytes (an empty file);
+    a file whose first bytes hold more is not copied to find out."""
+    return not raw[:4096].strip(_BLANK) and not raw.strip(_BLANK)
+
+
+_CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
+# UTF-8 of the other characters clean_controls removes or replaces, each behind the one lead
+# byte that is looked for first (a byte search runs at memory speed; these are rare): C1
+# controls and the soft hyphen, U+2028/2029, a BOM.
+_CONTROL_SEQUENCES = (
+    (b"\xc2", re.compile(b"\xc2[\x80-\x9f\xad]")),
+    (b"\xe2", re.compile(b"\xe2\x80[\xa8\xa9]")),
+    (b"\xef", re.compile(b"\xef\xbb\xbf")),
+)
+
+
+def utf8_controls(raw: bytes) -> bool:
+    """Whether UTF-8 ``raw`` holds a character :func:`clean_controls` removes or replaces
+    (also any NUL or C0/C1 control :func:`looks_binary` counts), tested on the bytes."""
+    if len(raw.translate(None, _CONTROL_BYTES)) != len(raw):
+        return True
+    return any(lead in raw and seq.search(raw) is not None for lead, seq in _CONTROL_SEQUENCES)
 
 
 def _with_stray_nuls(raw: bytes, filename: str) -> Decoded:

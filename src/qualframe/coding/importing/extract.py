@@ -45,20 +45,6 @@ TEXT_SUFFIXES = {".txt", ".text"} | MARKDOWN_SUFFIXES
 TRANSCRIPT_SUFFIXES = TEXT_SUFFIXES | {".docx", ".odt", ".rtf", ".pdf"}
 
 
-_CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
-# UTF-8 lead bytes of the other characters clean_controls removes or replaces: C1 controls
-# and the soft hyphen (0xC2 …), U+2028/2029 (0xE2 0x80 0xA8/A9), a BOM (0xEF 0xBB 0xBF).
-_CONTROL_SEQUENCES = (b"\xc2", b"\xe2\x80\xa8", b"\xe2\x80\xa9", b"\xef\xbb\xbf")
-
-
-def _utf8_controls(raw: bytes) -> bool:
-    """Whether UTF-8 ``raw`` may hold a character :func:`clean_controls` removes: a quick
-    byte-level test (``bytes.translate`` runs at memory speed), false positives allowed."""
-    if len(raw.translate(None, _CONTROL_BYTES)) != len(raw):
-        return True
-    return any(seq in raw for seq in _CONTROL_SEQUENCES)
-
-
 def extract_text_file(
     raw: bytes, name: str, encoding: str | None = None, *, markdown: bool = False
 ) -> Extracted:
@@ -69,16 +55,20 @@ def extract_text_file(
         result = extract_markdown(decoded.text, decoded.encoding, list(decoded.warnings))
     else:
         text = decoded.text
-        if "\r" in text or not unicodedata.is_normalized("NFC", text):
+        if "\r" in text or (
+            decoded.encoding != "ascii" and not unicodedata.is_normalized("NFC", text)
+        ):
             text = normalise_text(text)
         removed = 0
-        if not (decoded.encoding in ("utf-8", "ascii") and not _utf8_controls(raw)):
+        if not decoded.clean:
             text, removed = clean_controls(text)
         result = Extracted(
             text, decoded.encoding, "txt", warnings=[*decoded.warnings, *removed_warning(removed)]
         )
+        # clean: decoded from UTF-8 as it was (no BOM, no NUL removed); nothing changed since
+        result.raw_utf8 = decoded.clean and text is decoded.text
     result.sample = decoded.sample
-    if not result.text.strip():
+    if not result.text or result.text.isspace():  # (strip() would copy the whole text)
         raise refuse(name, "is empty")
     return result
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from qualframe.coding.corpus.documents import normalise_text
-from qualframe.coding.importing.decode import clean_controls
+from qualframe.coding.importing.decode import clean_controls, has_controls
 
 
 @dataclass
@@ -19,6 +19,7 @@ class Extracted:
     bold: dict[int, int] = field(default_factory=dict)  # paragraph start -> bold prefix length
     warnings: list[str] = field(default_factory=list)  # what was repaired or left out
     sample: str | None = None  # a line showing a close encoding choice (for the preview)
+    raw_utf8: bool = False  # the text's UTF-8 is the file's bytes (so are their hashes)
 
 
 def removed_warning(removed: int) -> list[str]:
@@ -34,30 +35,44 @@ def join_paragraphs(paragraphs: Iterable[tuple[str, int]], fmt: str) -> Extracte
     The usual case is checked once on the joined text (no CR, already NFC, no control
     characters); only otherwise is every paragraph normalised and cleaned on its own (which
     keeps the bold prefixes' lengths right)."""
+    raw = _non_blank(paragraphs)
+    joined = _join_usual(raw, fmt)
+    return joined if joined is not None else _join_slowly(raw, fmt)
+
+
+def join_paragraphs_fast(
+    paragraphs: Iterable[tuple[str, int]], fmt: str, *, clean: bool = False
+) -> Extracted | None:
+    """:func:`join_paragraphs` for the usual case only: None when a paragraph needs
+    normalising or cleaning (the caller then reads the document the careful way).
+    ``clean``: the caller knows the text holds no control character (checked on the bytes
+    it came from)."""
+    return _join_usual(_non_blank(paragraphs), fmt, clean)
+
+
+def _non_blank(paragraphs: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
     raw: list[tuple[str, int]] = []
     for text, bold_len in paragraphs:
         text = text.rstrip()
-        if text.strip():
+        if text:  # (after rstrip, any character left is not blank)
             raw.append((text, bold_len))
+    return raw
+
+
+def _join_usual(raw: list[tuple[str, int]], fmt: str, clean: bool = False) -> Extracted | None:
     joined = "\n\n".join(t for t, _ in raw)
-    if (
-        "\r" not in joined
-        and unicodedata.is_normalized("NFC", joined)
-        and clean_controls(joined)[1] == 0
-        and "\u2028" not in joined
-        and "\u2029" not in joined
-        and "\x0b" not in joined
-        and "\x0c" not in joined
-        and "\x85" not in joined
-    ):
-        bold: dict[int, int] = {}
-        pos = 0
-        for text, bold_len in raw:
-            if bold_len:
-                bold[pos] = bold_len
-            pos += len(text) + 2
-        return Extracted(joined, None, fmt, bold, [])
-    return _join_slowly(raw, fmt)
+    # no CR, already NFC, nothing clean_controls would remove or replace
+    if "\r" in joined or not unicodedata.is_normalized("NFC", joined):
+        return None
+    if not clean and has_controls(joined):
+        return None
+    bold: dict[int, int] = {}
+    pos = 0
+    for text, bold_len in raw:
+        if bold_len:
+            bold[pos] = bold_len
+        pos += len(text) + 2
+    return Extracted(joined, None, fmt, bold, [])
 
 
 def _join_slowly(paragraphs: Iterable[tuple[str, int]], fmt: str) -> Extracted:

@@ -28,7 +28,17 @@ class ImportOptions:
     reverse: list[str] = field(default_factory=list)  # reverse-coded Likert columns
     links: dict[str, str] = field(default_factory=dict)  # transcript label -> respondent id
     on_conflict: str | None = None  # "keep" | "replace" the project's attribute values
+    # per attribute (any case) "keep" | "replace", over ``on_conflict``
+    conflict_choices: dict[str, str] = field(default_factory=dict)
     keep_personal: bool = False  # store IP addresses, e-mails, names (never exported)
+    # response statuses left out of the import altogether ("incomplete", "preview"); kept
+    # otherwise, flagged, and left out of the tables unless the user includes them
+    leave_out: set[str] = field(default_factory=set)
+
+    def conflict_choice(self, attribute: str) -> str | None:
+        """``keep`` or ``replace`` for a conflicting value of ``attribute`` (None: not chosen)."""
+        folded = {k.strip().casefold(): v for k, v in self.conflict_choices.items()}
+        return folded.get(attribute.strip().casefold()) or self.on_conflict
 
     def for_file(self, path: Path) -> ImportOptions:
         """These options with the file's own attributes over the batch's."""
@@ -98,6 +108,8 @@ class ColumnInfo:
     value_labels: list[tuple[str, int]] | None = None  # Likert label -> point
     scale_source: str | None = None  # declared | labels | metadata | None (not stated)
     reversed: bool = False
+    # the distinct answers with how many gave each, most given first (None: more than 40)
+    answers: list[tuple[str, int]] | None = None
 
     def describe(self) -> str:
         if self.type == "likert":
@@ -147,7 +159,15 @@ class FilePreview:
     tool: str = ""  # the survey tool recognised ("Qualtrics (choice text)"; "" if none)
     statuses: dict[str, int] = field(default_factory=dict)  # complete/incomplete/preview
     conflicts: list[str] = field(default_factory=list)  # attribute values the file would change
+    # the same as (participant, attribute, project's value, file's value)
+    conflict_rows: list[tuple[str, str, str, str]] = field(default_factory=list)
     links: dict[str, str] = field(default_factory=dict)  # respondent id -> participant
+    header_row: int = 0  # the first header row (1-based, in the file)
+    header_rows: list[str] = field(default_factory=list)  # what each header row holds
+    respondent_ids: list[str] = field(default_factory=list)  # as the file gives them
+    # incomplete and preview responses: (respondent id, status, why), and those left out
+    flagged: list[tuple[str, str, str]] = field(default_factory=list)
+    left_out: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -205,10 +225,23 @@ class FilePreview:
             f"{self.name}: survey ({tool}{self.source or self.format}), encoding {enc}, "
             f"{self.respondents} respondents, {len(self.columns)} columns"
         ]
+        if self.header_rows:
+            rows = (
+                f"row {self.header_row}"
+                if len(self.header_rows) == 1
+                else f"rows {self.header_row}-{self.header_row + len(self.header_rows) - 1}"
+            )
+            out.append(f"  header: {rows} ({', '.join(self.header_rows)})")
         flagged = {k: v for k, v in self.statuses.items() if k != "complete" and v}
         if flagged:
             shown = ", ".join(f"{v} {k}" for k, v in flagged.items())
             out.append(f"  responses: {self.statuses.get('complete', 0)} complete, {shown}")
+        if self.left_out:
+            counts: dict[str, int] = {}
+            for _, status, _ in self.left_out:
+                counts[status] = counts.get(status, 0) + 1
+            shown = ", ".join(f"{v} {k}" for k, v in counts.items())
+            out.append(f"  left out of the import: {shown}")
         for c in self.columns:
             tag = " [group]" if c.name == self.group_column else ""
             desc = c.describe()  # starts with the type: the tag goes right after it

@@ -30,7 +30,14 @@ from qualframe.coding.importing.model import (
     ImportReport,
 )
 from qualframe.coding.importing.speakers import compile_label_pattern
-from qualframe.coding.importing.store import BATCH, BatchDone, document_count, record_imports
+from qualframe.coding.importing.store import (
+    BATCH,
+    TURNS,
+    BatchDone,
+    document_count,
+    rebuild_turn_indexes,
+    record_imports,
+)
 from qualframe.coding.importing.survey import SURVEY_SUFFIXES
 from qualframe.coding.importing.survey import importer as survey_import
 from qualframe.coding.importing.transcripts import (
@@ -42,6 +49,7 @@ from qualframe.coding.importing.transcripts import (
     store_transcript,
     transcript_preview,
 )
+from qualframe.storage.bulk import indexes_rebuilt_after
 
 Progress = Callable[[int, int, str], bool]
 KINDS = ("auto", "transcript", "survey")
@@ -157,14 +165,17 @@ def import_files(
     if not paths:
         raise UserError("Choose at least one file to import.")
     run = _Run(project, options, progress, skip_bad, len(paths))
+    transcripts = [p for p in paths if file_kind(p, options) == "transcript"]
     try:
         with project.write() as session:
             apply_remembered(session, options)
-            for done, path in enumerate(paths, start=1):
-                run.one_file(session, path, done)
-                session.flush()
-                if progress is not None and not progress(done, run.total, path.name):
-                    raise ImportCancelled()
+            rebuild = rebuild_turn_indexes(session, transcripts)
+            with indexes_rebuilt_after(session, TURNS, rebuild):
+                for done, path in enumerate(paths, start=1):
+                    run.one_file(session, path, done)
+                    session.flush()
+                    if progress is not None and not progress(done, run.total, path.name):
+                        raise ImportCancelled()
             if not run.files:
                 raise ImportRefused("None of the files could be imported.")
             record_imports(session, project.coder, run.audit)

@@ -86,6 +86,10 @@ _BODY = (
 _LINE = re.compile("^" + _BODY, re.M)
 # The same after a newline: a literal first character lets the scanner skip to line starts.
 _AFTER_NEWLINE = re.compile("\n" + _BODY, re.M)
+# group numbers (the same in both patterns: the prefix has no group), faster than names
+_G_TS, _G_LABEL, _G_REAL, _G_COLON, _G_TTS = (
+    _LINE.groupindex[g] for g in ("ts", "label", "real", "colon", "tts")
+)
 _BOLD_LABEL = re.compile(
     rf"{_SP}*{_TS_LEAD}?{_MD}(?P<label>{_LABEL})"
     rf"(?:{_SP}*{_PAREN.format('real')})?(?:{_SP}*{_TS})?{_MD}{_SP}*[:：]?{_MD}{_SP}*$"
@@ -102,14 +106,16 @@ class ParsedTurn(NamedTuple):
     words: int
 
 
+_new_turn = tuple.__new__
+
+
 @dataclass
 class Detection:
     turns: list[ParsedTurn]
     labels: list[LabelEvidence]  # accepted and rejected, in order of first appearance
 
 
-@dataclass(slots=True)
-class _Candidate:
+class _Candidate(NamedTuple):  # a tuple: made for every label line, tens of thousands a file
     line_start: int
     start: int  # label start
     label_end: int
@@ -117,7 +123,6 @@ class _Candidate:
     real: str | None
     form: str  # colon | bracket | alone | bold | custom
     styled: bool  # a timestamp or bold styling beside the label
-    key: str = ""  # the folded label (set once per distinct spelling)
 
 
 class TooManyLabels(Exception):
@@ -167,12 +172,13 @@ def _candidate(text: str, pos: int, end: int, bold_len: int | None) -> _Candidat
 
 
 def _from_match(m: re.Match[str], pos: int, bold_len: int | None = None) -> _Candidate | None:
-    ts, label, real, colon, tts = m.group("ts", "label", "real", "colon", "tts")
+    ts, label, real, colon, tts = m.group(_G_TS, _G_LABEL, _G_REAL, _G_COLON, _G_TTS)
     styled = ts is not None
     if label is not None:
-        label, real = _split_real(label, real)
+        if real is not None or "  " in label or "\t" in label or "\u00a0" in label:
+            label, real = _split_real(label, real)
         if colon is not None:
-            return _Candidate(pos, m.start("label"), m.end(), label, real, "colon", styled)
+            return _Candidate(pos, m.start(_G_LABEL), m.end(), label, real, "colon", styled)
         styled = styled or tts is not None or bool(bold_len)
         if not styled and not _may_stand_alone(label):
             return None  # a short line of text ("line 12 text"), never a label on its own
@@ -236,12 +242,27 @@ def _candidates(
         # the common case: one regular-expression pass over the text finds every candidate
         first = _LINE.match(text)
         matches = _AFTER_NEWLINE.finditer(text)
+        append = found.append
         for m in itertools.chain((first,) if first is not None else (), matches):
-            c = _from_match(m, m.start() + (m is not first))
-            if c is not None:
-                found.append(c)
-                if cap is not None and len(found) > cap:
-                    raise TooManyLabels(len(found))
+            ts, label, real, colon = m.group(_G_TS, _G_LABEL, _G_REAL, _G_COLON)
+            if (
+                colon is not None and real is None and "  " not in label and "\t" not in label
+                and "\u00a0" not in label
+            ):  # fmt: skip
+                # "Label: speech", the usual line, built here as _from_match would build it
+                append(
+                    _Candidate(
+                        m.start() + (m is not first), m.start(_G_LABEL), m.end(), label, None,
+                        "colon", ts is not None,
+                    )
+                )  # fmt: skip
+            else:
+                c = _from_match(m, m.start() + (m is not first))
+                if c is None:
+                    continue
+                append(c)
+            if cap is not None and len(found) > cap:
+                raise TooManyLabels(len(found))
         return found
     for start, end in _lines(text):
         c = (
@@ -323,13 +344,16 @@ def detect_speakers(
     custom = compile_label_pattern(label_pattern) if label_pattern else None
     cands = _candidates(text, bold or {}, custom, limit)
     groups: dict[str, list[_Candidate]] = {}
-    folded: dict[str, str] = {}
+    folded: dict[str, str] = {}  # each spelling of a label -> its key (the folded label)
     for c in cands:
         key = folded.get(c.label)
         if key is None:
             key = folded[c.label] = lx.fold(c.label)
-        c.key = key
-        groups.setdefault(key, []).append(c)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [c]
+        else:
+            group.append(c)
     extra = frozenset(lx.fold(x) for x in interviewers if x.strip())
     if custom is not None:
         verdict = {
@@ -345,10 +369,13 @@ def detect_speakers(
         elif key in drop and ok:
             verdict[key] = (False, f"dropped by you ({reason})", role)
     evidence = [_evidence(text, cs, verdict[k]) for k, cs in groups.items()]
-    accepted = [c for c in cands if verdict[c.key][0]]
+    taken = {spelling for spelling, key in folded.items() if verdict[key][0]}
+    accepted = [c for c in cands if c.label in taken]
     if limit is not None and len(accepted) > limit:
         raise TooManyLabels(len(accepted))
-    return Detection(_turns(text, accepted), evidence)
+    # every spelling of a label is stored as its first one
+    first = {spelling: groups[key][0].label for spelling, key in folded.items()}
+    return Detection(_turns(text, accepted, first), evidence)
 
 
 def _evidence(
@@ -365,26 +392,29 @@ def _evidence(
     )
 
 
-def _turns(text: str, accepted: list[_Candidate]) -> list[ParsedTurn]:
+def _turns(text: str, accepted: list[_Candidate], first: dict[str, str]) -> list[ParsedTurn]:
+    """The turns of the accepted labels; ``first``: each spelling -> the label stored."""
     turns: list[ParsedTurn] = []
-    spellings: dict[str, str] = {}  # folded label -> first spelling seen
     if not accepted:
         return turns
     limits = [c.line_start for c in accepted[1:]]
     limits.append(len(text))
     append = turns.append
-    for c, end in zip(accepted, limits, strict=True):
-        while end > c.start and text[end - 1].isspace():
+    for (_, start, label_end, spelling, real, _, _), limit in zip(accepted, limits, strict=True):
+        label = first[spelling]
+        # the usual turn: its speech, up to the next label, without the blank lines before it
+        body = text[label_end:limit].rstrip() if limit - label_end < 1 << 20 else ""
+        if body:
+            # (tuple.__new__ directly: the NamedTuple's own __new__ is a Python function)
+            turn = (start, label_end + len(body), label_end, label, real, len(body.split()))
+            append(_new_turn(ParsedTurn, turn))
+            continue
+        end = limit  # no speech after the label, or a turn longer than a megabyte
+        while end > start and text[end - 1].isspace():
             end -= 1
-        label_end = c.label_end if c.label_end <= end else end
-        label = spellings.get(c.key)
-        if label is None:
-            label = spellings[c.key] = c.label
-        if end - label_end < 1 << 20:
-            words = len(text[label_end:end].split())
-        else:
-            words = count_words(text, label_end, end)
-        append(ParsedTurn(c.start, end, label_end, label, c.real, words))
+        label_end = label_end if label_end <= end else end
+        words = count_words(text, label_end, end) if end > label_end else 0
+        append(ParsedTurn(start, end, label_end, label, real, words))
     return turns
 
 

@@ -5,27 +5,31 @@ of any length, and a progress callback between batches can cancel a long import.
 database driver takes ``?`` parameters (SQLite's), the rows are handed to the driver's
 ``executemany`` as tuples: SQLAlchemy's per-row parameter processing costs more than SQLite's
 insert itself. GUIDs for thousands of turns are made from one call to the OS's random source.
+The statements run once per file are built once, as Core statements on the session's
+connection (SQLAlchemy compiles them once; an ORM query costs ~5 times as much per call,
+which 300 files notice).
 """
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
-from qualframe.coding.core import audit
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.printable import printable
 from qualframe.coding.corpus.documents import sha256_hex
 from qualframe.coding.importing.errors import refuse
-from qualframe.storage.models import Document, Turn, new_guid
+from qualframe.storage.bulk import new_guids
+from qualframe.storage.models import AuditEvent, Document, Turn, new_guid
 
 _DOCUMENTS = cast(Table, Document.__table__)
-_TURNS = cast(Table, Turn.__table__)
+TURNS = cast(Table, Turn.__table__)
+_AUDIT = cast(Table, AuditEvent.__table__)
 BATCH = 20_000
 TURN_COLUMNS = ("participant_id", "start", "end", "label", "label_end", "is_interviewer")
 # A turn row without its document id and GUID: (participant_id, start, end, label,
@@ -33,23 +37,10 @@ TURN_COLUMNS = ("participant_id", "start", "end", "label", "label_end", "is_inte
 TurnRow = tuple[int | None, int, int, str | None, int | None, bool]
 BatchDone = Callable[[int, int], None]  # (rows stored, rows in all) after each batch
 
-
-_VARIANT = bytes(b"89ab"[i & 3] for i in range(256))
-
-
-def new_guids(n: int) -> list[str]:
-    """``n`` random (version 4, RFC 4122 variant) GUIDs in the canonical form, from two reads
-    of the OS's random source (``uuid.uuid4()`` reads it once per GUID, and formatting a
-    ``UUID`` object costs more than the insert of its row)."""
-    if n <= 0:
-        return []
-    h = os.urandom(16 * n).hex()
-    v = os.urandom(n).translate(_VARIANT).decode("ascii")
-    return [
-        f"{h[i : i + 8]}-{h[i + 8 : i + 12]}-4{h[i + 13 : i + 16]}-{v[i >> 5]}{h[i + 17 : i + 20]}-"
-        f"{h[i + 20 : i + 32]}"
-        for i in range(0, 32 * n, 32)
-    ]
+_DUPLICATE = select(_DOCUMENTS.c.name).where(_DOCUMENTS.c.content_hash == bindparam("h")).limit(1)
+_NAME_TAKEN = select(_DOCUMENTS.c.id).where(_DOCUMENTS.c.name == bindparam("name")).limit(1)
+_INSERT_DOCUMENT = insert(_DOCUMENTS).returning(_DOCUMENTS.c.id)
+_LAST_TURN = select(func.max(TURNS.c.id))
 
 
 def unique_name(session: Session, name: str) -> str:
@@ -57,8 +48,8 @@ def unique_name(session: Session, name: str) -> str:
     ``core.printable``), or ``name (2)``, ``name (3)`` … when taken (two indexed look-ups,
     not a read of every document's name)."""
     name = printable(name).strip() or "document"
-    taken = session.scalar(select(Document.id).where(Document.name == name).limit(1))
-    if taken is None:
+    connection = session.connection()
+    if connection.execute(_NAME_TAKEN, {"name": name}).first() is None:
         return name
     like = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + " (%)"
     names = set(session.scalars(select(Document.name).where(Document.name.like(like, escape="\\"))))
@@ -69,15 +60,45 @@ def unique_name(session: Session, name: str) -> str:
 
 
 def record_imports(session: Session, actor: str, entries: list[dict[str, object]]) -> None:
-    """Audit the documents an import stored (entries made by :func:`insert_document`)."""
+    """Audit the documents an import stored (entries made by :func:`insert_document`): the
+    rows ``audit.record`` would add, in one Core statement rather than an ORM object each."""
+    rows = []
     for entry in entries:
         details = dict(entry)
         guid = str(details.pop("guid"))
-        audit.record(session, actor, "import_document", "document", guid, **details)
+        rows.append(
+            {"actor": actor, "action": "import_document", "entity": "document",
+             "entity_guid": guid, "details": details or None}
+        )  # fmt: skip
+    if rows:
+        session.connection().execute(insert(_AUDIT), rows)
+
+
+# Turn indexes are dropped and built again after an import expected to add at least this
+# many turns, and at least as many as the table holds (building an index sorts once; keeping
+# it up to date costs a B-tree search per row: ~10 % of storing 44,000 turns).
+REBUILD_FROM = 20_000
+BYTES_PER_TURN = 400  # a focus group's turn averages ~60 words; .docx bytes are compressed
+
+
+def rebuild_turn_indexes(session: Session, paths: Sequence[Path]) -> bool:
+    """Whether an import of the transcripts ``paths`` should rebuild the turns' indexes after
+    its rows instead of updating them row by row (estimated from the files' sizes)."""
+    size = 0
+    for path in paths:
+        try:
+            size += path.stat().st_size
+        except OSError:
+            continue  # refused later, with its sentence
+    expected = size // BYTES_PER_TURN
+    if expected < REBUILD_FROM:
+        return False
+    held = session.connection().execute(_LAST_TURN).scalar() or 0  # >= the rows (an index seek)
+    return expected >= held
 
 
 def check_duplicate(session: Session, name: str, content_hash: str) -> None:
-    dup = session.scalar(select(Document.name).where(Document.content_hash == content_hash))
+    dup = session.connection().execute(_DUPLICATE, {"h": content_hash}).scalar()
     if dup is not None:
         raise refuse(name, f"was already imported (as {dup})")
 
@@ -102,11 +123,17 @@ def insert_turn_rows(
         guids = new_guids(len(batch))
         if qmark:
             connection.exec_driver_sql(
-                sql, [(doc_id, *row, guid) for row, guid in zip(batch, guids, strict=True)]
+                sql,
+                [
+                    (doc_id, pid, start, end, label, label_end, interviewer, guid)
+                    for (pid, start, end, label, label_end, interviewer), guid in zip(
+                        batch, guids, strict=True
+                    )
+                ],
             )
         else:
             connection.execute(
-                insert(_TURNS),
+                insert(TURNS),
                 [
                     {
                         "document_id": doc_id,
@@ -130,54 +157,37 @@ def insert_document(
     original_filename: str,
     content_hash: str,
     encoding: str | None,
-    turns: list[dict[str, object]] | None = None,
-    turn_rows: Sequence[TurnRow] | None = None,
+    turn_rows: Sequence[TurnRow] = (),
     position: int | None = None,
     done: BatchDone | None = None,
     normalised: bool = False,
+    text_hash: str | None = None,
     audit_log: list[dict[str, object]] | None = None,
 ) -> tuple[int, str, str]:
-    """Insert a document and its turns (``turns`` as dicts, or ``turn_rows`` as tuples);
-    (id, guid, stored name). ``normalised``: the caller's reader made the text NFC with
-    ``\\n`` line ends (every transcript reader does), so the check is only for line ends.
-    ``audit_log``: the audit entry is appended there for the caller to record (one ORM flush
-    for a whole import instead of one per document) rather than recorded at once."""
+    """Insert a document and its turns; (id, guid, stored name). ``normalised``: the
+    caller's reader made the text NFC with ``\\n`` line ends (every transcript reader does),
+    so the check is only for line ends. ``text_hash``: the text's SHA-256 when the caller
+    knows it (a UTF-8 file stored unchanged has its bytes' hash). ``audit_log``: the audit
+    entry is appended there for the caller to record (one statement for a whole import
+    instead of one per document) rather than recorded at once."""
     if "\r" in text or not (normalised or unicodedata.is_normalized("NFC", text)):
         # guarded upstream; a bug here must not store bad text
         raise UserError(f"{original_filename}: the text was not normalised.")
     guid = new_guid()
     stored_name = unique_name(session, name)
     pos = document_count(session) if position is None else position
-    doc_id = session.scalar(
-        insert(_DOCUMENTS)
-        .values(
-            guid=guid, name=stored_name, kind=kind, text=text, length=len(text),
-            original_filename=printable(original_filename), content_hash=content_hash,
-            text_hash=sha256_hex(text), source_encoding=encoding, position=pos,
-        )
-        .returning(_DOCUMENTS.c.id)
-    )  # fmt: skip
-    assert doc_id is not None
-    rows: list[TurnRow] = list(turn_rows or ())
-    for t in turns or ():
-        rows.append(
-            (
-                cast("int | None", t.get("participant_id")), cast(int, t["start"]),
-                cast(int, t["end"]), cast("str | None", t.get("label")),
-                cast("int | None", t.get("label_end")), bool(t.get("is_interviewer", False)),
-            )
-        )  # fmt: skip
-    if turns and any(t.get("survey_item_id") is not None for t in turns):
-        # survey answers link their question: the generic path keeps every column
-        for t in turns:
-            t["document_id"] = doc_id
-            t["guid"] = new_guid()
-        session.execute(insert(_TURNS), turns)
-    elif rows:
-        insert_turn_rows(session, doc_id, rows, done)
+    values = {
+        "guid": guid, "name": stored_name, "kind": kind, "text": text, "length": len(text),
+        "original_filename": printable(original_filename), "content_hash": content_hash,
+        "text_hash": text_hash or sha256_hex(text), "source_encoding": encoding,
+        "position": pos,
+    }  # fmt: skip
+    doc_id: int = session.connection().execute(_INSERT_DOCUMENT, values).scalar_one()
+    if turn_rows:
+        insert_turn_rows(session, doc_id, turn_rows, done)
     entry: dict[str, object] = {
         "guid": guid, "name": stored_name, "kind": kind, "file": original_filename,
-        "turns": len(rows),
+        "turns": len(turn_rows),
     }  # fmt: skip
     if audit_log is not None:
         audit_log.append(entry)

@@ -14,6 +14,7 @@ real name is stored as an interviewer participant so that the name is known to t
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,33 +77,46 @@ def parse_transcript(
             f"has more than {MAX_TURNS:,} lines that start like a speaker label; that is not "
             "one transcript: split it into smaller files (or check the label pattern)",
         ) from None
-    stats: dict[str, SpeakerInfo] = {}
-    for t in detection.turns:
-        info = stats.get(t.label)
-        if info is None:
-            mapped = options.speaker_map.get(t.label, "").strip() or t.label
-            interviewer = options.interviewer_overrides.get(
-                t.label, is_interviewer_label(t.label, options.interviewers)
+    return ParsedTranscript(extracted, detection, _speakers(detection.turns, options))
+
+
+def _speakers(turns: list[ParsedTurn], options: ImportOptions) -> list[SpeakerInfo]:
+    """Each label's turns, words and real names, in order of first appearance."""
+    counts = Counter(t.label for t in turns)  # counted in C; the loop below only adds
+    words: dict[str, int] = dict.fromkeys(counts, 0)
+    names: dict[str, list[str]] = {}
+    for _, _, _, label, real_name, n in turns:
+        words[label] += n
+        if real_name:
+            spelled = names.setdefault(label, [])
+            if real_name not in spelled:
+                spelled.append(real_name)
+    out: list[SpeakerInfo] = []
+    for label, count in counts.items():
+        mapped = options.speaker_map.get(label, "").strip() or label
+        interviewer = options.interviewer_overrides.get(
+            label, is_interviewer_label(label, options.interviewers)
+        )
+        spelled = names.get(label, [])
+        out.append(
+            SpeakerInfo(
+                label, mapped, count, words[label], interviewer,
+                spelled[0] if spelled else None, spelled,
             )
-            info = stats[t.label] = SpeakerInfo(t.label, mapped, 0, 0, interviewer)
-        info.turns += 1
-        info.words += t.words
-        if t.real_name and t.real_name not in info.real_names:
-            info.real_names.append(t.real_name)
-            if info.real_name is None:
-                info.real_name = t.real_name
-    return ParsedTranscript(extracted, detection, list(stats.values()))
+        )  # fmt: skip
+    return out
 
 
 def transcript_preview(path: Path, parsed: ParsedTranscript) -> FilePreview:
     ex = parsed.extracted
     warnings = list(ex.warnings)
     turns = parsed.detection.turns
+    # (the speakers' words are their turns' words, added up once in _speakers)
+    words = sum(s.words for s in parsed.speakers) if turns else count_words(ex.text)
     if not turns:
         warnings.append("no speaker labels found; it will be one document without speaker turns")
-    elif not any(t.words for t in turns):
+    elif not words:
         warnings.append("its speaker labels are followed by no speech; every turn is empty")
-    words = sum(t.words for t in turns) if turns else count_words(ex.text)
     return FilePreview(
         path=path,
         kind="transcript",
@@ -236,17 +250,23 @@ def store_transcript(
     for (pseudonym, interviewer), spelled in names.items():
         if interviewer and spelled:
             _interviewer_with_names(session, pseudonym, spelled)
-    by_label = {s.label: s for s in parsed.speakers}
-    rows: list[TurnRow] = []
-    for t in parsed.detection.turns:
-        info = by_label[t.label]
-        pid = None if info.is_interviewer else participant_ids[info.pseudonym]
-        rows.append((pid, t.start, t.end, info.pseudonym, t.label_end, info.is_interviewer))
+    who = {
+        s.label: (
+            None if s.is_interviewer else participant_ids[s.pseudonym], s.pseudonym,
+            s.is_interviewer,
+        )
+        for s in parsed.speakers
+    }  # fmt: skip
+    rows: list[TurnRow] = [
+        (pid, start, end, pseudonym, label_end, interviewer)
+        for start, end, label_end, label, _, _ in parsed.detection.turns
+        for pid, pseudonym, interviewer in (who[label],)
+    ]
     _, guid, stored = insert_document(
         session, project.coder, name=path.stem, kind="transcript", text=parsed.extracted.text,
         original_filename=path.name, content_hash=content_hash,
         encoding=parsed.extracted.encoding, turn_rows=rows, position=position, done=done, normalised=True,
-        audit_log=audit_log,
+        text_hash=content_hash if parsed.extracted.raw_utf8 else None, audit_log=audit_log,
     )  # fmt: skip
     report = transcript_preview(path, parsed)
     report.documents.append(stored)

@@ -64,6 +64,26 @@ def _per_file(given: list[list[str]] | None, files: list[Path]) -> dict[str, dic
     return out
 
 
+def _conflict_choices(given: list[str] | None) -> tuple[str | None, dict[str, str]]:
+    """``--on-conflict keep`` for every attribute, ``--on-conflict role=keep`` for one."""
+    every: str | None = None
+    per: dict[str, str] = {}
+    for item in given or []:
+        attr, sep, choice = item.rpartition("=")
+        choice = choice.strip().casefold()
+        if choice not in ("keep", "replace") or (sep and not attr.strip()):
+            raise UserError(
+                f"--on-conflict takes keep, replace or ATTR=keep|replace, not {item!r}."
+            )
+        if not sep:
+            if every is not None and every != choice:
+                raise UserError("--on-conflict keep and replace for every attribute: choose one.")
+            every = choice
+        else:
+            per[attr.strip()] = choice
+    return every, per
+
+
 def _lines(preview: FilePreview, options: ImportOptions) -> list[str]:
     """A file's report lines, with the attributes set for that file alone after its first."""
     lines = preview.lines()
@@ -133,9 +153,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="the transcript speaker LABEL is survey respondent ID (one person, counted once)",
     )  # fmt: skip
     p.add_argument(
-        "--on-conflict", choices=("keep", "replace"),
+        "--on-conflict", metavar="keep|replace|ATTR=keep|replace", action="append",
         help="when the survey gives a participant another value of an attribute the project "
-        "holds: keep the project's or replace it (without it such an import is refused)",
+        "holds: keep the project's or replace it, for every attribute or for one "
+        "(repeatable, e.g. --on-conflict role=keep --on-conflict year=replace); without it "
+        "such an import is refused",
+    )  # fmt: skip
+    p.add_argument(
+        "--leave-out", choices=("incomplete", "preview"), action="append", default=[],
+        help="leave the survey's incomplete (or preview/test) responses out of the import "
+        "(by default they are imported, flagged, and left out of the tables unless included)",
     )  # fmt: skip
     p.add_argument(
         "--keep-personal",
@@ -175,9 +202,10 @@ def run(args: argparse.Namespace) -> int:
         likert_maps=_first_pairs(args.likert_maps, "--likert-map"),
         reverse=list(args.reverse),
         links=_pairs(args.links, "--link"),
-        on_conflict=args.on_conflict,
         keep_personal=args.keep_personal,
+        leave_out=set(args.leave_out),
     )
+    options.on_conflict, options.conflict_choices = _conflict_choices(args.on_conflict)
     if args.dry_run:
         if not args.path.exists():
             raise UserError(f"{args.path} does not exist; create it with `qualframe new` first.")

@@ -4,23 +4,23 @@ Nothing is written before the user presses Import. The preview shows, per transc
 speakers with their turns and words (pseudonyms are editable — giving two labels the same
 pseudonym merges them into one participant — and each can be marked as interviewer) and the
 labels found with their evidence (lines, first line, why they are or are not speakers; a
-tick accepts or drops a label, and the choice is remembered for the project), per
-survey the columns with their detected types (editable), the respondent id and the group
-column with the value mapping, and bad files with their reason. Attributes to set and an
-encoding override apply to all files. The import runs through ``run_with_progress`` and is
-all-or-nothing; cancelling writes nothing.
-
-Over 500 lines because both preview tabs share one options object and one refresh (a split
-would pass that state back and forth); the label-evidence table lives in label_evidence.py.
+tick accepts or drops a label, and the choice is remembered for the project), per survey
+everything the command line can set (``survey_preview.SurveyPreviewTab``), and bad files with
+their reason. Attributes are set on every file's speakers and respondents or on one file's
+(mentors' and mentees' groups imported together, each with its role); an encoding override
+applies to all files. The import runs through ``run_with_progress`` and is all-or-nothing;
+cancelling writes nothing. The label-evidence table lives in label_evidence.py.
 """
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -28,10 +28,8 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -39,13 +37,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui.dialogs.import_attributes import AttributeRows
 from qualframe.app.gui.dialogs.label_evidence import evidence_table
+from qualframe.app.gui.dialogs.survey_preview import SurveyPreviewTab, tab_state
+from qualframe.app.gui.dialogs.transcript_preview import (
+    follow_speaker_edit,
+    set_speaker_cells,
+    speaker_table,
+    transcript_tab,
+)
 from qualframe.app.gui.tasks import Cancelled, run_with_progress
 from qualframe.coding.core.changes import Change
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
 from qualframe.coding.importing import (
-    COLUMN_TYPES,
     FilePreview,
     ImportCancelled,
     ImportOptions,
@@ -62,8 +67,8 @@ FILE_FILTER = (
     "REFI-QDA projects and codebooks (*.qdpx *.qdc);;"
     "All files (*)"
 )
-SPEAKER_HEADERS = ("Label", "Turns", "Words", "Interviewer", "Pseudonym (participant)")
-COLUMN_HEADERS = ("Column", "Detected", "Type", "Answers", "Details")
+KINDS = (("their extension says", "auto"), ("transcripts", "transcript"),
+         ("survey exports", "survey"))  # fmt: skip
 
 
 def _expand(paths: list[Path]) -> list[Path]:
@@ -82,24 +87,10 @@ def _expand(paths: list[Path]) -> list[Path]:
     return list(dict.fromkeys(out))
 
 
-def _tab_with_summary(preview: FilePreview, summary: str) -> tuple[QWidget, QVBoxLayout]:
-    """A preview tab starting with the file's one-line summary and its warnings."""
-    widget = QWidget()
-    layout = QVBoxLayout(widget)
-    info = QLabel(summary + "".join(f"\n⚠ {w}" for w in preview.warnings))
-    info.setWordWrap(True)
-    layout.addWidget(info)
-    return widget, layout
-
-
-def _item(text: str, *, editable: bool = False, align_right: bool = False) -> QTableWidgetItem:
+def _item(text: str, *, editable: bool = False) -> QTableWidgetItem:
     item = QTableWidgetItem(text)
     flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-    if editable:
-        flags |= Qt.ItemFlag.ItemIsEditable
-    item.setFlags(flags)
-    if align_right:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    item.setFlags(flags | Qt.ItemFlag.ItemIsEditable if editable else flags)
     return item
 
 
@@ -107,7 +98,7 @@ class ImportDialog(QDialog):
     def __init__(self, parent: QWidget | None, project: Project, paths: list[Path]) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import files")
-        self.resize(860, 620)
+        self.resize(980, 720)
         self.project = project
         self.paths = _expand(paths)
         self.options = ImportOptions()
@@ -116,7 +107,8 @@ class ImportDialog(QDialog):
         self._building = False
         self.speaker_tables: dict[Path, QTableWidget] = {}
         self.evidence_tables: dict[Path, QTableWidget] = {}
-        self.column_tables: dict[Path, QTableWidget] = {}
+        self.survey_tabs: dict[Path, SurveyPreviewTab] = {}
+        self._survey_pages: dict[Path, int] = {}
 
         layout = QVBoxLayout(self)
         self.summary = QLabel()
@@ -138,11 +130,16 @@ class ImportDialog(QDialog):
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #a40000; font-weight: bold;")
         layout.addWidget(self.error_label)
+        self.conflict_label = QLabel()
+        self.conflict_label.setWordWrap(True)
+        self.conflict_label.setStyleSheet("color: #8a5a00;")
+        self.conflict_label.hide()
+        layout.addWidget(self.conflict_label)
         layout.addWidget(self._buttons())
         self.refresh()
 
     def _options_form(self) -> QFormLayout:
-        """Encoding, speaker label pattern and the attributes set on everyone."""
+        """Encoding and kind, speaker label pattern, and the attributes to set."""
         form = QFormLayout()
         self.encoding = QComboBox()
         self.encoding.setEditable(True)
@@ -152,7 +149,16 @@ class ImportDialog(QDialog):
         line_edit = self.encoding.lineEdit()
         if line_edit is not None:
             line_edit.editingFinished.connect(self.refresh)
-        form.addRow("Encoding:", self.encoding)
+        self.kind = QComboBox()  # --kind
+        for text, kind in KINDS:
+            self.kind.addItem(text, kind)
+        self.kind.setToolTip("A survey saved as .txt, or a transcript saved as .csv: say so here")
+        self.kind.activated.connect(lambda _i: self.refresh())
+        row = QHBoxLayout()
+        row.addWidget(self.encoding, 1)
+        row.addWidget(QLabel("Read the files as:"))
+        row.addWidget(self.kind)
+        form.addRow("Encoding:", row)
         self.label_pattern = QLineEdit()
         self.label_pattern.setPlaceholderText(
             "optional regular expression with a group 'label', e.g. (?P<label>[A-Z]\\d*)> "
@@ -166,25 +172,9 @@ class ImportDialog(QDialog):
         if remembered_pattern:  # the pattern last used in this project
             self.label_pattern.setText(remembered_pattern)
         form.addRow("Speaker label pattern:", self.label_pattern)
-        attr_box = QWidget()
-        attr_layout = QHBoxLayout(attr_box)
-        attr_layout.setContentsMargins(0, 0, 0, 0)
-        self.attributes = QTableWidget(0, 2)
-        self.attributes.setHorizontalHeaderLabels(("Attribute", "Value"))
-        self.attributes.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.attributes.verticalHeader().hide()
-        self.attributes.setMaximumHeight(96)
-        attr_layout.addWidget(self.attributes, 1)
-        buttons = QVBoxLayout()
-        add = QPushButton("Add")
-        add.clicked.connect(lambda: self.add_attribute("", ""))
-        remove = QPushButton("Remove")
-        remove.clicked.connect(self._remove_attribute)
-        buttons.addWidget(add)
-        buttons.addWidget(remove)
-        buttons.addStretch(1)
-        attr_layout.addLayout(buttons)
-        form.addRow("Set on every speaker\nand respondent:", attr_box)
+        self.attribute_rows = AttributeRows(lambda: self.paths, self._attributes_edited)
+        self.attributes = self.attribute_rows.table
+        form.addRow("Set on the speakers\nand respondents:", self.attribute_rows)
         return form
 
     def _buttons(self) -> QDialogButtonBox:
@@ -202,31 +192,20 @@ class ImportDialog(QDialog):
         return self.buttons
 
     # -- options --------------------------------------------------------------------------
-    def add_attribute(self, key: str, value: str) -> None:
-        row = self.attributes.rowCount()
-        self.attributes.insertRow(row)
-        self.attributes.setItem(row, 0, _item(key, editable=True))
-        self.attributes.setItem(row, 1, _item(value, editable=True))
+    def add_attribute(self, key: str, value: str, file: Path | str | None = None) -> None:
+        """A row of the attributes to set: ``file`` None for every file, else one file's."""
+        self.attribute_rows.add(key, value, file)
 
-    def _remove_attribute(self) -> None:
-        row = self.attributes.currentRow()
-        if row >= 0:
-            self.attributes.removeRow(row)
-
-    def _collect_attributes(self) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for row in range(self.attributes.rowCount()):
-            key_item, value_item = self.attributes.item(row, 0), self.attributes.item(row, 1)
-            key = key_item.text().strip() if key_item else ""
-            value = value_item.text().strip() if value_item else ""
-            if key and value:
-                out[key] = value
-        return out
+    def _attributes_edited(self) -> None:
+        """Attributes decide the conflicts a survey would cause: parse again."""
+        if not self._building:
+            self.refresh()
 
     def current_options(self) -> ImportOptions:
         enc = self.encoding.currentText().strip()
         self.options.encoding = None if not enc or enc == ENCODINGS[0] else enc
-        self.options.attributes = self._collect_attributes()
+        self.options.kind = str(self.kind.currentData() or "auto")
+        self.options.attributes, self.options.file_attributes = self.attribute_rows.collect()
         self.options.label_pattern = self.label_pattern.text().strip() or None
         return self.options
 
@@ -244,25 +223,7 @@ class ImportDialog(QDialog):
             self.error_label.setText(str(exc))
             self._update_buttons()
             return
-        current = self.tabs.currentIndex()
-        self._building = True
-        try:
-            self.tabs.clear()
-            self.speaker_tables.clear()
-            self.evidence_tables.clear()
-            self.column_tables.clear()
-            for preview in self.previews:
-                if preview.error is not None:
-                    continue
-                if preview.kind == "transcript":
-                    widget = self._transcript_tab(preview)
-                else:
-                    widget = self._survey_tab(preview)
-                self.tabs.addTab(widget, preview.name)
-            if 0 <= current < self.tabs.count():
-                self.tabs.setCurrentIndex(current)
-        finally:
-            self._building = False
+        self._rebuild_tabs()
         good = [p for p in self.previews if p.ok]
         bad = [p for p in self.previews if not p.ok]
         n_t = sum(1 for p in good if p.kind == "transcript")
@@ -276,60 +237,49 @@ class ImportDialog(QDialog):
         self.skip_bad.setVisible(bool(bad))
         self._update_buttons()
 
+    def _rebuild_tabs(self) -> None:
+        current = self.tabs.currentIndex()
+        for path, tab in self.survey_tabs.items():  # each survey keeps the page it showed
+            self._survey_pages[path] = tab_state(tab)
+        self._building = True
+        try:
+            self.tabs.clear()
+            self.speaker_tables.clear()
+            self.evidence_tables.clear()
+            self.survey_tabs.clear()
+            speakers = self._speakers()
+            for preview in self.previews:
+                if preview.error is not None:
+                    continue
+                if preview.kind == "transcript":
+                    widget = self._transcript_tab(preview)
+                else:
+                    widget = self._survey_tab(preview, speakers)
+                self.tabs.addTab(widget, preview.name)
+            if 0 <= current < self.tabs.count():
+                self.tabs.setCurrentIndex(current)
+            self.attribute_rows.sync_files()
+        finally:
+            self._building = False
+
     def _update_buttons(self) -> None:
         good = any(p.ok for p in self.previews)
         bad = any(not p.ok for p in self.previews)
-        self.import_button.setEnabled(good and (not bad or self.skip_bad.isChecked()))
+        open_ = sorted({a for tab in self.survey_tabs.values() for a in tab.unresolved()})
+        self.import_button.setEnabled(good and (not bad or self.skip_bad.isChecked()) and not open_)
+        self.conflict_label.setText(
+            f"A survey would change values of {', '.join(open_)} that the project holds: "
+            "choose keep or replace on its Conflicts page."
+            if open_
+            else ""
+        )
+        self.conflict_label.setVisible(bool(open_))
 
     def _transcript_tab(self, preview: FilePreview) -> QWidget:
-        widget, layout = _tab_with_summary(
-            preview,
-            f"Transcript ({preview.format}), encoding {preview.encoding or 'n/a'}: "
-            f"{preview.turns} turns, {preview.words} words.",
-        )
-        table = QTableWidget(len(preview.speaker_details), len(SPEAKER_HEADERS))
-        table.setHorizontalHeaderLabels(SPEAKER_HEADERS)
-        table.verticalHeader().hide()
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        for row, s in enumerate(preview.speaker_details):
-            names = len(s.real_names) or (1 if s.real_name else 0)
-            private = {0: "", 1: " (real name kept private)"}.get(
-                names, f" ({names} spellings of the real name kept private)"
-            )
-            first = _item(s.label + private)
-            first.setData(Qt.ItemDataRole.UserRole, s.label)
-            table.setItem(row, 0, first)
-            table.setItem(row, 1, _item(str(s.turns), align_right=True))
-            table.setItem(row, 2, _item(str(s.words), align_right=True))
-            check = QTableWidgetItem()
-            check.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-            check.setCheckState(
-                Qt.CheckState.Checked if s.is_interviewer else Qt.CheckState.Unchecked
-            )
-            table.setItem(row, 3, check)
-            table.setItem(row, 4, _item(s.pseudonym, editable=True))
-        table.resizeColumnsToContents()
+        table = speaker_table(preview)
         table.itemChanged.connect(lambda item, t=table: self._speaker_edited(t, item))
         self.speaker_tables[preview.path] = table
-        layout.addWidget(table, 2)
-        hint = QLabel(
-            "Edit a pseudonym to rename a speaker; give two labels the same pseudonym to merge "
-            "them into one participant. Interviewers are not participants."
-        )
-        hint.setWordWrap(True)
-        hint.setStyleSheet("color: #556;")
-        layout.addWidget(hint)
-        layout.addWidget(self._evidence_table(preview), 3)
-        note = QLabel(
-            "Labels found at the start of lines, and why each is or is not a speaker. Tick a "
-            "label to make it a speaker, untick it to read its lines as text; the choice is "
-            "remembered for this project."
-        )
-        note.setWordWrap(True)
-        note.setStyleSheet("color: #556;")
-        layout.addWidget(note)
-        return widget
+        return transcript_tab(preview, table, self._evidence_table(preview))
 
     def _evidence_table(self, preview: FilePreview) -> QTableWidget:
         table = evidence_table(preview)
@@ -375,22 +325,7 @@ class ImportDialog(QDialog):
         # the same label in other transcripts follows (the options apply to all files)
         self._building = True
         try:
-            for other in self.speaker_tables.values():
-                for row in range(other.rowCount()):
-                    cell = other.item(row, 0)
-                    if (
-                        other is table
-                        or cell is None
-                        or cell.data(Qt.ItemDataRole.UserRole) != label
-                    ):
-                        continue
-                    target = other.item(row, item.column())
-                    if target is None:
-                        continue
-                    if item.column() == 3:
-                        target.setCheckState(item.checkState())
-                    else:
-                        target.setText(item.text())
+            follow_speaker_edit(list(self.speaker_tables.values()), table, item, label)
         finally:
             self._building = False
 
@@ -398,81 +333,45 @@ class ImportDialog(QDialog):
         self, label: str, *, pseudonym: str | None = None, interviewer: bool | None = None
     ) -> None:
         """Rename/mark a speaker as the user would in the table (all tables follow)."""
-        for table in self.speaker_tables.values():
-            for row in range(table.rowCount()):
-                cell = table.item(row, 0)
-                if cell is None or cell.data(Qt.ItemDataRole.UserRole) != label:
-                    continue
-                name_item, check_item = table.item(row, 4), table.item(row, 3)
-                if pseudonym is not None and name_item is not None:
-                    name_item.setText(pseudonym)
-                if interviewer is not None and check_item is not None:
-                    check_item.setCheckState(
-                        Qt.CheckState.Checked if interviewer else Qt.CheckState.Unchecked
-                    )
-                return
+        set_speaker_cells(list(self.speaker_tables.values()), label, pseudonym, interviewer)
 
-    def _survey_tab(self, preview: FilePreview) -> QWidget:
-        widget, layout = _tab_with_summary(
-            preview,
-            f"Survey ({preview.source}), encoding {preview.encoding or 'n/a'}: "
-            f"{preview.respondents} respondents, {len(preview.columns)} columns.",
-        )
-        form = QFormLayout()
-        id_combo = QComboBox()
-        id_combo.addItems([c.name for c in preview.columns])
-        id_combo.setCurrentText(preview.id_column or "")
-        id_combo.activated.connect(lambda _i, c=id_combo: self._set_id_column(c.currentText()))
-        form.addRow("Respondent id column:", id_combo)
-        group_combo = QComboBox()
-        group_combo.addItem("(none)")
-        group_combo.addItems([c.name for c in preview.columns if c.type in ("attribute", "single")])
-        group_combo.setCurrentText(preview.group_column or "(none)")
-        group_combo.activated.connect(
-            lambda _i, c=group_combo: self._set_group_column(c.currentText())
-        )
-        form.addRow("Group column:", group_combo)
-        layout.addLayout(form)
-        table = QTableWidget(len(preview.columns), len(COLUMN_HEADERS))
-        table.setHorizontalHeaderLabels(COLUMN_HEADERS)
-        table.verticalHeader().hide()
-        table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        for row, col in enumerate(preview.columns):
-            table.setItem(row, 0, _item(col.name))
-            table.setItem(row, 1, _item(col.detected))
-            combo = QComboBox()
-            combo.addItems(COLUMN_TYPES)
-            combo.setCurrentText(col.type)
-            combo.setEnabled(col.type != "id")
-            combo.activated.connect(
-                lambda _i, name=col.name, c=combo: self._set_column_type(name, c.currentText())
-            )
-            table.setCellWidget(row, 2, combo)
-            table.setItem(row, 3, _item(str(col.answered), align_right=True))
-            details = col.describe() if col.describe() != col.type else ""
-            mapping = preview.attribute_mapping.get(col.name, {})
-            if mapping:
-                details = "; ".join(f"{k!r} → {v!r}" for k, v in mapping.items())
-            if col.type == "text":
-                details = "open-ended: one codable document for this question"
-            table.setItem(row, 4, _item(details))
-        table.resizeColumnsToContents()
-        self.column_tables[preview.path] = table
-        layout.addWidget(table)
-        return widget
+    def _speakers(self) -> list[tuple[str, str]]:
+        """Transcript speakers a survey respondent may be: the project's (not yet linked)
+        and those of the transcripts in this import."""
+        from qualframe.coding.commands.respondent_link import transcript_speakers
 
-    def _set_id_column(self, name: str) -> None:
-        self.options.id_column = name or None
+        try:
+            known = dict(transcript_speakers(self.project))
+        except UserError:
+            known = {}
+        for p in self.previews:
+            if p.ok and p.kind == "transcript":
+                for s in p.speaker_details:
+                    if not s.is_interviewer:
+                        where = known.get(s.pseudonym)
+                        known[s.pseudonym] = f"{where}, {p.name}" if where else p.name
+        return sorted(known.items())
+
+    def _survey_tab(self, preview: FilePreview, speakers: list[tuple[str, str]]) -> QWidget:
+        path = preview.path
+        tab = SurveyPreviewTab(preview, self.options, partial(self.change_options, path), speakers)
+        tab.pages.setCurrentIndex(self._survey_pages.get(path, 0))
+        self.survey_tabs[path] = tab
+        return tab
+
+    def change_options(self, path: Path, change: Callable[[ImportOptions], None]) -> bool:
+        """Change the options (as a survey tab asks) and parse again; a change that makes
+        ``path`` unreadable is undone, and the reason shown."""
+        before = copy.deepcopy(self.current_options())
+        change(self.options)
         self.refresh()
-
-    def _set_group_column(self, name: str) -> None:
-        self.options.group_column = None if name in ("", "(none)") else name
+        failed = next((p.error for p in self.previews if p.path == path and p.error), None)
+        if failed is None:
+            return True
+        self.options = before
         self.refresh()
-
-    def _set_column_type(self, name: str, type_: str) -> None:
-        """Override one survey column's type (as the combo in the table does)."""
-        self.options.column_types[name] = type_
-        self.refresh()
+        self.error_label.setText(f"Not changed: {failed}")
+        return False
 
     def _ask_more(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(self, "Import files", "", FILE_FILTER)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont
 
 from qualframe.app.gui.models.table_base import Index, RowsTableModel
 from qualframe.coding.analysis.survey import (
@@ -38,6 +38,8 @@ TYPE_LABELS = {
     "number": "number",
     "text": "open-ended",
     "ignore": "ignored",
+    "metadata": "metadata",
+    "personal": "personal data",
 }
 
 
@@ -90,25 +92,106 @@ class _Table(RowsTableModel[list[str]]):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
+EDITABLE_TYPES = ("likert", "single", "multiple", "number", "ignore")
+FIXED_TYPES = ("id", "attribute", "text", "metadata", "personal")
+ITEM_HEADERS = ["Item", "Question", "Type", "Answered", "Scale / options"]
+QUESTION, TYPE, ANSWERED = 1, 2, 3
+
+
+def editable_types(it: ItemInfo) -> tuple[str, ...]:
+    """The types an item may be given in the Survey tab (() for those chosen at import)."""
+    return () if it.type in FIXED_TYPES else EDITABLE_TYPES
+
+
+def _scale_or_options(it: ItemInfo) -> str:
+    if it.type == "likert":
+        scale = (
+            f"{it.scale_min}–{it.scale_max}"
+            if it.scale_source and it.scale_min is not None
+            else "scale not stated"
+        )
+        mapping = ", ".join(f"{lab} = {pt}" for lab, pt in it.value_labels or ())
+        return (
+            scale
+            + (" · reverse-coded" if it.reversed else "")
+            + (f" · {mapping}" if mapping else "")
+        )
+    if it.members:
+        return f"{', '.join(it.options or ())} (from {len(it.members)} columns)"
+    return ", ".join(it.options) if it.options else ""
+
+
 class SurveyItemsModel(_Table):
-    """The survey's columns with their detected types and how many answered."""
+    """The survey's items with their types and how many answered. The question's wording
+    and the type are edited in place: ``edited(item, field, value)`` asks the view to make
+    the change (an undoable command); the table shows it when the survey is read again."""
+
+    edited = Signal(object, str, object)  # ItemInfo, "label" | "type", the new value
+
+    def __init__(self, parent: object = None) -> None:
+        super().__init__(parent)
+        self.items: list[ItemInfo] = []
+        self.writable = True
 
     def set_items(self, items: Sequence[ItemInfo]) -> None:
+        self.items = list(items)
         rows = []
-        for it in items:
-            detail = ""
-            if it.type == "likert" and it.scale_min is not None:
-                detail = f"{it.scale_min}–{it.scale_max}"
-            elif it.options:
-                detail = ", ".join(it.options)
+        for it in self.items:
             answered = (
                 str(it.answered)
                 if it.type in ("likert", "single", "multiple", "number", "text")
                 else ""
             )
-            rows.append([it.name, TYPE_LABELS.get(it.type, it.type), answered, detail])
-        self.tips = {(i, 3): r[3] for i, r in enumerate(rows) if r[3]}
-        self._reset(["Item", "Type", "Answered", "Scale / options"], rows)
+            rows.append([it.name, it.label or it.name, TYPE_LABELS.get(it.type, it.type),
+                         answered, _scale_or_options(it)])  # fmt: skip
+        self.tips = {(i, 4): r[4] for i, r in enumerate(rows) if r[4]}
+        self.tips.update(
+            {
+                (i, 1): (it.label or f"No wording in the file: the tables show {it.name!r}")
+                for i, it in enumerate(self.items)
+            }
+        )
+        self._reset(ITEM_HEADERS, rows)
+
+    def item_at(self, row: int) -> ItemInfo | None:
+        return self.items[row] if 0 <= row < len(self.items) else None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        it = self.item_at(index.row()) if index.isValid() else None
+        if it is None or not self.writable:
+            return flags
+        if index.column() == QUESTION or (index.column() == TYPE and editable_types(it)):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: Index, role: int = Display) -> object:
+        it = self.item_at(index.row()) if index.isValid() else None
+        if it is not None and role == Qt.ItemDataRole.EditRole:
+            if index.column() == QUESTION:
+                return it.label or it.name
+            if index.column() == TYPE:
+                return it.stored_type or it.type
+        if it is not None and role == Qt.ItemDataRole.TextAlignmentRole:
+            return CENTER if index.column() in (TYPE, ANSWERED) else LEFT
+        if it is not None and role == Qt.ItemDataRole.ForegroundRole and index.column() == QUESTION:
+            return None if it.label else QColor("#6b6b6b")  # the column name stands in
+        return super().data(index, role)
+
+    def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        it = self.item_at(index.row()) if index.isValid() else None
+        if it is None or role != Qt.ItemDataRole.EditRole:
+            return False
+        if index.column() == QUESTION:
+            text = str(value).strip()
+            if text == (it.label or it.name) or (not text and not it.label):
+                return False
+            self.edited.emit(it, "label", "" if text == it.name else text)
+            return True
+        if index.column() == TYPE and value != (it.stored_type or it.type):
+            self.edited.emit(it, "type", str(value))
+            return True
+        return False
 
 
 class FrequencyTableModel(_Table):

@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
         self.export_menu = build_menus(self)
         self.matrix_view = MatrixView(project, self, defer=True)
         self.add_view("Theme matrix", self.matrix_view)
-        self.survey_view = SurveyView(project, self, defer=True)
+        self.survey_view = SurveyView(self, self, defer=True)
         self.add_view("Survey", self.survey_view)
         self.participants_view = ClassificationView(self, self)
         self.add_view("Participants", self.participants_view)

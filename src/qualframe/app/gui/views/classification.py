@@ -2,7 +2,8 @@
 much each one says (documents, turns, coded segments) — sortable by any column, filtered by a
 text, edited in place (each edit an undoable command). Its buttons add an attribute, import
 attributes from a spreadsheet keyed by pseudonym (with a preview), merge two pseudonyms of
-one person and delete a participant (after a confirmation)."""
+one person, link a focus-group speaker to the survey respondent who is the same person, and
+delete a participant (after a confirmation)."""
 
 from __future__ import annotations
 
@@ -74,6 +75,11 @@ class ClassificationView(QWidget):
             "Merge…", self.merge, writable,
             "The selected participant is the same person as another: merge them",
         )  # fmt: skip
+        self.link_button = self._button(
+            "Link to respondent…", self.link, writable,
+            "The selected speaker answered the survey too (or the selected respondent spoke "
+            "in a focus group): one person, counted once",
+        )  # fmt: skip
         self.delete_button = self._button("Delete…", self.delete, writable,
                                           "Delete the selected participant")  # fmt: skip
         hint = QLabel("Double-click a value to edit it; Ctrl+Z undoes any change.")
@@ -88,6 +94,7 @@ class ClassificationView(QWidget):
         below = QHBoxLayout()
         below.setContentsMargins(0, 0, 0, 0)
         below.addWidget(hint, 1)
+        below.addWidget(self.link_button)
         below.addWidget(self.merge_button)
         below.addWidget(self.delete_button)
         lay = QVBoxLayout(self)
@@ -157,6 +164,7 @@ class ClassificationView(QWidget):
         writable = not self.project.read_only
         chosen = self.selected() is not None
         self.merge_button.setEnabled(writable and chosen)
+        self.link_button.setEnabled(writable and chosen)
         self.delete_button.setEnabled(writable and chosen)
 
     def _toggle_interviewers(self, on: bool) -> None:
@@ -226,6 +234,29 @@ class ClassificationView(QWidget):
         others = [p for p in self.model.rows if p.guid != source.guid
                   and p.is_interviewer == source.is_interviewer]  # fmt: skip
         dialog = MergeDialog(self.project, source, others, self)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            command = dialog.command()
+            return command is not None and self.bench.push(command)
+        finally:
+            dialog.deleteLater()
+
+    def link(self) -> bool:
+        """Link the selected participant to the respondent (or speaker) who is the same
+        person, after the dialog shows what moves."""
+        from qualframe.app.gui.dialogs.link_dialog import LinkDialog
+        from qualframe.coding.commands.respondent_link import link_candidates
+
+        person = self.selected()
+        if person is None:
+            return False
+        try:
+            kind, candidates = link_candidates(self.project, person.guid)
+        except ProjectError as exc:
+            self.bench.report(str(exc))
+            return False
+        dialog = LinkDialog(self.project, person, kind, candidates, self)
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return False

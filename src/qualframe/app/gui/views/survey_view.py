@@ -1,4 +1,7 @@
-"""The Survey view: the survey's items with their types, the tables, grouping and export."""
+"""The Survey view: the tables (frequencies, Likert comparison, coded open-ended themes) with
+their grouping, whether incomplete responses count, and export; and the items with their
+types, editable (``survey_items``). Group labels are written as the Word tables write them
+("Mentees (n = 11)", "Year 2"), in the headers, the status line and the notes alike."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -24,10 +28,11 @@ from qualframe.app.gui.models.survey_models import (
     CodesTableModel,
     FrequencyTableModel,
     LikertTableModel,
-    SurveyItemsModel,
 )
 from qualframe.app.gui.save_target import ask_save_path
 from qualframe.app.gui.tasks import Progress, run_export
+from qualframe.app.gui.views.survey_items import SurveyItemsPanel
+from qualframe.app.gui.workbench import Workbench
 from qualframe.coding.analysis.survey import (
     SurveyTables,
     compute_tables,
@@ -35,7 +40,6 @@ from qualframe.coding.analysis.survey import (
     load_survey,
 )
 from qualframe.coding.core.changes import Change
-from qualframe.coding.core.project import Project
 from qualframe.storage.errors import ProjectError
 
 NO_GROUPING = "(no grouping)"
@@ -71,14 +75,16 @@ class SurveyView(QWidget):
     """Frequencies, Likert comparison and coded themes of the project's survey."""
 
     def __init__(
-        self, project: Project, parent: QWidget | None = None, *, defer: bool = False
+        self, bench: Workbench, parent: QWidget | None = None, *, defer: bool = False
     ) -> None:
         """``defer``: compute the tables when the view is first shown, not now."""
         super().__init__(parent)
-        self.project = project
+        self.bench = bench
+        self.project = bench.project
         self._unshown = defer
         self.tables: SurveyTables | None = None
-        self.items_model = SurveyItemsModel(self)
+        self.items = SurveyItemsPanel(bench)
+        self.items_model = self.items.model
         self.freq_model = FrequencyTableModel(self)
         self.likert_model = LikertTableModel(self)
         self.codes_model = CodesTableModel(self)
@@ -95,6 +101,12 @@ class SurveyView(QWidget):
         self.group_combo = QComboBox()
         self.group_combo.setToolTip("The respondent attribute whose groups are compared")
         self.group_combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.incomplete = QCheckBox("Include incomplete responses")
+        self.incomplete.setToolTip(
+            "Count the responses the survey tool flagged as incomplete (preview and test "
+            "responses never count); every table note says which responses were counted"
+        )
+        self.incomplete.toggled.connect(lambda _on: self.refresh())
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.export_buttons: dict[str, QPushButton] = {}
@@ -107,6 +119,7 @@ class SurveyView(QWidget):
         group_layout.addWidget(self.group_combo)
         flow = FlowLayout()
         flow.addWidget(group)
+        flow.addWidget(self.incomplete)
         flow.add_stretch()
         for fmt, (label, _filter) in FORMATS.items():
             button = QPushButton(f"Export {label}…")
@@ -119,8 +132,7 @@ class SurveyView(QWidget):
         return bar
 
     def _tables(self) -> QTabWidget:
-        self.items_view = _table_view(self.items_model)
-        self.items_view.horizontalHeader().setStretchLastSection(True)
+        self.items_view = self.items.table
         self.freq_view = _table_view(self.freq_model)
         self.likert_view = _table_view(self.likert_model)
         self.codes_view = _table_view(self.codes_model)
@@ -140,11 +152,7 @@ class SurveyView(QWidget):
 
         # The items and their detected types get a tab of their own, so each table has the
         # full width of the centre (the frequency table is wide once there are groups).
-        items_page = QWidget()
-        items_lay = QVBoxLayout(items_page)
-        items_lay.setContentsMargins(0, 4, 0, 0)
-        items_lay.addWidget(self.items_view)
-        self.tabs.addTab(items_page, "Items and types")
+        self.tabs.addTab(self.items, "Items and types")
         return self.tabs
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -179,10 +187,14 @@ class SurveyView(QWidget):
         self.group_combo.blockSignals(False)
         self.refresh()
 
+    @property
+    def include_incomplete(self) -> str:
+        return "include" if self.incomplete.isChecked() else "exclude"
+
     def refresh(self) -> None:
         try:
-            data = load_survey(self.project, self.group_by)
-            self.items_model.set_items(data.items)
+            data = load_survey(self.project, self.group_by, incomplete=self.include_incomplete)
+            self.items.set_items(data.items)
             if not data.items or not data.respondents:
                 self.tables = None
                 self.status.setText(
@@ -191,9 +203,7 @@ class SurveyView(QWidget):
                 )
             else:
                 self.tables = compute_tables(data)
-                t = self.tables
-                groups = ", ".join(f"{g} {t.group_ns[g]}" for g in t.groups)
-                self.status.setText(f"{t.total_n} respondents" + (f" ({groups})" if groups else ""))
+                self.status.setText(self._status_text(self.tables))
         except ProjectError as exc:
             self.tables = None
             self._show_error(str(exc))
@@ -202,6 +212,16 @@ class SurveyView(QWidget):
         self._update_notes()
         for button in self.export_buttons.values():
             button.setEnabled(self.tables is not None)
+
+    @staticmethod
+    def _status_text(t: SurveyTables) -> str:
+        """``20 respondents (Mentees 11, Mentors 9)``: the groups as the tables label them,
+        and which responses were counted."""
+        groups = ", ".join(f"{t.label(g)} {t.group_ns[g]}" for g in t.groups)
+        text = f"{t.total_n} respondents" + (f" ({groups})" if groups else "")
+        if t.ungrouped and t.groups:
+            text += f"; {t.ungrouped} without a value of {t.by}"
+        return text + "." + t.responses_note()
 
     def _show_error(self, message: str) -> None:
         self.status.setText(message)
@@ -212,16 +232,19 @@ class SurveyView(QWidget):
             for label in (self.freq_note, self.likert_note, self.codes_note):
                 label.setText("")
             return
+        counted = t.responses_note()
         freq = "n (%) of the respondents who answered each item."
         if any(f.multiple for f in t.frequencies):
             freq += " Multiple answers allowed: percentages may sum to more than 100%."
-        self.freq_note.setText(freq if t.frequencies else "No single- or multiple-choice items.")
+        self.freq_note.setText(
+            freq + counted if t.frequencies else "No single- or multiple-choice items."
+        )
         likert = "mean ± SD; missing answers excluded per item."
         if t.likert_methods:
             likert += " p: " + "; ".join(t.likert_methods) + "."
         if len(t.groups) == 2:
-            likert += f" r > 0: {t.groups[1]} answered higher."
-        self.likert_note.setText(likert if t.likert else "No Likert items.")
+            likert += f" r > 0: {t.label(t.groups[1])} answered higher."
+        self.likert_note.setText(likert + counted if t.likert else "No Likert items.")
         if t.codes is None:
             self.codes_note.setText("No coded open-ended answers yet.")
         else:
@@ -229,6 +252,7 @@ class SurveyView(QWidget):
                 "n (%) of respondents with an open-ended answer who raised the code "
                 "(sub-codes count toward their parent)."
                 + (" p: two-sided Fisher's exact test." if len(t.groups) == 2 else "")
+                + counted
             )
 
     def on_change(self, change: Change) -> None:

@@ -30,6 +30,9 @@ class ItemInfo:
     scale_source: str | None = None  # declared | labels | metadata | None: not stated
     members: tuple[str, ...] | None = None  # a one-column-per-option family's columns
     reversed: bool = False
+    guid: str = ""  # the survey item's (for commands that edit it)
+    value_labels: tuple[tuple[str, int], ...] | None = None  # Likert label -> point
+    stored_type: str = ""  # the stored type (``type`` says metadata/personal for ignored ones)
 
     @property
     def title(self) -> str:
@@ -63,6 +66,8 @@ class SurveyData:
     test: str = "auto"  # how two groups are compared (see significance.TESTS)
     reviewed: str = "all"  # the review filter on the coded answers (coding.review.status)
     not_reviewed: int = 0  # coded answer segments it left out
+    _members: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
+    _members_key: tuple[int, int, int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def groups(self) -> list[str]:
@@ -74,10 +79,20 @@ class SurveyData:
         return sorted(values, key=natural_key)
 
     def members(self, group: str | None) -> list[str]:
-        """Respondents of ``group`` (None: everybody)."""
+        """Respondents of ``group`` (None: everybody). Worked out once for all groups (every
+        item asks again; 50,000 respondents × 60 items made that seconds), again when the
+        respondents or their groups are replaced."""
         if group is None:
             return list(self.respondents)
-        return [r for r in self.respondents if self.group_of.get(r) == group]
+        key = (id(self.respondents), id(self.group_of), len(self.respondents))
+        if self._members_key != key:
+            by_group: dict[str, list[str]] = {}
+            for r in self.respondents:
+                g = self.group_of.get(r)
+                if g is not None:
+                    by_group.setdefault(g, []).append(r)
+            self._members, self._members_key = by_group, key
+        return list(self._members.get(group, ()))
 
     def item(self, name: str) -> ItemInfo:
         for it in self.items:

@@ -17,6 +17,7 @@ from qualframe.coding.codebook.tree import load_tree
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.privacy import name_masker
 from qualframe.coding.core.project import Project
+from qualframe.coding.corpus.survey_answers import iter_packed, unpack
 from qualframe.coding.review.status import check_mode, reviewed_clause
 from qualframe.storage.models import (
     Attribute,
@@ -24,19 +25,18 @@ from qualframe.storage.models import (
     Document,
     Participant,
     Segment,
-    SurveyAnswer,
     SurveyItem,
     SurveyResponse,
     Turn,
 )
 
 
-def _is_missing(item_type: str, a: SurveyAnswer) -> bool:
+def _is_missing(item_type: str, raw: str | None, number: float | None, choices: Any) -> bool:
     if item_type in CHOICE_TYPES:
-        return not a.choices
+        return not choices
     if item_type in ("likert", "number"):
-        return a.number is None or not math.isfinite(a.number)
-    return a.raw is None or not a.raw.strip()
+        return number is None or not math.isfinite(number)
+    return raw is None or not raw.strip()
 
 
 INCOMPLETE_CHOICES = ("exclude", "include")
@@ -76,22 +76,46 @@ def _sort_out(
 def _closed(
     s: Session, item_by_id: dict[int, Any], people: dict[int, str], left: set[str], mask: Any
 ) -> tuple[dict[str, dict[str, Answer]], set[str]]:
+    """Each item's answers by respondent, and who holds any closed answer. Identical answers
+    share one (immutable) :class:`Answer`: a Likert item of 50,000 answers has five."""
     answers: dict[str, dict[str, Answer]] = {it.name: {} for it in item_by_id.values()}
+    wanted = {
+        str(i): (answers[it.name], str(it.type)) for i, it in item_by_id.items()
+        if it.type != "ignore"
+    }  # fmt: skip
     holders: set[str] = set()
-    for a in s.scalars(select(SurveyAnswer)):
-        it = item_by_id.get(a.item_id)
-        who = people.get(a.participant_id)
-        if it is None or who is None or who in left or it.type == "ignore":
+    made: dict[tuple[Any, ...], Answer | None] = {}
+    for pid, packed in iter_packed(s):
+        who = people.get(pid)
+        if who is None or who in left:
             continue
-        holders.add(who)
-        if _is_missing(it.type, a):
-            continue
-        answers[it.name][who] = Answer(
-            raw=mask(a.raw) if a.raw is not None else None,
-            number=float(a.number) if a.number is not None else None,
-            choices=tuple(mask(str(c)) for c in (a.choices or [])),
-        )
+        for key, e in packed.items():
+            target = wanted.get(key)
+            if target is None:
+                continue
+            holders.add(who)
+            by_who, type_ = target
+            raw, number, choices = unpack(e)
+            memo = (type_, raw, number, tuple(choices) if choices is not None else None)
+            if memo in made:
+                answer = made[memo]
+            else:
+                answer = made[memo] = _answer(type_, raw, number, choices, mask)
+            if answer is not None:
+                by_who[who] = answer
     return answers, holders
+
+
+def _answer(
+    type_: str, raw: str | None, number: float | None, choices: Any, mask: Any
+) -> Answer | None:
+    if _is_missing(type_, raw, number, choices):
+        return None
+    return Answer(
+        raw=mask(raw) if raw is not None else None,
+        number=float(number) if number is not None else None,
+        choices=tuple(mask(str(c)) for c in (choices or ())),
+    )
 
 
 def _open(
@@ -279,7 +303,10 @@ def _info(
         options=tuple(mask(str(o)) for o in it.options) if it.options else None,
         answered=answered, source_filename=it.source_filename, label=it.label,
         scale_source=it.scale_source, members=tuple(it.columns) if it.columns else None,
-        reversed=bool(it.reversed),
+        reversed=bool(it.reversed), guid=it.guid, stored_type=it.type,
+        value_labels=(
+            tuple((str(lab), int(pt)) for lab, pt in it.value_labels) if it.value_labels else None
+        ),
     )  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,8 +41,15 @@ def check_options(options: ImportOptions) -> None:
         parse_type_spec(spec)
     for spec in options.likert_maps.values():
         parse_mapping(spec)
-    if options.on_conflict not in (None, "keep", "replace"):
-        raise UserError(f"{options.on_conflict!r}: choose keep or replace.")
+    for choice in (options.on_conflict, *options.conflict_choices.values()):
+        if choice not in (None, "keep", "replace"):
+            raise UserError(f"{choice!r}: choose keep or replace.")
+    for status in options.leave_out:
+        if status not in LEAVE_OUT:
+            raise UserError(f"{status!r}: only incomplete or preview responses can be left out.")
+
+
+LEAVE_OUT = ("incomplete", "preview")
 
 
 @dataclass
@@ -109,11 +117,40 @@ def _parse_for_import(
         path, raw, encoding=options.encoding, id_column=options.id_column,
         group_column=options.group_column, request=request,
     )  # fmt: skip
+    if options.leave_out:
+        leave_out(parsed, options.leave_out)
     by_id = {rid.casefold(): rid for rid in parsed.respondents}
     for label, rid in options.links.items():
         if rid.casefold() in by_id:
             parsed.links[by_id[rid.casefold()]] = label
     return parsed
+
+
+def leave_out(parsed: ParsedSurvey, statuses: set[str]) -> None:
+    """Take the responses of these statuses out of ``parsed`` (every column alike); they are
+    listed in ``parsed.left_out``."""
+    if not parsed.statuses:
+        return
+    keep = [st not in statuses for st in parsed.statuses]
+    if all(keep):
+        return
+    details = parsed.status_details or [""] * len(keep)
+    parsed.left_out = [
+        (rid, st, det)
+        for rid, st, det, k in zip(parsed.respondents, parsed.statuses, details, keep, strict=True)
+        if not k
+    ]
+
+    def kept(values: list[Any]) -> list[Any]:
+        return [v for v, k in zip(values, keep, strict=True) if k]
+
+    parsed.respondents = kept(parsed.respondents)
+    parsed.statuses = kept(parsed.statuses)
+    parsed.status_details = kept(details)
+    for col in parsed.columns:
+        col.values = kept(col.values)
+        if col.choices is not None:
+            col.choices = kept(col.choices)
 
 
 def find_conflicts(
@@ -131,7 +168,7 @@ def preview_survey(
         return survey_preview(path, parsed, links=parsed.links)
     with project.read() as session:
         parsed = parse_for_import(path, raw, options, project_facts(session))
-        conflicts = [c.describe() for c in find_conflicts(session, parsed, options)]
+        conflicts = find_conflicts(session, parsed, options)
     return survey_preview(path, parsed, conflicts, parsed.links)
 
 
@@ -155,11 +192,11 @@ def _store_survey(
     conflicts = find_conflicts(session, parsed, options)
     items, pids = store.store_closed(
         session, parsed, name, links=options.links, extra=dict(options.attributes),
-        on_conflict=options.on_conflict, keep_personal=options.keep_personal,
+        on_conflict=options.conflict_choice, keep_personal=options.keep_personal,
         conflicts=conflicts,
     )  # fmt: skip
     created, guids = store_documents(session, project.coder, path, parsed, items, pids, hashes)
     store.record(session, project.coder, name, parsed)
-    report = survey_preview(path, parsed, [c.describe() for c in conflicts], parsed.links)
+    report = survey_preview(path, parsed, conflicts, parsed.links)
     report.documents.extend(created)
     return report, guids

@@ -107,6 +107,13 @@ def text_mapping(values: list[str]) -> list[tuple[str, int]] | None:
     return [(spelling.get(label, label.capitalize()), k) for k, label in enumerate(scale, 1)]
 
 
+def needs_mapping(answers: list[str]) -> bool:
+    """Whether Likert answers need a mapping from the user: some are words that are neither
+    ``4 - agree`` points nor labels of a known scale (``Never``, ``Often``)."""
+    words = [a for a in answers if likert_point(a) is None]
+    return bool(words) and text_mapping(words) is None
+
+
 def parse_mapping(spec: str) -> list[tuple[str, int]]:
     """``Never=1|Sometimes=2|Often=3`` → [(label, point)]."""
     out: list[tuple[str, int]] = []

@@ -70,6 +70,7 @@ class ParsedSurvey:
     mapping: dict[str, dict[str, str]]  # attribute column -> {raw value: stored value}
     warnings: list[str] = field(default_factory=list)
     header_row: int = 1  # 1-based row number in the file
+    header_rows: int = 1  # how many rows the header takes (Qualtrics: 3)
     tool: str = ""  # "Qualtrics (choice text)", "Google Forms", … ("" when not recognised)
     # per respondent: "complete" | "incomplete" | "preview", and why ("Progress 40")
     statuses: list[str] = field(default_factory=list)
@@ -77,6 +78,8 @@ class ParsedSurvey:
     numbered: bool = False  # respondents numbered R001… (the file has no usable id)
     # respondent id -> the participant it belongs to (a transcript speaker), from --link
     links: dict[str, str] = field(default_factory=dict)
+    # rows the user chose to leave out (incomplete, preview): (respondent id, status, why)
+    left_out: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 #: progress(rows read, 0, file name) -> False to cancel

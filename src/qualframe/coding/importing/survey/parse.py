@@ -345,6 +345,7 @@ def parse_survey(
         id_column=id_col.name if id_col else "", respondents=respondents,
         group_column=group_col.name if group_col else None, mapping=mapping,
         warnings=warnings, header_row=table.header_row, tool=table.layout.tool,
+        header_rows=max(table.layout.header_rows, 1),
         statuses=statuses, status_details=details, numbered=id_col is None,
     )  # fmt: skip
 

@@ -2,13 +2,13 @@
 
 Respondents become participants (a respondent linked to a transcript speaker becomes that
 speaker's participant); each row of the file a ``survey_responses`` row with its status;
-each column a survey item (label, options in questionnaire order, Likert mapping); closed
-answers one ``survey_answers`` row each; each open-ended question one codable document.
-Participants, attribute values, responses and answers are written as plain rows in batches
-(:mod:`qualframe.storage.bulk`), each column's answers read once per distinct value (a
-Likert column of 50,000 answers has five): 50,000 respondents cost a few queries, not 50,000
-ORM round trips, and the project's existing participants, attributes and answers are read
-with one query each, not one per respondent.
+each column a survey item (label, options in questionnaire order, Likert mapping); the
+closed answers of a row are packed into its response row (:mod:`coding.corpus.survey_answers`);
+each open-ended question one codable document. Participants, attribute values and responses
+are written as plain rows in batches (:mod:`qualframe.storage.bulk`), each column's answers
+encoded once per distinct value (a Likert column of 50,000 answers has five): 50,000
+respondents cost a few queries, not 50,000 ORM round trips, and the project's existing
+participants, attributes and answers are read with one query each, not one per respondent.
 
 An attribute a respondent already holds with another value (a transcript said M1 is a
 mentor, the survey says mentee) is a conflict: the import is refused naming it unless the
@@ -18,8 +18,7 @@ names, coordinates) is stored only when asked for, and never exported.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -28,15 +27,15 @@ from sqlalchemy.orm import Session
 
 from qualframe.coding.core import audit
 from qualframe.coding.corpus.participants import attribute_in
+from qualframe.coding.corpus.survey_answers import encode_answer, iter_answers
 from qualframe.coding.importing.errors import refuse
 from qualframe.coding.importing.survey.likert import likert_point
 from qualframe.coding.importing.survey.model import ParsedSurvey, SurveyColumn
-from qualframe.storage.bulk import bind_value, indexes_rebuilt_after, insert_rows, new_guids
+from qualframe.storage.bulk import bind_value, insert_rows, new_guids
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,
     Participant,
-    SurveyAnswer,
     SurveyItem,
     SurveyResponse,
     utcnow,
@@ -44,15 +43,12 @@ from qualframe.storage.models import (
 
 _PARTICIPANTS = cast(Table, Participant.__table__)
 _VALUES = cast(Table, AttributeValue.__table__)
-_ANSWERS = cast(Table, SurveyAnswer.__table__)
 _RESPONSES = cast(Table, SurveyResponse.__table__)
 CLOSED = ("likert", "number", "single", "multiple")
 CHUNK = 500  # bound parameters per IN (…) stay far below every database's limit
 # The file's own rows are looked up by reading the whole (small) table once when it has fewer
 # rows than this, else in chunks of ``CHUNK`` by key.
 WHOLE_TABLE = 200_000
-# From this many answers (and more than the project holds), indexes are built after the insert.
-REBUILD_FROM = 100_000
 
 
 @dataclass(frozen=True)
@@ -201,21 +197,25 @@ def _ids_by_pseudonym(session: Session, names: list[str]) -> dict[str, int]:
     return ids
 
 
+Resolution = Callable[[str], str | None]  # attribute -> "keep" | "replace" | None
+
+
 def _store_attributes(
     session: Session,
     pids: list[int],
     wanted: list[dict[str, str]],
     conflicts: list[Conflict],
-    on_conflict: str | None,
+    on_conflict: Resolution,
     name: str,
 ) -> None:
-    if conflicts and on_conflict not in ("keep", "replace"):
-        more = f" (and {len(conflicts) - 1} more)" if len(conflicts) > 1 else ""
+    open_ = [c for c in conflicts if on_conflict(c.attribute) not in ("keep", "replace")]
+    if open_:
+        more = f" (and {len(open_) - 1} more)" if len(open_) > 1 else ""
         raise refuse(
             name,
-            f"would change an attribute the project already holds: {conflicts[0].describe()}"
+            f"would change an attribute the project already holds: {open_[0].describe()}"
             f"{more}; choose to keep the project's values or replace them (--on-conflict "
-            "keep|replace, or in the preview)",
+            "keep|replace or ATTRIBUTE=keep|replace, or in the preview)",
         )
     # one lookup per attribute name, not per respondent (5,000 respondents were 5,000 queries)
     names = {a.casefold(): a for row in wanted for a in row}
@@ -238,7 +238,7 @@ def _store_attributes(
             old = held.get((pid, aid))
             if old is None:
                 new[(pid, aid)] = value
-            elif _key(old) != _key(value) and on_conflict == "replace":
+            elif _key(old) != _key(value) and on_conflict(attr_name) == "replace":
                 changed.append({"p": pid, "a": aid, "v": value})
     if new:
         insert_rows(
@@ -257,10 +257,6 @@ def _store_attributes(
         )
 
 
-ANSWER_COLUMNS = ("item_id", "participant_id", "raw", "number", "choices")
-AnswerRow = tuple[int, int, str | None, float | None, str | None]
-
-
 def _likert_numbers(col: SurveyColumn) -> dict[str, float | None]:
     """Each distinct answer's stored number (reverse-coded where asked)."""
     lo, hi = col.scale_min, col.scale_max
@@ -275,38 +271,51 @@ def _likert_numbers(col: SurveyColumn) -> dict[str, float | None]:
     return out
 
 
-def _column_rows(col: SurveyColumn, item_id: int, pids: list[int]) -> Iterator[AnswerRow]:
-    """One row per answered cell of a column; each distinct answer is read once."""
+def column_answers(
+    col: SurveyColumn, prefix: str = "", suffix: str = "", missing: str | None = None
+) -> list[str | None]:
+    """Each respondent's answer to a column as JSON text between ``prefix`` and ``suffix``
+    (``missing`` for no answer); each distinct answer is encoded once (a Likert column of
+    50,000 answers has five) and mapped back to the rows at C speed."""
     values = col.values
     if col.type == "multiple":
         choices = col.choices if col.choices is not None else [None] * len(values)
-        as_json: dict[str | None, str] = {}  # an answer always parses to the same choices
-        for pid, raw, chosen in zip(pids, values, choices, strict=True):
-            if raw is not None or chosen:
-                text = as_json.get(raw) if raw is not None else None
-                if text is None:
-                    text = as_json[raw] = json.dumps(list(chosen or []))
-                yield item_id, pid, raw, None, text
-        return
+        by_raw: dict[str | None, str] = {}  # an answer always parses to the same choices
+        out: list[str | None] = []
+        for raw, chosen in zip(values, choices, strict=True):
+            if raw is None and not chosen:
+                out.append(missing)
+                continue
+            text = by_raw.get(raw) if raw is not None else None
+            if text is None:
+                text = prefix + encode_answer(raw, None, list(chosen or [])) + suffix
+                if raw is not None:
+                    by_raw[raw] = text
+            out.append(text)
+        return out
+    distinct = [v for v in dict.fromkeys(values) if v is not None]
     if col.type == "likert":
         numbers = _likert_numbers(col)
-        for pid, raw in zip(pids, values, strict=True):
-            if raw is not None:
-                yield item_id, pid, raw, numbers[raw], None
+        encoded = {v: encode_answer(v, numbers[v], None) for v in distinct}
     elif col.type == "number":
-        floats = {v: float(v) for v in dict.fromkeys(values) if v is not None}
-        for pid, raw in zip(pids, values, strict=True):
-            if raw is not None:
-                yield item_id, pid, raw, floats[raw], None
+        encoded = {v: encode_answer(v, float(v), None) for v in distinct}
     elif col.type == "single":
-        as_json = {v: json.dumps([v]) for v in dict.fromkeys(values) if v is not None}
-        for pid, raw in zip(pids, values, strict=True):
-            if raw is not None:
-                yield item_id, pid, raw, None, as_json[raw]
+        encoded = {v: encode_answer(v, None, [v]) for v in distinct}
     else:  # personal data, kept when asked: the answer as written
-        for pid, raw in zip(pids, values, strict=True):
-            if raw is not None:
-                yield item_id, pid, raw, None, None
+        encoded = {v: encode_answer(v, None, None) for v in distinct}
+    texts: dict[str | None, str | None] = {v: prefix + t + suffix for v, t in encoded.items()}
+    texts[None] = missing
+    return list(map(texts.__getitem__, values))
+
+
+def packed_answers(stored: list[SurveyColumn], items: dict[str, SurveyItem], n: int) -> list[str]:
+    """Each respondent's closed answers as their response row's ``answers`` JSON text
+    (``{"<item id>": [raw, number, choices], …}``), put together column-wise: each answer
+    text ends with a comma (a blank cell is empty), a row is their concatenation."""
+    if not stored:
+        return ["{}"] * n
+    columns = [column_answers(c, f'"{items[c.name].id}":', ",", "") for c in stored]
+    return ["{" + "".join(row)[:-1] + "}" for row in zip(*columns, strict=True)]
 
 
 def _stored_columns(parsed: ParsedSurvey, keep_personal: bool) -> list[SurveyColumn]:
@@ -332,6 +341,24 @@ def check_not_imported(session: Session, parsed: ParsedSurvey, name: str, pids: 
         )
 
 
+def _same_for_all(choice: str | None) -> Resolution:
+    return lambda _attribute: choice
+
+
+def _check_one_row_each(parsed: ParsedSurvey, names: list[str], name: str) -> None:
+    """Two rows of one file cannot be one participant (a link made a respondent the speaker
+    whose pseudonym another row's id already is)."""
+    first: dict[str, str] = {}
+    for rid, who in zip(parsed.respondents, names, strict=True):
+        if who in first:
+            raise refuse(
+                name,
+                f"would give the respondents {first[who]} and {rid} both to participant {who} "
+                "(check the links)",
+            )
+        first[who] = rid
+
+
 def store_closed(
     session: Session,
     parsed: ParsedSurvey,
@@ -339,16 +366,21 @@ def store_closed(
     *,
     links: dict[str, str],
     extra: dict[str, str],
-    on_conflict: str | None,
+    on_conflict: Resolution | str | None,
     keep_personal: bool,
     conflicts: list[Conflict] | None = None,
 ) -> tuple[dict[str, SurveyItem], list[int]]:
     """Items, participants, attributes, responses and closed answers; returns the items by
-    column and each respondent's participant id. ``conflicts``: as :func:`find_conflicts`
-    found them in this transaction (looked up again when not given)."""
+    column and each respondent's participant id. ``on_conflict``: keep or replace a value
+    that would change one the project holds, one for all attributes or per attribute.
+    ``conflicts``: as :func:`find_conflicts` found them in this transaction (looked up again
+    when not given)."""
+    if not callable(on_conflict):
+        on_conflict = _same_for_all(on_conflict)
     reused = {i.name for i in session.scalars(select(SurveyItem))}
     items = _upsert_items(session, parsed, name)
     names = pseudonyms(parsed, links)
+    _check_one_row_each(parsed, names, name)
     if conflicts is None:
         conflicts = find_conflicts(session, parsed, links, extra)
     ids = _participant_ids(session, names)
@@ -357,26 +389,22 @@ def store_closed(
     _store_attributes(
         session, pids, respondent_attributes(parsed, extra), conflicts, on_conflict, name
     )
-    statuses = parsed.statuses or ["complete"] * len(pids)
-    details = parsed.status_details or [""] * len(pids)
-    insert_rows(
-        session, _RESPONSES,
-        ("participant_id", "source_filename", "respondent_id", "status", "status_detail"),
-        (
-            (pid, name, rid, st, det[:200])
-            for pid, rid, st, det in zip(pids, parsed.respondents, statuses, details, strict=True)
-        ),
-    )  # fmt: skip
     stored = _stored_columns(parsed, keep_personal)
     _check_no_answers(session, parsed, name, items, pids, [c for c in stored if c.name in reused])
-    # Many answers into a table holding fewer: its participant index is built afterwards
-    # rather than kept up to date answer by answer.
-    new = sum(c.answered for c in stored)
-    rebuild = new >= REBUILD_FROM and new >= _count(session, SurveyAnswer)
-    with indexes_rebuilt_after(session, _ANSWERS, rebuild):
-        for col in stored:
-            rows = _column_rows(col, items[col.name].id, pids)
-            insert_rows(session, _ANSWERS, ANSWER_COLUMNS, rows)
+    statuses = parsed.statuses or ["complete"] * len(pids)
+    details = parsed.status_details or [""] * len(pids)
+    answers = packed_answers(stored, items, len(pids))
+    insert_rows(
+        session, _RESPONSES,
+        ("participant_id", "source_filename", "respondent_id", "status", "status_detail",
+         "answers"),
+        (
+            (pid, name, rid, st, det[:200], ans)
+            for pid, rid, st, det, ans in zip(
+                pids, parsed.respondents, statuses, details, answers, strict=True
+            )
+        ),
+    )  # fmt: skip
     return items, pids
 
 
@@ -389,23 +417,28 @@ def _check_no_answers(
     columns: list[SurveyColumn],
 ) -> None:
     """Refuse answers the project already holds (only items known before can have any)."""
-    for col in columns:
-        item = items[col.name]
-        held = set(
-            session.scalars(
-                select(SurveyAnswer.participant_id).where(SurveyAnswer.item_id == item.id)
-            )
-        )
-        if not held:
+    if not columns:
+        return
+    wanted = {items[c.name].id: c for c in columns}
+    held: dict[int, set[int]] = {}
+    for a in iter_answers(session):
+        if a.item_id in wanted:
+            held.setdefault(a.item_id, set()).add(a.participant_id)
+    for item_id, col in wanted.items():
+        mine = held.get(item_id)
+        if not mine:
             continue
-        answered = {r[1] for r in _column_rows(col, item.id, pids)}
-        clash = next((p for p in pids if p in held and p in answered), None)
+        answered = column_answers(col)
+        clash = next(
+            (k for k, (p, a) in enumerate(zip(pids, answered, strict=True))
+             if a is not None and p in mine),
+            None,
+        )  # fmt: skip
         if clash is not None:
-            who = parsed.respondents[pids.index(clash)]
             raise refuse(
                 name,
-                f"has answers from {who} to {col.name!r}, which the project already holds "
-                "(was this survey imported before?)",
+                f"has answers from {parsed.respondents[clash]} to {col.name!r}, which the "
+                "project already holds (was this survey imported before?)",
             )
 
 
