@@ -113,6 +113,29 @@ def last_hash(session: Session) -> str | None:
     return session.connection().execute(stmt).scalar()
 
 
+def chained_rows(session: Session, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` for a Core ``INSERT`` into ``audit_events`` (``actor``, ``action``,
+    ``entity``, ``entity_guid``, ``details``), each given its time, ``prev_hash`` and ``hash``
+    so that they continue the chain as ORM-added events do. Pending ORM events are flushed
+    first, so that the chain runs on from the last event in the database; insert the rows
+    before anything else adds an event."""
+    session.flush()
+    prev = last_hash(session)
+    out = []
+    for row in rows:
+        at = row.get("at") or utcnow()
+        if at.tzinfo is not None:
+            at = at.astimezone(UTC).replace(tzinfo=None)
+        details = normalise_details(row.get("details"))
+        guid = row.get("entity_guid")
+        digest = event_hash(
+            prev, at, str(row["actor"]), str(row["action"]), str(row["entity"]), guid, details
+        )
+        out.append({**row, "at": at, "details": details, "prev_hash": prev, "hash": digest})
+        prev = digest
+    return out
+
+
 def _chain_new_events(session: Session, _ctx: Any, _instances: Any) -> None:
     new = [o for o in session.new if isinstance(o, AuditEvent)]
     if not new:
