@@ -19,7 +19,14 @@ from sqlalchemy.orm import Session
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
 from qualframe.coding.trail.sentences import Names, describe
-from qualframe.storage.models import AuditEvent, Code, Document, Participant, Segment
+from qualframe.storage.models import (
+    AuditEvent,
+    Code,
+    Document,
+    DocumentSet,
+    Participant,
+    Segment,
+)
 
 CATEGORIES: dict[str, frozenset[str]] = {
     "coding": frozenset({"apply_code", "remove_segment", "remove_segments", "resize_segment",
@@ -31,7 +38,14 @@ CATEGORIES: dict[str, frozenset[str]] = {
                          "review_code", "remove_code_review", "answer_code_comment",
                          "remove_code_answer"}),
     "import": frozenset({"import_document", "import_survey", "import_refi", "undo_import_refi"}),
-    "participants": frozenset({"set_attribute", "add_attribute", "remove_attribute"}),
+    "documents": frozenset({"rename_document", "delete_document", "restore_document", "edit_text",
+                            "add_document_set", "rename_document_set", "delete_document_set",
+                            "document_set_members"}),
+    "participants": frozenset({"set_attribute", "add_attribute", "remove_attribute",
+                               "merge_participants", "unmerge_participants",
+                               "delete_participant", "restore_participant",
+                               "import_attributes"}),
+    "survey": frozenset({"edit_survey_item"}),
     "memos": frozenset({"add_memo", "edit_memo", "delete_memo"}),
     "coders": frozenset({"add_coder", "remove_coder", "rename_coder"}),
     "history": frozenset({"undo", "redo"}),
@@ -40,6 +54,10 @@ CATEGORIES: dict[str, frozenset[str]] = {
 #: an action's own name (apply_code …).
 ACTION_KINDS = (*CATEGORIES, "undo")
 SEGMENT_EVENTS = CATEGORIES["coding"]
+#: Events about one document (its GUID is the event's), which the log can go to.
+DOCUMENT_EVENTS = frozenset(
+    {"import_document", "rename_document", "delete_document", "restore_document", "edit_text"}
+)
 
 
 def category_of(action: str) -> str:
@@ -117,6 +135,7 @@ def _names_now(s: Session) -> Names:
     names.participants = {
         g: n for g, n in s.execute(select(Participant.guid, Participant.pseudonym))
     }
+    names.sets = {g: n for g, n in s.execute(select(DocumentSet.guid, DocumentSet.name))}
     # not joined with the documents: their rows carry the whole text (see query.retrieval)
     doc_guid = dict(s.execute(select(Document.id, Document.guid)).all())
     code_guid = dict(s.execute(select(Code.id, Code.guid)).all())
@@ -151,8 +170,14 @@ def _learn(names: Names, actor: str, action: str, guid: str | None, d: Mapping[s
         names.codes[guid] = str(d.get("new"))
     elif action == "code_state" and guid and d.get("state"):
         names.codes[guid] = str(d["state"].get("name"))
-    elif action == "import_document" and guid:
+    elif action in ("import_document", "restore_document") and guid:
         names.documents[guid] = str(d.get("name"))
+    elif action == "rename_document" and guid:
+        names.documents[guid] = str(d.get("new"))
+    elif action in ("add_document_set", "delete_document_set") and guid and d.get("name"):
+        names.sets[guid] = str(d["name"])
+    elif action == "rename_document_set" and guid:
+        names.sets[guid] = str(d.get("new"))
 
 
 def _touched(action: str, guid: str | None, d: Mapping[str, Any], names: Names) -> tuple[
@@ -181,9 +206,11 @@ def _touched(action: str, guid: str | None, d: Mapping[str, Any], names: Names) 
         target = ("code", guid)
     elif action in ("review_code", "answer_code_comment") and d.get("code"):
         target = ("code", str(d["code"]))
-    elif action == "import_document" and guid:
+    elif action in DOCUMENT_EVENTS and guid:
         docs.add(guid)
         target = ("document", guid)
+    elif action == "document_set_members" and isinstance(d.get("documents"), list):
+        docs.update(str(x) for x in d["documents"])
     return target, frozenset(c for c in codes if c), frozenset(x for x in docs if x)
 
 

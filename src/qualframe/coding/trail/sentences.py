@@ -56,6 +56,7 @@ class Names:
     participants: dict[str, str] = field(default_factory=dict)
     segments: dict[str, tuple[str, str, int, int]] = field(default_factory=dict)  # doc, code, a, b
     reviews: dict[str, tuple[str, str]] = field(default_factory=dict)  # guid → (author, verdict)
+    sets: dict[str, str] = field(default_factory=dict)  # document set guid → name
 
     def code(self, guid: Any, recorded: Any = None) -> str:
         name = recorded or (self.codes.get(str(guid)) if guid else None)
@@ -193,6 +194,95 @@ def _import_document(d: Mapping[str, Any], _n: Names, _g: str | None) -> str:
     return f"imported the {kind} {d.get('name')}{source} ({turns} turn{'' if turns == 1 else 's'})"
 
 
+def _plural(n: Any, one: str) -> str:
+    count = int(n or 0)
+    return f"{count:,} {one}{'' if count == 1 else 's'}"
+
+
+def _delete_document(d: Mapping[str, Any], n: Names, g: str | None) -> str:
+    parts = [_plural(d.get("segments"), "coded segment")] if d.get("segments") else []
+    if d.get("memos"):
+        parts.append(_plural(d.get("memos"), "memo"))
+    tail = f" (with {' and '.join(parts)})" if parts else ""
+    return f"deleted the document {n.document(g, d.get('name'))}{tail}"
+
+
+def _edit_text(d: Mapping[str, Any], n: Names, g: str | None) -> str:
+    before, after = changed_parts(d.get("before"), d.get("after"))
+    where = f"{n.document(g)} {span(d.get('start'), d.get('end'))}"
+    moved = d.get("removed") or []
+    gone = f"; {_plural(len(moved), 'coded segment')} removed" if moved else ""
+    return f"edited the text of {where}: {quoted(before)} → {quoted(after)}{gone}"
+
+
+def _set_members(d: Mapping[str, Any], n: Names, g: str | None) -> str:
+    verb = "removed" if str(d.get("change", "")).startswith("removed") else "added"
+    docs = d.get("documents") or []
+    what = _plural(len(docs), "document") if isinstance(docs, list) else "documents"
+    named = f" ({', '.join(n.document(x) for x in docs[:3])}{', …' if len(docs) > 3 else ''})"
+    where = "from" if verb == "removed" else "to"
+    the_set = quoted(n.sets.get(str(g))) if n.sets.get(str(g)) else "a document set"
+    return f"{verb} {what}{named if docs else ''} {where} the document set {the_set}"
+
+
+def _survey_item(d: Mapping[str, Any], _n: Names, _g: str | None) -> str:
+    before, after = d.get("before") or {}, d.get("after") or {}
+    parts = []
+    for f in sorted(set(before) | set(after)):
+        if before.get(f) != after.get(f):
+            old, new = changed_parts(_shown(before.get(f)), _shown(after.get(f)), 40)
+            parts.append(f"{f.replace('_', ' ')} {quoted(old)} → {quoted(new)}")
+    what = f": {'; '.join(parts)}" if parts else ""
+    return f"edited the survey item {quoted(d.get('name'))}{what}"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_shown(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _person(n: Names, guid: Any, recorded: Any = None) -> str:
+    return str(recorded or n.participants.get(str(guid)) or "a participant since removed")
+
+
+CORPUS_SENTENCES: dict[str, Sentence] = {
+    "rename_document": lambda d, _n, _g: (
+        f"renamed the document {quoted(d.get('old'))} to {quoted(d.get('new'))}"
+    ),
+    "delete_document": _delete_document,
+    "restore_document": lambda d, n, g: f"brought back the document {n.document(g, d.get('name'))}",
+    "edit_text": _edit_text,
+    "add_document_set": lambda d, _n, _g: (
+        f"created the document set {quoted(d.get('name'))}"
+        + (f" with {_plural(d.get('documents'), 'document')}" if d.get("documents") else "")
+    ),
+    "rename_document_set": lambda d, _n, _g: (
+        f"renamed the document set {quoted(d.get('old'))} to {quoted(d.get('new'))}"
+    ),
+    "delete_document_set": lambda d, n, g: (
+        f"deleted the document set {quoted(d.get('name') or n.sets.get(str(g)) or '?')}"
+    ),
+    "document_set_members": _set_members,
+    "merge_participants": lambda d, n, g: (
+        f"merged the participant {d.get('source')} into {_person(n, g)}"
+        + (f" ({_plural(d.get('turns'), 'turn')} moved)" if d.get("turns") else "")
+    ),
+    "unmerge_participants": lambda d, n, g: (
+        f"took {_person(n, d.get('source_guid'))} back out of {_person(n, g)}"
+    ),
+    "delete_participant": lambda d, n, g: (
+        f"deleted the participant {_person(n, g, d.get('pseudonym'))}"
+        + (f" ({_plural(d.get('turns'), 'turn')} kept without a speaker)" if d.get("turns") else "")
+    ),
+    "restore_participant": lambda _d, n, g: f"brought back the participant {_person(n, g)}",
+    "import_attributes": lambda d, _n, _g: (
+        f"imported {_plural(d.get('values'), 'attribute value')} from {d.get('file')}"
+    ),
+    "edit_survey_item": _survey_item,
+}
+
+
 def _plain(text: str) -> Sentence:
     return lambda _d, _n, _g: text
 
@@ -258,6 +348,7 @@ SENTENCES: dict[str, Sentence] = {
     ),
     "undo": lambda d, _n, _g: f"undid {quoted(d.get('step'))}",
     "redo": lambda d, _n, _g: f"redid {quoted(d.get('step'))}",
+    **CORPUS_SENTENCES,
 }
 
 

@@ -37,7 +37,8 @@ class TrailCheck:
             if not self.total:
                 return "The audit trail is empty, so there is nothing to verify."
             head = self.head or ""
-            text = f"The audit trail is intact: {self.total:,} events, each chained to the one before it"
+            events = f"{self.total:,} event{'s' if self.total != 1 else ''}"
+            text = f"The audit trail is intact: {events}, each chained to the one before it"
             return text + (f"; its last hash is {head[:16]}…{head[-8:]}." if with_hash else ".")
         b = self.broken
         when = f" ({to_local(b.at):%Y-%m-%d %H:%M})" if b.at is not None else ""

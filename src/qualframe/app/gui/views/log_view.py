@@ -35,8 +35,9 @@ from qualframe.coding.trail.verify import verify_trail
 ANYONE, ANY = "(anyone)", "(any)"
 ACTIONS = (
     ("(everything)", None), ("Coding", "coding"), ("Codebook", "codebook"),
-    ("Reviews", "review"), ("Imports", "import"), ("Participants", "participants"),
-    ("Memos", "memos"), ("Coders", "coders"), ("Undo and redo", "undo"),
+    ("Reviews", "review"), ("Imports", "import"), ("Documents and sets", "documents"),
+    ("Participants", "participants"), ("Survey items", "survey"), ("Memos", "memos"),
+    ("Coders", "coders"), ("Undo and redo", "undo"),
 )  # fmt: skip
 
 
