@@ -13,21 +13,24 @@ from sqlalchemy import select
 
 from qualframe.coding import commands
 from qualframe.coding.codebook.tree import find_code
+from qualframe.coding.commands.attribute_import import plan_attribute_import
+from qualframe.coding.commands.survey_commands import EditSurveyItem
 from qualframe.coding.core.errors import ReviewOnlyError
 from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.coders import AddCoder, RenameCoder
-from qualframe.coding.corpus.memos import AddMemo, EditMemo
+from qualframe.coding.corpus.memos import AddMemo, DeleteMemo, EditMemo
 from qualframe.coding.corpus.participants import list_participants, set_participant_attribute
 from qualframe.coding.corpus.segments import code_range
 from qualframe.coding.exchange import model as m
 from qualframe.coding.exchange.qdc import ImportCodebook
+from qualframe.coding.importing.attribute_table import read_attribute_table
 from qualframe.coding.importing.model import ImportOptions
 from qualframe.coding.importing.service import import_files
 from qualframe.coding.query.segments import list_segments
 from qualframe.coding.review.answers import AnswerDispute
 from qualframe.coding.review.code_reviews import AddCodeComment, AnswerCodeComment
 from qualframe.coding.review.verdicts import AddReview, list_reviews
-from qualframe.storage.models import Base
+from qualframe.storage.models import Base, SurveyItem
 from tests.coding.helpers import add_transcript
 
 TEXT = [
@@ -62,6 +65,12 @@ def study(tmp_path: Path) -> dict[str, Any]:
     j = text.index("it was pressure")
     seg2 = stack.push(commands.ApplyCode(doc, j, j + 15, pressure)).created_guid
     memo = stack.push(AddMemo("Bracketing", "I expected plans to matter.")).created_guid
+    spring = stack.push(commands.AddDocumentSet("Spring", [doc])).created_guid
+    survey = tmp_path / "survey.csv"
+    survey.write_text("respondent_id,role,helpful\nR1,mentee,Agree\nR2,mentor,Neutral\n", "utf-8")
+    import_files(p, [survey], ImportOptions(kind="survey"))
+    with p.read() as s:
+        item = s.scalar(select(SurveyItem.guid).where(SurveyItem.name == "helpful"))
     AddCoder("kim", "auditor").do(p)
     p.close()
     with Project.open(path, coder="kim") as p:
@@ -72,7 +81,7 @@ def study(tmp_path: Path) -> dict[str, Any]:
     return {
         "path": path, "doc": doc, "text": text, "plans": plans, "pressure": pressure,
         "seg": seg, "seg2": seg2, "memo": memo, "dispute": dispute.guid,
-        "code_comment": comment.guid,
+        "code_comment": comment.guid, "set": spring, "item": item,
     }  # fmt: skip
 
 
@@ -84,6 +93,11 @@ def write_attempts(
     transcript = tmp / "new.txt"
     transcript.write_text("E9: Another mentee speaks about exams.\n", encoding="utf-8")
     book = m.Codebook(codes=[m.Code(guid="6f1d2c3b-0000-4000-8000-000000000001", name="New")])
+    sheet = tmp / "attributes.csv"
+    sheet.write_text("pseudonym,year\nE1,2\n", encoding="utf-8")
+    survey = tmp / "survey2.csv"
+    survey.write_text("respondent_id,role,helpful\nR3,mentee,Agree\n", encoding="utf-8")
+    m1 = next(x for x in list_participants(p) if x.pseudonym == "M1")
     return [
         ("add a code", lambda: commands.AddCode("Motivation").do(p)),
         ("rename a code", lambda: commands.RenameCode(plans, "Plans").do(p)),
@@ -115,6 +129,25 @@ def write_attempts(
         ("add a coder", lambda: AddCoder("lee", "analyst").do(p)),
         ("rename a coder", lambda: RenameCoder("ana", "Ana K.").do(p)),
         ("set the title", lambda: p.set_meta("title", "Another")),
+        # main's changes since: documents, sets, memos, participants, surveys
+        ("rename a document", lambda: commands.RenameDocument(doc, "fgi_2").do(p)),
+        ("edit a document's text", lambda: commands.EditDocumentText(doc, 0, 9, "Mod").do(p)),
+        ("delete a document", lambda: commands.DeleteDocument(doc).do(p)),
+        ("new document set", lambda: commands.AddDocumentSet("Autumn", [doc]).do(p)),
+        ("rename a document set", lambda: commands.RenameDocumentSet(st["set"], "S").do(p)),
+        ("set membership", lambda: commands.SetMembership(st["set"], [doc], add=False).do(p)),
+        ("delete a document set", lambda: commands.DeleteDocumentSet(st["set"]).do(p)),
+        ("delete a memo", lambda: DeleteMemo(st["memo"]).do(p)),
+        ("merge participants", lambda: commands.MergeParticipants(m1.guid, person.guid).do(p)),
+        ("delete a participant", lambda: commands.DeleteParticipant(m1.guid).do(p)),
+        (
+            "import attributes",
+            lambda: commands.ImportAttributes(
+                plan_attribute_import(p, read_attribute_table(sheet))
+            ).do(p),
+        ),
+        ("import a survey", lambda: import_files(p, [survey], ImportOptions(kind="survey"))),
+        ("edit a survey item", lambda: EditSurveyItem(st["item"], label="Helpful?").do(p)),
     ]
 
 
@@ -131,7 +164,7 @@ def test_a_project_open_for_review_refuses_every_write_and_changes_nothing(
             assert "open for review by kim" in message, what
             assert message.endswith(".") and ". " not in message, message  # one sentence
             assert dump(p) == before, f"{what} wrote something"
-        assert len(attempts) == 27
+        assert len(attempts) == 40
         # the one thing a review may do: verdicts and comments
         AddReview(study["seg"], "agree").do(p)
         AddCodeComment(study["pressure"], "", kind="agree").do(p)
