@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui.flow_layout import FlowLayout
 from qualframe.app.gui.models.codebook_model import CodebookModel
 from qualframe.app.gui.models.review_models import LogModel
 from qualframe.app.gui.workbench import Workbench
@@ -39,6 +40,16 @@ ACTIONS = (
     ("Participants", "participants"), ("Survey items", "survey"), ("Memos", "memos"),
     ("Coders", "coders"), ("Undo and redo", "undo"),
 )  # fmt: skip
+
+
+def _pair(*parts: QWidget) -> QWidget:
+    """Widgets kept side by side on one line of a flow layout."""
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 6, 0)
+    for part in parts:
+        row.addWidget(part)
+    return box
 
 
 class LogView(QWidget):
@@ -75,26 +86,28 @@ class LogView(QWidget):
         self.dates = QCheckBox("Only from")
         self.dates.setToolTip("Only events between these two days (both included)")
         self.dates.toggled.connect(self._refilter)
-        first, second = QHBoxLayout(), QHBoxLayout()
-        for label, w, row in (("Who", self.actor, first), ("What", self.action, first),
-                              ("Code", self.code, second), ("Document", self.document, second)):  # fmt: skip
-            w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            w.setMinimumContentsLength(10)
-            row.addWidget(QLabel(label + ":"))
-            row.addWidget(w)
-            w.currentIndexChanged.connect(self._refilter)
-        first.addSpacing(12)
-        for part in (self.dates, self.since, QLabel("to"), self.until):
-            first.addWidget(part)
-        first.addStretch(1)
-        second.addStretch(1)
         self.verify_button = QPushButton("Verify trail")
         self.verify_button.setToolTip("Check that no event was changed outside Qualframe")
         self.verify_button.clicked.connect(self.verify)
-        second.addWidget(self.verify_button)
-        bar = QVBoxLayout()
-        bar.addLayout(first)
-        bar.addLayout(second)
+        # A flow layout: in a narrow window the filters wrap onto more lines instead of being
+        # cut short; a label stays with its box.
+        bar = QWidget()
+        flow = FlowLayout(bar)
+        for label, w in (("Who", self.actor), ("What", self.action), ("Code", self.code),
+                         ("Document", self.document)):  # fmt: skip
+            if w in (self.code, self.document):  # code paths and names can be long
+                w.setSizeAdjustPolicy(
+                    QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+                )
+                w.setMinimumContentsLength(18)
+            else:
+                w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+                w.setMinimumContentsLength(10)
+            flow.addWidget(_pair(QLabel(label + ":"), w))
+            w.currentIndexChanged.connect(self._refilter)
+        flow.addWidget(_pair(self.dates, self.since, QLabel("to"), self.until))
+        flow.add_stretch()
+        flow.addWidget(self.verify_button)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -107,7 +120,7 @@ class LogView(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
         layout = QVBoxLayout(self)
-        layout.addLayout(bar)
+        layout.addWidget(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
 
@@ -155,6 +168,8 @@ class LogView(QWidget):
             combo.addItem(label, guid)
         combo.setCurrentIndex(max(0, combo.findData(current)) if current else 0)
         combo.blockSignals(False)
+        # the box is narrow; its list opens wide enough for long code paths (to a limit)
+        combo.view().setMinimumWidth(min(640, combo.view().sizeHintForColumn(0) + 24))
 
     def current_filter(self) -> LogFilter:
         since = until = None
