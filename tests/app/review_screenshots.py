@@ -16,7 +16,7 @@ from pathlib import Path
 
 from qualframe.coding.codebook.tree import find_code
 from qualframe.coding.core.project import Project
-from qualframe.coding.corpus.coders import AddCoder
+from qualframe.coding.corpus.coder_roles import AddCoder
 from qualframe.coding.demo import build_demo
 from qualframe.coding.review.answers import AnswerDispute
 from qualframe.coding.review.code_reviews import AddCodeComment

@@ -26,7 +26,7 @@ from qualframe.app.gui.views.log_view import LogView
 from qualframe.app.gui.views.review_view import ReviewWorkspace
 from qualframe.coding.codebook.tree import find_code
 from qualframe.coding.core.project import Project
-from qualframe.coding.corpus.coders import AddCoder
+from qualframe.coding.corpus.coder_roles import AddCoder
 from qualframe.coding.query.segments import list_segments
 from qualframe.coding.review.verdicts import AddReview, list_reviews
 from qualframe.coding.review.workspace import progress_by_code, review_items

@@ -14,7 +14,7 @@ from bigproject import build_big_project  # tests/bench is on sys.path (rootdir-
 from sqlalchemy import select
 
 from qualframe.coding.core.project import Project
-from qualframe.coding.corpus.coders import AddCoder
+from qualframe.coding.corpus.coder_roles import AddCoder
 from qualframe.coding.query import retrieval
 from qualframe.coding.trail.log import read_log
 from qualframe.coding.trail.verify import verify_trail

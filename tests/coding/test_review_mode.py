@@ -17,7 +17,7 @@ from qualframe.coding.commands.attribute_import import plan_attribute_import
 from qualframe.coding.commands.survey_commands import EditSurveyItem
 from qualframe.coding.core.errors import ReviewOnlyError
 from qualframe.coding.core.project import Project
-from qualframe.coding.corpus.coders import AddCoder, RenameCoder
+from qualframe.coding.corpus.coder_roles import AddCoder, RenameCoder
 from qualframe.coding.corpus.memos import AddMemo, DeleteMemo, EditMemo
 from qualframe.coding.corpus.participants import list_participants, set_participant_attribute
 from qualframe.coding.corpus.segments import code_range

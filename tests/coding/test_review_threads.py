@@ -16,7 +16,7 @@ from qualframe.coding import commands
 from qualframe.coding.codebook.tree import code_tree
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
-from qualframe.coding.corpus.coders import AddCoder
+from qualframe.coding.corpus.coder_roles import AddCoder
 from qualframe.coding.query.segments import list_segments
 from qualframe.coding.review.answers import AnswerDispute
 from qualframe.coding.review.code_reviews import (

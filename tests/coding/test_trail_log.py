@@ -13,7 +13,7 @@ import pytest
 
 from qualframe.coding import commands
 from qualframe.coding.core.project import Project
-from qualframe.coding.corpus.coders import AddCoder
+from qualframe.coding.corpus.coder_roles import AddCoder
 from qualframe.coding.review.answers import AnswerDispute
 from qualframe.coding.review.verdicts import AddReview
 from qualframe.coding.trail.history import codebook_at, codebook_changes

@@ -1,7 +1,12 @@
-"""Coders: the people who code segments (every segment records its coder) and those who
-review them. A coder's ``role`` is ``analyst`` or ``auditor``; an auditor's changes are
-refused in ``Project.write`` (they may only review). Adding and renaming coders are undoable
-commands; the audit trail keeps the name a person had when they acted."""
+"""Coders' roles: the people who code segments and those who review them. A coder's
+``role`` is ``analyst`` or ``auditor``; an auditor's changes are refused in ``Project.write``
+(they may only review). Adding a coder with a role and renaming a coder are undoable
+commands; the audit trail keeps the name a person had when they acted. (``corpus.coders``
+holds the plain look-ups of coders.)
+
+Names are stored as the importer stores document names: spacing collapsed, and control and
+direction-changing characters shown as escapes (``core.printable``), so that no name can
+play tricks on a terminal or a reader."""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from qualframe.coding.core import audit
 from qualframe.coding.core.changes import Change
 from qualframe.coding.core.command import Command
 from qualframe.coding.core.errors import NotFoundError, UserError
+from qualframe.coding.core.printable import printable
 from qualframe.coding.core.project import ANALYST, AUDITOR, Project
 from qualframe.storage.models import Coder, Review, Segment
 
@@ -30,12 +36,6 @@ class CoderRecord:
     segments: int
     verdicts: int
     created_at: datetime
-
-
-def coder_names(project: Project) -> list[str]:
-    """Names of the project's coders, sorted without regard to case."""
-    with project.read() as s:
-        return sorted(s.scalars(select(Coder.name)), key=str.casefold)
 
 
 def list_coders(project: Project) -> list[CoderRecord]:
@@ -67,7 +67,7 @@ def check_role(role: str) -> str:
 
 
 def clean_coder_name(name: str) -> str:
-    name = " ".join(name.split())
+    name = printable(" ".join(name.split()))
     if not name:
         raise UserError("A coder needs a name.")
     if len(name) > NAME_LIMIT:
