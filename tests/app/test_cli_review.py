@@ -209,3 +209,40 @@ def test_codebook_history_as_text_and_as_a_word_appendix(
 def test_gui_review_needs_a_name(study: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "gui", study, "--review")
     assert code == 1 and "--review --as NAME" in err
+
+
+def test_the_log_and_the_disputes_list_carry_pseudonyms_and_names_print_escaped(
+    study: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What leaves through `log` and `disputes` follows the exports' rule: a participant's
+    real name (E2 is 김민지) becomes the pseudonym unless --real-names; a coder's name with an
+    ESC sequence or a right-to-left override is stored and printed escaped."""
+    assert run(capsys, "coders", study, "add", "kim", "--role", "auditor")[0] == 0
+    rows = segments(capsys, study)
+    target = rows[0]["guid"]
+    comment = "Is this really 김민지's own view?"
+    assert run(
+        capsys, "review", study, "--as", "kim", "--segment", target, "--verdict", "dispute",
+        "--comment", comment,
+    )[0] == 0  # fmt: skip
+    code, out, _ = run(capsys, "log", study, "--format", "json", "--action", "review")
+    assert code == 0 and "김민지" not in out
+    event = json.loads(out)[-1]
+    assert "Is this really E2's own view?" in event["sentence"]
+    assert event["details"]["comment"] == "Is this really E2's own view?"
+    code, out, _ = run(capsys, "log", study, "--real-names")
+    assert code == 0 and comment in out
+    code, out, _ = run(capsys, "log", study, "--format", "csv")
+    assert "김민지" not in out and "E2's own view" in out
+    code, out, _ = run(capsys, "disputes", study)
+    assert code == 0 and "김민지" not in out and "E2's own view" in out
+    code, out, _ = run(capsys, "disputes", study, "--real-names", "--format", "json")
+    assert json.loads(out)[0]["waiting"][0]["comment"] == comment
+
+    hostile = "lee\x1b[31m\u202eevil"
+    code, out, _ = run(capsys, "coders", study, "add", hostile, "--role", "auditor")
+    assert code == 0 and "\x1b" not in out and "\u202e" not in out
+    assert "lee\\x1b[31m\\u202eevil" in out
+    code, out, _ = run(capsys, "coders", study, "--format", "json")
+    names = [c["name"] for c in json.loads(out)]
+    assert "lee\\x1b[31m\\u202eevil" in names and not any("\x1b" in n for n in names)

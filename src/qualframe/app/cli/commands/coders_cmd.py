@@ -10,9 +10,15 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project, write_json
+from qualframe.app.cli.common import (
+    add_coder_arg,
+    add_project_arg,
+    open_project,
+    say,
+    write_json,
+)
 from qualframe.coding.core.errors import UserError
-from qualframe.coding.corpus.coders import ROLES, AddCoder, RenameCoder, list_coders
+from qualframe.coding.corpus.coder_roles import ROLES, AddCoder, RenameCoder, list_coders
 
 ORDER = 12
 
@@ -30,7 +36,7 @@ def _list(args: argparse.Namespace) -> int:
         )  # fmt: skip
         return 0
     if not coders:
-        print("No coders yet: the first person to code or review becomes one.")
+        say("No coders yet: the first person to code or review becomes one.")
     width = max((len(c.name) for c in coders), default=0)
     for c in coders:
         print(f"{c.name:<{width}}  {c.role:<8}  {c.segments} segments, {c.verdicts} verdicts")
@@ -40,7 +46,7 @@ def _list(args: argparse.Namespace) -> int:
 def _add(args: argparse.Namespace) -> int:
     with open_project(args, write=True) as project:
         AddCoder(args.names[0], args.role).do(project)
-    print(f'Added the {args.role} "{" ".join(args.names[0].split())}".')
+    say(f'Added the {args.role} "{" ".join(args.names[0].split())}".')
     return 0
 
 
@@ -49,7 +55,7 @@ def _rename(args: argparse.Namespace) -> int:
     with open_project(args, write=True) as project:
         command = RenameCoder(old, new)
         command.do(project)
-    print(f'Renamed the coder "{command.was}" to "{command.new}".')
+    say(f'Renamed the coder "{command.was}" to "{command.new}".')
     return 0
 
 

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from qualframe.app.cli.common import add_project_arg, open_project, write_csv, write_json
+from qualframe.app.cli.common import add_project_arg, open_project, say, write_csv, write_json
 from qualframe.coding.codebook.tree import find_code
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.privacy import name_masker
 from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.lookup import find_document
+from qualframe.coding.export.atomic import check_target
 from qualframe.coding.trail.log import (
     ACTION_KINDS,
     LogEntry,
@@ -48,6 +52,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--format", choices=["text", "csv", "json"], default="text")
     p.add_argument("--states", action="store_true", help="also the codebook-state records")
     p.add_argument("--verify", action="store_true", help="verify the trail's hash chain")
+    p.add_argument(
+        "--real-names",
+        action="store_true",
+        help="keep participants' real names in the events (default: replaced by pseudonyms)",
+    )
     p.set_defaults(func=cmd_log)
 
     p = sub.add_parser(
@@ -79,12 +88,23 @@ def _filter(project: Project, args: argparse.Namespace) -> LogFilter:
     )  # fmt: skip
 
 
-def _json(e: LogEntry) -> dict[str, object]:
+def _masked(value: Any, mask: Callable[[str], str]) -> Any:
+    """``value`` (an event's details) with every text passed through ``mask``."""
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, dict):
+        return {k: _masked(v, mask) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_masked(v, mask) for v in value]
+    return value
+
+
+def _json(e: LogEntry, mask: Callable[[str], str]) -> dict[str, object]:
     return {
         "id": e.id, "at": e.at.isoformat(timespec="microseconds") + "Z", "actor": e.actor,
-        "action": e.action, "category": e.category, "sentence": e.sentence, "undo": e.undo,
-        "redo": e.redo, "entity": e.entity, "entity_guid": e.entity_guid,
-        "details": dict(e.details), "hash": e.hash,
+        "action": e.action, "category": e.category, "sentence": mask(e.sentence),
+        "undo": e.undo, "redo": e.redo, "entity": e.entity, "entity_guid": e.entity_guid,
+        "details": _masked(dict(e.details), mask), "hash": e.hash,
     }  # fmt: skip
 
 
@@ -92,21 +112,23 @@ def cmd_log(args: argparse.Namespace) -> int:
     with open_project(args) as project:
         if args.verify:
             check = verify_trail(project)
-            print(check.sentence())
+            say(check.sentence())
             return 0 if check.intact else 1
         entries = read_log(project, _filter(project, args))
+        with project.read() as session:  # the events' texts leave as exports do
+            mask = name_masker(session, args.real_names)
     if args.format == "json":
-        write_json([_json(e) for e in entries])
+        write_json([_json(e, mask) for e in entries])
     elif args.format == "csv":
         write_csv(
             ["id", "at (UTC)", "actor", "action", "what", "undo", "hash"],
-            ([e.id, e.at.isoformat(sep=" ", timespec="seconds"), e.actor, e.action, e.sentence,
+            ([e.id, e.at.isoformat(sep=" ", timespec="seconds"), e.actor, e.action, mask(e.sentence),
               "undo" if e.undo else "redo" if e.redo else "", e.hash] for e in entries),
         )  # fmt: skip
     else:
         for e in entries:
-            print(f"{to_local(e.at):%Y-%m-%d %H:%M:%S}  {e.sentence}")
-        print(f"{len(entries)} event(s).", file=sys.stderr)
+            print(f"{to_local(e.at):%Y-%m-%d %H:%M:%S}  {mask(e.sentence)}")
+        say(f"{len(entries)} event(s).", file=sys.stderr)
     return 0
 
 
@@ -118,6 +140,8 @@ def cmd_codebook_history(args: argparse.Namespace) -> int:
         raise UserError("Use --at alone, or --from (with --to and --out) for the changes.")
     if not args.at and not args.since:
         raise UserError("Give --at DATE, or --from DATE for the changes since then.")
+    if args.out is not None:
+        check_target(args.out)  # before anything is read
     with open_project(args) as project:
         if args.at:
             book = codebook_at(project, parse_when(args.at, end_of_day=True))
@@ -130,18 +154,18 @@ def cmd_codebook_history(args: argparse.Namespace) -> int:
             for c in book.codes:
                 line = "  " * c.depth + c.name
                 print(line + (f" — {c.definition}" if c.definition else ""))
-            print(f"{len(book.codes)} code(s).", file=sys.stderr)
+            say(f"{len(book.codes)} code(s).", file=sys.stderr)
             return 0
         until = parse_when(args.until, end_of_day=True) if args.until else now_utc()
         history = codebook_history(project, parse_when(args.since), until)
     if args.out is not None:
         write_codebook_history(history, args.out)
-        print(f"Wrote {args.out} ({len(history.changes)} changes, {len(history.steps)} steps).")
+        say(f"Wrote {args.out} ({len(history.changes)} changes, {len(history.steps)} steps).")
         return 0
     for ch in history.changes:
         extra = (
             f": {ch.before!r} → {ch.after!r}" if ch.kind in ("renamed", "moved", "edited") else ""
         )
         print(f"{ch.label}  {ch.path}{extra}")
-    print(f"{len(history.changes)} change(s).", file=sys.stderr)
+    say(f"{len(history.changes)} change(s).", file=sys.stderr)
     return 0

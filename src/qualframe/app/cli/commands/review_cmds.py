@@ -6,15 +6,24 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project, write_json
+from qualframe.app.cli.common import (
+    add_coder_arg,
+    add_project_arg,
+    open_project,
+    say,
+    write_json,
+)
 from qualframe.coding.codebook.tree import find_code
 from qualframe.coding.core.codepaths import PATH_RULE
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.privacy import name_masker
 from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.lookup import find_document
+from qualframe.coding.export.atomic import check_target
 from qualframe.coding.review.answers import AnswerDispute
 from qualframe.coding.review.status import VERDICTS
 from qualframe.coding.review.verdicts import AddReviews
@@ -51,6 +60,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_project_arg(p)
     p.add_argument("--all", action="store_true", help="also those answered, awaiting the auditor")
     p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument(
+        "--real-names",
+        action="store_true",
+        help="keep participants' real names in the passages (default: replaced by pseudonyms)",
+    )
     p.set_defaults(func=cmd_disputes)
 
     p = sub.add_parser(
@@ -99,17 +113,17 @@ def cmd_review(args: argparse.Namespace) -> int:
         targets = _targets(project, args)
         AddReviews(targets, args.verdict, args.comment).do(project)
     n = len(targets)
-    print(f"{args.reviewer}: {args.verdict} on {n} segment{'s' if n != 1 else ''}.")
+    say(f"{args.reviewer}: {args.verdict} on {n} segment{'s' if n != 1 else ''}.")
     return 0
 
 
-def _item_json(item: ReviewItem) -> dict[str, Any]:
+def _item_json(item: ReviewItem, mask: Callable[[str], str]) -> dict[str, Any]:
     s = item.segment
     return {
-        "segment": s.guid, "document": s.document_name, "start": s.start, "end": s.end,
-        "code": s.code_path_text, "coder": s.coder, "text": s.text, "status": item.status,
+        "segment": s.guid, "document": mask(s.document_name), "start": s.start, "end": s.end,
+        "code": s.code_path_text, "coder": s.coder, "text": mask(s.text), "status": item.status,
         "waiting": [
-            {"verdict": e.guid, "kind": e.kind, "reviewer": e.author, "comment": e.text}
+            {"verdict": e.guid, "kind": e.kind, "reviewer": e.author, "comment": mask(e.text)}
             for e in item.waiting
         ],
     }  # fmt: skip
@@ -118,15 +132,18 @@ def _item_json(item: ReviewItem) -> dict[str, Any]:
 def cmd_disputes(args: argparse.Namespace) -> int:
     with open_project(args) as project:
         items = disputes(project, answered_too=args.all)
+        with project.read() as session:  # passages leave as exports do
+            mask = name_masker(session, args.real_names)
     if args.format == "json":
-        write_json([_item_json(i) for i in items])
+        write_json([_item_json(i, mask) for i in items])
         return 0
     for item in items:
         s = item.segment
-        print(f"{s.document_name} {s.start}-{s.end} [{s.code_path_text}] {item.status}: {s.text}")
+        where = f"{mask(s.document_name)} {s.start}-{s.end} [{s.code_path_text}]"
+        print(f"{where} {item.status}: {mask(s.text)}")
         for e in item.waiting:
-            print(f"  {e.kind} by {e.author} ({e.guid}): {e.text}")
-    print(f"{len(items)} segment(s) waiting.", file=sys.stderr)
+            print(f"  {e.kind} by {e.author} ({e.guid}): {mask(e.text)}")
+    say(f"{len(items)} segment(s) waiting.", file=sys.stderr)
     return 0
 
 
@@ -143,17 +160,18 @@ def cmd_answer(args: argparse.Namespace) -> int:
         bounds = (args.start, args.end) if args.start is not None else None
         command = AnswerDispute(args.verdict, args.reply, code_guid=code_guid, bounds=bounds)
         command.do(project)
-    print(f"{command.text}.")
+    say(f"{command.text}.")
     return 0
 
 
 def cmd_review_report(args: argparse.Namespace) -> int:
     from qualframe.coding.export.review_report import export_review_report
 
+    check_target(args.out)  # before anything is read
     with open_project(args) as project:
         report = export_review_report(project, args.out, real_names=args.real_names)
     t = report.total
-    print(
+    say(
         f"Wrote {args.out} ({t.reviewed} of {t.segments} segments reviewed, {t.disputed} "
         f"disputed, {t.resolved} resolved). {report.trail.sentence()}"
     )
