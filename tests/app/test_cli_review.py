@@ -246,3 +246,30 @@ def test_the_log_and_the_disputes_list_carry_pseudonyms_and_names_print_escaped(
     code, out, _ = run(capsys, "coders", study, "--format", "json")
     names = [c["name"] for c in json.loads(out)]
     assert "lee\\x1b[31m\\u202eevil" in names and not any("\x1b" in n for n in names)
+
+
+def test_the_codebook_history_carries_pseudonyms(
+    study: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A definition that names a participant (김민지 is E2) reaches the Word appendix, the
+    text listing and the steps as the pseudonym, unless --real-names."""
+    from qualframe.coding import commands
+    from qualframe.coding.codebook.tree import find_code
+    from qualframe.coding.core.project import Project
+
+    with Project.open(study, coder="tester") as p:
+        rec = find_code(p, PRESSURE)
+        assert rec is not None
+        commands.EditCodeDetails(rec.guid, {"definition": "As 김민지 put it: pressure."}).do(p)
+    appendix = tmp_path / "appendix.docx"
+    assert run(capsys, "codebook-history", study, "--from", "2000-01-01", "--out", appendix)[0] == 0
+    doc = read_docx(str(appendix))
+    texts = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert "김민지" not in " ".join(texts) and any("As E2 put it" in t for t in texts)
+    code, out, _ = run(capsys, "codebook-history", study, "--at", "2999-01-01")
+    assert "김민지" not in out and "As E2 put it: pressure." in out
+    code, out, _ = run(capsys, "codebook-history", study, "--at", "2999-01-01", "--real-names")
+    assert "As 김민지 put it: pressure." in out
+    # a project is never the target, and nothing is read before that is said
+    code, _, err = run(capsys, "codebook-history", study, "--from", "2000-01-01", "--out", study)
+    assert code == 1 and "never writes over a project" in err

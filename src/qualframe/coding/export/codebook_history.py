@@ -5,13 +5,15 @@ stated in the appendix."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from docx.document import Document as DocxDocument
 
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.privacy import name_masker, no_masking
 from qualframe.coding.core.project import Project
 from qualframe.coding.export import docx_style as ds
 from qualframe.coding.trail.history import (
@@ -39,9 +41,14 @@ class CodebookHistory:
     changes: tuple[CodebookChange, ...]
     steps: tuple[LogEntry, ...]
     trail: TrailCheck
+    #: Participants' real names in definitions, criteria and steps → pseudonyms (the rule of
+    #: every export, ``coding.core.privacy``), unless the user asked for real names.
+    mask: Callable[[str], str] = field(default=no_masking, compare=False)
 
 
-def codebook_history(project: Project, since: datetime, until: datetime) -> CodebookHistory:
+def codebook_history(
+    project: Project, since: datetime, until: datetime, *, real_names: bool = False
+) -> CodebookHistory:
     """The codebook at ``since`` and at ``until`` (naive UTC), what differs, and the steps."""
     if until <= since:
         raise UserError("The end of the period must come after its start.")
@@ -51,9 +58,11 @@ def codebook_history(project: Project, since: datetime, until: datetime) -> Code
         for e in read_log(project, LogFilter(since=since, until=until))
         if e.action in STEP_ACTIONS
     ]
+    with project.read() as s:
+        mask = name_masker(s, real_names)
     return CodebookHistory(
         since, until, start, end, tuple(codebook_changes(start, end)), tuple(steps),
-        verify_trail(project),
+        verify_trail(project), mask,
     )  # fmt: skip
 
 
@@ -86,8 +95,8 @@ def _changes_table(doc: DocxDocument, h: CodebookHistory, number: int) -> None:
         cells = table.add_row().cells
         ds.set_cell_text(cells[0], c.label)
         ds.set_cell_text(cells[1], c.path)
-        ds.set_cell_text(cells[2], c.before)
-        ds.set_cell_text(cells[3], c.after)
+        ds.set_cell_text(cells[2], h.mask(c.before))
+        ds.set_cell_text(cells[3], h.mask(c.after))
     if not h.changes:
         ds.set_cell_text(table.add_row().cells[0], "No change.")
     ds.keep_rows_whole(doc, table, widths)
@@ -110,7 +119,7 @@ def _steps_table(doc: DocxDocument, h: CodebookHistory, number: int) -> None:
         cells = table.add_row().cells
         ds.set_cell_text(cells[0], _day(e.at))
         ds.set_cell_text(cells[1], e.actor)
-        ds.set_cell_text(cells[2], e.sentence.removeprefix(e.actor).strip())
+        ds.set_cell_text(cells[2], h.mask(e.sentence.removeprefix(e.actor).strip()))
     if not h.steps:
         ds.set_cell_text(table.add_row().cells[2], "No step in this period.")
     ds.keep_rows_whole(doc, table, widths)
@@ -128,9 +137,9 @@ def _codebook_table(doc: DocxDocument, h: CodebookHistory, number: int) -> None:
             ds.set_cell_text(cells[0], c.name, bold=True)
         else:
             ds.add_bullet(cells[0], c.name, c.depth - 1)
-        ds.set_cell_text(cells[1], c.definition)
-        ds.set_cell_text(cells[2], c.inclusion)
-        ds.set_cell_text(cells[3], c.exclusion)
+        ds.set_cell_text(cells[1], h.mask(c.definition))
+        ds.set_cell_text(cells[2], h.mask(c.inclusion))
+        ds.set_cell_text(cells[3], h.mask(c.exclusion))
     if not h.end.codes:
         ds.set_cell_text(table.add_row().cells[0], "The codebook was empty.")
     ds.keep_rows_whole(doc, table, widths)

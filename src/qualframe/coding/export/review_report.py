@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
 from qualframe.coding.export import docx_style as ds
-from qualframe.coding.export.atomic import atomic_path
+from qualframe.coding.export.atomic import check_target, write_atomically
 from qualframe.coding.export.safe_cells import neutralise
 from qualframe.coding.review.report import COUNTING_RULE, CodeRow, ReviewReport, review_report
 from qualframe.coding.trail.log import to_local
@@ -156,8 +156,7 @@ def write_review_xlsx(report: ReviewReport, path: Path) -> None:
     _sheet(
         wb, "Audit trail", ["About this report"], [[_trail_text(report)], [COUNTING_RULE]], [120]
     )
-    with atomic_path(Path(path)) as tmp:
-        wb.save(str(tmp))
+    write_atomically(Path(path), wb.save)
 
 
 def export_review_report(project: Project, path: Path, *, real_names: bool = False) -> ReviewReport:
@@ -167,6 +166,7 @@ def export_review_report(project: Project, path: Path, *, real_names: bool = Fal
         raise UserError(
             f"Cannot write {path.name}: the review report can be saved as .docx or .xlsx."
         )
+    check_target(path)  # before anything is read
     report = review_report(project, real_names=real_names)
     if suffix == ".docx":
         write_review_docx(report, path)

@@ -68,6 +68,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--from", dest="since", metavar="DATE", help="start of the period")
     p.add_argument("--to", dest="until", metavar="DATE", help="end of the period (default: now)")
     p.add_argument("--out", type=Path, metavar="FILE.docx", help="write the appendix to Word")
+    p.add_argument(
+        "--real-names",
+        action="store_true",
+        help="keep participants' real names in the texts (default: replaced by pseudonyms)",
+    )
     p.set_defaults(func=cmd_codebook_history)
 
 
@@ -151,20 +156,26 @@ def cmd_codebook_history(args: argparse.Namespace) -> int:
                     f"The codebook's recorded history starts on {start}, when the project was "
                     "upgraded; choose a later date."
                 )
+            with project.read() as session:
+                mask = name_masker(session, args.real_names)
             for c in book.codes:
                 line = "  " * c.depth + c.name
-                print(line + (f" — {c.definition}" if c.definition else ""))
+                print(line + (f" — {mask(c.definition)}" if c.definition else ""))
             say(f"{len(book.codes)} code(s).", file=sys.stderr)
             return 0
         until = parse_when(args.until, end_of_day=True) if args.until else now_utc()
-        history = codebook_history(project, parse_when(args.since), until)
+        history = codebook_history(
+            project, parse_when(args.since), until, real_names=args.real_names
+        )
     if args.out is not None:
         write_codebook_history(history, args.out)
         say(f"Wrote {args.out} ({len(history.changes)} changes, {len(history.steps)} steps).")
         return 0
     for ch in history.changes:
         extra = (
-            f": {ch.before!r} → {ch.after!r}" if ch.kind in ("renamed", "moved", "edited") else ""
+            f": {history.mask(ch.before)!r} → {history.mask(ch.after)!r}"
+            if ch.kind in ("renamed", "moved", "edited")
+            else ""
         )
         print(f"{ch.label}  {ch.path}{extra}")
     say(f"{len(history.changes)} change(s).", file=sys.stderr)

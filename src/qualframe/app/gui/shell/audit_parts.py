@@ -11,7 +11,6 @@ from typing import Protocol, cast
 from PySide6.QtCore import Qt, QTimer, SignalInstance
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -24,11 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from qualframe.app.gui.corpus import Corpus
+from qualframe.app.gui.dialogs.written import tell_file_written
 from qualframe.app.gui.docks.codebook import CodebookDock
 from qualframe.app.gui.docks.disputes import DisputesDock
 from qualframe.app.gui.document_page import DocumentPage
 from qualframe.app.gui.document_view import DocumentView
 from qualframe.app.gui.models.codebook_model import CodebookModel
+from qualframe.app.gui.save_target import ask_save_path
 from qualframe.app.gui.views.log_view import LogView
 from qualframe.app.gui.views.review_view import ReviewWorkspace
 from qualframe.app.gui.workbench import Workbench
@@ -186,8 +187,9 @@ def _menus(w: AuditHost) -> None:
 
 
 def _save_path(w: AuditHost, title: str, name: str, filters: str) -> Path | None:
+    """The save dialog every export uses: a project or its working files are refused there."""
     folder = w.project.path.parent if w.project.path else Path.home()
-    chosen, _ = QFileDialog.getSaveFileName(_qt(w), title, str(folder / name), filters)
+    chosen, _ = ask_save_path(_qt(w), title, str(folder / name), filters)
     return Path(chosen) if chosen else None
 
 
@@ -207,6 +209,7 @@ def export_review_report(w: AuditHost) -> None:
     w.hint(
         f"Wrote {path.name}: {t.reviewed} of {t.segments} segments reviewed, {t.disputed} disputed."
     )
+    tell_file_written(_qt(w), "the review report", path)
 
 
 def export_codebook_history(w: AuditHost) -> None:
@@ -229,3 +232,4 @@ def export_codebook_history(w: AuditHost) -> None:
         w.report(str(exc))
         return
     w.hint(f"Wrote {path.name}: {len(history.changes)} changes, {len(history.steps)} steps.")
+    tell_file_written(_qt(w), "the codebook history", path)
