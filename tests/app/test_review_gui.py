@@ -306,3 +306,45 @@ def test_review_in_review_mode_then_answer_and_reverdict_through_the_windows(
     assert verify_trail(auditor).intact
     w.close()
     auditor.close()
+
+
+def test_review_mode_tabs_are_usable_at_1024x700(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Main's rule for every view (tests/app/test_layout.py) in review mode, on the demo
+    project: no button or box is cut short on the Review and Log tabs, nor in the Disputes
+    dock of the analyst's window (the Review tab's Document box was cut to "fgi_men")."""
+    from PySide6.QtCore import QSettings
+
+    from qualframe.app.gui.settings import Settings
+    from qualframe.app.gui.shell.main_window import MainWindow
+    from qualframe.coding.demo import build_demo
+    from tests.app.test_layout import broken_headers, clipped_controls
+
+    path = tmp_path / "demo.qualframe"
+    build_demo(path).close()
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    with Project.open(path, coder="kim", review=True) as p:
+        window = MainWindow(p, settings)
+        qtbot.addWidget(window)
+        window.resize(1024, 700)
+        window.show()
+        qtbot.waitExposed(window)
+        assert window.review_view is not None
+        window.review_view.filters["document"].setCurrentText("fgi_mentees")
+        problems = []
+        for tab in (window.review_view, window.log_view):
+            window.tabs.setCurrentWidget(tab)
+            qtbot.wait(50)
+            problems += clipped_controls(window) + broken_headers(tab)
+        assert not problems, "\n".join(problems)
+        window.close()
+    with Project.open(path, coder="ana") as p:
+        window = MainWindow(p, settings)
+        qtbot.addWidget(window)
+        window.resize(1024, 700)
+        window.show()
+        qtbot.waitExposed(window)
+        window.disputes.show()
+        window.disputes.raise_()
+        qtbot.wait(50)
+        assert not clipped_controls(window.disputes)
+        window.close()

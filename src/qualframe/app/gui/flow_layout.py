@@ -95,3 +95,15 @@ class FlowLayout(QLayout):
                 x += width + self._spacing
             y += height + self._spacing
         return y - self._spacing - rect.y() + m.bottom()
+
+
+def side_by_side(*parts: QWidget) -> QWidget:
+    """Widgets kept together on one line of a flow layout (a label with its box)."""
+    from PySide6.QtWidgets import QHBoxLayout
+
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 6, 0)
+    for part in parts:
+        row.addWidget(part)
+    return box

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qualframe.app.gui.flow_layout import FlowLayout
+from qualframe.app.gui.flow_layout import FlowLayout, side_by_side
 from qualframe.app.gui.models.codebook_model import CodebookModel
 from qualframe.app.gui.models.review_models import LogModel
 from qualframe.app.gui.workbench import Workbench
@@ -40,16 +39,6 @@ ACTIONS = (
     ("Participants", "participants"), ("Survey items", "survey"), ("Memos", "memos"),
     ("Coders", "coders"), ("Undo and redo", "undo"),
 )  # fmt: skip
-
-
-def _pair(*parts: QWidget) -> QWidget:
-    """Widgets kept side by side on one line of a flow layout."""
-    box = QWidget()
-    row = QHBoxLayout(box)
-    row.setContentsMargins(0, 0, 6, 0)
-    for part in parts:
-        row.addWidget(part)
-    return box
 
 
 class LogView(QWidget):
@@ -103,9 +92,9 @@ class LogView(QWidget):
             else:
                 w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
                 w.setMinimumContentsLength(10)
-            flow.addWidget(_pair(QLabel(label + ":"), w))
+            flow.addWidget(side_by_side(QLabel(label + ":"), w))
             w.currentIndexChanged.connect(self._refilter)
-        flow.addWidget(_pair(self.dates, self.since, QLabel("to"), self.until))
+        flow.addWidget(side_by_side(self.dates, self.since, QLabel("to"), self.until))
         flow.add_stretch()
         flow.addWidget(self.verify_button)
         self.table = QTableView()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from qualframe.app.gui.corpus import Corpus
+from qualframe.app.gui.flow_layout import FlowLayout, side_by_side
 from qualframe.app.gui.models.codebook_model import CodebookModel
 from qualframe.app.gui.models.review_models import (
     STATUS_LABELS,
@@ -149,7 +150,9 @@ class ReviewWorkspace(QWidget):
         box = QWidget()
         v = QVBoxLayout(box)
         v.setContentsMargins(0, 0, 0, 0)
-        bar = QHBoxLayout()
+        # a flow layout: in a narrow window the filters wrap instead of being cut short
+        bar = QWidget()
+        flow = FlowLayout(bar)
         self.filters: dict[str, QComboBox] = {}
         for key, label in (("document", "Document"), ("coder", "Coder"),
                            ("group", self.group_attribute.capitalize()), ("status", "Status")):  # fmt: skip
@@ -157,10 +160,8 @@ class ReviewWorkspace(QWidget):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.currentIndexChanged.connect(self._refilter)
             self.filters[key] = combo
-            bar.addWidget(QLabel(label + ":"))
-            bar.addWidget(combo)
-        bar.addStretch(1)
-        v.addLayout(bar)
+            flow.addWidget(side_by_side(QLabel(label + ":"), combo))
+        v.addWidget(bar)
         v.addWidget(table, 1)
         return box
 
