@@ -138,7 +138,8 @@ class ReviewWorkspace(QWidget):
         for w in (self.code_list, middle, right):
             split.addWidget(w)
             split.setStretchFactor(split.count() - 1, 1 if w is middle else 0)
-        split.setSizes([250, 700, 330])
+        # the codes and the code panel keep to their width; the list and passage take the rest
+        split.setSizes([220, 700, 280])
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(split, 1)
