@@ -18,7 +18,7 @@ SYSTEM_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig
 	xvfb openbox xdotool
 APT_LINE := apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES)
 
-.PHONY: run test bench lint typecheck check system-deps install install-dev demo screenshot clean
+.PHONY: run test bench lint typecheck check system-deps install install-dev demo screenshot review-screenshots clean
 
 run: install $(DEMO)
 	$(BIN)/qualframe gui $(DEMO)
@@ -51,6 +51,10 @@ $(DEMO): | install
 screenshot: install $(DEMO)
 	QT_QPA_PLATFORM=offscreen $(BIN)/qualframe gui $(DEMO) --screenshot docs/screenshot.png \
 		--document fgi_mentees --code "Factors of success"
+
+# The review workspace, the Disputes list and the Log view on the demo project, reviewed.
+review-screenshots: install-dev
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.app.review_screenshots docs
 
 # System libraries: installed when we are root with apt-get, otherwise the one line to run.
 system-deps:

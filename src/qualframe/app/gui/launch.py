@@ -140,7 +140,22 @@ class Launcher(QObject):
             self.coder = ask_coder(self.settings) if self.interactive else default_coder_name()
         return self.coder
 
-    def open_project(self, path: Path | None, *, read_only: bool = False) -> MainWindow | None:
+    def open_for_review(self, path: Path | None, reviewer: str | None = None) -> MainWindow | None:
+        """Open a project for review by ``reviewer`` (asked when not given): only verdicts
+        and comments can be saved."""
+        parent = self.window or self.welcome
+        if reviewer is None:
+            text, ok = QInputDialog.getText(
+                parent, "Open for review", "Your name as an auditor (recorded on every verdict):"
+            )
+            if not ok or not text.strip():
+                return None
+            reviewer = text.strip()
+        return self.open_project(path, review_as=reviewer)
+
+    def open_project(
+        self, path: Path | None, *, read_only: bool = False, review_as: str | None = None
+    ) -> MainWindow | None:
         parent = self.window or self.welcome
         if path is None:
             chosen, _ = QFileDialog.getOpenFileName(
@@ -151,7 +166,9 @@ class Launcher(QObject):
             path = Path(chosen)
         reason = "you asked to open it read-only"
         try:
-            project = self._open_checked(path, read_only=read_only, parent=parent)
+            project = self._open_checked(
+                path, read_only=read_only, parent=parent, review_as=review_as
+            )
             if project is None:
                 return None
         except ReadOnlyDiskError as exc:
@@ -188,12 +205,19 @@ class Launcher(QObject):
         return window
 
     def _open_checked(
-        self, path: Path, *, read_only: bool, parent: QWidget | None
+        self, path: Path, *, read_only: bool, parent: QWidget | None, review_as: str | None = None
     ) -> Project | None:
-        """Open ``path``; a file holding database objects Qualframe did not create is opened
-        only after the user agreed to remove them (a backup of it is made first)."""
-        try:
+        """Open ``path`` (for review by ``review_as`` when given); a file holding database
+        objects Qualframe did not create is opened only after the user agreed to remove them
+        (a backup of it is made first)."""
+
+        def open_() -> Project:
+            if review_as is not None:
+                return Project.open(path, coder=review_as, review=True)
             return Project.open(path, read_only=read_only, coder=self._coder())
+
+        try:
+            return open_()
         except ForeignSchemaError as exc:
             if not self.interactive:
                 raise
@@ -206,7 +230,7 @@ class Launcher(QObject):
             if answer != QMessageBox.StandardButton.Yes:
                 return None
             remove_foreign_objects(path)
-            return Project.open(path, read_only=read_only, coder=self._coder())
+            return open_()
 
     def restore_backup(self) -> MainWindow | None:
         """The welcome screen's Restore a backup…: restore one as a new project, open it."""
@@ -250,6 +274,7 @@ class Launcher(QObject):
         window = MainWindow(project, self.settings, restore_layout=restore)
         window.openRequested.connect(lambda p: self.open_project(p))
         window.newRequested.connect(self.new_project)
+        window.reviewRequested.connect(lambda p: self.open_for_review(p))
         self.window = window
         self.settings.add_recent_project(path)
         if old is not None:
@@ -345,6 +370,7 @@ def run(
     coder: str | None = None,
     read_only: bool = False,
     size: tuple[int, int] = SCREEN_SIZE,
+    review_as: str | None = None,
 ) -> int:
     app = application(offscreen=screenshot is not None)
     settings = Settings()
@@ -360,7 +386,10 @@ def run(
         if not project_path.exists():
             raise UserError(f"{project_path} does not exist.")
         try:
-            project = Project.open(project_path, read_only=read_only, coder=bench._coder())
+            if review_as is not None:
+                project = Project.open(project_path, coder=review_as, review=True)
+            else:
+                project = Project.open(project_path, read_only=read_only, coder=bench._coder())
         except ProjectLockedError:
             project = Project.open(project_path, read_only=True, coder=bench._coder())
         window = MainWindow(project, settings, restore_layout=False)
@@ -378,7 +407,12 @@ def run(
     if path is None:
         path = settings.last_project()
     install_error_dialog()
-    if path is None or bench.open_project(Path(path), read_only=read_only) is None:
+    opened = (
+        bench.open_project(Path(path), read_only=read_only, review_as=review_as)
+        if path is not None
+        else None
+    )
+    if opened is None:
         bench.show_welcome()
     code_ = app.exec()
     if bench.window is not None:

@@ -43,6 +43,7 @@ from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import CodeRecord, SegmentRecord
 from qualframe.coding.query.quotes import own_turn, own_turn_sql, quote_substr
 from qualframe.coding.query.segments import query_segments
+from qualframe.coding.review.status import check_mode, filter_sentence, reviewed_clause
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,
@@ -88,8 +89,12 @@ class MatrixOptions:
     #: Keep participants' real names in quotes and document names (an explicit opt-in; by
     #: default every real name is replaced by the pseudonym, see :mod:`coding.privacy`).
     real_names: bool = False
+    #: Only segments reviewed and agreed ("agreed"), with any verdict ("any"), or all of
+    #: them ("all"); see :mod:`coding.review.status`.
+    reviewed: str = "all"
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "reviewed", check_mode(self.reviewed))
         unknown = set(self.counts) - set(COUNT_KINDS)
         if unknown:
             raise UserError(
@@ -177,6 +182,7 @@ class ThemeMatrix:
     max_depth: int = field(default=0)  # depth of the deepest code in the codebook
     segments_above_rows: int = 0  # left out: coded with a code above the row level
     codes: int = 0  # codes in the codebook
+    segments_not_reviewed: int = 0  # left out by the review filter (options.reviewed)
 
     @property
     def row_level_name(self) -> str:
@@ -308,6 +314,9 @@ def matrix_note(matrix: ThemeMatrix) -> str:
             f"{matrix.row_level_name.lower()} level of the rows) {'are' if n != 1 else 'is'} "
             "not shown."
         )
+    review = filter_sentence(matrix.options.reviewed, matrix.segments_not_reviewed)
+    if review:
+        parts.append(review)
     if matrix.coders:
         parts.append(f"Coders: {', '.join(matrix.coders)}.")
     if matrix.document_sets:
@@ -387,6 +396,7 @@ class _Scope:
     doc_ids: list[int]
     doc_names: list[str]
     set_names: list[str] = field(default_factory=list)
+    reviewed: str = "all"
 
     @property
     def by_document(self) -> bool:
@@ -412,16 +422,30 @@ def _scope(s: Session, options: MatrixOptions) -> _Scope:
             doc_ids, doc_names = [i for i, _ in kept], [n for _, n in kept]
         else:
             doc_ids = in_sets
-    return _Scope(attr_id, attr_name, coder_ids, coder_names, doc_ids, doc_names, set_names)
+    return _Scope(
+        attr_id, attr_name, coder_ids, coder_names, doc_ids, doc_names, set_names, options.reviewed
+    )
 
 
-def _filtered(stmt: Select[Any], scope: _Scope) -> Select[Any]:
-    """``stmt`` restricted to the chosen coders and documents."""
+def _filtered(stmt: Select[Any], scope: _Scope, *, review: bool = True) -> Select[Any]:
+    """``stmt`` restricted to the chosen coders and documents (and review filter)."""
     if scope.coder_ids:
         stmt = stmt.where(Segment.coder_id.in_(scope.coder_ids))
     if scope.by_document:
         stmt = stmt.where(Segment.document_id.in_(scope.doc_ids))
+    clause = reviewed_clause(scope.reviewed) if review else None
+    if clause is not None:
+        stmt = stmt.where(clause)
     return stmt
+
+
+def _not_reviewed(s: Session, scope: _Scope) -> int:
+    """Segments (of the chosen coders and documents) the review filter leaves out."""
+    if scope.reviewed == "all":
+        return 0
+    count = select(func.count()).select_from(Segment)
+    every = int(s.scalar(_filtered(count, scope, review=False)) or 0)
+    return every - int(s.scalar(_filtered(count, scope)) or 0)
 
 
 def value_key(value: str) -> str:
@@ -704,6 +728,7 @@ def build_matrix(project: Project, options: MatrixOptions | None = None) -> Them
         }
         mask = name_masker(s, options.real_names)
         quotes = _fetch_quotes(s, segment_rows, group_of, quote_codes, options.quotes, mask)
+        not_reviewed = _not_reviewed(s, scope)
 
     matrix_rows: list[MatrixRow] = []
     for r in rows_codes:
@@ -737,6 +762,7 @@ def build_matrix(project: Project, options: MatrixOptions | None = None) -> Them
         segments_no_group=no_group,
         segments_above_rows=above,
         codes=len(tree),
+        segments_not_reviewed=not_reviewed,
         coders=tuple(scope.coder_names),
         documents=tuple(mask(d) for d in scope.doc_names),
         document_sets=tuple(scope.set_names),

@@ -15,3 +15,7 @@ class NotFoundError(UserError):
 
 class ImportRefused(UserError):
     """A file cannot be imported; the message names the file and the problem."""
+
+
+class ReviewOnlyError(UserError):
+    """A change refused because the project is open for review or the coder is an auditor."""
