@@ -147,6 +147,13 @@ class Project:
             self.forget_cached_ids()
             raise
 
+    def check_can_write(self) -> None:
+        """Refuse now, as a unit of work would, when changes other than reviews are refused:
+        for a command that does work before its unit of work (a merge backs the project up
+        first), so that nothing is done at all."""
+        with self.read() as session:
+            self._refuse_in_review(session)
+
     def _refuse_in_review(self, session: Session) -> None:
         if self.review:
             raise ReviewOnlyError(

@@ -1,8 +1,11 @@
-"""Coders' roles: the people who code segments and those who review them. A coder's
-``role`` is ``analyst`` or ``auditor``; an auditor's changes are refused in ``Project.write``
-(they may only review). Adding a coder with a role and renaming a coder are undoable
-commands; the audit trail keeps the name a person had when they acted. (``corpus.coders``
-holds the plain look-ups of coders.)
+"""Coders' roles and names: the people who code segments and those who review them. A
+coder's ``role`` is ``analyst`` or ``auditor``; an auditor's changes are refused in
+``Project.write`` (they may only review). Adding a coder with a role and renaming a coder are
+undoable commands; the audit trail keeps the name a person had when they acted. Merging two
+spellings of one person is :class:`~coding.corpus.coder_merge.MergeCoders`; ``corpus.coders``
+holds the plain look-ups of coders. This is the one implementation of each of these
+operations: the ``coders``, ``coder-rename`` and ``coder-merge`` commands and the GUI's
+Manage coders… all use it.
 
 Names are stored as the importer stores document names: spacing collapsed, and control and
 direction-changing characters shown as escapes (``core.printable``), so that no name can
@@ -76,12 +79,23 @@ def clean_coder_name(name: str) -> str:
 
 
 def coder_in(session: Session, name: str) -> Coder:
-    """The coder called ``name`` (case and spacing do not matter)."""
-    key = " ".join(name.split()).casefold()
-    for coder in session.scalars(select(Coder)):
-        if coder.name.casefold() == key:
+    """The coder called ``name``: the spelling as written first (two spellings of one person
+    may differ only in case, "jordan" and "Jordan", and each must be reachable), also as it is
+    stored (escaped); else the one coder whose name matches whatever the case and spacing."""
+    coders = list(session.scalars(select(Coder)))
+    wanted = " ".join(name.split())
+    keys = (wanted, printable(wanted))
+    for coder in coders:
+        if coder.name in keys:
             return coder
-    raise NotFoundError(f'There is no coder "{name}" in this project.')
+    folded = {k.casefold() for k in keys}
+    matches = [c for c in coders if c.name.casefold() in folded]
+    if len(matches) == 1:
+        return matches[0]
+    names = ", ".join(sorted((c.name for c in coders), key=str.casefold))
+    if matches:
+        raise UserError(f'"{name}" could be any of the coders {names}; write the name exactly.')
+    raise NotFoundError(f'There is no coder "{name}" in this project (coders: {names or "none"}).')
 
 
 def _taken(session: Session, name: str, exclude: int | None = None) -> Coder | None:
@@ -145,7 +159,8 @@ class AddCoder(Command):
 @dataclass
 class RenameCoder(Command):
     """Rename a coder everywhere: their segments and verdicts follow the coder, not the
-    name; the audit trail keeps the name they had when they acted."""
+    name; the audit trail keeps the name they had when they acted. A name another coder has
+    is refused (two spellings of one person are merged instead)."""
 
     old: str
     new: str
@@ -156,7 +171,7 @@ class RenameCoder(Command):
         self.new = clean_coder_name(self.new)
         self.text = f'Rename coder "{self.old}" to "{self.new}"'
 
-    def _rename(self, project: Project, find: str, to: str) -> str:
+    def _rename(self, project: Project, find: str, to: str) -> tuple[str, frozenset[str]]:
         with project.write() as s:
             coder = (
                 s.scalar(select(Coder).where(Coder.guid == self.guid))
@@ -167,21 +182,25 @@ class RenameCoder(Command):
                 raise NotFoundError(f'There is no coder "{find}" in this project.')
             other = _taken(s, to, exclude=coder.id)
             if other is not None:
-                raise UserError(f'There is already a coder "{other.name}".')
+                raise UserError(
+                    f'There is already a coder "{other.name}"; merge the two instead of renaming.'
+                )
             before = coder.name
             coder.name = to
             self.guid = coder.guid
             audit.record(s, project.coder, "rename_coder", "coder", coder.guid, old=before, new=to)
+            guids = frozenset(s.scalars(select(Segment.guid).where(Segment.coder_id == coder.id)))
         project.forget_cached_ids()
         if project.coder == before:
             project.coder = to  # the person working is the one renamed
-        return before
+        return before, guids
 
     def do(self, project: Project) -> Change:
-        self.was = self._rename(project, self.old, self.new)
-        return Change("rename_coder")
+        self.was, guids = self._rename(project, self.old, self.new)
+        # the views show coders' names beside their segments and participants' counts
+        return Change("rename_coder", segments_changed=guids, participants=True)
 
     def undo(self, project: Project) -> Change:
         assert self.was is not None
-        self._rename(project, self.new, self.was)
-        return Change("rename_coder")
+        _, guids = self._rename(project, self.new, self.was)
+        return Change("rename_coder", segments_changed=guids, participants=True)

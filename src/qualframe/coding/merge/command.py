@@ -53,6 +53,7 @@ class MergeProject(Command):
     def do(self, project: Project) -> Change:
         if project.read_only:
             raise UserError(f"{project.name} is open read-only; nothing can be merged into it.")
+        project.check_can_write()  # review mode or an auditor: refused before the backup
         self.backup = project.db.backup_before("merge")
         if self.backup is not None:
             self.backups.append(self.backup)

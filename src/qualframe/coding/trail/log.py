@@ -47,7 +47,10 @@ CATEGORIES: dict[str, frozenset[str]] = {
                                "import_attributes"}),
     "survey": frozenset({"edit_survey_item"}),
     "memos": frozenset({"add_memo", "edit_memo", "delete_memo"}),
-    "coders": frozenset({"add_coder", "remove_coder", "rename_coder"}),
+    "coders": frozenset({"add_coder", "remove_coder", "rename_coder", "merge_coders",
+                         "unmerge_coders", "merge_project", "unmerge_project",
+                         "resolve_disagreement", "unresolve_disagreement", "seed_consensus",
+                         "unseed_consensus"}),
     "history": frozenset({"undo", "redo"}),
 }  # fmt: skip
 #: What ``--action`` accepts: a kind of action, "undo" (every event of an undo or redo), or

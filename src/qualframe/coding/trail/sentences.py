@@ -287,6 +287,47 @@ def _plain(text: str) -> Sentence:
     return lambda _d, _n, _g: text
 
 
+def _resolve(d: Mapping[str, Any], n: Names, _g: str | None) -> str:
+    decision = d.get("decision")
+    if decision == "accept":
+        how = "accepted " + " + ".join(str(c) for c in d.get("accepted") or []) + "’s coding"
+    elif decision == "new":
+        how = "agreed on a new segment"
+    else:
+        how = "kept neither coding"
+    where = ""
+    if d.get("code"):
+        where = f" on {n.code(d.get('code'))} in {n.document(d.get('document'))}"
+        where += f" {span(d.get('start'), d.get('end'))}"
+    coders = " and ".join(str(c) for c in d.get("coders") or []) or "the coders"
+    return f"resolved where {coders} disagree{where}: {how}"
+
+
+# the several coders' work (issue 15): coders merged, copies merged, disagreements resolved
+COLLABORATION_SENTENCES: dict[str, Sentence] = {
+    "merge_coders": lambda d, _n, _g: (
+        f"merged the coder {quoted(d.get('source'))} into "
+        f"{quoted(d.get('target')) if d.get('target') else 'another coder'}"
+        f" ({_plural(d.get('segments'), 'segment')} moved,"
+        f" {_plural(d.get('duplicates'), 'identical coding')} folded)"
+    ),
+    "unmerge_coders": lambda d, _n, _g: (
+        f"took the coder {quoted(d.get('name') or '?')} back out of the coder it was merged into"
+    ),
+    "merge_project": lambda d, _n, _g: (
+        f"merged the copy {d.get('source')} into this project (rule {d.get('rule')},"
+        f" {_plural(d.get('conflicts'), 'conflict')})"
+    ),
+    "unmerge_project": lambda d, _n, _g: f"took back the merge of the copy {d.get('source')}",
+    "resolve_disagreement": _resolve,
+    "unresolve_disagreement": _plain("withdrew the resolution of a disagreement"),
+    "seed_consensus": lambda d, _n, _g: (
+        f"copied {_plural(d.get('count'), 'agreed coding')} to the coder “consensus”"
+    ),
+    "unseed_consensus": _plain("took back the agreed codings copied to the consensus"),
+}
+
+
 SENTENCES: dict[str, Sentence] = {
     "apply_code": _apply,
     "remove_segment": _remove_segment,
@@ -349,6 +390,7 @@ SENTENCES: dict[str, Sentence] = {
     "undo": lambda d, _n, _g: f"undid {quoted(d.get('step'))}",
     "redo": lambda d, _n, _g: f"redid {quoted(d.get('step'))}",
     **CORPUS_SENTENCES,
+    **COLLABORATION_SENTENCES,
 }
 
 

@@ -1,6 +1,8 @@
-"""`qualframe coders PATH [list | add NAME --role analyst|auditor | rename OLD NEW]`: the
-people who code and review, and their roles. An auditor may only review: coding, codebook
-edits and imports are refused for them (in the domain layer, whatever the front end).
+"""`qualframe coders PATH [list | add NAME --role analyst|auditor | rename OLD NEW |
+merge SOURCE TARGET]`: the people who code and review, and their roles. An auditor may only
+review: coding, codebook edits and imports are refused for them (in the domain layer,
+whatever the front end). `qualframe coder-rename PATH OLD NEW` and `qualframe coder-merge
+PATH SOURCE TARGET` are the same rename and merge under their own names.
 
 Each action is one entry of ``ACTIONS`` (name → (number of names, handler)), so another
 action is one more entry."""
@@ -51,6 +53,7 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _rename(args: argparse.Namespace) -> int:
+    """A coder renamed (their segments and verdicts follow; the trail keeps the old name)."""
     old, new = args.names
     with open_project(args, write=True) as project:
         command = RenameCoder(old, new)
@@ -59,36 +62,88 @@ def _rename(args: argparse.Namespace) -> int:
     return 0
 
 
+def _merge(args: argparse.Namespace) -> int:
+    """Two spellings of one person made one: SOURCE's segments, memos, reviews, comments on
+    codes and resolutions go to TARGET (identical codings folded)."""
+    from qualframe.coding.corpus.coder_merge import MergeCoders
+
+    source, target = args.names
+    with open_project(args, write=True) as project:
+        command = MergeCoders(source, target)
+        command.do(project)
+    dropped = len(command.dropped.segments) if command.dropped else 0
+    say(
+        f'Merged coder "{source}" into "{target}": {len(command.moved_segments)} '
+        f"segment(s) moved, {dropped} identical one(s) folded into {target}'s."
+    )
+    return 0
+
+
 ACTIONS: dict[str, tuple[int, Callable[[argparse.Namespace], int]]] = {
     "list": (0, _list),
     "add": (1, _add),
     "rename": (2, _rename),
+    "merge": (2, _merge),
+}
+USAGE = {
+    "list": "coders PATH list",
+    "add": "coders PATH add NAME --role ROLE",
+    "rename": "coders PATH rename OLD NEW",
+    "merge": "coders PATH merge SOURCE TARGET",
 }
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "coders",
-        help="list, add or rename coders (analysts and auditors)",
+        help="list, add, rename or merge coders (analysts and auditors)",
         description="List the project's coders with their role, add a coder as analyst or "
-        "auditor, or rename one. Auditors may only review: coding, codebook edits and imports "
-        "are refused for them.",
+        "auditor, rename one, or merge two spellings of one person. Auditors may only review: "
+        "coding, codebook edits and imports are refused for them.",
     )
     add_project_arg(p)
     p.add_argument("action", nargs="?", default="list", choices=list(ACTIONS))
-    p.add_argument("names", nargs="*", metavar="NAME", help="add: NAME; rename: OLD NEW")
+    p.add_argument(
+        "names", nargs="*", metavar="NAME", help="add: NAME; rename: OLD NEW; merge: SOURCE TARGET"
+    )
     p.add_argument(
         "--role", choices=ROLES, default="analyst", help="add: the role (default analyst)"
     )
     p.add_argument("--format", choices=["text", "json"], default="text", help="list: output")
     add_coder_arg(p)
     p.set_defaults(func=cmd_coders)
+    _register_aliases(sub)
+
+
+def _register_aliases(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """`coder-rename` and `coder-merge`: the rename and merge above under their own names."""
+    p = sub.add_parser(
+        "coder-rename", help="rename a coder (every segment keeps its coder; = coders rename)"
+    )
+    add_project_arg(p)
+    p.add_argument("old", metavar="OLD")
+    p.add_argument("new", metavar="NEW")
+    add_coder_arg(p)
+    p.set_defaults(func=lambda a: _rename(_named(a, a.old, a.new)))
+    p = sub.add_parser(
+        "coder-merge",
+        help="merge two spellings of one coder: SOURCE's segments, memos and reviews go to "
+        "TARGET (= coders merge)",
+    )
+    add_project_arg(p)
+    p.add_argument("source", metavar="SOURCE", help="the spelling to remove")
+    p.add_argument("target", metavar="TARGET", help="the spelling to keep")
+    add_coder_arg(p)
+    p.set_defaults(func=lambda a: _merge(_named(a, a.source, a.target)))
+
+
+def _named(args: argparse.Namespace, *names: str) -> argparse.Namespace:
+    args.names = list(names)
+    return args
 
 
 def cmd_coders(args: argparse.Namespace) -> int:
     wanted, handler = ACTIONS[args.action]
     if len(args.names) != wanted:
-        usage = {"list": "coders PATH list", "add": "coders PATH add NAME --role ROLE",
-                 "rename": "coders PATH rename OLD NEW"}.get(args.action, args.action)  # fmt: skip
-        raise UserError(f"Write it as: qualframe {usage}.")
+        raise UserError(f"Write it as: qualframe {USAGE[args.action]}.")
     return handler(args)
