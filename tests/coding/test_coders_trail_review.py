@@ -308,3 +308,78 @@ def owners(p: Project) -> dict[str, set[tuple[Any, ...]]]:
                 .join(Coder, Coder.id == Segment.coder_id)
             ).all()),
         }  # fmt: skip
+
+
+def test_a_merge_of_copies_carries_review_threads_and_records_the_codebook(
+    copies: tuple[Path, Path],
+) -> None:
+    """The other copy's review threads come whole (an answer keeps the verdict it answers,
+    its action and details; comments on codes and their answers come too), and the codes the
+    merge adds are recorded in the codebook's history, as any code added here is; undo takes
+    both back. Before, answers came without their verdict and comments on codes not at all,
+    and a merged code had no history (the merge writes with bulk SQL)."""
+    from sqlalchemy import select
+
+    from qualframe.coding import commands
+    from qualframe.coding.review.answers import AnswerDispute
+    from qualframe.storage.models import AuditEvent, Code, CodeReview, Review
+    from qualframe.storage.trail import STATE_ACTION
+
+    mine, theirs = copies
+    with Project.open(theirs, coder="Jordan") as j:
+        AddCoder("kim", "auditor").do(j)
+        new_code = commands.AddCode("Peer teaching").do(j).created_guid
+        commands.EditCodeDetails(new_code, {"definition": "Explaining to a peer."}).do(j)
+        seg = next(s for s in list_segments(j) if s.coder == "Jordan")
+    with Project.open(theirs, coder="kim", review=True) as j:
+        dispute = AddReview(seg.guid, "dispute", "Too broad.")
+        dispute.do(j)
+        comment = AddCodeComment(seg.code_guid, "Overlaps “Closeness”?")
+        comment.do(j)
+    with Project.open(theirs, coder="Jordan") as j:
+        AnswerDispute(dispute.guid, "Kept: it is about exams.").do(j)
+        AnswerCodeComment(comment.guid, "No overlap.").do(j)
+    with Project.open(mine, coder="Ha-eun") as p:
+        stack = UndoStack(p)
+        source, plan = preview_merge(p, theirs, "mine")
+        assert ("comments on codes", 2) in plan.summary()
+        stack.push(MergeProject(source, plan.rule))
+
+        def threads() -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]], list[Any]]:
+            with p.read() as s:
+                reviews = set(
+                    s.execute(select(Review.verdict, Review.reply_to_guid, Review.action)).all()
+                )
+                on_codes = set(
+                    s.execute(
+                        select(
+                            CodeReview.kind, CodeReview.text, CodeReview.reply_to_guid, Code.guid
+                        ).join(Code, Code.id == CodeReview.code_id)
+                    ).all()
+                )
+                states = list(
+                    s.scalars(
+                        select(AuditEvent.details)
+                        .where(
+                            AuditEvent.action == STATE_ACTION, AuditEvent.entity_guid == new_code
+                        )
+                        .order_by(AuditEvent.id)
+                    )
+                )
+            return reviews, on_codes, states
+
+        reviews, on_codes, states = threads()
+        assert ("dispute", None, None) in reviews
+        assert ("answer", dispute.guid, "keep") in reviews
+        assert on_codes == {
+            ("comment", "Overlaps “Closeness”?", None, seg.code_guid),
+            ("answer", "No overlap.", comment.guid, seg.code_guid),
+        }
+        assert states[-1]["state"]["name"] == "Peer teaching"
+        assert states[-1]["state"]["definition"] == "Explaining to a peer."
+        assert verify_trail(p).intact
+        stack.undo()
+        reviews, on_codes, states = threads()
+        assert reviews == set() and on_codes == set()
+        assert states[-1] == {"deleted": True}
+        assert verify_trail(p).intact
