@@ -346,7 +346,7 @@ def test_read_only_window_refuses_changes(qtbot, gui_project, settings, tmp_path
     from qualframe.app.gui.shell.main_window import MainWindow
     from qualframe.coding.core.project import Project
 
-    path = gui_project.path
+    path = gui_project.location
     ro = Project.open(path, read_only=True, coder="auditor")
     try:
         w = MainWindow(ro, settings, restore_layout=False)

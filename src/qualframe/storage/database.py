@@ -14,13 +14,15 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, inspect
+from sqlalchemy import URL, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qualframe.storage import guards, holds, migrate
+from qualframe.storage import server as server_store
 from qualframe.storage import sqlite as sqlite_store
 from qualframe.storage.errors import (
+    ConnectionLostError,
     CorruptProjectError,
     DiskFullError,
     ForeignSchemaError,
@@ -35,6 +37,14 @@ from qualframe.storage.errors import (
 from qualframe.storage.lock import WriterLock
 
 PROJECT_SUFFIX = ".qualframe"
+
+#: Where a project lives: a file path, or a server URL (a string, ``postgresql://…``).
+Location = Path | str
+
+
+def is_server_location(target: object) -> bool:
+    """True when ``target`` names a project on a PostgreSQL server rather than a file."""
+    return server_store.is_server_url(target)
 
 
 class Database:
@@ -70,8 +80,24 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     @property
+    def is_server(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    @property
     def url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def location_url(self) -> str:
+        """The URL to open this project again, without the password (the keyring, PGPASSWORD
+        or the password file supplies it)."""
+        return self.engine.url.set(password=None).render_as_string(hide_password=False)
+
+    @property
+    def server_url(self) -> URL:
+        """The engine's URL, password included, for the change listener's own connection
+        (never shown: use :attr:`url` or :attr:`display_name` in messages)."""
+        return self.engine.url
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -87,6 +113,8 @@ class Database:
             with self.session_factory.begin() as session:
                 yield session
         except DBAPIError as exc:
+            if self.is_server and server_store.is_connection_error(exc):
+                raise ConnectionLostError(self.describe_failure(exc)) from exc
             raise StorageFailure(self.describe_failure(exc)) from exc
 
     @contextmanager
@@ -95,6 +123,13 @@ class Database:
             with self.read_session_factory() as session:
                 yield session
         except DBAPIError as exc:
+            if self.is_server:
+                if server_store.is_connection_error(exc):
+                    raise ConnectionLostError(
+                        server_store.describe_error(exc, self.display_name)
+                        or f"The server of {self.display_name} cannot be reached."
+                    ) from exc
+                raise
             path = self.path
             if (
                 path is not None
@@ -110,10 +145,26 @@ class Database:
     def display_name(self) -> str:
         if self._name is not None:
             return self._name
-        return self.path.name if self.path is not None else self.url
+        if self.path is not None:
+            return self.path.name
+        if self.is_server:
+            return server_store.display_name(self.engine.url)
+        return self.url
 
     def describe_failure(self, exc: DBAPIError) -> str:
         name = self.display_name
+        if self.is_server:
+            if server_store.is_connection_error(exc):
+                why = server_store.describe_error(exc, name) or f"The server of {name} is gone."
+                return (
+                    f"{why.rstrip('.')}, so the change was not saved; it can be made again "
+                    "once the connection is back."
+                )
+            if server_store.is_permission_error(exc):
+                return (
+                    f"Your role on the server of {name} does not allow this change; nothing "
+                    "of it was saved."
+                )
         if self.path is not None and self.is_sqlite:
             problem = sqlite_store.disk_problem(exc.orig, self.path)
             if problem == "full":
@@ -203,7 +254,8 @@ def _link_into_place(tmp: Path, path: Path) -> None:
 
 
 def create_project(path: Path, prepare: Callable[[Database], None] | None = None) -> Database:
-    """Create a new project file at ``path`` (refuses to overwrite).
+    """Create a new project file at ``path`` (refuses to overwrite); projects on a server
+    are created by :func:`qualframe.storage.remote.create_on_server`.
 
     The file is built under a temporary name beside ``path`` (``.NAME.new-PID``): schema,
     then whatever ``prepare`` adds (the title, a starting codebook), then it is linked to its
@@ -340,17 +392,6 @@ def open_project(path: Path, *, read_only: bool = False, upgrade: bool = True) -
     )
 
 
-def open_url(url: str, *, create: bool = False) -> Database:
-    """Open (or with ``create`` initialise) a project on any SQLAlchemy URL, e.g. PostgreSQL."""
-    if sqlite_store.is_sqlite_url(url):
-        raise ProjectError("Use a project file path for SQLite projects, not a URL.")
-    engine = create_engine(url, future=True)
-    if create and not inspect(engine).get_table_names():
-        migrate.upgrade(engine)
-    _check_schema(engine, None, read_only=False, upgrade=True)
-    return Database(engine)
-
-
 def _check_objects(engine: Engine, name: str, revision: str) -> None:
     """The file must hold exactly the tables and indexes the migrations create, and no
     trigger or view: a planted trigger would run on our own statements."""
@@ -441,10 +482,11 @@ def copy_project(source: Path, target: Path) -> None:
 __all__ = [
     "PROJECT_SUFFIX",
     "Database",
+    "Location",
     "ProjectLockedError",
     "copy_project",
     "create_project",
+    "is_server_location",
     "open_project",
-    "open_url",
     "remove_foreign_objects",
 ]

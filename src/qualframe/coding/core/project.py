@@ -15,7 +15,14 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qualframe.storage.database import Database, create_project, open_project, open_url
+from qualframe.storage import remote
+from qualframe.storage.database import (
+    Database,
+    Location,
+    create_project,
+    is_server_location,
+    open_project,
+)
 from qualframe.storage.models import (
     Code,
     Coder,
@@ -47,32 +54,44 @@ class Project:
     @classmethod
     def create(
         cls,
-        path: Path | str,
+        path: Location,
         coder: str | None = None,
         prepare: Callable[[Project], object] | None = None,
     ) -> Project:
-        """A new project at ``path``. It is built under a temporary name (title, then
-        whatever ``prepare`` adds, e.g. a starting codebook) and appears under ``path`` only
-        when complete: an interrupted creation never leaves a file that blocks the name."""
+        """A new project at ``path`` (a file, or a ``postgresql://`` URL naming a database on
+        a server). It is built under a temporary name (title, then whatever ``prepare`` adds,
+        e.g. a starting codebook) and appears under ``path`` only when complete: an
+        interrupted creation never leaves a file that blocks the name (on a server, the
+        half-made database is removed again)."""
 
         def setup(db: Database) -> None:
             project = cls(db, coder)
+            title = db.display_name.split(" on ")[0] if db.is_server else Path(path).stem
             with project.write() as s:
-                s.add(ProjectMeta(key="title", value=Path(path).stem))
+                s.add(ProjectMeta(key="title", value=title))
             if prepare is not None:
                 prepare(project)
 
+        if is_server_location(path):
+            return cls(remote.create_on_server(str(path), setup), coder)
         return cls(create_project(Path(path), setup), coder)
 
     @classmethod
-    def open(
-        cls, path: Path | str, *, read_only: bool = False, coder: str | None = None
-    ) -> Project:
+    def open(cls, path: Location, *, read_only: bool = False, coder: str | None = None) -> Project:
+        """Open the project file ``path``, or the project database a ``postgresql://`` URL
+        names."""
+        if is_server_location(path):
+            return cls(remote.open_on_server(str(path), read_only=read_only), coder)
         return cls(open_project(Path(path), read_only=read_only), coder)
 
     @classmethod
     def open_url(cls, url: str, *, create: bool = False, coder: str | None = None) -> Project:
-        return cls(open_url(url, create=create), coder)
+        return cls(remote.open_url(url, create=create), coder)
+
+    @property
+    def on_server(self) -> bool:
+        """True when the project is a database on a PostgreSQL server (a team project)."""
+        return self.db.is_server
 
     def close(self) -> None:
         self.db.close()
@@ -86,6 +105,14 @@ class Project:
     @property
     def path(self) -> Path | None:
         return self.db.path
+
+    @property
+    def location(self) -> Location:
+        """Where the project lives: its file, or its server URL (without any password), as
+        :meth:`open` takes it."""
+        if self.db.path is not None:
+            return self.db.path
+        return self.db.location_url
 
     @property
     def read_only(self) -> bool:

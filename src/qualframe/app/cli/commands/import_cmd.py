@@ -179,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
         keep_personal=args.keep_personal,
     )
     if args.dry_run:
-        if not args.path.exists():
+        if isinstance(args.path, Path) and not args.path.exists():
             raise UserError(f"{args.path} does not exist; create it with `qualframe new` first.")
         project = open_project(args)
         try:
