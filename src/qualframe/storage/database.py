@@ -17,11 +17,13 @@ from pathlib import Path
 from sqlalchemy import URL, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from qualframe.storage import guards, holds, migrate
 from qualframe.storage import server as server_store
 from qualframe.storage import sqlite as sqlite_store
 from qualframe.storage.errors import (
+    ConcurrentChangeError,
     ConnectionLostError,
     CorruptProjectError,
     DiskFullError,
@@ -112,6 +114,11 @@ class Database:
         try:
             with self.session_factory.begin() as session:
                 yield session
+        except StaleDataError:
+            raise ConcurrentChangeError(
+                f"Another coder changed the same item in {self.display_name} at the same "
+                "moment; your change was not saved and the view now shows theirs."
+            ) from None
         except DBAPIError as exc:
             if self.is_server and server_store.is_connection_error(exc):
                 raise ConnectionLostError(self.describe_failure(exc)) from exc

@@ -62,6 +62,11 @@ class ProjectReplacedError(StorageFailure):
     (or its lock was taken over): this handle stops writing."""
 
 
+class ConcurrentChangeError(StorageFailure):
+    """Another coder changed or removed the same row between our read and our write (the
+    row's version did not match): nothing of the unit of work was saved."""
+
+
 class ServerError(ProjectError):
     """A project on a server could not be created, opened or reached (one sentence)."""
 
