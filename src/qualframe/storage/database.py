@@ -67,6 +67,8 @@ class Database:
         #: Why the project is read-only when the user did not ask for it (a read-only disk).
         self.read_only_reason = read_only_reason
         self.backup_path = backup_path
+        #: Set while the server cannot be reached: writes are refused with it (never queued).
+        self.offline_reason: str | None = None
         self._name = name
         self._lock = lock
         # Held open while SQLite uses it (see storage.holds): reading its header later
@@ -109,6 +111,8 @@ class Database:
                 self.read_only_reason
                 or f"{self.display_name} is open read-only; changes cannot be saved."
             )
+        if self.offline_reason is not None:
+            raise ConnectionLostError(self.offline_reason)
         if self._lock is not None:
             self._lock.verify()  # the file is still ours and still where we opened it
         try:

@@ -363,7 +363,7 @@ class ChannelListener:
         import psycopg
 
         self.channel = channel
-        params = url.translate_connect_args(username="user")
+        params = url.translate_connect_args(username="user", database="dbname")
         self._conn = psycopg.connect(
             autocommit=True,
             connect_timeout=CONNECT_TIMEOUT,

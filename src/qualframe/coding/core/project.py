@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,6 +50,8 @@ class Project:
         self.db = db
         self.coder = (coder or default_coder_name()).strip() or "analyst"
         self._coder_ids: dict[str, int] = {}
+        #: Tells this client's own announcements from other clients' (``coding.core.live``).
+        self.session_id = uuid.uuid4().hex
 
     # -- lifecycle -------------------------------------------------------------------
     @classmethod
@@ -87,6 +90,11 @@ class Project:
     @classmethod
     def open_url(cls, url: str, *, create: bool = False, coder: str | None = None) -> Project:
         return cls(remote.open_url(url, create=create), coder)
+
+    def set_offline(self, reason: str | None) -> None:
+        """While ``reason`` is set (the server cannot be reached), every write is refused
+        with it; None when the connection is back."""
+        self.db.offline_reason = reason
 
     @property
     def on_server(self) -> bool:
