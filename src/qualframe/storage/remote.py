@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import URL, Engine
+from sqlalchemy import URL, Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from qualframe.storage import migrate
@@ -112,6 +112,32 @@ def open_url(url: str, *, create: bool = False) -> Database:
     return open_on_server(url)
 
 
+def _regrant(engine: Engine) -> None:
+    """After an upgrade added tables, give the project's roles their rights on them too
+    (when this user may; otherwise the owner's next ``qualframe role … grant`` does)."""
+    from qualframe.storage.server_roles import ROLES, apply_grants, group_role
+
+    try:
+        with engine.begin() as conn:
+            database = str(engine.url.database)
+            names = [group_role(database, r) for r in ROLES]
+            if conn.execute(
+                text("SELECT count(*) FROM pg_roles WHERE rolname = ANY(:n)"), {"n": names}
+            ).scalar():
+                apply_grants(conn, database)
+    except DBAPIError:
+        pass
+
+
+def server_role(db: Database) -> str | None:
+    """The connected user's role on a server project ("owner", "coder", "auditor"), or None
+    (no Qualframe role: rights as granted by hand)."""
+    from qualframe.storage.server_roles import current_role
+
+    with db.read_engine.connect() as conn:
+        return current_role(conn)
+
+
 def _check_server_schema(engine: Engine, name: str, *, read_only: bool, upgrade: bool) -> None:
     current = migrate.current_revision(engine)
     if current is None:
@@ -130,6 +156,7 @@ def _check_server_schema(engine: Engine, name: str, *, read_only: bool, upgrade:
                 "writing once."
             )
         migrate.upgrade(engine, lock=True)
+        _regrant(engine)
     present = set(server_store.table_names(engine))
     missing = sorted(t for t in migrate.expected_tables() if t not in present)
     if missing:

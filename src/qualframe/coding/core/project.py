@@ -91,6 +91,15 @@ class Project:
     def open_url(cls, url: str, *, create: bool = False, coder: str | None = None) -> Project:
         return cls(remote.open_url(url, create=create), coder)
 
+    @property
+    def server_role(self) -> str | None:
+        """This user's role on a server project ("owner", "coder", "auditor"; None for a
+        project file or a user without a Qualframe role). The server enforces it; the
+        review mode (issue 14) reads it to offer reviewing only."""
+        if not self.db.is_server:
+            return None
+        return remote.server_role(self.db)
+
     def set_offline(self, reason: str | None) -> None:
         """While ``reason`` is set (the server cannot be reached), every write is refused
         with it; None when the connection is back."""

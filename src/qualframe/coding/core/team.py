@@ -21,7 +21,9 @@ from qualframe.storage.database import Database, Location, create_project, is_se
 __all__ = [
     "CopyReport",
     "download",
+    "grant_role",
     "is_server_location",
+    "list_roles",
     "location_name",
     "parse_location",
     "remember_password",
@@ -63,6 +65,24 @@ def remember_password(url: str, password: str, *, keyring: bool = True) -> str:
     if keyring:
         server_store.store_password(parsed, password)
     return server_store.display_name(parsed)
+
+
+def grant_role(url: str, person: str, role: str, password: str | None = None) -> str:
+    """Give ``person`` (a server login, created when missing) the role "coder", "auditor" or
+    "owner" on the project database ``url``; enforced by the server's grants. Returns the
+    project's name."""
+    from qualframe.storage.server_roles import grant
+
+    parsed = server_store.parse_url(url)
+    grant(parsed, person, role, password)
+    return server_store.display_name(parsed)
+
+
+def list_roles(url: str) -> list[tuple[str, str]]:
+    """(login, role) of everyone holding a role on the project database ``url``."""
+    from qualframe.storage.server_roles import roles
+
+    return roles(server_store.parse_url(url))
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("url", metavar="URL", type=_url, help="postgresql://user@host[:port]/database")
     p.add_argument("path", metavar="PATH", type=Path, help="the new project file (*.qualframe)")
     p.set_defaults(func=cmd_download)
+    register_roles(sub)
 
 
 def cmd_login(args: argparse.Namespace) -> int:
@@ -95,4 +96,51 @@ def cmd_download(args: argparse.Namespace) -> int:
         )
     report = download(args.url, args.path)
     say(f"Downloaded {location_name(args.url)} to {args.path} ({_summary(report)}).")
+    return 0
+
+
+def register_roles(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "role",
+        help="who may do what on a server project (coder, auditor, owner)",
+        description="Give a person a role on the server project URL, enforced by the server "
+        "itself: coder (codes and changes everything), auditor (reads everything, records "
+        "reviews only), owner (as coder, and may grant roles and upgrade the schema). The "
+        "person's server login is created when missing; its password is asked (not shown), or "
+        "read from standard input when that is not a terminal. Needs a server user allowed to "
+        "create roles. 'role URL list' shows who holds which role.",
+    )
+    p.add_argument("url", metavar="URL", type=_url, help="postgresql://user@host[:port]/database")
+    p.add_argument("action", choices=["grant", "list"], help="grant a role, or list them")
+    p.add_argument("name", metavar="NAME", nargs="?", help="the person's server login")
+    p.add_argument("--role", choices=["coder", "auditor", "owner"], default="coder")
+    p.add_argument(
+        "--no-password",
+        action="store_true",
+        help="do not set a password (the server authenticates otherwise, e.g. certificates)",
+    )
+    p.set_defaults(func=cmd_role)
+
+
+def cmd_role(args: argparse.Namespace) -> int:
+    from qualframe.coding.core.team import grant_role, list_roles
+
+    if args.action == "list":
+        held = list_roles(args.url)
+        if not held:
+            say(f"Nobody holds a Qualframe role on {location_name(args.url)} yet.")
+        for person, role in held:
+            say(f"{person}  {role}")
+        return 0
+    if not args.name:
+        raise UserError("Name the person: qualframe role URL grant NAME --role auditor.")
+    password = None
+    if not args.no_password:
+        if sys.stdin.isatty():
+            password = getpass.getpass(f"Password for {args.name} (empty: keep the current one): ")
+        else:
+            password = sys.stdin.readline().rstrip("\r\n")
+        password = password or None
+    name = grant_role(args.url, args.name, args.role, password)
+    say(f"{args.name} is now {args.role} of {name}.")
     return 0
