@@ -109,6 +109,7 @@ def project(tmp_path: Path):  # type: ignore[no-untyped-def]
 
     if backend.server() is not None:
         p = Project.open(backend.fresh_project_url(), coder="tester")
+        p.set_meta("title", p.default_title)  # as Project.create titles a new project
     else:
         p = Project.create(tmp_path / "test.qualframe", coder="tester")
     yield p

@@ -69,9 +69,8 @@ class Project:
 
         def setup(db: Database) -> None:
             project = cls(db, coder)
-            title = db.display_name.split(" on ")[0] if db.is_server else Path(path).stem
             with project.write() as s:
-                s.add(ProjectMeta(key="title", value=title))
+                s.add(ProjectMeta(key="title", value=project.default_title))
             if prepare is not None:
                 prepare(project)
 
@@ -130,6 +129,14 @@ class Project:
         if self.db.path is not None:
             return self.db.path
         return self.db.location_url
+
+    @property
+    def default_title(self) -> str:
+        """The title a new project gets: its file's name without ``.qualframe``, or its
+        database's name on a server."""
+        if not self.db.is_server:
+            return Path(self.db.display_name).stem  # the name it is created under
+        return str(self.db.server_url.database or "")
 
     @property
     def read_only(self) -> bool:
