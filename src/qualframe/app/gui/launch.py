@@ -263,7 +263,7 @@ class Launcher(QObject):
         if self.welcome is not None:
             self.welcome.close()
             self.welcome = None
-        last = self.settings.last_document(project.path)
+        last = self.settings.last_document(project.location)
         docs = window.navigator.documents
         if last and last in docs.by_guid:
             window.open_document(last)
