@@ -34,7 +34,7 @@ class LiveUpdates(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.emit = emit
+        self._deliver = emit
         self.report = report
         self.received = 0
         self.label = QLabel()
@@ -67,7 +67,7 @@ class LiveUpdates(QObject):
             self.report(self.feed.message)
         for change in changes:
             self.received += 1
-            self.emit(change)
+            self._deliver(change)
 
     def _show_state(self) -> None:
         assert self.feed is not None
