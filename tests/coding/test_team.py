@@ -161,23 +161,25 @@ def test_a_long_change_is_announced_as_refresh_everything() -> None:
     assert decode("not json") is None
 
 
-def _kill_connections(project: Project) -> None:
-    """Cut every connection to the project's database, as a server restart does."""
+def _kill_connections(project: Project) -> int:
+    """Cut every connection to the project's database, as a server restart does; returns
+    how many were cut."""
     from qualframe.storage.server import _admin_engine
 
     database = project.db.server_url.database
     admin = _admin_engine(project.db.server_url)
     try:
         with admin.connect() as conn:
-            conn.execute(
+            cut = conn.execute(
                 text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                     "WHERE datname = :d AND pid <> pg_backend_pid()"
                 ),
                 {"d": database},
-            )
+            ).scalar()
     finally:
         admin.dispose()
+    return int(cut or 0)
 
 
 def test_a_lost_connection_refuses_writes_until_it_is_back(pair) -> None:  # type: ignore[no-untyped-def]
