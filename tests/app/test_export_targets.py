@@ -146,6 +146,7 @@ def test_the_exporters_themselves_refuse_a_project(study: Path, tmp_path: Path) 
 
 
 @pytest.mark.gui
+@pytest.mark.sqlite_only("refusing to write over the project file needs a project file")
 def test_the_gui_save_dialog_refuses_the_open_project(
     qtbot, window, monkeypatch, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -175,6 +176,7 @@ def test_the_gui_save_dialog_refuses_the_open_project(
 
 
 @pytest.mark.gui
+@pytest.mark.sqlite_only("refusing to write over the project file needs a project file")
 def test_the_gui_codebook_export_refuses_a_project(
     qtbot, window, monkeypatch, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -219,6 +221,7 @@ def _exports_of_the_window(window):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.gui
+@pytest.mark.sqlite_only("refusing to write over the project file needs a project file")
 def test_every_save_dialog_of_the_window_refuses_a_project(
     qtbot, window, monkeypatch, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]

@@ -109,7 +109,7 @@ def test_segments_output_has_no_real_name(
                 "Outcomes/Lifestyle/Attendance",
                 create=True,
             )
-    path = imported.path
+    path = imported.location
     imported.close()
     assert main(["segments", str(path), "--format", "json"]) == 0
     out = capsys.readouterr().out

@@ -46,10 +46,14 @@ def test_the_revisions_form_one_line_from_0001_to_the_head() -> None:
     script = migrate.script_directory()
     assert script.get_heads() == [migrate.head_revision()]
     chain = [r.revision for r in script.walk_revisions()]  # head first
-    assert chain == ["0009", "0008", "0007", "0006", "0005", "0004", "0003", "0002", "0001"]
+    assert chain == [
+        "0010", "0009", "0008", "0007", "0006", "0005", "0004", "0003", "0002", "0001"
+    ]  # fmt: skip
 
 
-@pytest.mark.parametrize("revision", ["0002", "0003", "0004", "0005", "0006", "0007", "0008"])
+@pytest.mark.parametrize(
+    "revision", ["0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009"]
+)
 def test_a_project_at_every_older_revision_opens_upgraded(tmp_path: Path, revision: str) -> None:
     """An older file is backed up, upgraded through the whole line (0003's index included)
     and accepted by the check for objects Qualframe did not create."""

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from qualframe.coding.core.changes import Change
 from qualframe.coding.core.command import Command
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.live import announce
 from qualframe.coding.core.project import Project
 
 Listener = Callable[[], None]
@@ -147,6 +148,7 @@ class UndoStack:
         """Do ``command`` and record it (dropping the redo list). If ``do`` raises, nothing is
         recorded and the exception propagates."""
         change = command.do(self.project)
+        announce(self.project, change)
         if self._group is not None:
             self._group.members.append(command)
             return change
@@ -173,6 +175,7 @@ class UndoStack:
         if self._index == 0:
             raise UserError("There is nothing to undo.")
         change = self._commands[self._index - 1].undo(self.project)
+        announce(self.project, change)
         self._index -= 1
         self._notify()
         return change
@@ -183,6 +186,7 @@ class UndoStack:
         if self._index >= len(self._commands):
             raise UserError("There is nothing to redo.")
         change = self._commands[self._index].do(self.project)
+        announce(self.project, change)
         self._index += 1
         self._notify()
         return change

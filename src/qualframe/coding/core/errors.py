@@ -15,3 +15,8 @@ class NotFoundError(UserError):
 
 class ImportRefused(UserError):
     """A file cannot be imported; the message names the file and the problem."""
+
+
+class ConflictError(UserError):
+    """Another coder changed the same code or segment since this coder saw it (or since this
+    coder's own change, for undo); nothing was saved."""

@@ -22,6 +22,7 @@ class CodeRecord:
     position: int
     path: tuple[str, ...]
     depth: int
+    version: int = 1  # the row version read (optimistic concurrency, see RenameCode)
 
     @property
     def path_text(self) -> str:
