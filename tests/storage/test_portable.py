@@ -89,12 +89,9 @@ def test_survey_edits_links_and_packed_answers_on_the_server(tmp_path: Path) -> 
     and the upgrade of old rows give the same figures on the server as on SQLite."""
     import sqlalchemy as sa
 
-    assert URL
-    engine = sa.create_engine(URL)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    engine.dispose()
-    with Project.open_url(URL, create=True, coder="Analyst A") as server:
+    url = backend.new_location(tmp_path, "survey")
+    assert isinstance(url, str)
+    with Project.open_url(url, create=True, coder="Analyst A") as server:
         _build(server)
         _edit_and_link(server)
         on_server = _figures(server)
@@ -108,7 +105,7 @@ def test_survey_edits_links_and_packed_answers_on_the_server(tmp_path: Path) -> 
 
     from qualframe.storage.migrate import alembic_config
 
-    engine = sa.create_engine(URL)
+    engine = sa.create_engine(url)
     with engine.begin() as conn:
         command.downgrade(alembic_config(conn), "0007")
     with engine.begin() as conn:
@@ -117,5 +114,5 @@ def test_survey_edits_links_and_packed_answers_on_the_server(tmp_path: Path) -> 
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")
     engine.dispose()
-    with Project.open_url(URL, coder="Analyst A") as server:
+    with Project.open_url(url, coder="Analyst A") as server:
         assert _figures(server) == on_sqlite
