@@ -105,7 +105,11 @@ class MergeCoders(Command):
             self.dropped = snapshot_segments(s, dupes)
             self._fold_duplicates(s, dupes, twins)
             self.moved_segments = [seg.guid for seg in theirs if not twins[seg.guid]]
-            s.execute(update(Segment).where(Segment.coder_id == src.id).values(coder_id=dst.id))
+            s.execute(
+                update(Segment)
+                .where(Segment.coder_id == src.id)
+                .values(coder_id=dst.id, version=Segment.version + 1)
+            )
             self.reviewed = list(s.scalars(select(Review.guid).where(Review.reviewer_id == src.id)))
             s.execute(update(Review).where(Review.reviewer_id == src.id).values(reviewer_id=dst.id))
             self.memos = list(s.scalars(select(Memo.guid).where(Memo.coder_id == src.id)))
@@ -163,7 +167,11 @@ class MergeCoders(Command):
                         .values({column.key: src.id})
                     )  # fmt: skip
             for twin, memo in self.filled_memos.items():
-                s.execute(update(Segment).where(Segment.guid == twin).values(memo=memo))
+                s.execute(
+                    update(Segment)
+                    .where(Segment.guid == twin)
+                    .values(memo=memo, version=Segment.version + 1)
+                )
             if self.moved_reviews:
                 s.execute(delete(Review).where(Review.guid.in_(list(self.moved_reviews))))
             restore(s, self._renumbered(self.dropped, src.id))
