@@ -1,8 +1,58 @@
-"""Labels for participant groups in table headers, shared by every table Qualframe writes."""
+"""Formatting shared by every table Qualframe writes (theme matrix, survey tables, codebook
+report, screen): half-up rounding, percentages that never claim all or none falsely, natural
+sort order, and labels for participant groups in table headers."""
 
 from __future__ import annotations
 
+import math
 import re
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+NA = "n/a"
+
+
+# -- rounding -------------------------------------------------------------------------------
+def round_half_up(value: float, decimals: int) -> float:
+    """``value`` rounded half-up on its shortest decimal form (12.5 → 13, 2.25 → 2.3)."""
+    return float(_quantize(value, decimals))
+
+
+def _quantize(value: float, decimals: int) -> Decimal:
+    q = Decimal(1).scaleb(-decimals)
+    d = Decimal(repr(float(value))).quantize(q, rounding=ROUND_HALF_UP)
+    return d + 0 if d != 0 else abs(d)  # never "-0.0"
+
+
+def fmt_fixed(value: float | None, decimals: int) -> str:
+    """``value`` with exactly ``decimals`` decimals, rounded half-up; ``n/a`` if undefined."""
+    if value is None or not math.isfinite(value):
+        return NA
+    return f"{_quantize(value, decimals):f}"
+
+
+def fmt_percent(value: float | None, decimals: int = 0) -> str:
+    """A percentage rounded half-up, except that it never claims all or none when that is
+    not so: 199 of 200 (99.5 %) is ``> 99`` rather than ``100``, 1 of 300 is ``< 1`` rather
+    than ``0`` (``> 99.9`` / ``< 0.1`` with one decimal)."""
+    if value is None or not math.isfinite(value):
+        return NA
+    step = Decimal(1).scaleb(-decimals)
+    rounded = _quantize(value, decimals)
+    if value < 100 and rounded >= 100:
+        return f"> {Decimal(100) - step:f}"
+    if value > 0 and rounded <= 0:
+        return f"< {step:f}"
+    return f"{rounded:f}"
+
+
+def natural_key(text: str) -> tuple[Any, ...]:
+    """Sort key putting "Site 2" before "Site 10" (digit runs compare as numbers, letters
+    case-insensitively)."""
+    return tuple(int(t) if t.isdigit() else t.casefold() for t in re.split(r"(\d+)", text))
+
+
+# -- group labels ---------------------------------------------------------------------------
 
 _SIMPLE_WORD = re.compile(r"^[a-z][a-z\-]*$")
 _ADJECTIVES = {

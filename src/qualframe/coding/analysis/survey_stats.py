@@ -40,17 +40,22 @@ Statistical choices (stated once, used everywhere):
 from __future__ import annotations
 
 import math
-import re
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import select
 
-from qualframe.coding.analysis.formatting import group_label
+from qualframe.coding.analysis.formatting import (
+    NA,
+    fmt_fixed,
+    fmt_percent,
+    group_label,
+    natural_key,
+    round_half_up,
+)
 from qualframe.coding.codebook.tree import load_tree
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.privacy import name_masker
@@ -70,7 +75,6 @@ CHOICE_TYPES = ("single", "multiple")
 TABLE_TYPES = ("likert", "single", "multiple", "text")
 EXACT_MAX_N = 8  # scipy's rule: exact when the smaller group has at most 8 answers, no ties
 MIN_TEST_N = 2
-NA = "n/a"
 
 MW_EXACT_NOTE = "two-sided Mann–Whitney U test, exact distribution (no ties, smaller group ≤ 8)"
 MW_ASYMPTOTIC_NOTE = (
@@ -80,23 +84,6 @@ KW_NOTE = "Kruskal–Wallis H test, chi-square approximation with tie correction
 
 
 # -- rounding and formatting (used by every output) ----------------------------------------
-def round_half_up(value: float, decimals: int) -> float:
-    """``value`` rounded half-up on its shortest decimal form (12.5 → 13, 2.25 → 2.3)."""
-    return float(_quantize(value, decimals))
-
-
-def _quantize(value: float, decimals: int) -> Decimal:
-    q = Decimal(1).scaleb(-decimals)
-    d = Decimal(repr(float(value))).quantize(q, rounding=ROUND_HALF_UP)
-    return d + 0 if d != 0 else abs(d)  # never "-0.0"
-
-
-def fmt_fixed(value: float | None, decimals: int) -> str:
-    if value is None or not math.isfinite(value):
-        return NA
-    return f"{_quantize(value, decimals):f}"
-
-
 def fmt_mean(value: float | None) -> str:
     """Means, SDs and medians: one decimal."""
     return fmt_fixed(value, 1)
@@ -104,21 +91,6 @@ def fmt_mean(value: float | None) -> str:
 
 def percent(n: int, denominator: int) -> float | None:
     return 100.0 * n / denominator if denominator else None
-
-
-def fmt_percent(value: float | None, decimals: int = 0) -> str:
-    """A percentage rounded half-up, except that it never claims all or none when that is
-    not so: 199 of 200 (99.5 %) is ``> 99`` rather than ``100``, 1 of 300 is ``< 1`` rather
-    than ``0`` (``> 99.9`` / ``< 0.1`` with one decimal)."""
-    if value is None or not math.isfinite(value):
-        return NA
-    step = Decimal(1).scaleb(-decimals)
-    rounded = _quantize(value, decimals)
-    if value < 100 and rounded >= 100:
-        return f"> {Decimal(100) - step:f}"
-    if value > 0 and rounded <= 0:
-        return f"< {step:f}"
-    return f"{rounded:f}"
 
 
 def percent_value(value: float | None, decimals: int = 0) -> float | None:
@@ -174,10 +146,6 @@ def fmt_mean_sd(d: Descriptives) -> str:
     if d.sd is None:
         return f"{fmt_mean(d.mean)} (n = {d.n})"
     return f"{fmt_mean(d.mean)} ± {fmt_mean(d.sd)}"
-
-
-def natural_key(text: str) -> tuple[Any, ...]:
-    return tuple(int(t) if t.isdigit() else t.casefold() for t in re.split(r"(\d+)", text))
 
 
 # -- data as read from the project ---------------------------------------------------------
