@@ -1,11 +1,12 @@
-"""A lean form of ``coding.segments.query_segments`` for long retrieval lists.
+"""A lean form of ``coding.query.segments.query_segments`` for long retrieval lists.
 
 The GUI's retrieved-segments list may show thousands of segments; building a full
 ``SegmentRecord`` (with the quoted text cut out by SQL and a copy of the participant's
 attributes) for each costs several hundred milliseconds on a big project. Here one query
 returns light rows without the text; the text of the rows actually painted comes from the
 caller's in-memory copy of the document texts, and a full ``SegmentRecord`` is made on demand.
-Filters and order are the same as ``query_segments``.
+The filter is the same :class:`coding.query.filters.SegmentFilter`, and the order the same
+as ``query_segments``.
 """
 
 from __future__ import annotations
@@ -13,24 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from qualframe.coding.codebook.tree import subtree_ids
-from qualframe.coding.core.errors import NotFoundError
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
-from qualframe.coding.query.segments import Where, code_paths, participant_attributes
-from qualframe.storage.models import (
-    Attribute,
-    AttributeValue,
-    Code,
-    Coder,
-    Document,
-    Participant,
-    Segment,
-    Turn,
-)
+from qualframe.coding.query.filters import Where, segment_filter
+from qualframe.coding.query.segments import code_paths, participant_attributes
+from qualframe.storage.models import Coder, Document, Participant, Segment, Turn
 
 
 class Retrieved(NamedTuple):
@@ -85,6 +76,14 @@ def fetch(
         .outerjoin(Turn, Turn.id == Segment.turn_id)
         .outerjoin(P, P.id == Turn.participant_id)
     )  # fmt: skip
+    f = segment_filter(
+        code_guid=code_guid,
+        include_descendants=include_descendants,
+        document_guid=document_guid,
+        coder=coder,
+        where=where,
+        segment_guids=segment_guids,
+    )
     with project.read() as s:
         if documents is None:
             documents = {
@@ -95,29 +94,7 @@ def fetch(
                     )
                 )
             }
-        if code_guid is not None:
-            code = s.scalar(select(Code).where(Code.guid == code_guid))
-            if code is None:
-                raise NotFoundError("That code no longer exists.")
-            ids = subtree_ids(s, code.id) if include_descendants else [code.id]
-            stmt = stmt.where(Segment.code_id.in_(ids))
-        if document_guid is not None:
-            wanted = [i for i, (g, _) in documents.items() if g == document_guid]
-            stmt = stmt.where(Segment.document_id.in_(wanted))
-        if coder is not None:
-            stmt = stmt.where(func.lower(Coder.name) == coder.strip().lower())
-        for cond in where:
-            av = aliased(AttributeValue)
-            at = aliased(Attribute)
-            stmt = (
-                stmt.join(av, av.participant_id == P.id)
-                .join(
-                    at, (at.id == av.attribute_id) & (func.lower(at.name) == cond.attribute.lower())
-                )
-                .where(func.lower(av.value) == cond.value.lower())
-            )
-        if segment_guids is not None:
-            stmt = stmt.where(Segment.guid.in_(list(segment_guids)))
+        stmt = stmt.where(*f.clauses(s))
         rows = list(s.execute(stmt).all())
         if paths is None or any(r.code_id not in paths for r in rows):
             paths = code_paths(s)
