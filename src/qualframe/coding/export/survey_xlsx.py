@@ -15,13 +15,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from qualframe.coding.analysis.formatting import fmt_percent, round_half_up
 from qualframe.coding.analysis.survey_stats import (
     FrequencyResult,
     SurveyTables,
     fmt_p,
-    fmt_percent,
     percent_value,
-    round_half_up,
 )
 from qualframe.coding.export.atomic import atomic_path
 from qualframe.coding.export.docx_style import HEADER_FILL

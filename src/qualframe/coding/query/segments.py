@@ -142,7 +142,7 @@ def filtered_segments(
         .where(*f.clauses(s))
     )  # fmt: skip
     rows = [tuple(r) for r in s.connection().execute(stmt).all()]
-    docs = _documents(s, {r[8] for r in rows})
+    docs = document_texts(s, {r[8] for r in rows})
     rank = {did: i for i, did in enumerate(sorted(docs, key=lambda d: docs[d][0]))}
     rows.sort(key=itemgetter(2, 3, 0))  # start, end, id …
     rows.sort(key=lambda r: rank[r[8]])  # … within each document, in document order (stable)
@@ -165,7 +165,7 @@ def filtered_segments(
     return out
 
 
-def _documents(s: Session, ids: Collection[int]) -> dict[int, tuple[Any, str, str, str]]:
+def document_texts(s: Session, ids: Collection[int]) -> dict[int, tuple[Any, str, str, str]]:
     """document id → (sort key, guid, name, text) for the documents ``ids``, each row read
     once (in batches, to keep the IN lists short)."""
     wanted = sorted(ids)

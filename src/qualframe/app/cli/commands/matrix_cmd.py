@@ -7,13 +7,9 @@ import argparse
 from pathlib import Path
 
 from qualframe.app.cli.common import add_project_arg, open_project
-from qualframe.coding.analysis.matrix import (
-    COUNT_KINDS,
-    MatrixOptions,
-    check_export_path,
-    export_matrix,
-)
+from qualframe.coding.analysis.matrix import COUNT_KINDS, MatrixOptions, left_out_sentence
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.export.matrix_export import check_export_path, export_matrix
 
 ORDER = 40
 
@@ -43,6 +39,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--quotes", type=int, default=0, metavar="N", help="quotes per code (default 0)")
     p.add_argument("--include-empty", action="store_true", help="list codes without segments")
+    p.add_argument(
+        "--not-set",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help='a "(not set)" column for participants without a value for --by (default: on; '
+        "--no-not-set leaves their segments out and the note counts them)",
+    )
     p.add_argument(
         "--coder",
         dest="coders",
@@ -84,6 +87,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         counts=frozenset(counts),
         quotes=args.quotes,
         include_empty=args.include_empty,
+        not_set=args.not_set,
         coders=args.coders or None,
         documents=args.documents or None,
         real_names=args.real_names,
@@ -99,4 +103,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         )
     groups = ", ".join(g.header for g in matrix.groups)
     print(f"Wrote {args.out} ({len(matrix.rows)} rows; {groups}).")
+    left_out = left_out_sentence(matrix)
+    if left_out:
+        print(left_out[0].upper() + left_out[1:])
     return 0

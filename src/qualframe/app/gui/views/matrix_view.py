@@ -55,7 +55,6 @@ from qualframe.coding.analysis.matrix import (
     ThemeMatrix,
     build_matrix,
     cell_segments,
-    export_matrix,
     group_sizes,
     level_name,
     matrix_note,
@@ -67,6 +66,7 @@ from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.coders import coder_names
 from qualframe.coding.corpus.documents import list_documents
 from qualframe.coding.corpus.participants import attribute_names
+from qualframe.coding.export.matrix_export import export_matrix
 from qualframe.storage.errors import ProjectError
 
 DEBOUNCE_MS = 250
@@ -135,11 +135,13 @@ class RichCellDelegate(QStyledItemDelegate):
 
 def default_group_order(values: Iterable[str]) -> list[str]:
     """Group values in the order the matrix uses when none is chosen: numerically when every
-    value is a number, otherwise alphabetically without regard to case."""
-    values = list(values)
+    value is a number, otherwise alphabetically without regard to case; "(not set)" (the
+    value ``""``) last."""
+    unset = [v for v in values if v == ""]
+    values = [v for v in values if v != ""]
     if values and all(re.fullmatch(r"-?\d+(\.\d+)?", v.strip()) for v in values):
-        return sorted(values, key=lambda v: float(v))
-    return sorted(values, key=str.casefold)
+        return sorted(values, key=lambda v: float(v)) + unset
+    return sorted(values, key=str.casefold) + unset
 
 
 def _document_tip(segments: int, groups: Sequence[str]) -> str:
