@@ -92,7 +92,7 @@ class CodeTallies:
     # -- totals -----------------------------------------------------------------------------
     def totals(self, records: Sequence[CodeRecord]) -> dict[str, tuple[int, int]]:
         """Totals of every code of the tree ``records`` (depth-first, parents before their
-        children, as ``coding.codebook.load_tree`` gives them): GUID → (segments, distinct
+        children, as ``coding.codebook.tree.load_tree`` gives them): GUID → (segments, distinct
         participants), each including all descendants. The tree is remembered for
         :meth:`roll_up`."""
         self._by_guid = {r.guid: r for r in records}

@@ -1,8 +1,8 @@
 """The survey tables as an Excel workbook: one sheet per table plus the raw answers.
 
-Numbers are stored as numbers, already rounded by the helpers of :mod:`coding.survey_stats`
-(so a cell shows what the Word table shows); text goes through
-:func:`coding.safe_cells.neutralise` so that no answer can run as a formula.
+Numbers are stored as numbers, already rounded by the helpers of
+:mod:`coding.analysis.formatting` (so a cell shows what the Word table shows); text goes
+through :func:`coding.export.safe_cells.neutralise` so that no answer can run as a formula.
 """
 
 from __future__ import annotations
