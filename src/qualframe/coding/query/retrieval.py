@@ -12,7 +12,7 @@ as ``query_segments``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
@@ -102,30 +102,21 @@ def fetch(
         attrs = participant_attributes(s, pids) if pids else {}
     order = {doc_id: i for i, doc_id in enumerate(documents)}
     rows.sort(key=lambda r: (order.get(r.document_id, len(order)), r.start, r.end, r.id))
-    out = []
-    for r in rows:
-        path, color, cguid = paths[r.code_id]
-        doc_guid, doc_name = documents.get(r.document_id, ("", ""))
-        out.append(
-            Retrieved(
-                r.guid,
-                doc_guid,
-                doc_name,
-                r.start,
-                r.end,
-                cguid,
-                path,
-                color,
-                r.coder,
-                r.pseudonym or r.label,
-                r.pguid,
-                r.pid,
-                bool(r.is_interviewer),
-                r.memo,
-                bool(r.is_exemplar),
-            )
-        )
-    return out, attrs
+    return [_retrieved(r, paths, documents) for r in rows], attrs
+
+
+def _retrieved(
+    r: Any,
+    paths: dict[int, tuple[tuple[str, ...], str, str]],
+    documents: dict[int, tuple[str, str]],
+) -> Retrieved:
+    path, color, cguid = paths[r.code_id]
+    doc_guid, doc_name = documents.get(r.document_id, ("", ""))
+    return Retrieved(
+        r.guid, doc_guid, doc_name, r.start, r.end, cguid, path, color, r.coder,
+        r.pseudonym or r.label, r.pguid, r.pid, bool(r.is_interviewer), r.memo,
+        bool(r.is_exemplar),
+    )  # fmt: skip
 
 
 def to_record(row: Retrieved, text: str, attributes: dict[str, str]) -> SegmentRecord:
