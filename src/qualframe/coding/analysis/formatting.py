@@ -49,7 +49,7 @@ def fmt_percent(value: float | None, decimals: int = 0) -> str:
 def natural_key(text: str) -> tuple[Any, ...]:
     """Sort key putting "Site 2" before "Site 10" (digit runs compare as numbers, letters
     case-insensitively)."""
-    return tuple(int(t) if t.isdigit() else t.casefold() for t in re.split(r"(\d+)", text))
+    return tuple(int(t) if t.isdecimal() else t.casefold() for t in re.split(r"(\d+)", text))
 
 
 # -- group labels ---------------------------------------------------------------------------
