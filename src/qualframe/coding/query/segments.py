@@ -10,9 +10,10 @@ sliced in Python (offsets are code points, like Python's string indices).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+import gc
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from operator import itemgetter
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -20,12 +21,12 @@ from sqlalchemy.orm import Session, aliased
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
 from qualframe.coding.query.filters import SegmentFilter, Where, segment_filter
+from qualframe.coding.query.texts import document_texts
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,
     Code,
     Coder,
-    Document,
     Participant,
     Segment,
     Turn,
@@ -37,34 +38,39 @@ def participant_attributes(
     session: Session, pids: Collection[int] | None = None
 ) -> dict[int, dict[str, str]]:
     """participant id → {attribute: value}, for everyone or for the participants ``pids``
-    (a long list reads everyone: one scan beats a huge IN list)."""
+    (more than a few read everyone: one scan beats a long IN list)."""
     stmt = select(AttributeValue.participant_id, Attribute.name, AttributeValue.value).join(
         Attribute, Attribute.id == AttributeValue.attribute_id
     )
-    if pids is not None and len(pids) <= 500:
+    if pids is not None and len(pids) <= 50:
         stmt = stmt.where(AttributeValue.participant_id.in_(list(pids)))
-    rows = session.execute(stmt).all()
+    rows = session.connection().execute(stmt).all()
     out: dict[int, dict[str, str]] = {}
     for pid, name, value in rows:
         out.setdefault(pid, {})[name] = value
     return out
 
 
-def code_paths(session: Session) -> dict[int, tuple[tuple[str, ...], str, str]]:
-    """code id → (path, colour, guid)."""
-    rows = session.execute(select(Code.id, Code.parent_id, Code.name, Code.color, Code.guid)).all()
-    info = {r.id: r for r in rows}
+def code_paths(
+    session: Session, code_ids: Collection[int] | None = None
+) -> dict[int, tuple[tuple[str, ...], str, str]]:
+    """code id → (path, colour, guid), for every code or only for ``code_ids``."""
+    rows = session.connection().execute(
+        select(Code.id, Code.parent_id, Code.name, Code.color, Code.guid)
+    )
+    info = {r[0]: r for r in rows}
     cache: dict[int, tuple[str, ...]] = {}
 
     def path(cid: int) -> tuple[str, ...]:
         if cid in cache:
             return cache[cid]
         r = info[cid]
-        p = (*path(r.parent_id), r.name) if r.parent_id is not None else (r.name,)
+        p = (*path(r[1]), r[2]) if r[1] is not None else (r[2],)
         cache[cid] = p
         return p
 
-    return {cid: (path(cid), r.color, r.guid) for cid, r in info.items()}
+    wanted = info if code_ids is None else code_ids
+    return {cid: (path(cid), info[cid][3], info[cid][4]) for cid in wanted}
 
 
 def list_segments(
@@ -127,8 +133,9 @@ def filtered_segments(
     """The segments ``f`` lets through, in document order (position, name), then start, end.
 
     Three queries: the segment rows (no document text), the documents they lie in (each
-    read once, text included), and the speakers' attributes. Rows are plain tuples: reading
-    a SQLAlchemy row's fields by name costs more than the query itself."""
+    read once, text included), and the speakers' attributes. Rows become plain tuples at
+    once: sorting SQLAlchemy rows, or reading their fields by name, costs more than the
+    query itself."""
     P = aliased(Participant)
     stmt = (
         select(
@@ -148,32 +155,35 @@ def filtered_segments(
     rows.sort(key=lambda r: rank[r[8]])  # … within each document, in document order (stable)
     if limit is not None:
         rows = rows[: max(0, limit)]
-    paths = code_paths(s)
+    paths = code_paths(s, {r[6] for r in rows})
     attrs = participant_attributes(s, {r[12] for r in rows if r[12] is not None}) if rows else {}
+    make = SegmentRecord._make  # the fields in order, without __new__'s keyword handling
     out = []
-    for sid, guid, start, end, memo, exemplar, code_id, created, did, coder, label, \
-            in_interviewer_turn, pid, pguid, pseudonym in rows:  # fmt: skip
-        path, color, cguid = paths[code_id]
-        _, doc_guid, doc_name, text = docs[did]
-        out.append(
-            SegmentRecord(
-                sid, guid, doc_guid, doc_name, start, end, text[start:end], cguid, path, color,
-                coder, memo, bool(exemplar), pseudonym or label, pguid,
-                bool(in_interviewer_turn), dict(attrs[pid]) if pid in attrs else {}, created,
-            )
-        )  # fmt: skip
+    with gc_paused():
+        for sid, guid, start, end, memo, exemplar, code_id, created, did, coder, label, \
+                in_interviewer_turn, pid, pguid, pseudonym in rows:  # fmt: skip
+            path, color, cguid = paths[code_id]
+            _, doc_guid, doc_name, text = docs[did]
+            out.append(
+                make((
+                    sid, guid, doc_guid, doc_name, start, end, text[start:end], cguid, path,
+                    color, coder, memo, bool(exemplar), pseudonym or label, pguid,
+                    bool(in_interviewer_turn), dict(attrs[pid]) if pid in attrs else {},
+                    created,
+                ))
+            )  # fmt: skip
     return out
 
 
-def document_texts(s: Session, ids: Collection[int]) -> dict[int, tuple[Any, str, str, str]]:
-    """document id → (sort key, guid, name, text) for the documents ``ids``, each row read
-    once (in batches, to keep the IN lists short)."""
-    wanted = sorted(ids)
-    out: dict[int, tuple[Any, str, str, str]] = {}
-    for i in range(0, len(wanted), 500):
-        for did, guid, name, position, text in s.execute(
-            select(Document.id, Document.guid, Document.name, Document.position, Document.text)
-            .where(Document.id.in_(wanted[i : i + 500]))
-        ):  # fmt: skip
-            out[int(did)] = ((position, name), str(guid), str(name), str(text))
-    return out
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Thousands of records are made in one go and all survive: without a pause, they set
+    off full garbage collections over every object of the program (in the GUI, every model
+    object) in the middle of the listing."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()

@@ -22,7 +22,8 @@ from qualframe.coding.codebook.tree import load_tree
 from qualframe.coding.core.privacy import name_masker
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
-from qualframe.coding.query.segments import document_texts, filtered_segments
+from qualframe.coding.query.segments import filtered_segments
+from qualframe.coding.query.texts import document_texts
 from qualframe.storage.models import Coder, Participant, Segment, Turn
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualframe.coding.analysis.matrix.model import Quote
-from qualframe.coding.query.segments import document_texts
+from qualframe.coding.query.texts import document_texts
 from qualframe.storage.models import Document, Participant, Segment, Turn
 
 #: A counted segment as the matrix pass reads it: (code id, group value, segment id,
