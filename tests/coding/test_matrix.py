@@ -84,9 +84,9 @@ def test_every_cell(project: Project, known: Known) -> None:
     outcomes = m.rows[0]
     assert [(c.segments, c.participants) for c in outcomes.cells] == [(4, 3), (1, 1), (1, 1)]
     assert m.segments_counted == 9
-    assert m.segments_interviewer == 1
-    assert m.segments_no_participant == 1  # the title line lies in no turn
-    assert m.segments_no_group == 0
+    assert m.left_out.interviewer == 1
+    assert m.left_out.no_turn == 1  # the title line lies in no turn
+    assert m.left_out.no_value == m.left_out.other_group == m.left_out.above_rows == 0
     assert m.left_out == LeftOut(no_turn=1, interviewer=1)
 
 
@@ -97,7 +97,7 @@ def test_without_the_not_set_column_its_segments_are_counted_in_the_note(
     assert [g.value for g in m.groups] == ["mentee", "mentor"]
     assert m.segments_counted == 8
     assert m.left_out == LeftOut(no_turn=1, interviewer=1, no_value=1)
-    assert m.segments_no_group == 1
+    assert m.left_out.total == 3
     assert (
         "8 of the 11 coded segments are counted; left out: 1 segment of interviewer speech; "
         "1 segment outside any participant's turn; 1 segment from participants without a "
@@ -356,7 +356,7 @@ def test_segments_above_the_row_level_are_left_out_and_said(project: Project) ->
     guid = _people(project, {"E1": "mentee", "M1": "mentor"})
     code_range(project, guid, 0, 2, "Outcomes")  # coded with the theme itself
     m = build_matrix(project, MatrixOptions(rows_level=1))
-    assert m.segments_above_rows == 1
+    assert m.left_out.above_rows == 1
     assert "1 segment coded directly with a theme (above the category level" in matrix_note(m)
     # The long form lists what the matrix counts, not the theme-level segment.
     segs = matrix_segments(project, MatrixOptions(rows_level=1))

@@ -201,7 +201,7 @@ def matrix_rows(
             segs, ppl = tally.direct_n.get(key, 0), len(tally.direct_people.get(key, ()))
         else:
             segs, ppl = totals.segments.get(key, 0), len(totals.people.get(key, ()))
-        pct = 100.0 * ppl / g.n if g.n else None
+        pct = 100.0 * ppl / g.n  # a group exists only with members: n >= 1
         return CellEntry(code.guid, name, level, segs, ppl, pct, quotes.get(key, ()))
 
     out: list[MatrixRow] = []

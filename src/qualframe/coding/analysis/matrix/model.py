@@ -108,10 +108,6 @@ class MatrixCell:
     percent: float | None
     entries: tuple[CellEntry, ...] = ()
 
-    @property
-    def empty(self) -> bool:
-        return self.segments == 0 and not self.entries
-
 
 @dataclass(frozen=True)
 class MatrixRow:
@@ -156,30 +152,6 @@ class ThemeMatrix:
     @property
     def row_level_name(self) -> str:
         return level_name(self.options.rows_level)
-
-    @property
-    def segments_interviewer(self) -> int:
-        return self.left_out.interviewer
-
-    @property
-    def segments_no_participant(self) -> int:
-        return self.left_out.no_turn
-
-    @property
-    def segments_no_group(self) -> int:
-        return self.left_out.no_value + self.left_out.other_group
-
-    @property
-    def segments_above_rows(self) -> int:
-        return self.left_out.above_rows
-
-    def cell(self, row_guid: str, group: str) -> MatrixCell:
-        for row in self.rows:
-            if row.code_guid == row_guid:
-                for c in row.cells:
-                    if c.group == group:
-                        return c
-        raise KeyError((row_guid, group))
 
 
 @dataclass(frozen=True)

@@ -199,11 +199,12 @@ def choose_groups(
         values.sort(key=natural_key)
     if options.not_set and unset and NOT_SET not in values:
         values.append(NOT_SET)
-    labels = [group_label(v, attr_name) for v in values]
-    if len(set(labels)) != len(labels):  # two values would look the same: show raw values
-        labels = list(values)
-    labels = [NOT_SET_LABEL if v == NOT_SET else lab for v, lab in zip(values, labels, strict=True)]
-    return tuple(Group(v, lab, sizes[v]) for v, lab in zip(values, labels, strict=True))
+    labels = {v: group_label(v, attr_name) for v in values if v != NOT_SET}
+    if len(set(labels.values())) != len(labels):  # two would look the same: show raw values
+        labels = {v: v for v in labels}
+    taken = NOT_SET_LABEL in labels.values()  # a value spelt "(not set)": say it another way
+    labels[NOT_SET] = f"(no {attr_name})" if taken else NOT_SET_LABEL
+    return tuple(Group(v, labels[v], sizes[v]) for v in values)
 
 
 def _ordered(values: list[str], order: Sequence[str], attr_name: str, unset: int) -> list[str]:
@@ -218,7 +219,7 @@ def _ordered(values: list[str], order: Sequence[str], attr_name: str, unset: int
         else:
             hit = next((v for v in values if v.casefold() == wanted.strip().casefold()), None)
         if hit is None:
-            known = ", ".join(sorted(values, key=str.casefold)) or "none"
+            known = ", ".join(sorted(values, key=str.casefold))
             raise UserError(f'No participant has {attr_name} "{wanted}" (values: {known}).')
         if hit not in chosen:
             chosen.append(hit)

@@ -101,7 +101,7 @@ def default_title(matrix: ThemeMatrix) -> str:
     below = [level_name(i).lower() for i in range(matrix.options.rows_level, matrix.max_depth + 1)]
     if not below:
         below = [matrix.row_level_name.lower()]
-    names = [w if w.endswith("s") else pluralise(w) for w in below]
+    names = [pluralise(w) for w in below]
     names[0] = names[0].capitalize()
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     return f"{listed} by participant {matrix.attribute}"
@@ -127,7 +127,7 @@ def counts_explanation(counts: Iterable[str]) -> str:
     if wanted == ["percent"]:
         words["percent"] = "the percentage of the group's participants who mentioned it"
     items = [words[k] for k in wanted]
-    listed = items[0] if len(items) == 1 else "; ".join(items)
+    listed = "; ".join(items)
     return (
         f"Figures in parentheses: {listed} (each including its sub-codes)."
         if len(items) > 1
