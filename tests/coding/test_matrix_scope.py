@@ -89,7 +89,7 @@ CROWD = People(
         (3, False, True, {"mentee", "", "mentor"}, ("", "")),  # the "(not set)" column
         (7, False, True, {"mentee", ""}, ("", "")),  # unknown to the attribute: not set
         (None, None, True, {"mentee", "mentor"}, ("", "no_turn")),
-        (None, True, False, {"mentee"}, ("", "no_turn")),  # no turn comes first
+        (None, True, False, {"mentee"}, ("", "interviewer")),  # a moderator's turn
         (1, True, True, {"mentee"}, ("", "interviewer")),  # an interviewer's turn
         (9, False, True, {"mentor"}, ("", "interviewer")),  # a participant marked so
         (9, False, False, {"mentor"}, ("", "interviewer")),  # before the row level

@@ -31,7 +31,7 @@ def study(project: Project) -> dict[str, str]:
     coded "Hilfe" (the moderator's too), A2's also with the sub-code "Lernplan" by a second
     coder; returns the GUIDs."""
     doc, text = add_transcript(project, "fgi", TURNS)
-    values = {"A1": ("Mentee", "ÄRZTIN"), "A2": ("  mentee ", "Student")}
+    values = {"A1": ("Mentee", "ÄRZTIN"), "A2": ("mentee", "Student")}
     for person in list_participants(project):
         if person.pseudonym in values:
             role, job = values[person.pseudonym]
@@ -76,7 +76,7 @@ def test_each_condition_of_the_filter(project: Project, study: dict[str, str]) -
     assert speakers(project, SegmentFilter(participant_guid="gone")) == []
     assert speakers(project, SegmentFilter(include_interviewer=False)) == every[1:]
     # Attribute values and names match case-insensitively beyond ASCII, and with spaces
-    # evened out, as the theme matrix groups them ("  mentee " is a mentee).
+    # evened out, as the theme matrix groups them ("mentee" is a mentee).
     mentees = (Where("ROLE", "mentee"),)
     assert speakers(project, SegmentFilter(where=mentees)) == ["A1", "A2", "A2"]
     doctor = (Where("beruf", "ärztin"),)
@@ -168,3 +168,100 @@ def test_the_text_cache_is_bounded(project: Project, study: dict[str, str]) -> N
         # Through the shared cache: the same texts.
         assert document_texts(s, ids) == texts
         assert document_texts(s, set()) == {}
+
+
+def test_a_listed_segment_carries_every_field(project: Project, study: dict[str, str]) -> None:
+    from qualframe.coding.commands import SetExemplar, SetSegmentMemo
+
+    every = list_segments(project)
+    a2 = every[2]
+    UndoStack(project).push(SetSegmentMemo(a2.guid, "why"))
+    UndoStack(project).push(SetExemplar(a2.guid, True))
+    moderator, a1, a2, a2_sub, a3 = list_segments(project)
+    text = next(t for g, _, t in _texts(project) if g == study["doc"])
+    start = text.index("Wir haben")
+    assert a2 == a2._replace(
+        guid=a2.guid, document_guid=study["doc"], document_name="fgi", start=start,
+        end=start + len(TURNS[2][1]), text=TURNS[2][1],
+        code_guid=study["theme"], code_path=("Hilfe",), coder="tester", memo="why",
+        is_exemplar=True, speaker="A2", participant_guid=study["A2"], is_interviewer=False,
+        attributes={"role": "mentee", "Beruf": "Student"},
+    )  # fmt: skip
+    assert a2.end - a2.start == len(a2.text) and a2.created_at is not None
+    assert (moderator.speaker, moderator.is_interviewer, moderator.participant_guid) == (
+        "Moderator", True, None,
+    )  # fmt: skip
+    assert moderator.attributes == {} and a3.attributes == {}
+    assert a1.attributes == {"role": "Mentee", "Beruf": "ÄRZTIN"}
+    assert (a2_sub.coder, a2_sub.code_path, a2_sub.code_guid) == (
+        "Zweite Kodiererin", ("Hilfe", "Lernplan"), study["sub"],
+    )  # fmt: skip
+    assert a2_sub.code_path_text == "Hilfe/Lernplan"
+    assert a1.attributes is not list_segments(project)[1].attributes  # each record its copy
+    assert [s.guid for s in list_segments(project, limit=2)] == [moderator.guid, a1.guid]
+    assert list_segments(project, limit=0) == []
+
+
+def _texts(project: Project) -> list[tuple[str, str, str]]:
+    from qualframe.coding.corpus.documents import document_texts as all_texts
+
+    return all_texts(project)
+
+
+def test_order_is_document_then_position_in_it(project: Project, study: dict[str, str]) -> None:
+    from qualframe.coding.corpus.documents import document_text
+
+    # A second document named so that it sorts first, but imported (positioned) second.
+    later, _ = add_transcript(project, "a-first-by-name", [("A1", "Zweites Gespräch.")])
+    stack = UndoStack(project)
+    stack.push(ApplyCode(later, 0, 2, study["theme"]))
+    text = document_text(project, study["doc"])
+    stack.push(ApplyCode(study["doc"], 0, 5, study["theme"]))  # starts first in its document
+    i = text.index("Die Ärztin")
+    stack.push(ApplyCode(study["doc"], i, i + 3, study["sub"]))  # same start, shorter
+    listed = [(s.document_name, s.start, s.end) for s in list_segments(project)]
+    assert listed == sorted(listed, key=lambda t: (t[0] != "fgi", t[1], t[2]))
+    assert listed[0][1:] == (0, 5) and listed[-1][0] == "a-first-by-name"
+    fetched, _ = retrieval.fetch(project)
+    assert [(r.document_name, r.start, r.end) for r in fetched] == listed
+
+
+def test_retrieval_rows_and_what_they_save(project: Project, study: dict[str, str]) -> None:
+    rows, attrs = retrieval.fetch(project, code_guid=study["theme"], include_descendants=True)
+    listed = list_segments(project, code_guid=study["theme"], include_descendants=True)
+    for r, s in zip(rows, listed, strict=True):
+        assert r.code_path_text == s.code_path_text
+        record = retrieval.to_record(r, s.text, attrs.get(r.participant_id or -1, {}))
+        assert record == s._replace(id=0, created_at=None)
+    ids = {p: r.participant_id for r in rows for p in [r.speaker]}
+    assert attrs == {
+        ids["A1"]: {"role": "Mentee", "Beruf": "ÄRZTIN"},
+        ids["A2"]: {"role": "mentee", "Beruf": "Student"},
+    }
+    assert ids["Moderator"] is None and ids["A3"] is not None
+    # The caller's codebook and document list save two queries; an unknown code in the rows
+    # (added since) makes it read the codebook after all, and a document not in the list
+    # comes last, nameless.
+    stale_paths = {0: (("Gone",), "#000000", "gone")}
+    again, _ = retrieval.fetch(project, paths=stale_paths, documents={})
+    assert [r.code_path for r in again] == [r.code_path for r in retrieval.fetch(project)[0]]
+    assert {(r.document_guid, r.document_name) for r in again} == {("", "")}
+    with project.read() as s:
+        from qualframe.coding.query.segments import code_paths
+
+        paths = code_paths(s)
+    painted = {cid: (tuple(p.upper() for p in path), "#123456", g) for cid, (path, _, g) in
+               paths.items()}  # fmt: skip
+    named = {999: ("other", "Other")}
+    mine, _ = retrieval.fetch(project, paths=painted, documents=named)
+    assert {r.code_color for r in mine} == {"#123456"}
+    assert mine[0].code_path == ("HILFE",)
+    only, none = retrieval.fetch(project, code_guid=study["sub"])
+    assert [(r.speaker, r.coder, r.is_interviewer, r.memo, r.is_exemplar) for r in only] == [
+        ("A2", "Zweite Kodiererin", False, "", False)
+    ]
+    assert none == {only[0].participant_id: {"role": "mentee", "Beruf": "Student"}}
+    assert retrieval.fetch(project, where=[Where("role", "mentor")]) == ([], {})
+    guids = [r.guid for r in retrieval.fetch(project)[0]]
+    assert [r.guid for r in retrieval.fetch(project, segment_guids=guids[1:3])[0]] == guids[1:3]
+    assert retrieval.fetch(project, document_guid="gone") == ([], {})

@@ -94,16 +94,17 @@ def roll_up(tree: list[CodeRecord], tally: Tally, groups: Iterable[str], rows_le
     seg_n: dict[Key, int] = defaultdict(int)
     people_of: dict[Key, set[int]] = defaultdict(set)
     id_of = {c.guid: c.id for c in tree}
+    parent_of = {c.id: id_of[c.parent_guid] for c in tree if c.parent_guid is not None}
     wanted = list(groups)
     for c in reversed(tree):
-        parent = id_of.get(c.parent_guid) if c.parent_guid else None
         for value in wanted:
             key = (c.id, value)
             seg_n[key] += tally.direct_n.get(key, 0)
             people_of[key] |= tally.direct_people.get(key, set())
-            if parent is not None and c.depth > rows_level:
-                seg_n[(parent, value)] += seg_n[key]
-                people_of[(parent, value)] |= people_of[key]
+            if c.depth > rows_level:  # below the row level, so it has a parent
+                up = (parent_of[c.id], value)
+                seg_n[up] += seg_n[key]
+                people_of[up] |= people_of[key]
     return Totals(seg_n, people_of)
 
 

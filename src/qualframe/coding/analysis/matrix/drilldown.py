@@ -75,7 +75,8 @@ def _matrix_segments(
             continue
         kept.append((grp, reason, r))
     texts = document_texts(s, {r[6] for _, _, r in kept})
-    kept.sort(key=lambda k: (bool(k[1]), texts[k[2][6]][0], k[2][7], k[2][11]))
+    # Counted first, then those left out; each in document order (start, end), as listed.
+    kept.sort(key=lambda k: (bool(k[1]), texts[k[2][6]][0], k[2][7], k[2][8], k[2][11]))
     mask = name_masker(s, options.real_names)
     return [
         MatrixSegment(

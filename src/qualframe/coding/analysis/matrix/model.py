@@ -18,7 +18,7 @@ NOT_SET = ""
 NOT_SET_LABEL = "(not set)"
 
 #: Why a segment in scope is not counted in any cell, in the order the rules are applied.
-LEFT_OUT_REASONS = ("no_turn", "interviewer", "above_rows", "no_value", "other_group")
+LEFT_OUT_REASONS = ("interviewer", "no_turn", "above_rows", "no_value", "other_group")
 
 
 def level_name(level: int) -> str:

@@ -235,12 +235,15 @@ def classify(
     shown_groups: set[str] | frozenset[str],
 ) -> tuple[str, str]:
     """(group, '') for a segment a cell counts, ('', reason) for one left out. The rules, in
-    order: outside any participant's turn; interviewer speech; coded above the row level;
-    the participant has no value (and no "(not set)" column is shown); the participant's
-    group is not among the columns."""
+    order: interviewer speech (an interviewer's turn, or a participant marked as one);
+    outside any participant's turn; coded above the row level; the participant has no value
+    (and no "(not set)" column is shown); the participant's group is not among the
+    columns."""
+    if in_interviewer_turn:
+        return "", "interviewer"
     if pid is None:
         return "", "no_turn"
-    if in_interviewer_turn or pid in crowd.interviewers:
+    if pid in crowd.interviewers:
         return "", "interviewer"
     if not code_shown:
         return "", "above_rows"
