@@ -265,3 +265,89 @@ def test_retrieval_rows_and_what_they_save(project: Project, study: dict[str, st
     guids = [r.guid for r in retrieval.fetch(project)[0]]
     assert [r.guid for r in retrieval.fetch(project, segment_guids=guids[1:3])[0]] == guids[1:3]
     assert retrieval.fetch(project, document_guid="gone") == ([], {})
+
+
+def test_interviewer_speech_left_out_on_request_speech_outside_turns_kept(
+    project: Project, study: dict[str, str]
+) -> None:
+    from qualframe.coding.corpus.documents import document_text
+
+    text = document_text(project, study["doc"])
+    gap = text.index("\n\n")
+    UndoStack(project).push(ApplyCode(study["doc"], gap, gap + 2, study["theme"]))
+    speakers_ = [s.speaker for s in list_segments(project, include_interviewer=False)]
+    assert speakers_ == [None, "A1", "A2", "A2", "A3"]  # the blank line lies in no turn
+
+
+def test_where_needs_a_name_and_an_equals_sign() -> None:
+    for bad in ("role", "=mentee", "  = mentee"):
+        with pytest.raises(Exception) as err:
+            Where.parse(bad)
+        assert (
+            str(err.value) == f'"{bad}" is not a condition; use ATTRIBUTE=VALUE, e.g. role=mentor.'
+        )
+    assert Where.parse("role=") == Where("role", "")
+
+
+def test_participant_attributes_of_some_or_everyone(
+    project: Project, study: dict[str, str]
+) -> None:
+    from qualframe.coding.query.segments import code_paths, participant_attributes
+
+    ids = {p.pseudonym: p.id for p in list_participants(project)}
+    with project.read() as s:
+        everyone = participant_attributes(s)
+        assert everyone == {
+            ids["A1"]: {"role": "Mentee", "Beruf": "ÄRZTIN"},
+            ids["A2"]: {"role": "mentee", "Beruf": "Student"},
+        }
+        assert participant_attributes(s, {ids["A2"]}) == {ids["A2"]: everyone[ids["A2"]]}
+        assert participant_attributes(s, {ids["A3"]}) == {}
+        many = set(range(1000, 1100)) | {ids["A1"]}  # a long list: everyone is read …
+        assert participant_attributes(s, many)[ids["A1"]] == everyone[ids["A1"]]
+        paths = code_paths(s)
+        sub_id = next(i for i, (_, _, g) in paths.items() if g == study["sub"])
+        assert code_paths(s, [sub_id]) == {sub_id: paths[sub_id]}
+        assert paths[sub_id][0] == ("Hilfe", "Lernplan")
+
+
+def test_a_negative_limit_lists_nothing_and_the_collector_is_left_as_found(
+    project: Project, study: dict[str, str]
+) -> None:
+    import gc
+
+    assert list_segments(project, limit=-1) == []
+    assert gc.isenabled()
+    list_segments(project)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        list_segments(project)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_cache_forgets_the_least_recently_used_text(
+    project: Project, study: dict[str, str]
+) -> None:
+    from qualframe.coding.query import texts as texts_module
+
+    assert texts_module.MAX_CHARS == 32_000_000 == TextCache().max_chars
+    a, _ = add_transcript(project, "a", [("B1", "x" * 20)])
+    b, _ = add_transcript(project, "b", [("B1", "y" * 20)])
+    c, _ = add_transcript(project, "c", [("B1", "z" * 20)])
+    with project.read() as s:
+        rows = dict(s.execute(select(Document.guid, Document.id)).all())
+        ia, ib, ic = rows[a], rows[b], rows[c]
+        cache = TextCache(max_chars=60)  # room for two of the 24-character texts
+        cache.texts(s, {ia})
+        cache.texts(s, {ib})
+        cache.texts(s, {ia})  # a is used again: b is now the oldest
+        cache.texts(s, {ic})
+        assert list(cache._texts) == [ia, ic] and cache._chars == 48
+        # A text kept again replaces itself, without counting twice.
+        cache._keep(ic, "other hash", 24, "z" * 24)
+        assert cache._chars == 48 and cache._texts[ic][0] == "other hash"
+        assert cache.texts(s, {ic})[ic][3] == "B1: " + "z" * 20  # the hash differed: read
+        assert cache._texts[ic][0] != "other hash" and cache._chars == 48
