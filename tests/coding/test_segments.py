@@ -431,11 +431,11 @@ def test_highlights_carry_each_segment_in_document_order(project: Project) -> No
     assert theme and code
     long = stack.push(ApplyCode(doc, 4, 20, code, memo="why")).created_guid
     short = stack.push(ApplyCode(doc, 4, 12, theme)).created_guid
-    first = stack.push(ApplyCode(doc, 0, 2, theme)).created_guid
+    first = stack.push(ApplyCode(doc, 0, 30, theme)).created_guid  # ends last, starts first
     highlights = document_highlights(project, doc)
     assert [(h.guid, h.start, h.end, h.code_guid, h.code_name, h.code_path, h.memo, h.coder)
             for h in highlights] == [
-        (first, 0, 2, theme, "Outcomes", "Outcomes", "", "tester"),
+        (first, 0, 30, theme, "Outcomes", "Outcomes", "", "tester"),
         (short, 4, 12, theme, "Outcomes", "Outcomes", "", "tester"),
         (long, 4, 20, code, "Planning", "Outcomes/Planning", "why", "tester"),
     ]  # fmt: skip
