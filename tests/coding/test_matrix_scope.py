@@ -204,3 +204,59 @@ def test_an_empty_project_names_what_is_missing(project: Project) -> None:
     with pytest.raises(UserError) as err:
         build_matrix(project, MatrixOptions(coders=["x"]))
     assert str(err.value) == 'There is no coder "x" in this project (coders: none).'
+
+
+def test_documents_by_exact_name_before_any_case(project: Project) -> None:
+    upper = _fgi(project, "Group", {"E1": "mentee"})
+    lower = _fgi(project, "group", {"E2": "mentee"})
+    with project.read() as s:
+        assert resolve_scope(s, MatrixOptions(documents=["group"])).doc_guids == (lower,)
+        assert resolve_scope(s, MatrixOptions(documents=["Group "])).doc_guids == (upper,)
+        assert resolve_scope(s, MatrixOptions(documents=["GROUP"])).doc_guids == (upper,)
+
+
+def test_coders_are_listed_by_name(project: Project) -> None:
+    from qualframe.coding.corpus.segments import code_range
+
+    doc = _fgi(project, "FGI", {"E1": "mentee"})
+    project.coder = "zoe"
+    code_range(project, doc, 0, 3, "Outcomes", create=True)
+    project.coder = "Ahn"
+    code_range(project, doc, 3, 6, "Outcomes")
+    with pytest.raises(UserError) as err:
+        build_matrix(project, MatrixOptions(coders=["ahn", "x"]))
+    assert str(err.value) == 'There is no coder "x" in this project (coders: Ahn, zoe).'
+
+
+def test_a_blank_value_is_no_value_and_moderating_is_not_speaking(project: Project) -> None:
+    from qualframe.coding.corpus.documents import DocumentData, TurnData, add_document_in
+    from qualframe.coding.corpus.participants import ParticipantData, add_participants_in
+    from qualframe.storage.models import AttributeValue
+
+    _fgi(project, "FGI", {"E1": "mentee", "E2": "mentee"})
+    with project.write() as s:
+        people_ = add_participants_in(s, [ParticipantData("M9", attributes={"role": "mentor"})])
+        text = "M9: Welcome, everyone."
+        doc = add_document_in(
+            s, project.coder,
+            DocumentData("Moderated", text, original_filename="m.txt",
+                         turns=[TurnData(0, len(text), "M9", 3, True)]),
+            people_,
+        )  # fmt: skip
+        e2 = next(p.id for p in list_participants(project) if p.pseudonym == "E2")
+        for row in s.query(AttributeValue).filter(AttributeValue.participant_id == e2):
+            row.value = "   "  # as a careless import might store it
+        moderated = doc.guid
+    with project.read() as s:
+        crowd = people(s, resolve_scope(s, MatrixOptions()))
+        assert crowd.sizes() == {"mentee": 1, "mentor": 1, "": 1}
+        # In the document M9 only moderates, M9 does not count in the mentors' N.
+        only = people(s, resolve_scope(s, MatrixOptions(documents=[moderated])))
+        assert only.sizes() == {}
+    assert build_matrix(project, MatrixOptions(documents=[moderated])).groups == ()
+
+
+def test_an_empty_codebook_with_any_row_level(project: Project) -> None:
+    _fgi(project, "FGI", {"E1": "mentee"})
+    m = build_matrix(project, MatrixOptions(rows_level=3))
+    assert (m.rows, m.codes, m.max_depth) == ((), 0, 0)

@@ -24,13 +24,11 @@ def pick_quotes(
 ) -> dict[tuple[int, str], tuple[Quote, ...]]:
     """Up to ``n`` quotes per (code coded directly, group) among the ``counted`` segments:
     exemplars first, then in document order."""
-    if n <= 0 or not counted:
-        return {}
     conn = s.connection()
     docs = list(conn.execute(select(Document.id, Document.position, Document.name)))
     docs.sort(key=lambda r: (r[1], r[2]))
     doc_order = {int(r[0]): k for k, r in enumerate(docs)}
-    ordered = sorted(counted, key=lambda r: (not r[3], doc_order.get(r[4], 0), r[5], r[2]))
+    ordered = sorted(counted, key=lambda r: (not r[3], doc_order[r[4]], r[5], r[2]))
     picked: dict[tuple[int, str], list[int]] = defaultdict(list)
     for code_id, group, sid, *_ in ordered:
         bucket = picked[(code_id, group)]
