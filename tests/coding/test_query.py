@@ -4,7 +4,7 @@ document texts kept between listings."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from qualframe.coding.commands import AddCode, ApplyCode, UndoStack
 from qualframe.coding.core.errors import NotFoundError
@@ -351,3 +351,123 @@ def test_the_cache_forgets_the_least_recently_used_text(
         assert cache._chars == 48 and cache._texts[ic][0] == "other hash"
         assert cache.texts(s, {ic})[ic][3] == "B1: " + "z" * 20  # the hash differed: read
         assert cache._texts[ic][0] != "other hash" and cache._chars == 48
+
+
+def test_listing_by_participant_and_inside_a_session(
+    project: Project, study: dict[str, str]
+) -> None:
+    from qualframe.coding.query.segments import query_segments
+
+    assert [s.speaker for s in list_segments(project, participant_guid=study["A2"])] == [
+        "A2", "A2",
+    ]  # fmt: skip
+    with pytest.raises(NotFoundError) as err:
+        list_segments(project, code_guid="gone")
+    assert str(err.value) == "That code no longer exists."
+    every = list_segments(project)
+    with project.read() as s:
+        # The defaults: one code without its sub-codes, interviewer speech included.
+        assert [r.speaker for r in query_segments(s, code_guid=study["theme"])] == [
+            "Moderator", "A1", "A2", "A3",
+        ]  # fmt: skip
+        assert query_segments(s) == every
+        assert query_segments(s, segment_guids=[every[3].guid]) == [every[3]]
+        assert [r.speaker for r in query_segments(s, participant_guid=study["A1"])] == ["A1"]
+        assert query_segments(s, include_interviewer=False) == every[1:]
+
+
+def test_where_keeps_everything_after_the_first_equals_sign() -> None:
+    assert Where.parse("Beruf=a=b") == Where("Beruf", "a=b")
+
+
+def test_retrieval_rows_carry_the_exemplar_flag(project: Project, study: dict[str, str]) -> None:
+    from qualframe.coding.commands import SetExemplar
+
+    guid = list_segments(project)[1].guid
+    UndoStack(project).push(SetExemplar(guid, True))
+    rows, _ = retrieval.fetch(project)
+    assert [r.is_exemplar for r in rows] == [False, True, False, False, False]
+
+
+def test_same_ranges_sort_by_coding_order_and_documents_by_position_then_name(
+    project: Project, study: dict[str, str]
+) -> None:
+    from qualframe.coding.core.records import SegmentRecord
+
+    stack = UndoStack(project)
+    codes = [stack.push(AddCode(f"Same {i}")).created_guid for i in range(5)]
+    made = [stack.push(ApplyCode(study["doc"], 0, 9, c)).created_guid for c in codes if c]
+    first = [s for s in list_segments(project) if s.start == 0 and s.end == 9]
+    assert [s.guid for s in first] == made  # ties: the order they were coded in
+    assert all(type(s.id) is int for s in first) and len({s.id for s in first}) == 5
+    assert isinstance(first[0], SegmentRecord)
+    # Documents: by position, then by name; not by id.
+    b, _ = add_transcript(project, "b", [("A1", "Later document.")])
+    a, _ = add_transcript(project, "a", [("A1", "Last document.")])
+    stack.push(ApplyCode(b, 0, 2, codes[0] or ""))
+    stack.push(ApplyCode(a, 0, 2, codes[0] or ""))
+
+    def names() -> list[str]:
+        listed = list_segments(project, code_guid=codes[0])
+        fetched = [r.document_name for r in retrieval.fetch(project, code_guid=codes[0])[0]]
+        assert [s.document_name for s in listed] == fetched
+        return [s.document_name for s in listed]
+
+    assert names() == ["fgi", "b", "a"]
+    with project.write() as s:
+        s.execute(update(Document).where(Document.guid == a).values(position=-1))
+    assert names() == ["a", "fgi", "b"]
+    with project.write() as s:
+        s.execute(update(Document).values(position=0))
+    assert names() == ["a", "b", "fgi"]  # the same position: by name
+
+
+def test_documents_outside_the_callers_list_come_last(
+    project: Project, study: dict[str, str]
+) -> None:
+    other, _ = add_transcript(project, "aaa", [("A1", "Another talk.")])
+    UndoStack(project).push(ApplyCode(other, 0, 2, study["theme"]))
+    with project.read() as s:
+        ids = dict(s.execute(select(Document.guid, Document.id)).all())
+    rows, _ = retrieval.fetch(project, documents={ids[other]: (other, "aaa")})
+    assert [r.document_name for r in rows] == ["aaa"] + [""] * 5
+
+
+def test_kept_texts_are_trusted_while_hash_and_length_hold(
+    project: Project, study: dict[str, str]
+) -> None:
+    """What the cache keeps is what it returns: proven by an edit that keeps the hash and the
+    length (which a writer must never make), then undone by updating the hash."""
+    before = list_segments(project)[1].text
+    with project.write() as s:
+        s.execute(update(Document).values(text=Document.text.op("||")("")))  # no change
+        s.execute(
+            update(Document)
+            .where(Document.guid == study["doc"])
+            .values(text=func.replace(Document.text, "Ärztin", "ÄRZTIN"))
+        )
+    assert list_segments(project)[1].text == before  # the kept text, same hash and length
+    with project.write() as s:
+        s.execute(update(Document).values(text_hash="new"))
+    assert list_segments(project)[1].text == before.replace("Ärztin", "ÄRZTIN")
+
+
+def test_the_cache_boundaries(project: Project, study: dict[str, str]) -> None:
+    texts = {}
+    for name, n in (("a", 20), ("b", 10), ("c", 30)):
+        guid, _ = add_transcript(project, name, [("B1", "x" * n)])
+        texts[name] = guid
+    with project.read() as s:
+        ids = dict(s.execute(select(Document.guid, Document.id)).all())
+        ia, ib, ic = (ids[texts[k]] for k in "abc")
+        exact = TextCache(max_chars=24)
+        exact.texts(s, {ia})  # 24 characters: exactly fits
+        assert list(exact._texts) == [ia] and exact._chars == 24
+        two = TextCache(max_chars=38)
+        two.texts(s, {ia})
+        two.texts(s, {ib})  # 24 + 14: exactly full, nothing goes
+        assert list(two._texts) == [ia, ib] and two._chars == 38
+        two._keep(ia, "h", 24, "y" * 14)  # a smaller text replaces a kept one
+        assert two._chars == 28 and list(two._texts) == [ib, ia]
+        two.texts(s, {ic})  # 34 more: both others go
+        assert list(two._texts) == [ic] and two._chars == 34

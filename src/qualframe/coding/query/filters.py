@@ -140,16 +140,17 @@ def attribute_holders(session: Session, cond: Where) -> set[int]:
 
 def segment_filter(
     *,
-    code_guid: str | None = None,
-    include_descendants: bool = False,
-    document_guid: str | None = None,
-    coder: str | None = None,
-    where: Sequence[Where] = (),
+    code_guid: str | None,
+    include_descendants: bool,
+    document_guid: str | None,
+    coder: str | None,
+    where: Sequence[Where],
+    segment_guids: Iterable[str] | None,
     participant_guid: str | None = None,
     include_interviewer: bool = True,
-    segment_guids: Iterable[str] | None = None,
 ) -> SegmentFilter:
-    """A :class:`SegmentFilter` from the keyword arguments the listing functions take."""
+    """A :class:`SegmentFilter` from the keyword arguments the listing functions take (the
+    last two: retrieval has no such filters)."""
     return SegmentFilter(
         code_guid=code_guid,
         include_descendants=include_descendants,
