@@ -276,3 +276,63 @@ def test_the_segments_of_chosen_coders_and_documents(
     both = MatrixOptions(documents=["Group A", "Group B"])
     assert len(matrix_segments(project, both)) == 9
     assert code_tree(project)[0].guid == study["study"]
+
+
+def test_long_form_order_names_and_flags(project: Project, study: dict[str, str]) -> None:
+    from qualframe.coding.corpus.documents import DocumentData, TurnData, add_document_in
+    from qualframe.coding.corpus.participants import ParticipantData, add_participants_in
+
+    stack = UndoStack(project)
+    # A turn labelled otherwise than its speaker's pseudonym, and one nobody is mapped to.
+    text = "Mentor One: I review exam questions.\n\nGuest: Me too."
+    with project.write() as s:
+        people_ = add_participants_in(s, [ParticipantData("M1", attributes={"role": "mentor"})])
+        doc = add_document_in(
+            s, project.coder,
+            DocumentData("Group D", text, original_filename="d.txt", turns=[
+                TurnData(0, 36, "Mentor One", 10, False),
+                TurnData(38, len(text), "Guest", 43, False),
+            ]),
+            {"Mentor One": people_["M1"]},
+        ).guid  # fmt: skip
+    outer = stack.push(ApplyCode(doc, 0, 36, study["planning"])).created_guid
+    inner = stack.push(ApplyCode(doc, 12, 18, study["habits"])).created_guid  # inside, ends first
+    # The same range with two sub-codes, the later code first: ties follow the coding order.
+    later_code = stack.push(ApplyCode(doc, 19, 23, study["calm"])).created_guid
+    earlier_code = stack.push(ApplyCode(doc, 19, 23, study["planning"])).created_guid
+    guest = stack.push(ApplyCode(doc, 45, 48, study["study"])).created_guid
+    stack.push(SetExemplar(inner or "", True))
+    rows = [s for s in matrix_segments(project, include_left_out=True) if s.document == "Group D"]
+    assert [(s.segment_guid, s.participant, s.is_exemplar, s.left_out) for s in rows] == [
+        (outer, "M1", False, ""),
+        (inner, "M1", True, ""),
+        (later_code, "M1", False, ""),
+        (earlier_code, "M1", False, ""),
+        (guest, "Guest", False, "no_turn"),
+    ]
+    cell = [
+        s.segment_guid for s in matrix_segments(project, code_guid=study["study"], group="mentor")
+    ]
+    assert cell[-4:] == [outer, inner, later_code, earlier_code]
+    with pytest.raises(UserError) as err:
+        matrix_segments(project, MatrixOptions(group_order=["tutor"]))
+    assert str(err.value) == 'No participant has role "tutor" (values: mentee, mentor).'
+
+
+def test_quotes_follow_the_documents_position_then_name(
+    project: Project, study: dict[str, str]
+) -> None:
+    from sqlalchemy import update
+
+    from qualframe.storage.models import Document
+
+    with project.write() as s:  # Group B first, then Group A (ids say otherwise)
+        s.execute(update(Document).where(Document.guid == study["second"]).values(position=-5))
+    m = build_matrix(project, MatrixOptions(quotes=5))
+    planning = next(e for e in m.rows[0].cells[0].entries if e.name == "Planning")
+    assert [q.text for q in planning.quotes] == ["Plans made me calmer", "I plan every Sunday"]
+    with project.write() as s:  # the same position: by name, Group A first
+        s.execute(update(Document).values(position=0))
+    m = build_matrix(project, MatrixOptions(quotes=5))
+    planning = next(e for e in m.rows[0].cells[0].entries if e.name == "Planning")
+    assert [q.text for q in planning.quotes] == ["I plan every Sunday", "Plans made me calmer"]

@@ -260,3 +260,45 @@ def test_an_empty_codebook_with_any_row_level(project: Project) -> None:
     _fgi(project, "FGI", {"E1": "mentee"})
     m = build_matrix(project, MatrixOptions(rows_level=3))
     assert (m.rows, m.codes, m.max_depth) == ((), 0, 0)
+
+
+def test_values_listed_alphabetically_whatever_their_case() -> None:
+    with pytest.raises(UserError) as err:
+        columns({"Mentor": 1, "admin": 1}, group_order=["x"])
+    assert str(err.value) == 'No participant has role "x" (values: admin, Mentor).'
+
+
+def test_group_sizes_of_another_attribute_and_when_everyone_has_a_value(project: Project) -> None:
+    _fgi(project, "FGI", {"E1": "female", "E2": "male"}, attr="gender")
+    for p in list_participants(project):
+        set_participant_attribute(project, p.guid, "role", "mentee")
+    assert group_sizes(project, "gender") == {"female": 1, "male": 1}
+    assert group_sizes(project) == {"mentee": 2}  # nobody without a role: no "(not set)"
+
+
+def test_who_speaks_in_the_chosen_documents(project: Project) -> None:
+    from qualframe.coding.corpus.documents import DocumentData, TurnData, add_document_in
+    from qualframe.coding.corpus.participants import ParticipantData, add_participants_in
+
+    _fgi(project, "FGI", {"E1": "mentee"})
+    text = "Q: Questions.\n\nE9: Answers.\n\nVisitor: Hello."
+    with project.write() as s:
+        ppl = add_participants_in(s, [
+            ParticipantData("Q", is_interviewer=True, attributes={"role": "mentor"}),
+            ParticipantData("E9", attributes={"role": "mentee"}),
+        ])  # fmt: skip
+        doc = add_document_in(
+            s, project.coder,
+            DocumentData("Scoped", text, original_filename="s.txt", turns=[
+                TurnData(0, 13, "Q", 1, False),  # an interviewer whose turn was not flagged
+                TurnData(15, 27, "E9", 17, False),
+                TurnData(29, len(text), "Visitor", 36, False),  # mapped to nobody
+            ]),
+            ppl,
+        ).guid  # fmt: skip
+    with project.read() as s:
+        crowd = people(s, resolve_scope(s, MatrixOptions(documents=[doc])))
+    assert crowd.sizes() == {"mentee": 1}
+    assert [g.header for g in build_matrix(project, MatrixOptions(documents=[doc])).groups] == [
+        "Mentees (n = 1)"
+    ]

@@ -108,6 +108,7 @@ def test_quotes_on_one_line_cut_at_a_word() -> None:
     assert quote_text("one two three four", 14) == "one two three …"
     assert quote_text("one two, three", 9) == "one two …"  # no comma before the ellipsis
     assert quote_text("a; b: c. d", 8) == "a; b …"
+    assert quote_text("one twoX three", 9) == "one twoX …"  # only punctuation is trimmed
     assert quote_line(QUOTE) == "“I plan my week.” — E1"
 
 

@@ -53,11 +53,13 @@ def own_entry_name(rows_level: int) -> str:
 
 
 def row_codes(tree: list[CodeRecord], level: int) -> list[CodeRecord]:
-    max_depth = max((c.depth for c in tree), default=0)
-    if tree and level > max_depth:
-        raise UserError(
-            f"The codebook has {max_depth + 1} level(s); choose a row level from 0 to {max_depth}."
-        )
+    """The codes at the row level (none for an empty codebook, whatever the level)."""
+    if tree:
+        deepest = max(c.depth for c in tree)
+        if level > deepest:
+            raise UserError(
+                f"The codebook has {deepest + 1} level(s); choose a row level from 0 to {deepest}."
+            )
     return [c for c in tree if c.depth == level]
 
 
@@ -196,31 +198,33 @@ def matrix_rows(
             out.extend(below(kid))
         return out
 
-    def entry(code: CodeRecord, name: str, level: int, g: Group, own: bool) -> CellEntry:
-        key = (code.id, g.value)
-        if own:
-            segs, ppl = tally.direct_n.get(key, 0), len(tally.direct_people.get(key, ()))
-        else:
-            segs, ppl = totals.segments.get(key, 0), len(totals.people.get(key, ()))
-        pct = 100.0 * ppl / g.n  # a group exists only with members: n >= 1
-        return CellEntry(code.guid, name, level, segs, ppl, pct, quotes.get(key, ()))
+    def figures(people: set[int], g: Group) -> tuple[int, float]:
+        return len(people), 100.0 * len(people) / g.n  # a group exists only with members
 
     out: list[MatrixRow] = []
     own_name = own_entry_name(options.rows_level)
     for r in rows_codes:
         cells = []
         for g in groups:
-            own = entry(r, own_name, 0, g, own=True)
-            entries = [own] if own.segments else []
+            key = (r.id, g.value)
+            entries = []
+            if tally.direct_n[key]:  # segments coded with the row code itself
+                ppl, pct = figures(tally.direct_people[key], g)
+                entries.append(
+                    CellEntry(
+                        r.guid, own_name, 0, tally.direct_n[key], ppl, pct, quotes.get(key, ())
+                    )
+                )
             for c in below(r):
-                e = entry(c, c.name, c.depth - options.rows_level - 1, g, own=False)
-                if e.segments or options.include_empty:
-                    entries.append(e)
-            total = entry(r, r.name, 0, g, own=False)
-            cells.append(
-                MatrixCell(g.value, total.segments, total.participants, total.percent,
-                           tuple(entries))
-            )  # fmt: skip
+                sub = (c.id, g.value)
+                if totals.segments[sub] or options.include_empty:
+                    ppl, pct = figures(totals.people[sub], g)
+                    entries.append(
+                        CellEntry(c.guid, c.name, c.depth - options.rows_level - 1,
+                                  totals.segments[sub], ppl, pct, quotes.get(sub, ()))
+                    )  # fmt: skip
+            ppl, pct = figures(totals.people[key], g)
+            cells.append(MatrixCell(g.value, totals.segments[key], ppl, pct, tuple(entries)))
         if options.include_empty or any(c.segments for c in cells):
             out.append(MatrixRow(r.guid, r.name, r.path, tuple(cells)))
     return out

@@ -22,6 +22,7 @@ from qualframe.coding.codebook.tree import load_tree
 from qualframe.coding.core.privacy import name_masker
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
+from qualframe.coding.query.filters import SegmentFilter
 from qualframe.coding.query.segments import filtered_segments
 from qualframe.coding.query.texts import document_texts
 from qualframe.storage.models import Coder, Participant, Segment, Turn
@@ -95,9 +96,5 @@ def cell_segments(
     """The full records of the segments behind one cell (row code and descendants, one
     group), in document order — for the GUI drill-down."""
     with project.read() as s:
-        keep = {m.segment_guid for m in _matrix_segments(s, options, row_guid, group, False)}
-        if not keep:
-            return []
-        scope = resolve_scope(s, options)
-        records = filtered_segments(s, scope.segment_filter(row_guid))
-    return [r for r in records if r.guid in keep]
+        keep = [m.segment_guid for m in _matrix_segments(s, options, row_guid, group, False)]
+        return filtered_segments(s, SegmentFilter(segment_guids=tuple(keep)))

@@ -143,15 +143,15 @@ def people(s: Session, scope: Scope) -> People:
     non-interviewer participants holding its value who, when documents are chosen, speak
     in one of them."""
     spelling = spellings(s, scope.attr_id)
-    value_of = dict(
-        s.execute(
-            select(AttributeValue.participant_id, AttributeValue.value).where(
-                AttributeValue.attribute_id == scope.attr_id
-            )
-        ).all()
-    )
     everyone = s.execute(select(Participant.id, Participant.is_interviewer)).all()
-    group_of = {int(pid): spelling.get(str(value_of.get(pid, "")), NOT_SET) for pid, _ in everyone}
+    group_of = {int(pid): NOT_SET for pid, _ in everyone}
+    for pid, value in s.execute(
+        select(AttributeValue.participant_id, AttributeValue.value).where(
+            AttributeValue.attribute_id == scope.attr_id
+        )
+    ):
+        if value in spelling:  # a blank value is no value
+            group_of[int(pid)] = spelling[value]
     interviewers = frozenset(int(pid) for pid, flag in everyone if flag)
     counted = set(group_of) - interviewers
     if scope.doc_ids:
@@ -188,7 +188,7 @@ def choose_groups(
     and some participant in scope has no value (placed where ``group_order`` names it, else
     last). No participant with a value at all: no columns."""
     values = [v for v in sizes if v != NOT_SET]
-    unset = sizes.get(NOT_SET, 0)
+    unset = NOT_SET in sizes  # only groups with members have a size
     if not values:
         return ()
     if options.group_order:
@@ -207,7 +207,7 @@ def choose_groups(
     return tuple(Group(v, labels[v], sizes[v]) for v in values)
 
 
-def _ordered(values: list[str], order: Sequence[str], attr_name: str, unset: int) -> list[str]:
+def _ordered(values: list[str], order: Sequence[str], attr_name: str, unset: bool) -> list[str]:
     chosen: list[str] = []
     for wanted in order:
         if fold(wanted) in ("", NOT_SET_LABEL):
