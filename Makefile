@@ -6,11 +6,16 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO := build/demo.qualframe
-# Qt's runtime libraries on a bare Debian/Ubuntu, plus fonts (CJK for Hangul transcripts).
+# Qt's runtime libraries on a bare Debian/Ubuntu, plus fonts (CJK for Hangul transcripts, colour
+# emoji for the emoji in chat-like transcripts); poppler-utils/poppler-data: pdftotext, the
+# independent reference of the PDF corpus test and the reader of the REFI-QDA specification;
+# a virtual X screen, a small window manager and xdotool for the real-X smoke test
+# (tests/app/test_real_x.py, ~10 s).
 SYSTEM_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6 \
 	libdbus-1-3 libglib2.0-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
 	libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xkb1 \
-	fonts-dejavu-core fonts-noto-cjk
+	fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji poppler-utils poppler-data \
+	xvfb openbox xdotool
 APT_LINE := apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES)
 
 .PHONY: run test bench mutate lint typecheck check system-deps install install-dev demo screenshot clean

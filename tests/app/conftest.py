@@ -144,7 +144,7 @@ def gui_project(tmp_path: Path) -> Iterator[Project]:
 
 @pytest.fixture
 def window(qtbot, gui_project: Project, settings):  # type: ignore[no-untyped-def]
-    from qualframe.app.gui.main_window import MainWindow
+    from qualframe.app.gui.shell.main_window import MainWindow
 
     w = MainWindow(gui_project, settings, restore_layout=False)
     qtbot.addWidget(w)

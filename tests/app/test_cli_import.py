@@ -42,7 +42,7 @@ def test_import_transcript_and_survey(
     assert code == 0
     assert "survey.csv: survey (csv, comma-separated), encoding utf-8, 20 respondents" in out
     assert "  role: attribute [group]" in out and "    'MENTOR' → 'mentor'" in out
-    assert "  year: number" in out and "  sat_overall: likert 1-5" in out
+    assert "  year: number" in out and "  sat_overall: likert (scale not stated)" in out
     assert "  document: survey: best_experience" in out
     with Project.open(project_path) as p:
         roles = {x.pseudonym: x.attributes.get("role") for x in list_participants(p)}

@@ -45,7 +45,7 @@ def test_json_to_stdout(capsys: pytest.CaptureFixture[str], survey: Path) -> Non
     assert code == 0, err
     data = json.loads(out)
     sat = data["likert"][0]
-    assert sat["item"] == "sat" and sat["u"] == 8.5 and sat["method"] == "asymptotic"
+    assert sat["item"] == "sat" and sat["u"] == 0.5 and sat["method"] == "asymptotic"
     assert sat["groups"]["mentee"]["n"] == 3 and sat["groups"]["mentor"]["sd"] == 1.0
     place = data["frequencies"][0]
     assert place["groups"]["mentor"]["options"]["Library"] == {"n": 1, "percent": 50.0}

@@ -195,3 +195,49 @@ def test_custom_label_pattern_in_the_preview(
     assert labels == ["A", "B"]
     dialog.accept()
     assert sorted(p.pseudonym for p in list_participants(proj)) == ["A", "B"]
+
+
+def test_label_evidence_accept_drop_and_remember(
+    qtbot: Any, proj: Project, tmp_path: Path, sync: None
+) -> None:
+    first = tmp_path / "group1.txt"
+    first.write_text(
+        "Moderator: Welcome.\n\nAnna: Hello, I am the only one who speaks once.\n\n"
+        "Moderator: Thanks.\nSo basically: a phrase, not a speaker.\n\nE1: Hi.\n\nE1: Bye.\n",
+        encoding="utf-8",
+    )
+    dialog = ImportDialog(None, proj, [first])
+    qtbot.addWidget(dialog)
+    evidence = dialog.evidence_tables[first]
+    rows = {cell(evidence, r, 1).text(): r for r in range(evidence.rowCount())}
+    assert set(rows) == {"Moderator", "Anna", "So basically", "E1"}
+    anna = rows["Anna"]
+    assert cell(evidence, anna, 0).checkState() == Qt.CheckState.Unchecked
+    assert cell(evidence, anna, 2).text() == "1"
+    assert cell(evidence, anna, 3).text().startswith("Anna: Hello")
+    assert "once" in cell(evidence, anna, 4).text()
+    cell(evidence, anna, 0).setCheckState(Qt.CheckState.Checked)  # the user accepts Anna
+    speakers = dialog.speaker_tables[first]
+    assert "Anna" in {cell(speakers, r, 0).text() for r in range(speakers.rowCount())}
+    evidence = dialog.evidence_tables[first]
+    e1 = next(r for r in range(evidence.rowCount()) if cell(evidence, r, 1).text() == "E1")
+    cell(evidence, e1, 0).setCheckState(Qt.CheckState.Unchecked)  # and drops E1
+    speakers = dialog.speaker_tables[first]
+    assert {cell(speakers, r, 0).text() for r in range(speakers.rowCount())} == {
+        "Moderator",
+        "Anna",
+    }
+    dialog.resize(1024, 700)
+    dialog.grab().save(str(tmp_path / "evidence.png"))
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    # the next import into this project remembers both choices
+    second = tmp_path / "group2.txt"
+    second.write_text("Moderator: Again.\n\nAnna: Once more.\n\nE1: Yes.\n", encoding="utf-8")
+    again = ImportDialog(None, proj, [second])
+    qtbot.addWidget(again)
+    speakers = again.speaker_tables[second]
+    assert {cell(speakers, r, 0).text() for r in range(speakers.rowCount())} == {
+        "Moderator",
+        "Anna",
+    }

@@ -50,7 +50,7 @@ def test_screenshot_errors_are_one_sentence(
 def test_locked_project_opens_read_only_when_not_interactive(qapp, project_file: Path) -> None:  # type: ignore[no-untyped-def]
     holder = Project.open(project_file, coder="someone")
     try:
-        bench = launch.Workbench(Settings(), "tester", interactive=False)
+        bench = launch.Launcher(Settings(), "tester", interactive=False)
         window = bench.open_project(project_file)
         assert window is not None and window.project.read_only
         assert "read-only" in window.windowTitle()
@@ -72,7 +72,7 @@ def test_locked_project_asks_to_open_read_only(qapp, project_file: Path, monkeyp
     monkeypatch.setattr(QMessageBox, "question", answer)
     holder = Project.open(project_file, coder="someone")
     try:
-        bench = launch.Workbench(Settings(), "tester", interactive=True)
+        bench = launch.Launcher(Settings(), "tester", interactive=True)
         window = bench.open_project(project_file)
         assert window is not None and window.project.read_only
         assert "already open for writing by" in asked[0] and "Open it read-only?" in asked[0]
@@ -99,7 +99,7 @@ def test_coder_name_is_asked_once(qapp, monkeypatch) -> None:  # type: ignore[no
 
 
 def test_recent_projects_and_window_state(qapp, project_file: Path, settings) -> None:  # type: ignore[no-untyped-def]
-    bench = launch.Workbench(settings, "tester", interactive=False)
+    bench = launch.Launcher(settings, "tester", interactive=False)
     window = bench.open_project(project_file)
     assert window is not None
     assert settings.recent_projects()[0] == project_file.resolve()

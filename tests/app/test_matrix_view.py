@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from qualframe.app.gui.models.matrix_model import CellKeyRole, HtmlRole, MatrixModel
-from qualframe.app.gui.views.matrix_view import (
+from qualframe.app.gui.views.matrix import (
     GroupOrderDialog,
     MatrixView,
     ScopeChooser,

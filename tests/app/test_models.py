@@ -63,7 +63,16 @@ def test_documents_model(qapp, qtmodeltester, gui_project) -> None:  # type: ign
 
 
 def test_participants_model_edits_attributes(qapp, qtmodeltester, gui_project) -> None:  # type: ignore[no-untyped-def]
-    model = ParticipantsModel(gui_project)
+    from qualframe.coding.commands import UndoStack
+
+    stack = UndoStack(gui_project)
+
+    def push(command) -> bool:  # type: ignore[no-untyped-def]
+        stack.push(command)
+        model.reload()  # as the navigator does when the change comes back
+        return True
+
+    model = ParticipantsModel(gui_project, push=push)
     qtmodeltester.check(model)
     assert model.headerData(1, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) == "role"
     row = [p.pseudonym for p in model.people].index("E1")
@@ -72,11 +81,14 @@ def test_participants_model_edits_attributes(qapp, qtmodeltester, gui_project) -
     assert model.setData(idx, "mentor")
     stored = {p.pseudonym: p for p in list_participants(gui_project)}
     assert stored["E1"].attributes["role"] == "mentor"
-    model.add_attribute("cohort")
+    assert model.add_attribute("cohort")
     assert model.columnCount() == 4
     assert model.setData(model.index(row, 3), "2025")
     stored = {p.pseudonym: p for p in list_participants(gui_project)}
     assert stored["E1"].attributes["cohort"] == "2025"
+    stack.undo()
+    model.reload()
+    assert model.index(row, 3).data() == ""
 
 
 def test_retrieval_and_search_models(qapp, qtmodeltester, gui_project) -> None:  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ from qualframe.app.gui.models.survey_models import (
     SurveyItemsModel,
 )
 from qualframe.app.gui.views.survey_view import NO_GROUPING, SurveyView
-from qualframe.coding.analysis import survey_stats as ss
+from qualframe.coding.analysis import survey as ss
 from qualframe.coding.core.changes import Change
 from qualframe.coding.core.project import Project
 from tests.coding.test_survey_stats import CODES, PEOPLE, survey_items
@@ -101,7 +101,7 @@ def test_view_shows_items_and_tables(qtbot, survey: Project) -> None:  # type: i
     assert freq[4][0] == "purposes (multiple answers)"
     assert _header(view.likert_model)[-3:] == ["U", "p", "r"]
     assert _cells(view.likert_model) == [
-        ["sat", "3.8 ± 1.2", "4.7 ± 0.6", "3.0 ± 1.0", "8.5", "0.116", "−0.89"]
+        ["sat", "3.8 ± 1.2", "4.7 ± 0.6", "3.0 ± 1.0", "0.5", "0.116", "−0.89"]
     ]
     assert _cells(view.codes_model)[1] == ["    Exam help", "3 (75)", "2 (100)", "1 (50)", "1.000"]
     assert "normal approximation" in view.likert_note.text()

@@ -90,9 +90,9 @@ def test_refused_command_is_not_pushed(window, gui_project) -> None:  # type: ig
     assert plans is not None
     window.select_code(plans.guid)
     select_in_view(window, "made a study plan with me")  # already coded by tester
-    count = window.undo.stack.count()
+    count = len(window.undo.stack)
     assert not window.coding.apply_current_code()
-    assert window.undo.stack.count() == count
+    assert len(window.undo.stack) == count
     assert "already coded" in window.last_report
 
 
@@ -127,7 +127,6 @@ def test_overlaps_stripes_and_tooltips(window, gui_project, qtbot) -> None:  # t
 
 
 def test_segment_actions_memo_exemplar_resize_remove(window, gui_project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtWidgets import QInputDialog
 
     guid = doc_guid(window, "fgi_mentees")
     window.open_document(guid)
@@ -135,8 +134,15 @@ def test_segment_actions_memo_exemplar_resize_remove(window, gui_project, monkey
         h for h in window.view.index.items if "pressure" in window.view.text[h.start : h.end]
     )
     window.view.select_segment(seg.guid)
-    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("She was kind.", True))
+    from tests.app.gui_helpers import Answers
+
+    def write_memo(dialog) -> None:  # type: ignore[no-untyped-def]
+        dialog.edit.setPlainText("She was kind.")
+        dialog.accept()
+
+    answers = Answers(write_memo)
     window.coding.memo.trigger()
+    assert answers.done
     assert list_segments(gui_project, document_guid=guid)[1].memo == "She was kind."
     assert window.view.index.by_guid[seg.guid].memo == "She was kind."
 
@@ -337,7 +343,7 @@ def test_export_menu_writes_the_codebook_report(window, tmp_path, monkeypatch) -
 
 
 def test_read_only_window_refuses_changes(qtbot, gui_project, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from qualframe.app.gui.main_window import MainWindow
+    from qualframe.app.gui.shell.main_window import MainWindow
     from qualframe.coding.core.project import Project
 
     path = gui_project.path

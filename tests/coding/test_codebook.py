@@ -80,13 +80,22 @@ def test_validation_messages(project: Project, stack: UndoStack) -> None:
     theme = add(stack, "Outcomes")
     with pytest.raises(UserError, match="already a code"):
         stack.push(AddCode("outcomes"))
-    with pytest.raises(UserError, match="cannot contain"):
-        stack.push(AddCode("a/b"))
     with pytest.raises(UserError, match="needs a name"):
         stack.push(AddCode("   "))
     with pytest.raises(UserError, match="not a colour"):
         stack.push(RecolourCode(theme, "red"))
     assert paths(project) == ["Outcomes"]
+
+
+def test_a_slash_is_an_ordinary_character_of_a_name(project: Project, stack: UndoStack) -> None:
+    theme = add(stack, "Suggestions")
+    add(stack, "Mentor/mentee matching", theme)
+    rec = code_tree(project)[-1]
+    assert rec.name == "Mentor/mentee matching"
+    assert rec.path == ("Suggestions", "Mentor/mentee matching")
+    assert rec.path_text == "Suggestions/Mentor\\/mentee matching"
+    assert find_code(project, rec.path_text) == rec
+    assert find_code(project, "Suggestions/Mentor/mentee matching") is None
 
 
 def test_move_reorders_and_refuses_cycles(project: Project, stack: UndoStack) -> None:

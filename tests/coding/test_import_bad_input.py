@@ -81,7 +81,7 @@ CASES: list[tuple[str, Callable[[Path], Path], str]] = [
     ("fake.pdf", _write(b"E1: not a pdf\n"), "fake.pdf is plain text, not a PDF document (check its extension)."),
     ("dups.csv", _survey("respondent_id,q1\nR1,4\nR2,5\nR1,3\n"), "dups.csv has duplicate respondent ids (R1 in rows 2 and 4)."),
     ("numbers.csv", _survey("1,2,3\n4,5,6\n7,8,9\n"), "numbers.csv has no recognisable header row (a row naming each column above the answers)."),
-    ("noid.csv", _survey("name,q1\nAnn Lee,4\nAnn Lee,5\n"), "noid.csv has no respondent id column; name it with --id-column."),
+    ("blankid.csv", _survey("respondent_id,q1\nR1,4\n,5\n"), "blankid.csv has no respondent id in row 3 (column 'respondent_id')."),
     ("odd.tex", _write(b"\\section{x}"), "odd.tex has an unsupported file type (.tex); use .docx, .txt, .md, .odt, .rtf, .pdf, .csv or .xlsx."),
 ]  # fmt: skip
 
@@ -132,7 +132,7 @@ def test_survey_imported_twice_is_refused(project: Project, tmp_path: Path) -> N
     path.write_text("id,sat\nA1,4\nA2,5\n", encoding="utf-8")
     import_files(project, [path], ImportOptions())
     before = table_dump(project)
-    with pytest.raises(ImportRefused, match=r"^s\.csv has answers from A1 to 'sat'"):
+    with pytest.raises(ImportRefused, match=r"^s\.csv has answers from A1 "):
         import_files(project, [path], ImportOptions())
     assert table_dump(project) == before
 

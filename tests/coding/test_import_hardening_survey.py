@@ -244,12 +244,18 @@ def test_likert_answers_written_with_their_labels(project: Project, tmp_path: Pa
     assert (by_name["q1"].type, by_name["q1"].scale_min, by_name["q1"].scale_max) == (
         "likert", 1, 5,
     )  # fmt: skip
-    assert by_name["q2"].type == "single"
-    assert by_name["q2"].options == ["Strongly disagree", "Disagree", "Agree", "Strongly agree"]
+    # text labels of a known agreement scale map to its points (issue 12): 1–5 from the
+    # labels, although nobody answered "Neither agree nor disagree"
+    q2 = by_name["q2"]
+    assert (q2.type, q2.scale_min, q2.scale_max, q2.scale_source) == ("likert", 1, 5, "labels")
+    assert q2.value_labels == [
+        ("Strongly disagree", 1), ("Disagree", 2), ("Neither agree nor disagree", 3),
+        ("Agree", 4), ("Strongly agree", 5),
+    ]  # fmt: skip
     import_files(project, [path], ImportOptions())
     assert _answers(project, "q1")["A"] == ("4 - agree", 4.0, None)
     assert _answers(project, "q1")["B"][1] == 5.0
-    assert _answers(project, "q2")["B"] == ("Agree", None, ["Agree"])
+    assert _answers(project, "q2")["B"] == ("Agree", 4.0, None)
 
 
 def test_numbers_with_inconsistent_labels_are_not_a_scale(tmp_path: Path) -> None:

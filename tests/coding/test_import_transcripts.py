@@ -128,7 +128,7 @@ def test_odt_rtf_pdf_and_markdown(project: Project, tmp_path: Path) -> None:
     md = tmp_path / "md_group.md"
     md.write_text("# Group\n\n**Moderator:** Hello.\n\n**E12**: Hi.\n", encoding="utf-8")
     report = import_files(project, [odt, rtf, rtf_ko, pdf, md], ImportOptions())
-    assert [f.format for f in report.files] == ["odt", "rtf", "rtf", "pdf", "txt"]
+    assert [f.format for f in report.files] == ["odt", "rtf", "rtf", "pdf", "md"]
     assert [f.encoding for f in report.files][1:3] == ["cp1252", "cp949"]
     text, turns = _turns(project, "odt_group")
     assert text.startswith("Mentee group (odt)\n\nFacilitator: Let us begin")

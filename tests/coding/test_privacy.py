@@ -20,7 +20,7 @@ from qualframe.coding.analysis.matrix import (
     build_matrix,
     matrix_segments,
 )
-from qualframe.coding.analysis.survey_stats import survey_tables
+from qualframe.coding.analysis.survey import survey_tables
 from qualframe.coding.codebook.tree import find_code
 from qualframe.coding.commands import EditCodeDetails, SetExemplar
 from qualframe.coding.core.privacy import AMBIGUOUS, NameMasker, mask_real_names

@@ -197,7 +197,7 @@ def test_a_listed_segment_carries_every_field(project: Project, study: dict[str,
         "Zweite Kodiererin", ("Hilfe", "Lernplan"), study["sub"],
     )  # fmt: skip
     assert a2_sub.code_path_text == "Hilfe/Lernplan"
-    assert a1.attributes is not list_segments(project)[1].attributes  # each record its copy
+    assert a1.attributes is not list_segments(project)[1].attributes  # each listing its own
     assert [s.guid for s in list_segments(project, limit=2)] == [moderator.guid, a1.guid]
     assert list_segments(project, limit=0) == []
 

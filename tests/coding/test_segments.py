@@ -27,7 +27,8 @@ from qualframe.coding.corpus.documents import (
     segment_counts,
 )
 from qualframe.coding.corpus.segments import code_ids_of_segments, document_highlights
-from qualframe.coding.query.segments import Where, list_segments
+from qualframe.coding.query.filters import Where
+from qualframe.coding.query.segments import list_segments
 from tests.coding.helpers import add_transcript
 
 TURNS = [

@@ -11,7 +11,7 @@ from docx import Document
 from openpyxl import load_workbook
 from scipy import stats as sps
 
-from qualframe.coding.analysis import survey_stats as ss
+from qualframe.coding.analysis import survey as ss
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
 from qualframe.coding.export import docx_style as ds
@@ -87,14 +87,14 @@ def test_word_tables_cell_by_cell(tables: ss.SurveyTables, tmp_path: Path) -> No
     total = [4, 5, 5, 3, 4, 2]
     assert ss.fmt_mean(float(np.mean(total))) == "3.8"
     assert ss.fmt_mean(float(np.std(total, ddof=1))) == "1.2"
-    # mentees 4.7 ± 0.6, mentors 3.0 ± 1.0, U 8.5 (asymptotic, p 0.116), r = −8/9
+    # mentees 4.7 ± 0.6, mentors 3.0 ± 1.0, U = min(8.5, 0.5) = 0.5 (asymptotic, p 0.116)
     sat_row = _rows(likert)[1]
-    assert sat_row[:5] == ["sat", "3.8 ± 1.2", "4.7 ± 0.6", "3.0 ± 1.0", "8.5"]
+    assert sat_row[:5] == ["sat", "3.8 ± 1.2", "4.7 ± 0.6", "3.0 ± 1.0", "0.5"]
     assert sat_row[6] == "−0.89"
     # sat_exact: mentees 4, 5, 6 vs mentors 1, 2, 3, no ties -> exact; U1 = 9 (every
     # mentee answer above every mentor answer), P(U >= 9) = 1/C(6,3) = 1/20, p = 2/20 = 0.1
     exact_row = _rows(likert)[2]
-    assert exact_row[4] == "9"
+    assert exact_row[4] == "0"  # U = min(U1, U2) = min(9, 0), as SPSS reports it
     assert sps.mannwhitneyu([4, 5, 6], [1, 2, 3], method="exact").pvalue == pytest.approx(0.1)
     # two methods used -> p cells carry a superscript mark explained in the note
     assert sat_row[5] == "0.116a" and exact_row[5] == "0.100b"  # marks in order of use
@@ -155,7 +155,7 @@ def test_excel_workbook(tables: ss.SurveyTables, tmp_path: Path) -> None:
     header = [c.value for c in ws[1]]
     sat = dict(zip(header, [c.value for c in ws[2]], strict=True))
     assert sat["Mentees mean"] == 4.7 and sat["Mentees SD"] == 0.6 and sat["Mentees missing"] == 1
-    assert sat["U or H"] == 8.5 and sat["Method"] == "asymptotic"
+    assert sat["U or H"] == 0.5 and sat["Method"] == "asymptotic"
     assert sat["p (text)"] == "0.116" and sat["p"] == pytest.approx(0.1157, abs=1e-4)
     assert sat["Effect size"] == -0.89
     raw = [list(r) for r in wb["Raw answers"].iter_rows(values_only=True)]
@@ -224,7 +224,8 @@ def test_demo_survey_through_the_importer(tmp_path: Path) -> None:
             float(r[item]) for r in rows if r[item].strip() and role[r["respondent_id"]] == "mentor"
         ]
         ref = sps.mannwhitneyu(x, y, alternative="two-sided")
-        assert res.test.statistic == ref.statistic and res.test.p == pytest.approx(ref.pvalue)
+        assert res.test.u1 == ref.statistic and res.test.p == pytest.approx(ref.pvalue)
+        assert res.test.statistic == min(ref.statistic, len(x) * len(y) - ref.statistic)
         assert res.groups["mentee"].mean == pytest.approx(np.mean(x))
         assert res.groups["mentor"].sd == pytest.approx(np.std(y, ddof=1))
         assert res.groups["mentee"].n + res.groups["mentee"].missing == 11

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from qualframe.coding.analysis import survey_stats as ss
+from qualframe.coding.analysis import survey as ss
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
 from tests.coding.helpers import add_transcript
@@ -142,9 +142,9 @@ def test_likert_by_hand(hand: Project) -> None:
     assert (mentor.n, mentor.missing, mentor.mean, mentor.sd, mentor.median) == (3, 0, 3, 1, 3)
     assert ss.fmt_mean_sd(mentor) == "3.0 ± 1.0"
     # U1 for mentees (x) against mentors (y): x=4 beats 3 and 2, ties 4 -> 2.5;
-    # each 5 beats all three -> 3 + 3; U1 = 8.5 of n1*n2 = 9
+    # each 5 beats all three -> 3 + 3; U1 = 8.5 of n1*n2 = 9, U2 = 0.5; U = min = 0.5 (SPSS)
     test = sat.test
-    assert test.test == "mann-whitney" and test.statistic == 8.5
+    assert test.test == "mann-whitney" and (test.u1, test.u2, test.statistic) == (8.5, 0.5, 0.5)
     # r = 1 - 2*8.5/9 = -8/9: negative, so the first group (mentees) answers higher
     assert test.effect_size == pytest.approx(-8 / 9)
     # ties (two 4s, two 5s) -> normal approximation. Pooled ranks: 2->1, 3->2, 4,4->3.5,
@@ -270,7 +270,8 @@ def test_json_shape(hand: Project) -> None:
     sat = next(r for r in js["likert"] if r["item"] == "sat")
     assert set(sat) >= {"item", "groups", "u", "p", "method", "effect_size"}
     assert set(sat["groups"]["mentor"]) >= {"n", "mean", "sd", "median"}
-    assert sat["u"] == 8.5 and sat["method"] == "asymptotic"
+    assert sat["u"] == 0.5 and sat["method"] == "asymptotic"
+    assert sat["u1"] == {"group": "mentee", "u": 8.5} and sat["u2"] == {"group": "mentor", "u": 0.5}
     place = next(r for r in js["frequencies"] if r["item"] == "place")
     assert place["multiple"] is False
     assert place["groups"]["mentor"]["n"] == 2
@@ -358,7 +359,9 @@ def test_every_figure_against_scipy_and_numpy(tmp_path: Path) -> None:
             assert d["median"] == pytest.approx(np.median(vals))
             assert d["missing"] == sum(1 for r in people if role[r] == g) - len(vals)
         ref = sps.mannwhitneyu(x, y, alternative="two-sided", method="auto")
-        assert row["u"] == ref.statistic and row["p"] == pytest.approx(ref.pvalue)
+        u_min = min(ref.statistic, len(x) * len(y) - ref.statistic)
+        assert row["u"] == u_min and row["u1"]["u"] == ref.statistic
+        assert row["p"] == pytest.approx(ref.pvalue)
         assert row["effect_size"] == pytest.approx(1 - 2 * ref.statistic / (len(x) * len(y)))
         assert row["method"] == "asymptotic"  # five-point answers always tie here
     row = js["frequencies"][0]
@@ -378,6 +381,11 @@ def test_fisher_against_scipy() -> None:
     a, b = ss.CodeCount(7, 9), ss.CodeCount(2, 11)
     p, odds, reason = ss.fisher(a, b)
     ref = sps.fisher_exact([[7, 2], [2, 9]])
-    assert p == pytest.approx(ref.pvalue) and odds == pytest.approx(ref.statistic)
+    assert p == pytest.approx(ref.pvalue)
+    # the odds ratio is R's conditional MLE, not scipy's sample ratio (7·9)/(2·2) = 15.75:
+    # the psi whose noncentral hypergeometric mean of the first cell equals 7
+    assert ref.statistic == 15.75 and odds != pytest.approx(15.75)
+    mean = sps.nchypergeom_fisher(20, 9, 9, odds).mean()  # M = 20, n = 9 raised, N = 9 in a
+    assert mean == pytest.approx(7, abs=1e-6)
     assert reason is None
     assert ss.fisher(ss.CodeCount(0, 0), b)[2] == "a group has no open-ended answers"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from qualframe.coding.analysis import matrix, survey_stats
+from qualframe.coding.analysis import matrix, survey
 from qualframe.coding.commands import LoadTemplate
 from qualframe.coding.core.project import Project
 from qualframe.coding.demo import apply_plan
@@ -53,7 +53,7 @@ def _figures(project: Project) -> tuple[object, ...]:
         (s.document_name, s.start, s.end, s.text, s.code_path, s.speaker)
         for s in list_segments(project)
     ]
-    stats = survey_stats.survey_tables(project, by="role").to_json()
+    stats = survey.survey_tables(project, by="role").to_json()
     return project.info(), cells, segs, stats
 
 

@@ -18,6 +18,10 @@ from qualframe.storage.models import Document, Memo
 
 ANALYST = "Analyst A"
 SECOND_CODER = "Analyst B"
+# The demo survey's rating items, all on the questionnaire's five-point scale: declared, as a
+# researcher does at import, since a scale is never read off the answers given.
+LIKERT_ITEMS = ("sat_overall", "sat_matching", "sat_frequency", "sat_mentor_attitude",
+                "willing_again")  # fmt: skip
 
 
 def build_demo(path: Path, data: Path = DEMO_DATA) -> Project:
@@ -36,7 +40,12 @@ def build_demo(path: Path, data: Path = DEMO_DATA) -> Project:
         import_files(
             project,
             [data / "survey.csv"],
-            ImportOptions(kind="survey", id_column="respondent_id", group_column="role"),
+            ImportOptions(
+                kind="survey",
+                id_column="respondent_id",
+                group_column="role",
+                column_types=dict.fromkeys(LIKERT_ITEMS, "likert:1-5"),
+            ),
         )
         apply_plan(project, json.loads((data / "coding_plan.json").read_text(encoding="utf-8")))
         with project.write() as s:

@@ -2,7 +2,9 @@
 
 Everything here is dialect-neutral: SQLite-only behaviour lives in ``storage.sqlite``.
 Offsets (``start``/``end``) are Unicode code points into ``Document.text``, which is
-stored NFC-normalised with ``\\n`` line ends and never changes once imported.
+stored NFC-normalised with ``\\n`` line ends. The text changes only through the audited
+"Edit text" command (``coding.corpus.text_edit``), which moves every turn and segment after
+the edit with it, so that each offset keeps pointing at the same characters.
 """
 
 from __future__ import annotations
@@ -84,6 +86,25 @@ class Participant(GuidMixin, Base):
     values: Mapped[list[AttributeValue]] = relationship(
         back_populates="participant", cascade="all, delete-orphan", passive_deletes=True
     )
+    names: Mapped[list[ParticipantName]] = relationship(
+        back_populates="participant", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class ParticipantName(Base):
+    """Every spelling of a participant's real name found in the sources (``이서연``,
+    ``Lee Seo-yeon``); private: exports replace each by the pseudonym (coding.core.privacy).
+    ``Participant.real_name`` keeps the first one found."""
+
+    __tablename__ = "participant_names"
+    __table_args__ = (UniqueConstraint("participant_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+
+    participant: Mapped[Participant] = relationship(back_populates="names")
 
 
 class Attribute(GuidMixin, Base):
@@ -101,6 +122,8 @@ class Attribute(GuidMixin, Base):
 
 class AttributeValue(Base):
     __tablename__ = "attribute_values"
+    # By attribute: the primary key starts with the participant (revision 0003).
+    __table_args__ = (Index("ix_attribute_values_attribute_id", "attribute_id", "value"),)
     participant_id: Mapped[int] = mapped_column(
         ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
     )
@@ -138,6 +161,27 @@ class Document(GuidMixin, Base):
     )
 
 
+class DocumentSet(GuidMixin, Base):
+    """A named group of documents ("Year 1 interviews", "Pilot"); a document may be in
+    several sets. Sets filter the navigator, retrieval and the theme matrix."""
+
+    __tablename__ = "document_sets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class DocumentSetMember(Base):
+    __tablename__ = "document_set_members"
+    set_id: Mapped[int] = mapped_column(
+        ForeignKey("document_sets.id", ondelete="CASCADE"), primary_key=True
+    )
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class SurveyItem(GuidMixin, Base):
     """One column of a survey export, with its (detected or chosen) type."""
 
@@ -149,16 +193,49 @@ class SurveyItem(GuidMixin, Base):
         ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(400), unique=True)
+    name: Mapped[str] = mapped_column(String(400), unique=True)  # the column id (Q5_1, sat)
+    # The question's wording as the tool exported it, used in tables instead of the name.
+    label: Mapped[str | None] = mapped_column(Text, default=None)
     type: Mapped[str] = mapped_column(String(20))
     scale_min: Mapped[int | None] = mapped_column(Integer, default=None)
     scale_max: Mapped[int | None] = mapped_column(Integer, default=None)
+    # Choice options in questionnaire order (from codes, value labels, or the user's order).
     options: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    # Likert: [[label, point], …] in scale order, how text answers became numbers.
+    value_labels: Mapped[list[list[Any]] | None] = mapped_column(JSON, default=None)
+    # Likert: where the scale came from: 'declared', 'labels', 'metadata' (never the answers).
+    scale_source: Mapped[str | None] = mapped_column(String(20), default=None)
+    reversed: Mapped[bool] = mapped_column(Boolean, default=False)  # reverse-coded item
+    # Why an 'ignore' item is not analysed: 'metadata' (StartDate, Progress, lastpage …) or
+    # 'personal' (IP address, e-mail, names, coordinates: answers stored only if asked,
+    # never exported). None for a column the user or detection ignored as empty.
+    ignored_as: Mapped[str | None] = mapped_column(String(20), default=None)
+    # A multiple-response item made of one column per option: the source columns.
+    columns: Mapped[list[str] | None] = mapped_column(JSON, default=None)
     position: Mapped[int] = mapped_column(Integer, default=0)
     source_filename: Mapped[str | None] = mapped_column(String(1000), default=None)
     document_id: Mapped[int | None] = mapped_column(
         ForeignKey("documents.id", ondelete="SET NULL"), default=None
     )
+
+
+class SurveyResponse(Base):
+    """One respondent's row of one survey file: who it belongs to (a participant, possibly
+    linked to a transcript speaker), the id the file gave it, and whether it is complete."""
+
+    __tablename__ = "survey_responses"
+    __table_args__ = (
+        CheckConstraint("status IN ('complete','incomplete','preview')", name="status"),
+        UniqueConstraint("participant_id", "source_filename", name="participant_source"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    source_filename: Mapped[str] = mapped_column(String(1000))
+    respondent_id: Mapped[str] = mapped_column(String(200))  # as written in the file
+    status: Mapped[str] = mapped_column(String(20), default="complete")
+    status_detail: Mapped[str] = mapped_column(String(200), default="")  # "Progress 40"
 
 
 class SurveyAnswer(Base):
@@ -241,6 +318,11 @@ class Segment(GuidMixin, Base):
     )
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
+    # REFI-QDA: the PlainTextSelection this coding came from, when another tool's selection
+    # carried several codings (each segment keeps its coding's GUID as ``guid``). None for
+    # segments made here, whose own GUID is their selection's. Kept so that a project that
+    # went out and came back matches selection by selection.
+    selection_guid: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
     memo: Mapped[str] = mapped_column(Text, default="")
     is_exemplar: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -39,3 +39,11 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], out: Any = N
     writer.writerow(header)
     for row in rows:
         writer.writerow([neutralise(v) if isinstance(v, str) else v for v in row])
+
+
+def say(message: str, *, file: Any = None) -> None:
+    """Print a message line with control and direction-changing characters escaped (a file
+    name can hold ESC sequences or U+202E; the terminal must not obey them)."""
+    from qualframe.coding.core.printable import printable
+
+    print(printable(message), file=file or sys.stdout)

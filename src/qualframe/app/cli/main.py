@@ -17,7 +17,8 @@ import traceback
 from collections.abc import Sequence
 
 from qualframe.app.cli import commands as commands_pkg
-from qualframe.storage.errors import ProjectError
+from qualframe.coding.core.printable import printable
+from qualframe.storage.errors import ForeignSchemaError, ProjectError
 
 log = logging.getLogger("qualframe")
 
@@ -53,7 +54,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except ProjectError as exc:
-        print(f"qualframe: {exc}", file=sys.stderr)
+        message = str(exc)
+        if isinstance(exc, ForeignSchemaError):
+            path = getattr(args, "path", None)
+            message = (
+                f"{message.rstrip('.')}; to remove them (a backup is made first), run: "
+                f"qualframe check '{path}' --remove-foreign."
+            )
+        print(f"qualframe: {printable(message)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("qualframe: interrupted; nothing was saved by the interrupted step.", file=sys.stderr)
@@ -67,7 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         with open(path, "a", encoding="utf-8") as fh:
             traceback.print_exc(file=fh)
         print(
-            f"qualframe: unexpected error ({type(exc).__name__}: {exc}); details are in {path}.",
+            printable(
+                f"qualframe: unexpected error ({type(exc).__name__}: {exc}); details are in {path}."
+            ),
             file=sys.stderr,
         )
         return 1

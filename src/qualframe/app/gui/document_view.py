@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
     QFont,
+    QMouseEvent,
     QPalette,
     QResizeEvent,
     QTextCharFormat,
@@ -33,6 +34,8 @@ from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import TurnRecord
 from qualframe.coding.corpus.documents import document_text, document_turns
 from qualframe.coding.corpus.segments import Highlight, document_highlights
+from qualframe.coding.corpus.spans import snap_to_words
+from qualframe.coding.export.outgoing import text_for_outside
 
 MenuProvider = Callable[["DocumentView", QMenu, int], None]
 
@@ -60,6 +63,7 @@ class DocumentView(QPlainTextEdit):
         self.turns: list[TurnRecord] = []
         self.current_segment: str | None = None
         self.menu_provider: MenuProvider | None = None
+        self.snap_words = True  # selections snap to whole words (Code menu option)
         self._formats: dict[tuple[str, bool], QTextCharFormat] = {}
         self.setReadOnly(True)
         self.setTabChangesFocus(True)  # keyboard users move on to the docks with Tab
@@ -72,8 +76,9 @@ class DocumentView(QPlainTextEdit):
         self.document().setUndoRedoEnabled(False)
         self.document().setDocumentMargin(14)
         self.setPlaceholderText("Choose a document in the navigator to start reading.")
-        self.margin = StripeMargin(self)
-        self.setViewportMargins(0, 0, self.margin.WIDTH, 0)
+        self.margin = StripeMargin(self, self)
+        self._margin_width = self.margin.WIDTH
+        self.setViewportMargins(0, 0, self._margin_width, 0)
         self.updateRequest.connect(self._on_update_request)
         self._repaint_timer = QTimer(self, singleShot=True, interval=0)
         self._repaint_timer.timeout.connect(self.margin.update)
@@ -90,7 +95,7 @@ class DocumentView(QPlainTextEdit):
         self.turns = []
         self.offsets = OffsetMap("")
         self.text = ""
-        self.setPlainText("")
+        self._set_text("")
         self.margin.update()
 
     def load(self, guid: str, name: str = "") -> str:
@@ -104,7 +109,7 @@ class DocumentView(QPlainTextEdit):
         self.offsets = OffsetMap(text)
         self.text = text
         self.words = len(text.split())
-        self.setPlainText(text)
+        self._set_text(text)
         cursor = QTextCursor(self.document())
         cursor.beginEditBlock()
         bold = QTextCharFormat()
@@ -120,6 +125,19 @@ class DocumentView(QPlainTextEdit):
         self.margin.update()
         self.documentOpened.emit(guid)
         return text
+
+    def _set_text(self, text: str) -> None:
+        """Replace the text, unformatted.
+
+        ``QPlainTextEdit.setPlainText`` formats the whole new text with the text cursor's
+        current character format (Qt keeps "the format for insertion"). After a click below
+        the last line, the cursor sits after the document's last character and carries that
+        character's format, a coded segment's background when a segment ends there; every
+        reload of the document (a code added or deleted) and every document opened after it
+        would then be painted in that colour. The cursor's format is reset first, so the
+        new text starts plain and only segments are painted."""
+        self.setCurrentCharFormat(QTextCharFormat())
+        self.setPlainText(text)
 
     # -- painting -------------------------------------------------------------------------
     def _format(self, colors: tuple[str, ...]) -> QTextCharFormat:
@@ -214,11 +232,21 @@ class DocumentView(QPlainTextEdit):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        if self.margin.width_for(event.size().width()) != self._margin_width:
+            # not from inside the resize: changing the viewport margins resizes again
+            QTimer.singleShot(0, self._fit_margin)
         self._place_margin()
+
+    def _fit_margin(self) -> None:
+        wanted = self.margin.width_for(self.width())
+        if wanted != self._margin_width:
+            self._margin_width = wanted
+            self.setViewportMargins(0, 0, wanted, 0)
+            self._place_margin()
 
     def _place_margin(self) -> None:
         vg = self.viewport().geometry()
-        self.margin.setGeometry(QRect(vg.right() + 1, vg.top(), self.margin.WIDTH, vg.height()))
+        self.margin.setGeometry(QRect(vg.right() + 1, vg.top(), self._margin_width, vg.height()))
 
     def _on_update_request(self, rect: QRect, dy: int) -> None:
         self._repaint_timer.start()
@@ -233,7 +261,8 @@ class DocumentView(QPlainTextEdit):
 
     def coding_range(self) -> tuple[int, int] | None:
         """The selection as it is coded: white space and line breaks at either end are left
-        out (a drag to the end of a line takes the line break); None when nothing is left."""
+        out (a drag to the end of a line takes the line break), and with ``snap_words`` a
+        word cut at either end is taken whole; None when nothing is left."""
         rng = self.selected_range()
         if rng is None:
             return None
@@ -243,7 +272,30 @@ class DocumentView(QPlainTextEdit):
             a += 1
         while b > a and text[b - 1].isspace():
             b -= 1
+        if b > a and self.snap_words:
+            a, b = snap_to_words(text, a, b)
         return (a, b) if b > a else None
+
+    def mouseReleaseEvent(self, e: QMouseEvent) -> None:
+        """A selection made with the mouse snaps to whole words when it is let go, so the
+        analyst sees exactly what will be coded."""
+        super().mouseReleaseEvent(e)
+        if self.snap_words and e.button() == Qt.MouseButton.LeftButton:
+            self.snap_selection()
+
+    def snap_selection(self) -> None:
+        rng = self.selected_range()
+        if rng is None:
+            return
+        a, b = snap_to_words(self.text, *rng)
+        if (a, b) == rng:
+            return
+        cursor = self.textCursor()
+        forward = cursor.position() >= cursor.anchor()
+        qa, qb = self.offsets.range_to_qt(a, b)
+        cursor.setPosition(qa if forward else qb)
+        cursor.setPosition(qb if forward else qa, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
 
     def select_range(self, start: int, end: int) -> None:
         a, b = self.offsets.range_to_qt(start, end)
@@ -324,7 +376,10 @@ class DocumentView(QPlainTextEdit):
 
     def createMimeDataFromSelection(self) -> QMimeData:
         mime = QMimeData()  # the base class's mime data reports a fixed list of formats
-        mime.setText(self.textCursor().selectedText().replace("\u2029", "\n"))
+        # Copy and drag out of the app follow the rule for all text leaving it: pseudonyms
+        # for real names, no line a spreadsheet would run as a formula.
+        text = self.textCursor().selectedText().replace("\u2029", "\n")
+        mime.setText(text_for_outside(self.project, text))
         rng = self.coding_range()
         if rng is not None and self.document_guid:
             payload = {"document": self.document_guid, "start": rng[0], "end": rng[1]}

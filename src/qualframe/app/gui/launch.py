@@ -13,13 +13,20 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QWidget
 
-from qualframe.app.gui.main_window import MainWindow
 from qualframe.app.gui.settings import Settings
+from qualframe.app.gui.shell.main_window import MainWindow
 from qualframe.app.gui.welcome import WelcomeWindow
 from qualframe.coding.codebook.tree import find_code
+from qualframe.coding.core.backups import remove_foreign_objects
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project, default_coder_name
-from qualframe.storage.errors import ProjectError, ProjectLockedError
+from qualframe.storage.errors import (
+    ForeignSchemaError,
+    ProjectError,
+    ProjectLockedError,
+    ReadOnlyDiskError,
+)
+from qualframe.storage.lock import describe_holder
 
 SCREEN_SIZE = (1440, 900)
 
@@ -85,7 +92,8 @@ def application(offscreen: bool = False) -> QApplication:
 
 
 def configure_fonts(app: QApplication) -> None:
-    """Prefer a font with Hangul glyphs as fallback so Korean transcripts render."""
+    """Prefer fonts with Hangul glyphs and colour emoji as fallbacks, so Korean transcripts
+    and emoji render (instead of boxes)."""
     font = QFont(app.font())
     families: set[str] = set(QFontDatabase.families())
     wanted: list[str] = [f for f in ("Noto Sans", "DejaVu Sans") if f in families]
@@ -94,8 +102,9 @@ def configure_fonts(app: QApplication) -> None:
         for f in ("Noto Sans CJK KR", "Noto Sans KR", "NanumGothic", "Malgun Gothic")
         if f in families
     ]
-    if cjk or wanted:
-        font.setFamilies([*(wanted or [font.family()]), *cjk])
+    emoji = [f for f in ("Noto Color Emoji",) if f in families]  # else emoji are boxes
+    if cjk or wanted or emoji:
+        font.setFamilies([*(wanted or [font.family()]), *cjk, *emoji])
     if font.pointSizeF() < 9.5:
         font.setPointSizeF(9.5)
     app.setFont(font)
@@ -115,7 +124,7 @@ def ask_coder(settings: Settings, parent: QWidget | None = None) -> str:
     return name
 
 
-class Workbench(QObject):
+class Launcher(QObject):
     """Opens projects into main windows; one window at a time."""
 
     def __init__(self, settings: Settings, coder: str | None, *, interactive: bool = True):
@@ -140,9 +149,20 @@ class Workbench(QObject):
             if not chosen:
                 return None
             path = Path(chosen)
+        reason = "you asked to open it read-only"
         try:
-            project = Project.open(path, read_only=read_only, coder=self._coder())
+            project = self._open_checked(path, read_only=read_only, parent=parent)
+            if project is None:
+                return None
+        except ReadOnlyDiskError as exc:
+            # On a read-only disk: open it for reading and say why nothing can be changed.
+            project = Project.open(path, read_only=True, coder=self._coder())
+            window = self._show(project, path)
+            window.read_only_reason = "it is on a read-only disk"
+            window.report(str(exc))
+            return window
         except ProjectLockedError as exc:
+            reason = f"{describe_holder(exc.holder)} has it open for writing"
             if not self.interactive:
                 project = Project.open(path, read_only=True, coder=self._coder())
             else:
@@ -163,7 +183,39 @@ class Workbench(QObject):
                 self.welcome.reload_recent()
             QMessageBox.warning(parent, "Cannot open project", message)
             return None
-        return self._show(project, path)
+        window = self._show(project, path)
+        window.read_only_reason = reason
+        return window
+
+    def _open_checked(
+        self, path: Path, *, read_only: bool, parent: QWidget | None
+    ) -> Project | None:
+        """Open ``path``; a file holding database objects Qualframe did not create is opened
+        only after the user agreed to remove them (a backup of it is made first)."""
+        try:
+            return Project.open(path, read_only=read_only, coder=self._coder())
+        except ForeignSchemaError as exc:
+            if not self.interactive:
+                raise
+            answer = QMessageBox.question(
+                parent,
+                "Unknown database objects",
+                f"{exc}\n\nRemove them and open the project? A backup of the file as it is "
+                "now is made first.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+            remove_foreign_objects(path)
+            return Project.open(path, read_only=read_only, coder=self._coder())
+
+    def restore_backup(self) -> MainWindow | None:
+        """The welcome screen's Restore a backup…: restore one as a new project, open it."""
+        from qualframe.app.gui.dialogs.backups import RestoreDialog
+
+        dialog = RestoreDialog(self.settings.recent_projects(), self.window or self.welcome)
+        if dialog.exec() != RestoreDialog.DialogCode.Accepted or dialog.restored is None:
+            return None
+        return self.open_project(dialog.restored)
 
     def new_project(self) -> MainWindow | None:
         parent = self.window or self.welcome
@@ -222,6 +274,7 @@ class Workbench(QObject):
         self.welcome.newRequested.connect(self.new_project)
         self.welcome.openRequested.connect(lambda p: self.open_project(p))
         self.welcome.demoRequested.connect(self.open_demo)
+        self.welcome.restoreRequested.connect(self.restore_backup)
         self.welcome.show()
 
 
@@ -297,7 +350,7 @@ def run(
     settings = Settings()
     if coder and screenshot is None:
         settings.set_coder(coder)  # remembered for the next start
-    bench = Workbench(settings, coder or settings.coder(), interactive=screenshot is None)
+    bench = Launcher(settings, coder or settings.coder(), interactive=screenshot is None)
     if screenshot is not None:
         if path is None:
             raise UserError(

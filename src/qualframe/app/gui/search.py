@@ -1,16 +1,19 @@
 """Search: a find bar for the open document (Ctrl+F) and a project-wide search dock
-(Ctrl+Shift+F) listing hits in keyword-in-context form, with "Code all hits"."""
+(Ctrl+Shift+F) listing hits in keyword-in-context form, with "Code all hits", which can
+extend each hit to its whole word (the default), sentence, or speaker turn / survey answer
+(NVivo's "spread coding"). Whole-word matching and the extent are remembered."""
 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from functools import partial
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDockWidget,
     QHBoxLayout,
     QHeaderView,
@@ -27,13 +30,22 @@ from PySide6.QtWidgets import (
 )
 
 from qualframe.app.gui.corpus import Corpus, Hit, find_all
+from qualframe.app.gui.document_view import DocumentView
 from qualframe.app.gui.models.search_model import SearchModel
+from qualframe.app.gui.settings import Settings
+from qualframe.app.gui.workbench import Workbench
 from qualframe.coding import commands
 from qualframe.coding.core.changes import Change
+from qualframe.coding.corpus.documents import document_turns
+from qualframe.coding.corpus.spans import TurnIndex, spread
 
-if TYPE_CHECKING:
-    from qualframe.app.gui.document_view import DocumentView
-    from qualframe.app.gui.main_window import MainWindow
+#: How far "Code all hits" extends each hit before coding it (settings value, label).
+EXTENTS = (
+    ("word", "whole word"),
+    ("sentence", "sentence"),
+    ("turn", "speaker turn / answer"),
+    ("match", "matched text only"),
+)
 
 MAX_MARKED = 2000
 
@@ -149,11 +161,18 @@ class FindBar(QWidget):
 class ProjectSearchDock(QDockWidget):
     hitActivated = Signal(object)  # Hit
 
-    def __init__(self, corpus: Corpus, window: MainWindow) -> None:
-        super().__init__("Search project", window)
+    def __init__(
+        self,
+        bench: Workbench,
+        corpus: Corpus,
+        parent: QWidget | None = None,
+        settings: Settings | None = None,
+    ) -> None:
+        super().__init__("Search project", parent)
         self.setObjectName("project_search")
         self.corpus = corpus
-        self.window_ = window
+        self.bench = bench
+        bench.changed.connect(self.on_change)
         self.model = SearchModel(corpus, self)
         self.truncated = False
         self.last_ms = 0.0
@@ -162,7 +181,7 @@ class ProjectSearchDock(QDockWidget):
         self.edit.setClearButtonEnabled(True)
         self.edit.returnPressed.connect(self.run)
         self.case = QCheckBox("Match case")
-        self.words = QCheckBox("Whole words")
+        self._build_options(settings)
         self.status = QLabel("")
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.code_all = QPushButton("Code all hits…")
@@ -192,6 +211,7 @@ class ProjectSearchDock(QDockWidget):
         bar.addWidget(self.edit, 1)
         bar.addWidget(self.case)
         bar.addWidget(self.words)
+        bar.addWidget(self.extent)
         bar.addWidget(self.code_all)
         body = QWidget()
         lay = QVBoxLayout(body)
@@ -202,10 +222,30 @@ class ProjectSearchDock(QDockWidget):
         lay.addWidget(self.table)
         self.setWidget(body)
 
-    def focus_search(self) -> None:
+    def _build_options(self, settings: Settings | None) -> None:
+        """Whole words, and how far Code all hits extends each hit; both remembered."""
+        self.words = QCheckBox("Whole words")
+        self.words.setToolTip("Match whole words only (remembered)")
+        self.extent = QComboBox()
+        self.extent.setToolTip(
+            "Code all hits codes each hit extended to this unit (NVivo's spread coding)"
+        )
+        for key, label in EXTENTS:
+            self.extent.addItem(f"Code: {label}", key)
+        if settings is not None:
+            self.words.setChecked(settings.flag("search_whole_words", False))
+            i = self.extent.findData(settings.option("search_extent", "word"))
+            self.extent.setCurrentIndex(max(i, 0))
+            self.words.toggled.connect(partial(settings.set_flag, "search_whole_words"))
+            self.extent.currentIndexChanged.connect(
+                lambda _i: settings.set_option("search_extent", str(self.extent.currentData()))
+            )
+
+    def focus_search(self, selected: str = "") -> None:
+        """Show the dock with the cursor in the search box, offering ``selected`` (the
+        document's selected text) as the query when it is short and on one line."""
         self.show()
         self.raise_()
-        selected = self.window_.view.textCursor().selectedText()
         if selected and "\u2029" not in selected and len(selected) < 80:
             self.edit.setText(selected)
         self.edit.setFocus()
@@ -229,7 +269,7 @@ class ProjectSearchDock(QDockWidget):
             if query
             else ""
         )
-        self.code_all.setEnabled(bool(hits) and not self.window_.project.read_only)
+        self.code_all.setEnabled(bool(hits) and not self.bench.project.read_only)
         return hits
 
     def _activate(self, index: QModelIndex) -> None:
@@ -237,27 +277,59 @@ class ProjectSearchDock(QDockWidget):
             self.hitActivated.emit(self.model.hits[index.row()])
 
     def code_all_hits(self) -> None:
-        code = self.window_.codebook.current()
+        code = self.bench.selection().code
         hits = self.model.hits
         if not hits:
             return
         if code is None:
             QMessageBox.information(self, "Code all hits", "Select a code in the codebook first.")
             return
+        unit = str(self.extent.currentData())
+        ranges = self.spread_hits(hits, unit)
         docs = len({h.document_guid for h in hits})
+        label = dict(EXTENTS)[unit]
+        passages = (
+            f", each extended to its {label} ({len(ranges):,} passage{'s' if len(ranges) != 1 else ''})"
+            if unit != "match"
+            else ""
+        )
         answer = QMessageBox.question(
             self, "Code all hits",
-            f'Code {len(hits):,} hits in {docs} documents as "{code.path_text}"?',
+            f'Code {len(hits):,} hits in {docs} document{"s" if docs != 1 else ""}{passages} '
+            f'as "{code.path_text}"?',
         )  # fmt: skip
         if answer != QMessageBox.StandardButton.Yes:
             return
-        ranges = [(h.document_guid, h.start, h.end) for h in hits]
-        title = f"Coding {len(hits):,} hits" if len(hits) > 200 else None
-        self.window_.push(commands.ApplyCodeMany(ranges, code.guid), long_title=title)
+        title = f"Coding {len(ranges):,} passages" if len(ranges) > 200 else None
+        self.bench.push(commands.ApplyCodeMany(ranges, code.guid), long_title=title)
+
+    def spread_hits(self, hits: list[Hit], unit: str) -> list[tuple[str, int, int]]:
+        """Each hit extended to ``unit`` (see ``coding.corpus.spans``), in hit order, a
+        passage that several hits fall in listed once."""
+        out: list[tuple[str, int, int]] = []
+        seen: set[tuple[str, int, int]] = set()
+        indexes: dict[str, TurnIndex] = {}
+        for h in hits:
+            if unit == "match":
+                rng = (h.start, h.end)
+            else:
+                turns = indexes.get(h.document_guid)
+                if turns is None:
+                    turns = indexes[h.document_guid] = TurnIndex(
+                        document_turns(self.bench.project, h.document_guid)
+                    )
+                rng = spread(self.corpus.text(h.document_guid), turns, h.start, h.end, unit)
+            key = (h.document_guid, *rng)
+            if key not in seen:
+                seen.add(key)
+                out.append(key)
+        return out
 
     def on_change(self, change: Change) -> None:
         if change.documents_added:
             self.corpus.invalidate()
+        if (change.texts or change.document_list) and self.model.hits:
+            self.run()  # hits hold offsets: after an edit or a deletion, search again
 
 
 def _tool_button(text: str, tip: str) -> QToolButton:

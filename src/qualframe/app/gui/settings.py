@@ -1,5 +1,6 @@
 """What Qualframe remembers between sessions (QSettings): the coder's name, recent projects,
-window layout, the last position in each document and the recently used codes."""
+window layout, the last position in each document, the recently used codes and the analyst's
+options (snap selections to words, how search hits are extended, …)."""
 
 from __future__ import annotations
 
@@ -89,6 +90,21 @@ class Settings:
 
     def set_recent_codes(self, project_path: Path | None, guids: list[str]) -> None:
         self.q.setValue(f"recent_codes/{self._key(project_path)}", guids[:9])
+
+    # -- options (how the analyst likes to work) ----------------------------------------------
+    def option(self, name: str, default: str) -> str:
+        """A remembered choice, e.g. ``snap_words`` ("on"/"off"); ``default`` when unset."""
+        value = self.q.value(f"options/{name}", default)
+        return str(value) if value is not None else default
+
+    def set_option(self, name: str, value: str) -> None:
+        self.q.setValue(f"options/{name}", value)
+
+    def flag(self, name: str, default: bool) -> bool:
+        return self.option(name, "on" if default else "off") == "on"
+
+    def set_flag(self, name: str, value: bool) -> None:
+        self.set_option(name, "on" if value else "off")
 
     def sync(self) -> None:
         self.q.sync()

@@ -1,20 +1,24 @@
-"""Undo belongs to the domain: one generic ``QUndoCommand`` around any ``coding`` command.
+"""The GUI's face of the one undo history (``coding.commands.UndoStack``): Edit → Undo and
+Redo actions that name what they will undo and are enabled only when they can, and the
+signal the Undo history view listens to.
 
-:class:`UndoController` runs a command's ``do`` first; only when it succeeds is the command
-pushed on the ``QUndoStack`` (a ``UserError`` is reported and nothing is pushed). Undo and redo
-call the command's ``undo``/``do``. After every do/undo the controller calls ``emit`` once
-with the :class:`~coding.changes.Change`; the main window turns that into its ``changed``
-signal.
+:class:`UndoHistory` runs every command through the Qt-free stack: ``push`` does the command
+(on the worker thread of ``tasks.run_with_progress`` when it is long) and records it only when
+it succeeds; a refused command, undo or redo is reported in one sentence and changes nothing.
+After each of them ``emit`` is called once with the ``Change``; the main window turns that into
+its ``changed`` signal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from qualframe.app.gui.tasks import run_with_progress
+from qualframe.coding.commands import UndoStack
 from qualframe.coding.core.changes import Change
 from qualframe.coding.core.command import Command
 from qualframe.coding.core.project import Project
@@ -22,59 +26,92 @@ from qualframe.storage.errors import ProjectError
 
 Emit = Callable[[Change], None]
 Report = Callable[[str], None]
+BUSY = "Wait until the current operation has finished."
 
 
-class DomainCommand(QUndoCommand):
-    """Adapter: a ``coding.commands.Command`` on a ``QUndoStack``."""
-
-    def __init__(self, controller: UndoController, command: Command) -> None:
-        super().__init__(command.text)
-        self.controller = controller
-        self.command = command
-        self._first = True  # already done by UndoController.push
-
-    def redo(self) -> None:
-        if self._first:
-            self._first = False
-            return
-        self.controller.run(self.command.do)
-        self.setText(self.command.text)
-
-    def undo(self) -> None:
-        self.controller.run(self.command.undo)
+def _menu_text(verb: str, text: str | None) -> str:
+    return f"&{verb} {text.replace('&', '&&')}" if text else f"&{verb}"
 
 
-class UndoController:
-    def __init__(self, project: Project, emit: Emit, report: Report) -> None:
+class UndoHistory(QObject):
+    historyChanged = Signal()  # the index, the texts or the clean state changed
+
+    def __init__(
+        self, project: Project, emit: Emit, report: Report, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
         self.project = project
-        self.stack = QUndoStack()
-        self.stack.setUndoLimit(500)
+        self.stack = UndoStack(project)
         self._emit = emit
         self._report = report
+        self._busy = False
+        self.undo_action = QAction("&Undo", self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.triggered.connect(self.undo)
+        self.redo_action = QAction("&Redo", self)
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.redo_action.triggered.connect(self.redo)
+        # The stack may call its listeners on the worker thread: a signal crosses to the GUI
+        # thread (queued) before any action is touched.
+        self.stack.add_listener(self.historyChanged.emit)
+        self.historyChanged.connect(self._update_actions)
+        self._update_actions()
 
+    # -- state ------------------------------------------------------------------------------
+    @property
+    def index(self) -> int:
+        return self.stack.index
+
+    def texts(self) -> list[str]:
+        return self.stack.texts()
+
+    def _update_actions(self) -> None:
+        stack = self.stack
+        self.undo_action.setEnabled(stack.can_undo and not self._busy)
+        self.redo_action.setEnabled(stack.can_redo and not self._busy)
+        self.undo_action.setText(_menu_text("Undo", stack.undo_text))
+        self.redo_action.setText(_menu_text("Redo", stack.redo_text))
+
+    # -- running ----------------------------------------------------------------------------
     def push(
         self, command: Command, *, long_title: str | None = None, parent: QWidget | None = None
     ) -> Change | None:
-        """Do ``command``; on success push it (for undo) and return its change. With
+        """Do ``command`` and record it; its change, or None when it was refused. With
         ``long_title`` the work runs off the GUI thread behind a progress dialog."""
+        if long_title is None:
+            return self._run(lambda: self.stack.push(command))
+        return self._run(
+            lambda: run_with_progress(parent, long_title, lambda _p: self.stack.push(command))
+        )
+
+    def undo(self) -> Change | None:
+        return self._run(self.stack.undo) if self.stack.can_undo else None
+
+    def redo(self) -> Change | None:
+        return self._run(self.stack.redo) if self.stack.can_redo else None
+
+    def set_index(self, index: int) -> None:
+        """Undo or redo step by step until ``index`` commands are done (the history view);
+        stops at a step that is refused."""
+        while self.stack.index > index and self.undo() is not None:
+            pass
+        while self.stack.index < index and self.redo() is not None:
+            pass
+
+    def _run(self, step: Callable[[], Change]) -> Change | None:
+        if self._busy:
+            self._report(BUSY)
+            return None
+        self._busy = True
+        self._update_actions()
         try:
-            if long_title is not None:
-                change = run_with_progress(parent, long_title, lambda _p: command.do(self.project))
-            else:
-                change = command.do(self.project)
+            change = step()
         except ProjectError as exc:
             self.project.forget_cached_ids()
             self._report(str(exc))
             return None
-        self.stack.push(DomainCommand(self, command))
+        finally:
+            self._busy = False
+            self._update_actions()
         self._emit(change)
         return change
-
-    def run(self, step: Callable[[Project], Change]) -> None:
-        try:
-            change = step(self.project)
-        except ProjectError as exc:
-            self.project.forget_cached_ids()
-            self._report(str(exc))
-            return
-        self._emit(change)

@@ -3,15 +3,13 @@ re-read (one query) and only the characters they cover are re-formatted."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from qualframe.app.gui.document_view import DocumentView
+from qualframe.app.gui.models.codebook_model import CodebookModel
 from qualframe.coding.core.changes import Change
+from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
 from qualframe.coding.corpus.segments import Highlight, document_highlights
 from qualframe.coding.query.segments import query_segments
-
-if TYPE_CHECKING:
-    from qualframe.app.gui.main_window import MainWindow
 
 
 def to_highlight(rec: SegmentRecord) -> Highlight:
@@ -22,11 +20,13 @@ def to_highlight(rec: SegmentRecord) -> Highlight:
 
 
 class ViewSync:
-    def __init__(self, window: MainWindow) -> None:
-        self.w = window
+    def __init__(self, project: Project, view: DocumentView, codes: CodebookModel) -> None:
+        self.project = project
+        self.view = view
+        self.codes = codes
 
     def on_change(self, change: Change) -> None:
-        view = self.w.view
+        view = self.view
         guid = view.document_guid
         if guid is None or view.index is None:
             return
@@ -55,15 +55,15 @@ class ViewSync:
             affected = {h.code_guid for h in view.index.items} & change.codes
             if affected:
                 fresh_h: list[Highlight] = []
-                with self.w.project.read() as s:
+                with self.project.read() as s:
                     for code in affected:
                         fresh_h.extend(
                             to_highlight(r)
-                            for r in query_segments(s, code_guid=code, document_guid=guid)
+                            for r in query_segments(
+                                s, code_guid=code, document_guid=guid, attributes=False
+                            )
                         )
                 view.restyle_codes(affected, fresh_h)
-        if change.segments:
-            self.w._update_doc_title()
         if shown and view.isVisible():
             # Paint the highlight now, before the docks (retrieval list, counts) take their
             # turn on the same change: what the analyst coded is on screen first.
@@ -73,11 +73,11 @@ class ViewSync:
     def highlights(self, guids: set[str], document_guid: str) -> list[Highlight]:
         """Highlights of some segments of one document: one small query; code names and
         colours come from the codebook model already in memory."""
-        codes = {r.id: r for r in self.w.codebook.model.records}
-        return document_highlights(self.w.project, document_guid, segment_guids=guids, codes=codes)
+        codes = {r.id: r for r in self.codes.records}
+        return document_highlights(self.project, document_guid, segment_guids=guids, codes=codes)
 
     def reload(self) -> None:
-        view = self.w.view
+        view = self.view
         if view.document_guid is None:
             return
         top = view.top_position()

@@ -22,6 +22,7 @@ class WelcomeWindow(QWidget):
     newRequested = Signal()
     openRequested = Signal(object)  # Path | None (None: ask for a file)
     demoRequested = Signal()
+    restoreRequested = Signal()
 
     def __init__(self, settings: Settings, *, demo_available: bool = True) -> None:
         super().__init__()
@@ -37,11 +38,14 @@ class WelcomeWindow(QWidget):
         open_ = QPushButton("Open project…")
         demo = QPushButton("Open demo project")
         demo.setVisible(demo_available)
+        self.restore = QPushButton("Restore a backup…")
+        self.restore.setToolTip("Restore one of the daily automatic backups as a new project")
         new.clicked.connect(self.newRequested.emit)
         open_.clicked.connect(lambda: self.openRequested.emit(None))
         demo.clicked.connect(self.demoRequested.emit)
+        self.restore.clicked.connect(self.restoreRequested.emit)
         buttons = QVBoxLayout()
-        for b in (new, open_, demo):
+        for b in (new, open_, demo, self.restore):
             b.setMinimumHeight(34)
             buttons.addWidget(b)
         buttons.addStretch(1)

@@ -11,14 +11,13 @@ from sqlalchemy.orm import Session
 
 from qualframe.coding.codebook.tree import (
     DETAIL_FIELDS,
-    PALETTE,
-    PATH_SEPARATOR,
     check_color,
     get_code,
     split_path,
     subtree_ids,
 )
 from qualframe.coding.core import audit
+from qualframe.coding.core.codepaths import path_key
 from qualframe.coding.core.errors import NotFoundError, UserError
 from qualframe.coding.core.snapshot import Snapshot, snapshot_codes
 from qualframe.storage.models import Code, Segment
@@ -28,11 +27,11 @@ SegmentPolicy = Literal["delete", "parent"]
 
 # -- validation -----------------------------------------------------------------------------
 def _check_name(name: str) -> str:
+    """A typed name, its runs of white space made one space. A "/" is allowed: code paths
+    escape it (``core.codepaths``)."""
     name = " ".join(name.split())
     if not name:
         raise UserError("A code needs a name.")
-    if PATH_SEPARATOR in name:
-        raise UserError(f'A code name cannot contain "{PATH_SEPARATOR}": "{name}".')
     if len(name) > 400:
         raise UserError("A code name can be at most 400 characters long.")
     return name
@@ -50,8 +49,10 @@ def _check_sibling(session: Session, parent_id: int | None, name: str, exclude: 
 
 
 def _next_color(session: Session) -> str:
-    n = int(session.scalar(select(func.count()).select_from(Code)) or 0)
-    return PALETTE[n % len(PALETTE)]
+    """The colour most distinct from those of the codes already there (``colours``)."""
+    from qualframe.coding.codebook.colours import most_distinct
+
+    return most_distinct(str(c) for c in session.scalars(select(Code.color)))
 
 
 def _next_position(session: Session, parent_id: int | None) -> int:
@@ -107,11 +108,12 @@ def ensure_path_in(
     parent: Code | None = None
     created: list[str] = []
     for part in split_path(path):
-        stmt = select(Code).where(func.lower(Code.name) == part.lower())
-        stmt = stmt.where(
+        stmt = select(Code).where(
             Code.parent_id.is_(None) if parent is None else Code.parent_id == parent.id
         )
-        code = session.scalar(stmt)
+        # compared like find_code: case and runs of spaces do not matter
+        wanted = path_key([part])
+        code = next((c for c in session.scalars(stmt) if path_key([c.name]) == wanted), None)
         if code is None:
             if not create:
                 raise NotFoundError(f'There is no code "{path}" (add --create to make it).')

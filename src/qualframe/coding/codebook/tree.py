@@ -11,13 +11,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qualframe.coding.codebook.tallies import CodeTallies
+from qualframe.coding.core.codepaths import PATH_SEPARATOR, join_path, path_key, split_levels
 from qualframe.coding.core.errors import NotFoundError, UserError
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import CodeRecord
 from qualframe.storage.models import Code, Segment
 
-PATH_SEPARATOR = "/"
-
+__all__ = ["PATH_SEPARATOR", "join_path", "split_path"]
 
 COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
@@ -82,16 +82,22 @@ def code_tree(project: Project) -> list[CodeRecord]:
 
 
 def split_path(path: str) -> list[str]:
-    parts = [p.strip() for p in path.split(PATH_SEPARATOR)]
+    """The names of a typed code path (``\\/`` is a "/" inside a name; see
+    ``core.codepaths``), each stripped of surrounding spaces."""
+    parts = [p.strip() for p in split_levels(path)]
     if not path.strip() or any(not p for p in parts):
-        raise UserError(f'"{path}" is not a code path (use Theme/Category/Code).')
+        raise UserError(
+            f'"{path}" is not a code path (use Theme/Category/Code; write \\/ for a "/" '
+            "inside a name)."
+        )
     return parts
 
 
 def find_code(project: Project, path: str) -> CodeRecord | None:
-    wanted = tuple(p.casefold() for p in split_path(path))
+    """The code at ``path`` (case and runs of spaces do not matter), or None."""
+    wanted = path_key(split_path(path))
     for rec in code_tree(project):
-        if tuple(p.casefold() for p in rec.path) == wanted:
+        if path_key(rec.path) == wanted:
             return rec
     return None
 

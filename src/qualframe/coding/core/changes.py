@@ -27,6 +27,12 @@ class Change:
     participants: bool = False
     survey: bool = False
     created_guid: str | None = None  # the new entity, when the action created one
+    # The list of documents changed other than by an import: renamed, deleted, restored.
+    document_list: bool = False
+    documents_removed: frozenset[str] = field(default_factory=frozenset)
+    texts: frozenset[str] = field(default_factory=frozenset)  # documents whose text changed
+    document_sets: bool = False  # sets or their members changed
+    memos: bool = False  # a project, document or code memo changed
 
     @property
     def segments(self) -> bool:
@@ -45,4 +51,9 @@ class Change:
             participants=self.participants or other.participants,
             survey=self.survey or other.survey,
             created_guid=self.created_guid or other.created_guid,
+            document_list=self.document_list or other.document_list,
+            documents_removed=self.documents_removed | other.documents_removed,
+            texts=self.texts | other.texts,
+            document_sets=self.document_sets or other.document_sets,
+            memos=self.memos or other.memos,
         )

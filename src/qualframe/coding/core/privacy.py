@@ -1,8 +1,10 @@
 """Keeping participants' real names inside the project.
 
 Participants are known by pseudonyms (``E6``); a real name, when the source had one (the
-transcript label ``E6 (김민지):``), is stored in ``Participant.real_name`` and the immutable
-document text keeps the label as it was. Everything that leaves the project (Word, Excel,
+transcript label ``E6 (김민지):``, name first ``김민지 (E6):``, or an interviewer's
+``Moderator (박지훈):``), is stored privately: the first spelling in ``Participant.real_name``
+and every spelling found (``이서연`` in one transcript, ``Lee Seo-yeon`` in another) in
+``participant_names``. The immutable document text keeps the label as it was. Everything that leaves the project (Word, Excel,
 CSV, Markdown and JSON exports, the command line's listings) passes its text through
 :func:`mask_real_names` unless the user explicitly asks for real names:
 
@@ -12,7 +14,8 @@ CSV, Markdown and JSON exports, the command line's listings) passes its text thr
   ``E6가``: Hangul names are matched exactly, also inside a word, since Korean particles attach
   to the name; Latin names are matched case-insensitively as whole words, any run of spaces
   between their parts);
-* a real name shared by several participants becomes ``[name]`` (no pseudonym would be right).
+* a real name shared by several participants becomes ``[name]`` (no pseudonym would be right);
+* every known spelling of every participant's name (interviewers included) is masked.
 
 Only the full stored name is recognised: a nickname or a given name used alone (``민지야``)
 is not, because nothing in the project says it is a name.
@@ -28,7 +31,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualframe.storage.models import Participant
+from qualframe.storage.models import Participant, ParticipantName
 
 AMBIGUOUS = "[name]"
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -89,13 +92,18 @@ class NameMasker:
 
     @classmethod
     def from_session(cls, s: Session) -> NameMasker:
-        """A masker for every participant of the project that has a real name."""
+        """A masker for every known spelling of every participant's real name."""
         rows = s.execute(
             select(Participant.pseudonym, Participant.real_name).where(
                 Participant.real_name.is_not(None)
             )
         ).all()
-        return cls((str(p), r) for p, r in rows)
+        spellings = s.execute(
+            select(Participant.pseudonym, ParticipantName.name).join(
+                ParticipantName, ParticipantName.participant_id == Participant.id
+            )
+        ).all()
+        return cls([*((str(p), r) for p, r in rows), *((str(p), n) for p, n in spellings)])
 
     @property
     def empty(self) -> bool:
@@ -107,6 +115,13 @@ class NameMasker:
         if index % 3 == 2:
             return name.replacement
         return m.group(index + 1)  # the pseudonym written beside the name
+
+    def edits(self, text: str) -> list[tuple[int, int, str]]:
+        """Where ``__call__`` would change ``text``: (start, end, replacement), in order, so
+        that positions in the text can be moved along (the REFI-QDA export does this)."""
+        if self._pattern is None or not text:
+            return []
+        return [(m.start(), m.end(), self._replace(m)) for m in self._pattern.finditer(text)]
 
     def __call__(self, text: str) -> str:
         if self._pattern is None or not text:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -45,11 +45,24 @@ class Project:
 
     # -- lifecycle -------------------------------------------------------------------
     @classmethod
-    def create(cls, path: Path | str, coder: str | None = None) -> Project:
-        project = cls(create_project(Path(path)), coder)
-        with project.write() as s:
-            s.add(ProjectMeta(key="title", value=Path(path).stem))
-        return project
+    def create(
+        cls,
+        path: Path | str,
+        coder: str | None = None,
+        prepare: Callable[[Project], object] | None = None,
+    ) -> Project:
+        """A new project at ``path``. It is built under a temporary name (title, then
+        whatever ``prepare`` adds, e.g. a starting codebook) and appears under ``path`` only
+        when complete: an interrupted creation never leaves a file that blocks the name."""
+
+        def setup(db: Database) -> None:
+            project = cls(db, coder)
+            with project.write() as s:
+                s.add(ProjectMeta(key="title", value=Path(path).stem))
+            if prepare is not None:
+                prepare(project)
+
+        return cls(create_project(Path(path), setup), coder)
 
     @classmethod
     def open(
@@ -153,3 +166,13 @@ class Project:
                 s.add(ProjectMeta(key=key, value=value))
             else:
                 row.value = value
+
+    # -- copies ----------------------------------------------------------------------------
+    def checkpoint(self) -> bool:
+        """Fold the write-ahead log into the project file (see ``Database.checkpoint``)."""
+        return self.db.checkpoint()
+
+    def save_copy(self, target: Path | str) -> Path:
+        """A complete copy of the project at ``target`` (SQLite's online backup, written
+        under a temporary name, verified by opening it, then renamed); never over a project."""
+        return self.db.backup_to(Path(target))

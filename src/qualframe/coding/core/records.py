@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
+from qualframe.coding.core.codepaths import join_path
+
 
 @dataclass(frozen=True)
 class CodeRecord:
@@ -24,7 +26,8 @@ class CodeRecord:
 
     @property
     def path_text(self) -> str:
-        return "/".join(self.path)
+        """The path as text; a "/" inside a name is written \\/ (``core.codepaths``)."""
+        return join_path(self.path)
 
 
 class SegmentRecord(NamedTuple):
@@ -55,7 +58,7 @@ class SegmentRecord(NamedTuple):
 
     @property
     def code_path_text(self) -> str:
-        return "/".join(self.code_path)
+        return join_path(self.code_path)
 
 
 @dataclass(frozen=True)

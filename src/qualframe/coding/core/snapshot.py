@@ -20,7 +20,7 @@ CODE_FIELDS = (
 )  # fmt: skip
 SEGMENT_FIELDS = (
     "guid", "document_id", "coder_id", "turn_id", "start", "end", "memo", "is_exemplar",
-    "created_at", "updated_at",
+    "created_at", "updated_at", "selection_guid",
 )  # fmt: skip
 MEMO_FIELDS = (
     "guid",

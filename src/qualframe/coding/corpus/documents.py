@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from qualframe.coding.core import audit
 from qualframe.coding.core.errors import ImportRefused, UserError
+from qualframe.coding.core.printable import printable
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import DocumentRecord, TurnRecord
 from qualframe.storage.models import (
@@ -64,6 +65,9 @@ class DocumentData:
 
 # -- documents ---------------------------------------------------------------------------------
 def unique_document_name(session: Session, name: str) -> str:
+    """``name`` made safe to show (control and direction characters escaped, see
+    ``core.printable``) and, if taken, numbered: ``name (2)``."""
+    name = printable(name).strip() or "document"
     taken = set(session.scalars(select(Document.name)))
     if name not in taken:
         return name
@@ -96,7 +100,7 @@ def add_document_in(
         kind=data.kind,
         text=text,
         length=len(text),
-        original_filename=data.original_filename,
+        original_filename=printable(data.original_filename) if data.original_filename else None,
         content_hash=content_hash,
         text_hash=sha256_hex(text),
         source_encoding=data.source_encoding,
@@ -135,11 +139,16 @@ def list_documents(project: Project) -> list[DocumentRecord]:
             s.execute(select(Segment.document_id, func.count()).group_by(Segment.document_id)).all()
         )
         groups: dict[int, set[str]] = {}
+        # The role attribute by its id: a join by name walked every value of each speaker
+        # (seconds with 10,000 attributes).
+        role_ids = select(Attribute.id).where(func.lower(Attribute.name) == "role")
         role_rows = s.execute(
             select(Turn.document_id, AttributeValue.value)
-            .join(AttributeValue, AttributeValue.participant_id == Turn.participant_id)
-            .join(Attribute, Attribute.id == AttributeValue.attribute_id)
-            .where(func.lower(Attribute.name) == "role")
+            .join(
+                AttributeValue,
+                (AttributeValue.participant_id == Turn.participant_id)
+                & AttributeValue.attribute_id.in_(role_ids),
+            )
             .distinct()
         ).all()
         for did, value in role_rows:

@@ -1,12 +1,15 @@
-"""Memos: reflexive notes (bracketing the researcher's own assumptions), and notes on the
-project, a document or a code. Each change is one transaction, audited and undoable."""
+"""Memos: the project journal (reflexive notes bracketing the researcher's own assumptions),
+and notes on the project, a document or a code — each dated and signed by its coder. Each
+change is one transaction, audited and undoable. Segment memos live on the segment
+(``commands.SetSegmentMemo``); :func:`memo_entries` lists all kinds together."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from qualframe.coding.core import audit
@@ -79,14 +82,14 @@ class AddMemo(Command):
             s.flush()
             self.guid = memo.guid
             audit.record(s, project.coder, "add_memo", "memo", memo.guid, kind=self.kind)
-        return Change("memo", created_guid=self.guid)
+        return Change("memo", created_guid=self.guid, memos=True)
 
     def undo(self, project: Project) -> Change:
         assert self.guid
         with project.write() as s:
             s.delete(_get(s, self.guid))
             audit.record(s, project.coder, "delete_memo", "memo", self.guid, undo=True)
-        return Change("memo")
+        return Change("memo", memos=True)
 
 
 @dataclass
@@ -109,12 +112,61 @@ class EditMemo(Command):
 
     def do(self, project: Project) -> Change:
         self.old = self._set(project, self.title.strip(), self.body)
-        return Change("memo")
+        return Change("memo", memos=True)
 
     def undo(self, project: Project) -> Change:
         assert self.old is not None
         self._set(project, *self.old)
-        return Change("memo")
+        return Change("memo", memos=True)
+
+
+@dataclass
+class DeleteMemo(Command):
+    """Delete a project, document or code memo; undo brings it back as it was (GUID,
+    author and dates included)."""
+
+    guid: str
+    row: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        self.text = "Delete memo"
+
+    def do(self, project: Project) -> Change:
+        with project.write() as s:
+            memo = _get(s, self.guid)
+            self.row = {
+                a.key: getattr(memo, a.key) for a in inspect(Memo).column_attrs if a.key != "id"
+            }
+            self.row["document_guid"] = s.scalar(
+                select(Document.guid).where(Document.id == memo.document_id)
+            )
+            self.row["code_guid"] = s.scalar(select(Code.guid).where(Code.id == memo.code_id))
+            shown = memo.title or memo.text.strip().split("\n")[0][:40]
+            self.text = f'Delete memo "{shown}"'
+            s.delete(memo)
+            audit.record(s, project.coder, "delete_memo", "memo", self.guid, kind=memo.kind,
+                         title=memo.title, text=memo.text)  # fmt: skip
+        return Change("memo", memos=True)
+
+    def undo(self, project: Project) -> Change:
+        assert self.row is not None
+        with project.write() as s:
+            data = {k: v for k, v in self.row.items() if k not in ("document_guid", "code_guid")}
+            if self.row["document_guid"] is not None:
+                data["document_id"] = s.scalar(
+                    select(Document.id).where(Document.guid == self.row["document_guid"])
+                )
+            if self.row["code_guid"] is not None:
+                data["code_id"] = s.scalar(
+                    select(Code.id).where(Code.guid == self.row["code_guid"])
+                )
+            if (self.row["document_guid"] and data["document_id"] is None) or (
+                self.row["code_guid"] and data["code_id"] is None
+            ):
+                raise NotFoundError("What the memo was about no longer exists.")
+            s.add(Memo(**data))
+            audit.record(s, project.coder, "add_memo", "memo", self.guid, undo=True)
+        return Change("memo", memos=True)
 
 
 def list_memos(project: Project, kind: str | None = None) -> list[MemoRecord]:

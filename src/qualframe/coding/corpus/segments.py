@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualframe.coding.core import audit
+from qualframe.coding.core.codepaths import join_path
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import CodeRecord
@@ -189,7 +190,7 @@ def document_highlights(
             name, path_text, color, cguid = code.name, code.path_text, code.color, code.guid
         else:
             path, color, cguid = paths[r.code_id]
-            name, path_text = path[-1], "/".join(path)
+            name, path_text = path[-1], join_path(path)
         out.append(
             Highlight(r.guid, r.start, r.end, cguid, name, path_text, color, r.coder, r.memo)
         )

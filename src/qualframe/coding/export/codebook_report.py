@@ -22,8 +22,9 @@ from qualframe.coding.core.privacy import name_masker
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import CodeRecord
 from qualframe.coding.export import docx_style as ds
-from qualframe.coding.export.atomic import atomic_path
+from qualframe.coding.export.atomic import write_atomically
 from qualframe.coding.export.safe_cells import neutralise
+from qualframe.coding.query.quotes import own_turn
 from qualframe.storage.models import Document, Participant, Segment, Turn
 
 THEME_FILL = "F2F2F2"
@@ -53,7 +54,14 @@ def manual_entries(project: Project, *, real_names: bool = False) -> list[Manual
         tree = load_tree(s)
         rows = s.execute(
             select(
-                Segment.code_id, Document.text, Segment.start, Segment.end, Participant.pseudonym
+                Segment.code_id,
+                Document.text,
+                Segment.start,
+                Segment.end,
+                Participant.pseudonym,
+                Turn.start,
+                Turn.end,
+                Turn.id,
             )
             .join(Document, Document.id == Segment.document_id)
             .outerjoin(Turn, Turn.id == Segment.turn_id)
@@ -62,8 +70,10 @@ def manual_entries(project: Project, *, real_names: bool = False) -> list[Manual
             .order_by(Document.position, Document.name, Segment.start)
         ).all()
     exemplar: dict[int, str] = {}
-    for code_id, text, start, end, who in rows:
+    for code_id, text, start, end, who, t_start, t_end, turn_id in rows:
         if code_id not in exemplar:
+            turn = (t_start, t_end) if turn_id is not None else None
+            start, end = own_turn(start, end, turn)  # never another speaker's words
             quote = f"“{quote_text(mask(text[start:end]))}”"
             exemplar[code_id] = f"{quote} — {who}" if who else quote
     out = []
@@ -161,8 +171,7 @@ def write_codebook_xlsx(project: Project, path: Path, *, real_names: bool = Fals
             cell.alignment = wrap
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(entries) + 1}"
-    with atomic_path(Path(path)) as tmp:
-        wb.save(str(tmp))
+    write_atomically(Path(path), wb.save)
 
 
 def export_codebook(project: Project, path: Path, *, real_names: bool = False) -> None:

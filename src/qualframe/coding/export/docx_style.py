@@ -21,7 +21,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
-from qualframe.coding.export.atomic import atomic_path
+from qualframe.coding.export.atomic import write_atomically
 
 FONT = "Calibri"
 EAST_ASIAN_FONT = "Malgun Gothic"
@@ -389,5 +389,4 @@ def merge_down(table: Table, col: int, first_row: int, last_row: int) -> _Cell:
 
 def save(doc: DocxDocument, path: Path) -> None:
     """Write the document completely or not at all."""
-    with atomic_path(Path(path)) as tmp:
-        doc.save(str(tmp))
+    write_atomically(Path(path), doc.save)

@@ -27,7 +27,7 @@ from qualframe.coding.analysis.matrix import (
     level_name,
     matrix_note,
 )
-from qualframe.coding.export.atomic import atomic_path
+from qualframe.coding.export.atomic import write_atomically
 from qualframe.coding.export.matrix_csv import long_header, long_rows
 from qualframe.coding.export.safe_cells import neutralise
 
@@ -114,5 +114,4 @@ def write_matrix_xlsx(
     ws.title = "Matrix"
     fill_matrix_sheet(ws, matrix, title or default_title(matrix), number)
     fill_segments_sheet(wb.create_sheet("Segments"), matrix, segments)
-    with atomic_path(Path(path)) as tmp:
-        wb.save(str(tmp))
+    write_atomically(Path(path), wb.save)

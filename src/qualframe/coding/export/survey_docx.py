@@ -2,7 +2,7 @@
 
 Table order: single-choice items, multiple-response items, Likert items, themes raised in the
 coded open-ended answers; a table is left out when there is nothing to put in it. Every number
-comes from :mod:`coding.analysis.survey_stats` and is formatted by its helpers.
+comes from :mod:`coding.analysis.survey` and is formatted by its helpers.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from docx.document import Document as DocxDocument
 from docx.shared import Cm, Pt
 from docx.table import Table
 
-from qualframe.coding.analysis.survey_stats import (
+from qualframe.coding.analysis.survey import (
     FrequencyResult,
     SurveyTables,
     fmt_effect,
@@ -134,7 +134,12 @@ def add_frequency_table(
             " Not every respondent answered (the item row gives how many did, the "
             f"denominator): {'; '.join(skipped)} did not answer."
         )
-    note += _ungrouped_note(t)
+    if any(f.from_columns for f in results):
+        note += (
+            " For an item asked as one column per option, the respondents who answered are "
+            "those who chose at least one option."
+        )
+    note += _ungrouped_note(t) + t.responses_note()
     keep_together(table)
     ds.add_note(doc, note)
     return table
@@ -207,11 +212,22 @@ def _likert_note(
     grouped = len(t.groups) >= 2
     methods = t.likert_methods
     scales = {(r.scale_min, r.scale_max) for r in t.likert if r.scale_min is not None}
+    unknown = [r.item for r in t.likert if r.scale_min is None]
     note = "Values are mean ± SD"
-    if len(scales) == 1:
+    if len(scales) == 1 and not unknown:
         lo, hi = next(iter(scales))
         note += f" on a {lo}–{hi} scale"
+    elif scales:
+        note += (
+            " (scales: "
+            + "; ".join(
+                f"{r.item} {r.scale_min}–{r.scale_max}" for r in t.likert if r.scale_min is not None
+            )
+            + ")"
+        )
     note += "; a cell with one answer shows the value and n = 1."
+    if unknown:
+        note += f" The scale of {_list(unknown)} was not stated in the file or at import."
     if grouped:
         if len(methods) == 1:
             note += f" p: {methods[0]}."
@@ -222,15 +238,17 @@ def _likert_note(
         else:
             first, second = t.label(t.groups[0]), t.label(t.groups[1])
             note += (
-                f" U is the Mann–Whitney statistic of the {first} group; r is the "
-                f"rank-biserial correlation 1 − 2U/(n1·n2) (r > 0: {second} answered higher)."
+                f" U is the smaller of U₁ ({first}) and U₂ ({second}), as SPSS reports the "
+                f"Mann–Whitney U; R's wilcox.test(answer ~ group) reports W = U₁ (both are in "
+                f"the Excel and JSON output). r is the rank-biserial correlation 1 − 2U₁/(n₁·n₂) "
+                f"(r > 0: {second} answered higher)."
             )
         note += " p-values are not adjusted for multiple comparisons."
         if untested:
             note += " Not tested: " + "; ".join(untested) + "."
     if missing_parts:
         note += " Missing answers were excluded per item: " + "; ".join(missing_parts) + "."
-    return note + _ungrouped_note(t)
+    return note + _ungrouped_note(t) + t.responses_note()
 
 
 def add_codes_table(doc: DocxDocument, t: SurveyTables, number: int) -> Table | None:
@@ -278,9 +296,10 @@ def add_codes_table(doc: DocxDocument, t: SurveyTables, number: int) -> Table | 
     )
     if two:
         note += (
-            " p: two-sided Fisher's exact test per code (group × raised); not adjusted for "
-            "multiple comparisons."
+            " p: two-sided Fisher's exact test per code (group × raised), as R's fisher.test; "
+            "not adjusted for multiple comparisons."
         )
+    note += t.responses_note()
     keep_together(table)
     ds.add_note(doc, note)
     return table

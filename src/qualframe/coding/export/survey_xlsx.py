@@ -7,6 +7,7 @@ through :func:`coding.export.safe_cells.neutralise` so that no answer can run as
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,13 +17,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qualframe.coding.analysis.formatting import fmt_percent, round_half_up
-from qualframe.coding.analysis.survey_stats import (
+from qualframe.coding.analysis.survey import (
     FrequencyResult,
     SurveyTables,
     fmt_p,
     percent_value,
 )
-from qualframe.coding.export.atomic import atomic_path
+from qualframe.coding.export.atomic import write_atomically
 from qualframe.coding.export.docx_style import HEADER_FILL
 from qualframe.coding.export.safe_cells import neutralise
 
@@ -102,7 +103,7 @@ def _likert_sheet(wb: Workbook, t: SurveyTables) -> None:
     for label in labels:
         header += [f"{label} n", f"{label} mean", f"{label} SD", f"{label} median"]
         header += [f"{label} missing"]
-    header += ["Test", "Method", "U or H", "p", "p (text)", "Effect size", "Reason"]
+    header += ["Test", "Method", "U or H", "U1", "U2", "p", "p (text)", "Effect size", "Reason"]
     ws = _sheet(wb, "Likert", header)
     for r in t.likert:
         row: list[Any] = [r.item]
@@ -113,6 +114,8 @@ def _likert_sheet(wb: Workbook, t: SurveyTables) -> None:
             test.test or "",
             test.method or "",
             _r(test.statistic, 1),
+            _r(test.u1, 1),
+            _r(test.u2, 1),
             test.p,
             fmt_p(test.p, t.p_decimals),
             _r(test.effect_size, 2),
@@ -127,8 +130,10 @@ def _likert_sheet(wb: Workbook, t: SurveyTables) -> None:
     notes += [f"p: {m}." for m in t.likert_methods]
     if len(t.groups) == 2:
         notes.append(
-            f"U is the statistic of the {t.label(t.groups[0])} group; effect size is the "
-            f"rank-biserial r = 1 − 2U/(n1·n2) (r > 0: {t.label(t.groups[1])} higher)."
+            f"U = min(U1, U2) as SPSS reports it; U1 is the statistic of the "
+            f"{t.label(t.groups[0])} group (R's wilcox.test W), U2 of the "
+            f"{t.label(t.groups[1])} group; effect size is the rank-biserial "
+            f"r = 1 − 2·U1/(n1·n2) (r > 0: {t.label(t.groups[1])} higher)."
         )
     elif len(t.groups) > 2:
         notes.append("Effect size: ε² = H/(N − 1).")
@@ -143,13 +148,16 @@ def _codes_sheets(wb: Workbook, t: SurveyTables) -> None:
     header = ["Code"]
     for label in labels:
         header += [f"{label} n", f"{label} %", f"{label} N"]
-    header += ["p (Fisher)", "Odds ratio", "Reason"]
+    header += ["p (Fisher)", "Odds ratio (conditional MLE, as R)", "Reason"]
     ws = _sheet(wb, "Codes", header)
     for r in c.rows:
         row: list[Any] = [r.code]
         for cc in (r.total, *[r.groups[g] for g in t.groups]):
             row += [cc.n, percent_value(cc.percent, t.percent_decimals), cc.denominator]
-        row += [_r(r.p, 3), _r(r.odds_ratio, 2), r.reason or ""]
+        odds: Any = (
+            _r(r.odds_ratio, 2) if r.odds_ratio is None or math.isfinite(r.odds_ratio) else "∞"
+        )
+        row += [_r(r.p, 3), odds, r.reason or ""]
         ws.append([_cell(v) for v in row])
     _notes(
         ws,
@@ -209,5 +217,4 @@ def build_workbook(t: SurveyTables) -> Workbook:
 def write_survey_xlsx(t: SurveyTables, path: Path) -> None:
     """Write the workbook to ``path`` (completely or not at all)."""
     wb = build_workbook(t)
-    with atomic_path(Path(path)) as tmp:
-        wb.save(str(tmp))
+    write_atomically(Path(path), wb.save)

@@ -3,11 +3,15 @@
 The order matters for speed and for correctness: a byte-order mark is authoritative; valid
 UTF-8 is accepted as UTF-8 (legacy-encoded text that happens to be valid UTF-8 is vanishingly
 rare); only then is ``charset-normalizer`` asked. Its guesses among the Latin single-byte
-code pages are unreliable on short texts (Windows-1252 text is often reported as cp1257 or
-cp1250), so when it picks one of those and the bytes are valid Windows-1252, Windows-1252
-wins. Short Korean texts are the other weak spot (a few CP949 syllables are often reported as
-Big5 or a Latin code page), so text that decodes as CP949 into mostly Hangul is CP949.
-``--encoding`` overrides everything.
+code pages are unreliable (Windows-1252 text reported as cp1257, Hungarian ISO-8859-2 text
+scoring the same as Windows-1252, which turns ő into õ), so among the single-byte
+candidates the one whose letters all belong to one European language's alphabet wins
+(:func:`_latin`); when two are close, a warning says so and the preview shows a sample
+line. Short Korean texts are the other weak spot (a few CP949 syllables are often reported
+as Big5 or a Latin code page), so text that decodes as CP949 into mostly Hangul syllables is
+CP949, unless charset-normalizer found Japanese text (kana): EUC-JP kana bytes decode as
+CP949 into Hangul *jamo*, which real Korean text hardly has. ``--encoding`` overrides
+everything.
 
 A few stray NUL bytes in otherwise valid UTF-8 (a crashed editor's padding, a broken export)
 are removed with a warning rather than refusing the whole file; a file with NULs that is not
@@ -76,6 +80,7 @@ class Decoded:
     text: str
     encoding: str  # a Python codec name as reported to the user (utf-8, utf-16-le, cp949 …)
     warnings: tuple[str, ...] = ()  # what was repaired while decoding
+    sample: str | None = None  # a line that shows a close choice between encodings
 
 
 def clean_controls(text: str) -> tuple[str, int]:
@@ -110,7 +115,8 @@ def _korean(raw: bytes) -> str | None:
     wide = list(islice((ch for ch in text if ch > "\x7f"), 20000))
     if not wide:
         return None
-    hangul = sum(1 for ch in wide if "\uac00" <= ch <= "\ud7a3" or "\u3131" <= ch <= "\u318e")
+    # syllables only: EUC-JP kana decode as CP949 into Hangul jamo (U+3131…), not syllables
+    hangul = sum(1 for ch in wide if "\uac00" <= ch <= "\ud7a3")
     common = 0
     for ch in wide:
         b = ch.encode("cp949")
@@ -150,7 +156,13 @@ def _utf16_without_bom(raw: bytes) -> str | None:
 
 
 _BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # not tab, LF, VT, FF, CR
-_BEYOND_LATIN1_CONTROLS = re.compile(r"[^\x00-\x9f]")
+# Characters beyond the C1 controls, except blocks in which every character is assigned
+# (Unicode 14, checked by a test): only those are looked up one by one.
+_MAYBE_UNASSIGNED = re.compile(
+    "[^\x00-\u0377\u03a3-\u052f\u1d00-\u1f15\u2000-\u2064\u2190-\u2426\u2460-\u2b73"
+    "\u3000-\u303f\u3041-\u3096\u3099-\u30ff\u3131-\u318e\u3220-\ua48c\uac00-\ud7a3"
+    "\uff01-\uffbe]"
+)
 
 
 def looks_binary(text: str) -> bool:
@@ -165,7 +177,7 @@ def looks_binary(text: str) -> bool:
     bad = len(_BINARY_CONTROLS.findall(sample))
     if bad > limit:
         return True
-    for match in _BEYOND_LATIN1_CONTROLS.finditer(sample):
+    for match in _MAYBE_UNASSIGNED.finditer(sample):
         if unicodedata.category(match.group()) in ("Cn", "Co", "Cs"):
             bad += 1
             if bad > limit:
@@ -249,31 +261,196 @@ def _with_stray_nuls(raw: bytes, filename: str) -> Decoded:
     raise refuse(filename, "is a binary file, not text")
 
 
+# Non-ASCII letters of European languages written in single-byte code pages.
+_ALPHABETS: dict[str, str] = {
+    "French": "àâæçéèêëîïôœùûüÿ",
+    "German": "äöüß",
+    "Spanish": "áéíóúñü",
+    "Portuguese": "áâãàçéêíóôõú",
+    "Italian": "àèéìíîòóùú",
+    "Dutch": "áéíóúàèëïöüĳ",
+    "Catalan": "àçéèíïòóúü",
+    "Nordic": "åäöæøéüáðþýí",
+    "Hungarian": "áéíóöőúüű",
+    "Polish": "ąćęłńóśźż",
+    "Czech": "áčďéěíňóřšťúůýž",
+    "Slovak": "áäčďéíĺľňóôŕšťúýž",
+    "Croatian/Slovenian": "čćđšž",
+    "English": "éèêëïöüçñáà",
+    "Romanian": "ăâîșțşţ",
+    "Turkish": "çğıöşüâî",
+    "Lithuanian": "ąčęėįšųūž",
+    "Latvian": "āčēģīķļņšūž",
+    "Estonian": "äõöüšž",
+}
+# Common words written without accents: they tell the document's language whatever the
+# code page, so its alphabet can judge the candidates.
+_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    name: frozenset(words.split())
+    for name, words in {
+        "English": "the and to of is was you that it in with for this have not but",
+        "French": "le les des est et une je pas que qui pour dans avec sur nous vous mais",
+        "German": "und der die das ist nicht ich es mit ein eine zu war wie auch sich wir",
+        "Spanish": "el los las y que es en un una por con para fue no lo pero como muy",
+        "Portuguese": "o os e que um uma com para foi do da nao mas muito em se",
+        "Italian": "il che di un una per non sono con del della gli anche come",
+        "Dutch": "de het een en van is niet ik dat met voor op maar ook zijn wat",
+        "Hungarian": "a az hogy nem egy is meg volt de van mi ez azt csak mert",
+        "Polish": "i w na nie to jest sie z do ze jak co tak ale po",
+        "Czech": "a je to na se v ze jsem jak ale tak po by",
+        "Slovak": "a je to na sa v ako ale som tak po by",
+        "Romanian": "si in de la nu cu o un este sa mai dar",
+        "Turkish": "bir ve bu da de ne ama ben sen icin gibi",
+        "Nordic": "og i er det at en som til har ikke med och att jag",
+        "Estonian": "ja on et ei see ka oli kui aga mis",
+        "Lithuanian": "ir yra kad ne tai bet su",
+        "Latvian": "un ir ka ne tas bet ar",
+    }.items()
+}
+_ASCII_WORD = re.compile(r"[a-z]+")
+
+
+def _language(text: str) -> str | None:
+    """The language whose common words the text uses most (at least five of them)."""
+    words = _ASCII_WORD.findall(text[:100_000].lower())
+    best, hits = None, 4
+    for name, common in _FUNCTION_WORDS.items():
+        n = sum(1 for w in words if w in common)
+        if n > hits:
+            best, hits = name, n
+    return best
+
+
+# Single-byte candidates, in order of preference when they read a text equally well.
+_LATIN_CANDIDATES = ("cp1252", "cp1250", "iso8859_2", "cp1257", "cp1254", "iso8859_15")
+
+
+def _fit(text: str, language: str | None = None) -> tuple[float, str, int]:
+    """How well the non-ASCII letters of ``text`` fit the alphabet of ``language`` (when its
+    common words say which) or else of the language they fit best: (share of them that do,
+    the language, how many there are). C1 controls and symbols that are not letters count
+    against it."""
+    counts: dict[str, int] = {}
+    others = 0
+    for ch in text:
+        if ch < "\x80":
+            continue
+        low = ch.lower()
+        if ch.isalpha():
+            counts[low] = counts.get(low, 0) + 1
+        elif "\x80" <= ch <= "\x9f":
+            others += 3  # a control character where text should be
+        elif ch not in "–—‘’‚“”„•…«»°§€£\xa0·´¨©®™¿¡":
+            others += 1
+    total = sum(counts.values()) + others
+    if not total:
+        return 1.0, "", 0
+    names = [language] if language in _ALPHABETS else list(_ALPHABETS)
+    best, found = 0.0, ""
+    for name in names:
+        alphabet = _ALPHABETS[name]
+        share = sum(n for ch, n in counts.items() if ch in alphabet) / total
+        if share > best or not found:
+            best, found = share, name
+    return best, found, total
+
+
+def _latin(raw: bytes) -> tuple[str, str, tuple[str, ...], str | None] | None:
+    """(text, codec, warnings, sample) for the single-byte code page whose text fits a
+    language best; a close call is said in a warning, with a sample line."""
+    scored: list[tuple[float, int, str, str, str]] = []
+    language = _language(raw.decode("latin-1"))
+    for rank, codec in enumerate(_LATIN_CANDIDATES):
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if looks_binary(text):
+            continue
+        share, fits, _ = _fit(text[:200_000], language)
+        scored.append((share, -rank, codec, fits, text))
+    if not scored:
+        return None
+    scored.sort(reverse=True)
+    share, _, codec, fits, text = scored[0]
+    rival = next((x for x in scored[1:] if x[4] != text), None)
+    if rival is None or share - rival[0] >= 0.15:
+        return text, codec, (), None
+    line = _differing_line(text, rival[4])
+    note = (
+        f"its encoding was a close call: {codec} ({fits or 'no accented letters'}) was "
+        f"chosen over {rival[2]}; check a line such as “{line}” and choose the encoding "
+        "if it is wrong"
+    )
+    return text, codec, (note,), line
+
+
+def _differing_line(text: str, other: str) -> str:
+    for a, b in zip(text.splitlines(), other.splitlines(), strict=False):
+        if a != b:
+            return a.strip()[:80]
+    return text.strip().splitlines()[0][:80] if text.strip() else ""
+
+
+_JAPANESE = {
+    "shift_jis", "cp932", "euc_jp", "euc_jis_2004", "euc_jisx0213", "shift_jis_2004",
+    "shift_jisx0213", "iso2022_jp",
+}  # fmt: skip
+
+
+def _name(encoding: str) -> str:
+    return codecs.lookup(encoding).name.replace("-", "_")
+
+
+def _mostly_ascii(raw: bytes) -> bool:
+    """Western text has few bytes above 0x7F; CJK text in a double-byte code page many."""
+    sample = raw[:65536]
+    return sum(1 for b in sample if b > 0x7F) < 0.15 * len(sample)
+
+
+def _has_kana(text: str) -> bool:
+    return sum(1 for ch in text[:20000] if "\u3041" <= ch <= "\u30ff") >= 2
+
+
 def _detect(raw: bytes, filename: str) -> Decoded:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(raw).best()
+    results = from_bytes(raw)
+    best = results.best()
     if best is None:
         korean = _korean(raw)
         if korean is not None and not looks_binary(korean):
             return Decoded(korean, "cp949")
+        latin = _latin(raw)
+        if latin is not None:
+            return Decoded(latin[0], latin[1], latin[2], latin[3])
         raise refuse(filename, "is a binary file or uses an unknown encoding (try --encoding)")
-    codec = codecs.lookup(best.encoding).name
-    if codec.replace("-", "_") not in {"euc_kr", "cp949"} and (
-        codec.replace("-", "_") in _LATIN_FAMILY | _CJK_GUESSES
+    # Japanese text (kana) found by any of charset-normalizer's readings wins over a Korean
+    # or Chinese reading of the same bytes.
+    japanese = next(
+        (r for r in results if _name(r.encoding) in _JAPANESE and _has_kana(str(r))), None
+    )
+    if japanese is not None:
+        best = japanese
+    codec = _name(best.encoding)
+    if codec in _CJK_GUESSES and japanese is None and _mostly_ascii(raw):
+        # a few accented letters in Western text, read as a handful of CJK characters
+        latin = _latin(raw)
+        if latin is not None and _fit(latin[0])[0] >= 0.9:
+            return Decoded(latin[0], latin[1], latin[2], latin[3])
+    if (
+        japanese is None
+        and codec not in {"euc_kr", "cp949"}
+        and codec in _LATIN_FAMILY | _CJK_GUESSES
     ):
         korean = _korean(raw)
         if korean is not None and not looks_binary(korean):
             return Decoded(korean, "cp949")
-    if codec.replace("-", "_") in _LATIN_FAMILY:
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError:
-            pass
-        else:
-            if not looks_binary(text):
-                return Decoded(text, "cp1252")
-    if codec.replace("-", "_") in {"euc_kr", "johab"}:
+    if codec in _LATIN_FAMILY:
+        latin = _latin(raw)
+        if latin is not None:
+            return Decoded(latin[0], latin[1], latin[2], latin[3])
+    if codec in {"euc_kr", "johab"}:
         codec = "cp949"  # the superset Korean Windows writes; decodes every EUC-KR text
     try:
         text = raw.decode(codec)

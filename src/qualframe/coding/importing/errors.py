@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qualframe.coding.core.errors import ImportRefused, UserError
+from qualframe.coding.core.printable import printable
 
 __all__ = ["ImportCancelled", "ImportRefused", "refuse"]
 
@@ -17,4 +18,4 @@ class ImportCancelled(UserError):
 def refuse(name: str, problem: str) -> ImportRefused:
     """An :class:`ImportRefused` whose message names the file: ``"<name> <problem>."``."""
     problem = problem.rstrip(".")
-    return ImportRefused(f"{name} {problem}.")
+    return ImportRefused(f"{printable(name)} {problem}.")

@@ -20,6 +20,29 @@ class ImportOptions:
     label_pattern: str | None = None  # custom regex with a named group "label"
     speaker_map: dict[str, str] = field(default_factory=dict)  # raw label -> pseudonym
     interviewer_overrides: dict[str, bool] = field(default_factory=dict)  # label -> interviewer
+    # per-file attributes (path as given -> {attribute: value}), over ``attributes``
+    file_attributes: dict[str, dict[str, str]] = field(default_factory=dict)
+    # -- surveys
+    column_options: dict[str, list[str]] = field(default_factory=dict)  # questionnaire order
+    likert_maps: dict[str, str] = field(default_factory=dict)  # column -> "LABEL=1|LABEL=2"
+    reverse: list[str] = field(default_factory=list)  # reverse-coded Likert columns
+    links: dict[str, str] = field(default_factory=dict)  # transcript label -> respondent id
+    on_conflict: str | None = None  # "keep" | "replace" the project's attribute values
+    keep_personal: bool = False  # store IP addresses, e-mails, names (never exported)
+
+    def for_file(self, path: Path) -> ImportOptions:
+        """These options with the file's own attributes over the batch's."""
+        own = self.file_attributes.get(str(path)) or self.file_attributes.get(Path(path).name)
+        if not own:
+            return self
+        from dataclasses import replace
+
+        return replace(self, attributes={**self.attributes, **own})
+
+    # labels (case-folded) the user accepted as speakers or dropped (their lines are text);
+    # remembered per project and applied to later imports
+    accept_labels: set[str] = field(default_factory=set)
+    drop_labels: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -31,7 +54,33 @@ class SpeakerInfo:
     turns: int
     words: int
     is_interviewer: bool
-    real_name: str | None = None
+    real_name: str | None = None  # the first spelling found
+    real_names: list[str] = field(default_factory=list)  # every spelling found (private)
+
+
+@dataclass
+class LabelEvidence:
+    """One label found in a transcript, with why it is (not) taken as a speaker."""
+
+    label: str  # as first written (pseudonym part)
+    count: int  # lines that start with it
+    first_line: str  # the first such line, shortened
+    accepted: bool
+    reason: str  # the evidence, in words ("recurs 14 times", "appears once: text" …)
+    role: str | None = None  # "interviewer" | "participant" | None (what its word says)
+    real_names: list[str] = field(default_factory=list)
+    form: str = "colon"  # colon | bracket | alone | bold | custom (the first line's form)
+
+    @property
+    def key(self) -> str:
+        """The case-folded label, as kept in ``ImportOptions.accept_labels``/``drop_labels``."""
+        return " ".join(self.label.split()).casefold()
+
+    @property
+    def worth_showing(self) -> bool:
+        """Accepted labels, and rejected ones a user might mean (a colon, brackets, bold, or a
+        line on its own that recurs); not every short line of the text."""
+        return self.accepted or self.form != "alone" or self.count > 1
 
 
 @dataclass
@@ -44,10 +93,28 @@ class ColumnInfo:
     scale_min: int | None = None
     scale_max: int | None = None
     options: list[str] | None = None  # choices; for an attribute, its values (most frequent first)
+    label: str | None = None  # the question's wording
+    members: list[str] | None = None  # a one-column-per-option family's source columns
+    value_labels: list[tuple[str, int]] | None = None  # Likert label -> point
+    scale_source: str | None = None  # declared | labels | metadata | None (not stated)
+    reversed: bool = False
 
     def describe(self) -> str:
         if self.type == "likert":
-            return f"likert {self.scale_min}-{self.scale_max}"
+            scale = (
+                f"likert {self.scale_min}-{self.scale_max} ({self.scale_source})"
+                if self.scale_source
+                else "likert (scale not stated)"
+            )
+            if self.value_labels:
+                shown = ", ".join(f"{lab}={p}" for lab, p in self.value_labels[:7])
+                scale += f" [{shown}]"
+            return scale + (" reversed" if self.reversed else "")
+        if self.members:
+            return (
+                f"{self.type} ({len(self.options or [])} options from {len(self.members)} "
+                f"columns {self.members[0]}…: {', '.join((self.options or [])[:6])})"
+            )
         if self.type in ("single", "multiple", "attribute") and self.options is not None:
             shown = ", ".join(self.options[:6]) + (" …" if len(self.options) > 6 else "")
             what = "values" if self.type == "attribute" else "options"
@@ -65,6 +132,8 @@ class FilePreview:
     encoding: str | None = None
     error: str | None = None  # one sentence naming the file, when it cannot be imported
     speaker_details: list[SpeakerInfo] = field(default_factory=list)
+    label_evidence: list[LabelEvidence] = field(default_factory=list)  # accepted and rejected
+    sample: str | None = None  # a line of text showing a close encoding choice
     turns: int = 0
     words: int = 0
     respondents: int = 0
@@ -75,6 +144,10 @@ class FilePreview:
     warnings: list[str] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)  # names of the documents created
     source: str = ""  # how it was read ("csv, comma-separated", "xlsx, sheet 'Data'")
+    tool: str = ""  # the survey tool recognised ("Qualtrics (choice text)"; "" if none)
+    statuses: dict[str, int] = field(default_factory=dict)  # complete/incomplete/preview
+    conflicts: list[str] = field(default_factory=list)  # attribute values the file would change
+    links: dict[str, str] = field(default_factory=dict)  # respondent id -> participant
 
     @property
     def ok(self) -> bool:
@@ -121,18 +194,31 @@ class FilePreview:
                 private = " (real name kept private)" if real else ""
                 out.append(f"  {pseudonym}{role}{extra}: {turns} turns, {words} words{private}")
         else:
-            out = [
-                f"{self.name}: survey ({self.source or self.format}), encoding {enc}, "
-                f"{self.respondents} respondents, {len(self.columns)} columns"
-            ]
-            for c in self.columns:
-                tag = " [group]" if c.name == self.group_column else ""
-                desc = c.describe()  # starts with the type: the tag goes right after it
-                out.append(f"  {c.name}: {c.type}{tag}{desc[len(c.type) :]}")
-                for raw, stored in self.attribute_mapping.get(c.name, {}).items():
-                    out.append(f"    {raw!r} → {stored!r}")
+            out = self._survey_lines(enc)
         out.extend(f"  warning: {w}" for w in self.warnings)
         out.extend(f"  document: {d}" for d in self.documents)
+        return out
+
+    def _survey_lines(self, enc: str) -> list[str]:
+        tool = f"{self.tool} export, " if self.tool else ""
+        out = [
+            f"{self.name}: survey ({tool}{self.source or self.format}), encoding {enc}, "
+            f"{self.respondents} respondents, {len(self.columns)} columns"
+        ]
+        flagged = {k: v for k, v in self.statuses.items() if k != "complete" and v}
+        if flagged:
+            shown = ", ".join(f"{v} {k}" for k, v in flagged.items())
+            out.append(f"  responses: {self.statuses.get('complete', 0)} complete, {shown}")
+        for c in self.columns:
+            tag = " [group]" if c.name == self.group_column else ""
+            desc = c.describe()  # starts with the type: the tag goes right after it
+            label = f" — {c.label}" if c.label and c.label != c.name else ""
+            out.append(f"  {c.name}: {c.type}{tag}{desc[len(c.type) :]}{label}")
+            for raw, stored in self.attribute_mapping.get(c.name, {}).items():
+                out.append(f"    {raw!r} → {stored!r}")
+        for rid, who in self.links.items():
+            out.append(f"  link: respondent {rid} is participant {who}")
+        out.extend(f"  conflict: {c}" for c in self.conflicts)
         return out
 
 

@@ -2,7 +2,7 @@
 matrix's drill-down shows.
 
 A :class:`SegmentFilter` names the conditions (code with or without its sub-codes,
-documents, coders, the speaker's attribute values, one participant, interviewer speech, given
+documents, document sets, coders, the speaker's attribute values, one participant, interviewer speech, given
 segments); :meth:`SegmentFilter.clauses` turns them into SQL conditions on the ``segments``
 table alone, so every caller keeps its own columns and joins. Names are matched in Python
 (``str.casefold``), not with SQL ``lower()``, which folds ASCII only in SQLite: "Ärztin" and
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from qualframe.coding.codebook.tree import subtree_ids
 from qualframe.coding.core.errors import NotFoundError, UserError
+from qualframe.coding.query.document_sets import in_sets
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,
@@ -65,6 +66,9 @@ class SegmentFilter:
     include_descendants: bool = False
     #: Only segments in one of these documents (GUIDs); empty: every document.
     documents: tuple[str, ...] = ()
+    #: Only segments in a document of one of these document sets (names or GUIDs; an
+    #: unknown name is refused); empty: no such condition.
+    document_sets: tuple[str, ...] = ()
     #: Only segments of one of these coders (names, case-insensitive); empty: every coder.
     coders: tuple[str, ...] = ()
     #: Only segments whose speaker has every one of these attribute values.
@@ -85,6 +89,8 @@ class SegmentFilter:
         if self.documents:
             wanted = select(Document.id).where(Document.guid.in_(list(self.documents)))
             out.append(Segment.document_id.in_(wanted))
+        if self.document_sets:
+            out.append(Segment.document_id.in_(in_sets(session, self.document_sets)))
         if self.coders:
             out.append(Segment.coder_id.in_(coder_ids(session, self.coders)))
         people = self._participant_ids(session)
@@ -128,14 +134,19 @@ def coder_ids(session: Session, names: Iterable[str]) -> list[int]:
 
 def attribute_holders(session: Session, cond: Where) -> set[int]:
     """Ids of the participants whose attribute ``cond.attribute`` has the value
-    ``cond.value`` (both case-insensitive)."""
+    ``cond.value`` (both case-insensitive). The attribute is found by name first and only
+    its values are read: a project may hold 10,000 attributes."""
+    name, value = fold(cond.attribute), fold(cond.value)
+    attrs = session.execute(select(Attribute.id, Attribute.name)).all()
+    ids = [int(aid) for aid, a in attrs if fold(str(a)) == name]
+    if not ids:
+        return set()
     rows = session.execute(
-        select(AttributeValue.participant_id, Attribute.name, AttributeValue.value).join(
-            Attribute, Attribute.id == AttributeValue.attribute_id
+        select(AttributeValue.participant_id, AttributeValue.value).where(
+            AttributeValue.attribute_id.in_(ids)
         )
     ).all()
-    name, value = fold(cond.attribute), fold(cond.value)
-    return {int(pid) for pid, a, v in rows if fold(str(a)) == name and fold(str(v)) == value}
+    return {int(pid) for pid, v in rows if fold(str(v)) == value}
 
 
 def segment_filter(
@@ -148,13 +159,15 @@ def segment_filter(
     segment_guids: Iterable[str] | None,
     participant_guid: str | None = None,
     include_interviewer: bool = True,
+    document_sets: Sequence[str] = (),
 ) -> SegmentFilter:
-    """A :class:`SegmentFilter` from the keyword arguments the listing functions take (the
-    last two: retrieval has no such filters)."""
+    """A :class:`SegmentFilter` from the keyword arguments the listing functions take
+    (``participant_guid`` and ``include_interviewer``: retrieval has no such filters)."""
     return SegmentFilter(
         code_guid=code_guid,
         include_descendants=include_descendants,
         documents=(document_guid,) if document_guid is not None else (),
+        document_sets=tuple(document_sets),
         coders=(coder,) if coder is not None else (),
         where=tuple(where),
         participant_guid=participant_guid,

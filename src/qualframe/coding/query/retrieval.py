@@ -11,12 +11,13 @@ as ``query_segments``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from qualframe.coding.core.codepaths import join_path
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
 from qualframe.coding.query.filters import Where, segment_filter
@@ -43,7 +44,7 @@ class Retrieved(NamedTuple):
 
     @property
     def code_path_text(self) -> str:
-        return "/".join(self.code_path)
+        return join_path(self.code_path)
 
 
 def fetch(
@@ -57,10 +58,14 @@ def fetch(
     document_guid: str | None = None,
     paths: dict[int, tuple[tuple[str, ...], str, str]] | None = None,
     documents: dict[int, tuple[str, str]] | None = None,
+    attribute_names: Collection[str] | None = None,
+    document_sets: Sequence[str] = (),
 ) -> tuple[list[Retrieved], dict[int, dict[str, str]]]:
     """Matching segments in document order, and participant id → attributes (of the
-    participants in those rows). ``paths`` (code id → path, colour, guid) and ``documents``
-    (document id → guid, name, in the navigator's order) save queries.
+    participants in those rows); ``document_sets`` (names or GUIDs) keeps the documents in
+    any of those sets; ``attribute_names`` limits the attributes read to those (None: all).
+    ``paths`` (code id → path, colour, guid) and ``documents`` (document id → guid, name,
+    in the navigator's order) save queries.
 
     The documents table is not joined: its rows carry the whole text, and SQLite would walk
     each row's overflow pages to reach the columns after it, for every segment."""
@@ -83,6 +88,7 @@ def fetch(
         coder=coder,
         where=where,
         segment_guids=segment_guids,
+        document_sets=document_sets,
     )
     with project.read() as s:
         if documents is None:
@@ -99,7 +105,8 @@ def fetch(
         if paths is None or any(r.code_id not in paths for r in rows):
             paths = code_paths(s)
         pids = {r.pid for r in rows if r.pid is not None}
-        attrs = participant_attributes(s, pids) if pids else {}
+        # Only the attributes the caller shows (e.g. the group): a project may have 10,000.
+        attrs = participant_attributes(s, pids, attribute_names) if pids else {}
     order = {doc_id: i for i, doc_id in enumerate(documents)}
     rows.sort(key=lambda r: (order.get(r.document_id, len(order)), r.start, r.end, r.id))
     return [_retrieved(r, paths, documents) for r in rows], attrs

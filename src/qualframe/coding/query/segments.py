@@ -1,11 +1,13 @@
 """Listing coded segments with their text, code path, coder, participant and attributes,
-filtered by code (with or without sub-codes), document, coder and attribute values (the
-filter is :class:`coding.query.filters.SegmentFilter`, shared with retrieval and the matrix).
+filtered by code (with or without sub-codes), document, document set, coder and attribute
+values (the filter is :class:`coding.query.filters.SegmentFilter`, shared with retrieval and
+the matrix).
 
 Speed: the quoted text is not cut out by SQL. ``substr(documents.text, …)`` for each segment
 makes SQLite walk the document row's overflow pages again for every segment (~180 ms for
 5,000 segments of a big project); here each document the segments lie in is read once and
-sliced in Python (offsets are code points, like Python's string indices).
+sliced in Python (offsets are code points, like Python's string indices). A quote is the
+segment's range cut to its own speaker turn (:mod:`coding.query.quotes`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session, aliased
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
 from qualframe.coding.query.filters import SegmentFilter, Where, segment_filter
+from qualframe.coding.query.quotes import own_turn
 from qualframe.coding.query.texts import document_texts
 from qualframe.storage.models import (
     Attribute,
@@ -35,19 +38,36 @@ from qualframe.storage.models import (
 
 # -- retrieval ----------------------------------------------------------------------------------
 def participant_attributes(
-    session: Session, pids: Collection[int] | None = None
+    session: Session, pids: Collection[int] | None = None, names: Collection[str] | None = None
 ) -> dict[int, dict[str, str]]:
     """participant id → {attribute: value}, for everyone or for the participants ``pids``
-    (more than a few read everyone: one scan beats a long IN list)."""
-    stmt = select(AttributeValue.participant_id, Attribute.name, AttributeValue.value).join(
-        Attribute, Attribute.id == AttributeValue.attribute_id
+    (a long list reads everyone: one scan beats a huge IN list), all attributes or only
+    ``names``. Rows carry the attribute's id, not its name, and are read without the ORM:
+    a project can hold millions of values (10,000 attributes × 300 respondents)."""
+    stmt = select(Attribute.id, Attribute.name)
+    if names is not None:
+        wanted = {n.casefold() for n in names}
+        if not wanted:
+            return {}
+    by_id = {
+        aid: name
+        for aid, name in session.execute(stmt).all()
+        if names is None or name.casefold() in wanted
+    }
+    if not by_id:
+        return {}
+    values = select(
+        AttributeValue.participant_id, AttributeValue.attribute_id, AttributeValue.value
     )
-    if pids is not None and len(pids) <= 50:
-        stmt = stmt.where(AttributeValue.participant_id.in_(list(pids)))
-    rows = session.connection().execute(stmt).all()
+    if pids is not None and len(pids) <= 500:
+        values = values.where(AttributeValue.participant_id.in_(list(pids)))
+    if names is not None and len(by_id) <= 500:
+        values = values.where(AttributeValue.attribute_id.in_(list(by_id)))
     out: dict[int, dict[str, str]] = {}
-    for pid, name, value in rows:
-        out.setdefault(pid, {})[name] = value
+    for pid, aid, value in session.connection().execute(values).all():
+        name = by_id.get(aid)
+        if name is not None:
+            out.setdefault(pid, {})[name] = value
     return out
 
 
@@ -84,8 +104,12 @@ def list_segments(
     participant_guid: str | None = None,
     include_interviewer: bool = True,
     limit: int | None = None,
+    attributes: bool = True,
+    document_sets: Sequence[str] = (),
 ) -> list[SegmentRecord]:
-    """Segments matching every given filter, in document order."""
+    """Segments matching every given filter, in document order; ``attributes=False`` leaves
+    the speakers' attributes out (a project may have thousands of them). ``document_sets``
+    (names or GUIDs) keeps the segments of documents in any of those sets."""
     with project.read() as s:
         return query_segments(
             s,
@@ -97,6 +121,8 @@ def list_segments(
             participant_guid=participant_guid,
             include_interviewer=include_interviewer,
             limit=limit,
+            attributes=attributes,
+            document_sets=document_sets,
         )
 
 
@@ -112,6 +138,8 @@ def query_segments(
     include_interviewer: bool = True,
     limit: int | None = None,
     segment_guids: Iterable[str] | None = None,
+    attributes: bool = True,
+    document_sets: Sequence[str] = (),
 ) -> list[SegmentRecord]:
     """:func:`list_segments` inside the caller's session."""
     f = segment_filter(
@@ -123,14 +151,17 @@ def query_segments(
         participant_guid=participant_guid,
         include_interviewer=include_interviewer,
         segment_guids=segment_guids,
+        document_sets=document_sets,
     )
-    return filtered_segments(s, f, limit=limit)
+    return filtered_segments(s, f, limit=limit, attributes=attributes)
 
 
 def filtered_segments(
-    s: Session, f: SegmentFilter, *, limit: int | None = None
+    s: Session, f: SegmentFilter, *, limit: int | None = None, attributes: bool = True
 ) -> list[SegmentRecord]:
-    """The segments ``f`` lets through, in document order (position, name), then start, end.
+    """The segments ``f`` lets through, in document order (position, name), then start, end;
+    each record's text is its quote, cut to its own speaker turn (:mod:`.quotes`), and its
+    attributes are the speaker's (none when ``attributes`` is False).
 
     Three queries: the segment rows (no document text), the documents they lie in (each
     read once, text included), and the speakers' attributes. Rows become plain tuples at
@@ -142,6 +173,7 @@ def filtered_segments(
             Segment.id, Segment.guid, Segment.start, Segment.end, Segment.memo,
             Segment.is_exemplar, Segment.code_id, Segment.created_at, Segment.document_id,
             Coder.name, Turn.label, Turn.is_interviewer, P.id, P.guid, P.pseudonym,
+            Turn.start, Turn.end,
         )
         .join(Coder, Coder.id == Segment.coder_id)
         .outerjoin(Turn, Turn.id == Segment.turn_id)
@@ -156,19 +188,22 @@ def filtered_segments(
     if limit is not None:
         rows = rows[: max(0, limit)]
     paths = code_paths(s, {r[6] for r in rows})
-    attrs = participant_attributes(s, {r[12] for r in rows if r[12] is not None}) if rows else {}
+    pids = {r[12] for r in rows if r[12] is not None}
+    # One dict per speaker, shared by their records (a copy each costs time in long lists).
+    attrs = participant_attributes(s, pids) if pids and attributes else {}
     make = SegmentRecord._make  # the fields in order, without __new__'s keyword handling
     out = []
     with gc_paused():
         for sid, guid, start, end, memo, exemplar, code_id, created, did, coder, label, \
-                in_interviewer_turn, pid, pguid, pseudonym in rows:  # fmt: skip
+                in_interviewer_turn, pid, pguid, pseudonym, t_start, t_end in rows:  # fmt: skip
             path, color, cguid = paths[code_id]
             _, doc_guid, doc_name, text = docs[did]
+            a, b = own_turn(start, end, None if t_start is None else (t_start, t_end))
             out.append(
                 make((
-                    sid, guid, doc_guid, doc_name, start, end, text[start:end], cguid, path,
+                    sid, guid, doc_guid, doc_name, start, end, text[a:b], cguid, path,
                     color, coder, memo, bool(exemplar), pseudonym or label, pguid,
-                    bool(in_interviewer_turn), dict(attrs[pid]) if pid in attrs else {},
+                    bool(in_interviewer_turn), attrs.get(pid, {}),
                     created,
                 ))
             )  # fmt: skip

@@ -1,10 +1,11 @@
 """Document texts for listings, read once per document and kept between calls.
 
 Quotes are cut out of the stored texts in Python (offsets are code points, as Python's
-string indices are). Texts are immutable once coded, and each document row carries the
-SHA-256 of its text (``text_hash``) and its length: a text kept from an earlier call is used
-only while both still match, so a changed text is read again. Whoever writes a document's
-text must write its hash (the importer and ``corpus.documents`` do).
+string indices are). A text changes only through **Edit text** (``corpus.text_edit``), and
+each document row carries the SHA-256 of its text (``text_hash``) and its length: a text kept
+from an earlier call is used only while both still match, so a changed text is read again.
+Whoever writes a document's text must write its hash (the importers, ``corpus.documents``,
+``corpus.text_edit`` and its undo do).
 
 The cache belongs to one database engine (it disappears with it) and holds at most
 :data:`MAX_CHARS` characters, least recently used first out.

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project
+from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project, say
 from qualframe.coding.commands import LoadTemplate
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.export.atomic import check_target
 from qualframe.coding.export.codebook_report import SUFFIXES, export_codebook
 
 ORDER = 41
@@ -34,11 +35,13 @@ def cmd_codebook(args: argparse.Namespace) -> int:
         raise UserError(
             f"Cannot write {args.out.name}: the codebook can be saved as .docx or .xlsx."
         )
+    if args.out:
+        check_target(args.out)  # before anything is loaded or computed
     with open_project(args, write=bool(args.load)) as project:
         if args.load:
             LoadTemplate(args.load).do(project)
-            print(f'Loaded the codebook template "{args.load}".')
+            say(f'Loaded the codebook template "{args.load}".')
         if args.out:
             export_codebook(project, args.out)
-            print(f"Wrote {args.out}.")
+            say(f"Wrote {args.out}.")
     return 0

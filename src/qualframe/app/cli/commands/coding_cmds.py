@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
 
 from qualframe.app.cli.common import (
     add_coder_arg,
     add_project_arg,
     open_project,
+    say,
     write_csv,
     write_json,
 )
 from qualframe.coding.codebook.tree import find_code
+from qualframe.coding.core.codepaths import PATH_RULE
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.privacy import name_masker
+from qualframe.coding.core.records import SegmentRecord
 from qualframe.coding.corpus.lookup import find_document
 from qualframe.coding.corpus.segments import code_range
-from qualframe.coding.query.segments import Where, list_segments
+from qualframe.coding.export.atomic import atomic_path, check_target
+from qualframe.coding.export.segments_report import CONTEXT_CHARS, SegmentQuery, export_segments
+from qualframe.coding.query.filters import Where
+from qualframe.coding.query.segments import list_segments
 
 ORDER = 20
 
@@ -42,18 +51,37 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--code",
         required=True,
         metavar="PATH",
-        help='code path, e.g. "Outcomes/Lifestyle/Attendance"',
+        help=f'code path, e.g. "Outcomes/Lifestyle/Attendance"; {PATH_RULE}',
     )
     p.add_argument("--create", action="store_true", help="create the code path if missing")
     p.add_argument("--memo", default="", help="a memo on the segment")
     add_coder_arg(p)
     p.set_defaults(func=cmd_code)
+    _register_segments(sub)
 
-    p = sub.add_parser("segments", help="list coded segments")
+
+def _register_segments(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "segments",
+        help="list coded segments, or export them with their context to Word or Excel",
+        description="List coded segments (text, JSON, CSV on stdout) or write them with their "
+        "context to Word or Excel (--format docx|xlsx --out FILE). Filters combine: a segment "
+        "is listed when it matches all of them.",
+    )
     add_project_arg(p)
-    p.add_argument("--code", metavar="PATH", help="only this code (and its sub-codes)")
+    p.add_argument(
+        "--code", metavar="PATH", help=f"only this code (and its sub-codes); {PATH_RULE}"
+    )
     p.add_argument("--exact", action="store_true", help="with --code: without sub-codes")
     p.add_argument("--document", metavar="NAME", help="only this document")
+    p.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only documents in this document set (repeatable: in any of them)",
+    )
     p.add_argument(
         "--where",
         action="append",
@@ -62,7 +90,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="participant attribute filter",
     )
     p.add_argument("--coder", metavar="NAME", help="only this coder's segments")
-    p.add_argument("--format", choices=["json", "csv", "text"], default="text")
+    p.add_argument("--format", choices=["text", "json", "csv", "docx", "xlsx"], default=None,
+                   help="default: text, or the extension of --out")  # fmt: skip
+    p.add_argument("--out", type=Path, metavar="FILE", help="write to FILE (needed for docx, xlsx)")
+    p.add_argument(
+        "--context",
+        type=int,
+        default=CONTEXT_CHARS,
+        metavar="N",
+        help=f"docx/xlsx: characters of context either side (default {CONTEXT_CHARS})",
+    )
     p.add_argument(
         "--real-names",
         action="store_true",
@@ -105,12 +142,28 @@ def cmd_code(args: argparse.Namespace) -> int:
             project, doc_guid, start, end, args.code, create=args.create, memo=args.memo
         )
     made = f" (created {len(created)} code(s))" if created else ""
-    print(f'Coded {doc_name} {start}-{end} as "{args.code}"{made}: "{text[start:end]}"')
+    say(f'Coded {doc_name} {start}-{end} as "{args.code}"{made}: "{text[start:end]}"')
     return 0
 
 
+def _format(args: argparse.Namespace) -> str:
+    fmt: str | None = args.format
+    if fmt is None:
+        suffix = args.out.suffix.lower().lstrip(".") if args.out else ""
+        fmt = suffix if suffix in ("json", "csv", "docx", "xlsx") else "text"
+    if fmt in ("docx", "xlsx"):
+        if args.out is None:
+            raise UserError(f"--format {fmt} needs --out FILE.{fmt}.")
+        if args.out.suffix.lower() != f".{fmt}":
+            raise UserError(f"--format {fmt} writes a .{fmt} file; name --out FILE.{fmt}.")
+    return fmt
+
+
 def cmd_segments(args: argparse.Namespace) -> int:
+    fmt = _format(args)
     where = [Where.parse(w) for w in args.where]
+    if args.out is not None:
+        check_target(args.out)  # before anything is read
     with open_project(args) as project:
         code_guid = None
         if args.code:
@@ -118,51 +171,65 @@ def cmd_segments(args: argparse.Namespace) -> int:
             if rec is None:
                 raise UserError(f'There is no code "{args.code}".')
             code_guid = rec.guid
-        doc_guid = None
+        doc_guid = doc_name = None
         if args.document:
-            doc_guid = find_document(project, args.document)[0]
+            doc_guid, doc_name, _ = find_document(project, args.document)
+        if fmt in ("docx", "xlsx"):
+            query = SegmentQuery(
+                code_guid=code_guid, code_path=args.code or "", include_descendants=not args.exact,
+                document_guid=doc_guid, document_name=doc_name or "", document_sets=args.sets,
+                coder=args.coder, where=where,
+            )  # fmt: skip
+            n = export_segments(
+                project, query, args.out, context_chars=args.context, real_names=args.real_names
+            )
+            say(f"Wrote {args.out} ({n} segment{'s' if n != 1 else ''}).")
+            return 0
         segs = list_segments(
-            project,
-            code_guid=code_guid,
-            include_descendants=not args.exact,
-            document_guid=doc_guid,
-            coder=args.coder,
-            where=where,
-        )
+            project, code_guid=code_guid, include_descendants=not args.exact,
+            document_guid=doc_guid, coder=args.coder, where=where, document_sets=args.sets,
+            attributes=fmt != "text",  # the text listing shows none of them
+        )  # fmt: skip
         with project.read() as session:
             mask = name_masker(session, args.real_names)
-    rows: list[dict[str, Any]] = [
-        {
-            "document": mask(s.document_name),
-            "start": s.start,
-            "end": s.end,
-            "text": mask(s.text),
-            "code": s.code_path_text,
-            "coder": s.coder,
-            "participant": mask(s.speaker) if s.speaker else s.speaker,
-            "interviewer": s.is_interviewer,
-            "attributes": {k: mask(v) for k, v in s.attributes.items()},
-            "memo": mask(s.memo),
-            "guid": s.guid,
-        }
-        for s in segs
-    ]
-    if args.format == "json":
-        write_json(rows)
-    elif args.format == "csv":
+    # Attribute values repeat (10,000 attributes × 300 respondents: a few distinct values):
+    # each distinct one is masked once.
+    mask_value = functools.lru_cache(maxsize=65536)(mask)
+    rows = [_row(s, mask, mask_value) for s in segs]
+    if args.out is None:
+        _print_rows(rows, fmt, sys.stdout)
+        return 0
+    with atomic_path(args.out) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
+        _print_rows(rows, fmt, fh)
+    say(f"Wrote {args.out} ({len(rows)} segment{'s' if len(rows) != 1 else ''}).")
+    return 0
+
+
+def _row(
+    s: SegmentRecord, mask: Callable[[str], str], mask_value: Callable[[str], str]
+) -> dict[str, Any]:
+    return {
+        "document": mask(s.document_name),
+        "start": s.start,
+        "end": s.end,
+        "text": mask(s.text),
+        "code": s.code_path_text,
+        "coder": s.coder,
+        "participant": mask(s.speaker) if s.speaker else s.speaker,
+        "interviewer": s.is_interviewer,
+        "attributes": {k: mask_value(v) for k, v in s.attributes.items()},
+        "memo": mask(s.memo),
+        "guid": s.guid,
+    }
+
+
+def _print_rows(rows: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
+    if fmt == "json":
+        write_json(rows, out)
+    elif fmt == "csv":
         attrs = sorted({k for r in rows for k in r["attributes"]})
-        header = [
-            "document",
-            "start",
-            "end",
-            "code",
-            "coder",
-            "participant",
-            *attrs,
-            "text",
-            "memo",
-            "guid",
-        ]
+        header = ["document", "start", "end", "code", "coder", "participant", *attrs, "text",
+                  "memo", "guid"]  # fmt: skip
         write_csv(
             header,
             (
@@ -170,12 +237,14 @@ def cmd_segments(args: argparse.Namespace) -> int:
                  *[r["attributes"].get(a, "") for a in attrs], r["text"], r["memo"], r["guid"]]
                 for r in rows
             ),
+            out,
         )  # fmt: skip
     else:
         for r in rows:
             who = r["participant"] or "-"
             print(
-                f"{r['document']} {r['start']}-{r['end']} [{r['code']}] {who} ({r['coder']}): {r['text']}"
+                f"{r['document']} {r['start']}-{r['end']} [{r['code']}] {who} ({r['coder']}): "
+                f"{r['text']}",
+                file=out,
             )
         print(f"{len(rows)} segment(s).", file=sys.stderr)
-    return 0

@@ -19,7 +19,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("path", metavar="PATH", type=Path, nargs="?", help="the project file")
     p.add_argument("--screenshot", metavar="FILE.png", type=Path, help="save a screenshot and exit")
     p.add_argument("--document", metavar="NAME", help="the document to show")
-    p.add_argument("--code", metavar="PATH", help="the code to select (Theme/Category/Code)")
+    p.add_argument(
+        "--code",
+        metavar="PATH",
+        help='the code to select (Theme/Category/Code; write \\/ for a "/" inside a name)',
+    )
     p.add_argument("--coder", metavar="NAME", help="who is coding (remembered)")
     p.add_argument("--read-only", action="store_true", help="open without the writer lock")
     p.add_argument(

@@ -6,9 +6,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from qualframe.app.cli.common import add_project_arg, open_project
+from qualframe.app.cli.common import add_project_arg, open_project, say
 from qualframe.coding.analysis.matrix import COUNT_KINDS, MatrixOptions, left_out_sentence
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.export.atomic import check_target
 from qualframe.coding.export.matrix_export import check_export_path, export_matrix
 
 ORDER = 40
@@ -62,6 +63,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="NAME",
         help="only this document (repeatable)",
     )
+    p.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only the documents in this document set (repeatable: in any of them)",
+    )
     p.add_argument("--title", metavar="TEXT", help="table title (after 'Table N.')")
     p.add_argument("--number", type=int, default=1, metavar="N", help="table number (default 1)")
     p.add_argument("--landscape", action="store_true", help="landscape page (Word)")
@@ -76,6 +85,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def cmd_matrix(args: argparse.Namespace) -> int:
     check_export_path(args.out)  # before anything is computed
+    check_target(args.out)
     counts = _split(args.counts)
     unknown = [c for c in counts if c not in COUNT_KINDS]
     if unknown:
@@ -90,6 +100,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         not_set=args.not_set,
         coders=args.coders or None,
         documents=args.documents or None,
+        document_sets=args.sets or None,
         real_names=args.real_names,
     )
     with open_project(args) as project:
@@ -102,8 +113,8 @@ def cmd_matrix(args: argparse.Namespace) -> int:
             landscape=True if args.landscape else None,
         )
     groups = ", ".join(g.header for g in matrix.groups)
-    print(f"Wrote {args.out} ({len(matrix.rows)} rows; {groups}).")
+    say(f"Wrote {args.out} ({len(matrix.rows)} rows; {groups}).")
     left_out = left_out_sentence(matrix)
     if left_out:
-        print(left_out[0].upper() + left_out[1:])
+        say(left_out[0].upper() + left_out[1:])
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project, write_json
+from qualframe.app.cli.common import add_coder_arg, add_project_arg, open_project, say, write_json
 from qualframe.coding.codebook.templates import template_names
 from qualframe.coding.commands import LoadTemplate
 from qualframe.coding.core.errors import UserError
@@ -19,10 +19,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("path", metavar="PATH", type=Path, help="the new project file (*.qualframe)")
     p.add_argument(
         "--template",
-        default="mentoring",
         choices=["empty", *template_names()],
         help="starting codebook (default: mentoring)",
     )
+    p.add_argument(
+        "--from", dest="source", type=Path, metavar="FILE.qdpx",
+        help="make the project from a REFI-QDA project exported by NVivo, ATLAS.ti, MAXQDA …",
+    )  # fmt: skip
     add_coder_arg(p)
     p.set_defaults(func=cmd_new)
 
@@ -46,11 +49,19 @@ def _project_path(path: Path) -> Path:
 
 def cmd_new(args: argparse.Namespace) -> int:
     path = _project_path(args.path)
-    with Project.create(path, coder=args.coder) as project:
-        if args.template != "empty":
-            LoadTemplate(args.template).do(project)
+    if args.source is not None:
+        from qualframe.app.cli.commands.exchange_cmd import new_from
+
+        if args.template is not None:
+            raise UserError("Use --template or --from, not both.")
+        return new_from(path, args.source, args.coder)
+    template_name = args.template or "mentoring"
+    template = None if template_name == "empty" else LoadTemplate(template_name)
+    # The template is loaded before the file gets its name: `new` is all or nothing.
+    prepare = template.do if template is not None else None
+    with Project.create(path, coder=args.coder, prepare=prepare) as project:
         info = project.info()
-    print(f"Created {path} with {info['codes']} codes.")
+    say(f"Created {path} with {info['codes']} codes.")
     return 0
 
 
@@ -60,7 +71,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     path = _project_path(args.path)
     with build_demo(path) as project:
         info = project.info()
-    print(
+    say(
         f"Built the demo project {path}: {info['documents']} documents, "
         f"{info['participants']} participants, {info['codes']} codes, {info['segments']} segments."
     )

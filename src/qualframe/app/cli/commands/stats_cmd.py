@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from qualframe.app.cli.common import add_project_arg, open_project, write_json
+from qualframe.app.cli.common import add_project_arg, open_project, say, write_json
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.export.atomic import check_target
 
 ORDER = 40
 FORMATS = ("json", "docx", "xlsx")
@@ -31,6 +32,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "'none' for overall figures only)",
     )
     p.add_argument("--items", metavar="ITEM", nargs="+", help="only these survey items")
+    p.add_argument(
+        "--groups", metavar="A,B",
+        help="only these groups of --by, in this order (as `matrix --groups`)",
+    )  # fmt: skip
+    p.add_argument(
+        "--test", choices=("auto", "exact", "asymptotic", "asymptotic-corrected"), default="auto",
+        help="Mann-Whitney p: exact (permutation with ties), asymptotic (no continuity "
+        "correction, as SPSS), asymptotic-corrected (as R's wilcox.test), or auto (default)",
+    )  # fmt: skip
+    p.add_argument(
+        "--incomplete", choices=("exclude", "include"), default="exclude",
+        help="count incomplete survey responses (default: exclude; preview responses never count)",
+    )  # fmt: skip
     p.add_argument(
         "--format",
         choices=FORMATS,
@@ -59,11 +73,13 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from qualframe.coding.analysis.survey_stats import default_group, survey_tables
+    from qualframe.coding.analysis.survey import default_group, survey_tables
 
     fmt = _format(args)
     if fmt != "json" and args.out is None:
         raise UserError(f"--format {fmt} writes a file: add --out FILE.{fmt}.")
+    if args.out is not None:
+        check_target(args.out)  # before anything is computed
     with open_project(args) as project:
         if args.by is None:
             by = default_group(project)
@@ -75,6 +91,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
             items=args.items,
             percent_decimals=args.percent_decimals,
             p_decimals=args.p_decimals,
+            groups=[g for g in args.groups.split(",") if g.strip()] if args.groups else None,
+            test=args.test,
+            incomplete=args.incomplete,
         )
     if fmt == "json":
         if args.out is None:
@@ -92,7 +111,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
         write_survey_xlsx(tables, args.out)
     if args.out is not None:
-        print(
+        say(
             f"Wrote {args.out} ({len(tables.frequencies)} frequency items, "
             f"{len(tables.likert)} Likert items"
             + (f", {len(tables.codes.rows)} codes" if tables.codes is not None else "")

@@ -2,11 +2,16 @@
 
 Nothing is written before the user presses Import. The preview shows, per transcript, the
 speakers with their turns and words (pseudonyms are editable — giving two labels the same
-pseudonym merges them into one participant — and each can be marked as interviewer), per
+pseudonym merges them into one participant — and each can be marked as interviewer) and the
+labels found with their evidence (lines, first line, why they are or are not speakers; a
+tick accepts or drops a label, and the choice is remembered for the project), per
 survey the columns with their detected types (editable), the respondent id and the group
 column with the value mapping, and bad files with their reason. Attributes to set and an
 encoding override apply to all files. The import runs through ``run_with_progress`` and is
 all-or-nothing; cancelling writes nothing.
+
+Over 500 lines because both preview tabs share one options object and one refresh (a split
+would pass that state back and forth); the label-evidence table lives in label_evidence.py.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui.dialogs.label_evidence import evidence_table
 from qualframe.app.gui.tasks import Cancelled, run_with_progress
 from qualframe.coding.core.changes import Change
 from qualframe.coding.core.errors import UserError
@@ -48,10 +54,12 @@ from qualframe.coding.importing import (
 )
 from qualframe.coding.importing.extract import TRANSCRIPT_SUFFIXES
 from qualframe.coding.importing.survey import SURVEY_SUFFIXES
+from qualframe.coding.importing.transcripts import remembered_labels
 
 ENCODINGS = ("Detect automatically", "utf-8", "utf-16", "cp949", "euc-kr", "cp1252", "latin-1")
 FILE_FILTER = (
     "Transcripts and surveys (*.docx *.txt *.md *.odt *.rtf *.pdf *.csv *.tsv *.xlsx);;"
+    "REFI-QDA projects and codebooks (*.qdpx *.qdc);;"
     "All files (*)"
 )
 SPEAKER_HEADERS = ("Label", "Turns", "Words", "Interviewer", "Pseudonym (participant)")
@@ -107,6 +115,7 @@ class ImportDialog(QDialog):
         self.change: Change | None = None
         self._building = False
         self.speaker_tables: dict[Path, QTableWidget] = {}
+        self.evidence_tables: dict[Path, QTableWidget] = {}
         self.column_tables: dict[Path, QTableWidget] = {}
 
         layout = QVBoxLayout(self)
@@ -124,7 +133,16 @@ class ImportDialog(QDialog):
 
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)
+        layout.addLayout(self._options_form())
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #a40000; font-weight: bold;")
+        layout.addWidget(self.error_label)
+        layout.addWidget(self._buttons())
+        self.refresh()
 
+    def _options_form(self) -> QFormLayout:
+        """Encoding, speaker label pattern and the attributes set on everyone."""
         form = QFormLayout()
         self.encoding = QComboBox()
         self.encoding.setEditable(True)
@@ -144,6 +162,9 @@ class ImportDialog(QDialog):
             "it is matched at the start of each line."
         )
         self.label_pattern.editingFinished.connect(self.refresh)
+        _, _, remembered_pattern = remembered_labels(self.project)
+        if remembered_pattern:  # the pattern last used in this project
+            self.label_pattern.setText(remembered_pattern)
         form.addRow("Speaker label pattern:", self.label_pattern)
         attr_box = QWidget()
         attr_layout = QHBoxLayout(attr_box)
@@ -164,12 +185,9 @@ class ImportDialog(QDialog):
         buttons.addStretch(1)
         attr_layout.addLayout(buttons)
         form.addRow("Set on every speaker\nand respondent:", attr_box)
-        layout.addLayout(form)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #a40000; font-weight: bold;")
-        layout.addWidget(self.error_label)
+        return form
 
+    def _buttons(self) -> QDialogButtonBox:
         self.buttons = QDialogButtonBox()
         self.add_files = self.buttons.addButton(
             "Add files…", QDialogButtonBox.ButtonRole.ActionRole
@@ -181,8 +199,7 @@ class ImportDialog(QDialog):
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-        self.refresh()
+        return self.buttons
 
     # -- options --------------------------------------------------------------------------
     def add_attribute(self, key: str, value: str) -> None:
@@ -222,7 +239,7 @@ class ImportDialog(QDialog):
         """Parse the files again with the current options and rebuild the tabs."""
         self.error_label.clear()
         try:
-            self.previews = preview_files(self.paths, self.current_options())
+            self.previews = preview_files(self.paths, self.current_options(), self.project)
         except UserError as exc:  # a bad option (encoding name, …): keep the old preview
             self.error_label.setText(str(exc))
             self._update_buttons()
@@ -232,6 +249,7 @@ class ImportDialog(QDialog):
         try:
             self.tabs.clear()
             self.speaker_tables.clear()
+            self.evidence_tables.clear()
             self.column_tables.clear()
             for preview in self.previews:
                 if preview.error is not None:
@@ -275,8 +293,11 @@ class ImportDialog(QDialog):
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         for row, s in enumerate(preview.speaker_details):
-            label = s.label + (" (real name kept private)" if s.real_name else "")
-            first = _item(label)
+            names = len(s.real_names) or (1 if s.real_name else 0)
+            private = {0: "", 1: " (real name kept private)"}.get(
+                names, f" ({names} spellings of the real name kept private)"
+            )
+            first = _item(s.label + private)
             first.setData(Qt.ItemDataRole.UserRole, s.label)
             table.setItem(row, 0, first)
             table.setItem(row, 1, _item(str(s.turns), align_right=True))
@@ -291,7 +312,7 @@ class ImportDialog(QDialog):
         table.resizeColumnsToContents()
         table.itemChanged.connect(lambda item, t=table: self._speaker_edited(t, item))
         self.speaker_tables[preview.path] = table
-        layout.addWidget(table)
+        layout.addWidget(table, 2)
         hint = QLabel(
             "Edit a pseudonym to rename a speaker; give two labels the same pseudonym to merge "
             "them into one participant. Interviewers are not participants."
@@ -299,7 +320,40 @@ class ImportDialog(QDialog):
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #556;")
         layout.addWidget(hint)
+        layout.addWidget(self._evidence_table(preview), 3)
+        note = QLabel(
+            "Labels found at the start of lines, and why each is or is not a speaker. Tick a "
+            "label to make it a speaker, untick it to read its lines as text; the choice is "
+            "remembered for this project."
+        )
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #556;")
+        layout.addWidget(note)
         return widget
+
+    def _evidence_table(self, preview: FilePreview) -> QTableWidget:
+        table = evidence_table(preview)
+        table.itemChanged.connect(self._label_decided)
+        self.evidence_tables[preview.path] = table
+        return table
+
+    def _label_decided(self, item: QTableWidgetItem) -> None:
+        if self._building or item.column() != 0:
+            return
+        self.set_label_accepted(
+            str(item.data(Qt.ItemDataRole.UserRole)), item.checkState() == Qt.CheckState.Checked
+        )
+
+    def set_label_accepted(self, key: str, accepted: bool) -> None:
+        """Accept a label as a speaker or drop it (its lines become text), as the tick does;
+        the preview is parsed again."""
+        if accepted:
+            self.options.accept_labels.add(key)
+            self.options.drop_labels.discard(key)
+        else:
+            self.options.drop_labels.add(key)
+            self.options.accept_labels.discard(key)
+        self.refresh()
 
     def _speaker_edited(self, table: QTableWidget, item: QTableWidgetItem) -> None:
         if self._building:
@@ -471,6 +525,11 @@ def run_import(parent: QWidget | None, project: Project, paths: list[Path]) -> C
         paths = ask_for_files(parent)
         if not paths:
             return None
+    from qualframe.app.gui import exchange_actions
+
+    if exchange_actions.handles(paths) and hasattr(parent, "push"):  # REFI-QDA .qdpx / .qdc
+        exchange_actions.import_files(parent, paths)  # type: ignore[arg-type]
+        return None  # the import announced its own change (it is an undoable command)
     dialog = ImportDialog(parent, project, paths)
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:

@@ -4,8 +4,6 @@ command."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -17,15 +15,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qualframe.app.gui.colors import label_color
+from qualframe.app.gui.colors import label_color, set_muted
+from qualframe.app.gui.models.codebook_model import CodebookModel
+from qualframe.app.gui.workbench import Selection, Workbench
 from qualframe.coding import commands
 from qualframe.coding.codebook.tree import DETAIL_FIELDS
 from qualframe.coding.core.changes import Change
-from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import CodeRecord
-
-if TYPE_CHECKING:
-    from qualframe.app.gui.main_window import MainWindow
 
 LABELS = {
     "definition": "Definition",
@@ -36,17 +32,22 @@ LABELS = {
 
 
 class CodeDetailDock(QDockWidget):
-    def __init__(self, project: Project, window: MainWindow) -> None:
-        super().__init__("Code details", window)
+    """Shows the selected code (the workbench's selection) from the shared codebook model."""
+
+    def __init__(
+        self, bench: Workbench, codes: CodebookModel, parent: QWidget | None = None
+    ) -> None:
+        super().__init__("Code details", parent)
         self.setObjectName("code_detail")
-        self.project = project
-        self.window_ = window
+        self.bench = bench
+        self.project = project = bench.project
+        self.codes = codes
         self.record: CodeRecord | None = None
         self.title = QLabel("Select a code to see its definition and criteria.")
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.counts = QLabel("")
-        self.counts.setStyleSheet("color: palette(mid);")
+        set_muted(self.counts)  # quieter than the title, still WCAG AA (4.5:1)
         self.fields: dict[str, QPlainTextEdit] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -74,6 +75,20 @@ class CodeDetailDock(QDockWidget):
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes straight to the fields
         self.setWidget(scroll)
         self._set_enabled(False)
+        bench.changed.connect(self.on_change)
+        bench.selectionChanged.connect(self._selection_changed)
+        codes.modelReset.connect(self._counts_changed)
+        codes.dataChanged.connect(self._counts_changed)
+
+    def _selection_changed(self, selection: Selection) -> None:
+        if selection.code_guid != (self.record.guid if self.record else None):
+            guid = selection.code_guid
+            self.show_code(selection.code, self.codes.counts.get(guid) if guid else None)
+
+    def _counts_changed(self, *_: object) -> None:
+        if self.record is not None:
+            segs, people = self.codes.counts.get(self.record.guid, (0, 0))
+            self.counts.setText(f"{segs} coded segments · {people} participants")
 
     def _set_enabled(self, on: bool) -> None:
         for edit in self.fields.values():
@@ -115,7 +130,7 @@ class CodeDetailDock(QDockWidget):
         }
         if not values:
             return False
-        return self.window_.push(commands.EditCodeDetails(rec.guid, values))
+        return self.bench.push(commands.EditCodeDetails(rec.guid, values))
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.FocusOut and obj in self.fields.values():
@@ -127,7 +142,7 @@ class CodeDetailDock(QDockWidget):
         if rec is None:
             return
         if change.codebook or (rec.guid in change.codes and not change.segments):
-            model = self.window_.codebook.model
+            model = self.codes
             fresh = model.by_guid.get(rec.guid)
             self.record = None  # do not save stale edits over the fresh record
             self.show_code(fresh, model.counts.get(rec.guid) if fresh else None)

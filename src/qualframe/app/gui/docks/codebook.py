@@ -4,7 +4,6 @@ and create / rename / recolour / merge / delete through undoable commands."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction, QColor
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
+    QSizePolicy,
     QToolButton,
     QTreeView,
     QVBoxLayout,
@@ -25,14 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from qualframe.app.gui.models.codebook_model import CodebookModel
+from qualframe.app.gui.workbench import Workbench
 from qualframe.coding import commands
 from qualframe.coding.codebook.tree import segment_count
 from qualframe.coding.core.changes import Change
-from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import CodeRecord
-
-if TYPE_CHECKING:
-    from qualframe.app.gui.main_window import MainWindow
 
 
 class CodeFilter(QSortFilterProxyModel):
@@ -47,68 +44,35 @@ class CodeFilter(QSortFilterProxyModel):
 
 
 class CodebookDock(QDockWidget):
+    """The codebook tree over the shared ``CodebookModel``. Selecting a code emits
+    ``codeSelected``; a selection dropped on a code comes out of ``model.applyRequested``."""
+
     codeSelected = Signal(object)  # guid or None
 
-    def __init__(self, project: Project, window: MainWindow) -> None:
-        super().__init__("Codebook", window)
+    def __init__(
+        self, bench: Workbench, model: CodebookModel, parent: QWidget | None = None
+    ) -> None:
+        super().__init__("Codebook", parent)
         self.setObjectName("codebook")
-        self.project = project
-        self.window_ = window
+        self.bench = bench
+        self.project = project = bench.project
         self._vanished: str | None = None  # the shown code, while a delete/merge hides it
-        self.model = CodebookModel(project, self)
-        self.model.moveRequested.connect(self._move)
-        self.model.applyRequested.connect(self._apply_dropped)
-        self.model.renameRequested.connect(
-            lambda guid, name: window.push(commands.RenameCode(guid, name))
+        self._open_before_filter: set[str] = set()  # branches open when filtering began
+        self._current_before_filter: str | None = None
+        self.model = model
+        model.moveRequested.connect(self._move)
+        model.renameRequested.connect(
+            lambda guid, name: bench.push(commands.RenameCode(guid, name))
         )
         self.proxy = CodeFilter(self)
-        self.proxy.setSourceModel(self.model)
-
+        self.proxy.setSourceModel(model)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter codes…")
         self.filter.setClearButtonEnabled(True)
+        self.filter.setMinimumWidth(self.filter.fontMetrics().horizontalAdvance("Filter co") + 30)
         self.filter.textChanged.connect(self._filter)
-
-        self.tree = QTreeView()
-        self.tree.setModel(self.proxy)
-        self.tree.setHeaderHidden(False)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setAlternatingRowColors(False)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setDropIndicatorShown(True)
-        # (setDragDropMode sets drag and drop enabled itself: a read-only project gets none)
-        self.tree.setDragDropMode(
-            QAbstractItemView.DragDropMode.NoDragDrop
-            if project.read_only
-            else QAbstractItemView.DragDropMode.DragDrop
-        )
-        self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
-        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.tree.customContextMenuRequested.connect(self._menu)
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        digits = self.tree.fontMetrics().horizontalAdvance("0000") + 10
-        for col in (1, 2):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(col, digits)
-        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 2)
-        self.tree.selectionModel().currentChanged.connect(self._current_changed)
-        self.tree.expandToDepth(0)
-
-        self.a_new = _action("New code…", self, self.new_code)
-        self.a_new_child = _action("New sub-code…", self, lambda: self.new_code(True))
-        self.a_rename = _action("Rename…", self, self.rename)
-        self.a_rename.setShortcut("F2")
-        self.a_rename.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.a_colour = _action("Colour…", self, self.recolour)
-        self.a_merge = _action("Merge into…", self, self.merge)
-        self.a_delete = _action("Delete…", self, self.delete)
-        self.a_delete.setShortcut("Del")
-        self.a_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        for a in (self.a_rename, self.a_delete):
-            self.tree.addAction(a)
+        self.tree = self._build_tree(read_only=project.read_only)
+        self._build_actions()
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.setSpacing(2)
@@ -130,6 +94,52 @@ class CodebookDock(QDockWidget):
         lay.addWidget(self.tree)
         self.setWidget(body)
         self._update_actions()
+        bench.changed.connect(self.on_change)
+
+    def _build_tree(self, *, read_only: bool) -> QTreeView:
+        tree = QTreeView()
+        tree.setModel(self.proxy)
+        tree.setHeaderHidden(False)
+        tree.setUniformRowHeights(True)
+        tree.setAlternatingRowColors(False)
+        tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        tree.setDropIndicatorShown(True)
+        # (setDragDropMode sets drag and drop enabled itself: a read-only project gets none)
+        tree.setDragDropMode(
+            QAbstractItemView.DragDropMode.NoDragDrop
+            if read_only
+            else QAbstractItemView.DragDropMode.DragDrop
+        )
+        tree.setDefaultDropAction(Qt.DropAction.MoveAction)
+        tree.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
+        tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        tree.customContextMenuRequested.connect(self._menu)
+        header = tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        digits = tree.fontMetrics().horizontalAdvance("0000") + 10
+        for col in (1, 2):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(col, digits)
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 2)
+        tree.selectionModel().currentChanged.connect(self._current_changed)
+        tree.setIndentation(14)  # three levels deep still leave the names room
+        tree.expandToDepth(0)
+        return tree
+
+    def _build_actions(self) -> None:
+        self.a_new = _action("New code…", self, self.new_code)
+        self.a_new_child = _action("New sub-code…", self, lambda: self.new_code(True))
+        self.a_rename = _action("Rename…", self, self.rename)
+        self.a_rename.setShortcut("F2")
+        self.a_rename.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.a_colour = _action("Colour…", self, self.recolour)
+        self.a_merge = _action("Merge into…", self, self.merge)
+        self.a_delete = _action("Delete…", self, self.delete)
+        self.a_delete.setShortcut("Del")
+        self.a_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        for a in (self.a_rename, self.a_delete):
+            self.tree.addAction(a)
 
     @staticmethod
     def _button(action: QAction, label: str) -> QToolButton:
@@ -137,7 +147,7 @@ class CodebookDock(QDockWidget):
         btn.setText(label)
         btn.setToolTip(action.text().rstrip("…"))
         btn.setAutoRaise(True)
-        btn.setMinimumWidth(26)
+        btn.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # never cut short
         btn.clicked.connect(action.trigger)
         btn.setEnabled(action.isEnabled())
         action.enabledChanged.connect(btn.setEnabled)
@@ -174,10 +184,22 @@ class CodebookDock(QDockWidget):
             a.setEnabled(has and writable)
 
     def _filter(self, text: str) -> None:
+        """Filter the tree; clearing the filter brings back the branches that were open
+        before it (and the current code), instead of a collapsed tree."""
+        filtering = bool(self.proxy.filterRegularExpression().pattern())
+        current = self.current()
+        if text.strip() and not filtering:
+            self._open_before_filter = self._expanded()
+            self._current_before_filter = current.guid if current else None
         self.proxy.setFilterFixedString(text.strip())
         self.proxy.invalidate()
         if text.strip():
             self.tree.expandAll()
+            return
+        self._restore_expanded(self._open_before_filter)
+        keep = current.guid if current else self._current_before_filter
+        if keep is not None and keep in self.model.by_guid:
+            self.select(keep)
 
     def _menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
@@ -199,7 +221,7 @@ class CodebookDock(QDockWidget):
             if not ok or not name.strip():
                 return None
         cmd = commands.AddCode(name, parent.guid if parent else None)
-        if self.window_.push(cmd) and cmd.guid:
+        if self.bench.push(cmd) and cmd.guid:
             self.select(cmd.guid)
             return cmd.guid
         return None
@@ -210,7 +232,7 @@ class CodebookDock(QDockWidget):
             return
         name, ok = QInputDialog.getText(self, "Rename code", "New name:", text=rec.name)
         if ok and name.strip() and name.strip() != rec.name:
-            self.window_.push(commands.RenameCode(rec.guid, name))
+            self.bench.push(commands.RenameCode(rec.guid, name))
 
     def recolour(self) -> None:
         rec = self.current()
@@ -218,7 +240,7 @@ class CodebookDock(QDockWidget):
             return
         color = QColorDialog.getColor(QColor(rec.color), self, f'Colour of "{rec.name}"')
         if color.isValid():
-            self.window_.push(commands.RecolourCode(rec.guid, color.name().upper()))
+            self.bench.push(commands.RecolourCode(rec.guid, color.name().upper()))
 
     def merge(self) -> None:
         rec = self.current()
@@ -243,7 +265,7 @@ class CodebookDock(QDockWidget):
             f"{segs} segment{'s' if segs != 1 else ''} will move to the target code.",
         )  # fmt: skip
         if answer == QMessageBox.StandardButton.Yes:
-            self.window_.push(commands.MergeCodes(rec.guid, target.guid))
+            self.bench.push(commands.MergeCodes(rec.guid, target.guid))
 
     def delete(self) -> None:
         rec = self.current()
@@ -276,15 +298,12 @@ class CodebookDock(QDockWidget):
         box.exec()
         clicked = box.clickedButton()
         if clicked is delete_btn:
-            self.window_.push(commands.DeleteCode(rec.guid, "delete"))
+            self.bench.push(commands.DeleteCode(rec.guid, "delete"))
         elif move_btn is not None and clicked is move_btn:
-            self.window_.push(commands.DeleteCode(rec.guid, "parent"))
+            self.bench.push(commands.DeleteCode(rec.guid, "parent"))
 
     def _move(self, guid: str, parent_guid: str | None, position: int | None) -> None:
-        self.window_.push(commands.MoveCode(guid, parent_guid, position))
-
-    def _apply_dropped(self, code_guid: str, doc_guid: str, start: int, end: int) -> None:
-        self.window_.apply_code(code_guid, doc_guid, start, end)
+        self.bench.push(commands.MoveCode(guid, parent_guid, position))
 
     # -- changes ------------------------------------------------------------------------
     def on_change(self, change: Change) -> None:

@@ -1,47 +1,83 @@
-"""Navigator table of participants and their attributes; attribute cells are editable."""
+"""Navigator table of participants and their attributes; attribute cells are editable.
+
+An edit is an undoable command (``SetParticipantAttribute``) handed to ``push``; the model is
+re-read when the command's change comes back (``reload``), so an undo shows the old value.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 
+from qualframe.coding.commands import AddAttribute, SetParticipantAttribute
+from qualframe.coding.core.command import Command
+from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import ParticipantRecord
-from qualframe.coding.corpus.participants import (
-    attribute_names,
-    list_participants,
-    set_participant_attribute,
-)
-from qualframe.storage.errors import ProjectError
+from qualframe.coding.corpus.participants import attribute_names, list_participants
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 GuidRole = Qt.ItemDataRole.UserRole + 1
 
 
+#: Attribute columns loaded at a time: a project may have thousands of attributes (a survey
+#: export with 10,000 columns); more are loaded when the view shows the last loaded one.
+COLUMN_CHUNK = 60
+
+
 class ParticipantsModel(QAbstractTableModel):
+    """Participants × attributes, with attribute columns loaded lazily (``COLUMN_CHUNK`` at
+    a time, the next chunk when the last loaded column is shown)."""
+
     def __init__(
         self,
         project: Project,
         parent: object = None,
         *,
-        on_edit: Callable[[], None] | None = None,
+        push: Callable[[Command], bool] | None = None,
         report: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__(parent)  # type: ignore[arg-type]
         self.project = project
         self.people: list[ParticipantRecord] = []
-        self.attributes: list[str] = []
-        self.on_edit = on_edit
+        self.attributes: list[str] = []  # the loaded (shown) attribute columns
+        self.all_attributes: list[str] = []
+        self.push = push
         self.report = report
+        self._fetch_pending = False
         self.reload()
 
     def reload(self) -> None:
         self.beginResetModel()
-        self.people = list_participants(self.project)
-        self.attributes = attribute_names(self.project)
+        self.all_attributes = attribute_names(self.project)
+        shown = max(len(self.attributes), COLUMN_CHUNK)
+        self.attributes = self.all_attributes[:shown]
+        self.people = list_participants(self.project, attributes=self.attributes)
+        self._fetch_pending = False
         self.endResetModel()
+
+    @property
+    def more_columns(self) -> int:
+        """Attribute columns not loaded yet."""
+        return len(self.all_attributes) - len(self.attributes)
+
+    def fetch_more_columns(self) -> None:
+        """Load the next chunk of attribute columns."""
+        self._fetch_pending = False
+        start = len(self.attributes)
+        names = self.all_attributes[start : start + COLUMN_CHUNK]
+        if not names:
+            return
+        values = {p.guid: p.attributes for p in list_participants(self.project, attributes=names)}
+        self.beginInsertColumns(_ROOT, 1 + start, start + len(names))
+        self.attributes.extend(names)
+        self.people = [
+            replace(p, attributes={**p.attributes, **values.get(p.guid, {})}) for p in self.people
+        ]
+        self.endInsertColumns()
 
     def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self.people)
@@ -65,12 +101,19 @@ class ParticipantsModel(QAbstractTableModel):
             return None
         person = self.people[index.row()]
         col = index.column()
+        if col == len(self.attributes) and self.more_columns and not self._fetch_pending:
+            # The last loaded column is being shown: load the next ones after this paint.
+            self._fetch_pending = True
+            QTimer.singleShot(0, self.fetch_more_columns)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if col == 0:
                 return person.pseudonym
             return person.attributes.get(self.attributes[col - 1], "")
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
-            attrs = ", ".join(f"{k}={v}" for k, v in sorted(person.attributes.items()))
+            items = sorted(person.attributes.items())
+            attrs = ", ".join(f"{k}={v}" for k, v in items[:20])
+            if attrs and len(self.all_attributes) > 20:
+                attrs += ", … (see the columns)"
             return f"{person.pseudonym}: {attrs}" if attrs else person.pseudonym
         if role == GuidRole:
             return person.guid
@@ -90,33 +133,22 @@ class ParticipantsModel(QAbstractTableModel):
         person = self.people[index.row()]
         name = self.attributes[index.column() - 1]
         text = str(value).strip()
-        if person.attributes.get(name, "") == text:
+        if person.attributes.get(name, "") == text or self.push is None:
             return False
+        return self._push(lambda: SetParticipantAttribute(person.guid, name, text))
+
+    def add_attribute(self, name: str) -> bool:
+        """Add an attribute column (an undoable command); False when refused."""
+        if self.push is None or not name.strip():
+            return False
+        return self._push(lambda: AddAttribute(name))
+
+    def _push(self, make: Callable[[], Command]) -> bool:
+        assert self.push is not None
         try:
-            set_participant_attribute(self.project, person.guid, name, text)
-        except ProjectError as exc:
+            command = make()
+        except UserError as exc:  # a bad name, refused before anything is written
             if self.report:
                 self.report(str(exc))
             return False
-        attrs = dict(person.attributes)
-        if text:
-            attrs[name] = text
-        else:
-            attrs.pop(name, None)
-        self.people[index.row()] = ParticipantRecord(
-            id=person.id, guid=person.guid, pseudonym=person.pseudonym,
-            real_name=person.real_name, is_interviewer=person.is_interviewer, attributes=attrs,
-        )  # fmt: skip
-        self.dataChanged.emit(index, index)
-        if self.on_edit:
-            self.on_edit()
-        return True
-
-    def add_attribute(self, name: str) -> None:
-        name = name.strip()
-        if not name or name.casefold() in {a.casefold() for a in self.attributes}:
-            return
-        col = 1 + len(self.attributes)
-        self.beginInsertColumns(QModelIndex(), col, col)
-        self.attributes.append(name)
-        self.endInsertColumns()
+        return self.push(command)

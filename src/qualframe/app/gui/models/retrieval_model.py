@@ -106,7 +106,8 @@ class RetrievalModel(RowsTableModel[Retrieved]):
         )
 
     def as_text(self, rows: list[int]) -> str:
-        """Plain text for the clipboard: a citation line and the quote per segment."""
+        """Plain text for the clipboard: a citation line and the quote per segment (cut to
+        the turn the segment counts for: never another speaker's words)."""
         out = []
         for i in rows:
             row = self.rows[i]
@@ -114,5 +115,6 @@ class RetrievalModel(RowsTableModel[Retrieved]):
             group = self.group(row)
             head = f"[{row.document_name}, {who}{', ' + group if group else ''}; "
             head += f"{row.code_path_text}; coder {row.coder}]"
-            out.append(f"{head}\n{self.text(row)}")
+            a, b = self.corpus.own_turn(row.document_guid, row.start, row.end)
+            out.append(f"{head}\n{self.corpus.text(row.document_guid)[a:b]}")
         return "\n\n".join(out) + ("\n" if out else "")

@@ -1,6 +1,6 @@
 """Qt table models of the Survey view: survey items, frequencies, Likert comparison, themes.
 
-Each is a read-only adapter over what :mod:`coding.survey_stats` computed; every number is
+Each is a read-only adapter over what :mod:`coding.analysis.survey` computed; every number is
 formatted by that module's helpers, so the view shows exactly what Word and Excel get.
 """
 
@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
 from qualframe.app.gui.models.table_base import Index, RowsTableModel
-from qualframe.coding.analysis.survey_stats import (
+from qualframe.coding.analysis.survey import (
     CodePresence,
     ItemInfo,
     SurveyTables,

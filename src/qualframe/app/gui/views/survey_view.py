@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -19,14 +18,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui.dialogs.written import tell_file_written
+from qualframe.app.gui.flow_layout import FlowLayout
 from qualframe.app.gui.models.survey_models import (
     CodesTableModel,
     FrequencyTableModel,
     LikertTableModel,
     SurveyItemsModel,
 )
+from qualframe.app.gui.save_target import ask_save_path
 from qualframe.app.gui.tasks import Progress, run_export
-from qualframe.coding.analysis.survey_stats import (
+from qualframe.coding.analysis.survey import (
     SurveyTables,
     compute_tables,
     default_group,
@@ -81,23 +83,42 @@ class SurveyView(QWidget):
         self.likert_model = LikertTableModel(self)
         self.codes_model = CodesTableModel(self)
 
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._bar())
+        layout.addWidget(self._tables(), 1)
+        self._timer = QTimer(self, singleShot=True, interval=150)
+        self._timer.timeout.connect(self.reload)
+        if not defer:
+            self.reload()
+
+    def _bar(self) -> QVBoxLayout:
         self.group_combo = QComboBox()
         self.group_combo.setToolTip("The respondent attribute whose groups are compared")
         self.group_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.export_buttons: dict[str, QPushButton] = {}
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel("Group by:"))
-        bar.addWidget(self.group_combo)
-        bar.addSpacing(12)
-        bar.addWidget(self.status, 1)
+        # The grouping and the export buttons flow onto a second line in a narrow window
+        # (never cut short); the respondent counts get a line of their own.
+        group = QWidget()
+        group_layout = QHBoxLayout(group)
+        group_layout.setContentsMargins(0, 0, 12, 0)
+        group_layout.addWidget(QLabel("Group by:"))
+        group_layout.addWidget(self.group_combo)
+        flow = FlowLayout()
+        flow.addWidget(group)
+        flow.add_stretch()
         for fmt, (label, _filter) in FORMATS.items():
             button = QPushButton(f"Export {label}…")
             button.clicked.connect(lambda _c=False, f=fmt: self.choose_and_export(f))
-            bar.addWidget(button)
+            flow.addWidget(button)
             self.export_buttons[fmt] = button
+        bar = QVBoxLayout()
+        bar.addLayout(flow)
+        bar.addWidget(self.status)
+        return bar
 
+    def _tables(self) -> QTabWidget:
         self.items_view = _table_view(self.items_model)
         self.items_view.horizontalHeader().setStretchLastSection(True)
         self.freq_view = _table_view(self.freq_model)
@@ -124,14 +145,7 @@ class SurveyView(QWidget):
         items_lay.setContentsMargins(0, 4, 0, 0)
         items_lay.addWidget(self.items_view)
         self.tabs.addTab(items_page, "Items and types")
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(self.tabs, 1)
-
-        self._timer = QTimer(self, singleShot=True, interval=150)
-        self._timer.timeout.connect(self.reload)
-        if not defer:
-            self.reload()
+        return self.tabs
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -225,9 +239,7 @@ class SurveyView(QWidget):
     def choose_and_export(self, fmt: str) -> None:
         label, file_filter = FORMATS[fmt]
         start = str(Path(self.project.path or Path.home()).with_name(f"survey-tables.{fmt}"))
-        path, _ = QFileDialog.getSaveFileName(
-            self, f"Export survey tables ({label})", start, file_filter
-        )
+        path, _ = ask_save_path(self, f"Export survey tables ({label})", start, file_filter)
         if path:
             self.export(fmt, Path(path))
 
@@ -256,4 +268,5 @@ class SurveyView(QWidget):
         if not run_export(self, "Exporting survey tables", work):
             return False
         self.status.setText(f"Exported {path.name}.")
+        tell_file_written(self, "the survey tables", path)
         return True

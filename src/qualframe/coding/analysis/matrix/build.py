@@ -172,6 +172,7 @@ def build_matrix(project: Project, options: MatrixOptions | None = None) -> Them
         codes=len(tree),
         coders=scope.coder_names,
         documents=tuple(mask(d) for d in scope.doc_names),
+        document_sets=scope.set_names,
         max_depth=max((c.depth for c in tree), default=0),
     )
 

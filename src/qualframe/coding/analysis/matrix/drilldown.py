@@ -23,6 +23,7 @@ from qualframe.coding.core.privacy import name_masker
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
 from qualframe.coding.query.filters import SegmentFilter
+from qualframe.coding.query.quotes import own_turn
 from qualframe.coding.query.segments import filtered_segments
 from qualframe.coding.query.texts import document_texts
 from qualframe.storage.models import Coder, Participant, Segment, Turn
@@ -61,7 +62,7 @@ def _matrix_segments(
         select(
             Segment.guid, Segment.code_id, Turn.participant_id, Turn.is_interviewer,
             Participant.pseudonym, Turn.label, Segment.document_id, Segment.start, Segment.end,
-            Coder.name, Segment.is_exemplar, Segment.id,
+            Coder.name, Segment.is_exemplar, Segment.id, Turn.start, Turn.end,
         )
         .select_from(Segment)
         .join(Coder, Coder.id == Segment.coder_id)
@@ -79,11 +80,16 @@ def _matrix_segments(
     # Counted first, then those left out; each in document order (start, end), as listed.
     kept.sort(key=lambda k: (bool(k[1]), texts[k[2][6]][0], k[2][7], k[2][8], k[2][11]))
     mask = name_masker(s, options.real_names)
+
+    def quote(r: Any) -> str:  # cut to the segment's own turn: never another speaker's words
+        a, b = own_turn(r[7], r[8], None if r[12] is None else (r[12], r[13]))
+        return mask(texts[r[6]][3][a:b])
+
     return [
         MatrixSegment(
             path=path_of[r[1]], group=grp,
             participant=str(r[4]) if r[4] else mask(str(r[5] or "")),
-            document=mask(texts[r[6]][2]), quote=mask(texts[r[6]][3][r[7] : r[8]]),
+            document=mask(texts[r[6]][2]), quote=quote(r),
             coder=str(r[9]), segment_guid=str(r[0]), is_exemplar=bool(r[10]), left_out=reason,
         )
         for grp, reason, r in kept

@@ -30,7 +30,7 @@ def level_name(level: int) -> str:
 class MatrixOptions:
     """What to compute. ``group_order`` both selects and orders the columns (values matched
     case-insensitively; ``(not set)`` names the column of participants without a value);
-    ``coders`` are names and ``documents`` names or GUIDs."""
+    ``coders`` are names, ``documents`` and ``document_sets`` names or GUIDs."""
 
     by: str = "role"
     rows_level: int = 0
@@ -40,6 +40,9 @@ class MatrixOptions:
     include_empty: bool = False
     coders: Sequence[str] | None = None
     documents: Sequence[str] | None = None
+    #: Only the documents in any of these document sets (names or GUIDs); with
+    #: ``documents`` too, only those of them that are in one of the sets.
+    document_sets: Sequence[str] | None = None
     #: Keep participants' real names in quotes and document names (an explicit opt-in; by
     #: default every real name is replaced by the pseudonym, see :mod:`coding.core.privacy`).
     real_names: bool = False
@@ -148,6 +151,7 @@ class ThemeMatrix:
     documents: tuple[str, ...] = ()
     max_depth: int = 0  # depth of the deepest code in the codebook
     codes: int = 0  # codes in the codebook
+    document_sets: tuple[str, ...] = ()  # the sets counted, with how many documents they hold
 
     @property
     def row_level_name(self) -> str:

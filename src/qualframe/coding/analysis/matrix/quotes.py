@@ -1,5 +1,6 @@
 """Exemplar quotes for the theme matrix: up to N per (code, group), the segments an analyst
-marked as exemplars first, then in document order; real names masked unless asked."""
+marked as exemplars first, then in document order; real names masked unless asked. A quote
+is the segment cut to its own speaker turn (:mod:`coding.query.quotes`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualframe.coding.analysis.matrix.model import Quote
+from qualframe.coding.query.quotes import own_turn
 from qualframe.coding.query.texts import document_texts
 from qualframe.storage.models import Document, Participant, Segment, Turn
 
@@ -48,7 +50,7 @@ def _quotes(s: Session, ids: list[int], mask: Callable[[str], str]) -> dict[int,
         for r in conn.execute(
             select(
                 Segment.id, Segment.guid, Segment.is_exemplar, Participant.pseudonym,
-                Segment.document_id, Segment.start, Segment.end,
+                Segment.document_id, Segment.start, Segment.end, Turn.start, Turn.end,
             )
             .join(Turn, Turn.id == Segment.turn_id)
             .join(Participant, Participant.id == Turn.participant_id)
@@ -57,8 +59,9 @@ def _quotes(s: Session, ids: list[int], mask: Callable[[str], str]) -> dict[int,
             info[int(r[0])] = tuple(r)
     texts = document_texts(s, {r[4] for r in info.values()})
     found: dict[int, Quote] = {}
-    for sid, (_, guid, exemplar, pseudonym, did, start, end) in info.items():
+    for sid, (_, guid, exemplar, pseudonym, did, start, end, t_start, t_end) in info.items():
         _, _, name, text = texts[did]
+        start, end = own_turn(start, end, (t_start, t_end))  # never another speaker's words
         found[sid] = Quote(
             str(guid), mask(text[start:end]), str(pseudonym), mask(name), bool(exemplar)
         )

@@ -21,13 +21,17 @@ from qualframe.coding.analysis.matrix.model import (
 )
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
+from qualframe.coding.corpus.sets import set_document_ids
 from qualframe.coding.query.filters import SegmentFilter, fold
 from qualframe.storage.models import Attribute, AttributeValue, Coder, Document, Participant, Turn
 
 
 @dataclass(frozen=True)
 class Scope:
-    """The options resolved against the project: attribute, coders and documents."""
+    """The options resolved against the project: attribute, coders, documents and document
+    sets. ``doc_guids`` are the documents named; ``doc_ids`` and ``doc_names`` those that
+    count (with document sets: the named ones in a set, or, none named, every document in
+    the sets)."""
 
     attr_id: int
     attr_name: str
@@ -35,14 +39,22 @@ class Scope:
     doc_ids: tuple[int, ...]
     doc_guids: tuple[str, ...]
     doc_names: tuple[str, ...]
+    set_keys: tuple[str, ...] = ()  # the document sets as named in the options
+    set_names: tuple[str, ...] = ()  # each set's name with how many documents it holds
+
+    @property
+    def by_document(self) -> bool:
+        """Whether only some documents count (possibly none: an empty set)."""
+        return bool(self.doc_guids or self.set_keys)
 
     def segment_filter(self, code_guid: str | None = None) -> SegmentFilter:
-        """The segments in scope: the chosen coders and documents (and one code with all
-        its sub-codes when ``code_guid`` is given, as behind a matrix cell)."""
+        """The segments in scope: the chosen coders, documents and document sets (and one
+        code with all its sub-codes when ``code_guid`` is given, as behind a matrix cell)."""
         return SegmentFilter(
             code_guid=code_guid,
             include_descendants=True,
             documents=self.doc_guids,
+            document_sets=self.set_keys,
             coders=self.coder_names,
         )
 
@@ -51,7 +63,23 @@ def resolve_scope(s: Session, options: MatrixOptions) -> Scope:
     attr_id, attr_name = _resolve_attribute(s, options.by)
     coder_names = _resolve_coders(s, options.coders)
     doc_ids, doc_guids, doc_names = _resolve_documents(s, options.documents)
-    return Scope(attr_id, attr_name, coder_names, doc_ids, doc_guids, doc_names)
+    keys = tuple(options.document_sets or ())
+    if not keys:
+        return Scope(attr_id, attr_name, coder_names, doc_ids, doc_guids, doc_names)
+    in_sets, names = set_document_ids(s, keys)
+    set_names = []
+    for name in names:
+        k = len(set_document_ids(s, [name])[0])
+        set_names.append(f"{name} ({k} document{'s' if k != 1 else ''})")
+    members = set(in_sets)
+    if doc_guids:
+        kept = [(i, n) for i, n in zip(doc_ids, doc_names, strict=True) if i in members]
+        doc_ids, doc_names = tuple(i for i, _ in kept), tuple(n for _, n in kept)
+    else:
+        doc_ids = tuple(in_sets)
+    return Scope(
+        attr_id, attr_name, coder_names, doc_ids, doc_guids, doc_names, keys, tuple(set_names)
+    )
 
 
 def _resolve_attribute(s: Session, name: str) -> tuple[int, str]:
@@ -154,7 +182,7 @@ def people(s: Session, scope: Scope) -> People:
             group_of[int(pid)] = spelling[value]
     interviewers = frozenset(int(pid) for pid, flag in everyone if flag)
     counted = set(group_of) - interviewers
-    if scope.doc_ids:
+    if scope.by_document:
         speakers = select(Turn.participant_id).where(
             Turn.document_id.in_(scope.doc_ids), Turn.is_interviewer.is_(False)
         )
@@ -166,15 +194,19 @@ def people(s: Session, scope: Scope) -> People:
 
 
 def group_sizes(
-    project: Project, by: str = "role", documents: Sequence[str] | None = None
+    project: Project,
+    by: str = "role",
+    documents: Sequence[str] | None = None,
+    document_sets: Sequence[str] | None = None,
 ) -> dict[str, int]:
     """The values of ``by`` that make a column, with their N: non-interviewer participants
-    holding the value who, when ``documents`` (names or GUIDs) are given, speak in one of
-    them. The same rule :func:`build_matrix` uses for the group headers; participants
+    holding the value who, when ``documents`` (names or GUIDs) or ``document_sets`` are
+    given, speak in one of those documents. The same rule :func:`build_matrix` uses for the group headers; participants
     without a value (the "(not set)" column, which follows the others unless an order names
     it) are not listed."""
     with project.read() as s:
-        scope = resolve_scope(s, MatrixOptions(by=by, documents=documents))
+        options = MatrixOptions(by=by, documents=documents, document_sets=document_sets)
+        scope = resolve_scope(s, options)
         sizes = people(s, scope).sizes()
     sizes.pop(NOT_SET, None)
     return sizes

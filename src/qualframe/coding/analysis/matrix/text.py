@@ -156,7 +156,15 @@ def left_out_sentence(matrix: ThemeMatrix) -> str:
     total = matrix.segments_counted + lo.total
     if total == 0:
         return ""
-    chosen = [w for w, on in (("coders", matrix.coders), ("documents", matrix.documents)) if on]
+    chosen = [
+        w
+        for w, on in (
+            ("coders", matrix.coders),
+            ("documents", matrix.documents),
+            ("document sets", matrix.document_sets),
+        )
+        if on
+    ]
     scope = f" of the chosen {' and '.join(chosen)}" if chosen else ""
     if not lo.total:
         if total == 1:
@@ -188,7 +196,7 @@ def matrix_note(matrix: ThemeMatrix) -> str:
     attr = matrix.attribute
     scope = (
         "who speak in the selected documents"
-        if matrix.documents
+        if matrix.documents or matrix.document_sets
         else "in the project (interviewers excluded)"
     )
     parts = []
@@ -217,6 +225,8 @@ def matrix_note(matrix: ThemeMatrix) -> str:
         parts.append(left)
     if matrix.coders:
         parts.append(f"Coders: {', '.join(matrix.coders)}.")
+    if matrix.document_sets:
+        parts.append(f"Document sets: {'; '.join(matrix.document_sets)}.")
     if matrix.documents:
         parts.append(f"Documents: {', '.join(matrix.documents)}.")
     return " ".join(parts)
