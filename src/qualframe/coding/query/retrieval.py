@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from qualframe.coding.core.codepaths import join_path
 from qualframe.coding.core.project import Project
@@ -92,14 +92,7 @@ def fetch(
     )
     with project.read() as s:
         if documents is None:
-            documents = {
-                r.id: (r.guid, r.name)
-                for r in s.execute(
-                    select(Document.id, Document.guid, Document.name).order_by(
-                        Document.position, Document.name
-                    )
-                )
-            }
+            documents = _documents(s)
         stmt = stmt.where(*f.clauses(s))
         rows = list(s.execute(stmt).all())
         if paths is None or any(r.code_id not in paths for r in rows):
@@ -110,6 +103,15 @@ def fetch(
     order = {doc_id: i for i, doc_id in enumerate(documents)}
     rows.sort(key=lambda r: (order.get(r.document_id, len(order)), r.start, r.end, r.id))
     return [_retrieved(r, paths, documents) for r in rows], attrs
+
+
+def _documents(s: Session) -> dict[int, tuple[str, str]]:
+    """document id → (guid, name), in the navigator's order (position, name)."""
+    stmt = select(Document.id, Document.guid, Document.name)
+    return {
+        int(did): (str(guid), str(name))
+        for did, guid, name in s.execute(stmt.order_by(Document.position, Document.name))
+    }
 
 
 def _retrieved(

@@ -47,6 +47,21 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help='a "(not set)" column for participants without a value for --by (default: on; '
         "--no-not-set leaves their segments out and the note counts them)",
     )
+    _add_scope_args(p)
+    p.add_argument("--title", metavar="TEXT", help="table title (after 'Table N.')")
+    p.add_argument("--number", type=int, default=1, metavar="N", help="table number (default 1)")
+    p.add_argument("--landscape", action="store_true", help="landscape page (Word)")
+    p.add_argument(
+        "--real-names",
+        action="store_true",
+        help="keep participants' real names in quotes (default: replaced by pseudonyms)",
+    )
+    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="output file")
+    p.set_defaults(func=cmd_matrix)
+
+
+def _add_scope_args(p: argparse.ArgumentParser) -> None:
+    """--coder, --document and --set: which segments count."""
     p.add_argument(
         "--coder",
         dest="coders",
@@ -71,16 +86,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="NAME",
         help="only the documents in this document set (repeatable: in any of them)",
     )
-    p.add_argument("--title", metavar="TEXT", help="table title (after 'Table N.')")
-    p.add_argument("--number", type=int, default=1, metavar="N", help="table number (default 1)")
-    p.add_argument("--landscape", action="store_true", help="landscape page (Word)")
-    p.add_argument(
-        "--real-names",
-        action="store_true",
-        help="keep participants' real names in quotes (default: replaced by pseudonyms)",
-    )
-    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="output file")
-    p.set_defaults(func=cmd_matrix)
 
 
 def cmd_matrix(args: argparse.Namespace) -> int:
