@@ -4,8 +4,9 @@
 with 5,000 segments spread over the 300 transcripts of the big project. Target: ≤ 30 ms.
 Floors measured in the same run, alternating with it, on the same database connection:
 
-* the bare row query: the segment rows (with coder, turn and participant) without text, as
-  plain SQL through the DB-API cursor — what no listing can beat;
+* the bare row query: the segment rows (with coder, participant and the turn's range, which
+  the quote is cut to) without text, as plain SQL through the DB-API cursor — what no
+  listing can beat;
 * the old way: the same rows with ``substr(documents.text, …)`` per segment in SQL, which
   makes SQLite walk the document row's overflow pages again for every segment.
 
@@ -32,7 +33,8 @@ pytestmark = pytest.mark.bench
 
 ROWS = """
 SELECT s.id, s.guid, s.start, s."end", s.memo, s.is_exemplar, s.code_id, s.created_at,
-       s.document_id, c.name, t.label, t.is_interviewer, p.id, p.guid, p.pseudonym
+       s.document_id, c.name, t.label, t.is_interviewer, p.id, p.guid, p.pseudonym,
+       t.start, t."end"
 FROM segments s
 JOIN coders c ON c.id = s.coder_id
 LEFT JOIN turns t ON t.id = s.turn_id

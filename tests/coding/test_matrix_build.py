@@ -19,6 +19,7 @@ from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.documents import document_text
 from qualframe.coding.corpus.participants import list_participants, set_participant_attribute
+from qualframe.coding.query.segments import list_segments
 from tests.coding.helpers import add_transcript
 
 # Two focus groups. Mentees E1, E2 (and E3, who never speaks); mentor M1; X1 without a role.
@@ -336,3 +337,26 @@ def test_quotes_follow_the_documents_position_then_name(
     m = build_matrix(project, MatrixOptions(quotes=5))
     planning = next(e for e in m.rows[0].cells[0].entries if e.name == "Planning")
     assert [q.text for q in planning.quotes] == ["I plan every Sunday", "Plans made me calmer"]
+
+
+def test_a_segment_over_two_turns_is_quoted_from_its_own_turn_only(
+    project: Project, study: dict[str, str]
+) -> None:
+    """A segment kept as one over E2's and E1's turns counts for E2 (the larger part); every
+    quote of it, in the matrix, its long form, the drill-down and the listing, is E2's words
+    without E1's label or words."""
+    text = document_text(project, study["second"])
+    start = text.index("calmer before exams")
+    end = text.index("Exams felt") + len("Exams felt")
+    guid = UndoStack(project).push(ApplyCode(study["second"], start, end, study["calm"]))
+    seg = guid.created_guid
+    own = "calmer before exams."
+    m = build_matrix(project, MatrixOptions(quotes=5))
+    calm = next(e for e in m.rows[0].cells[0].entries if e.name == "Calm")
+    assert own in [q.text for q in calm.quotes]
+    long_form = {s.segment_guid: s for s in matrix_segments(project)}
+    assert (long_form[seg].quote, long_form[seg].participant) == (own, "E2")
+    behind = cell_segments(project, MatrixOptions(), study["study"], "mentee")
+    assert next(s.text for s in behind if s.guid == seg) == own
+    (listed,) = [s for s in list_segments(project, code_guid=study["calm"]) if s.guid == seg]
+    assert (listed.text, listed.start, listed.end) == (own, start, end)
