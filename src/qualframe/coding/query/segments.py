@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, aliased
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
 from qualframe.coding.query.filters import SegmentFilter, Where, segment_filter
-from qualframe.coding.query.quotes import own_turn
+from qualframe.coding.query.quotes import own_turn_sql
 from qualframe.coding.query.texts import document_texts
 from qualframe.storage.models import (
     Attribute,
@@ -160,8 +160,9 @@ def filtered_segments(
     s: Session, f: SegmentFilter, *, limit: int | None = None, attributes: bool = True
 ) -> list[SegmentRecord]:
     """The segments ``f`` lets through, in document order (position, name), then start, end;
-    each record's text is its quote, cut to its own speaker turn (:mod:`.quotes`), and its
-    attributes are the speaker's (none when ``attributes`` is False).
+    each record's text is its quote, cut to its own speaker turn (:mod:`.quotes`; the range
+    is computed by the query, the text sliced here), and its attributes are the speaker's
+    (none when ``attributes`` is False).
 
     Three queries: the segment rows (no document text), the documents they lie in (each
     read once, text included), and the speakers' attributes. Rows become plain tuples at
@@ -173,7 +174,7 @@ def filtered_segments(
             Segment.id, Segment.guid, Segment.start, Segment.end, Segment.memo,
             Segment.is_exemplar, Segment.code_id, Segment.created_at, Segment.document_id,
             Coder.name, Turn.label, Turn.is_interviewer, P.id, P.guid, P.pseudonym,
-            Turn.start, Turn.end,
+            *own_turn_sql(Segment.start, Segment.end, Turn.id, Turn.start, Turn.end),
         )
         .join(Coder, Coder.id == Segment.coder_id)
         .outerjoin(Turn, Turn.id == Segment.turn_id)
@@ -195,10 +196,9 @@ def filtered_segments(
     out = []
     with gc_paused():
         for sid, guid, start, end, memo, exemplar, code_id, created, did, coder, label, \
-                in_interviewer_turn, pid, pguid, pseudonym, t_start, t_end in rows:  # fmt: skip
+                in_interviewer_turn, pid, pguid, pseudonym, a, b in rows:  # fmt: skip
             path, color, cguid = paths[code_id]
             _, doc_guid, doc_name, text = docs[did]
-            a, b = own_turn(start, end, None if t_start is None else (t_start, t_end))
             out.append(
                 make((
                     sid, guid, doc_guid, doc_name, start, end, text[a:b], cguid, path,
