@@ -505,12 +505,38 @@ def test_quotes_are_cut_to_their_own_turn_alike_in_sql_and_python(project: Proje
 def test_participant_tallies_count_documents_turns_and_segments(
     project: Project, study: dict[str, str]
 ) -> None:
-    second, text = add_transcript(project, "fgi 2", [("A1", "Noch einmal."), ("A1", "Und dann.")])
+    second, text = add_transcript(
+        project, "fgi 2", [("A1", "Noch einmal."), ("A1", "Und dann."), ("B1", "Nichts kodiert.")]
+    )
     i = text.index("Und dann.")
     UndoStack(project).push(ApplyCode(second, i, i + len("Und dann."), study["theme"]))
     tallies = participant_tallies(project)
     assert tallies[study["A1"]] == Tally(documents=2, turns=3, segments=2)
     assert tallies[study["A2"]] == Tally(documents=1, turns=1, segments=2)
     assert tallies[study["A3"]] == Tally(documents=1, turns=1, segments=1)
+    (b1,) = [p.guid for p in list_participants(project) if p.pseudonym == "B1"]
+    assert tallies[b1] == Tally(documents=1, turns=1, segments=0)  # speaks, nothing coded
     # Every participant with a turn, and no other (the moderator is not a participant here).
-    assert set(tallies) == {study["A1"], study["A2"], study["A3"]}
+    assert set(tallies) == {study["A1"], study["A2"], study["A3"], b1}
+
+
+def test_an_unknown_document_set_is_refused_in_one_sentence(
+    project: Project, study: dict[str, str]
+) -> None:
+    with project.read() as s, pytest.raises(NotFoundError) as err:
+        SegmentFilter(document_sets=("Year 3",)).clauses(s)
+    assert str(err.value) == 'There is no document set "Year 3" in this project (sets: none yet).'
+
+
+def test_only_the_attributes_asked_for(project: Project, study: dict[str, str]) -> None:
+    """A listing without attributes leaves them out; retrieval reads only the attributes
+    named (a project may hold thousands)."""
+    assert any(r.attributes for r in list_segments(project))
+    assert all(r.attributes == {} for r in list_segments(project, attributes=False))
+    with project.read() as s:
+        assert any(r.attributes for r in filtered_segments(s, SegmentFilter()))  # by default
+    _, every = retrieval.fetch(project)
+    assert every[next(iter(every))].keys() == {"role", "Beruf"}
+    rows, some = retrieval.fetch(project, attribute_names=("ROLE",))
+    assert rows and some and all(v.keys() == {"role"} for v in some.values())
+    assert retrieval.fetch(project, attribute_names=())[1] == {}
