@@ -16,7 +16,7 @@ from qualframe.coding.query.participant_tallies import Tally, participant_tallie
 from qualframe.coding.query.quotes import own_turn, own_turn_sql, quote_substr
 from qualframe.coding.query.segments import filtered_segments, list_segments
 from qualframe.coding.query.texts import TextCache, document_texts
-from qualframe.storage.models import Document
+from qualframe.storage.models import Document, Participant
 from tests.coding.helpers import add_transcript
 
 TURNS = [
@@ -540,3 +540,34 @@ def test_only_the_attributes_asked_for(project: Project, study: dict[str, str]) 
     rows, some = retrieval.fetch(project, attribute_names=("ROLE",))
     assert rows and some and all(v.keys() == {"role"} for v in some.values())
     assert retrieval.fetch(project, attribute_names=())[1] == {}
+
+
+def test_the_speaker_is_the_pseudonym_not_the_turn_label(
+    project: Project, study: dict[str, str]
+) -> None:
+    """The turn keeps the label as written in the transcript ("A1"); the listing names the
+    participant by the pseudonym, which may since have changed."""
+    with project.write() as s:
+        s.execute(
+            update(Participant).where(Participant.guid == study["A1"]).values(pseudonym="T-01")
+        )
+    speakers = [r.speaker for r in list_segments(project)]
+    assert speakers == ["Moderator", "T-01", "A2", "A2", "A3"]  # the moderator: the label
+    rows, _ = retrieval.fetch(project)
+    assert [r.speaker for r in rows] == speakers
+
+
+def test_ties_keep_the_coding_order_whatever_order_the_database_returns(
+    project: Project, study: dict[str, str]
+) -> None:
+    """Sub-codes coded on one range in reverse: the code index returns the rows by code, but
+    segments with the same range are listed in the order they were coded."""
+    stack = UndoStack(project)
+    parent = stack.push(AddCode("Parent")).created_guid or ""
+    subs = [stack.push(AddCode(f"Sub {i}", parent)).created_guid or "" for i in range(4)]
+    made = [stack.push(ApplyCode(study["doc"], 0, 9, c)).created_guid for c in reversed(subs)]
+    listed = list_segments(project, code_guid=parent, include_descendants=True)
+    assert [s.guid for s in listed] == made
+    with project.read() as s:
+        f = SegmentFilter(code_guid=parent, include_descendants=True)
+        assert [r.guid for r in filtered_segments(s, f)] == made
