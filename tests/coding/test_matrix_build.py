@@ -360,3 +360,19 @@ def test_a_segment_over_two_turns_is_quoted_from_its_own_turn_only(
     assert next(s.text for s in behind if s.guid == seg) == own
     (listed,) = [s for s in list_segments(project, code_guid=study["calm"]) if s.guid == seg]
     assert (listed.text, listed.start, listed.end) == (own, start, end)
+
+
+def test_quotes_are_read_in_batches_without_losing_one(
+    project: Project, study: dict[str, str]
+) -> None:
+    """Quotes are read 500 segment ids at a time: an id at any place of a long list (here
+    after 500 and after 1,000 others) is found."""
+    from qualframe.coding.analysis.matrix.quotes import _quotes
+
+    by_guid = {s.guid: s.id for s in list_segments(project)}
+    a, b = by_guid[study["s_e1_plan"]], by_guid[study["s_e2_plan"]]
+    with project.read() as s:
+        for ids in ([a] * 500 + [b] + [a] * 10, [a] * 1000 + [b]):
+            found = _quotes(s, ids, lambda text: text)
+            assert sorted(found) == sorted({a, b})
+            assert found[b].text == "Plans made me calmer"
