@@ -376,3 +376,18 @@ def test_quotes_are_read_in_batches_without_losing_one(
             found = _quotes(s, ids, lambda text: text)
             assert sorted(found) == sorted({a, b})
             assert found[b].text == "Plans made me calmer"
+
+
+def test_documents_and_a_set_count_only_the_named_documents_in_the_set(
+    project: Project, study: dict[str, str]
+) -> None:
+    from qualframe.coding.analysis.matrix import matrix_note
+    from qualframe.coding.commands import AddDocumentSet
+
+    UndoStack(project).push(AddDocumentSet("Solo", [study["second"]]))
+    m = build_matrix(
+        project, MatrixOptions(documents=["Group A", "Group B"], document_sets=["Solo"])
+    )
+    assert m.documents == ("Group B",) and m.document_sets == ("Solo (1 document)",)
+    assert [(g.value, g.n) for g in m.groups] == [("mentee", 2)]  # E2 and E1 speak there
+    assert "Document sets: Solo (1 document). Documents: Group B." in matrix_note(m)
