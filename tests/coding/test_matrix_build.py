@@ -384,10 +384,16 @@ def test_documents_and_a_set_count_only_the_named_documents_in_the_set(
     from qualframe.coding.analysis.matrix import matrix_note
     from qualframe.coding.commands import AddDocumentSet
 
-    UndoStack(project).push(AddDocumentSet("Solo", [study["second"]]))
-    m = build_matrix(
-        project, MatrixOptions(documents=["Group A", "Group B"], document_sets=["Solo"])
+    stack = UndoStack(project)
+    stack.push(AddDocumentSet("Pair", [study["first"], study["second"]]))
+    stack.push(AddDocumentSet("Solo", [study["second"]]))
+    options = MatrixOptions(
+        documents=["Group B", "Group C"], document_sets=["Pair", "Solo"], coders=["TESTER"]
     )
-    assert m.documents == ("Group B",) and m.document_sets == ("Solo (1 document)",)
+    m = build_matrix(project, options)
+    assert (m.attribute, m.coders, m.documents) == ("role", ("tester",), ("Group B",))
+    assert m.document_sets == ("Pair (2 documents)", "Solo (1 document)")
     assert [(g.value, g.n) for g in m.groups] == [("mentee", 2)]  # E2 and E1 speak there
-    assert "Document sets: Solo (1 document). Documents: Group B." in matrix_note(m)
+    assert m.segments_counted == 4  # Group B's four codings, none of Group A's
+    note = matrix_note(m)
+    assert "Document sets: Pair (2 documents); Solo (1 document). Documents: Group B." in note
