@@ -107,11 +107,12 @@ def test_any_project_is_refused_whatever_its_name_or_link(
 def test_the_exporters_themselves_refuse_a_project(study: Path, tmp_path: Path) -> None:
     """The rule lives in the exporters (coding/export/atomic.py), not only in the CLI."""
     from qualframe.coding import commands
-    from qualframe.coding.analysis.matrix import MatrixOptions, export_matrix
+    from qualframe.coding.analysis.matrix import MatrixOptions
     from qualframe.coding.codebook.tree import find_code
     from qualframe.coding.core.errors import UserError
     from qualframe.coding.exchange import refi_export
     from qualframe.coding.export.codebook_report import export_codebook
+    from qualframe.coding.export.matrix_export import export_matrix
     from qualframe.coding.export.memo_report import write_memo_report
     from qualframe.coding.export.segments_report import SegmentQuery, export_segments
 
