@@ -18,7 +18,7 @@ SYSTEM_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig
 	xvfb openbox xdotool
 APT_LINE := apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES)
 
-.PHONY: run test bench lint typecheck check system-deps install install-dev demo screenshot clean
+.PHONY: run test bench mutate lint typecheck check system-deps install install-dev demo screenshot clean
 
 run: install $(DEMO)
 	$(BIN)/qualframe gui $(DEMO)
@@ -28,6 +28,20 @@ test: install-dev
 
 bench: install-dev
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:randomly tests/bench --benchmark-enable -s
+
+# Mutation testing ([tool.mutmut] in pyproject.toml), one module group at a time; slow (tens
+# of minutes on 2 cores), so not part of `make test`. Prints the kill rate per module.
+MUTATE_GROUPS := "qualframe.app.gui.offsets*" "qualframe.coding.codebook.tallies*" \
+	"qualframe.coding.corpus.segments*" "qualframe.coding.query.*" \
+	"qualframe.coding.analysis.matrix.*"
+MUTATE_JOBS ?= 2
+mutate: install-dev
+	mkdir -p build
+	for group in $(MUTATE_GROUPS); do \
+		QT_QPA_PLATFORM=offscreen $(BIN)/mutmut run --max-children $(MUTATE_JOBS) "$$group" \
+			> build/mutmut-last.log 2>&1 || { tail -20 build/mutmut-last.log; exit 1; }; \
+	done
+	$(BIN)/python tests/mutation/report.py
 
 lint: install-dev
 	$(BIN)/ruff check src tests
