@@ -13,6 +13,7 @@ import statistics
 import numpy as np
 import pytest
 from scipy import stats as sps
+from sqlalchemy import select
 
 from qualframe.coding.analysis.survey import significance as sig
 from qualframe.coding.analysis.survey.codes import code_presence
@@ -23,8 +24,13 @@ from qualframe.coding.analysis.survey.frequencies import (
     option_order,
 )
 from qualframe.coding.analysis.survey.likert import describe, fmt_mean_sd, likert
+from qualframe.coding.analysis.survey.load import load_survey
 from qualframe.coding.analysis.survey.tables import check_decimals, compute_tables
+from qualframe.coding.codebook.edits import ensure_path_in
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.project import Project
+from qualframe.storage.models import Document, Segment, Turn
+from tests.coding.test_survey_stats_data import Item, add_survey
 
 
 def ranks_p(x: list[float], y: list[float]) -> float:
@@ -497,3 +503,77 @@ def test_the_json_form_of_three_groups_and_of_no_test() -> None:
     data.excluded, data.included_incomplete = {}, {}
     assert "excluded" not in compute_tables(data).to_json()
     assert "included_incomplete" not in compute_tables(data).to_json()
+
+
+# -- coded open answers read from a project ---------------------------------------------------
+def test_a_segment_without_a_turn_counts_for_the_answer_that_holds_it(project: Project) -> None:
+    """Segments of an older project (or one coded before its turns were linked) carry no turn
+    id: the answer whose span holds the segment's start raised the code, never the first
+    answer, and a segment between two answers counts for nobody."""
+    answers = {"R1": "Mehr Zeit mit der Mentorin.", "R2": "Klausurtipps!", "R3": "Nichts."}
+    add_survey(
+        project,
+        {r: {"role": "mentee"} for r in answers},
+        [Item("respondent_id", "id"), Item("best", "text", answers)],
+    )
+    with project.write() as s:
+        doc = s.scalars(select(Document).where(Document.kind == "survey")).one()
+        turns = {t.label: t for t in s.scalars(select(Turn).where(Turn.document_id == doc.id))}
+        code, _ = ensure_path_in(s, "tester", "Nutzen/Prüfung", create=True)
+        coder = project.coder_id(s)
+        second, third = turns["R2"], turns["R3"]
+        gap = turns["R1"].end  # the blank line between R1's and R2's answers
+        for start, end in [
+            (second.start + 1, second.end),
+            (third.end - 1, third.end),
+            (gap, gap + 1),
+        ]:
+            s.add(Segment(document_id=doc.id, code_id=code.id, coder_id=coder, turn_id=None,
+                          start=start, end=end))  # fmt: skip
+    data = load_survey(project)
+    assert data.raised == {
+        "best": {"R2": {"Nutzen", "Nutzen/Prüfung"}, "R3": {"Nutzen", "Nutzen/Prüfung"}}
+    }
+    assert data.codes == [("Nutzen", 0), ("Nutzen/Prüfung", 1)]
+    assert data.open_answers == {"best": {"R1", "R2", "R3"}}
+
+
+def test_respondents_sort_naturally_and_an_item_without_answers_counts_nobody() -> None:
+    groups = {"R2": "a", "R10": "b", "R1": "a", "R3": "b"}
+    data = _data(groups, {})
+    data.items = [_item("best", "text"), _item("never", "text")]  # "never": nobody answered
+    data.open_answers = {"best": {"R10", "R2", "R1", "R3"}}
+    data.codes = [("Unused", 0), ("Help", 0), ("Also unused", 0), ("Time", 0)]
+    data.raised = {"best": {"R10": {"Help"}, "R2": {"Time"}}}
+    cp = code_presence(data)
+    assert cp.respondents == ("R1", "R2", "R3", "R10")
+    assert [r.code for r in cp.rows] == ["Help", "Time"]
+    assert cp.rows[0].groups["b"].n == 1 and cp.rows[1].groups["a"].n == 1
+    assert code_presence(data, ["never"]).rows == ()
+
+
+def test_an_item_is_found_by_its_name_and_a_missing_one_is_named() -> None:
+    data = _study()
+    assert data.item("place").type == "single" and data.item("best").type == "text"
+    with pytest.raises(UserError) as err:
+        data.item("plaza")
+    assert str(err.value) == "There is no survey item called 'plaza'."
+
+
+def test_a_missing_option_is_named_and_numeric_groups_are_labelled() -> None:
+    col = frequency_column(None, ["R1"], {"R1": Answer(choices=("A",))}, ["A"])
+    with pytest.raises(KeyError) as err:
+        col.count("B")
+    assert err.value.args == ("B",)
+    data = _study()
+    data.by = "year"
+    data.group_of = {r: ("2" if r in ("R1", "R2") else "10") for r in data.respondents}
+    t = compute_tables(data)
+    assert t.groups == ("2", "10") and [t.label(g) for g in t.groups] == ["Year 2", "Year 10"]
+
+
+def test_json_numbers_are_finite_or_null() -> None:
+    from qualframe.coding.analysis.survey.tables import _num
+
+    assert _num(float("inf")) is None and _num(float("nan")) is None and _num(None) is None
+    assert _num(0.0) == 0.0 and _num(-2.5) == -2.5
