@@ -10,6 +10,13 @@ import pytest
 
 from qualframe.coding.core.errors import ImportRefused
 from qualframe.coding.importing.decode import clean_controls, decode_bytes, has_controls
+from qualframe.coding.importing.model import LabelEvidence
+from qualframe.coding.importing.speakers import (
+    TooManyLabels,
+    count_words,
+    detect_speakers,
+    is_interviewer_label,
+)
 
 
 # -- decoding ---------------------------------------------------------------------------------
@@ -98,7 +105,7 @@ def test_nul_padding_is_removed_with_a_warning_that_counts_it() -> None:
     stray = decode_bytes(b"E1: " + b"ab\x00\x00" * 8 + b"\n", "nul.txt")
     assert stray.text == "E1: " + "ab" * 8 + "\n"
     assert stray.warnings == ("16 NUL bytes (not text) removed",)
-    with pytest.raises(ImportRefused, match="^nul.txt is a binary file, not text.$"):
+    with pytest.raises(ImportRefused, match=r"^nul\.txt is a binary file, not text\.$"):
         decode_bytes(b"E1: " + b"ab\x00\x00" * 9 + b"\n", "nul.txt")
 
 
@@ -146,3 +153,168 @@ def test_kana_text_in_euc_jp_or_shift_jis_is_never_korean() -> None:
     for text in ["司会: 今日はありがとうございます。\n", "今日は雨です。", "そうですね", "はい"]:
         for codec in ("euc_jp", "shift_jis"):
             assert decode_bytes(text.encode(codec), "ja.txt").text == text
+
+
+# -- speaker labels ---------------------------------------------------------------------------
+def _found(text: str, **kw: object) -> tuple[list[tuple[str, str]], dict[str, LabelEvidence]]:
+    d = detect_speakers(text, **kw)  # type: ignore[arg-type]
+    turns = [(t.label, text[t.start : t.end]) for t in d.turns]
+    return turns, {e.label: e for e in d.labels}
+
+
+def test_three_word_labels_speak_and_four_words_or_phrases_do_not() -> None:
+    text = (
+        "Prof. Ana Ruiz: Bienvenidas.\nMaría de la: no es un nombre.\n"
+        "E1: Gracias.\nProf. Ana Ruiz: Empezamos.\nE1: Vale.\n"
+        "So basically: we met weekly.\nSo basically: it helped.\n"
+        "Dr Maria de Lopez: four words.\nDr Maria de Lopez: again.\n"
+    )
+    turns, ev = _found(text)
+    assert [label for label, _ in turns] == ["Prof. Ana Ruiz", "E1", "Prof. Ana Ruiz", "E1"]
+    assert ev["Prof. Ana Ruiz"].accepted and ev["Prof. Ana Ruiz"].reason == "recurs 2 times"
+    assert not ev["So basically"].accepted
+    assert ev["So basically"].reason == "a phrase (lower-case words); 2 times"
+    assert "Dr Maria de Lopez" not in ev  # four words: never a label candidate
+    assert turns[3][1] == (
+        "E1: Vale.\nSo basically: we met weekly.\nSo basically: it helped.\n"
+        "Dr Maria de Lopez: four words.\nDr Maria de Lopez: again."
+    )
+
+
+def test_each_reason_for_rejecting_a_label_is_given() -> None:
+    long = "Abcdefghij Klmnopqrst Uvwxyzabcdefghijklmnop"  # 44 characters
+    text = (
+        f"Moderator: Hi.\n{long}: x\n{long}: y\nDr.: ends.\nDr.: ends.\nDatum: 3. Mai\n"
+        "Datum: 4. Mai\nFrage 2: Wie?\nFrage 2: Wie?\nAnna: once\n"
+        "Hmm\nok\nHmm\n왜냐면: 하나\n왜냐면: 둘\nE1: a\nE2: b\nE7: series\n"
+        "Interviewer\nAlone.\nInterviewer\nAgain.\n"
+    )
+    _, ev = _found(text)
+    assert ev[long].reason == "too long for a label" and not ev[long].accepted
+    assert ev["Dr."].reason == "ends like a sentence"
+    assert ev["Datum"].reason == "a metadata line, not a speaker" and ev["Datum"].role is None
+    assert ev["Frage 2"].reason == "a numbered question, not a speaker"
+    assert ev["Anna"].reason == "appears once: text, not a speaker"
+    assert ev["Hmm"].reason == "a line on its own 2 times, no colon" and ev["Hmm"].form == "alone"
+    assert ev["왜냐면"].reason == "recurs only 2 times (uncased script)"
+    assert ev["E7"].accepted and ev["E7"].reason == "short code; 1 time"
+    assert ev["Moderator"].reason == "interviewer word; 1 time" and ev["Moderator"].role == (
+        "interviewer"
+    )
+    assert ev["Interviewer"].accepted and ev["Interviewer"].count == 2
+    assert [e.label for e in detect_speakers(text).labels][:3] == ["Moderator", long, "Dr."]
+
+
+def test_a_label_of_a_numbered_series_is_accepted_by_its_form() -> None:
+    text = (
+        "Student 1: a\nStudent 2: b\nStudent 1: c\nMentor 3: hi\nStudent 2: d\n"
+        "Gruppe 1: x\nGruppe 1: y\n"
+    )
+    _, ev = _found(text)
+    assert ev["Student 1"].reason == "participant word; 2 times"
+    assert ev["Mentor 3"].accepted and ev["Mentor 3"].role == "participant"
+    assert ev["Gruppe 1"].reason == "recurs 2 times"
+    e4 = "Ana: hola\nAna: otra vez\nTeam 1: hola\nTeam 1: sí\nTeam 7: nuevo\n"
+    e4 += "[00:01:00] Team 8\nsolo una línea\n"
+    _, ev4 = _found(e4)
+    assert ev4["Team 7"].accepted
+    assert ev4["Team 7"].reason == "same form as the other labels; 1 time(s)"
+    # the same form, but only alone on its line (no colon): not taken for its form
+    assert not ev4["Team 8"].accepted and ev4["Team 8"].form == "alone"
+
+
+def test_real_names_in_parentheses_either_way_round() -> None:
+    text = (
+        "M2 (이서연): 안녕하세요.\n정하늘 (M4): 반가워요.\nM1 (translated): Hello.\n"
+        "M2 (이서연): 네.\nM4  (정하늘): 좋아요.\nModerator (Lee Seo-yeon): Next.\n"
+    )
+    d = detect_speakers(text)
+    assert [(t.label, t.real_name) for t in d.turns] == [
+        ("M2", "이서연"), ("M4", "정하늘"), ("M1", None), ("M2", "이서연"), ("M4", "정하늘"),
+        ("Moderator", "Lee Seo-yeon"),
+    ]  # fmt: skip
+    ev = {e.label: e for e in d.labels}
+    assert ev["M2"].real_names == ["이서연"] and ev["M1"].real_names == []
+    assert text[d.turns[1].start : d.turns[1].label_end] == "정하늘 (M4):"
+
+
+def test_evidence_shows_the_first_line_shortened() -> None:
+    speech = "Das war ein sehr langer Satz über das Mentoring, der nicht in eine Zeile passt."
+    text = f"Titel\n\n  Interviewerin: {speech}\nB1: Ja.\n"
+    ev = {e.label: e for e in detect_speakers(text).labels}
+    first = ev["Interviewerin"].first_line
+    assert len(first) == 80 and first.endswith("…")
+    assert first == f"Interviewerin: {speech}"[:79] + "…"
+    assert ev["B1"].first_line == "B1: Ja." and ev["B1"].form == "colon"
+
+
+def test_turns_end_at_their_last_line_and_empty_turns_keep_their_label() -> None:
+    text = "Protokoll\n\nI: Wie war es?  \n\n\nB: Gut.\nSehr gut.\t\n\nI:\n\nB:   \n"
+    d = detect_speakers(text)
+    spans = [
+        (t.label, text[t.start : t.label_end], text[t.start : t.end], t.words) for t in d.turns
+    ]
+    assert spans == [
+        ("I", "I:", "I: Wie war es?", 3),
+        ("B", "B:", "B: Gut.\nSehr gut.", 3),
+        ("I", "I:", "I:", 0),
+        ("B", "B:", "B:", 0),
+    ]
+
+
+def test_words_are_counted_the_same_beyond_a_megabyte() -> None:
+    chunk = "Mentoring hilft wirklich sehr gut "  # 5 words, 34 characters
+    text = chunk * 70_000  # about 2.4 MB
+    assert count_words(text) == 350_000
+    assert count_words(text, 34, 34 * 3) == 10
+    assert count_words("  eins  zwei ") == 2 and count_words("") == 0
+    body = "I: " + text + "\nB: Ja.\n"
+    first = detect_speakers(body).turns[0]
+    assert first.words == 350_000 and body[first.end - 4 : first.end] == " gut"
+
+
+def test_the_limit_on_labels_is_enforced() -> None:
+    text = "".join(f"E{i % 3}: answer {i}\n" for i in range(30))
+    assert len(detect_speakers(text, limit=30).turns) == 30
+    with pytest.raises(TooManyLabels):
+        detect_speakers(text, limit=29)
+    with pytest.raises(TooManyLabels):
+        detect_speakers("Hmm: a\n" * 25, limit=10)  # candidates, even rejected, are capped
+
+
+def test_a_custom_pattern_takes_every_match_with_its_name() -> None:
+    text = "<Ana|Ana Ruiz> Hola.\n<Ben|> Hi.\n<  > nothing\n<Ana|Ana Ruiz> Adiós.\n"
+    pattern = r"<(?P<label>[^|>]*)\|?(?P<name>[^>]*)> "
+    d = detect_speakers(text, label_pattern=pattern, interviewers=["ana"])
+    assert [(t.label, t.real_name, text[t.start : t.end]) for t in d.turns] == [
+        ("Ana", "Ana Ruiz", "Ana|Ana Ruiz> Hola."),
+        ("Ben", None, "Ben|> Hi.\n<  > nothing"),
+        ("Ana", "Ana Ruiz", "Ana|Ana Ruiz> Adiós."),
+    ]
+    ev = {e.label: e for e in d.labels}
+    assert ev["Ana"].reason == "custom pattern; 2 time(s)" and ev["Ana"].role == "interviewer"
+    assert ev["Ben"].role is None and ev["Ana"].form == "custom"
+
+
+def test_bold_labels_with_and_without_a_colon() -> None:
+    text = "Moderatorin: Hallo.\n\nMentee A Guten Tag.\n\nMentee A: Danke.\n\nFazit\n"
+    bold = {0: len("Moderatorin"), 21: len("Mentee A"), 41: len("Mentee A:"), 59: 5}
+    d = detect_speakers(text, bold=bold)
+    assert [(t.label, text[t.start : t.label_end]) for t in d.turns] == [
+        ("Moderatorin", "Moderatorin:"), ("Mentee A", "Mentee A"), ("Mentee A", "Mentee A:"),
+    ]  # fmt: skip
+    ev = {e.label: e for e in d.labels}
+    assert ev["Mentee A"].form == "bold" and ev["Moderatorin"].form == "colon"
+    assert not ev["Fazit"].accepted
+
+
+def test_the_user_accepts_and_drops_labels_and_names_interviewers() -> None:
+    text = "Coach: Hi.\nAnna: Hello.\nE1: Hey.\nCoach: Bye.\n"
+    d = detect_speakers(text, accept={"anna"}, drop={"e1"}, interviewers=["coach", " "])
+    assert [t.label for t in d.turns] == ["Coach", "Anna", "Coach"]
+    ev = {e.label: e for e in d.labels}
+    assert ev["Anna"].reason == "accepted by you (appears once: text, not a speaker)"
+    assert ev["E1"].reason == "dropped by you (short code; 1 time)"
+    assert ev["Coach"].role == "interviewer" and ev["Coach"].reason == "interviewer word; 2 times"
+    assert is_interviewer_label("Coach", ["Coach"]) and not is_interviewer_label("Coach")
+    assert not is_interviewer_label("Coach", ["  "])
