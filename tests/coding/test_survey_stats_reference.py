@@ -577,3 +577,90 @@ def test_json_numbers_are_finite_or_null() -> None:
 
     assert _num(float("inf")) is None and _num(float("nan")) is None and _num(None) is None
     assert _num(0.0) == 0.0 and _num(-2.5) == -2.5
+
+
+def test_the_chosen_test_is_used_even_where_scipy_would_choose_another() -> None:
+    small, other = [1.0, 2.0, 4.0], [3.0, 5.0, 7.0]  # no ties, small: scipy's auto is exact
+    for test, corrected in [("asymptotic", False), ("asymptotic-corrected", True)]:
+        res = sig.mann_whitney(small, other, test)
+        ref = sps.mannwhitneyu(
+            small, other, alternative="two-sided", method="asymptotic", use_continuity=corrected
+        )
+        assert res.method == ("asymptotic" if corrected else "asymptotic-uncorrected")
+        assert res.p == pytest.approx(ref.pvalue)
+    big, far = [float(v) for v in range(10)], [v + 5.5 for v in range(12)]  # auto: asymptotic
+    res = sig.mann_whitney(big, far, "exact")
+    ref = sps.mannwhitneyu(big, far, alternative="two-sided", method="exact")
+    assert res.method == "exact" and res.p == pytest.approx(ref.pvalue)
+    tied = [[1.0, 2.0, 2.0], [2.0, 3.0, 4.0]]
+    assert sig.compare_groups(tied, "exact").method == "permutation"
+    assert sig.compare_groups(tied, "exact").p == pytest.approx(ranks_p(*tied))
+    with pytest.raises(UserError) as err:
+        sig.mann_whitney(small, other, "t-test")
+    assert str(err.value) == (
+        "'t-test' is not a test; use one of auto, exact, asymptotic, asymptotic-corrected."
+    )
+    flat = sig.mann_whitney([2.0, 2.0], [2.0, 2.0])
+    assert (flat.test, flat.p, flat.reason) == ("mann-whitney", None, sig.NO_VARIATION)
+
+
+def test_the_survey_test_setting_reaches_the_likert_comparison() -> None:
+    data = _study()
+    data.test = "exact"
+    t = compute_tables(data)
+    (row,) = t.likert
+    assert row.test.method == "permutation" and t.test == "exact"
+    assert row.test.p == pytest.approx(ranks_p([4.0, 5.0, 5.0], [2.0, 3.0]))
+    assert t.to_json()["test"] == "exact"
+
+
+def test_items_nobody_answered_have_empty_tables() -> None:
+    data = _study()
+    data.items += [_item("q9", "likert", scale_min=1), _item("via", "single")]
+    t = compute_tables(data, ["q9", "via"])
+    (q9,) = t.likert
+    assert q9.total.n == 0 and q9.total.respondents == 6 and not q9.test.computed
+    (via,) = t.frequencies
+    assert via.total.answered == 0 and via.options == ()
+    row = t.to_json()["likert"][0]
+    assert "scale" not in row  # only one end of the scale is known
+
+
+def test_the_tables_keep_the_items_respondents_and_decimals_they_were_given() -> None:
+    data = _study()
+    t = compute_tables(data)
+    assert t.percent_decimals == 0 and t.p_decimals == 3
+    assert t.items == tuple(data.items) and t.respondents == tuple(data.respondents)
+    assert t.group_of == data.group_of and t.group_of is not data.group_of
+    p = sps.mannwhitneyu([4.0, 5.0, 5.0], [2.0, 3.0], alternative="two-sided").pvalue
+    assert compute_tables(data, p_decimals=2).to_json()["likert"][0]["p_text"] == f"{p:.2f}"
+    assert t.to_json()["likert"][0]["p_text"] == f"{p:.3f}" != f"{p:.2f}"
+
+
+def test_only_the_chosen_open_ended_items_count_for_the_codes() -> None:
+    data = _study()
+    data.items.append(_item("worst", "text"))
+    data.open_answers["worst"] = {"R2", "R3", "R4"}
+    data.codes.append(("Time", 0))
+    data.raised["worst"] = {"R2": {"Time"}, "R4": {"Time"}}
+    only_best = compute_tables(data, ["best"]).codes
+    assert only_best is not None and [r.code for r in only_best.rows] == ["Help"]
+    both = compute_tables(data).codes
+    assert both is not None and [r.code for r in both.rows] == ["Help", "Time"]
+    time = both.rows[1]
+    # mentees R1 R2 R3 answered (R2 raised Time), mentors R4 R5 (R4 did): a finite odds ratio
+    table = [[1, 2], [1, 1]]
+    assert time.p == pytest.approx(sps.fisher_exact(table).pvalue)
+    expected = sps.contingency.odds_ratio(table, kind="conditional").statistic
+    js = compute_tables(data).to_json()["codes"]["rows"][1]
+    assert js["odds_ratio"] == pytest.approx(expected) and math.isfinite(js["odds_ratio"])
+
+
+def test_group_members_follow_replaced_respondents_and_groups() -> None:
+    data = _data({"R1": "a", "R2": "b"}, {})
+    assert data.members("a") == ["R1"] and data.members("c") == []
+    data.respondents = ["R3", "R4"]  # same length, other people
+    data.group_of = {"R3": "a", "R4": "a"}
+    assert data.members("a") == ["R3", "R4"]
+    data.group_of = {"R3": "b", "R4": "a"}  # only the groups replaced
+    assert data.members("a") == ["R4"] and data.members("b") == ["R3"]
