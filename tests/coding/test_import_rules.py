@@ -318,3 +318,44 @@ def test_the_user_accepts_and_drops_labels_and_names_interviewers() -> None:
     assert ev["Coach"].role == "interviewer" and ev["Coach"].reason == "interviewer word; 2 times"
     assert is_interviewer_label("Coach", ["Coach"]) and not is_interviewer_label("Coach")
     assert not is_interviewer_label("Coach", ["  "])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "학생1: 똠\n",  # one syllable beyond KS X 1001: detection alone says Big5-HKSCS
+        "학생1: 똠방각하 뵈었어요\n진행자: 네.\n",
+    ],
+)
+def test_korean_that_detection_misreads_is_cp949(text: str) -> None:
+    decoded = decode_bytes(text.encode("cp949"), "ko.txt")
+    assert (decoded.text, decoded.encoding) == (text, "cp949")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Åse: Æble og Århus er fine.\nÅge: Ålborg, Ærø.\n",
+        "Moderator: Ärger? Ärmel.\nÄnne: Ähm.\n",
+    ],
+)
+def test_western_text_that_decodes_as_rare_hangul_is_not_korean(text: str) -> None:
+    # Å, Æ, Ä before a letter are CP949 lead bytes of extension syllables (outside KS X
+    # 1001), which real Korean text seldom uses: this is Windows-1252, not Korean.
+    decoded = decode_bytes(text.encode("cp1252"), "nordic.txt")
+    assert (decoded.text, decoded.encoding) == (text, "cp1252")
+
+
+def test_nul_padding_of_any_length_and_the_limit_on_stray_nuls() -> None:
+    text = "Entrevistador: ¿Y luego?\nE1: Nada más.\n"
+    padded = decode_bytes(text.encode() + b"\x00" * 40, "pad.txt")
+    assert padded.text == text and padded.warnings == ("40 NUL bytes (not text) removed",)
+    with pytest.raises(ImportRefused, match="is a binary file"):
+        decode_bytes(b"\x00" * 20 + text.encode(), "lead.txt")  # leading NULs are inside
+    seventeen = b"E1: " + b"ab\x00\x00" * 8 + b"c\x00d\n"  # 17 NULs in a short text
+    with pytest.raises(ImportRefused, match="is a binary file"):
+        decode_bytes(seventeen, "nul.txt")
+    # one NUL in a hundred bytes is still stray: 17 in 1,700 bytes
+    long = b"E1: " + b"x" * 1679 + b"\x00y" * 17
+    assert len(long.replace(b"\x00", b"")) == 1700
+    assert decode_bytes(long, "long.txt").warnings == ("17 NUL bytes (not text) removed",)
