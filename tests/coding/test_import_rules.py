@@ -359,3 +359,40 @@ def test_nul_padding_of_any_length_and_the_limit_on_stray_nuls() -> None:
     long = b"E1: " + b"x" * 1679 + b"\x00y" * 17
     assert len(long.replace(b"\x00", b"")) == 1700
     assert decode_bytes(long, "long.txt").warnings == ("17 NUL bytes (not text) removed",)
+
+
+def test_a_no_break_space_inside_a_label_is_a_space() -> None:
+    text = (
+        "Dr. Kim (Kim Minsu): Hallo.\nDr.\u00a0Kim (Kim Minsu): Wieder.\nE1: Ja.\n"
+        "Dr.\u00a0Kim: Tschüss.\n"
+    )
+    d = detect_speakers(text)
+    assert [(t.label, t.real_name) for t in d.turns] == [
+        ("Dr. Kim", "Kim Minsu"), ("Dr. Kim", "Kim Minsu"), ("E1", None), ("Dr. Kim", None),
+    ]  # fmt: skip
+    ev = {e.label: e for e in d.labels}
+    assert ev["Dr. Kim"].count == 3 and ev["Dr. Kim"].real_names == ["Kim Minsu"]
+
+
+def test_which_lines_alone_may_name_a_speaker() -> None:
+    text = (
+        "Interviewer 2\nWie ging es los?\n\nAnna Berg\nMit einer Mail.\n\n"
+        "Teil 2\nDer zweite Teil.\n\nGruppe 5\nText.\n\nAnna Berg\nDanach.\n"
+    )
+    turns, ev = _found(text)
+    assert ev["Interviewer 2"].accepted and ev["Interviewer 2"].form == "alone"
+    assert ev["Anna Berg"].reason == "a line on its own 2 times, no colon"
+    assert "Teil 2" not in ev and "Gruppe 5" not in ev  # digits, no role: text
+    assert [label for label, _ in turns] == ["Interviewer 2"]
+
+
+def test_a_bold_name_alone_on_its_line_recurs_as_a_speaker() -> None:
+    text = "Anna Berg\nWie ging es los?\n\nLeo Kim\nMit einer Mail.\n\nAnna Berg\nUnd dann?\n"
+    bold = {0: 9, 28: 7, 53: 9}
+    assert text[28:35] == "Leo Kim" and text[53:62] == "Anna Berg"
+    turns, ev = _found(text, bold=bold)
+    assert ev["Anna Berg"].accepted and ev["Anna Berg"].reason == "recurs 2 times"
+    assert ev["Anna Berg"].form == "bold" and not ev["Leo Kim"].accepted
+    assert [label for label, _ in turns] == ["Anna Berg", "Anna Berg"]
+    plain, ev_plain = _found(text)  # without the bold styling: two lines of text
+    assert plain == [] and not ev_plain["Anna Berg"].accepted
