@@ -9,6 +9,7 @@ import codecs
 import pytest
 
 from qualframe.coding.core.errors import ImportRefused
+from qualframe.coding.importing import labels as lx
 from qualframe.coding.importing.decode import clean_controls, decode_bytes, has_controls
 from qualframe.coding.importing.model import LabelEvidence
 from qualframe.coding.importing.speakers import (
@@ -396,3 +397,26 @@ def test_a_bold_name_alone_on_its_line_recurs_as_a_speaker() -> None:
     assert [label for label, _ in turns] == ["Anna Berg", "Anna Berg"]
     plain, ev_plain = _found(text)  # without the bold styling: two lines of text
     assert plain == [] and not ev_plain["Anna Berg"].accepted
+
+
+@pytest.mark.parametrize(
+    ("label", "role"),
+    [
+        ("Interviewer 2", "interviewer"),
+        ("Moderator B", "interviewer"),
+        ("I2", "interviewer"),
+        ("Entrevistador(a) 2", "interviewer"),
+        ("Teilnehmer_in 3", "participant"),
+        ("Participant-7", "participant"),
+        ("Student.", "participant"),
+        ("참여자 12", "participant"),
+        ("Q3", None),
+        ("Kim 2", None),
+        ("2", None),
+    ],
+)
+def test_role_words_with_numbers_letters_and_gender_forms(label: str, role: str | None) -> None:
+    # role_of is cached (a study asks about the same labels thousands of times); clear it
+    # so the rule itself is tested, not an answer remembered from another test
+    lx.role_of.cache_clear()
+    assert lx.role_of(label) == role
