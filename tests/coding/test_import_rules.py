@@ -8,7 +8,7 @@ import codecs
 
 import pytest
 
-from qualframe.coding.core.errors import ImportRefused
+from qualframe.coding.core.errors import ImportRefused, UserError
 from qualframe.coding.importing import labels as lx
 from qualframe.coding.importing.decode import clean_controls, decode_bytes, has_controls
 from qualframe.coding.importing.model import LabelEvidence
@@ -420,3 +420,14 @@ def test_role_words_with_numbers_letters_and_gender_forms(label: str, role: str 
     # so the rule itself is tested, not an answer remembered from another test
     lx.role_of.cache_clear()
     assert lx.role_of(label) == role
+
+
+def test_a_custom_pattern_is_checked_and_its_labels_spaced_once() -> None:
+    with pytest.raises(UserError) as err:
+        detect_speakers("A: x", label_pattern=r"(?P<who>\w+):")
+    assert str(err.value) == (
+        'The label pattern needs a named group "label", e.g. (?P<label>\\w+):.'
+    )
+    text = "<Ana   Ruiz> Hola.\n<Ana Ruiz> Otra vez.\n"
+    d = detect_speakers(text, label_pattern=r"<(?P<label>[^>]+)> ")
+    assert [t.label for t in d.turns] == ["Ana Ruiz", "Ana Ruiz"]
