@@ -335,12 +335,14 @@ def test_code_presence_with_three_groups_or_none_has_no_test() -> None:
 def test_decimals_are_checked_at_their_limits() -> None:
     for ok in [(0, 2), (1, 3)]:
         check_decimals(*ok)
-    with pytest.raises(UserError, match="0 or 1 decimal"):
-        check_decimals(2, 3)
-    with pytest.raises(UserError, match="2 or 3 decimals"):
-        check_decimals(0, 1)
-    with pytest.raises(UserError, match="2 or 3 decimals"):
-        check_decimals(0, 4)
+    for bad, message in [
+        ((2, 3), "Percentages are shown with 0 or 1 decimal."),
+        ((0, 1), "p-values are shown with 2 or 3 decimals."),
+        ((0, 4), "p-values are shown with 2 or 3 decimals."),
+    ]:
+        with pytest.raises(UserError) as err:
+            check_decimals(*bad)
+        assert str(err.value) == message
 
 
 def _study() -> SurveyData:
@@ -395,6 +397,7 @@ def test_compute_tables_counts_groups_and_keeps_what_was_left_out() -> None:
     assert t.likert_methods == [sig.MW_ASYMPTOTIC_NOTE]
     ungrouped = compute_tables(_without_grouping(_study()))
     assert ungrouped.ungrouped == 0 and ungrouped.groups == () and ungrouped.likert_methods == []
+    assert ungrouped.label("2") == "2" and ungrouped.label("mentee") == "Mentees"
 
 
 def _without_grouping(data: SurveyData) -> SurveyData:
@@ -659,6 +662,9 @@ def test_only_the_chosen_open_ended_items_count_for_the_codes() -> None:
 def test_group_members_follow_replaced_respondents_and_groups() -> None:
     data = _data({"R1": "a", "R2": "b"}, {})
     assert data.members("a") == ["R1"] and data.members("c") == []
+    data.group_of.update({"R5": "a", "R6": "a"})  # the same dict, other respondents
+    data.respondents = ["R5", "R6"]
+    assert data.members("a") == ["R5", "R6"]
     data.respondents = ["R3", "R4"]  # same length, other people
     data.group_of = {"R3": "a", "R4": "a"}
     assert data.members("a") == ["R3", "R4"]
