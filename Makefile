@@ -57,7 +57,8 @@ bench: install-dev
 # of minutes on 2 cores), so not part of `make test`. Prints the kill rate per module.
 MUTATE_GROUPS := "qualframe.app.gui.offsets*" "qualframe.coding.codebook.tallies*" \
 	"qualframe.coding.corpus.segments*" "qualframe.coding.query.*" \
-	"qualframe.coding.analysis.matrix.*"
+	"qualframe.coding.analysis.matrix.*" \
+	"qualframe.coding.analysis.survey.*" "qualframe.coding.importing.*"
 MUTATE_JOBS ?= 2
 mutate: install-dev
 	mkdir -p build
