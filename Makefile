@@ -18,7 +18,15 @@ SYSTEM_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig
 	xvfb openbox xdotool
 APT_LINE := apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES)
 
-.PHONY: run test bench lint typecheck check system-deps install install-dev demo screenshot review-screenshots clean
+# The team server (issue 17): `make test-postgres` runs the whole suite once more with every
+# project fixture on a PostgreSQL server on loopback (tests/postgres/loopback.sh starts one in
+# $(PG_DIR) on port $(PG_PORT) and stops it afterwards; a server already running there is used
+# and left running).
+POSTGRES_PACKAGES := postgresql
+PG_DIR ?= /tmp/qualframe-pg
+PG_PORT ?= 55432
+
+.PHONY: run test test-postgres postgres-deps bench mutate lint typecheck check system-deps install install-dev demo screenshot review-screenshots clean
 
 run: install $(DEMO)
 	$(BIN)/qualframe gui $(DEMO)
@@ -26,8 +34,39 @@ run: install $(DEMO)
 test: install-dev
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
+test-postgres: install-dev postgres-deps
+	@url=$$(QUALFRAME_PG_DIR=$(PG_DIR) QUALFRAME_PG_PORT=$(PG_PORT) tests/postgres/loopback.sh start) || exit 1; \
+	echo "PostgreSQL on $$url"; \
+	QT_QPA_PLATFORM=offscreen QUALFRAME_TEST_DATABASE=$$url $(BIN)/python -m pytest -q; rc=$$?; \
+	QUALFRAME_PG_DIR=$(PG_DIR) QUALFRAME_PG_PORT=$(PG_PORT) tests/postgres/loopback.sh stop; exit $$rc
+
+# The PostgreSQL server package, for test-postgres only (the app itself needs no server).
+postgres-deps:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing $(POSTGRES_PACKAGES)"; export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $(POSTGRES_PACKAGES) >/dev/null; \
+	else \
+		echo "make test-postgres needs a PostgreSQL server; run once: sudo apt-get install $(POSTGRES_PACKAGES)"; exit 1; \
+	fi
+
 bench: install-dev
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:randomly tests/bench --benchmark-enable -s
+
+# Mutation testing ([tool.mutmut] in pyproject.toml), one module group at a time; slow (tens
+# of minutes on 2 cores), so not part of `make test`. Prints the kill rate per module.
+MUTATE_GROUPS := "qualframe.app.gui.offsets*" "qualframe.coding.codebook.tallies*" \
+	"qualframe.coding.corpus.segments*" "qualframe.coding.query.*" \
+	"qualframe.coding.analysis.matrix.*" \
+	"qualframe.coding.analysis.survey.*" "qualframe.coding.importing.*"
+MUTATE_JOBS ?= 2
+mutate: install-dev
+	mkdir -p build
+	for group in $(MUTATE_GROUPS); do \
+		QT_QPA_PLATFORM=offscreen $(BIN)/mutmut run --max-children $(MUTATE_JOBS) "$$group" \
+			> build/mutmut-last.log 2>&1 || { tail -20 build/mutmut-last.log; exit 1; }; \
+	done
+	$(BIN)/python tests/mutation/report.py
 
 lint: install-dev
 	$(BIN)/ruff check src tests

@@ -58,7 +58,7 @@ def turns_of(text: str, interviewer: str = "Moderator") -> list[TurnData]:
     return out
 
 
-def build_project(path: Path) -> Project:
+def build_project(path: Path | str) -> Project:
     project = Project.create(path, coder="tester")
     LoadTemplate("mentoring").do(project)
     mentees = normalise_text(MENTEES_CRLF)
@@ -136,8 +136,8 @@ def settings(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def gui_project(tmp_path: Path) -> Iterator[Project]:
-    project = build_project(tmp_path / "study.qualframe")
+def gui_project(project_location) -> Iterator[Project]:  # type: ignore[no-untyped-def]
+    project = build_project(project_location("study.qualframe"))
     yield project
     project.close()
 

@@ -57,13 +57,26 @@ def test_matrix_groups_rows_coder_document(
     )  # fmt: skip
     assert (code, err) == (0, "")
     ws = load_workbook(out)["Matrix"]
-    assert [c.value for c in ws[2]] == ["Theme", "Category", "Mentors (n = 2)", "Mentees (n = 3)"]
+    assert [c.value for c in ws[2]] == [
+        "Theme", "Category", "Mentors (n = 2)", "Mentees (n = 3)", "(not set) (n = 1)",
+    ]  # fmt: skip
 
 
 def test_matrix_csv_and_md(study: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, "matrix", study, "--out", tmp_path / "t.csv")[0] == 0
+    code, out, _ = run(capsys, "matrix", study, "--out", tmp_path / "t.csv")
+    assert code == 0
+    assert out.splitlines() == [
+        f"Wrote {tmp_path / 't.csv'} (3 rows; Mentees (n = 4), Mentors (n = 2), (not set) (n = 1)).",
+        "9 of the 11 coded segments are counted; left out: 1 segment of interviewer speech; "
+        "1 segment outside any participant's turn.",
+    ]
     rows = list(csv.reader((tmp_path / "t.csv").read_text(encoding="utf-8-sig").splitlines()))
-    assert len(rows) == 9
+    assert len(rows) == 12  # the 9 counted segments, then the 2 left out with the reason
+    assert [r[-1] for r in rows[-3:]] == [
+        "",
+        "outside any participant's turn",
+        "interviewer speech",
+    ]
     assert run(capsys, "matrix", study, "--out", tmp_path / "t.md")[0] == 0
     assert (tmp_path / "t.md").read_text(encoding="utf-8").startswith("**Table 1.**")
 
@@ -144,3 +157,22 @@ def test_matrix_masks_real_names_unless_asked(
     code, _, _ = run(capsys, "matrix", path, "--real-names", "--out", out)
     quotes = [r["Quote"] for r in csv.DictReader(out.open(encoding="utf-8-sig"))]
     assert code == 0 and quotes[0].startswith("E6 (김민지): 저는")
+
+
+def test_matrix_without_the_not_set_column_says_what_it_leaves_out(
+    study: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "t.md"
+    code, text, err = run(capsys, "matrix", study, "--no-not-set", "--out", out)
+    assert (code, err) == (0, "")
+    assert "(not set)" not in text
+    assert text.splitlines()[1] == (
+        "8 of the 11 coded segments are counted; left out: 1 segment of interviewer speech; "
+        "1 segment outside any participant's turn; 1 segment from participants without a "
+        "value for role."
+    )
+    assert text.splitlines()[1] in out.read_text(encoding="utf-8")
+    code, text, _ = run(capsys, "matrix", study, "--groups", "(not set),mentor", "--out", out)
+    assert code == 0
+    assert "(not set) (n = 1), Mentors (n = 2))." in text.splitlines()[0]
+    assert "5 segments from participants whose role is not a column" in text

@@ -346,8 +346,7 @@ def test_blind_coding_reaches_exports_memos_matrix_and_survey(qtbot, win, tmp_pa
     m = view.matrix
     assert m is not None and m.coders == ("Ha-eun",)
     # every segment the matrix looked at (counted or left out, as its note says) is hers
-    looked_at = (m.segments_counted + m.segments_interviewer + m.segments_no_participant
-                 + m.segments_no_group + m.segments_above_rows)  # fmt: skip
+    looked_at = m.segments_counted + m.left_out.total
     assert looked_at == len(list_segments(project, coder="Ha-eun"))
     assert view.export_to(tmp_path / "m.xlsx")
     sheet_text = " ".join(

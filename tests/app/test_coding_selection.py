@@ -12,8 +12,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from qualframe.coding import commands
-from qualframe.coding.analysis.matrix import MatrixOptions, export_matrix
+from qualframe.coding.analysis.matrix import MatrixOptions
 from qualframe.coding.codebook.tree import find_code
+from qualframe.coding.export.matrix_export import export_matrix
 from qualframe.coding.query.segments import list_segments
 from tests.app.gui_helpers import (
     Answers,

@@ -25,7 +25,13 @@ from qualframe.coding.codebook.tree import find_code
 from qualframe.coding.core.project import Project
 from qualframe.coding.query.segments import list_segments
 
-pytestmark = pytest.mark.gui
+pytestmark = [
+    pytest.mark.gui,
+    pytest.mark.sqlite_only(
+        "copies, backups, the write-ahead log and the lock are a project file's; a server "
+        "project is copied with qualframe download (tests/storage/test_server.py)"
+    ),
+]
 
 
 def _codes_in_plain_copy(source: Path, tmp_path: Path) -> list[str] | None:

@@ -107,11 +107,12 @@ def test_any_project_is_refused_whatever_its_name_or_link(
 def test_the_exporters_themselves_refuse_a_project(study: Path, tmp_path: Path) -> None:
     """The rule lives in the exporters (coding/export/atomic.py), not only in the CLI."""
     from qualframe.coding import commands
-    from qualframe.coding.analysis.matrix import MatrixOptions, export_matrix
+    from qualframe.coding.analysis.matrix import MatrixOptions
     from qualframe.coding.codebook.tree import find_code
     from qualframe.coding.core.errors import UserError
     from qualframe.coding.exchange import refi_export
     from qualframe.coding.export.codebook_report import export_codebook
+    from qualframe.coding.export.matrix_export import export_matrix
     from qualframe.coding.export.memo_report import write_memo_report
     from qualframe.coding.export.segments_report import SegmentQuery, export_segments
 
@@ -146,6 +147,7 @@ def test_the_exporters_themselves_refuse_a_project(study: Path, tmp_path: Path) 
 
 
 @pytest.mark.gui
+@pytest.mark.sqlite_only("refusing to write over the project file needs a project file")
 def test_the_gui_save_dialog_refuses_the_open_project(
     qtbot, window, monkeypatch, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -175,6 +177,7 @@ def test_the_gui_save_dialog_refuses_the_open_project(
 
 
 @pytest.mark.gui
+@pytest.mark.sqlite_only("refusing to write over the project file needs a project file")
 def test_the_gui_codebook_export_refuses_a_project(
     qtbot, window, monkeypatch, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -219,6 +222,7 @@ def _exports_of_the_window(window):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.gui
+@pytest.mark.sqlite_only("refusing to write over the project file needs a project file")
 def test_every_save_dialog_of_the_window_refuses_a_project(
     qtbot, window, monkeypatch, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]

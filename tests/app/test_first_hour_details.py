@@ -141,7 +141,7 @@ def read_only_window(qtbot, gui_project, tmp_path):  # type: ignore[no-untyped-d
     from qualframe.app.gui.settings import Settings
     from qualframe.app.gui.shell.main_window import MainWindow
 
-    path = gui_project.path
+    path = gui_project.location
     gui_project.close()
     project = Project.open(path, read_only=True, coder="tester")
     settings = Settings(QSettings(str(tmp_path / "ro.ini"), QSettings.Format.IniFormat))

@@ -15,10 +15,13 @@ from qualframe.coding.core.project import Project
 
 
 @pytest.fixture
-def project_file(gui_project: Project) -> Path:  # a closed project file on disk
-    path = gui_project.path
-    assert path is not None
-    gui_project.close()
+def project_file(tmp_path: Path) -> Path:
+    """A closed project file on disk (a file on every backend: these tests are about files:
+    the lock, the recent list, a path on the command line)."""
+    from tests.app.conftest import build_project
+
+    path = tmp_path / "study.qualframe"
+    build_project(path).close()
     return path
 
 

@@ -35,7 +35,7 @@ def test_model_passes_modeltester(qtmodeltester, project: Project, known: Known)
     qtmodeltester.check(model)  # empty
     model.set_matrix(build_matrix(project, MatrixOptions(rows_level=1, quotes=1)))
     qtmodeltester.check(model)
-    assert model.columnCount() == 4  # Theme, Category, Mentees, Mentors
+    assert model.columnCount() == 5  # Theme, Category, Mentees, Mentors, (not set): X1
     assert model.headerData(2, Qt.Orientation.Horizontal) == "Mentees (n = 4)"
     academic = model.index(0, 2)
     assert model.index(0, 0).data() == "Outcomes"
@@ -75,7 +75,9 @@ def test_view_shows_matrix_and_drills_down(qtbot, project: Project, known: Known
         lambda: view.matrix is not None and view.matrix.attribute == "gender", timeout=2000
     )
     assert view.matrix is not None
-    assert [g.header for g in view.matrix.groups] == ["Female (n = 2)", "Male (n = 2)"]
+    assert [g.header for g in view.matrix.groups] == [
+        "Female (n = 2)", "Male (n = 2)", "(not set) (n = 3)",  # M1, M2 and X1 have no gender
+    ]  # fmt: skip
 
 
 def test_burst_of_changes_recomputes_once(qtbot, project: Project, known: Known) -> None:  # type: ignore[no-untyped-def]
@@ -230,8 +232,9 @@ def test_one_coder_shows_what_build_matrix_gives_for_that_coder(
     assert grid(view)[0][1:] == [
         "–",
         "– Relationships (1; 1 participant)\n  · Rapport (1; 1 participant)",
+        "–",
     ]
-    assert grid(view)[1][1:] == ["– Training (1; 1 participant)", "–"]
+    assert grid(view)[1][1:] == ["– Training (1; 1 participant)", "–", "–"]
     assert "Coders: Jordan." in view.note.text()
     qtmodeltester.check(view.model)
     # The drill-down and the export count the same coder.
@@ -283,8 +286,9 @@ def test_excluding_a_document_removes_its_codings(
         project, MatrixOptions(documents=["FGI mentees"], counts=view.options().counts)
     )
     assert grid(view) == expected_grid(expected)
-    # Only the mentees speak there (E4 never speaks), and the mentors' codings are gone.
-    assert headers(view) == ["Theme", "Mentees (n = 3)"]
+    # Only the mentees (and X1, without a role) speak there (E4 never speaks), and the
+    # mentors' codings are gone.
+    assert headers(view) == ["Theme", "Mentees (n = 3)", "(not set) (n = 1)"]
     assert not any("Volunteer credit" in text for row in grid(view) for text in row)
     # Mutual benefits goes: its one mentee-document coding is the moderator's speech.
     assert [r[0] for r in grid(view)] == ["Outcomes", "Negative experiences"]
@@ -297,7 +301,9 @@ def test_excluding_a_document_removes_its_codings(
     out = tmp_path / "mentees-only.docx"
     assert view.export_to(out)
     table = open_docx(str(out)).tables[0]
-    assert [c.text for c in table.rows[0].cells] == ["Theme", "Mentees (n = 3)"]
+    assert [c.text for c in table.rows[0].cells] == [
+        "Theme", "Mentees (n = 3)", "(not set) (n = 1)",
+    ]  # fmt: skip
     assert "Volunteer credit" not in "\n".join(c.text for row in table.rows for c in row.cells)
 
     # Ticking it again counts everything.
@@ -305,7 +311,7 @@ def test_excluding_a_document_removes_its_codings(
     view.documents.item_actions[mentors].trigger()
     assert view.documents.chosen() is None and view.documents.all_action.isChecked()
     recomputed_after(qtbot, view, before)
-    assert headers(view) == ["Theme", "Mentees (n = 4)", "Mentors (n = 2)"]
+    assert headers(view) == ["Theme", "Mentees (n = 4)", "Mentors (n = 2)", "(not set) (n = 1)"]
 
 
 def test_moving_a_group_column_sets_the_order_for_screen_and_export(
@@ -319,12 +325,12 @@ def test_moving_a_group_column_sets_the_order_for_screen_and_export(
     header = view.table.horizontalHeader()
     assert header.sectionsMovable()
     assert view.options().group_order is None
-    assert headers(view) == ["Theme", "Mentees (n = 4)", "Mentors (n = 2)"]
+    assert headers(view) == ["Theme", "Mentees (n = 4)", "Mentors (n = 2)", "(not set) (n = 1)"]
     default = grid(view)
 
     # The theme column cannot be moved: it snaps back and nothing changes.
     header.moveSection(0, 2)
-    assert [header.visualIndex(c) for c in range(3)] == [0, 1, 2]
+    assert [header.visualIndex(c) for c in range(4)] == [0, 1, 2, 3]
     assert view.options().group_order is None and not view._timer.isActive()
 
     # Drag "Mentors" in front of "Mentees".
@@ -333,14 +339,17 @@ def test_moving_a_group_column_sets_the_order_for_screen_and_export(
     assert view.options().group_order == ["mentor", "mentee"]
     assert view.scope.text().endswith("· columns in your order")
     recomputed_after(qtbot, view, before)
-    assert headers(view) == ["Theme", "Mentors (n = 2)", "Mentees (n = 4)"]
-    assert [header.visualIndex(c) for c in range(3)] == [0, 1, 2]  # the model has the order now
-    assert grid(view) == [[row[0], row[2], row[1]] for row in default]
+    # "(not set)" (X1 has no role) stays after the groups.
+    assert headers(view) == ["Theme", "Mentors (n = 2)", "Mentees (n = 4)", "(not set) (n = 1)"]
+    assert [header.visualIndex(c) for c in range(4)] == [0, 1, 2, 3]  # the model has the order
+    assert grid(view) == [[row[0], row[2], row[1], row[3]] for row in default]
     qtmodeltester.check(view.model)
     out = tmp_path / "ordered.docx"
     assert view.export_to(out)
     table = open_docx(str(out)).tables[0]
-    assert [c.text for c in table.rows[0].cells] == ["Theme", "Mentors (n = 2)", "Mentees (n = 4)"]
+    assert [c.text for c in table.rows[0].cells] == [
+        "Theme", "Mentors (n = 2)", "Mentees (n = 4)", "(not set) (n = 1)",
+    ]  # fmt: skip
     outcomes = next(row for row in table.rows if row.cells[0].text == "Outcomes")
     assert outcomes.cells[1].text.startswith("-\tAcademic (1; 1 participant)")
     assert outcomes.cells[2].text.startswith("-\tAcademic (3; 2 participants)")
@@ -350,28 +359,33 @@ def test_moving_a_group_column_sets_the_order_for_screen_and_export(
     view.documents.item_actions[known.documents["FGI mentors"]].trigger()
     assert view.options().group_order == ["mentee"]
     recomputed_after(qtbot, view, before)
-    assert headers(view) == ["Theme", "Mentees (n = 3)"]
+    assert headers(view) == ["Theme", "Mentees (n = 3)", "(not set) (n = 1)"]
     before = view.recomputed
     view.documents.all_action.trigger()
     recomputed_after(qtbot, view, before)
-    assert headers(view) == ["Theme", "Mentors (n = 2)", "Mentees (n = 4)"]
+    assert headers(view) == ["Theme", "Mentors (n = 2)", "Mentees (n = 4)", "(not set) (n = 1)"]
 
     # With categories as rows there are two lead columns; the header's menu moves groups too.
     before = view.recomputed
     view.level.setCurrentIndex(1)
     recomputed_after(qtbot, view, before)
     assert headers(view)[:2] == ["Theme", "Category"]
-    assert headers(view)[2:] == ["Mentors (n = 2)", "Mentees (n = 4)"]
+    assert headers(view)[2:] == ["Mentors (n = 2)", "Mentees (n = 4)", "(not set) (n = 1)"]
+    last = view.header_menu(4)
+    assert [a.text() for a in last.actions()][:2] == [
+        "Move “(not set)” left",
+        "Move “(not set)” right",
+    ]
+    assert not last.actions()[1].isEnabled()  # already last
     menu = view.header_menu(3)
     texts = [a.text() for a in menu.actions() if a.text()]
     assert texts[:2] == ["Move “Mentees” left", "Move “Mentees” right"]
-    assert not menu.actions()[1].isEnabled()  # already last
     before = view.recomputed
     menu.actions()[0].trigger()
     assert view.options().group_order is None  # back to the default (alphabetical) order
     assert not view.scope.text().endswith("your order")
     recomputed_after(qtbot, view, before)
-    assert headers(view)[2:] == ["Mentees (n = 4)", "Mentors (n = 2)"]
+    assert headers(view)[2:] == ["Mentees (n = 4)", "Mentors (n = 2)", "(not set) (n = 1)"]
 
     # Orders are kept per attribute.
     view.set_group_order(["mentor", "mentee"])
@@ -404,7 +418,7 @@ def test_column_order_dialog(qtbot, project: Project, known: Known, monkeypatch)
     qtbot.addWidget(view)
 
     def reorder(self: GroupOrderDialog) -> int:
-        assert self.order() == ["mentee", "mentor"]
+        assert self.order() == ["mentee", "mentor", ""]
         self.list.setCurrentRow(1)
         self.move_current(-1)
         return int(QDialog.DialogCode.Accepted)
@@ -414,7 +428,7 @@ def test_column_order_dialog(qtbot, project: Project, known: Known, monkeypatch)
     view.order_action.trigger()
     assert view.options().group_order == ["mentor", "mentee"]
     recomputed_after(qtbot, view, before)
-    assert headers(view) == ["Theme", "Mentors (n = 2)", "Mentees (n = 4)"]
+    assert headers(view) == ["Theme", "Mentors (n = 2)", "Mentees (n = 4)", "(not set) (n = 1)"]
 
 
 def test_menus_are_refilled_keeping_the_choices(qtbot, project: Project, known: Known) -> None:  # type: ignore[no-untyped-def]

@@ -120,7 +120,7 @@ def test_read_only_memos(qtbot, gui_project, settings) -> None:  # type: ignore[
     from qualframe.app.gui.shell.main_window import MainWindow
     from qualframe.coding.core.project import Project
 
-    path = gui_project.path
+    path = gui_project.location
     with Project.open(path, read_only=True, coder="tester") as project:
         w = MainWindow(project, settings, restore_layout=False)
         qtbot.addWidget(w)

@@ -102,7 +102,7 @@ def test_retrieval_and_search_models(qapp, qtmodeltester, gui_project) -> None: 
     retrieval.set_segments(rows, attrs)
     expected = list_segments(gui_project, code_guid=pressure.guid, include_descendants=True)
     assert [retrieval.segment(i) for i in range(2)] == [
-        type(e)(**{**e.__dict__, "id": 0, "created_at": None}) for e in expected
+        e._replace(id=0, created_at=None) for e in expected
     ]
     qtmodeltester.check(retrieval)
     assert retrieval.rowCount() == 2

@@ -1,10 +1,13 @@
-"""Qt positions (UTF-16) and stored offsets (code points) convert exactly, in one place."""
+"""Qt positions (UTF-16) and stored offsets (code points) convert exactly, in one place.
+
+Only the test that compares with a real ``QTextDocument`` needs Qt (marked ``gui``); the
+others run without it, as the mutation tests do (``make mutate``)."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PySide6.QtGui import QTextCursor, QTextDocument
 
 from qualframe.app.gui.offsets import OffsetMap
 from qualframe.coding.corpus.documents import normalise_text
@@ -20,7 +23,10 @@ def test_round_trip_every_code_point() -> None:
     assert m.utf16_length == len(TEXT.encode("utf-16-le")) // 2
 
 
+@pytest.mark.gui
 def test_matches_qtextdocument_positions(qapp) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QTextCursor, QTextDocument
+
     doc = QTextDocument()
     doc.setPlainText(TEXT)
     m = OffsetMap(TEXT)
@@ -71,3 +77,12 @@ def test_a_range_end_inside_a_surrogate_pair_takes_the_whole_character() -> None
     assert m.range_to_store(3, 3) == (2, 3)  # both halves of one character: that character
     assert m.range_to_store(0, 3) == (0, 3) and text[0:3] == "ab😀"
     assert OffsetMap("plain").to_store_end(3) == 3
+
+
+def test_a_stored_range_converts_to_qt_positions() -> None:
+    m = OffsetMap("😀a😀b")
+    assert m.range_to_qt(0, 1) == (0, 2)  # the first emoji: two units
+    assert m.range_to_qt(1, 3) == (2, 5)  # "a" and the second emoji
+    assert m.range_to_qt(3, 4) == (5, 6)
+    assert m.utf16_length == 6 and m.length == 4
+    assert OffsetMap("abc").range_to_qt(1, 3) == (1, 3)

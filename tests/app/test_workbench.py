@@ -346,7 +346,7 @@ def test_read_only_window_refuses_changes(qtbot, gui_project, settings, tmp_path
     from qualframe.app.gui.shell.main_window import MainWindow
     from qualframe.coding.core.project import Project
 
-    path = gui_project.path
+    path = gui_project.location
     ro = Project.open(path, read_only=True, coder="auditor")
     try:
         w = MainWindow(ro, settings, restore_layout=False)
@@ -367,10 +367,10 @@ def test_view_position_is_remembered(window, settings) -> None:  # type: ignore[
     window.open_document(mentors)
     key_holder = settings.q.allKeys()
     assert any(k.endswith(mentees) for k in key_holder)  # the position was saved on leaving
-    assert settings.last_document(window.project.path) == mentors
+    assert settings.last_document(window.project.location) == mentors
     where = window.view.text.index("M2:")
     window.open_document(mentees)
-    settings.set_document_position(window.project.path, mentors, where)
+    settings.set_document_position(window.project.location, mentors, where)
     window.open_document(mentors)
     assert window.view.cursor_cp() == where
 

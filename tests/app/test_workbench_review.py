@@ -177,7 +177,7 @@ def test_read_only_codebook_has_no_drag_and_drop(qtbot, gui_project, settings) -
     from qualframe.app.gui.shell.main_window import MainWindow
     from qualframe.coding.core.project import Project
 
-    ro = Project.open(gui_project.path, read_only=True, coder="auditor")
+    ro = Project.open(gui_project.location, read_only=True, coder="auditor")
     try:
         w = MainWindow(ro, settings, restore_layout=False)
         qtbot.addWidget(w)
@@ -207,7 +207,8 @@ def test_many_overlapping_codes_leave_room_for_their_names(window, gui_project, 
     labels = [r for r, g in view.margin._hits if r.height() > 4 and r.width() > 20]
     assert len(labels) >= 9
     assert min(r.width() for r in labels) >= 110  # was 98 px: names cut to a few letters
-    window.grab().save(str(Path(gui_project.path).with_name("nine_overlaps.png")))
+    if gui_project.path is not None:
+        window.grab().save(str(Path(gui_project.path).with_name("nine_overlaps.png")))
 
 
 def test_welcome_recent_project_that_is_gone(qapp, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -237,7 +238,7 @@ def test_welcome_recent_project_that_is_gone(qapp, tmp_path, monkeypatch) -> Non
 def test_reopening_restores_the_document_and_the_place(qapp, qtbot, gui_project, settings) -> None:  # type: ignore[no-untyped-def]
     from qualframe.app.gui import launch
 
-    path = gui_project.path
+    path = gui_project.location
     gui_project.close()
     bench = launch.Launcher(settings, "tester", interactive=True)
     window = bench.open_project(path)

@@ -19,7 +19,7 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from qualframe.coding.core.project import Project
 from qualframe.storage.models import (
@@ -410,3 +410,28 @@ def _build(path: Path, transcripts: int, words: int, n_segments: int, n_codes: i
             con.execute(insert(Segment), segs)
     finally:
         project.close()
+
+
+def add_big_code(project: Project, n: int = 5_000) -> str:
+    """A code "Bench retrieval" on ``n`` segments spread over the non-interviewer turns of
+    the project (about 120 characters each); returns its GUID."""
+    rng = random.Random(5)
+    now = datetime(2026, 1, 1)
+    with project.write() as s:
+        code_id = int(s.scalar(select(func.max(Code.id))) or 0) + 1
+        guid = str(uuid.uuid4())
+        s.execute(insert(Code), [dict(id=code_id, guid=guid, parent_id=None, name="Bench retrieval",
+                                      color="#FFB74D", definition="", inclusion="", exclusion="",
+                                      example="", position=999, created_at=now, updated_at=now)])  # fmt: skip
+        turns = s.execute(select(Turn.id, Turn.document_id, Turn.start, Turn.end)
+                          .join(Document, Document.id == Turn.document_id)
+                          .where(Turn.is_interviewer.is_(False), Document.name != "Long FGI")
+                          .limit(20000)).all()  # fmt: skip
+        rows = []
+        for t in rng.sample(turns, n):
+            start = t.start + (t.end - t.start) // 3
+            rows.append(dict(guid=str(uuid.uuid4()), document_id=t.document_id, code_id=code_id,
+                             coder_id=1, turn_id=t.id, start=start, end=min(t.end, start + 120),
+                             memo="", is_exemplar=False, created_at=now, updated_at=now))  # fmt: skip
+        s.execute(insert(Segment), rows)
+    return guid

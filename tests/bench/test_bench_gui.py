@@ -14,7 +14,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from bigproject import build_big_project  # tests/bench is on sys.path (rootdir-less tests)
+from bigproject import (  # tests/bench is on sys.path (rootdir-less tests)
+    add_big_code,
+    build_big_project,
+)
 from sqlalchemy import func, insert, select
 
 from qualframe.coding.core.project import Project
@@ -61,29 +64,6 @@ def _add_long_transcript(project: Project, words: int = 20_000, segments: int = 
                              coder_id=rng.randint(1, 3), turn_id=None, start=start,
                              end=start + rng.randint(20, 400), memo="", is_exemplar=False,
                              created_at=now, updated_at=now))  # fmt: skip
-        s.execute(insert(Segment), rows)
-    return guid
-
-
-def _add_big_code(project: Project, n: int = 5_000) -> str:
-    rng = random.Random(5)
-    now = datetime(2026, 1, 1)
-    with project.write() as s:
-        code_id = int(s.scalar(select(func.max(Code.id))) or 0) + 1
-        guid = str(uuid.uuid4())
-        s.execute(insert(Code), [dict(id=code_id, guid=guid, parent_id=None, name="Bench retrieval",
-                                      color="#FFB74D", definition="", inclusion="", exclusion="",
-                                      example="", position=999, created_at=now, updated_at=now)])  # fmt: skip
-        turns = s.execute(select(Turn.id, Turn.document_id, Turn.start, Turn.end)
-                          .join(Document, Document.id == Turn.document_id)
-                          .where(Turn.is_interviewer.is_(False), Document.name != "Long FGI")
-                          .limit(20000)).all()  # fmt: skip
-        rows = []
-        for t in rng.sample(turns, n):
-            start = t.start + (t.end - t.start) // 3
-            rows.append(dict(guid=str(uuid.uuid4()), document_id=t.document_id, code_id=code_id,
-                             coder_id=1, turn_id=t.id, start=start, end=min(t.end, start + 120),
-                             memo="", is_exemplar=False, created_at=now, updated_at=now))  # fmt: skip
         s.execute(insert(Segment), rows)
     return guid
 
@@ -159,7 +139,7 @@ def test_bench_gui(tmp_path: Path, qapp) -> None:  # type: ignore[no-untyped-def
     built = time.perf_counter() - t0
     project = Project.open(path, coder="bench")
     long_guid = _add_long_transcript(project)
-    big_code = _add_big_code(project)
+    big_code = add_big_code(project)
     info = project.info()
     rss_before = rss_mb()
 

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from qualframe.coding.analysis.matrix import COUNT_KINDS, MatrixOptions, build_matrix, export_matrix
+from qualframe.coding.analysis.matrix import COUNT_KINDS, MatrixOptions, build_matrix
 from qualframe.coding.core.project import Project
 from qualframe.coding.export.matrix_docx import write_matrix_docx
+from qualframe.coding.export.matrix_export import export_matrix
 from tests.bench.bigproject import build_big_project
 
 pytestmark = pytest.mark.bench

@@ -8,7 +8,8 @@ from qualframe.coding.codebook.tree import code_counts, find_code
 from qualframe.coding.corpus.documents import list_documents
 from qualframe.coding.corpus.participants import list_participants
 from qualframe.coding.demo import build_demo
-from qualframe.coding.query.segments import Where, list_segments
+from qualframe.coding.query.filters import Where
+from qualframe.coding.query.segments import list_segments
 
 
 def test_demo_project(tmp_path: Path) -> None:

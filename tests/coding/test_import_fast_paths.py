@@ -34,6 +34,7 @@ def _transcripts(folder: Path, n: int, stem: str = "fgi") -> list[Path]:
     return out
 
 
+@pytest.mark.sqlite_only("reads the indexes from SQLite's own schema table (sqlite_master)")
 def test_a_large_import_rebuilds_the_turn_indexes_as_they_were(
     project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -64,6 +65,7 @@ def test_a_large_import_rebuilds_the_turn_indexes_as_they_were(
         assert "ix_turns_participant_id" in " ".join(str(r[-1]) for r in plan)
 
 
+@pytest.mark.sqlite_only("reads the indexes from SQLite's own schema table (sqlite_master)")
 def test_a_cancelled_large_import_leaves_the_indexes_and_rows_as_they_were(
     project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -15,11 +15,12 @@ import pytest
 from sqlalchemy import select
 
 from qualframe.app.cli.main import main
-from qualframe.coding.analysis.matrix import MatrixOptions, export_matrix
+from qualframe.coding.analysis.matrix import MatrixOptions
 from qualframe.coding.core.privacy import NameMasker, mask_real_names
 from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.documents import document_text, document_turns, list_documents
 from qualframe.coding.corpus.segments import code_range
+from qualframe.coding.export.matrix_export import export_matrix
 from qualframe.coding.importing import ImportOptions, import_files
 from qualframe.storage.models import Participant, ParticipantName
 
@@ -109,7 +110,7 @@ def test_segments_output_has_no_real_name(
                 "Outcomes/Lifestyle/Attendance",
                 create=True,
             )
-    path = imported.path
+    path = imported.location
     imported.close()
     assert main(["segments", str(path), "--format", "json"]) == 0
     out = capsys.readouterr().out

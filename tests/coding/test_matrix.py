@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from qualframe.coding.analysis.matrix import (
+    LEFT_OUT_REASONS,
+    LeftOut,
     MatrixOptions,
     ThemeMatrix,
     build_matrix,
@@ -18,6 +20,7 @@ from qualframe.coding.analysis.matrix import (
 from qualframe.coding.commands import AddCode, ApplyCode, SetExemplar
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
+from qualframe.coding.query.segments import list_segments
 from tests.coding.test_matrix_data import EXEMPLAR, Known, build_known_project
 
 ALL = frozenset({"segments", "participants", "percent"})
@@ -41,7 +44,9 @@ def test_groups_have_n_from_data(project: Project, known: Known) -> None:
     assert [(g.value, g.label, g.n, g.header) for g in m.groups] == [
         ("mentee", "Mentees", 4, "Mentees (n = 4)"),  # E4 never speaks but is a mentee
         ("mentor", "Mentors", 2, "Mentors (n = 2)"),  # the Moderator is not counted
+        ("", "(not set)", 1, "(not set) (n = 1)"),  # X1 has no role
     ]
+    assert [g.is_not_set for g in m.groups] == [False, False, True]
 
 
 def test_every_cell(project: Project, known: Known) -> None:
@@ -71,12 +76,40 @@ def test_every_cell(project: Project, known: Known) -> None:
         (1, "=Risky formula", 1, 1, 25.0),
     ]
     assert entries(m, "Negative experiences", "mentor") == []
+    # X1 has no role: the "(not set)" column counts X1's segment.
+    assert entries(m, "Outcomes", "") == [
+        (0, "Academic", 1, 1, 100.0),
+        (1, "Motivation to study", 1, 1, 100.0),
+    ]
     outcomes = m.rows[0]
-    assert [(c.segments, c.participants) for c in outcomes.cells] == [(4, 3), (1, 1)]
+    assert [(c.segments, c.participants) for c in outcomes.cells] == [(4, 3), (1, 1), (1, 1)]
+    assert m.segments_counted == 9
+    assert m.left_out.interviewer == 1
+    assert m.left_out.no_turn == 1  # the title line lies in no turn
+    assert m.left_out.no_value == m.left_out.other_group == m.left_out.above_rows == 0
+    assert m.left_out == LeftOut(no_turn=1, interviewer=1)
+
+
+def test_without_the_not_set_column_its_segments_are_counted_in_the_note(
+    project: Project, known: Known
+) -> None:
+    m = build_matrix(project, MatrixOptions(not_set=False))
+    assert [g.value for g in m.groups] == ["mentee", "mentor"]
     assert m.segments_counted == 8
-    assert m.segments_interviewer == 1
-    assert m.segments_no_participant == 1  # the title line lies in no turn
-    assert m.segments_no_group == 1  # X1 has no role
+    assert m.left_out == LeftOut(no_turn=1, interviewer=1, no_value=1)
+    assert m.left_out.total == 3
+    assert (
+        "8 of the 11 coded segments are counted; left out: 1 segment of interviewer speech; "
+        "1 segment outside any participant's turn; 1 segment from participants without a "
+        "value for role."
+    ) in matrix_note(m)
+    # Choosing the groups leaves the others out, and says so.
+    only = build_matrix(project, MatrixOptions(group_order=["mentor"], not_set=False))
+    assert only.left_out == LeftOut(no_turn=1, interviewer=1, no_value=1, other_group=5)
+    assert "5 segments from participants whose role is not a column" in matrix_note(only)
+    # "(not set)" can be placed like any group.
+    placed = build_matrix(project, MatrixOptions(group_order=["(Not set)", "mentor"]))
+    assert [g.label for g in placed.groups] == ["(not set)", "Mentors"]
 
 
 def test_include_empty_lists_every_code(project: Project, known: Known) -> None:
@@ -108,7 +141,8 @@ def test_quotes_exemplar_first_with_pseudonym(project: Project, known: Known) ->
 
 def test_other_attribute_rows_level_and_group_order(project: Project, known: Known) -> None:
     m = build_matrix(
-        project, MatrixOptions(by="Gender", rows_level=1, group_order=["male", "female"])
+        project,
+        MatrixOptions(by="Gender", rows_level=1, group_order=["male", "female"], not_set=False),
     )
     assert [g.header for g in m.groups] == ["Male (n = 2)", "Female (n = 2)"]
     assert m.attribute == "gender"
@@ -174,8 +208,20 @@ def test_cell_drill_down(project: Project, known: Known) -> None:
     assert len(recs) == outcomes.cells[0].segments
     long = matrix_segments(project)
     assert len(long) == m.segments_counted
-    assert {s.group for s in long} == {"mentee", "mentor"}
+    assert {s.group for s in long} == {"mentee", "mentor", ""}
     assert "Moderator" not in {s.participant for s in long}
+    assert not any(s.left_out for s in long)
+    # The (not set) cell drills down to X1's segment.
+    (x1,) = cell_segments(project, m.options, outcomes.code_guid, "")
+    assert (x1.speaker, x1.text) == ("X1", "observing the motivation talk")
+    # With the left-out segments: every segment of the project, each once, counted first.
+    every = matrix_segments(project, include_left_out=True)
+    assert len(every) == len(list_segments(project)) == 11
+    assert [s.left_out for s in every[-2:]] == ["no_turn", "interviewer"]
+    assert [(s.participant, s.quote) for s in every[-2:]] == [
+        ("", "Focus group A"),
+        ("Moderator", "We built real rapport in this group"),
+    ]
 
 
 def test_updates_after_new_coding(project: Project, known: Known) -> None:
@@ -274,8 +320,8 @@ def test_group_values_in_natural_order(project: Project) -> None:
 
 
 def test_no_participant_with_the_attribute_writes_no_file(project: Project, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from qualframe.coding.analysis.matrix import export_matrix
     from qualframe.coding.corpus.participants import list_participants, set_participant_attribute
+    from qualframe.coding.export.matrix_export import export_matrix
 
     _people(project, {"E1": "mentee"})
     (person,) = list_participants(project)
@@ -310,9 +356,76 @@ def test_segments_above_the_row_level_are_left_out_and_said(project: Project) ->
     guid = _people(project, {"E1": "mentee", "M1": "mentor"})
     code_range(project, guid, 0, 2, "Outcomes")  # coded with the theme itself
     m = build_matrix(project, MatrixOptions(rows_level=1))
-    assert m.segments_above_rows == 1
+    assert m.left_out.above_rows == 1
     assert "1 segment coded directly with a theme (above the category level" in matrix_note(m)
     # The long form lists what the matrix counts, not the theme-level segment.
     segs = matrix_segments(project, MatrixOptions(rows_level=1))
     assert [s.path for s in segs] == [("Outcomes", "Study")] * 2
     assert len(matrix_segments(project, MatrixOptions())) == 3
+
+
+# -- issue 11, defect 2: nothing coded is dropped without a word --------------------------------
+def test_a_theme_coded_directly_shows_in_its_row(project: Project) -> None:
+    from qualframe.coding.corpus.segments import code_range
+
+    guid = _people(project, {"E1": "mentee", "M1": "mentor"})
+    text = next(s for s in list_segments(project) if s.speaker == "E1").text
+    code_range(project, guid, 0, 2, "Outcomes")  # "E1", the label: E1's turn
+    code_range(project, guid, 7, 12, "Outcomes")  # "found"
+    AddCode("Leaf theme").do(project)
+    code_range(project, guid, 13, 16, "Leaf theme")  # a theme without sub-codes
+    m = build_matrix(project, MatrixOptions(counts=frozenset({"segments"}), quotes=1))
+    outcomes, leaf = m.rows
+    mentee = outcomes.cells[0]
+    assert (mentee.segments, mentee.participants) == (3, 1)
+    assert [(e.level, e.name, e.segments, e.code_guid) for e in mentee.entries] == [
+        (0, "(coded with the theme itself)", 2, outcomes.code_guid),
+        (0, "Study", 1, mentee.entries[1].code_guid),
+    ]
+    assert [line.text for line in cell_lines(mentee, {"segments"})] == [
+        "(coded with the theme itself) (2)",
+        "“E1” — E1",
+        "Study (1)",
+        f"“{text}” — E1",
+    ]
+    assert [e.name for e in leaf.cells[0].entries] == ["(coded with the theme itself)"]
+    assert outcomes.cells[1].entries[0].name == "Study"  # the mentor has no direct coding
+    note = matrix_note(m)
+    assert "“(coded with the theme itself)”: segments coded with the theme but with none" in note
+    # The drill-down lists them too (the row code itself, not only its descendants).
+    recs = cell_segments(project, m.options, outcomes.code_guid, "mentee")
+    assert [r.text for r in recs] == ["E1", text, "found"]
+    # One level down, a category coded directly is its row's own entry.
+    code_range(project, guid, 3, 4, "Outcomes/Study")
+    by_category = build_matrix(project, MatrixOptions(rows_level=1))
+    study = by_category.rows[0].cells[0]
+    assert [(e.name, e.segments) for e in study.entries] == [
+        ("(coded with the category itself)", 2)
+    ]
+    assert by_category.left_out.above_rows == 3
+
+
+@pytest.mark.parametrize("rows_level", [0, 1, 2])
+@pytest.mark.parametrize("not_set", [True, False])
+@pytest.mark.parametrize("order", [None, ["mentor"], ["mentee", "(not set)"]])
+def test_every_segment_in_scope_is_counted_or_left_out_with_a_reason(
+    project: Project, known: Known, rows_level: int, not_set: bool, order: list[str] | None
+) -> None:
+    from qualframe.coding.corpus.segments import code_range
+
+    # Codings above the row level from every kind of speaker (the old code dropped those of
+    # participants outside the shown groups without counting them anywhere).
+    mentees = known.documents["FGI mentees"]
+    for start in (0, 20, 75, 130, 330):
+        code_range(project, mentees, start, start + 3, "Outcomes")
+        code_range(project, mentees, start + 4, start + 6, "Outcomes/Academic")
+    options = MatrixOptions(rows_level=rows_level, not_set=not_set, group_order=order)
+    m = build_matrix(project, options)
+    assert m.segments_counted + m.left_out.total == len(list_segments(project)) == 21
+    long = matrix_segments(project, options, include_left_out=True)
+    assert len(long) == 21
+    assert sum(1 for s in long if not s.left_out) == m.segments_counted
+    for reason in LEFT_OUT_REASONS:
+        assert sum(1 for s in long if s.left_out == reason) == getattr(m.left_out, reason)
+    cells = sum(c.segments for r in m.rows for c in r.cells)
+    assert cells == m.segments_counted  # every counted segment is in exactly one cell

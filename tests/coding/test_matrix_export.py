@@ -15,7 +15,6 @@ from qualframe.coding.analysis.matrix import (
     COUNTING_RULE,
     MatrixOptions,
     build_matrix,
-    export_matrix,
     matrix_segments,
 )
 from qualframe.coding.core.errors import UserError
@@ -29,6 +28,7 @@ from qualframe.coding.export.docx_style import (
 )
 from qualframe.coding.export.matrix_csv import write_matrix_csv
 from qualframe.coding.export.matrix_docx import write_matrix_docx
+from qualframe.coding.export.matrix_export import export_matrix
 from qualframe.coding.export.matrix_xlsx import write_matrix_xlsx
 from tests.coding.test_matrix_data import EXEMPLAR, Known, build_known_project
 
@@ -51,7 +51,7 @@ def bullets(cell: _Cell) -> list[tuple[int | None, str]]:
 
 def test_word_table_cell_by_cell(project: Project, known: Known, tmp_path: Path) -> None:
     out = tmp_path / "matrix.docx"
-    m = build_matrix(project, MatrixOptions(counts=ALL, quotes=1))
+    m = build_matrix(project, MatrixOptions(counts=ALL, quotes=1, not_set=False))
     write_matrix_docx(m, out)
     doc = open_docx(str(out))
     (table,) = doc.tables
@@ -106,6 +106,12 @@ def test_word_table_cell_by_cell(project: Project, known: Known, tmp_path: Path)
     )
     assert COUNTING_RULE in note_text
     assert "Figures in parentheses: the number of coded segments" in note_text
+    # … and what was left out, and why (X1 has no role; no "(not set)" column asked for).
+    assert (
+        "8 of the 11 coded segments are counted; left out: 1 segment of interviewer speech; "
+        "1 segment outside any participant's turn; 1 segment from participants without a "
+        "value for role."
+    ) in note_text
     # One font and size throughout; portrait; widths fit the page.
     sizes = {r.font.size for p in doc.paragraphs for r in p.runs if r.font.size} | {
         r.font.size
@@ -140,9 +146,9 @@ def test_word_landscape_and_merged_theme_column(
 
 def test_excel_matrix_and_segments(project: Project, known: Known, tmp_path: Path) -> None:
     out = tmp_path / "matrix.xlsx"
-    options = MatrixOptions(counts=frozenset({"segments"}))
+    options = MatrixOptions(counts=frozenset({"segments"}), not_set=False)
     m = build_matrix(project, options)
-    write_matrix_xlsx(m, matrix_segments(project, options), out)
+    write_matrix_xlsx(m, matrix_segments(project, options, include_left_out=True), out)
     wb = load_workbook(out)
     assert wb.sheetnames == ["Matrix", "Segments"]
     ws = wb["Matrix"]
@@ -163,18 +169,27 @@ def test_excel_matrix_and_segments(project: Project, known: Known, tmp_path: Pat
     assert ws["B5"].value == "– Pressure (1)\n  · =Risky formula (1)"
     assert ws["B5"].data_type == "s"
     assert ws["A7"].value.startswith("Note. Participants per group (role): Mentees, n = 4")
+    assert "left out: 1 segment of interviewer speech; 1 segment outside" in ws["A7"].value
     seg = wb["Segments"]
     assert [c.value for c in seg[1]] == [
         "Theme", "Category", "Code", "Group", "Participant", "Document", "Quote", "Coder",
+        "Left out",
     ]  # fmt: skip
     assert seg.freeze_panes == "A2"
-    assert seg.auto_filter.ref == "A1:H9"
+    assert seg.auto_filter.ref == "A1:I12"
     rows = [[c.value for c in r] for r in seg.iter_rows(min_row=2)]
-    assert len(rows) == 8
+    assert len(rows) == 11
     assert rows[0] == [
         "Outcomes", "Academic", "Motivation to study", "Mentees", "E1", "FGI mentees",
-        "I felt motivated to study every week.", "tester",
+        "I felt motivated to study every week.", "tester", None,
     ]  # fmt: skip
+    # The counted segments first, then those left out, with an empty group and the reason.
+    assert [r[8] for r in rows] == [None] * 8 + [
+        "outside any participant's turn",
+        "interviewer speech",
+        "no value for role",
+    ]
+    assert [(r[3], r[4]) for r in rows[8:]] == [(None, None), (None, "Moderator"), (None, "X1")]
     risky = next(r for r in rows if "Risky" in r[2])
     assert risky[2] == "'=Risky formula"
     dash = next(r for r in rows if r[2] == "Daily habits")
@@ -195,7 +210,7 @@ def test_excel_cells_neutralised_when_starting_with_formula_chars(
 def test_csv_long_form(project: Project, known: Known, tmp_path: Path) -> None:
     out = tmp_path / "matrix.csv"
     m = build_matrix(project)
-    write_matrix_csv(m, matrix_segments(project), out)
+    write_matrix_csv(m, matrix_segments(project, include_left_out=True), out)
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
@@ -208,14 +223,21 @@ def test_csv_long_form(project: Project, known: Known, tmp_path: Path) -> None:
         "Document",
         "Quote",
         "Coder",
+        "Left out",
     ]
     body = rows[1:]
-    assert len(body) == m.segments_counted == 8
-    assert [r[4] for r in body] == ["E1", "E1", "E2", "E2", "E3", "M1", "M2", "M2"]
+    assert len(body) == 11
+    counted = [r for r in body if not r[8]]
+    assert len(counted) == m.segments_counted == 9  # X1 counts in the "(not set)" column
+    assert [r[4] for r in counted] == ["E1", "E1", "E2", "E2", "E3", "X1", "M1", "M2", "M2"]
+    assert counted[5][3] == "(not set)"
     assert ["Negative experiences", "Pressure", "'=Risky formula", "Mentees", "E1", "FGI mentees",
-            "The pressure was there too.", "tester"] in body  # fmt: skip
+            "The pressure was there too.", "tester", ""] in body  # fmt: skip
     assert any(r[6] == "'- dash start: I sleep earlier now" for r in body)
-    assert not any(r[4] in ("Moderator", "X1") for r in body)
+    assert [(r[3], r[4], r[8]) for r in body[9:]] == [
+        ("", "", "outside any participant's turn"),
+        ("", "Moderator", "interviewer speech"),
+    ]
 
 
 def test_markdown(project: Project, known: Known, tmp_path: Path) -> None:
@@ -224,9 +246,17 @@ def test_markdown(project: Project, known: Known, tmp_path: Path) -> None:
     text = out.read_text(encoding="utf-8")
     lines = text.splitlines()
     assert lines[0] == "**Table 1.** Themes, categories and codes by participant role"
-    assert lines[2] == "| Theme | Mentees (n = 4) | Mentors (n = 2) |"
+    assert lines[2] == "| Theme | Mentees (n = 4) | Mentors (n = 2) | (not set) (n = 1) |"
     assert lines[4].startswith("| **Outcomes** | - Academic (2 participants)<br>")
+    assert lines[4].endswith(
+        " | - Academic (1 participant)<br>\u00a0\u00a0\u00a0· Motivation to study (1 participant) |"
+    )
     assert "*Note.* Participants per group (role): Mentees, n = 4; Mentors, n = 2" in text
+    assert "(not set): participants without a value for role." in text
+    assert (
+        "9 of the 11 coded segments are counted; left out: 1 segment of interviewer speech; "
+        "1 segment outside any participant's turn."
+    ) in text
 
 
 def test_unknown_extension_writes_nothing(project: Project, known: Known, tmp_path: Path) -> None:
@@ -349,3 +379,54 @@ def test_word_empty_matrix_has_one_explaining_row(project: Project, tmp_path: Pa
     assert table.rows[1].cells[0]._tc is table.rows[1].cells[1]._tc  # one cell across
     (note,) = [p.text for p in doc.paragraphs if p.text.startswith("Note.")]
     assert "no codes yet" not in note
+
+
+def test_theme_coded_directly_and_people_without_a_value_reach_word_and_excel(
+    project: Project, tmp_path: Path
+) -> None:
+    """Issue 11, defect 2: a segment coded with a theme itself, and the segments of a
+    participant without a role, used to vanish from every export."""
+    from qualframe.coding.corpus.participants import list_participants, set_participant_attribute
+    from qualframe.coding.corpus.segments import code_range
+    from tests.coding.helpers import add_transcript
+
+    turns = [
+        ("E1", "Planning every week changed everything."),
+        ("M1", "I learnt to plan my own exams."),
+        ("X1", "I came for the study plan."),
+    ]
+    guid, text = add_transcript(project, "fgi", turns)
+    for person in list_participants(project):
+        if person.pseudonym != "X1":
+            role = "mentee" if person.pseudonym == "E1" else "mentor"
+            set_participant_attribute(project, person.guid, "role", role)
+    for who, speech in turns:
+        start = text.index(speech)
+        path = "Outcomes" if who == "E1" else "Outcomes/Study"
+        code_range(project, guid, start, start + len(speech), path, create=True)
+    options = MatrixOptions(counts=frozenset({"segments"}))
+    m = build_matrix(project, options)
+
+    out = tmp_path / "m.docx"
+    write_matrix_docx(m, out)
+    (table,) = open_docx(str(out)).tables
+    assert [c.text for c in table.rows[0].cells] == [
+        "Theme", "Mentees (n = 1)", "Mentors (n = 1)", "(not set) (n = 1)",
+    ]  # fmt: skip
+    outcomes = table.rows[1].cells
+    assert bullets(outcomes[1]) == [(0, "(coded with the theme itself) (1)")]
+    assert bullets(outcomes[2]) == [(0, "Study (1)")]
+    assert bullets(outcomes[3]) == [(0, "Study (1)")]
+
+    xlsx = tmp_path / "m.xlsx"
+    write_matrix_xlsx(m, matrix_segments(project, options), xlsx)
+    ws = load_workbook(xlsx)["Matrix"]
+    assert [c.value for c in ws[3]] == [
+        "Outcomes", "– (coded with the theme itself) (1)", "– Study (1)", "– Study (1)",
+    ]  # fmt: skip
+    seg = load_workbook(xlsx)["Segments"]
+    assert [(r[0].value, r[2].value, r[3].value) for r in seg.iter_rows(min_row=2)] == [
+        ("Outcomes", "Mentees", "E1"),
+        ("Outcomes", "Mentors", "M1"),
+        ("Outcomes", "(not set)", "X1"),
+    ]

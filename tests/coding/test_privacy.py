@@ -18,7 +18,6 @@ from openpyxl import load_workbook
 from qualframe.coding.analysis.matrix import (
     MatrixOptions,
     build_matrix,
-    export_matrix,
     matrix_segments,
 )
 from qualframe.coding.analysis.survey import survey_tables
@@ -30,6 +29,7 @@ from qualframe.coding.corpus.documents import document_text, list_documents
 from qualframe.coding.corpus.participants import ParticipantData, upsert_participant_in
 from qualframe.coding.corpus.segments import code_range
 from qualframe.coding.export.codebook_report import export_codebook
+from qualframe.coding.export.matrix_export import export_matrix
 from qualframe.coding.export.survey_docx import write_survey_docx
 from qualframe.coding.export.survey_xlsx import write_survey_xlsx
 from qualframe.coding.importing import ImportOptions, import_files
@@ -120,7 +120,7 @@ def test_matrix_exports_carry_no_real_name(project: Project, korean: str, tmp_pa
     cell = doc.tables[0].rows[1].cells[2].text
     assert "E6: 저는 1학년이라" in cell and "— E6" in cell
     wb = load_workbook(tmp_path / "matrix.xlsx")
-    quotes = [r[-2] for r in wb["Segments"].iter_rows(min_row=2, values_only=True)]
+    quotes = [r[-3] for r in wb["Segments"].iter_rows(min_row=2, values_only=True)]
     assert quotes == [korean.replace(f"E6 ({NAME})", "E6")]
     with open(tmp_path / "matrix.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))

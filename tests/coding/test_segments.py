@@ -27,7 +27,8 @@ from qualframe.coding.corpus.documents import (
     segment_counts,
 )
 from qualframe.coding.corpus.segments import code_ids_of_segments, document_highlights
-from qualframe.coding.query.segments import Where, list_segments
+from qualframe.coding.query.filters import Where
+from qualframe.coding.query.segments import list_segments
 from tests.coding.helpers import add_transcript
 
 TURNS = [
@@ -155,7 +156,7 @@ def test_code_many_hits_in_one_step(project: Project) -> None:
     hits = [(doc, i, i + 4) for i in range(len(text)) if text.startswith("plan", i)]
     change = stack.push(ApplyCodeMany(hits, code))
     assert len(change.segments_added) == 3
-    assert [s.text for s in list_segments(project)] == ["plan"] * 3
+    assert [(s.text, s.memo) for s in list_segments(project)] == [("plan", "")] * 3
     stack.undo()
     assert list_segments(project) == []
     assert code_counts(project)[code] == (0, 0)
@@ -292,3 +293,151 @@ def test_code_many_redo_keeps_each_segment_identity(project: Project) -> None:
     assert len(list_segments(project)) == 1  # only the segment coded before
     stack.redo()
     assert {(s.start, s.end): s.guid for s in list_segments(project)} == by_range
+
+
+def test_a_segment_belongs_to_the_turn_it_overlaps_most(project: Project) -> None:
+    """Issue 9: the "speaker with most overlap" rule could be replaced by anything and only
+    a GUI test noticed."""
+    from qualframe.coding.corpus.segments import code_range, turn_for_range
+
+    turns = [("E1", "Short one."), ("M1", "A much longer answer, well over twice as long.")]
+    doc, text = add_transcript(project, "fgi", turns)
+    e1_end = text.index("\n\n")  # E1's turn ends here; M1's begins two characters later
+    m1 = text.index("M1:")
+
+    def speaker(start: int, end: int) -> str | None:
+        guid, _ = code_range(project, doc, start, end, "Speakers", create=True)
+        return next(s.speaker for s in list_segments(project) if s.guid == guid)
+
+    assert speaker(0, 4) == "E1"  # inside E1's turn
+    assert speaker(m1 + 5, m1 + 9) == "M1"
+    assert speaker(e1_end - 3, m1 + 10) == "M1"  # 3 characters of E1, 10 of M1
+    assert speaker(e1_end - 9, m1 + 2) == "E1"  # 9 of E1, 2 of M1
+    assert speaker(e1_end - 4, m1 + 4) == "E1"  # 4 and 4: the earlier turn
+    assert speaker(e1_end, m1) is None  # only the blank line between the turns
+    assert speaker(e1_end + 1, m1 + 1) == "M1"  # mostly the gap, one character of M1
+    assert speaker(0, len(text)) == "M1"  # the whole text: M1 speaks most of it
+    with project.read() as s:
+        from qualframe.coding.corpus.lookup import document_by_guid
+
+        did = document_by_guid(s, doc).id
+        assert turn_for_range(s, did, e1_end, m1) is None
+        assert turn_for_range(s, did, 0, 1) != turn_for_range(s, did, m1, m1 + 1)
+        # Touching a turn's edge is not overlapping it (ends are exclusive).
+        assert turn_for_range(s, did, e1_end, e1_end + 1) is None
+        assert turn_for_range(s, did, m1 - 1, m1) is None
+
+
+def test_resizing_moves_a_segment_to_the_turn_it_now_overlaps(project: Project) -> None:
+    doc, text = add_transcript(project, "fgi", [("E1", "First."), ("M1", "Second answer.")])
+    stack = UndoStack(project)
+    code = stack.push(AddCode("X")).created_guid
+    assert code
+    guid = stack.push(ApplyCode(doc, 0, 4, code)).created_guid
+    assert guid
+    m1 = text.index("M1:")
+    stack.push(ResizeSegment(guid, m1, m1 + 8))
+    (seg,) = list_segments(project)
+    assert (seg.start, seg.end, seg.speaker, seg.text) == (m1, m1 + 8, "M1", "M1: Seco")
+    stack.undo()
+    assert list_segments(project)[0].speaker == "E1"
+    with pytest.raises(UserError, match=rf"The range {m1}-{len(text) + 1} is outside fgi, which "
+                       rf"has {len(text)} characters\."):  # fmt: skip
+        stack.push(ResizeSegment(guid, m1, len(text) + 1))
+
+
+def test_the_range_must_lie_inside_the_document(project: Project) -> None:
+    from qualframe.coding.corpus.segments import code_range
+
+    doc, text = add_transcript(project, "fgi", [("E1", "Twelve chars")])
+    n = len(text)
+    assert code_range(project, doc, 0, n, "Whole", create=True)[0]  # first and last: allowed
+    assert code_range(project, doc, n - 1, n, "Last", create=True)[0]
+    for start, end in ((-1, 3), (0, n + 1), (3, 3), (4, 3)):
+        with pytest.raises(UserError, match=rf"^The range {start}-{end} is outside fgi, which "
+                           rf"has {n} characters\.$"):  # fmt: skip
+            code_range(project, doc, start, end, "Whole")
+
+
+def test_what_counts_as_the_same_coding(project: Project) -> None:
+    """A passage may carry a code once per coder: the same range in another document, or a
+    range sharing only its start or its end, is another passage."""
+    doc, _ = add_transcript(project, "fgi", [("E1", "Planning every week together.")])
+    doc2, _ = add_transcript(project, "fgi2", [("E2", "Planning every week together.")])
+    stack = UndoStack(project)
+    code = stack.push(AddCode("Planning")).created_guid
+    assert code
+    stack.push(ApplyCode(doc, 4, 12, code))
+    stack.push(ApplyCode(doc2, 4, 12, code))  # same range, other document
+    stack.push(ApplyCode(doc, 4, 13, code))  # same start
+    stack.push(ApplyCode(doc, 3, 12, code))  # same end
+    project.coder = "Second"
+    stack.push(ApplyCode(doc, 4, 12, code))  # same range, other coder
+    project.coder = "tester"
+    with pytest.raises(
+        UserError, match=r'^This passage is already coded "Planning" by this coder\.$'
+    ):
+        stack.push(ApplyCode(doc, 4, 12, code))
+    assert len(list_segments(project)) == 5
+
+
+def test_a_code_is_created_only_when_asked(project: Project) -> None:
+    from qualframe.coding.core.errors import NotFoundError
+    from qualframe.coding.corpus.segments import code_range
+
+    doc, _ = add_transcript(project, "fgi", [("E1", "Planning every week.")])
+    with pytest.raises(NotFoundError):
+        code_range(project, doc, 0, 4, "Outcomes/Planning")
+    assert code_tree(project) == [] and list_segments(project) == []
+    guid, created = code_range(project, doc, 0, 4, "Outcomes/Planning", create=True)
+    assert len(created) == 2
+    guid2, created2 = code_range(project, doc, 4, 8, "Outcomes/Planning", memo="a note")
+    assert created2 == []
+    assert [(s.guid, s.memo) for s in list_segments(project)] == [(guid, ""), (guid2, "a note")]
+
+
+def test_segment_changes_are_audited(project: Project) -> None:
+    from qualframe.coding.core import audit
+
+    doc, _ = add_transcript(project, "fgi", [("E1", "Planning every week together.")])
+    stack = UndoStack(project)
+    code = stack.push(AddCode("Planning")).created_guid
+    assert code
+    guid = stack.push(ApplyCode(doc, 4, 12, code, memo="first")).created_guid
+    assert guid
+    stack.push(ResizeSegment(guid, 4, 16))
+    stack.push(SetSegmentMemo(guid, "second"))
+    stack.push(SetExemplar(guid, True))
+    with project.read() as s:
+        events = [
+            (e.actor, e.action, e.entity, e.entity_guid, e.details)
+            for e in reversed(audit.events(s, limit=4))
+        ]
+    assert events == [
+        ("tester", "apply_code", "segment", guid,
+         {"document": doc, "code": code, "start": 4, "end": 12}),
+        ("tester", "resize_segment", "segment", guid, {"old": [4, 12], "new": [4, 16]}),
+        ("tester", "segment_memo", "segment", guid, None),
+        ("tester", "segment_exemplar", "segment", guid, {"exemplar": True}),
+    ]  # fmt: skip
+    (seg,) = list_segments(project)
+    assert (seg.memo, seg.is_exemplar, seg.start, seg.end) == ("second", True, 4, 16)
+
+
+def test_highlights_carry_each_segment_in_document_order(project: Project) -> None:
+    doc, _ = add_transcript(project, "fgi", [("E1", "Planning every week together.")])
+    stack = UndoStack(project)
+    theme = stack.push(AddCode("Outcomes")).created_guid
+    code = stack.push(AddCode("Planning", theme)).created_guid
+    assert theme and code
+    long = stack.push(ApplyCode(doc, 4, 20, code, memo="why")).created_guid
+    short = stack.push(ApplyCode(doc, 4, 12, theme)).created_guid
+    first = stack.push(ApplyCode(doc, 0, 30, theme)).created_guid  # ends last, starts first
+    highlights = document_highlights(project, doc)
+    assert [(h.guid, h.start, h.end, h.code_guid, h.code_name, h.code_path, h.memo, h.coder)
+            for h in highlights] == [
+        (first, 0, 30, theme, "Outcomes", "Outcomes", "", "tester"),
+        (short, 4, 12, theme, "Outcomes", "Outcomes", "", "tester"),
+        (long, 4, 20, code, "Planning", "Outcomes/Planning", "why", "tester"),
+    ]  # fmt: skip
+    assert highlights[2].color == code_tree(project)[1].color

@@ -15,7 +15,7 @@ from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.participants import ParticipantData, add_participants_in
 from qualframe.coding.export import docx_style as ds
 from qualframe.coding.export.segments_report import SegmentQuery, context, export_segments
-from qualframe.coding.query.segments import Where
+from qualframe.coding.query.filters import Where
 from tests.coding.helpers import add_transcript
 
 MENTEES = [

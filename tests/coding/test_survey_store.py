@@ -58,6 +58,7 @@ def test_each_answer_as_stored(project: Project, tmp_path: Path) -> None:
     assert len(rows) == 4 * 5 - 4  # A, B, C, D x 5 closed items, less 4 blanks
 
 
+@pytest.mark.sqlite_only("reads SQLite's own schema table (sqlite_master) and integrity check")
 def test_one_response_row_per_respondent_holds_its_answers(
     project: Project, tmp_path: Path
 ) -> None:

@@ -3,6 +3,8 @@ cheap incremental updates after segments change."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from qualframe.coding.codebook.tallies import CodeTallies, tally_rows
@@ -162,3 +164,92 @@ def test_empty_update_reads_nothing_and_an_empty_project_has_no_totals(
     tallies.load(project)
     assert tallies.totals([]) == {} and tallies.roll_up([]) == []
     assert code_counts(project) == {}
+
+
+def _interviewers_study(project: Project) -> tuple[dict[str, str], str]:
+    """M1 co-moderates the first focus group (its turns there are interviewer turns) and
+    takes part in the second; Q is a participant marked as interviewer whose turn was not
+    flagged; E1 is an ordinary participant. Every turn is coded "Planning"."""
+    from qualframe.coding.corpus.documents import (
+        DocumentData,
+        TurnData,
+        add_document_in,
+        document_text,
+        normalise_text,
+    )
+    from qualframe.coding.corpus.participants import ParticipantData, add_participants_in
+
+    docs = {
+        "first": [("M1", "How do you plan your week?", True), ("E1", "I plan on Sundays.", False)],
+        "second": [("M1", "I plan my own exams now.", False), ("Q", "Plans help, yes.", False)],
+    }
+    guids = {}
+    with project.write() as s:
+        people = add_participants_in(
+            s,
+            [
+                ParticipantData("M1"),
+                ParticipantData("E1"),
+                ParticipantData("Q", is_interviewer=True),
+            ],
+        )
+        for name, turns in docs.items():
+            text = normalise_text("\n\n".join(f"{w}: {t}" for w, t, _ in turns))
+            data, pos = [], 0
+            for who, said, flagged in turns:
+                chunk = f"{who}: {said}"
+                data.append(TurnData(pos, pos + len(chunk), who, pos + len(who) + 1, flagged))
+                pos += len(chunk) + 2
+            doc = add_document_in(
+                s,
+                project.coder,
+                DocumentData(name, text, original_filename=f"{name}.txt", turns=data),
+                people,
+            )
+            guids[name] = doc.guid
+    stack = UndoStack(project)
+    plan = add(stack, "Planning")
+    for name, turns in docs.items():
+        full = document_text(project, guids[name])
+        for _, said, _ in turns:
+            code(stack, guids[name], full, said, plan)
+    return guids, plan
+
+
+def test_interviewer_speech_is_never_a_participant(project: Project) -> None:
+    _, plan = _interviewers_study(project)
+    tallies = CodeTallies()
+    tallies.load(project)
+    # Four segments; the participants are M1 (in the second group only) and E1: not Q,
+    # marked as an interviewer, and not M1 again for the turn M1 moderated.
+    assert tallies.totals(code_tree(project))[plan] == (4, 2)
+    assert code_counts(project)[plan] == (4, 2)
+    assert expected_counts(project)[plan] == (4, 3)  # the naive count (turn flag only) is wrong
+    ids = {r.guid: r.id for r in code_tree(project)}
+    with project.read() as s:
+        rows = tally_rows(s, [ids[plan]])
+    m1, e1 = (p.id for p in _people(project, "M1", "E1"))
+    per_person: dict[int | None, int] = {}
+    for _, pid, n in rows:
+        per_person[pid] = per_person.get(pid, 0) + n
+    assert per_person == {m1: 1, e1: 1, None: 2}
+
+
+def _people(project: Project, *names: str) -> list[Any]:
+    from qualframe.coding.corpus.participants import list_participants
+
+    by_name = {p.pseudonym: p for p in list_participants(project, include_interviewers=True)}
+    return [by_name[n] for n in names]
+
+
+def test_a_fresh_holder_is_empty_and_can_update_before_loading(
+    project: Project, stack: UndoStack
+) -> None:
+    g = build(project, stack)
+    fresh = CodeTallies()
+    assert (fresh.counts, fresh.segments, fresh.people, fresh.loaded) == ({}, {}, {}, False)
+    assert fresh.roll_up([g["plan"]]) == []  # no tree yet: nothing to roll up
+    ids = {r.guid: r.id for r in code_tree(project)}
+    fresh.update(project, [ids[g["plan"]]])
+    assert fresh.segments == {ids[g["plan"]]: 2} and len(fresh.people[ids[g["plan"]]]) == 1
+    assert not fresh.loaded

@@ -1,16 +1,13 @@
 """The persistence layer on another SQLAlchemy URL (PostgreSQL for teams).
 
-Runs only when ``QUALFRAME_TEST_DATABASE_URL`` names an empty scratch database, e.g.
-``postgresql+psycopg://postgres@127.0.0.1:55432/postgres`` (needs ``pip install
-'psycopg[binary]'``); its public schema is dropped and re-created. The same study is built on
-SQLite and on that server and every figure compared.
+Runs only when ``QUALFRAME_TEST_DATABASE`` names a PostgreSQL server (``make test-postgres``);
+the study is built in a new database there and in a project file, and every figure compared.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -22,13 +19,11 @@ from qualframe.coding.demo import apply_plan
 from qualframe.coding.importing import ImportOptions, import_files
 from qualframe.coding.query.segments import list_segments
 from qualframe.resources import DEMO_DATA
+from tests import backend
 
-URL = os.environ.get("QUALFRAME_TEST_DATABASE_URL")
 DEMO = DEMO_DATA
 
-pytestmark = pytest.mark.skipif(
-    not URL, reason="set QUALFRAME_TEST_DATABASE_URL to run against a database server"
-)
+pytestmark = pytest.mark.server
 
 
 def _build(project: Project) -> None:
@@ -58,14 +53,9 @@ def _figures(project: Project) -> tuple[object, ...]:
 
 
 def test_same_study_same_figures_on_sqlite_and_server(tmp_path: Path) -> None:
-    import sqlalchemy as sa
-
-    assert URL
-    engine = sa.create_engine(URL)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    engine.dispose()
-    with Project.open_url(URL, create=True, coder="Analyst A") as server:
+    url = backend.new_location(tmp_path, "x")
+    assert isinstance(url, str)
+    with Project.open_url(url, create=True, coder="Analyst A") as server:
         _build(server)
         on_server = _figures(server)
     with Project.create(tmp_path / "local.qualframe", coder="Analyst A") as local:
@@ -99,12 +89,9 @@ def test_survey_edits_links_and_packed_answers_on_the_server(tmp_path: Path) -> 
     and the upgrade of old rows give the same figures on the server as on SQLite."""
     import sqlalchemy as sa
 
-    assert URL
-    engine = sa.create_engine(URL)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    engine.dispose()
-    with Project.open_url(URL, create=True, coder="Analyst A") as server:
+    url = backend.new_location(tmp_path, "survey")
+    assert isinstance(url, str)
+    with Project.open_url(url, create=True, coder="Analyst A") as server:
         _build(server)
         _edit_and_link(server)
         on_server = _figures(server)
@@ -118,7 +105,7 @@ def test_survey_edits_links_and_packed_answers_on_the_server(tmp_path: Path) -> 
 
     from qualframe.storage.migrate import alembic_config
 
-    engine = sa.create_engine(URL)
+    engine = sa.create_engine(url)
     with engine.begin() as conn:
         command.downgrade(alembic_config(conn), "0007")
     with engine.begin() as conn:
@@ -127,5 +114,5 @@ def test_survey_edits_links_and_packed_answers_on_the_server(tmp_path: Path) -> 
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")
     engine.dispose()
-    with Project.open_url(URL, coder="Analyst A") as server:
+    with Project.open_url(url, coder="Analyst A") as server:
         assert _figures(server) == on_sqlite

@@ -1,5 +1,5 @@
 """The audit trail's hash chain and the codebook states, kept by the store itself; and the
-0010 upgrade that chains the events of an existing project."""
+0011 upgrade that chains the events of an existing project."""
 
 from __future__ import annotations
 

@@ -24,8 +24,9 @@ LIKERT_ITEMS = ("sat_overall", "sat_matching", "sat_frequency", "sat_mentor_atti
                 "willing_again")  # fmt: skip
 
 
-def build_demo(path: Path, data: Path = DEMO_DATA) -> Project:
-    """Create the demo project at ``path`` and return it open (for writing)."""
+def build_demo(path: Path | str, data: Path = DEMO_DATA) -> Project:
+    """Create the demo project at ``path`` (a file, or a server URL) and return it open (for
+    writing)."""
     from qualframe.coding.importing import ImportOptions, import_files
 
     project = Project.create(path, coder=ANALYST)

@@ -14,13 +14,17 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, inspect
+from sqlalchemy import URL, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from qualframe.storage import guards, holds, migrate
+from qualframe.storage import server as server_store
 from qualframe.storage import sqlite as sqlite_store
 from qualframe.storage.errors import (
+    ConcurrentChangeError,
+    ConnectionLostError,
     CorruptProjectError,
     DiskFullError,
     ForeignSchemaError,
@@ -35,6 +39,14 @@ from qualframe.storage.errors import (
 from qualframe.storage.lock import WriterLock
 
 PROJECT_SUFFIX = ".qualframe"
+
+#: Where a project lives: a file path, or a server URL (a string, ``postgresql://…``).
+Location = Path | str
+
+
+def is_server_location(target: object) -> bool:
+    """True when ``target`` names a project on a PostgreSQL server rather than a file."""
+    return server_store.is_server_url(target)
 
 
 class Database:
@@ -55,6 +67,8 @@ class Database:
         #: Why the project is read-only when the user did not ask for it (a read-only disk).
         self.read_only_reason = read_only_reason
         self.backup_path = backup_path
+        #: Set while the server cannot be reached: writes are refused with it (never queued).
+        self.offline_reason: str | None = None
         self._name = name
         self._lock = lock
         # Held open while SQLite uses it (see storage.holds): reading its header later
@@ -70,8 +84,24 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     @property
+    def is_server(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    @property
     def url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def location_url(self) -> str:
+        """The URL to open this project again, without the password (the keyring, PGPASSWORD
+        or the password file supplies it)."""
+        return self.engine.url.set(password=None).render_as_string(hide_password=False)
+
+    @property
+    def server_url(self) -> URL:
+        """The engine's URL, password included, for the change listener's own connection
+        (never shown: use :attr:`url` or :attr:`display_name` in messages)."""
+        return self.engine.url
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -81,12 +111,21 @@ class Database:
                 self.read_only_reason
                 or f"{self.display_name} is open read-only; changes cannot be saved."
             )
+        if self.offline_reason is not None:
+            raise ConnectionLostError(self.offline_reason)
         if self._lock is not None:
             self._lock.verify()  # the file is still ours and still where we opened it
         try:
             with self.session_factory.begin() as session:
                 yield session
+        except StaleDataError:
+            raise ConcurrentChangeError(
+                f"Another coder changed the same item in {self.display_name} at the same "
+                "moment; your change was not saved and the view now shows theirs."
+            ) from None
         except DBAPIError as exc:
+            if self.is_server and server_store.is_connection_error(exc):
+                raise ConnectionLostError(self.describe_failure(exc)) from exc
             raise StorageFailure(self.describe_failure(exc)) from exc
 
     @contextmanager
@@ -95,6 +134,13 @@ class Database:
             with self.read_session_factory() as session:
                 yield session
         except DBAPIError as exc:
+            if self.is_server:
+                if server_store.is_connection_error(exc):
+                    raise ConnectionLostError(
+                        server_store.describe_error(exc, self.display_name)
+                        or f"The server of {self.display_name} cannot be reached."
+                    ) from exc
+                raise
             path = self.path
             if (
                 path is not None
@@ -110,10 +156,26 @@ class Database:
     def display_name(self) -> str:
         if self._name is not None:
             return self._name
-        return self.path.name if self.path is not None else self.url
+        if self.path is not None:
+            return self.path.name
+        if self.is_server:
+            return server_store.display_name(self.engine.url)
+        return self.url
 
     def describe_failure(self, exc: DBAPIError) -> str:
         name = self.display_name
+        if self.is_server:
+            if server_store.is_connection_error(exc):
+                why = server_store.describe_error(exc, name) or f"The server of {name} is gone."
+                return (
+                    f"{why.rstrip('.')}, so the change was not saved; it can be made again "
+                    "once the connection is back."
+                )
+            if server_store.is_permission_error(exc):
+                return (
+                    f"Your role on the server of {name} does not allow this change; nothing "
+                    "of it was saved."
+                )
         if self.path is not None and self.is_sqlite:
             problem = sqlite_store.disk_problem(exc.orig, self.path)
             if problem == "full":
@@ -214,7 +276,8 @@ def _link_into_place(tmp: Path, path: Path) -> None:
 
 
 def create_project(path: Path, prepare: Callable[[Database], None] | None = None) -> Database:
-    """Create a new project file at ``path`` (refuses to overwrite).
+    """Create a new project file at ``path`` (refuses to overwrite); projects on a server
+    are created by :func:`qualframe.storage.remote.create_on_server`.
 
     The file is built under a temporary name beside ``path`` (``.NAME.new-PID``): schema,
     then whatever ``prepare`` adds (the title, a starting codebook), then it is linked to its
@@ -351,17 +414,6 @@ def open_project(path: Path, *, read_only: bool = False, upgrade: bool = True) -
     )
 
 
-def open_url(url: str, *, create: bool = False) -> Database:
-    """Open (or with ``create`` initialise) a project on any SQLAlchemy URL, e.g. PostgreSQL."""
-    if sqlite_store.is_sqlite_url(url):
-        raise ProjectError("Use a project file path for SQLite projects, not a URL.")
-    engine = create_engine(url, future=True)
-    if create and not inspect(engine).get_table_names():
-        migrate.upgrade(engine)
-    _check_schema(engine, None, read_only=False, upgrade=True)
-    return Database(engine)
-
-
 def _check_objects(engine: Engine, name: str, revision: str) -> None:
     """The file must hold exactly the tables and indexes the migrations create, and no
     trigger or view: a planted trigger would run on our own statements."""
@@ -452,10 +504,11 @@ def copy_project(source: Path, target: Path) -> None:
 __all__ = [
     "PROJECT_SUFFIX",
     "Database",
+    "Location",
     "ProjectLockedError",
     "copy_project",
     "create_project",
+    "is_server_location",
     "open_project",
-    "open_url",
     "remove_foreign_objects",
 ]

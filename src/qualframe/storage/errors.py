@@ -60,3 +60,17 @@ class StorageFailure(ProjectError):
 class ProjectReplacedError(StorageFailure):
     """The project file was moved, renamed or replaced by another program while it was open
     (or its lock was taken over): this handle stops writing."""
+
+
+class ConcurrentChangeError(StorageFailure):
+    """Another coder changed or removed the same row between our read and our write (the
+    row's version did not match): nothing of the unit of work was saved."""
+
+
+class ServerError(ProjectError):
+    """A project on a server could not be created, opened or reached (one sentence)."""
+
+
+class ConnectionLostError(StorageFailure):
+    """The connection to the project's server was lost (or could not be made) during a unit
+    of work: it was not committed, unless the server says otherwise once it is back."""

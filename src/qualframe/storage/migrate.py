@@ -40,6 +40,22 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(engine: Engine, target: str = "head") -> None:
+def upgrade(engine: Engine, target: str = "head", *, lock: bool = False) -> None:
+    """Upgrade in one transaction. ``lock`` (a project on a server, opened by several
+    clients): hold the server's upgrade lock, so a second client waits and then finds the
+    schema already upgraded (Alembic reads the revision inside the lock)."""
     with engine.begin() as conn:
+        if lock and conn.dialect.name == "postgresql":
+            from qualframe.storage.server import upgrade_lock
+
+            with upgrade_lock(conn):
+                command.upgrade(alembic_config(conn), target)
+            return
         command.upgrade(alembic_config(conn), target)
+
+
+def expected_tables() -> set[str]:
+    """The tables of the current schema (the models match the head revision)."""
+    from qualframe.storage.models import Base
+
+    return set(Base.metadata.tables)

@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
 
@@ -292,6 +293,11 @@ class Code(GuidMixin, Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # Optimistic concurrency (0011): raised by one with every update; an update or delete
+    # of a row another coder changed meanwhile matches no row and is refused.
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class Segment(GuidMixin, Base):
@@ -322,6 +328,9 @@ class Segment(GuidMixin, Base):
     is_exemplar: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))  # see Code
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     document: Mapped[Document] = relationship(back_populates="segments")
 

@@ -82,6 +82,7 @@ def _on_connect(dbapi_conn: Any, *, read_only: bool) -> None:
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute("PRAGMA trusted_schema = OFF")
     cur.execute("PRAGMA busy_timeout = 5000")
+    cur.execute("PRAGMA cache_size = -65536")
     if not read_only:
         cur.execute("PRAGMA journal_mode = WAL")
         # FULL in WAL mode: a committed transaction survives power loss, not only a crash.

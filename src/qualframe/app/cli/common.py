@@ -11,10 +11,26 @@ from pathlib import Path
 from typing import Any
 
 from qualframe.coding.core.project import Project
+from qualframe.storage.errors import ProjectError
+
+
+def location(text: str) -> Path | str:
+    """An argparse type: a project file path, or a ``postgresql://user@host/db`` URL."""
+    from qualframe.coding.core.team import parse_location
+
+    try:
+        return parse_location(text)
+    except ProjectError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_project_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", metavar="PATH", type=Path, help="the project file (*.qualframe)")
+    parser.add_argument(
+        "path",
+        metavar="PATH",
+        type=location,
+        help="the project file (*.qualframe) or a server project (postgresql://user@host/db)",
+    )
 
 
 def add_coder_arg(parser: argparse.ArgumentParser) -> None:

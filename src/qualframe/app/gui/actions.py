@@ -48,7 +48,7 @@ class CodingActions:
         self.codes = codes
         self.settings = settings
         self.host = host
-        self.recent: list[str] = settings.recent_codes(bench.project.path)
+        self.recent: list[str] = settings.recent_codes(bench.project.location)
         self._create_actions()
         for a in self.writing:
             host.addAction(a)
@@ -189,7 +189,7 @@ class CodingActions:
 
     def remember(self, code_guid: str) -> None:
         self.recent = [code_guid, *(g for g in self.recent if g != code_guid)][:MAX_RECENT]
-        self.settings.set_recent_codes(self.bench.project.path, self.recent)
+        self.settings.set_recent_codes(self.bench.project.location, self.recent)
         self.update_recent()
 
     # -- applying ------------------------------------------------------------------------

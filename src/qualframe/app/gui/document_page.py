@@ -62,13 +62,13 @@ class DocumentPage(QWidget):
             return True
         self.remember_position()
         self.view.load(guid, rec.name)
-        pos = self.settings.document_position(self.project.path, guid)
+        pos = self.settings.document_position(self.project.location, guid)
         self._pending_scroll = None
         if pos and self.isVisible():
             self.view.scroll_to(min(pos, rec.length))
         elif pos:  # lines wrap differently until the window has its size: scroll once shown
             self._pending_scroll = min(pos, rec.length)
-        self.settings.set_last_document(self.project.path, guid)
+        self.settings.set_last_document(self.project.location, guid)
         self.update_title()
         if self.find_bar.isVisible() and self.find_bar.edit.text():
             self.find_bar.search(self.find_bar.edit.text())
@@ -78,7 +78,7 @@ class DocumentPage(QWidget):
         if self.view.document_guid:
             top = self._pending_scroll  # not shown yet: the place it was going to show
             self.settings.set_document_position(
-                self.project.path,
+                self.project.location,
                 self.view.document_guid,
                 top if top is not None else self.view.top_position(),
             )

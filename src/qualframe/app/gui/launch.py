@@ -140,7 +140,9 @@ class Launcher(QObject):
             self.coder = ask_coder(self.settings) if self.interactive else default_coder_name()
         return self.coder
 
-    def open_for_review(self, path: Path | None, reviewer: str | None = None) -> MainWindow | None:
+    def open_for_review(
+        self, path: Path | str | None, reviewer: str | None = None
+    ) -> MainWindow | None:
         """Open a project for review by ``reviewer`` (asked when not given): only verdicts
         and comments can be saved."""
         parent = self.window or self.welcome
@@ -154,8 +156,10 @@ class Launcher(QObject):
         return self.open_project(path, review_as=reviewer)
 
     def open_project(
-        self, path: Path | None, *, read_only: bool = False, review_as: str | None = None
+        self, path: Path | str | None, *, read_only: bool = False, review_as: str | None = None
     ) -> MainWindow | None:
+        """Open a project file, or (``path`` a ``postgresql://`` URL) a project on a server
+        (for review by ``review_as`` when given)."""
         parent = self.window or self.welcome
         if path is None:
             chosen, _ = QFileDialog.getOpenFileName(
@@ -193,7 +197,7 @@ class Launcher(QObject):
             if not self.interactive:
                 raise
             message = str(exc)
-            if path.resolve() in self.settings.recent_projects():
+            if isinstance(path, Path) and path.resolve() in self.settings.recent_projects():
                 self.settings.remove_recent_project(path)
                 message = f"{message.rstrip('.')}; it has been removed from the recent projects."
             if self.welcome is not None:
@@ -205,7 +209,12 @@ class Launcher(QObject):
         return window
 
     def _open_checked(
-        self, path: Path, *, read_only: bool, parent: QWidget | None, review_as: str | None = None
+        self,
+        path: Path | str,
+        *,
+        read_only: bool,
+        parent: QWidget | None,
+        review_as: str | None = None,
     ) -> Project | None:
         """Open ``path`` (for review by ``review_as`` when given); a file holding database
         objects Qualframe did not create is opened only after the user agreed to remove them
@@ -229,7 +238,7 @@ class Launcher(QObject):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return None
-            remove_foreign_objects(path)
+            remove_foreign_objects(Path(path))
             return open_()
 
     def restore_backup(self) -> MainWindow | None:
@@ -269,14 +278,15 @@ class Launcher(QObject):
             build_demo(path).close()
         return self.open_project(path)
 
-    def _show(self, project: Project, path: Path, *, restore: bool = True) -> MainWindow:
+    def _show(self, project: Project, path: Path | str, *, restore: bool = True) -> MainWindow:
         old = self.window
         window = MainWindow(project, self.settings, restore_layout=restore)
         window.openRequested.connect(lambda p: self.open_project(p))
         window.newRequested.connect(self.new_project)
         window.reviewRequested.connect(lambda p: self.open_for_review(p))
         self.window = window
-        self.settings.add_recent_project(path)
+        if isinstance(path, Path):  # server projects: never a URL in the settings
+            self.settings.add_recent_project(path)
         if old is not None:
             old.close()
             old.project.close()
@@ -284,7 +294,7 @@ class Launcher(QObject):
         if self.welcome is not None:
             self.welcome.close()
             self.welcome = None
-        last = self.settings.last_document(project.path)
+        last = self.settings.last_document(project.location)
         docs = window.navigator.documents
         if last and last in docs.by_guid:
             window.open_document(last)
@@ -362,7 +372,7 @@ def take_screenshot(
 
 
 def run(
-    path: Path | None,
+    path: Path | str | None,
     *,
     screenshot: Path | None = None,
     document: str | None = None,
@@ -382,8 +392,8 @@ def run(
             raise UserError(
                 "Give the project to take a screenshot of: qualframe gui PATH --screenshot FILE.png."
             )
-        project_path = Path(path)
-        if not project_path.exists():
+        project_path = path if isinstance(path, str) else Path(path)
+        if isinstance(project_path, Path) and not project_path.exists():
             raise UserError(f"{project_path} does not exist.")
         try:
             if review_as is not None:
@@ -407,12 +417,8 @@ def run(
     if path is None:
         path = settings.last_project()
     install_error_dialog()
-    opened = (
-        bench.open_project(Path(path), read_only=read_only, review_as=review_as)
-        if path is not None
-        else None
-    )
-    if opened is None:
+    where = path if isinstance(path, str) or path is None else Path(path)
+    if where is None or bench.open_project(where, read_only=read_only, review_as=review_as) is None:
         bench.show_welcome()
     code_ = app.exec()
     if bench.window is not None:

@@ -61,11 +61,15 @@ class Settings:
 
     # -- per project ------------------------------------------------------------------------
     @staticmethod
-    def _key(project_path: Path | None) -> str:
-        text = str(project_path.resolve()) if project_path else "memory"
+    def _key(project_path: Path | str | None) -> str:
+        """A project file by its resolved path; a server project by its URL (no password)."""
+        if isinstance(project_path, str):
+            text = project_path
+        else:
+            text = str(project_path.resolve()) if project_path else "memory"
         return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
-    def document_position(self, project_path: Path | None, document_guid: str) -> int:
+    def document_position(self, project_path: Path | str | None, document_guid: str) -> int:
         value = self.q.value(f"positions/{self._key(project_path)}/{document_guid}", 0)
         try:
             return int(str(value))
@@ -73,22 +77,22 @@ class Settings:
             return 0
 
     def set_document_position(
-        self, project_path: Path | None, document_guid: str, pos: int
+        self, project_path: Path | str | None, document_guid: str, pos: int
     ) -> None:
         self.q.setValue(f"positions/{self._key(project_path)}/{document_guid}", int(pos))
 
-    def last_document(self, project_path: Path | None) -> str | None:
+    def last_document(self, project_path: Path | str | None) -> str | None:
         value = self.q.value(f"last_document/{self._key(project_path)}", "")
         return str(value) or None
 
-    def set_last_document(self, project_path: Path | None, guid: str) -> None:
+    def set_last_document(self, project_path: Path | str | None, guid: str) -> None:
         self.q.setValue(f"last_document/{self._key(project_path)}", guid)
 
-    def recent_codes(self, project_path: Path | None) -> list[str]:
+    def recent_codes(self, project_path: Path | str | None) -> list[str]:
         items = _strings(self.q.value(f"recent_codes/{self._key(project_path)}", []))
         return [str(g) for g in items if g]
 
-    def set_recent_codes(self, project_path: Path | None, guids: list[str]) -> None:
+    def set_recent_codes(self, project_path: Path | str | None, guids: list[str]) -> None:
         self.q.setValue(f"recent_codes/{self._key(project_path)}", guids[:9])
 
     def blind_coding(self, project_path: Path | None) -> bool:

@@ -21,6 +21,7 @@ from qualframe.app.gui.tasks import run_with_progress
 from qualframe.coding.commands import UndoStack
 from qualframe.coding.core.changes import Change
 from qualframe.coding.core.command import Command
+from qualframe.coding.core.concurrency import is_conflict, refresh_change
 from qualframe.coding.core.project import Project
 from qualframe.storage.errors import ProjectError
 
@@ -109,6 +110,9 @@ class UndoHistory(QObject):
         except ProjectError as exc:
             self.project.forget_cached_ids()
             self._report(str(exc))
+            if is_conflict(exc):
+                # Another coder changed it first: show their version now.
+                self._emit(refresh_change())
             return None
         finally:
             self._busy = False

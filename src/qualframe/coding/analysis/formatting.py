@@ -1,6 +1,7 @@
-"""Shared by every table Qualframe writes: labels for participant groups in table headers,
-and the rounding of figures (half-up on the decimal value; a percentage never rounds to all or
-nothing when it is not; no "-0.0")."""
+"""Shared by every table Qualframe writes (theme matrix, survey tables, codebook report,
+screen): labels for participant groups in table headers, natural sort order, and the rounding
+of figures (half-up on the decimal value; a percentage never rounds to all or nothing when it
+is not; no "-0.0")."""
 
 from __future__ import annotations
 
@@ -83,6 +84,7 @@ def _quantize(value: float, decimals: int) -> Decimal:
 
 
 def fmt_fixed(value: float | None, decimals: int) -> str:
+    """``value`` with exactly ``decimals`` decimals, rounded half-up; ``n/a`` if undefined."""
     if value is None or not math.isfinite(value):
         return NA
     return f"{_quantize(value, decimals):f}"
@@ -159,7 +161,9 @@ def fmt_effect(value: float | None) -> str:
 
 
 def natural_key(text: str) -> tuple[Any, ...]:
-    return tuple(int(t) if t.isdigit() else t.casefold() for t in re.split(r"(\d+)", text))
+    """Sort key putting "Site 2" before "Site 10" (digit runs compare as numbers, letters
+    case-insensitively; a superscript digit is a letter, not a number)."""
+    return tuple(int(t) if t.isdecimal() else t.casefold() for t in re.split(r"(\d+)", text))
 
 
 def value_key(value: str) -> str:

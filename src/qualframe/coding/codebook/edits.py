@@ -270,7 +270,9 @@ def delete_in(
                 f'"{code.name}" is at the top level; its segments have no parent code to go to.'
             )
         session.execute(
-            update(Segment).where(Segment.code_id.in_(ids)).values(code_id=code.parent_id)
+            update(Segment)
+            .where(Segment.code_id.in_(ids))
+            .values(code_id=code.parent_id, version=Segment.version + 1)
         )
     elif segments != "delete":
         raise UserError(f'Unknown choice for the segments: "{segments}".')

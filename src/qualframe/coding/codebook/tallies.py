@@ -1,7 +1,9 @@
 """Per-code tallies of the codebook: coded segments and the participants speaking in them.
 
 Each code's own figures come from one grouped query (segments per code and speaker turn's
-participant, interviewer speech counted as a segment but not as a participant). Totals add
+participant). Interviewer speech — an interviewer's turn, or any turn of a participant marked
+as an interviewer — counts as a segment but not as a participant, as in the theme matrix.
+Totals add
 up each code's descendants. After segments change, :meth:`CodeTallies.update` re-reads only
 the codes touched and :meth:`CodeTallies.roll_up` recomputes only them and their ancestors,
 so a long-lived holder (the GUI's codebook model) stays cheap to keep current.
@@ -16,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import CodeRecord
-from qualframe.storage.models import Coder, Segment, Turn
+from qualframe.storage.models import Coder, Participant, Segment, Turn
 
 #: (code id, participant id or None, number of segments) as the grouped query returns them.
 TallyRow = tuple[int, int | None, int]
@@ -30,6 +32,9 @@ def tally_rows(
     """Segments grouped by code and speaking participant (None: no turn, no participant, or
     an interviewer), for every code or only ``code_ids``; only the segments of ``coders``
     when given (the GUI's coder view, blind coding)."""
+    interviewers = set(
+        session.scalars(select(Participant.id).where(Participant.is_interviewer.is_(True)))
+    )
     stmt = (
         select(
             Segment.code_id,
@@ -47,7 +52,10 @@ def tally_rows(
     if coders is not None:
         ids = select(Coder.id).where(Coder.name.in_(list(coders))).scalar_subquery()
         stmt = stmt.where(Segment.coder_id.in_(ids))
-    return [(int(c), p, int(n)) for c, p, n in session.execute(stmt).all()]
+    return [
+        (int(c), None if p in interviewers else p, int(n))
+        for c, p, n in session.execute(stmt).all()
+    ]
 
 
 class CodeTallies:
@@ -101,7 +109,7 @@ class CodeTallies:
     # -- totals -----------------------------------------------------------------------------
     def totals(self, records: Sequence[CodeRecord]) -> dict[str, tuple[int, int]]:
         """Totals of every code of the tree ``records`` (depth-first, parents before their
-        children, as ``coding.codebook.load_tree`` gives them): GUID → (segments, distinct
+        children, as ``coding.codebook.tree.load_tree`` gives them): GUID → (segments, distinct
         participants), each including all descendants. The tree is remembered for
         :meth:`roll_up`."""
         self._by_guid = {r.guid: r for r in records}
@@ -132,8 +140,8 @@ class CodeTallies:
         for rec in order:
             n = self.segments.get(rec.id, 0)
             people = set(self.people.get(rec.id, ()))
-            for child in self._kids.get(rec.guid, []):
-                n += self.counts.get(child, (0, 0))[0]
-                people |= self._people_total.get(child, set())
+            for child in self._kids.get(rec.guid, []):  # each computed before its parent
+                n += self.counts[child][0]
+                people |= self._people_total[child]
             self.counts[rec.guid] = (n, len(people))
             self._people_total[rec.guid] = people

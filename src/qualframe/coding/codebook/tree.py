@@ -51,7 +51,7 @@ def load_tree(session: Session) -> list[CodeRecord]:
     rows = session.execute(
         select(
             Code.id, Code.guid, Code.parent_id, Code.name, Code.color, Code.definition,
-            Code.inclusion, Code.exclusion, Code.example, Code.position,
+            Code.inclusion, Code.exclusion, Code.example, Code.position, Code.version,
         )
     ).all()  # fmt: skip
     children: dict[int | None, list[Any]] = defaultdict(list)
@@ -69,6 +69,7 @@ def load_tree(session: Session) -> list[CodeRecord]:
                     id=r.id, guid=r.guid, parent_guid=parent_guid, name=r.name, color=r.color,
                     definition=r.definition, inclusion=r.inclusion, exclusion=r.exclusion,
                     example=r.example, position=r.position, path=p, depth=len(p) - 1,
+                    version=r.version,
                 )
             )  # fmt: skip
             walk(r.id, r.guid, p)

@@ -20,6 +20,7 @@ from qualframe.coding.codebook.templates import load_template_in, read_template
 from qualframe.coding.codebook.tree import get_code
 from qualframe.coding.core.changes import Change
 from qualframe.coding.core.command import Command
+from qualframe.coding.core.concurrency import VersionGuard
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.snapshot import Snapshot, restore
 
@@ -65,24 +66,35 @@ class AddCode(Command):
         return _codebook_change("delete_code", self.guid, structure=True)
 
 
+# Rename, recolour and edit details carry a VersionGuard (coding.core.concurrency): given
+# ``seen_version`` (the code's version in the coder's view) they refuse to overwrite what
+# another coder changed since, and undo/redo refuse when someone changed the code after.
 @dataclass
 class RenameCode(Command):
     guid: str
     name: str
     old: str | None = None
+    seen_version: int | None = None
 
     def __post_init__(self) -> None:
         self.text = f'Rename code to "{self.name}"'
+        self.guard = VersionGuard(self.seen_version)
 
     def do(self, project: Project) -> Change:
         with project.write() as s:
+            code = get_code(s, self.guid)
+            self.guard.before_do(s, code, "rename", project.coder)
             self.old = rename_in(s, project.coder, self.guid, self.name)
+            self.guard.after(s, code)
         return _codebook_change("rename_code", self.guid)
 
     def undo(self, project: Project) -> Change:
         assert self.old is not None
         with project.write() as s:
+            code = get_code(s, self.guid)
+            self.guard.before_undo(s, code, "rename", project.coder)
             rename_in(s, project.coder, self.guid, self.old)
+            self.guard.after(s, code)
         return _codebook_change("rename_code", self.guid)
 
 
@@ -91,19 +103,27 @@ class RecolourCode(Command):
     guid: str
     color: str
     old: str | None = None
+    seen_version: int | None = None
 
     def __post_init__(self) -> None:
         self.text = "Change code colour"
+        self.guard = VersionGuard(self.seen_version)
 
     def do(self, project: Project) -> Change:
         with project.write() as s:
+            code = get_code(s, self.guid)
+            self.guard.before_do(s, code, "colour change", project.coder)
             self.old = recolour_in(s, project.coder, self.guid, self.color)
+            self.guard.after(s, code)
         return _codebook_change("recolour_code", self.guid)
 
     def undo(self, project: Project) -> Change:
         assert self.old is not None
         with project.write() as s:
+            code = get_code(s, self.guid)
+            self.guard.before_undo(s, code, "colour change", project.coder)
             recolour_in(s, project.coder, self.guid, self.old)
+            self.guard.after(s, code)
         return _codebook_change("recolour_code", self.guid)
 
 
@@ -112,19 +132,27 @@ class EditCodeDetails(Command):
     guid: str
     values: dict[str, str]
     old: dict[str, str] | None = None
+    seen_version: int | None = None
 
     def __post_init__(self) -> None:
         self.text = "Edit code " + ", ".join(sorted(self.values))
+        self.guard = VersionGuard(self.seen_version)
 
     def do(self, project: Project) -> Change:
         with project.write() as s:
+            code = get_code(s, self.guid)
+            self.guard.before_do(s, code, "edit", project.coder)
             self.old = update_details_in(s, project.coder, self.guid, self.values)
+            self.guard.after(s, code)
         return _codebook_change("edit_code", self.guid)
 
     def undo(self, project: Project) -> Change:
         assert self.old is not None
         with project.write() as s:
+            code = get_code(s, self.guid)
+            self.guard.before_undo(s, code, "edit", project.coder)
             update_details_in(s, project.coder, self.guid, self.old)
+            self.guard.after(s, code)
         return _codebook_change("edit_code", self.guid)
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from qualframe.coding.core.changes import Change
 from qualframe.coding.core.command import Command
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.core.live import announce
 from qualframe.coding.core.project import Project
 
 Listener = Callable[[], None]
@@ -148,6 +149,7 @@ class UndoStack:
         """Do ``command`` and record it (dropping the redo list). If ``do`` raises, nothing is
         recorded and the exception propagates."""
         change = command.do(self.project)
+        announce(self.project, change)
         if self._group is not None:
             self._group.members.append(command)
             return change
@@ -176,6 +178,7 @@ class UndoStack:
         command = self._commands[self._index - 1]
         with self.project.history_step("undo", command.text):
             change = command.undo(self.project)
+        announce(self.project, change)
         self._index -= 1
         self._notify()
         return change
@@ -188,6 +191,7 @@ class UndoStack:
         command = self._commands[self._index]
         with self.project.history_step("redo", command.text):
             change = command.do(self.project)
+        announce(self.project, change)
         self._index += 1
         self._notify()
         return change

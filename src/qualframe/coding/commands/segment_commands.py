@@ -12,6 +12,7 @@ from qualframe.coding.codebook.tree import get_code
 from qualframe.coding.core import audit
 from qualframe.coding.core.changes import Change
 from qualframe.coding.core.command import Command
+from qualframe.coding.core.concurrency import VersionGuard
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.snapshot import Snapshot, restore, snapshot_segments
 from qualframe.coding.corpus.lookup import document_by_guid, get_segment
@@ -166,11 +167,18 @@ class ResizeSegment(Command):
 
     def __post_init__(self) -> None:
         self.text = "Adjust segment boundaries"
+        self.guard = VersionGuard()
 
-    def _run(self, project: Project, start: int, end: int) -> tuple[tuple[int, int], str]:
+    def _run(
+        self, project: Project, start: int, end: int, *, undo: bool = False
+    ) -> tuple[tuple[int, int], str]:
         with project.write() as s:
+            seg = get_segment(s, self.guid)
+            check = self.guard.before_undo if undo else self.guard.before_do
+            check(s, seg, "boundary change", project.coder)
             old = resize_in(s, project.coder, self.guid, start, end)
-            doc_guid = get_segment(s, self.guid).document.guid
+            doc_guid = seg.document.guid
+            self.guard.after(s, seg)
         return old, doc_guid
 
     def do(self, project: Project) -> Change:
@@ -181,7 +189,7 @@ class ResizeSegment(Command):
 
     def undo(self, project: Project) -> Change:
         assert self.old is not None
-        _, doc = self._run(project, *self.old)
+        _, doc = self._run(project, *self.old, undo=True)
         return Change(
             "resize_segment", segments_changed=frozenset({self.guid}), documents=frozenset({doc})
         )
@@ -195,16 +203,23 @@ class SetSegmentMemo(Command):
 
     def __post_init__(self) -> None:
         self.text = "Edit segment memo"
+        self.guard = VersionGuard()
 
     def do(self, project: Project) -> Change:
         with project.write() as s:
+            seg = get_segment(s, self.guid)
+            self.guard.before_do(s, seg, "memo edit", project.coder)
             self.old = set_memo_in(s, project.coder, self.guid, self.memo)
+            self.guard.after(s, seg)
         return Change("segment_memo", segments_changed=frozenset({self.guid}))
 
     def undo(self, project: Project) -> Change:
         assert self.old is not None
         with project.write() as s:
+            seg = get_segment(s, self.guid)
+            self.guard.before_undo(s, seg, "memo edit", project.coder)
             set_memo_in(s, project.coder, self.guid, self.old)
+            self.guard.after(s, seg)
         return Change("segment_memo", segments_changed=frozenset({self.guid}))
 
 

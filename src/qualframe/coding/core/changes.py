@@ -1,7 +1,12 @@
 """What an operation changed, so that views can decide whether to refresh.
 
-Every use case in ``coding`` runs in one transaction and returns a :class:`Change`.
-The GUI emits it in one signal; each Qt model looks at the fields it cares about.
+Every command (:class:`coding.core.command.Command`: ``do`` and ``undo``, each one
+transaction) returns a :class:`Change`, and an import
+(``coding.importing.service.import_files``) carries one in its report. The GUI emits it in
+one signal; each Qt model looks at the fields it cares about. A few writes are not commands
+and return their own results instead, so they are not undoable and announce nothing by
+themselves: ``corpus.segments.code_range`` (the command line's ``code``),
+``corpus.participants.set_participant_attribute`` and building the demo project.
 """
 
 from __future__ import annotations

@@ -19,3 +19,8 @@ class ImportRefused(UserError):
 
 class ReviewOnlyError(UserError):
     """A change refused because the project is open for review or the coder is an auditor."""
+
+
+class ConflictError(UserError):
+    """Another coder changed the same code or segment since this coder saw it (or since this
+    coder's own change, for undo); nothing was saved."""

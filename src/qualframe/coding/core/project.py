@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +24,14 @@ from sqlalchemy.orm import Session
 
 from qualframe.coding.core import audit
 from qualframe.coding.core.errors import ReviewOnlyError
-from qualframe.storage.database import Database, create_project, open_project, open_url
+from qualframe.storage import remote
+from qualframe.storage.database import (
+    Database,
+    Location,
+    create_project,
+    is_server_location,
+    open_project,
+)
 from qualframe.storage.models import (
     Code,
     Coder,
@@ -58,43 +66,72 @@ class Project:
         self._coder_ids: dict[str, int] = {}
         self._roles: dict[str, str] = {}  # what role() read (views ask it while painting)
         self._step: tuple[str, str] | None = None  # ("undo" | "redo", the command's text)
+        #: Tells this client's own announcements from other clients' (``coding.core.live``).
+        self.session_id = uuid.uuid4().hex
 
     # -- lifecycle -------------------------------------------------------------------
     @classmethod
     def create(
         cls,
-        path: Path | str,
+        path: Location,
         coder: str | None = None,
         prepare: Callable[[Project], object] | None = None,
     ) -> Project:
-        """A new project at ``path``. It is built under a temporary name (title, then
-        whatever ``prepare`` adds, e.g. a starting codebook) and appears under ``path`` only
-        when complete: an interrupted creation never leaves a file that blocks the name."""
+        """A new project at ``path`` (a file, or a ``postgresql://`` URL naming a database on
+        a server). It is built under a temporary name (title, then whatever ``prepare`` adds,
+        e.g. a starting codebook) and appears under ``path`` only when complete: an
+        interrupted creation never leaves a file that blocks the name (on a server, the
+        half-made database is removed again)."""
 
         def setup(db: Database) -> None:
             project = cls(db, coder)
             with project.write() as s:
-                s.add(ProjectMeta(key="title", value=Path(path).stem))
+                s.add(ProjectMeta(key="title", value=project.default_title))
             if prepare is not None:
                 prepare(project)
 
+        if is_server_location(path):
+            return cls(remote.create_on_server(str(path), setup), coder)
         return cls(create_project(Path(path), setup), coder)
 
     @classmethod
     def open(
         cls,
-        path: Path | str,
+        path: Location,
         *,
         read_only: bool = False,
         coder: str | None = None,
         review: bool = False,
     ) -> Project:
-        """Open a project file; with ``review`` it is open for review by ``coder``."""
+        """Open the project file ``path``, or the project database a ``postgresql://`` URL
+        names; with ``review`` it is open for review by ``coder``."""
+        if is_server_location(path):
+            db = remote.open_on_server(str(path), read_only=read_only)
+            return cls(db, coder, review=review)
         return cls(open_project(Path(path), read_only=read_only), coder, review=review)
 
     @classmethod
     def open_url(cls, url: str, *, create: bool = False, coder: str | None = None) -> Project:
-        return cls(open_url(url, create=create), coder)
+        return cls(remote.open_url(url, create=create), coder)
+
+    @property
+    def server_role(self) -> str | None:
+        """This user's role on a server project ("owner", "coder", "auditor"; None for a
+        project file or a user without a Qualframe role). The server enforces it; the
+        review mode (issue 14) reads it to offer reviewing only."""
+        if not self.db.is_server:
+            return None
+        return remote.server_role(self.db)
+
+    def set_offline(self, reason: str | None) -> None:
+        """While ``reason`` is set (the server cannot be reached), every write is refused
+        with it; None when the connection is back."""
+        self.db.offline_reason = reason
+
+    @property
+    def on_server(self) -> bool:
+        """True when the project is a database on a PostgreSQL server (a team project)."""
+        return self.db.is_server
 
     def close(self) -> None:
         self.db.close()
@@ -108,6 +145,22 @@ class Project:
     @property
     def path(self) -> Path | None:
         return self.db.path
+
+    @property
+    def location(self) -> Location:
+        """Where the project lives: its file, or its server URL (without any password), as
+        :meth:`open` takes it."""
+        if self.db.path is not None:
+            return self.db.path
+        return self.db.location_url
+
+    @property
+    def default_title(self) -> str:
+        """The title a new project gets: its file's name without ``.qualframe``, or its
+        database's name on a server."""
+        if not self.db.is_server:
+            return Path(self.db.display_name).stem  # the name it is created under
+        return str(self.db.server_url.database or "")
 
     @property
     def read_only(self) -> bool:

@@ -116,8 +116,19 @@ def snapshot_codes(session: Session, code_ids: list[int]) -> Snapshot:
 def restore(session: Session, snap: Snapshot) -> None:
     """Bring back what ``snap`` holds: missing rows are re-created, existing segments get
     their code, bounds and memo back."""
+    guid_to_id = _restore_codes(session, snap.codes)
+    seg_ids = _restore_segments(session, snap.segments, guid_to_id)
+    _restore_reviews(session, snap.reviews, seg_ids)
+    _restore_memos(session, snap.memos, guid_to_id)
+    restore_resolutions(session, snap.resolutions, guid_to_id)
+    _restore_code_reviews(session, snap, guid_to_id)
+    session.flush()
+
+
+def _restore_codes(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Re-create the missing codes (parents come first in ``rows``); code GUID → id."""
     guid_to_id: dict[str, int] = dict(session.execute(select(Code.guid, Code.id)).all())
-    for row in snap.codes:
+    for row in rows:
         if row["guid"] in guid_to_id:
             continue
         data = {k: v for k, v in row.items() if k != "parent_guid"}
@@ -127,58 +138,59 @@ def restore(session: Session, snap: Snapshot) -> None:
         session.add(code)
         session.flush()
         guid_to_id[code.guid] = code.id
-    seg_ids: dict[str, int] = {}
-    if snap.segments:
-        guids = [r["guid"] for r in snap.segments]
-        existing = {
-            s.guid: s for s in session.scalars(select(Segment).where(Segment.guid.in_(guids)))
-        }
-        for row in snap.segments:
-            data = {k: v for k, v in row.items() if k != "code_guid"}
-            code_id = guid_to_id[row["code_guid"]]
-            seg = existing.get(row["guid"])
-            if seg is None:
-                seg = Segment(**data, code_id=code_id)
-                session.add(seg)
-            else:
-                for k, v in data.items():
-                    setattr(seg, k, v)
-                seg.code_id = code_id
-        session.flush()
-        seg_ids = dict(
-            session.execute(select(Segment.guid, Segment.id).where(Segment.guid.in_(guids))).all()
-        )
-    existing_reviews = (
-        set(
-            session.scalars(
-                select(Review.guid).where(Review.guid.in_([r["guid"] for r in snap.reviews]))
-            )
-        )
-        if snap.reviews
-        else set()
+    return guid_to_id
+
+
+def _restore_segments(
+    session: Session, rows: list[dict[str, Any]], code_ids: dict[str, int]
+) -> dict[str, int]:
+    """Re-create missing segments and put back the fields of existing ones; GUID → id."""
+    if not rows:
+        return {}
+    guids = [r["guid"] for r in rows]
+    existing = {s.guid: s for s in session.scalars(select(Segment).where(Segment.guid.in_(guids)))}
+    for row in rows:
+        data = {k: v for k, v in row.items() if k != "code_guid"}
+        code_id = code_ids[row["code_guid"]]
+        seg = existing.get(row["guid"])
+        if seg is None:
+            session.add(Segment(**data, code_id=code_id))
+        else:
+            for k, v in data.items():
+                setattr(seg, k, v)
+            seg.code_id = code_id
+    session.flush()
+    return dict(
+        session.execute(select(Segment.guid, Segment.id).where(Segment.guid.in_(guids))).all()
     )
-    for row in snap.reviews:
-        if row["guid"] in existing_reviews:
+
+
+def _restore_reviews(
+    session: Session, rows: list[dict[str, Any]], segment_ids: dict[str, int]
+) -> None:
+    if not rows:
+        return
+    wanted = [r["guid"] for r in rows]
+    existing = set(session.scalars(select(Review.guid).where(Review.guid.in_(wanted))))
+    for row in rows:
+        if row["guid"] in existing:
             continue
         data = {k: v for k, v in row.items() if k != "segment_guid"}
-        session.add(Review(**data, segment_id=seg_ids[row["segment_guid"]]))
-    existing_memos = (
-        set(
-            session.scalars(select(Memo.guid).where(Memo.guid.in_([m["guid"] for m in snap.memos])))
-        )
-        if snap.memos
-        else set()
-    )
-    for row in snap.memos:
-        if row["guid"] in existing_memos:
+        session.add(Review(**data, segment_id=segment_ids[row["segment_guid"]]))
+
+
+def _restore_memos(session: Session, rows: list[dict[str, Any]], code_ids: dict[str, int]) -> None:
+    if not rows:
+        return
+    wanted = [m["guid"] for m in rows]
+    existing = set(session.scalars(select(Memo.guid).where(Memo.guid.in_(wanted))))
+    for row in rows:
+        if row["guid"] in existing:
             continue
         data = {k: v for k, v in row.items() if k != "code_guid"}
         session.add(
-            Memo(**data, code_id=guid_to_id.get(row["code_guid"]) if row["code_guid"] else None)
+            Memo(**data, code_id=code_ids.get(row["code_guid"]) if row["code_guid"] else None)
         )
-    restore_resolutions(session, snap.resolutions, guid_to_id)
-    _restore_code_reviews(session, snap, guid_to_id)
-    session.flush()
 
 
 def restore_resolutions(

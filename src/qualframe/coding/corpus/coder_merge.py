@@ -66,7 +66,11 @@ class MergeCoders(Command):
             self.dropped = snapshot_segments(s, dupes)
             self._fold_duplicates(s, dupes, twins)
             self.moved_segments = [seg.guid for seg in theirs if not twins[seg.guid]]
-            s.execute(update(Segment).where(Segment.coder_id == src.id).values(coder_id=dst.id))
+            s.execute(
+                update(Segment)
+                .where(Segment.coder_id == src.id)
+                .values(coder_id=dst.id, version=Segment.version + 1)
+            )
             for guids, model, column in self._moves():
                 guids[:] = s.scalars(select(model.guid).where(column == src.id))
                 s.execute(update(model).where(column == src.id).values({column.key: dst.id}))
@@ -106,13 +110,19 @@ class MergeCoders(Command):
             s.flush()
             moved = [(self.moved_segments, Segment, Segment.coder_id), *self._moves()]
             for guids, model, column in moved:
+                values: dict[str, Any] = {column.key: src.id}
+                if model is Segment:  # a segment's row version rises with every edit
+                    values["version"] = Segment.version + 1
                 for i in range(0, len(guids), 500):
                     s.execute(
-                        update(model).where(model.guid.in_(guids[i : i + 500]))
-                        .values({column.key: src.id})
-                    )  # fmt: skip
+                        update(model).where(model.guid.in_(guids[i : i + 500])).values(values)
+                    )
             for twin, memo in self.filled_memos.items():
-                s.execute(update(Segment).where(Segment.guid == twin).values(memo=memo))
+                s.execute(
+                    update(Segment)
+                    .where(Segment.guid == twin)
+                    .values(memo=memo, version=Segment.version + 1)
+                )
             if self.moved_reviews:
                 s.execute(delete(Review).where(Review.guid.in_(list(self.moved_reviews))))
             restore(s, self._renumbered(self.dropped, src.id))

@@ -1,7 +1,6 @@
 """Coded segments: applying a code to a range, resizing, memos and exemplar flags, and the
 highlights a document view paints. Offsets are Unicode code points into the stored (NFC,
-``
-``) document text, the REFI-QDA convention; ``end`` is exclusive."""
+``\\n`` line ends) document text, the REFI-QDA convention; ``end`` is exclusive."""
 
 from __future__ import annotations
 

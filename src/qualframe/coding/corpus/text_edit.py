@@ -185,7 +185,9 @@ def apply_in(session: Session, doc: Document, plan: TextEditPlan) -> None:
         session.execute(
             update(Segment)
             .where(Segment.document_id == doc.id, Segment.start >= end)
-            .values(start=Segment.start + delta, end=Segment.end + delta)
+            .values(
+                start=Segment.start + delta, end=Segment.end + delta, version=Segment.version + 1
+            )
         )
         for t in later:
             t.start, t.end = t.start + delta, t.end + delta

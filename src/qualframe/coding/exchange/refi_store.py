@@ -334,7 +334,7 @@ class _Store:
     def title(self) -> None:
         """A project still called after its file takes the exchanged project's name."""
         row = self.s.get(ProjectMeta, "title")
-        default = self.project.path.stem if self.project.path else None
+        default = self.project.default_title
         name = " ".join(self.model.name.split())
         if name and (row is None or row.value == default):
             self.old_title = row.value if row is not None else None

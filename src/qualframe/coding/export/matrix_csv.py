@@ -1,8 +1,12 @@
-"""The theme matrix in the long form (one row per counted segment), as CSV.
+"""The theme matrix in the long form (one row per segment), as CSV.
 
 The same rows make the "Segments" sheet of the Excel export: theme, category, code (one
-column per codebook level), group, participant, document, quote, coder — ready for a pivot
-table. Every text value passes through :func:`coding.safe_cells.neutralise`.
+column per codebook level), group, participant, document, quote, coder, and "Left out". The
+segments the matrix counts come first, the "Left out" column empty; then every other segment
+of the chosen coders and documents, with the reason it is not counted (interviewer speech,
+outside any participant's turn, no value for the attribute, …) and an empty Group, so a pivot
+table shows them apart and nothing is dropped without a word. Every text value passes through
+:func:`coding.export.safe_cells.neutralise`.
 """
 
 from __future__ import annotations
@@ -13,11 +17,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
-from qualframe.coding.analysis.matrix import MatrixSegment, ThemeMatrix, level_name
+from qualframe.coding.analysis.matrix import (
+    MatrixSegment,
+    ThemeMatrix,
+    left_out_reason,
+    level_name,
+)
 from qualframe.coding.export.atomic import write_atomically
 from qualframe.coding.export.safe_cells import neutralise
 
-TAIL_COLUMNS = ("Group", "Participant", "Document", "Quote", "Coder")
+TAIL_COLUMNS = ("Group", "Participant", "Document", "Quote", "Coder", "Left out")
 
 
 def long_header(matrix: ThemeMatrix) -> list[str]:
@@ -33,11 +42,12 @@ def long_rows(matrix: ThemeMatrix, segments: Sequence[MatrixSegment]) -> list[li
         levels = list(seg.path[:depth]) + [""] * (depth - len(seg.path[:depth]))
         row = [
             *levels,
-            labels.get(seg.group, seg.group),
+            "" if seg.left_out else labels.get(seg.group, seg.group),
             seg.participant,
             seg.document,
             seg.quote,
             seg.coder,
+            left_out_reason(matrix, seg.left_out) if seg.left_out else "",
         ]
         out.append([neutralise(v) for v in row])
     return out

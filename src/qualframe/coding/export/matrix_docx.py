@@ -135,6 +135,25 @@ def _add_block(
     table = ds.add_table(doc, header, widths)
     counts = matrix.options.counts
 
+    _fill_rows(table, matrix, lead, counts)
+    ds.set_widths(table, widths)
+    size = table_font_size(widths[-1])
+    if size != ds.FONT_SIZE:
+        ds.set_table_font_size(table, size)
+    ds.keep_rows_whole(doc, table, widths, size)
+    _merge_ancestors(table, matrix, level, size)
+    if note is not None:
+        ds.keep_with_note(table)
+        text = matrix_note(note)
+        if not matrix.rows:  # the table's own row already says why it is empty
+            text = text.removeprefix(empty_sentence(matrix) + " ")
+        ds.add_note(doc, text)
+    return table
+
+
+def _fill_rows(table: Table, matrix: ThemeMatrix, lead: int, counts: frozenset[str]) -> None:
+    """One table row per matrix row: the lead columns (ancestors, row code), then each
+    group's cell as bullet paragraphs, "–" when empty."""
     if not matrix.rows:  # one row across the table saying why it is empty
         cells = table.add_row().cells
         merged = cells[0].merge(cells[-1])
@@ -153,13 +172,10 @@ def _add_block(
                 continue
             for line in lines:
                 ds.add_bullet(target, line.text, line.level, italic=line.kind == "quote")
-    ds.set_widths(table, widths)
-    size = table_font_size(widths[-1])
-    if size != ds.FONT_SIZE:
-        ds.set_table_font_size(table, size)
-    ds.keep_rows_whole(doc, table, widths, size)
 
-    # Ancestor columns: merge consecutive rows that share the same ancestor.
+
+def _merge_ancestors(table: Table, matrix: ThemeMatrix, level: int, size: float) -> None:
+    """Ancestor columns: merge consecutive rows that share the same ancestor."""
     for col in range(level):
         start = 0
         while start < len(matrix.rows):
@@ -174,14 +190,6 @@ def _add_block(
                     for run in top.paragraphs[0].runs:
                         run.font.size = Pt(size)
             start = end + 1
-
-    if note is not None:
-        ds.keep_with_note(table)
-        text = matrix_note(note)
-        if not matrix.rows:  # the table's own row already says why it is empty
-            text = text.removeprefix(empty_sentence(matrix) + " ")
-        ds.add_note(doc, text)
-    return table
 
 
 def write_matrix_docx(

@@ -2,8 +2,10 @@
 
 Sheet "Matrix": title, header row with each group's N, one row per theme, each cell the
 bullet lines (``- category``, ``· code``, quotes) with wrapped text, header and lead columns
-frozen, the note below. Sheet "Segments": the long form for pivot tables, with an
-autofilter. Every text cell is neutralised against formula injection.
+frozen, the note below (with how many segments were left out and why). Sheet "Segments":
+the long form for pivot tables, with an autofilter: the counted segments, then those left
+out with the reason in the "Left out" column. Every text cell is neutralised against formula
+injection.
 """
 
 from __future__ import annotations
@@ -89,7 +91,8 @@ def fill_segments_sheet(
         c.fill = HEADER_FILL
     for row in long_rows(matrix, segments):
         ws.append(row)
-    widths = {"Quote": 80, "Document": 24, "Participant": 14, "Group": 14, "Coder": 14}
+    widths = {"Quote": 80, "Document": 24, "Participant": 14, "Group": 14, "Coder": 14,
+              "Left out": 30}  # fmt: skip
     for col, name in enumerate(header, start=1):
         ws.column_dimensions[get_column_letter(col)].width = widths.get(name, 30)
     ws.freeze_panes = "A2"

@@ -31,7 +31,8 @@ from qualframe.coding.core.records import SegmentRecord
 from qualframe.coding.export import docx_style as ds
 from qualframe.coding.export.atomic import check_target, write_atomically
 from qualframe.coding.export.safe_cells import neutralise
-from qualframe.coding.query.segments import Where, list_segments
+from qualframe.coding.query.filters import Where
+from qualframe.coding.query.segments import list_segments
 from qualframe.coding.review.status import check_mode, filter_sentence, passes, thread_status
 from qualframe.coding.review.verdicts import segment_threads
 

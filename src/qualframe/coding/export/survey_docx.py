@@ -200,6 +200,18 @@ def add_likert_table(doc: DocxDocument, t: SurveyTables, number: int) -> Table:
             likert_missing[None] = r.total.missing
             missing_parts.append(f"{r.item}, {_missing_phrase(likert_missing, t)}")
     ds.fit_columns(doc, table)
+    keep_together(table)
+    ds.add_note(doc, _likert_note(t, marks, untested, missing_parts))
+    return table
+
+
+def _likert_note(
+    t: SurveyTables, marks: dict[str, str], untested: list[str], missing_parts: list[str]
+) -> str:
+    """The note under the Likert table: scale, tests (with their marks), effect sizes,
+    items not tested, missing answers."""
+    grouped = len(t.groups) >= 2
+    methods = t.likert_methods
     scales = {(r.scale_min, r.scale_max) for r in t.likert if r.scale_min is not None}
     unknown = [r.item for r in t.likert if r.scale_min is None]
     note = "Values are mean ± SD"
@@ -222,7 +234,7 @@ def add_likert_table(doc: DocxDocument, t: SurveyTables, number: int) -> Table:
             note += f" p: {methods[0]}."
         elif methods:
             note += " p: " + "; ".join(f"{marks[m]} {m}" for m in methods) + "."
-        if kruskal:
+        if len(t.groups) > 2:
             note += " ε² = H/(N − 1)."
         else:
             first, second = t.label(t.groups[0]), t.label(t.groups[1])
@@ -237,10 +249,7 @@ def add_likert_table(doc: DocxDocument, t: SurveyTables, number: int) -> Table:
             note += " Not tested: " + "; ".join(untested) + "."
     if missing_parts:
         note += " Missing answers were excluded per item: " + "; ".join(missing_parts) + "."
-    note += _ungrouped_note(t) + t.responses_note()
-    keep_together(table)
-    ds.add_note(doc, note)
-    return table
+    return note + _ungrouped_note(t) + t.responses_note()
 
 
 def add_codes_table(doc: DocxDocument, t: SurveyTables, number: int) -> Table | None:

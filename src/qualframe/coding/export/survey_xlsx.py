@@ -1,8 +1,8 @@
 """The survey tables as an Excel workbook: one sheet per table plus the raw answers.
 
-Numbers are stored as numbers, already rounded by the helpers of :mod:`coding.analysis.survey`
-(so a cell shows what the Word table shows); text goes through
-:func:`coding.safe_cells.neutralise` so that no answer can run as a formula.
+Numbers are stored as numbers, already rounded by the helpers of
+:mod:`coding.analysis.formatting` (so a cell shows what the Word table shows); text goes
+through :func:`coding.export.safe_cells.neutralise` so that no answer can run as a formula.
 """
 
 from __future__ import annotations
@@ -16,13 +16,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from qualframe.coding.analysis.formatting import fmt_percent, round_half_up
 from qualframe.coding.analysis.survey import (
     FrequencyResult,
     SurveyTables,
     fmt_p,
-    fmt_percent,
     percent_value,
-    round_half_up,
 )
 from qualframe.coding.export.atomic import write_atomically
 from qualframe.coding.export.docx_style import HEADER_FILL

@@ -10,8 +10,9 @@ candidates the one whose letters all belong to one European language's alphabet 
 preview shows a sample line. Short Korean texts are the other weak spot (a few CP949 syllables are often reported
 as Big5 or a Latin code page), so text that decodes as CP949 into mostly Hangul syllables is
 CP949, unless charset-normalizer found Japanese text (kana): EUC-JP kana bytes decode as
-CP949 into Hangul *jamo*, which real Korean text hardly has. ``--encoding`` overrides
-everything.
+CP949 into Hangul *jamo*, which real Korean text hardly has. A UTF-16 or UTF-32 guess for
+bytes without a NUL is never taken (a short CP949 line is often guessed as UTF-16-BE).
+``--encoding`` overrides everything.
 
 A few stray NUL bytes in otherwise valid UTF-8 (a crashed editor's padding, a broken export)
 are removed with a warning rather than refusing the whole file; a file with NULs that is not
@@ -367,8 +368,12 @@ def _has_kana(text: str) -> bool:
 def _detect(raw: bytes, filename: str) -> Decoded:
     from charset_normalizer import from_bytes
 
-    results = from_bytes(raw)
-    best = results.best()
+    results = list(from_bytes(raw))  # best first
+    if b"\x00" not in raw:
+        # UTF-16/32 of text has NULs (any space, digit or line break); BOM-less UTF-16 was
+        # tried before. Without NULs such a guess reads short CP949 text as nonsense.
+        results = [r for r in results if not _name(r.encoding).startswith(("utf_16", "utf_32"))]
+    best = results[0] if results else None
     if best is None:
         korean = _korean(raw)
         if korean is not None and not looks_binary(korean):

@@ -1,5 +1,6 @@
 """What a speaker label's words say: interviewer and participant roles in several languages,
-metadata keys, question numbers, annotations, and the shape of a label (``M1`` → ``A9``).
+metadata keys, question numbers, annotations, and whether a label is a short code (``M1``)
+or one of a numbered series.
 
 These are pieces of evidence for :mod:`speakers`, never the whole decision: a label is
 accepted because it recurs, is short and consistent in form, or shares the form of the
@@ -149,23 +150,6 @@ def is_question(label: str) -> bool:
 def is_code(label: str) -> bool:
     """Short and consistent in form: ``M1``, ``E12``, ``P03``, ``A``, ``KM``."""
     return _CODE.match(label.strip()) is not None and len(label.strip()) <= 6
-
-
-def shape(label: str) -> str:
-    """The label's form: letters by case (A, a), digits 9, uncased letters 가, runs collapsed."""
-    out: list[str] = []
-    for ch in label:
-        if ch.isdigit():
-            c = "9"
-        elif ch.isalpha():
-            c = "A" if ch.isupper() else "a" if ch.islower() else "가"
-        elif ch.isspace():
-            c = " "
-        else:
-            c = ch
-        if not out or out[-1] != c:
-            out.append(c)
-    return "".join(out)
 
 
 @lru_cache(maxsize=4096)

@@ -7,9 +7,9 @@ Updates carry the old values, which undo puts back.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from qualframe.coding.corpus.segments import turn_for_range
@@ -162,7 +162,9 @@ def _apply_codes(session: Session, plan: MergePlan) -> None:
         if "parent_guid" in values:
             parent = values.pop("parent_guid")
             values["parent_id"] = code[parent] if parent else None
-        session.execute(update(Code).where(Code.id == code[guid]).values(**values))
+        session.execute(
+            update(Code).where(Code.id == code[guid]).values(**values, version=Code.version + 1)
+        )
 
 
 def _apply_documents(session: Session, plan: MergePlan, person: dict[str, int]) -> None:
@@ -274,11 +276,16 @@ def _update_segments(
     for guid, new in changes:
         d = doc[new["document_guid"]]
         rows.append(
-            {"id": ids[guid], "document_id": d, "code_id": code[new["code_guid"]],
+            {"row_id": ids[guid], "document_id": d, "code_id": code[new["code_guid"]],
              "start": new["start"], "end": new["end"], "memo": new["memo"],
              "turn_id": _turn(turns.get(d, []), new["start"], new["end"])}
         )  # fmt: skip
-    session.execute(update(Segment), rows)
+    # by rows of the table, raising each row's version (revision 0010) as every edit does
+    table = cast(Table, Segment.__table__)
+    session.execute(
+        update(table).where(table.c.id == bindparam("row_id")).values(version=table.c.version + 1),
+        rows,
+    )
 
 
 def _turn(turns: list[tuple[int, int, int]], start: int, end: int) -> int | None:
@@ -321,7 +328,9 @@ def undo_plan(session: Session, plan: MergePlan) -> None:
         if "parent_guid" in values:
             parent = values.pop("parent_guid")
             values["parent_id"] = code[parent] if parent else None
-        session.execute(update(Code).where(Code.id == code[guid]).values(**values))
+        session.execute(
+            update(Code).where(Code.id == code[guid]).values(**values, version=Code.version + 1)
+        )
     for c in reversed(plan.codes):  # children first
         session.execute(delete(Code).where(Code.guid == c["guid"]))
     attr = _ids(session, Attribute)

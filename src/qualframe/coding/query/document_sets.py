@@ -42,3 +42,9 @@ def members_select(set_ids: Sequence[int]) -> Select[Any]:
         .where(DocumentSetMember.set_id.in_(list(set_ids)))
         .distinct()
     )
+
+
+def in_sets(s: Session, keys: Sequence[str]) -> Select[Any]:
+    """The ids of the documents in any of the document sets ``keys`` (names or GUIDs; an
+    unknown name is refused), for ``Segment.document_id.in_(…)``."""
+    return members_select([x.id for x in resolve_sets(s, keys)])

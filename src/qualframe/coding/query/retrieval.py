@@ -1,37 +1,28 @@
-"""A lean form of ``coding.segments.query_segments`` for long retrieval lists.
+"""A lean form of ``coding.query.segments.query_segments`` for long retrieval lists.
 
 The GUI's retrieved-segments list may show thousands of segments; building a full
 ``SegmentRecord`` (with the quoted text cut out by SQL and a copy of the participant's
 attributes) for each costs several hundred milliseconds on a big project. Here one query
 returns light rows without the text; the text of the rows actually painted comes from the
 caller's in-memory copy of the document texts, and a full ``SegmentRecord`` is made on demand.
-Filters and order are the same as ``query_segments``.
+The filter is the same :class:`coding.query.filters.SegmentFilter`, and the order the same
+as ``query_segments``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
 
-from qualframe.coding.codebook.tree import subtree_ids
 from qualframe.coding.core.codepaths import join_path
-from qualframe.coding.core.errors import NotFoundError
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
-from qualframe.coding.query.segments import Where, code_paths, in_sets, participant_attributes
-from qualframe.storage.models import (
-    Attribute,
-    AttributeValue,
-    Code,
-    Coder,
-    Document,
-    Participant,
-    Segment,
-    Turn,
-)
+from qualframe.coding.query.filters import Where, segment_filter
+from qualframe.coding.query.segments import code_paths, participant_attributes
+from qualframe.storage.models import Coder, Document, Participant, Segment, Turn
 
 
 class Retrieved(NamedTuple):
@@ -91,43 +82,21 @@ def fetch(
         .outerjoin(Turn, Turn.id == Segment.turn_id)
         .outerjoin(P, P.id == Turn.participant_id)
     )  # fmt: skip
+    f = segment_filter(
+        code_guid=code_guid,
+        include_descendants=include_descendants,
+        document_guid=document_guid,
+        coder=coder,
+        where=where,
+        segment_guids=segment_guids,
+        document_sets=document_sets,
+    )
     with project.read() as s:
         if documents is None:
-            documents = {
-                r.id: (r.guid, r.name)
-                for r in s.execute(
-                    select(Document.id, Document.guid, Document.name).order_by(
-                        Document.position, Document.name
-                    )
-                )
-            }
-        if code_guid is not None:
-            code = s.scalar(select(Code).where(Code.guid == code_guid))
-            if code is None:
-                raise NotFoundError("That code no longer exists.")
-            ids = subtree_ids(s, code.id) if include_descendants else [code.id]
-            stmt = stmt.where(Segment.code_id.in_(ids))
-        if document_guid is not None:
-            wanted = [i for i, (g, _) in documents.items() if g == document_guid]
-            stmt = stmt.where(Segment.document_id.in_(wanted))
-        if document_sets:
-            stmt = stmt.where(Segment.document_id.in_(in_sets(s, document_sets)))
-        if coder is not None:
-            stmt = stmt.where(func.lower(Coder.name) == coder.strip().lower())
+            documents = _documents(s)
+        stmt = stmt.where(*f.clauses(s))
         if coders is not None:  # only these coders' segments (the GUI's coder view)
             stmt = stmt.where(Coder.name.in_(list(coders)))
-        for cond in where:
-            # The attribute by its id (a join by name walked every value of each
-            # participant: seconds with 10,000 attributes).
-            av = aliased(AttributeValue)
-            attr_ids = select(Attribute.id).where(
-                func.lower(Attribute.name) == cond.attribute.lower()
-            )
-            stmt = stmt.join(av, (av.participant_id == P.id) & av.attribute_id.in_(attr_ids)).where(
-                func.lower(av.value) == cond.value.lower()
-            )
-        if segment_guids is not None:
-            stmt = stmt.where(Segment.guid.in_(list(segment_guids)))
         rows = list(s.execute(stmt).all())
         if paths is None or any(r.code_id not in paths for r in rows):
             paths = code_paths(s)
@@ -136,30 +105,30 @@ def fetch(
         attrs = participant_attributes(s, pids, attribute_names) if pids else {}
     order = {doc_id: i for i, doc_id in enumerate(documents)}
     rows.sort(key=lambda r: (order.get(r.document_id, len(order)), r.start, r.end, r.id))
-    out = []
-    for r in rows:
-        path, color, cguid = paths[r.code_id]
-        doc_guid, doc_name = documents.get(r.document_id, ("", ""))
-        out.append(
-            Retrieved(
-                r.guid,
-                doc_guid,
-                doc_name,
-                r.start,
-                r.end,
-                cguid,
-                path,
-                color,
-                r.coder,
-                r.pseudonym or r.label,
-                r.pguid,
-                r.pid,
-                bool(r.is_interviewer),
-                r.memo,
-                bool(r.is_exemplar),
-            )
-        )
-    return out, attrs
+    return [_retrieved(r, paths, documents) for r in rows], attrs
+
+
+def _documents(s: Session) -> dict[int, tuple[str, str]]:
+    """document id → (guid, name), in the navigator's order (position, name)."""
+    stmt = select(Document.id, Document.guid, Document.name)
+    return {
+        int(did): (str(guid), str(name))
+        for did, guid, name in s.execute(stmt.order_by(Document.position, Document.name))
+    }
+
+
+def _retrieved(
+    r: Any,
+    paths: dict[int, tuple[tuple[str, ...], str, str]],
+    documents: dict[int, tuple[str, str]],
+) -> Retrieved:
+    path, color, cguid = paths[r.code_id]
+    doc_guid, doc_name = documents.get(r.document_id, ("", ""))
+    return Retrieved(
+        r.guid, doc_guid, doc_name, r.start, r.end, cguid, path, color, r.coder,
+        r.pseudonym or r.label, r.pguid, r.pid, bool(r.is_interviewer), r.memo,
+        bool(r.is_exemplar),
+    )  # fmt: skip
 
 
 def to_record(row: Retrieved, text: str, attributes: dict[str, str]) -> SegmentRecord:

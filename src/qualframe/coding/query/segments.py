@@ -1,52 +1,39 @@
-"""Querying coded segments with their text, code path, coder, participant and attributes,
-filtered by code (with or without sub-codes), document, coder and attribute values."""
+"""Listing coded segments with their text, code path, coder, participant and attributes,
+filtered by code (with or without sub-codes), document, document set, coder and attribute
+values (the filter is :class:`coding.query.filters.SegmentFilter`, shared with retrieval and
+the matrix).
+
+Speed: the quoted text is not cut out by SQL. ``substr(documents.text, …)`` for each segment
+makes SQLite walk the document row's overflow pages again for every segment (~180 ms for
+5,000 segments of a big project); here each document the segments lie in is read once and
+sliced in Python (offsets are code points, like Python's string indices). A quote is the
+segment's range cut to its own speaker turn (:mod:`coding.query.quotes`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+import gc
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from operator import itemgetter
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from qualframe.coding.codebook.tree import subtree_ids
-from qualframe.coding.core.errors import NotFoundError, UserError
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
-from qualframe.coding.query.document_sets import members_select, resolve_sets
-from qualframe.coding.query.quotes import own_turn_sql, quote_substr
+from qualframe.coding.query.filters import SegmentFilter, Where, segment_filter
+from qualframe.coding.query.quotes import own_turn_sql
+from qualframe.coding.query.texts import document_texts
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,
     Code,
     Coder,
-    Document,
     Participant,
     Segment,
     Turn,
 )
-
-
-@dataclass(frozen=True)
-class Where:
-    """A participant-attribute condition: ``attribute = value`` (case-insensitive)."""
-
-    attribute: str
-    value: str
-
-    @classmethod
-    def parse(cls, text: str) -> Where:
-        name, sep, value = text.partition("=")
-        if not sep or not name.strip():
-            raise UserError(f'"{text}" is not a condition; use ATTRIBUTE=VALUE, e.g. role=mentor.')
-        return cls(name.strip(), value.strip())
-
-
-def in_sets(s: Session, keys: Sequence[str]) -> Select[Any]:
-    """The ids of the documents in any of the document sets ``keys`` (names or GUIDs; an
-    unknown name is refused), for ``Segment.document_id.in_(…)``."""
-    return members_select([x.id for x in resolve_sets(s, keys)])
 
 
 # -- retrieval ----------------------------------------------------------------------------------
@@ -84,21 +71,26 @@ def participant_attributes(
     return out
 
 
-def code_paths(session: Session) -> dict[int, tuple[tuple[str, ...], str, str]]:
-    """code id → (path, colour, guid)."""
-    rows = session.execute(select(Code.id, Code.parent_id, Code.name, Code.color, Code.guid)).all()
-    info = {r.id: r for r in rows}
+def code_paths(
+    session: Session, code_ids: Collection[int] | None = None
+) -> dict[int, tuple[tuple[str, ...], str, str]]:
+    """code id → (path, colour, guid), for every code or only for ``code_ids``."""
+    rows = session.connection().execute(
+        select(Code.id, Code.parent_id, Code.name, Code.color, Code.guid)
+    )
+    info = {r[0]: r for r in rows}
     cache: dict[int, tuple[str, ...]] = {}
 
     def path(cid: int) -> tuple[str, ...]:
         if cid in cache:
             return cache[cid]
         r = info[cid]
-        p = (*path(r.parent_id), r.name) if r.parent_id is not None else (r.name,)
+        p = (*path(r[1]), r[2]) if r[1] is not None else (r[2],)
         cache[cid] = p
         return p
 
-    return {cid: (path(cid), r.color, r.guid) for cid, r in info.items()}
+    wanted = info if code_ids is None else code_ids
+    return {cid: (path(cid), info[cid][3], info[cid][4]) for cid in wanted}
 
 
 def list_segments(
@@ -134,11 +126,6 @@ def list_segments(
         )
 
 
-def _own_turn() -> tuple[Any, Any]:
-    """The segment's range cut to its own speaker turn (see ``quotes``)."""
-    return own_turn_sql(Segment.start, Segment.end, Turn.id, Turn.start, Turn.end)
-
-
 def query_segments(
     s: Session,
     *,
@@ -154,67 +141,84 @@ def query_segments(
     attributes: bool = True,
     document_sets: Sequence[str] = (),
 ) -> list[SegmentRecord]:
+    """:func:`list_segments` inside the caller's session."""
+    f = segment_filter(
+        code_guid=code_guid,
+        include_descendants=include_descendants,
+        document_guid=document_guid,
+        coder=coder,
+        where=where,
+        participant_guid=participant_guid,
+        include_interviewer=include_interviewer,
+        segment_guids=segment_guids,
+        document_sets=document_sets,
+    )
+    return filtered_segments(s, f, limit=limit, attributes=attributes)
+
+
+def filtered_segments(
+    s: Session, f: SegmentFilter, *, limit: int | None = None, attributes: bool = True
+) -> list[SegmentRecord]:
+    """The segments ``f`` lets through, in document order (position, name), then start, end;
+    each record's text is its quote, cut to its own speaker turn (:mod:`.quotes`; the range
+    is computed by the query, the text sliced here), and its attributes are the speaker's
+    (none when ``attributes`` is False).
+
+    Three queries: the segment rows (no document text), the documents they lie in (each
+    read once, text included), and the speakers' attributes. Rows become plain tuples at
+    once: sorting SQLAlchemy rows, or reading their fields by name, costs more than the
+    query itself."""
     P = aliased(Participant)
     stmt = (
         select(
             Segment.id, Segment.guid, Segment.start, Segment.end, Segment.memo,
-            Segment.is_exemplar, Segment.code_id, Segment.created_at,
-            Document.guid.label("doc_guid"), Document.name.label("doc_name"),
-            quote_substr(Document.text, *_own_turn()).label("text"),
-            Coder.name.label("coder"), Turn.label, Turn.is_interviewer,
-            P.id.label("pid"), P.guid.label("pguid"), P.pseudonym,
+            Segment.is_exemplar, Segment.code_id, Segment.created_at, Segment.document_id,
+            Coder.name, Turn.label, Turn.is_interviewer, P.id, P.guid, P.pseudonym,
+            *own_turn_sql(Segment.start, Segment.end, Turn.id, Turn.start, Turn.end),
         )
-        .join(Document, Document.id == Segment.document_id)
         .join(Coder, Coder.id == Segment.coder_id)
         .outerjoin(Turn, Turn.id == Segment.turn_id)
         .outerjoin(P, P.id == Turn.participant_id)
+        .where(*f.clauses(s))
     )  # fmt: skip
-    if code_guid is not None:
-        code = s.scalar(select(Code).where(Code.guid == code_guid))
-        if code is None:
-            raise NotFoundError("That code no longer exists.")
-        ids = subtree_ids(s, code.id) if include_descendants else [code.id]
-        stmt = stmt.where(Segment.code_id.in_(ids))
-    if document_guid is not None:
-        stmt = stmt.where(Document.guid == document_guid)
-    if document_sets:
-        stmt = stmt.where(Segment.document_id.in_(in_sets(s, document_sets)))
-    if coder is not None:
-        stmt = stmt.where(func.lower(Coder.name) == coder.strip().lower())
-    if participant_guid is not None:
-        stmt = stmt.where(P.guid == participant_guid)
-    if not include_interviewer:
-        stmt = stmt.where(func.coalesce(Turn.is_interviewer, False).is_(False))
-    for cond in where:
-        # The attribute by its id (a join by name walked every value of each
-        # participant: seconds with 10,000 attributes).
-        av = aliased(AttributeValue)
-        attr_ids = select(Attribute.id).where(func.lower(Attribute.name) == cond.attribute.lower())
-        stmt = stmt.join(av, (av.participant_id == P.id) & av.attribute_id.in_(attr_ids)).where(
-            func.lower(av.value) == cond.value.lower()
-        )
-    if segment_guids is not None:
-        stmt = stmt.where(Segment.guid.in_(list(segment_guids)))
-    stmt = stmt.order_by(Document.position, Document.name, Segment.start, Segment.end, Segment.id)
+    rows = [tuple(r) for r in s.connection().execute(stmt).all()]
+    docs = document_texts(s, {r[8] for r in rows})
+    rank = {did: i for i, did in enumerate(sorted(docs, key=lambda d: docs[d][0]))}
+    rows.sort(key=itemgetter(2, 3, 0))  # start, end, id …
+    rows.sort(key=lambda r: rank[r[8]])  # … within each document, in document order (stable)
     if limit is not None:
-        stmt = stmt.limit(limit)
-    rows = s.execute(stmt).all()
-    paths = code_paths(s)
-    pids = {r.pid for r in rows if r.pid is not None}
+        rows = rows[: max(0, limit)]
+    paths = code_paths(s, {r[6] for r in rows})
+    pids = {r[12] for r in rows if r[12] is not None}
+    # One dict per speaker, shared by their records (a copy each costs time in long lists).
     attrs = participant_attributes(s, pids) if pids and attributes else {}
+    make = SegmentRecord._make  # the fields in order, without __new__'s keyword handling
     out = []
-    for r in rows:
-        path, color, cguid = paths[r.code_id]
-        out.append(
-            SegmentRecord(
-                id=r.id, guid=r.guid, document_guid=r.doc_guid, document_name=r.doc_name,
-                start=r.start, end=r.end, text=r.text or "", code_guid=cguid, code_path=path,
-                code_color=color, coder=r.coder, memo=r.memo, is_exemplar=bool(r.is_exemplar),
-                speaker=r.pseudonym or r.label, participant_guid=r.pguid,
-                is_interviewer=bool(r.is_interviewer),
-                # one dict per participant, shared by their segments (not copied per row)
-                attributes=(attrs.get(r.pid) or {}) if r.pid is not None else {},
-                created_at=r.created_at,
-            )
-        )  # fmt: skip
+    with gc_paused():
+        for sid, guid, start, end, memo, exemplar, code_id, created, did, coder, label, \
+                in_interviewer_turn, pid, pguid, pseudonym, a, b in rows:  # fmt: skip
+            path, color, cguid = paths[code_id]
+            _, doc_guid, doc_name, text = docs[did]
+            out.append(
+                make((
+                    sid, guid, doc_guid, doc_name, start, end, text[a:b], cguid, path,
+                    color, coder, memo, bool(exemplar), pseudonym or label, pguid,
+                    bool(in_interviewer_turn), attrs.get(pid, {}),
+                    created,
+                ))
+            )  # fmt: skip
     return out
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Thousands of records are made in one go and all survive: without a pause, they set
+    off full garbage collections over every object of the program (in the GUI, every model
+    object) in the middle of the listing."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()

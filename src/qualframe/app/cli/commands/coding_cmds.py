@@ -29,7 +29,8 @@ from qualframe.coding.corpus.lookup import find_document
 from qualframe.coding.corpus.segments import code_range
 from qualframe.coding.export.atomic import atomic_path, check_target
 from qualframe.coding.export.segments_report import CONTEXT_CHARS, SegmentQuery, export_segments
-from qualframe.coding.query.segments import Where, list_segments
+from qualframe.coding.query.filters import Where
+from qualframe.coding.query.segments import list_segments
 from qualframe.coding.review.status import ThreadEntry, passes, thread_status
 from qualframe.coding.review.verdicts import segment_threads
 

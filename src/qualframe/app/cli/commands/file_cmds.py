@@ -7,7 +7,9 @@ from pathlib import Path
 
 from qualframe.app.cli.common import add_project_arg, say
 from qualframe.coding.core.backups import remove_foreign_objects, save_copy
+from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
+from qualframe.coding.core.team import location_name
 from qualframe.storage.errors import ForeignSchemaError
 
 ORDER = 60
@@ -44,6 +46,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    if isinstance(args.path, str):
+        raise UserError(
+            "A server project is copied with 'qualframe download URL FILE' (or the server's "
+            "own backups), not with backup."
+        )
     target = save_copy(args.path, args.out)
     size = target.stat().st_size
     say(f"Backed up {args.path.name} to {target} ({size // 1024:,} KB; verified).")
@@ -51,6 +58,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    name = location_name(args.path)
+    if args.remove_foreign and isinstance(args.path, str):
+        raise UserError("--remove-foreign is for project files; a server's owner manages it.")
     if args.remove_foreign:
         try:
             Project.open(args.path, read_only=True).close()
@@ -62,7 +72,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     with Project.open(args.path, read_only=True) as project:
         info = project.info()
     say(
-        f"{args.path.name} is an intact Qualframe project (schema {info['schema_version']}; "
+        f"{name} is an intact Qualframe project (schema {info['schema_version']}; "
         f"{info['documents']} documents, {info['segments']} segments)."
     )
     return 0

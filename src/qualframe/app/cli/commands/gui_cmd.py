@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from qualframe.app.cli.common import location
+
 ORDER = 5
 
 
@@ -16,7 +18,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "welcome screen). With --screenshot, render the window offscreen at 1440x900, save "
         "the PNG and exit.",
     )
-    p.add_argument("path", metavar="PATH", type=Path, nargs="?", help="the project file")
+    p.add_argument(
+        "path",
+        metavar="PATH",
+        type=location,
+        nargs="?",
+        help="the project file, or a server project (postgresql://user@host/database)",
+    )
     p.add_argument("--screenshot", metavar="FILE.png", type=Path, help="save a screenshot and exit")
     p.add_argument("--document", metavar="NAME", help="the document to show")
     p.add_argument(

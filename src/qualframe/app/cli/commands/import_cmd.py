@@ -208,7 +208,7 @@ def run(args: argparse.Namespace) -> int:
     )
     options.on_conflict, options.conflict_choices = _conflict_choices(args.on_conflict)
     if args.dry_run:
-        if not args.path.exists():
+        if isinstance(args.path, Path) and not args.path.exists():
             raise UserError(f"{args.path} does not exist; create it with `qualframe new` first.")
         project = open_project(args)
         try:

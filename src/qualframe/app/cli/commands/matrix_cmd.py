@@ -13,14 +13,10 @@ from qualframe.app.cli.common import (
     open_project,
     say,
 )
-from qualframe.coding.analysis.matrix import (
-    COUNT_KINDS,
-    MatrixOptions,
-    check_export_path,
-    export_matrix,
-)
+from qualframe.coding.analysis.matrix import COUNT_KINDS, MatrixOptions, left_out_sentence
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.export.atomic import check_target
+from qualframe.coding.export.matrix_export import check_export_path, export_matrix
 
 ORDER = 40
 
@@ -51,6 +47,28 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--quotes", type=int, default=0, metavar="N", help="quotes per code (default 0)")
     p.add_argument("--include-empty", action="store_true", help="list codes without segments")
     p.add_argument(
+        "--not-set",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help='a "(not set)" column for participants without a value for --by (default: on; '
+        "--no-not-set leaves their segments out and the note counts them)",
+    )
+    _add_scope_args(p)
+    p.add_argument("--title", metavar="TEXT", help="table title (after 'Table N.')")
+    p.add_argument("--number", type=int, default=1, metavar="N", help="table number (default 1)")
+    p.add_argument("--landscape", action="store_true", help="landscape page (Word)")
+    add_real_names_arg(p, "in quotes")
+    p.add_argument(
+        "--reviewed", choices=["agreed", "any", "all"], default="all",
+        help="only segments reviewed and agreed, with any verdict, or all (default)",
+    )  # fmt: skip
+    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="output file")
+    p.set_defaults(func=cmd_matrix)
+
+
+def _add_scope_args(p: argparse.ArgumentParser) -> None:
+    """--coder, --document and --set: which segments count."""
+    p.add_argument(
         "--coder",
         dest="coders",
         action="append",
@@ -67,16 +85,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="only this document (repeatable)",
     )
     add_document_set_arg(p)
-    p.add_argument("--title", metavar="TEXT", help="table title (after 'Table N.')")
-    p.add_argument("--number", type=int, default=1, metavar="N", help="table number (default 1)")
-    p.add_argument("--landscape", action="store_true", help="landscape page (Word)")
-    add_real_names_arg(p, "in quotes")
-    p.add_argument(
-        "--reviewed", choices=["agreed", "any", "all"], default="all",
-        help="only segments reviewed and agreed, with any verdict, or all (default)",
-    )  # fmt: skip
-    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="output file")
-    p.set_defaults(func=cmd_matrix)
 
 
 def cmd_matrix(args: argparse.Namespace) -> int:
@@ -93,6 +101,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         counts=frozenset(counts),
         quotes=args.quotes,
         include_empty=args.include_empty,
+        not_set=args.not_set,
         coders=args.coders or None,
         documents=args.documents or None,
         document_sets=args.sets or None,
@@ -110,4 +119,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         )
     groups = ", ".join(g.header for g in matrix.groups)
     say(f"Wrote {args.out} ({len(matrix.rows)} rows; {groups}).")
+    left_out = left_out_sentence(matrix)
+    if left_out:
+        say(left_out[0].upper() + left_out[1:])
     return 0

@@ -130,7 +130,7 @@ class CodeDetailDock(QDockWidget):
         }
         if not values:
             return False
-        return self.bench.push(commands.EditCodeDetails(rec.guid, values))
+        return self.bench.push(commands.EditCodeDetails(rec.guid, values, seen_version=rec.version))
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.FocusOut and obj in self.fields.values():

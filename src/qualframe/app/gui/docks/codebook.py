@@ -62,7 +62,9 @@ class CodebookDock(QDockWidget):
         self.model = model
         model.moveRequested.connect(self._move)
         model.renameRequested.connect(
-            lambda guid, name: bench.push(commands.RenameCode(guid, name))
+            lambda guid, name: bench.push(
+                commands.RenameCode(guid, name, seen_version=self._seen(guid))
+            )
         )
         self.proxy = CodeFilter(self)
         self.proxy.setSourceModel(model)
@@ -226,13 +228,19 @@ class CodebookDock(QDockWidget):
             return cmd.guid
         return None
 
+    def _seen(self, guid: str) -> int | None:
+        """The version of the code as this window shows it (another coder's later change
+        makes the edit a reported conflict, never a silent overwrite)."""
+        rec = self.model.by_guid.get(guid)
+        return rec.version if rec is not None else None
+
     def rename(self) -> None:
         rec = self.current()
         if rec is None:
             return
         name, ok = QInputDialog.getText(self, "Rename code", "New name:", text=rec.name)
         if ok and name.strip() and name.strip() != rec.name:
-            self.bench.push(commands.RenameCode(rec.guid, name))
+            self.bench.push(commands.RenameCode(rec.guid, name, seen_version=rec.version))
 
     def recolour(self) -> None:
         rec = self.current()
@@ -240,7 +248,9 @@ class CodebookDock(QDockWidget):
             return
         color = QColorDialog.getColor(QColor(rec.color), self, f'Colour of "{rec.name}"')
         if color.isValid():
-            self.bench.push(commands.RecolourCode(rec.guid, color.name().upper()))
+            self.bench.push(
+                commands.RecolourCode(rec.guid, color.name().upper(), seen_version=rec.version)
+            )
 
     def merge(self) -> None:
         rec = self.current()

@@ -52,8 +52,8 @@ from qualframe.coding.corpus.sets import list_sets
 from qualframe.coding.export.outgoing import text_for_outside
 from qualframe.coding.export.segments_report import SegmentQuery, export_segments
 from qualframe.coding.query import retrieval as retrieval_query
+from qualframe.coding.query.filters import Where
 from qualframe.coding.query.retrieval import Retrieved
-from qualframe.coding.query.segments import Where
 from qualframe.storage.errors import ProjectError
 
 Index = QModelIndex | QPersistentModelIndex

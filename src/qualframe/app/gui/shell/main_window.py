@@ -50,6 +50,7 @@ from qualframe.app.gui.docks.undo_history import UndoHistoryDock
 from qualframe.app.gui.document_actions import DocumentActions
 from qualframe.app.gui.document_page import DocumentPage
 from qualframe.app.gui.document_view import DocumentView
+from qualframe.app.gui.live import LiveUpdates
 from qualframe.app.gui.models.codebook_model import CodebookModel
 from qualframe.app.gui.models.documents_model import DocumentsModel
 from qualframe.app.gui.search import ProjectSearchDock
@@ -155,6 +156,9 @@ class MainWindow(QMainWindow):
         audit_parts.install(self)  # Disputes, Log, the review workspace in review mode
         self.coder_scope.changed.connect(self._apply_coder_scope)
         self._apply_coder_scope()
+        self.live: LiveUpdates | None = None
+        if project.on_server:  # other coders' changes arrive here (app.gui.live)
+            self.live = LiveUpdates(project, self.changed.emit, self.statusBar(), self.report, self)
         # Read every text for project-wide search on a background thread soon after the window
         # opens, so that the first search finds them in memory.
         QTimer.singleShot(200, self._warm_corpus)
@@ -507,5 +511,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.live is not None:
+            self.live.stop()
         self.save_session()
         super().closeEvent(event)

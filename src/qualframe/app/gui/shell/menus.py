@@ -111,9 +111,18 @@ def build_menus(w: MenuHost) -> QMenu:
     return export
 
 
+def _open_server(w: MenuHost) -> None:
+    from qualframe.app.gui.dialogs.server_open import ask_server_project
+
+    url = ask_server_project(w if isinstance(w, QWidget) else None)
+    if url is not None:
+        w.openRequested.emit(url)
+
+
 def _file_menu(file: QMenu, w: MenuHost) -> None:
     file.addAction("&New project…", QKeySequence.StandardKey.New, w.newRequested.emit)
     file.addAction("&Open project…", QKeySequence.StandardKey.Open, w.ask_open)
+    file.addAction("Open &server project…", lambda: _open_server(w))
     recent = file.addMenu("Open &recent")
 
     def fill_recent() -> None:

@@ -22,11 +22,14 @@ from PySide6.QtWidgets import (
 
 def default_group_order(values: Iterable[str]) -> list[str]:
     """Group values in the order the matrix uses when none is chosen: numerically when every
-    value is a number, otherwise alphabetically without regard to case."""
+    value is a number, otherwise alphabetically without regard to case; "(not set)" (the
+    value ``""``) last."""
     values = list(values)
+    unset = [v for v in values if v == ""]
+    values = [v for v in values if v != ""]
     if values and all(re.fullmatch(r"-?\d+(\.\d+)?", v.strip()) for v in values):
-        return sorted(values, key=lambda v: float(v))
-    return sorted(values, key=str.casefold)
+        return sorted(values, key=lambda v: float(v)) + unset
+    return sorted(values, key=str.casefold) + unset
 
 
 class GroupOrderDialog(QDialog):

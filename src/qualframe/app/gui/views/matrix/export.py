@@ -9,8 +9,9 @@ from PySide6.QtWidgets import QWidget
 
 from qualframe.app.gui.save_target import ask_save_path
 from qualframe.app.gui.tasks import Progress, run_export
-from qualframe.coding.analysis.matrix import MatrixOptions, export_matrix
+from qualframe.coding.analysis.matrix import MatrixOptions
 from qualframe.coding.core.project import Project
+from qualframe.coding.export.matrix_export import export_matrix
 
 EXPORT_FILTERS = {
     ".docx": "Word document (*.docx)",
