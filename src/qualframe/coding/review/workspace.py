@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
 from qualframe.coding.query import retrieval
-from qualframe.coding.query.segments import Where, list_segments, query_segments
+from qualframe.coding.query.filters import Where
+from qualframe.coding.query.segments import list_segments, query_segments
 from qualframe.coding.review.status import (
     STATUSES,
     ThreadEntry,

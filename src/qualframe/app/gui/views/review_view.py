@@ -10,7 +10,6 @@ undoable commands; a project open for review accepts nothing else) and the codeb
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
@@ -340,7 +339,7 @@ class ReviewWorkspace(QWidget):
         item = self.model.row_at(index)
         if item is not None:
             seg = item.segment
-            self.passageActivated.emit(dataclasses.replace(seg, text=self.text_of(seg)))
+            self.passageActivated.emit(seg._replace(text=self.text_of(seg)))
 
     # -- verdicts ------------------------------------------------------------------------------
     def _ask(self, title: str, label: str) -> str | None:
@@ -439,4 +438,4 @@ class ReviewWorkspace(QWidget):
         item = self.current()
         if item is None:
             return None
-        return dataclasses.replace(item.segment, text=self.text_of(item.segment))
+        return item.segment._replace(text=self.text_of(item.segment))
