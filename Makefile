@@ -26,7 +26,7 @@ POSTGRES_PACKAGES := postgresql
 PG_DIR ?= /tmp/qualframe-pg
 PG_PORT ?= 55432
 
-.PHONY: run test test-postgres postgres-deps bench mutate lint typecheck check system-deps install install-dev demo screenshot clean
+.PHONY: run test test-postgres postgres-deps bench mutate lint typecheck check system-deps install install-dev demo screenshot review-screenshots clean
 
 run: install $(DEMO)
 	$(BIN)/qualframe gui $(DEMO)
@@ -90,6 +90,10 @@ $(DEMO): | install
 screenshot: install $(DEMO)
 	QT_QPA_PLATFORM=offscreen $(BIN)/qualframe gui $(DEMO) --screenshot docs/screenshot.png \
 		--document fgi_mentees --code "Factors of success"
+
+# The review workspace, the Disputes list and the Log view on the demo project, reviewed.
+review-screenshots: install-dev
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.app.review_screenshots docs
 
 # System libraries: installed when we are root with apt-get, otherwise the one line to run.
 system-deps:

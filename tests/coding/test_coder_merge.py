@@ -8,7 +8,8 @@ import pytest
 
 from qualframe.coding.commands import UndoStack
 from qualframe.coding.core.errors import UserError
-from qualframe.coding.corpus.coder_merge import MergeCoders, RenameCoder
+from qualframe.coding.corpus.coder_merge import MergeCoders
+from qualframe.coding.corpus.coder_roles import RenameCoder
 from qualframe.coding.corpus.coders import coder_names
 from qualframe.coding.query.segments import list_segments
 from qualframe.coding.review.verdicts import AddReview, list_reviews

@@ -70,8 +70,10 @@ def test_rename_is_undoable_and_refuses_a_taken_name(
         events = s.scalars(select(AuditEvent).where(AuditEvent.action == "rename_document")).all()
     assert [e.details for e in events] == [
         {"old": "fgi_mentees", "new": "FGI mentees 2026"},
-        {"old": "FGI mentees 2026", "new": "fgi_mentees"},
-    ]
+        # the undo's event says what it undid (the audit trail's undo markers)
+        {"old": "FGI mentees 2026", "new": "fgi_mentees", "undo": True,
+         "step": 'Rename document to "FGI mentees 2026"'},
+    ]  # fmt: skip
 
 
 def test_footprint_counts_what_a_deletion_takes(

@@ -415,8 +415,10 @@ def test_segment_changes_are_audited(project: Project) -> None:
         ]
     assert events == [
         ("tester", "apply_code", "segment", guid,
-         {"document": doc, "code": code, "start": 4, "end": 12}),
-        ("tester", "resize_segment", "segment", guid, {"old": [4, 12], "new": [4, 16]}),
+         {"document": doc, "code": code, "start": 4, "end": 12, "document_name": "fgi",
+          "code_name": "Planning"}),
+        ("tester", "resize_segment", "segment", guid, {"old": [4, 12], "new": [4, 16],
+                                                          "document": doc}),
         ("tester", "segment_memo", "segment", guid, None),
         ("tester", "segment_exemplar", "segment", guid, {"exemplar": True}),
     ]  # fmt: skip

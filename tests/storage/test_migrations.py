@@ -40,19 +40,21 @@ def test_the_comparison_notices_a_table_the_migrations_lack(tmp_path: Path) -> N
 
 def test_the_revisions_form_one_line_from_0001_to_the_head() -> None:
     """0003 (issue 10's attribute index) sits between 0002 and 0004, 0009 (issue 15's
-    resolutions) after 0008 (issue 12's packed survey answers): one head, no branch."""
+    resolutions) after 0008 (issue 12's packed survey answers), 0010 (issue 17's row
+    versions) after 0009, 0011 (issue 14's review threads and trail chain) after 0010: one
+    head, no branch."""
     from qualframe.storage import migrate
 
     script = migrate.script_directory()
     assert script.get_heads() == [migrate.head_revision()]
     chain = [r.revision for r in script.walk_revisions()]  # head first
     assert chain == [
-        "0010", "0009", "0008", "0007", "0006", "0005", "0004", "0003", "0002", "0001"
+        "0011", "0010", "0009", "0008", "0007", "0006", "0005", "0004", "0003", "0002", "0001"
     ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    "revision", ["0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009"]
+    "revision", ["0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010"]
 )
 def test_a_project_at_every_older_revision_opens_upgraded(tmp_path: Path, revision: str) -> None:
     """An older file is backed up, upgraded through the whole line (0003's index included)

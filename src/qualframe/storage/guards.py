@@ -2,7 +2,8 @@
 
 The audit trail is append-only: an ``AuditEvent`` may be added, never changed or deleted.
 This is checked in the ORM (portable to any database); bulk SQL that bypasses the ORM is not
-used on that table anywhere in Qualframe.
+used on that table anywhere in Qualframe. Each new event is chained to the one before it by
+its hash, and changes to codes are recorded as codebook states (``storage.trail``).
 """
 
 from __future__ import annotations
@@ -30,4 +31,7 @@ def _check_flush(session: Session, _context: Any, _instances: Any) -> None:
 
 
 def install(factory: sessionmaker[Session]) -> None:
+    from qualframe.storage import trail
+
     event.listen(factory, "before_flush", _check_flush)
+    trail.install(factory)  # the hash chain and the codebook states

@@ -355,10 +355,15 @@ class Memo(GuidMixin, Base):
 
 
 class Review(GuidMixin, Base):
-    """An auditor's verdict on a coded segment (agree / dispute / comment)."""
+    """One entry of a segment's review thread: an auditor's verdict (agree / dispute /
+    comment) or the analyst's answer to one (``verdict`` = 'answer', ``reply_to_guid`` the
+    verdict answered, ``action`` recode / resize / recode_resize / keep, ``details`` what the
+    answer changed: the code and the range before and after)."""
 
     __tablename__ = "reviews"
-    __table_args__ = (CheckConstraint("verdict IN ('agree','dispute','comment')", name="verdict"),)
+    __table_args__ = (
+        CheckConstraint("verdict IN ('agree','dispute','comment','answer')", name="verdict"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     segment_id: Mapped[int] = mapped_column(
         ForeignKey("segments.id", ondelete="CASCADE"), index=True
@@ -366,6 +371,28 @@ class Review(GuidMixin, Base):
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("coders.id"))
     verdict: Mapped[str] = mapped_column(String(20))
     comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # GUIDs, not ids: a thread restored by an undo keeps its links (ids may change).
+    reply_to_guid: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
+    action: Mapped[str | None] = mapped_column(String(20), default=None)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+
+
+class CodeReview(GuidMixin, Base):
+    """One entry of a code's review thread: an auditor's comment on the code (definition
+    unclear, overlaps another code …) or agreement with it, or the analyst's answer
+    (``kind`` = 'answer', ``action`` edit / keep, ``details`` the fields before and after)."""
+
+    __tablename__ = "code_reviews"
+    __table_args__ = (CheckConstraint("kind IN ('comment','agree','answer')", name="kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("coders.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+    reply_to_guid: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
+    action: Mapped[str | None] = mapped_column(String(20), default=None)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -392,7 +419,12 @@ class Resolution(GuidMixin, Base):
 
 
 class AuditEvent(Base):
-    """Append-only log of every change: who did what, when."""
+    """Append-only log of every change: who did what, when.
+
+    The events form a hash chain (``storage.trail``): ``hash`` is the SHA-256 of the event's
+    own content and ``prev_hash``, the hash of the event before it (None for the first), so
+    an event changed, removed or inserted outside Qualframe breaks the chain there.
+    """
 
     __tablename__ = "audit_events"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -400,5 +432,7 @@ class AuditEvent(Base):
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(60))
     entity: Mapped[str] = mapped_column(String(40))
-    entity_guid: Mapped[str | None] = mapped_column(String(36), default=None)
+    entity_guid: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    hash: Mapped[str] = mapped_column(String(64))

@@ -52,7 +52,7 @@ class CodingActions:
         self._create_actions()
         for a in self.writing:
             host.addAction(a)
-            a.setEnabled(not bench.project.read_only)
+            a.setEnabled(bench.project.can_edit)
         view.menu_provider = self.fill_context_menu
         view.snap_words = settings.flag("snap_words", True)
         self._create_options()
@@ -147,7 +147,7 @@ class CodingActions:
         menu.addMenu(self.cross_menu)
 
     def fill_context_menu(self, view: DocumentView, menu: QMenu, cp: int) -> None:
-        if self.bench.project.read_only:
+        if not self.bench.project.can_edit:
             return
         has_sel = view.coding_range() is not None
         code = self.current_code()

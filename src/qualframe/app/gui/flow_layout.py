@@ -105,6 +105,17 @@ class FlowLayout(QLayout):
         return y - self._spacing - rect.y() + m.bottom()
 
 
+def side_by_side(*parts: QWidget) -> QWidget:
+    """Widgets kept together on one line of a flow layout (a label with its box), with a
+    little room after them before the next group."""
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 6, 0)
+    for part in parts:
+        row.addWidget(part)
+    return box
+
+
 def labelled(text: str, widget: QWidget) -> QWidget:
     """A label and its control kept together on one line of a flowing bar."""
     pair = QWidget()

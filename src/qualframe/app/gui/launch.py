@@ -140,10 +140,26 @@ class Launcher(QObject):
             self.coder = ask_coder(self.settings) if self.interactive else default_coder_name()
         return self.coder
 
-    def open_project(
-        self, path: Path | str | None, *, read_only: bool = False
+    def open_for_review(
+        self, path: Path | str | None, reviewer: str | None = None
     ) -> MainWindow | None:
-        """Open a project file, or (``path`` a ``postgresql://`` URL) a project on a server."""
+        """Open a project for review by ``reviewer`` (asked when not given): only verdicts
+        and comments can be saved."""
+        parent = self.window or self.welcome
+        if reviewer is None:
+            text, ok = QInputDialog.getText(
+                parent, "Open for review", "Your name as an auditor (recorded on every verdict):"
+            )
+            if not ok or not text.strip():
+                return None
+            reviewer = text.strip()
+        return self.open_project(path, review_as=reviewer)
+
+    def open_project(
+        self, path: Path | str | None, *, read_only: bool = False, review_as: str | None = None
+    ) -> MainWindow | None:
+        """Open a project file, or (``path`` a ``postgresql://`` URL) a project on a server
+        (for review by ``review_as`` when given)."""
         parent = self.window or self.welcome
         if path is None:
             chosen, _ = QFileDialog.getOpenFileName(
@@ -154,7 +170,9 @@ class Launcher(QObject):
             path = Path(chosen)
         reason = "you asked to open it read-only"
         try:
-            project = self._open_checked(path, read_only=read_only, parent=parent)
+            project = self._open_checked(
+                path, read_only=read_only, parent=parent, review_as=review_as
+            )
             if project is None:
                 return None
         except ReadOnlyDiskError as exc:
@@ -191,12 +209,24 @@ class Launcher(QObject):
         return window
 
     def _open_checked(
-        self, path: Path | str, *, read_only: bool, parent: QWidget | None
+        self,
+        path: Path | str,
+        *,
+        read_only: bool,
+        parent: QWidget | None,
+        review_as: str | None = None,
     ) -> Project | None:
-        """Open ``path``; a file holding database objects Qualframe did not create is opened
-        only after the user agreed to remove them (a backup of it is made first)."""
-        try:
+        """Open ``path`` (for review by ``review_as`` when given); a file holding database
+        objects Qualframe did not create is opened only after the user agreed to remove them
+        (a backup of it is made first)."""
+
+        def open_() -> Project:
+            if review_as is not None:
+                return Project.open(path, coder=review_as, review=True)
             return Project.open(path, read_only=read_only, coder=self._coder())
+
+        try:
+            return open_()
         except ForeignSchemaError as exc:
             if not self.interactive:
                 raise
@@ -209,7 +239,7 @@ class Launcher(QObject):
             if answer != QMessageBox.StandardButton.Yes:
                 return None
             remove_foreign_objects(Path(path))
-            return Project.open(path, read_only=read_only, coder=self._coder())
+            return open_()
 
     def restore_backup(self) -> MainWindow | None:
         """The welcome screen's Restore a backup…: restore one as a new project, open it."""
@@ -253,6 +283,7 @@ class Launcher(QObject):
         window = MainWindow(project, self.settings, restore_layout=restore)
         window.openRequested.connect(lambda p: self.open_project(p))
         window.newRequested.connect(self.new_project)
+        window.reviewRequested.connect(lambda p: self.open_for_review(p))
         self.window = window
         if isinstance(path, Path):  # server projects: never a URL in the settings
             self.settings.add_recent_project(path)
@@ -349,6 +380,7 @@ def run(
     coder: str | None = None,
     read_only: bool = False,
     size: tuple[int, int] = SCREEN_SIZE,
+    review_as: str | None = None,
 ) -> int:
     app = application(offscreen=screenshot is not None)
     settings = Settings()
@@ -364,7 +396,10 @@ def run(
         if isinstance(project_path, Path) and not project_path.exists():
             raise UserError(f"{project_path} does not exist.")
         try:
-            project = Project.open(project_path, read_only=read_only, coder=bench._coder())
+            if review_as is not None:
+                project = Project.open(project_path, coder=review_as, review=True)
+            else:
+                project = Project.open(project_path, read_only=read_only, coder=bench._coder())
         except ProjectLockedError:
             project = Project.open(project_path, read_only=True, coder=bench._coder())
         window = MainWindow(project, settings, restore_layout=False)
@@ -383,7 +418,7 @@ def run(
         path = settings.last_project()
     install_error_dialog()
     where = path if isinstance(path, str) or path is None else Path(path)
-    if where is None or bench.open_project(where, read_only=read_only) is None:
+    if where is None or bench.open_project(where, read_only=read_only, review_as=review_as) is None:
         bench.show_welcome()
     code_ = app.exec()
     if bench.window is not None:

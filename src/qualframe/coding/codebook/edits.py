@@ -155,7 +155,10 @@ def update_details_in(
             raise UserError(f"{key} is not a field of a code.")
         old[key] = getattr(code, key)
         setattr(code, key, value)
-    audit.record(session, actor, "edit_code", "code", guid, fields=sorted(values))
+    audit.record(
+        session, actor, "edit_code", "code", guid, fields=sorted(values), name=code.name,
+        old={k: old[k] for k in sorted(old)}, new={k: values[k] for k in sorted(values)},
+    )  # fmt: skip
     return old
 
 
@@ -242,7 +245,8 @@ def unmerge_in(session: Session, actor: str, snap: Snapshot) -> None:
             snap.segments,
             snap.memos,
             snap.reviews,
-            snap.resolutions,
+            resolutions=snap.resolutions,
+            code_reviews=snap.code_reviews,
         ),
     )
     for row in moves:

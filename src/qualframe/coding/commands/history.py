@@ -11,7 +11,8 @@ Guarantees:
   back, so the project is unchanged too (a group of commands, see :meth:`begin_group`, puts
   back the members it had already undone or redone);
 - listeners are called (with no arguments) after every change of the history: push, undo,
-  redo, clean, clear. They may be called on the thread that ran the command.
+  redo, clean, clear. They may be called on the thread that ran the command;
+- an undo or redo is recorded in the audit trail as such (``Project.history_step``).
 """
 
 from __future__ import annotations
@@ -174,7 +175,9 @@ class UndoStack:
             raise UserError("Finish the current operation before undoing.")
         if self._index == 0:
             raise UserError("There is nothing to undo.")
-        change = self._commands[self._index - 1].undo(self.project)
+        command = self._commands[self._index - 1]
+        with self.project.history_step("undo", command.text):
+            change = command.undo(self.project)
         announce(self.project, change)
         self._index -= 1
         self._notify()
@@ -185,7 +188,9 @@ class UndoStack:
             raise UserError("Finish the current operation before redoing.")
         if self._index >= len(self._commands):
             raise UserError("There is nothing to redo.")
-        change = self._commands[self._index].do(self.project)
+        command = self._commands[self._index]
+        with self.project.history_step("redo", command.text):
+            change = command.do(self.project)
         announce(self.project, change)
         self._index += 1
         self._notify()

@@ -1,4 +1,10 @@
-"""The append-only audit trail: who changed what, and when."""
+"""The append-only audit trail: who changed what, and when.
+
+Events recorded while an undo or redo runs (``Project.history_step``) carry ``undo`` or
+``redo`` and the ``step`` undone; a step that records nothing else records itself, so an
+undo always appears in the trail as its own event. The store chains every event to the one
+before it by its hash (``storage.trail``).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +24,12 @@ def record(
     entity_guid: str | None = None,
     **details: Any,
 ) -> None:
+    step = session.info.get("step")
+    if step is not None:
+        kind, text = step
+        details.setdefault(kind, True)
+        details.setdefault("step", text)
+    session.info["audit_count"] = session.info.get("audit_count", 0) + 1
     session.add(
         AuditEvent(
             actor=actor,
@@ -27,6 +39,13 @@ def record(
             details=details or None,
         )
     )
+
+
+def close_unit(session: Session) -> None:
+    """At the end of a unit of work: an undo or redo that recorded nothing records itself."""
+    step = session.info.get("step")
+    if step is not None and not session.info.get("audit_count"):
+        record(session, str(session.info.get("actor") or "unknown"), step[0], "history", None)
 
 
 def events(session: Session, limit: int | None = None) -> list[AuditEvent]:

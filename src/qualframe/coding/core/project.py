@@ -2,6 +2,12 @@
 
 ``Project`` is the handle every use case takes. It holds no ORM objects; each use case opens
 its own unit of work with :meth:`write` (committed before the call returns) or :meth:`read`.
+
+**Review mode** is enforced here, under every use case: a project opened for review
+(``Project.open(..., review=True)``), or worked on by a coder whose role is ``auditor``,
+refuses :meth:`write` (coding, codebook edits, imports, document and attribute edits, memos)
+with one sentence before anything is written. Auditors' verdicts and comments use
+:meth:`review_write`, the only unit of work review mode allows.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from qualframe.coding.core import audit
+from qualframe.coding.core.errors import ReviewOnlyError
 from qualframe.storage import remote
 from qualframe.storage.database import (
     Database,
@@ -45,11 +53,19 @@ def default_coder_name() -> str:
         return "analyst"
 
 
+AUDITOR = "auditor"
+ANALYST = "analyst"
+
+
 class Project:
-    def __init__(self, db: Database, coder: str | None = None) -> None:
+    def __init__(self, db: Database, coder: str | None = None, *, review: bool = False) -> None:
         self.db = db
         self.coder = (coder or default_coder_name()).strip() or "analyst"
+        #: Opened for review by ``coder``: every write but a review's is refused.
+        self.review = review
         self._coder_ids: dict[str, int] = {}
+        self._roles: dict[str, str] = {}  # what role() read (views ask it while painting)
+        self._step: tuple[str, str] | None = None  # ("undo" | "redo", the command's text)
         #: Tells this client's own announcements from other clients' (``coding.core.live``).
         self.session_id = uuid.uuid4().hex
 
@@ -79,12 +95,20 @@ class Project:
         return cls(create_project(Path(path), setup), coder)
 
     @classmethod
-    def open(cls, path: Location, *, read_only: bool = False, coder: str | None = None) -> Project:
+    def open(
+        cls,
+        path: Location,
+        *,
+        read_only: bool = False,
+        coder: str | None = None,
+        review: bool = False,
+    ) -> Project:
         """Open the project file ``path``, or the project database a ``postgresql://`` URL
-        names."""
+        names; with ``review`` it is open for review by ``coder``."""
         if is_server_location(path):
-            return cls(remote.open_on_server(str(path), read_only=read_only), coder)
-        return cls(open_project(Path(path), read_only=read_only), coder)
+            db = remote.open_on_server(str(path), read_only=read_only)
+            return cls(db, coder, review=review)
+        return cls(open_project(Path(path), read_only=read_only), coder, review=review)
 
     @classmethod
     def open_url(cls, url: str, *, create: bool = False, coder: str | None = None) -> Project:
@@ -149,13 +173,88 @@ class Project:
     # -- units of work ------------------------------------------------------------------
     @contextmanager
     def write(self) -> Iterator[Session]:
+        """One unit of work changing the project; refused in review mode (see the module)."""
+        with self._unit(review=False) as session:
+            yield session
+
+    @contextmanager
+    def review_write(self) -> Iterator[Session]:
+        """One unit of work recording a review (a verdict, a comment on a code): the only
+        one a project open for review, or an auditor, may run."""
+        with self._unit(review=True) as session:
+            yield session
+
+    @contextmanager
+    def _unit(self, *, review: bool) -> Iterator[Session]:
         try:
             with self.db.write() as session:
+                session.info["actor"] = self.coder
+                if self._step is not None:
+                    session.info["step"] = self._step
+                if not review:
+                    self._refuse_in_review(session)
                 yield session
+                audit.close_unit(session)
         except BaseException:
             # A rolled-back unit of work may have created the coder row we cached.
-            self._coder_ids.clear()
+            self.forget_cached_ids()
             raise
+
+    def check_can_write(self) -> None:
+        """Refuse now, as a unit of work would, when changes other than reviews are refused:
+        for a command that does work before its unit of work (a merge backs the project up
+        first), so that nothing is done at all."""
+        with self.read() as session:
+            self._refuse_in_review(session)
+
+    def _refuse_in_review(self, session: Session) -> None:
+        if self.review:
+            raise ReviewOnlyError(
+                f"{self.name} is open for review by {self.coder}: a review can agree, dispute "
+                "and comment, but not code, change the codebook, import or edit documents."
+            )
+        role = session.scalar(select(Coder.role).where(Coder.name == self.coder))
+        if role == AUDITOR:
+            raise ReviewOnlyError(
+                f"{self.coder} is an auditor: auditors agree, dispute and comment, but cannot "
+                "code, change the codebook, import or edit documents."
+            )
+
+    @property
+    def reviewing(self) -> bool:
+        """True when this project refuses every write but a review's: opened for review,
+        or the coder's role is auditor."""
+        return self.review or self.role() == AUDITOR
+
+    @property
+    def can_edit(self) -> bool:
+        """False when changes other than reviews are refused: read-only, or review mode (for
+        front ends, to offer only what will be accepted)."""
+        return not self.read_only and not self.reviewing
+
+    def role(self, name: str | None = None) -> str:
+        """The role of coder ``name`` (default: the current coder); a name not yet known is
+        an auditor in review mode, an analyst otherwise."""
+        name = (name or self.coder).strip()
+        if name in self._roles:
+            return self._roles[name]
+        with self.read() as s:
+            role = s.scalar(select(Coder.role).where(Coder.name == name))
+        if role is not None:
+            self._roles[name] = str(role)
+        if role is None:
+            return AUDITOR if self.review and name == self.coder else ANALYST
+        return str(role)
+
+    @contextmanager
+    def history_step(self, kind: str, text: str) -> Iterator[None]:
+        """Mark the units of work in this block as an undo or redo of ``text``: their audit
+        events say so, and one that records nothing else records the step itself."""
+        old, self._step = self._step, (kind, text)
+        try:
+            yield
+        finally:
+            self._step = old
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -170,15 +269,17 @@ class Project:
             return cached
         coder = session.scalar(select(Coder).where(Coder.name == name))
         if coder is None:
-            coder = Coder(name=name)
+            coder = Coder(name=name, role=AUDITOR if self.review else ANALYST)
             session.add(coder)
             session.flush()
         self._coder_ids[name] = coder.id
         return coder.id
 
     def forget_cached_ids(self) -> None:
-        """Drop cached ids (after a rollback the cached coder may not exist)."""
+        """Drop cached ids and roles (after a rollback the cached coder may not exist; after
+        a change of coders a role may differ)."""
         self._coder_ids.clear()
+        self._roles.clear()
 
     # -- facts ----------------------------------------------------------------------------
     def info(self) -> dict[str, object]:

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualframe.storage.models import Code, Memo, Resolution, Review, Segment
+from qualframe.storage.models import Code, CodeReview, Memo, Resolution, Review, Segment
 
 CODE_FIELDS = (
     "guid", "name", "color", "definition", "inclusion", "exclusion", "example", "position",
@@ -32,10 +32,15 @@ MEMO_FIELDS = (
     "created_at",
     "updated_at",
 )
-REVIEW_FIELDS = ("guid", "reviewer_id", "verdict", "comment", "created_at")
+REVIEW_FIELDS = (
+    "guid", "reviewer_id", "verdict", "comment", "created_at", "reply_to_guid", "action", "details",
+)  # fmt: skip
 RESOLUTION_FIELDS = (
     "guid", "key", "document_id", "start", "end", "coders", "decision", "accepted", "segments",
     "resolved_by_id", "note", "created_at",
+)  # fmt: skip
+CODE_REVIEW_FIELDS = (
+    "guid", "author_id", "kind", "text", "reply_to_guid", "action", "details", "created_at",
 )  # fmt: skip
 
 
@@ -47,6 +52,7 @@ class Snapshot:
     reviews: list[dict[str, Any]] = field(default_factory=list)
     # how the places of the codes' disagreements were resolved (the rows go with the code)
     resolutions: list[dict[str, Any]] = field(default_factory=list)
+    code_reviews: list[dict[str, Any]] = field(default_factory=list)  # threads on the codes
 
 
 def _row(obj: object, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -69,7 +75,8 @@ def snapshot_segments(session: Session, segments: list[Segment]) -> Snapshot:
         snap.segments.append(row)
         by_id[seg.id] = seg.guid
     if by_id:
-        for rev in session.scalars(select(Review).where(Review.segment_id.in_(list(by_id)))):
+        stmt = select(Review).where(Review.segment_id.in_(list(by_id)))
+        for rev in session.scalars(stmt.order_by(Review.created_at, Review.id)):
             row = _row(rev, REVIEW_FIELDS)
             row["segment_guid"] = by_id[rev.segment_id]
             snap.reviews.append(row)
@@ -77,7 +84,8 @@ def snapshot_segments(session: Session, segments: list[Segment]) -> Snapshot:
 
 
 def snapshot_codes(session: Session, code_ids: list[int]) -> Snapshot:
-    """Codes (in the given parent-first order) with their segments, memos and reviews."""
+    """Codes (in the given parent-first order) with their segments, memos and reviews (of
+    the segments and of the codes)."""
     codes = {c.id: c for c in session.scalars(select(Code).where(Code.id.in_(code_ids)))}
     id_to_guid = dict(session.execute(select(Code.id, Code.guid)).all())
     segs = list(session.scalars(select(Segment).where(Segment.code_id.in_(code_ids))))
@@ -95,6 +103,13 @@ def snapshot_codes(session: Session, code_ids: list[int]) -> Snapshot:
         row = _row(res, RESOLUTION_FIELDS)
         row["code_guid"] = id_to_guid[res.code_id]
         snap.resolutions.append(row)
+    order = (CodeReview.created_at, CodeReview.id)
+    for cr in session.scalars(
+        select(CodeReview).where(CodeReview.code_id.in_(code_ids)).order_by(*order)
+    ):
+        row = _row(cr, CODE_REVIEW_FIELDS)
+        row["code_guid"] = id_to_guid[cr.code_id]
+        snap.code_reviews.append(row)
     return snap
 
 
@@ -106,6 +121,7 @@ def restore(session: Session, snap: Snapshot) -> None:
     _restore_reviews(session, snap.reviews, seg_ids)
     _restore_memos(session, snap.memos, guid_to_id)
     restore_resolutions(session, snap.resolutions, guid_to_id)
+    _restore_code_reviews(session, snap, guid_to_id)
     session.flush()
 
 
@@ -197,3 +213,14 @@ def restore_resolutions(
         if document_id is not None:
             data["document_id"] = document_id
         session.add(Resolution(**data, code_id=code_ids[row["code_guid"]]))
+
+
+def _restore_code_reviews(session: Session, snap: Snapshot, guid_to_id: dict[str, int]) -> None:
+    if not snap.code_reviews:
+        return
+    guids = [r["guid"] for r in snap.code_reviews]
+    existing = set(session.scalars(select(CodeReview.guid).where(CodeReview.guid.in_(guids))))
+    for row in snap.code_reviews:
+        if row["guid"] not in existing:
+            data = {k: v for k, v in row.items() if k != "code_guid"}
+            session.add(CodeReview(**data, code_id=guid_to_id[row["code_guid"]]))

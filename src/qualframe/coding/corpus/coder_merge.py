@@ -1,9 +1,10 @@
-"""Coders as a managed list: rename a coder, or merge two spellings of one person.
+"""Merging two spellings of one person (renaming a coder is ``coder_roles.RenameCoder``).
 
-Merging ``source`` into ``target`` gives the target every segment, memo and review of the
-source, then removes the source. Where both had coded the same range with the same code, the
+Merging ``source`` into ``target`` gives the target every segment, memo, review (verdicts and
+answers), comment on a code and resolution of the source, then removes the source; the
+target keeps its role. Where both had coded the same range with the same code, the
 source's segment is dropped (its reviews move to the target's segment, its memo too when the
-target's is empty). Both are undoable commands; undo puts every row back where it was.
+target's is empty). It is one undoable command; undo puts every row back where it was.
 """
 
 from __future__ import annotations
@@ -17,52 +18,11 @@ from sqlalchemy.orm import Session
 from qualframe.coding.core import audit
 from qualframe.coding.core.changes import Change
 from qualframe.coding.core.command import Command
-from qualframe.coding.core.errors import NotFoundError, UserError
+from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.snapshot import Snapshot, restore, snapshot_segments
-from qualframe.storage.models import Coder, Memo, Resolution, Review, Segment
-
-
-def coder_in(session: Session, name: str) -> Coder:
-    coder = session.scalar(select(Coder).where(Coder.name == name.strip()))
-    if coder is None:
-        names = ", ".join(sorted(session.scalars(select(Coder.name)), key=str.casefold))
-        raise NotFoundError(f'There is no coder "{name}" in this project (coders: {names}).')
-    return coder
-
-
-@dataclass
-class RenameCoder(Command):
-    old: str
-    new: str
-
-    def __post_init__(self) -> None:
-        self.new = " ".join(self.new.split())
-        self.text = f'Rename coder "{self.old}" to "{self.new}"'
-
-    def _rename(self, project: Project, old: str, new: str) -> Change:
-        if not new:
-            raise UserError("A coder needs a name.")
-        with project.write() as s:
-            coder = coder_in(s, old)
-            clash = s.scalar(select(Coder.id).where(Coder.name == new, Coder.id != coder.id))
-            if clash is not None:
-                raise UserError(
-                    f'There is already a coder "{new}"; merge the two instead of renaming.'
-                )
-            coder.name = new
-            audit.record(s, project.coder, "rename_coder", "coder", coder.guid, old=old, new=new)
-            guids = frozenset(s.scalars(select(Segment.guid).where(Segment.coder_id == coder.id)))
-        project.forget_cached_ids()
-        if project.coder == old:
-            project.coder = new
-        return Change("rename_coder", segments_changed=guids, participants=True)
-
-    def do(self, project: Project) -> Change:
-        return self._rename(project, self.old, self.new)
-
-    def undo(self, project: Project) -> Change:
-        return self._rename(project, self.new, self.old)
+from qualframe.coding.corpus.coder_roles import coder_in
+from qualframe.storage.models import Coder, CodeReview, Memo, Resolution, Review, Segment
 
 
 @dataclass
@@ -76,9 +36,10 @@ class MergeCoders(Command):
     dropped: Snapshot | None = None
     moved_reviews: dict[str, str] = field(default_factory=dict)  # review → its old segment
     filled_memos: dict[str, str] = field(default_factory=dict)  # target segment → old memo
-    reviewed: list[str] = field(default_factory=list)  # reviews the source gave
+    reviewed: list[str] = field(default_factory=list)  # verdicts and answers the source gave
     memos: list[str] = field(default_factory=list)
     resolutions: list[str] = field(default_factory=list)
+    code_reviews: list[str] = field(default_factory=list)  # comments and answers on codes
     old_id: int = 0
 
     def __post_init__(self) -> None:
@@ -110,22 +71,14 @@ class MergeCoders(Command):
                 .where(Segment.coder_id == src.id)
                 .values(coder_id=dst.id, version=Segment.version + 1)
             )
-            self.reviewed = list(s.scalars(select(Review.guid).where(Review.reviewer_id == src.id)))
-            s.execute(update(Review).where(Review.reviewer_id == src.id).values(reviewer_id=dst.id))
-            self.memos = list(s.scalars(select(Memo.guid).where(Memo.coder_id == src.id)))
-            s.execute(update(Memo).where(Memo.coder_id == src.id).values(coder_id=dst.id))
-            self.resolutions = list(
-                s.scalars(select(Resolution.guid).where(Resolution.resolved_by_id == src.id))
-            )
-            s.execute(
-                update(Resolution)
-                .where(Resolution.resolved_by_id == src.id)
-                .values(resolved_by_id=dst.id)
-            )
+            for guids, model, column in self._moves():
+                guids[:] = s.scalars(select(model.guid).where(column == src.id))
+                s.execute(update(model).where(column == src.id).values({column.key: dst.id}))
             s.delete(src)
             audit.record(
-                s, project.coder, "merge_coders", "coder", dst.guid, source=self.source,
-                source_guid=self.coder_row["guid"], segments=len(self.moved_segments),
+                s, project.coder, "merge_coders", "coder", dst.guid, source=src.name,
+                target=dst.name, source_guid=self.coder_row["guid"],
+                segments=len(self.moved_segments),
                 duplicates=len(dupes),
             )  # fmt: skip
         project.forget_cached_ids()
@@ -155,17 +108,15 @@ class MergeCoders(Command):
             src = Coder(**self.coder_row)
             s.add(src)
             s.flush()
-            for guids, model, column in (
-                (self.moved_segments, Segment, Segment.coder_id),
-                (self.reviewed, Review, Review.reviewer_id),
-                (self.memos, Memo, Memo.coder_id),
-                (self.resolutions, Resolution, Resolution.resolved_by_id),
-            ):
+            moved = [(self.moved_segments, Segment, Segment.coder_id), *self._moves()]
+            for guids, model, column in moved:
+                values: dict[str, Any] = {column.key: src.id}
+                if model is Segment:  # a segment's row version rises with every edit
+                    values["version"] = Segment.version + 1
                 for i in range(0, len(guids), 500):
                     s.execute(
-                        update(model).where(model.guid.in_(guids[i : i + 500]))
-                        .values({column.key: src.id})
-                    )  # fmt: skip
+                        update(model).where(model.guid.in_(guids[i : i + 500])).values(values)
+                    )
             for twin, memo in self.filled_memos.items():
                 s.execute(
                     update(Segment)
@@ -175,9 +126,20 @@ class MergeCoders(Command):
             if self.moved_reviews:
                 s.execute(delete(Review).where(Review.guid.in_(list(self.moved_reviews))))
             restore(s, self._renumbered(self.dropped, src.id))
-            audit.record(s, project.coder, "unmerge_coders", "coder", src.guid, undo=True)
+            audit.record(s, project.coder, "unmerge_coders", "coder", src.guid, undo=True,
+                         name=src.name)  # fmt: skip
         project.forget_cached_ids()
         return self._change()
+
+    def _moves(self) -> list[tuple[list[str], Any, Any]]:
+        """The rows that change hands besides the segments: the list of their GUIDs (filled
+        by ``do``), their model and the column naming the coder."""
+        return [
+            (self.reviewed, Review, Review.reviewer_id),
+            (self.memos, Memo, Memo.coder_id),
+            (self.resolutions, Resolution, Resolution.resolved_by_id),
+            (self.code_reviews, CodeReview, CodeReview.author_id),
+        ]
 
     def _renumbered(self, snap: Snapshot, new_id: int) -> Snapshot:
         """The dropped segments as they were, pointing at the re-created coder."""

@@ -106,6 +106,7 @@ def apply_in(
     audit.record(
         session, actor, "apply_code", "segment", seg.guid,
         document=document.guid, code=code.guid, start=start, end=end,
+        document_name=document.name, code_name=code.name,
     )  # fmt: skip
     return seg
 
@@ -118,7 +119,10 @@ def resize_in(session: Session, actor: str, guid: str, start: int, end: int) -> 
     old = (seg.start, seg.end)
     seg.start, seg.end = start, end
     seg.turn_id = turn_for_range(session, doc.id, start, end)
-    audit.record(session, actor, "resize_segment", "segment", guid, old=list(old), new=[start, end])
+    audit.record(
+        session, actor, "resize_segment", "segment", guid, old=list(old), new=[start, end],
+        document=doc.guid,
+    )  # fmt: skip
     return old
 
 

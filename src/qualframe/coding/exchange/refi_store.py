@@ -50,6 +50,7 @@ from qualframe.storage.models import (
     Segment,
     Turn,
 )
+from qualframe.storage.trail import touch_codes
 
 META_KEY = "refi_import"
 _HEX = re.compile(r"^#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
@@ -431,6 +432,7 @@ class ImportProject(Command):
                 from qualframe.storage.models import Attribute
 
                 s.execute(delete(Attribute).where(Attribute.guid == guid))
+            touch_codes(s, c.get("codes", []))  # bulk delete: record the codebook's states
             s.execute(delete(Code).where(Code.guid.in_(c.get("codes", []))))
             s.execute(delete(Coder).where(Coder.guid.in_(c.get("coders", []))))
             row = s.get(ProjectMeta, META_KEY)

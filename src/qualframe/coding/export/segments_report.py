@@ -16,7 +16,7 @@ formula is neutralised.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from docx.shared import Pt, RGBColor
@@ -33,6 +33,8 @@ from qualframe.coding.export.atomic import check_target, write_atomically
 from qualframe.coding.export.safe_cells import neutralise
 from qualframe.coding.query.filters import Where
 from qualframe.coding.query.segments import list_segments
+from qualframe.coding.review.status import check_mode, filter_sentence, passes, thread_status
+from qualframe.coding.review.verdicts import segment_threads
 
 CONTEXT_CHARS = 120
 GREY = RGBColor(0x6B, 0x6B, 0x6B)
@@ -61,8 +63,21 @@ class SegmentQuery:
     coders: Sequence[str] | None = None
     #: The coders are limited because the analyst codes blind (the note says so).
     blind: bool = False
+    #: Only segments reviewed and agreed ("agreed"), with any verdict ("any"), or all ("all");
+    #: see :mod:`coding.review.status`.
+    reviewed: str = "all"
+    #: How many segments the review filter left out (set by :func:`export_segments`).
+    reviewed_left_out: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reviewed", check_mode(self.reviewed))
 
     def fetch(self, project: Project) -> list[SegmentRecord]:
+        return self.fetch_counted(project)[0]
+
+    def fetch_counted(self, project: Project) -> tuple[list[SegmentRecord], int]:
+        """The segments, and how many of those matching the other filters the review
+        filter left out."""
         segs = list_segments(
             project, code_guid=self.code_guid, include_descendants=self.include_descendants,
             document_guid=self.document_guid, coder=self.coder, where=self.where,
@@ -74,7 +89,11 @@ class SegmentQuery:
         if self.coders is not None:
             shown = {c.casefold() for c in self.coders}
             segs = [s for s in segs if s.coder.casefold() in shown]
-        return segs
+        if self.reviewed == "all":
+            return segs, 0
+        threads = segment_threads(project, None if len(segs) > 500 else [s.guid for s in segs])
+        kept = [s for s in segs if passes(thread_status(threads.get(s.guid, [])), self.reviewed)]
+        return kept, len(segs) - len(kept)
 
     def filters(self) -> list[str]:
         out = []
@@ -98,6 +117,12 @@ class SegmentQuery:
             out.append("interviewer speech left out")
         if self.segment_guids is not None:
             out.append("the segments selected in the list")
+        if self.reviewed != "all":
+            out.append(
+                "reviewed and agreed by an auditor"
+                if self.reviewed == "agreed"
+                else "reviewed by an auditor"
+            )
         return out
 
     def title(self) -> str:
@@ -143,6 +168,8 @@ def note_text(query: SegmentQuery, segs: Sequence[SegmentRecord], width: int, re
     text = "; ".join(parts) + ". "
     filters = query.filters()
     text += f"Filters: {'; '.join(filters)}. " if filters else "Filters: none (every segment). "
+    review = filter_sentence(query.reviewed, query.reviewed_left_out)
+    text += f"{review} " if review else ""
     text += f"Context: up to {width} characters before and after each segment. " if width else ""
     text += (
         "Participants' real names are shown as written."
@@ -275,7 +302,8 @@ def export_segments(
     if context_chars < 0:
         raise UserError("The context cannot be negative.")
     check_target(path)  # before anything is read
-    segs = query.fetch(project)
+    segs, left_out = query.fetch_counted(project)
+    query = replace(query, reviewed_left_out=left_out)
     if not segs:
         raise UserError(f"Cannot write {path.name}: no coded segment matches these filters.")
     writer = write_docx if suffix == ".docx" else write_xlsx

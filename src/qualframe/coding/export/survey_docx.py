@@ -25,6 +25,7 @@ from qualframe.coding.analysis.survey import (
     test_note,
 )
 from qualframe.coding.export import docx_style as ds
+from qualframe.coding.review.status import filter_sentence
 
 OPTION_INDENT_CM = 0.4
 SUPERSCRIPTS = "abcdefgh"
@@ -300,6 +301,9 @@ def add_codes_table(doc: DocxDocument, t: SurveyTables, number: int) -> Table | 
             "not adjusted for multiple comparisons."
         )
     note += t.coders_note() + t.responses_note()
+    review = filter_sentence(t.reviewed, t.not_reviewed)
+    if review:
+        note += " " + review
     keep_together(table)
     ds.add_note(doc, note)
     return table

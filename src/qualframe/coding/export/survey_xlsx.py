@@ -26,6 +26,7 @@ from qualframe.coding.analysis.survey import (
 from qualframe.coding.export.atomic import write_atomically
 from qualframe.coding.export.docx_style import HEADER_FILL
 from qualframe.coding.export.safe_cells import neutralise
+from qualframe.coding.review.status import filter_sentence
 
 BOLD = Font(bold=True)
 FILL = PatternFill("solid", fgColor=HEADER_FILL)
@@ -165,6 +166,7 @@ def _codes_sheets(wb: Workbook, t: SurveyTables) -> None:
             "N: respondents with at least one open-ended answer. A code counts its sub-codes.",
             "p: two-sided Fisher's exact test (group × raised), not adjusted for multiplicity.",
             *([t.coders_note().strip()] if t.coders is not None else []),
+            *([filter_sentence(t.reviewed, t.not_reviewed)] if t.reviewed != "all" else []),
         ],
     )
     codes = [r.code for r in c.rows]

@@ -26,6 +26,7 @@ from qualframe.coding.corpus.documents import sha256_hex
 from qualframe.coding.importing.errors import refuse
 from qualframe.storage.bulk import new_guids
 from qualframe.storage.models import AuditEvent, Document, Turn, new_guid
+from qualframe.storage.trail import chained_rows
 
 _DOCUMENTS = cast(Table, Document.__table__)
 TURNS = cast(Table, Turn.__table__)
@@ -70,8 +71,8 @@ def record_imports(session: Session, actor: str, entries: list[dict[str, object]
             {"actor": actor, "action": "import_document", "entity": "document",
              "entity_guid": guid, "details": details or None}
         )  # fmt: skip
-    if rows:
-        session.connection().execute(insert(_AUDIT), rows)
+    if rows:  # chained to the events before them (see storage.trail)
+        session.connection().execute(insert(_AUDIT), chained_rows(session, rows))
 
 
 # Turn indexes are dropped and built again after an import expected to add at least this

@@ -19,6 +19,7 @@ from qualframe.storage.models import (
     AttributeValue,
     Code,
     Coder,
+    CodeReview,
     Document,
     DocumentSet,
     DocumentSetMember,
@@ -236,8 +237,16 @@ def _apply_codings(session: Session, plan: MergePlan) -> None:
         session.execute(insert(Review), [
             {"guid": r["guid"], "segment_id": seg[r["segment_guid"]],
              "reviewer_id": coder[r["reviewer_guid"]], "verdict": r["verdict"],
-             "comment": r["comment"], "created_at": r["created_at"]}
+             "comment": r["comment"], "created_at": r["created_at"],
+             "reply_to_guid": r["reply_to_guid"], "action": r["action"], "details": r["details"]}
             for r in plan.reviews
+        ])  # fmt: skip
+    if plan.code_reviews:
+        session.execute(insert(CodeReview), [
+            {**{k: r[k] for k in ("guid", "kind", "text", "reply_to_guid", "action", "details",
+                                  "created_at")},
+             "code_id": code[r["code_guid"]], "author_id": coder[r["author_guid"]]}
+            for r in plan.code_reviews
         ])  # fmt: skip
 
 
@@ -303,6 +312,7 @@ def undo_plan(session: Session, plan: MergePlan) -> None:
             session.execute(delete(model).where(model.guid.in_(guids[i : i + 500])))
 
     gone(Review, plan.reviews)
+    gone(CodeReview, plan.code_reviews)
     gone(Memo, plan.memos)
     gone(Segment, plan.segments)
     person = _ids(session, Participant)

@@ -21,6 +21,7 @@ from qualframe.coding.merge.apply import apply_plan, undo_plan
 from qualframe.coding.merge.model import RULES, MergePlan, Rule
 from qualframe.coding.merge.plan import plan_merge
 from qualframe.coding.merge.source import Source, read_source
+from qualframe.storage.trail import touch_codes
 
 
 def check_rule(rule: str) -> Rule:
@@ -53,12 +54,14 @@ class MergeProject(Command):
     def do(self, project: Project) -> Change:
         if project.read_only:
             raise UserError(f"{project.name} is open read-only; nothing can be merged into it.")
+        project.check_can_write()  # review mode or an auditor: refused before the backup
         self.backup = project.db.backup_before("merge")
         if self.backup is not None:
             self.backups.append(self.backup)
         with project.write() as s:
             plan = plan_merge(s, self.source, self.rule)
             apply_plan(s, plan)
+            touch_codes(s, _codes_of(plan))  # bulk SQL: the codebook's history records them
             audit.record(
                 s, project.coder, "merge_project", "project", None, source=self.source.name,
                 rule=self.rule, conflicts=len(plan.conflicts),
@@ -73,6 +76,7 @@ class MergeProject(Command):
         assert self.plan is not None
         with project.write() as s:
             undo_plan(s, self.plan)
+            touch_codes(s, _codes_of(self.plan))
             audit.record(
                 s, project.coder, "unmerge_project", "project", None, source=self.source.name,
                 undo=True,
@@ -105,3 +109,8 @@ class MergeProject(Command):
             document_sets=bool(plan.sets or plan.set_updates or plan.members),
             memos=bool(plan.memos or plan.memo_updates),
         )
+
+
+def _codes_of(plan: MergePlan) -> list[str]:
+    """The codes a merge adds or changes (their states go into the codebook's history)."""
+    return [c["guid"] for c in plan.codes] + [g for g, _, _ in plan.code_updates]

@@ -59,6 +59,7 @@ class MergePlan:
     memos: list[Row] = field(default_factory=list)
     memo_updates: list[Update] = field(default_factory=list)
     reviews: list[Row] = field(default_factory=list)
+    code_reviews: list[Row] = field(default_factory=list)  # comments on codes, answers
     duplicates: int = 0  # segments already here under another GUID (same range, code, coder)
     left_out: int = 0  # their segments on a document whose text differs (rule "mine")
     # "participant E6 → E7": their rows of people merged here go to the one they went into
@@ -74,7 +75,8 @@ class MergePlan:
                       self.codes, self.code_updates, self.items, self.documents,
                       self.document_updates, self.sets, self.set_updates, self.members,
                       self.answers, self.responses, self.response_updates, self.segments,
-                      self.segment_updates, self.memos, self.memo_updates, self.reviews)
+                      self.segment_updates, self.memos, self.memo_updates, self.reviews,
+                      self.code_reviews)
         )  # fmt: skip
 
     def summary(self) -> list[tuple[str, int]]:
@@ -85,6 +87,7 @@ class MergePlan:
             ("codes renamed, moved or edited", len(self.code_updates)),
             ("segments", len(self.segments)), ("segments changed", len(self.segment_updates)),
             ("memos", len(self.memos) + len(self.memo_updates)), ("reviews", len(self.reviews)),
+            ("comments on codes", len(self.code_reviews)),
             ("coders", len(self.coders)), ("participants", len(self.participants)),
             ("attribute values", len(self.values) + len(self.attributes)),
             ("spellings of real names", len(self.names)),

@@ -207,6 +207,15 @@ class _Planner(PeopleSteps, DocumentSteps):
             if r["guid"] in mine or r["segment_guid"] not in segs:
                 continue
             self.plan.reviews.append({**r, "reviewer_guid": self.coder[r["reviewer_guid"]]})
+        # the threads on codes (an auditor's comments, the analyst's answers), by GUID
+        here = {r["guid"] for r in self.mine.code_reviews}
+        for r in self.src.code_reviews:
+            target = self.code.get(r["code_guid"])
+            if r["guid"] in here or target is None:
+                continue
+            self.plan.code_reviews.append(
+                {**r, "code_guid": target, "author_guid": self.coder[r["author_guid"]]}
+            )
 
 
 def _describe(seg: dict[str, Any]) -> str:

@@ -24,6 +24,7 @@ from qualframe.storage.models import (
     AuditEvent,
     Code,
     Coder,
+    CodeReview,
     Document,
     DocumentSet,
     DocumentSetMember,
@@ -57,7 +58,8 @@ class Source:
     sets: list[Row] = field(default_factory=list)  # document sets with "documents": [guid]
     segments: list[Row] = field(default_factory=list)
     memos: list[Row] = field(default_factory=list)
-    reviews: list[Row] = field(default_factory=list)
+    reviews: list[Row] = field(default_factory=list)  # verdicts and answers (their threads)
+    code_reviews: list[Row] = field(default_factory=list)  # comments on codes and answers
     # GUIDs of participants / coders merged into another (source → target), not undone
     merged_participants: dict[str, str] = field(default_factory=dict)
     merged_coders: dict[str, str] = field(default_factory=dict)
@@ -203,10 +205,20 @@ def read_session(s: Session, name: str, *, texts: bool = True) -> Source:
     ]  # fmt: skip
     src.reviews = [
         {"guid": g, "segment_guid": seg[sid], "reviewer_guid": coder[r], "verdict": v,
-         "comment": com, "created_at": at}
-        for g, sid, r, v, com, at in s.execute(
+         "comment": com, "created_at": at, "reply_to_guid": to, "action": act, "details": det}
+        for g, sid, r, v, com, at, to, act, det in s.execute(
             select(Review.guid, Review.segment_id, Review.reviewer_id, Review.verdict,
-                   Review.comment, Review.created_at)
+                   Review.comment, Review.created_at, Review.reply_to_guid, Review.action,
+                   Review.details)
+        )
+    ]  # fmt: skip
+    src.code_reviews = [
+        {"guid": g, "code_guid": code[c], "author_guid": coder[a], "kind": k, "text": t,
+         "reply_to_guid": to, "action": act, "details": det, "created_at": at}
+        for g, c, a, k, t, to, act, det, at in s.execute(
+            select(CodeReview.guid, CodeReview.code_id, CodeReview.author_id, CodeReview.kind,
+                   CodeReview.text, CodeReview.reply_to_guid, CodeReview.action,
+                   CodeReview.details, CodeReview.created_at).order_by(CodeReview.id)
         )
     ]  # fmt: skip
     src.merged_participants, src.merged_coders = merged_away(s)

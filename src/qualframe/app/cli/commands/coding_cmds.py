@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -31,6 +31,8 @@ from qualframe.coding.export.atomic import atomic_path, check_target
 from qualframe.coding.export.segments_report import CONTEXT_CHARS, SegmentQuery, export_segments
 from qualframe.coding.query.filters import Where
 from qualframe.coding.query.segments import list_segments
+from qualframe.coding.review.status import ThreadEntry, passes, thread_status
+from qualframe.coding.review.verdicts import segment_threads
 
 ORDER = 20
 
@@ -86,6 +88,10 @@ def _register_segments(sub: argparse._SubParsersAction) -> None:  # type: ignore
         help="participant attribute filter",
     )
     p.add_argument("--coder", metavar="NAME", help="only this coder's segments")
+    p.add_argument(
+        "--reviewed", choices=["agreed", "any", "all"], default="all",
+        help="only segments reviewed and agreed, with any verdict, or all (default)",
+    )  # fmt: skip
     p.add_argument("--format", choices=["text", "json", "csv", "docx", "xlsx"], default=None,
                    help="default: text, or the extension of --out")  # fmt: skip
     p.add_argument("--out", type=Path, metavar="FILE", help="write to FILE (needed for docx, xlsx)")
@@ -170,7 +176,7 @@ def cmd_segments(args: argparse.Namespace) -> int:
             query = SegmentQuery(
                 code_guid=code_guid, code_path=args.code or "", include_descendants=not args.exact,
                 document_guid=doc_guid, document_name=doc_name or "", document_sets=args.sets,
-                coder=args.coder, where=where,
+                coder=args.coder, where=where, reviewed=args.reviewed,
             )  # fmt: skip
             n = export_segments(
                 project, query, args.out, context_chars=args.context, real_names=args.real_names
@@ -182,12 +188,23 @@ def cmd_segments(args: argparse.Namespace) -> int:
             document_guid=doc_guid, coder=args.coder, where=where, document_sets=args.sets,
             attributes=fmt != "text",  # the text listing shows none of them
         )  # fmt: skip
+        threads = (  # the text listing shows no review
+            segment_threads(project, None if len(segs) > 500 else [s.guid for s in segs])
+            if fmt != "text" or args.reviewed != "all"
+            else {}
+        )
+        if args.reviewed != "all":
+            segs = [
+                s for s in segs if passes(thread_status(threads.get(s.guid, [])), args.reviewed)
+            ]
         with project.read() as session:
             mask = name_masker(session, args.real_names)
     # Attribute values repeat (10,000 attributes × 300 respondents: a few distinct values):
     # each distinct one is masked once.
     mask_value = functools.lru_cache(maxsize=65536)(mask)
-    rows = [_row(s, mask, mask_value) for s in segs]
+    rows = [
+        {**_row(s, mask, mask_value), **_review_fields(threads.get(s.guid, []), mask)} for s in segs
+    ]
     if args.out is None:
         _print_rows(rows, fmt, sys.stdout)
         return 0
@@ -215,18 +232,45 @@ def _row(
     }
 
 
+def _review_fields(thread: Sequence[ThreadEntry], mask: Callable[[str], str]) -> dict[str, Any]:
+    """A segment's review: its status, its latest verdict and the whole thread."""
+    verdicts = [e for e in thread if e.kind != "answer"]
+    latest = verdicts[-1] if verdicts else None
+
+    def entry(e: ThreadEntry) -> dict[str, Any]:
+        return {
+            "guid": e.guid, "kind": e.kind, "by": e.author, "comment": mask(e.text),
+            "at": e.at.isoformat(timespec="seconds") + "Z", "reply_to": e.reply_to,
+            "action": e.action,
+        }  # fmt: skip
+
+    return {
+        "review_status": thread_status(thread),
+        "latest_verdict": entry(latest) if latest else None,
+        "review_thread": [entry(e) for e in thread],
+    }
+
+
+def _verdict_text(latest: dict[str, Any] | None) -> str:
+    if latest is None:
+        return ""
+    comment = f": {latest['comment']}" if latest["comment"] else ""
+    return f"{latest['kind']} by {latest['by']}{comment}"
+
+
 def _print_rows(rows: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
     if fmt == "json":
         write_json(rows, out)
     elif fmt == "csv":
         attrs = sorted({k for r in rows for k in r["attributes"]})
         header = ["document", "start", "end", "code", "coder", "participant", *attrs, "text",
-                  "memo", "guid"]  # fmt: skip
+                  "memo", "guid", "review status", "latest verdict"]  # fmt: skip
         write_csv(
             header,
             (
                 [r["document"], r["start"], r["end"], r["code"], r["coder"], r["participant"] or "",
-                 *[r["attributes"].get(a, "") for a in attrs], r["text"], r["memo"], r["guid"]]
+                 *[r["attributes"].get(a, "") for a in attrs], r["text"], r["memo"], r["guid"],
+                 r["review_status"], _verdict_text(r["latest_verdict"])]
                 for r in rows
             ),
             out,

@@ -35,6 +35,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--coder", metavar="NAME", help="who is coding (remembered)")
     p.add_argument("--read-only", action="store_true", help="open without the writer lock")
     p.add_argument(
+        "--review", action="store_true",
+        help="open for review (with --as NAME): verdicts only, every other change refused",
+    )  # fmt: skip
+    p.add_argument("--as", dest="reviewer", metavar="NAME", help="the auditor reviewing")
+    p.add_argument(
         "--size", metavar="WxH", default="1440x900", help="screenshot size (default 1440x900)"
     )
     p.set_defaults(func=_run)
@@ -47,6 +52,12 @@ def _run(args: argparse.Namespace) -> int:
         w, h = (int(v) for v in str(args.size).lower().split("x"))
     except ValueError:
         raise UserError(f'"{args.size}" is not a size; use WIDTHxHEIGHT, e.g. 1280x800.') from None
+    if args.review and not args.reviewer:
+        raise UserError("--review needs the auditor's name: --review --as NAME.")
+    if args.reviewer and not args.review:
+        raise UserError("--as NAME goes with --review.")
+    if args.review and args.read_only:
+        raise UserError("A review writes its verdicts, so it cannot be read-only.")
     from qualframe.app.gui.launch import run
 
     return run(
@@ -57,4 +68,5 @@ def _run(args: argparse.Namespace) -> int:
         coder=args.coder,
         read_only=args.read_only,
         size=(w, h),
+        review_as=args.reviewer if args.review else None,
     )

@@ -58,6 +58,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--number", type=int, default=1, metavar="N", help="table number (default 1)")
     p.add_argument("--landscape", action="store_true", help="landscape page (Word)")
     add_real_names_arg(p, "in quotes")
+    p.add_argument(
+        "--reviewed", choices=["agreed", "any", "all"], default="all",
+        help="only segments reviewed and agreed, with any verdict, or all (default)",
+    )  # fmt: skip
     p.add_argument("--out", required=True, type=Path, metavar="FILE", help="output file")
     p.set_defaults(func=cmd_matrix)
 
@@ -102,6 +106,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         documents=args.documents or None,
         document_sets=args.sets or None,
         real_names=args.real_names,
+        reviewed=args.reviewed,
     )
     with open_project(args) as project:
         matrix = export_matrix(

@@ -66,6 +66,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument(
         "--p-decimals", type=int, choices=(2, 3), default=3, help="decimals of p (default 3)"
     )
+    p.add_argument(
+        "--reviewed", choices=["agreed", "any", "all"], default="all",
+        help="coded themes: only segments reviewed and agreed, with any verdict, or all (default)",
+    )  # fmt: skip
     p.set_defaults(func=cmd_stats)
 
 
@@ -100,6 +104,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
             test=args.test,
             incomplete=args.incomplete,
             coders=args.coders or None,
+            reviewed=args.reviewed,
         )
     if fmt == "json":
         if args.out is None:

@@ -1,5 +1,6 @@
-"""View → Coders → Manage coders…: the project's coders with their segment counts; rename one,
-or merge two spellings of one person. Both are undoable commands."""
+"""View → Coders → Manage coders…: the project's coders with their roles and segment counts;
+rename one, or merge two spellings of one person. Both are undoable commands (the same ones
+as `qualframe coders rename|merge`), refused while the project is read-only or reviewed."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from qualframe.app.gui.workbench import Workbench
-from qualframe.coding.corpus.coder_merge import MergeCoders, RenameCoder
+from qualframe.coding.corpus.coder_merge import MergeCoders
+from qualframe.coding.corpus.coder_roles import RenameCoder, list_coders
 from qualframe.coding.corpus.coders import coder_names
-from qualframe.coding.query.segments import list_segments
 
 
 class CodersDialog(QDialog):
@@ -43,19 +44,16 @@ class CodersDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addLayout(row)
         lay.addWidget(close)
-        readonly = bench.project.read_only
-        self.rename_button.setEnabled(not readonly)
-        self.merge_button.setEnabled(not readonly)
+        writable = bench.project.can_edit  # not read-only, not in review mode
+        self.rename_button.setEnabled(writable)
+        self.merge_button.setEnabled(writable)
         self.reload()
 
     def reload(self) -> None:
-        counts: dict[str, int] = {}
-        for seg in list_segments(self.bench.project):
-            counts[seg.coder] = counts.get(seg.coder, 0) + 1
         self.list.clear()
-        for name in coder_names(self.bench.project):
-            self.list.addItem(f"{name}  ({counts.get(name, 0)} segments)")
-            self.list.item(self.list.count() - 1).setData(256, name)
+        for coder in list_coders(self.bench.project):
+            self.list.addItem(f"{coder.name}  ({coder.role}, {coder.segments} segments)")
+            self.list.item(self.list.count() - 1).setData(256, coder.name)
         if self.list.count():
             self.list.setCurrentRow(0)
 

@@ -58,7 +58,7 @@ class CodeDetailDock(QDockWidget):
             edit.setFixedHeight(56 if key != "definition" else 64)
             edit.setPlaceholderText(f"{LABELS[key]}…")
             edit.installEventFilter(self)
-            edit.setReadOnly(project.read_only)
+            edit.setReadOnly(not project.can_edit)
             self.fields[key] = edit
             form.addRow(LABELS[key], edit)
         body = QWidget()
@@ -121,7 +121,7 @@ class CodeDetailDock(QDockWidget):
     def save(self) -> bool:
         """Commit edited fields of the shown code; True when something was saved."""
         rec = self.record
-        if rec is None or self.project.read_only:
+        if rec is None or not self.project.can_edit:
             return False
         values = {
             key: edit.toPlainText()

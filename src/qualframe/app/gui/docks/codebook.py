@@ -73,7 +73,7 @@ class CodebookDock(QDockWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.setMinimumWidth(self.filter.fontMetrics().horizontalAdvance("Filter co") + 30)
         self.filter.textChanged.connect(self._filter)
-        self.tree = self._build_tree(read_only=project.read_only)
+        self.tree = self._build_tree(read_only=not project.can_edit)
         self._build_actions()
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
@@ -180,7 +180,7 @@ class CodebookDock(QDockWidget):
 
     def _update_actions(self) -> None:
         has = self.current() is not None
-        writable = not self.project.read_only
+        writable = self.project.can_edit
         self.a_new.setEnabled(writable)
         for a in (self.a_new_child, self.a_rename, self.a_colour, self.a_merge, self.a_delete):
             a.setEnabled(has and writable)

@@ -98,6 +98,7 @@ class DisagreementsDock(QDockWidget):
             "can be compared with each coder"
         )
         self.seed.clicked.connect(self.seed_consensus)
+        self.seed.setEnabled(self.project.can_edit)  # not read-only, not in review mode
         bar = FlowLayout()
         for label, w in (("A", self.coder_a), ("B", self.coder_b), ("tolerance", self.tolerance)):
             bar.addWidget(labelled(label, w))
@@ -259,7 +260,7 @@ class DisagreementsDock(QDockWidget):
         return self._texts[guid]
 
     def _enable_buttons(self, place: Place | None) -> None:
-        open_ = place is not None and not place.resolved and not self.project.read_only
+        open_ = place is not None and not place.resolved and self.project.can_edit
         has_a = bool(place and place.codings.get(self._a()))
         has_b = bool(place and place.codings.get(self._b()))
         self.accept_a.setEnabled(open_ and has_a)

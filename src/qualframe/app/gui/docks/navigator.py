@@ -132,7 +132,7 @@ class NavigatorDock(QDockWidget):
         )
         self.table.setToolTip("Participants and their attributes; double-click a value to edit it.")
         self.add_attr = QPushButton("Add attribute…")
-        self.add_attr.setEnabled(not project.read_only)
+        self.add_attr.setEnabled(project.can_edit)
         self.add_attr.clicked.connect(self._add_attribute)
 
         lower = QWidget()

@@ -123,7 +123,7 @@ class ParticipantsModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() > 0 and not self.project.read_only:
+        if index.column() > 0 and self.project.can_edit:
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 

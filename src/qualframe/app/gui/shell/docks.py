@@ -35,6 +35,8 @@ def build_docks(w: Any) -> None:  # the MainWindow (importing it here would make
     w.search = ProjectSearchDock(w, w.corpus, w, w.settings)
     w.history = UndoHistoryDock(w.undo, w)
     w.memos = MemoDock(w, w, scope=w.coder_scope)
+    # the docks below the document, which step aside for the other tabs
+    w.bottom_docks = [w.retrieval, w.search, w.history, w.memos, w.disagreements]
     w.addDockWidget(LEFT, w.navigator)
     w.addDockWidget(RIGHT, w.codebook)
     w.splitDockWidget(w.codebook, w.detail, Qt.Orientation.Vertical)

@@ -42,6 +42,7 @@ from qualframe.app.gui.corpus import Corpus, Hit
 from qualframe.app.gui.docks.code_detail import CodeDetailDock
 from qualframe.app.gui.docks.codebook import CodebookDock
 from qualframe.app.gui.docks.disagreements import DisagreementsDock
+from qualframe.app.gui.docks.disputes import DisputesDock
 from qualframe.app.gui.docks.memos import MemoDock
 from qualframe.app.gui.docks.navigator import NavigatorDock
 from qualframe.app.gui.docks.retrieval import RetrievalDock
@@ -54,6 +55,7 @@ from qualframe.app.gui.models.codebook_model import CodebookModel
 from qualframe.app.gui.models.documents_model import DocumentsModel
 from qualframe.app.gui.search import ProjectSearchDock
 from qualframe.app.gui.settings import Settings
+from qualframe.app.gui.shell import audit_parts
 from qualframe.app.gui.shell.docks import build_docks
 from qualframe.app.gui.shell.export_menu import fill_export_menu
 from qualframe.app.gui.shell.menus import build_menus
@@ -61,7 +63,9 @@ from qualframe.app.gui.shell.research_menus import install_research_menus
 from qualframe.app.gui.undo import UndoHistory
 from qualframe.app.gui.views.agreement_view import AgreementView
 from qualframe.app.gui.views.classification import ClassificationView
+from qualframe.app.gui.views.log_view import LogView
 from qualframe.app.gui.views.matrix import MatrixView
+from qualframe.app.gui.views.review_view import ReviewWorkspace
 from qualframe.app.gui.views.survey_view import SurveyView
 from qualframe.app.gui.workbench import Selection
 from qualframe.coding.core.changes import Change
@@ -82,10 +86,16 @@ class MainWindow(QMainWindow):
     search: ProjectSearchDock
     history: UndoHistoryDock
     memos: MemoDock
+    bottom_docks: list[QDockWidget]  # the docks below the document, which step aside
     changed = Signal(object)  # coding Change
     selectionChanged = Signal(object)  # workbench Selection
     openRequested = Signal(object)  # Path | None (None: ask)
     newRequested = Signal()
+    reviewRequested = Signal(object)  # Path | None: open a project for review (ask the name)
+    # the auditors' half (shell/audit_parts.py)
+    disputes: DisputesDock
+    log_view: LogView
+    review_view: ReviewWorkspace | None
 
     def __init__(
         self,
@@ -143,6 +153,7 @@ class MainWindow(QMainWindow):
         install_research_menus(self, self.export_menu)
         exchange_actions.install(self, self.export_menu)  # REFI-QDA .qdpx / .qdc
         self._build_status_bar(ro)
+        audit_parts.install(self)  # Disputes, Log, the review workspace in review mode
         self.coder_scope.changed.connect(self._apply_coder_scope)
         self._apply_coder_scope()
         self.live: LiveUpdates | None = None
@@ -310,7 +321,7 @@ class MainWindow(QMainWindow):
         """The analysis tabs (matrix, survey) have their own drill-down lists: while one is
         shown, the bottom docks step aside to give the table the height, and come back (as
         they were) with the Document tab."""
-        bottom = (self.retrieval, self.search, self.history, self.memos, self.disagreements)
+        bottom = self.bottom_docks
         if index == 0:
             for dock in self._docks_set_aside:
                 dock.show()

@@ -137,10 +137,10 @@ def _file_menu(file: QMenu, w: MenuHost) -> None:
     fill_recent()
     file.addSeparator()
     imp = file.addAction("&Import…", QKeySequence("Ctrl+I"), lambda: w.import_files([]))
-    imp.setEnabled(not w.project.read_only)
+    imp.setEnabled(w.project.can_edit)
     merge = file.addAction("&Merge project…", lambda: w.merge_project())
     merge.setObjectName("merge_project")
-    merge.setEnabled(not w.project.read_only)
+    merge.setEnabled(w.project.can_edit)
     file.addSeparator()
     add_file_actions(w, file)  # Save a copy…, Back up now; keeps the file whole while open
     file.addSeparator()
@@ -167,7 +167,7 @@ def _code_menu(code: QMenu, w: MenuHost, parent: QWidget | None) -> None:
         if ok:
             w.push(commands.LoadTemplate(name))
 
-    code.addAction("Load codebook template…", load_template).setEnabled(not w.project.read_only)
+    code.addAction("Load codebook template…", load_template).setEnabled(w.project.can_edit)
 
 
 def _help_menu(helpm: QMenu, parent: QWidget | None) -> None:

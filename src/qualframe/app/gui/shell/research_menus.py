@@ -49,7 +49,7 @@ def install_research_menus(w: ResearchHost, export: QMenu) -> QMenu:
     memos.addAction("&Browse memos", lambda: _show(w))
     memos.addAction("Memo &report (Word)…", w.memos.choose_and_export)
     for action in memos.actions()[:4]:
-        action.setEnabled(not w.memos.project.read_only)
+        action.setEnabled(w.memos.project.can_edit)  # not read-only, not in review mode
     after_view = _after(bar, view)
     if after_view is not None:
         bar.insertMenu(after_view, memos)

@@ -250,7 +250,9 @@ class ResolvePlace(Command):
             s.flush()
             self.guid = res.guid
             audit.record(s, project.coder, "resolve_disagreement", "resolution", res.guid,
-                         key=p.key, decision=self.decision, accepted=list(self.accepted))  # fmt: skip
+                         key=p.key, decision=self.decision, accepted=list(self.accepted),
+                         coders=list(p.codings), code=code.guid, document=doc.guid,
+                         start=res.start, end=res.end)  # fmt: skip
         return self._change(added=True)
 
     def undo(self, project: Project) -> Change:

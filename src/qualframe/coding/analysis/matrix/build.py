@@ -120,7 +120,7 @@ def segment_rows(s: Session, scope: Scope, *, with_quote_columns: bool) -> list[
         select(*columns)
         .select_from(Segment)
         .outerjoin(Turn, Turn.id == Segment.turn_id)
-        .where(*scope.segment_filter().clauses(s))
+        .where(*scope.clauses(s))
     )
     return [tuple(r) for r in s.connection().execute(stmt).all()]
 
@@ -161,6 +161,7 @@ def build_matrix(project: Project, options: MatrixOptions | None = None) -> Them
                 (r[0], verdicts[r[:3]][0], *r[3:]) for r in rows if not verdicts[r[:3]][1]
             ]
             quotes = pick_quotes(s, counted, options.quotes, mask)
+        not_reviewed = scope.not_reviewed(s)
     left = LeftOut(**{reason: tally.left_out[reason] for reason in tally.left_out})
     return ThemeMatrix(
         attribute=scope.attr_name,
@@ -173,6 +174,7 @@ def build_matrix(project: Project, options: MatrixOptions | None = None) -> Them
         coders=scope.coder_names,
         documents=tuple(mask(d) for d in scope.doc_names),
         document_sets=scope.set_names,
+        segments_not_reviewed=not_reviewed,
         max_depth=max((c.depth for c in tree), default=0),
     )
 

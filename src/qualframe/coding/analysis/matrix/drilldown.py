@@ -68,7 +68,7 @@ def _matrix_segments(
         .join(Coder, Coder.id == Segment.coder_id)
         .outerjoin(Turn, Turn.id == Segment.turn_id)
         .outerjoin(Participant, Participant.id == Turn.participant_id)
-        .where(*scope.segment_filter(code_guid).clauses(s))
+        .where(*scope.clauses(s, code_guid))
     )  # fmt: skip
     kept: list[tuple[str, str, Any]] = []
     for r in s.connection().execute(stmt).all():

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from qualframe.coding.core.errors import UserError
+from qualframe.coding.review.status import check_mode
 
 COUNT_KINDS = ("segments", "participants", "percent")
 LEVEL_NAMES = ("Theme", "Category", "Code", "Sub-code")
@@ -50,8 +51,12 @@ class MatrixOptions:
     #: such participants: after the other groups, or where ``group_order`` names it. Off:
     #: their segments are left out, and the note says how many.
     not_set: bool = True
+    #: Only segments reviewed and agreed ("agreed"), with any verdict ("any"), or all of
+    #: them ("all"); see :mod:`coding.review.status`.
+    reviewed: str = "all"
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "reviewed", check_mode(self.reviewed))
         unknown = set(self.counts) - set(COUNT_KINDS)
         if unknown:
             raise UserError(
@@ -152,6 +157,7 @@ class ThemeMatrix:
     max_depth: int = 0  # depth of the deepest code in the codebook
     codes: int = 0  # codes in the codebook
     document_sets: tuple[str, ...] = ()  # the sets counted, with how many documents they hold
+    segments_not_reviewed: int = 0  # left out by the review filter (options.reviewed)
 
     @property
     def row_level_name(self) -> str:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from qualframe.coding.analysis.formatting import group_label, natural_key
@@ -23,7 +23,16 @@ from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.sets import set_document_ids
 from qualframe.coding.query.filters import SegmentFilter, fold
-from qualframe.storage.models import Attribute, AttributeValue, Coder, Document, Participant, Turn
+from qualframe.coding.review.status import reviewed_clause
+from qualframe.storage.models import (
+    Attribute,
+    AttributeValue,
+    Coder,
+    Document,
+    Participant,
+    Segment,
+    Turn,
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,7 @@ class Scope:
     doc_names: tuple[str, ...]
     set_keys: tuple[str, ...] = ()  # the document sets as named in the options
     set_names: tuple[str, ...] = ()  # each set's name with how many documents it holds
+    reviewed: str = "all"  # the review filter (MatrixOptions.reviewed)
 
     @property
     def by_document(self) -> bool:
@@ -58,6 +68,25 @@ class Scope:
             coders=self.coder_names,
         )
 
+    def clauses(
+        self, s: Session, code_guid: str | None = None, *, review: bool = True
+    ) -> list[ColumnElement[bool]]:
+        """The conditions on :class:`Segment` of :meth:`segment_filter`, with the review
+        filter (``reviewed``) unless ``review`` is False."""
+        out = self.segment_filter(code_guid).clauses(s)
+        clause = reviewed_clause(self.reviewed) if review else None
+        if clause is not None:
+            out.append(clause)
+        return out
+
+    def not_reviewed(self, s: Session) -> int:
+        """Segments in scope that the review filter leaves out."""
+        if self.reviewed == "all":
+            return 0
+        count = select(func.count()).select_from(Segment)
+        every = int(s.scalar(count.where(*self.clauses(s, review=False))) or 0)
+        return every - int(s.scalar(count.where(*self.clauses(s))) or 0)
+
 
 def resolve_scope(s: Session, options: MatrixOptions) -> Scope:
     attr_id, attr_name = _resolve_attribute(s, options.by)
@@ -65,7 +94,10 @@ def resolve_scope(s: Session, options: MatrixOptions) -> Scope:
     doc_ids, doc_guids, doc_names = _resolve_documents(s, options.documents)
     keys = tuple(options.document_sets or ())
     if not keys:
-        return Scope(attr_id, attr_name, coder_names, doc_ids, doc_guids, doc_names)
+        return Scope(
+            attr_id, attr_name, coder_names, doc_ids, doc_guids, doc_names,
+            reviewed=options.reviewed,
+        )  # fmt: skip
     in_sets, names = set_document_ids(s, keys)
     set_names = []
     for name in names:
@@ -78,8 +110,9 @@ def resolve_scope(s: Session, options: MatrixOptions) -> Scope:
     else:
         doc_ids = tuple(in_sets)
     return Scope(
-        attr_id, attr_name, coder_names, doc_ids, doc_guids, doc_names, keys, tuple(set_names)
-    )
+        attr_id, attr_name, coder_names, doc_ids, doc_guids, doc_names, keys, tuple(set_names),
+        options.reviewed,
+    )  # fmt: skip
 
 
 def _resolve_attribute(s: Session, name: str) -> tuple[int, str]:

@@ -17,6 +17,7 @@ from qualframe.coding.analysis.matrix.model import (
     ThemeMatrix,
     level_name,
 )
+from qualframe.coding.review.status import filter_sentence
 
 QUOTE_MAX_CHARS = 280
 
@@ -223,6 +224,9 @@ def matrix_note(matrix: ThemeMatrix) -> str:
     left = left_out_sentence(matrix)
     if left:
         parts.append(left)
+    review = filter_sentence(matrix.options.reviewed, matrix.segments_not_reviewed)
+    if review:
+        parts.append(review)
     if matrix.coders:
         parts.append(f"Coders: {', '.join(matrix.coders)}.")
     if matrix.document_sets:

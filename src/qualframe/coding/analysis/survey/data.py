@@ -66,6 +66,8 @@ class SurveyData:
     test: str = "auto"  # how two groups are compared (see significance.TESTS)
     # coded themes counted from these coders' segments only (None: every coder's)
     coders: tuple[str, ...] | None = None
+    reviewed: str = "all"  # the review filter on the coded answers (coding.review.status)
+    not_reviewed: int = 0  # coded answer segments it left out
     _members: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
     _members_key: tuple[int, int, int] | None = field(default=None, repr=False, compare=False)
 

@@ -18,6 +18,7 @@ from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.privacy import name_masker
 from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.survey_answers import iter_packed, unpack
+from qualframe.coding.review.status import check_mode, reviewed_clause
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,
@@ -161,22 +162,26 @@ def _raised(
     turn_owner: dict[int, tuple[str, str]],
     turns_by_doc: dict[int, list[Any]],
     coder_ids: list[int] | None = None,
-) -> tuple[dict[str, dict[str, set[str]]], list[tuple[str, int]]]:
+    reviewed: str = "all",
+) -> tuple[dict[str, dict[str, set[str]]], list[tuple[str, int]], int]:
     """Codes raised per open-ended item and respondent (a code counts for its ancestors),
-    from the segments of ``coder_ids`` only when given."""
+    from the segments of ``coder_ids`` only when given, and how many of those coded answer
+    segments the review filter ``reviewed`` left out."""
     tree = load_tree(s)
     by_id = {c.id: c for c in tree}
     by_guid = {c.guid: c for c in tree}
     raised: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     used: set[str] = set()
-    stmt = (
+    seg_stmt = (
         select(Segment.code_id, Segment.turn_id, Segment.document_id, Segment.start)
         .join(Document, Document.id == Segment.document_id)
         .where(Document.kind == "survey")
     )
     if coder_ids is not None:
-        stmt = stmt.where(Segment.coder_id.in_(coder_ids))
-    segs = s.execute(stmt).all()
+        seg_stmt = seg_stmt.where(Segment.coder_id.in_(coder_ids))
+    clause = reviewed_clause(reviewed)
+    every = len(s.execute(seg_stmt).all()) if clause is not None else 0
+    segs = s.execute(seg_stmt if clause is None else seg_stmt.where(clause)).all()
     for seg in segs:
         owner = turn_owner.get(seg.turn_id) if seg.turn_id is not None else None
         if owner is None:  # fall back to the turn that contains the segment
@@ -194,7 +199,8 @@ def _raised(
             used.add(node.path_text)
             node = by_guid.get(node.parent_guid) if node.parent_guid else None
     codes = [(c.path_text, c.depth) for c in tree if c.path_text in used]
-    return {k: {w: set(c) for w, c in v.items()} for k, v in raised.items()}, codes
+    raised_sets = {k: {w: set(c) for w, c in v.items()} for k, v in raised.items()}
+    return raised_sets, codes, every - len(segs) if clause is not None else 0
 
 
 def _grouping(
@@ -262,6 +268,7 @@ def load_survey(
     groups: Sequence[str] | None = None,
     test: str = "auto",
     coders: Sequence[str] | None = None,
+    reviewed: str = "all",
 ) -> SurveyData:
     """Read the survey (items, respondents, answers, coded open answers) in one transaction.
     ``coders`` (names) limits the coded themes to those coders' segments (none: nobody's).
@@ -270,7 +277,9 @@ def load_survey(
     group counts, with every item missing); incomplete responses count only with
     ``incomplete="include"``, preview responses never. Participants' real names in the
     answers' text are replaced by their pseudonyms (see :mod:`coding.privacy`) unless
-    ``real_names``, so no table or sheet can carry them."""
+    ``real_names``, so no table or sheet can carry them. With ``reviewed`` ("agreed", "any")
+    only coded segments passing that review filter count."""
+    reviewed = check_mode(reviewed)
     if incomplete not in INCOMPLETE_CHOICES:
         raise UserError(f"{incomplete!r}: incomplete responses are included or excluded.")
     with project.read() as s:
@@ -286,7 +295,7 @@ def load_survey(
         answers, holders = _closed(s, item_by_id, people, left, mask)
         open_answers, turn_owner, turns_by_doc = _open(s, item_by_id, people, left)
         coder_ids, coder_names = _coder_ids(s, coders) if coders is not None else (None, None)
-        raised, codes = _raised(s, turn_owner, turns_by_doc, coder_ids)
+        raised, codes, not_reviewed = _raised(s, turn_owner, turns_by_doc, coder_ids, reviewed)
         # projects whose answers came without response rows: whoever answered responded
         respondents = counted | {
             w for w in holders | {r for v in open_answers.values() for r in v}
@@ -298,7 +307,7 @@ def load_survey(
         items=infos, respondents=sorted(respondents, key=natural_key), group_of=group_of,
         by=by, answers=answers, open_answers={k: set(v) for k, v in open_answers.items()},
         codes=codes, raised=raised, excluded=excluded, included_incomplete=included, test=test,
-        coders=coder_names,
+        coders=coder_names, reviewed=reviewed, not_reviewed=not_reviewed,
     )  # fmt: skip
     if groups:
         if by is None:
@@ -351,6 +360,7 @@ def survey_tables(
     test: str = "auto",
     incomplete: str = "exclude",
     coders: Sequence[str] | None = None,
+    reviewed: str = "all",
 ) -> SurveyTables:
     """Load the survey from ``project`` and compute its tables (participants' real names in
     answer texts replaced by pseudonyms unless ``real_names``).
@@ -365,7 +375,7 @@ def survey_tables(
         raise UserError(f"{test!r} is not a test; use one of {', '.join(TESTS)}.")
     data = load_survey(
         project, by, real_names=real_names, incomplete=incomplete, groups=groups, test=test,
-        coders=coders,
+        coders=coders, reviewed=reviewed,
     )  # fmt: skip
     if not data.items or not data.respondents:
         raise UserError(

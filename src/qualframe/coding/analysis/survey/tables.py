@@ -47,6 +47,8 @@ class SurveyTables:
     included_incomplete: int = 0  # incomplete responses counted (the user asked)
     test: str = "auto"
     coders: tuple[str, ...] | None = None  # the coded themes count only these coders' segments
+    reviewed: str = "all"  # the review filter on the coded answers
+    not_reviewed: int = 0  # coded answer segments it left out
 
     def coders_note(self) -> str:
         """Whose coding the themes table counts, for its note (empty: everyone's)."""
@@ -154,6 +156,8 @@ def compute_tables(
         included_incomplete=sum(data.included_incomplete.values()),
         test=data.test,
         coders=data.coders,
+        reviewed=data.reviewed,
+        not_reviewed=data.not_reviewed,
     )
 
 
@@ -238,6 +242,8 @@ def tables_json(t: SurveyTables) -> dict[str, Any]:
         out["codes"] = {
             "items": list(c.items),
             **({"coders": list(t.coders)} if t.coders is not None else {}),
+            "reviewed": t.reviewed,
+            "segments_not_reviewed": t.not_reviewed,
             "denominators": {("total" if k is None else k): v for k, v in c.denominators.items()},
             "rows": [
                 {
