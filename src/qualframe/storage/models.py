@@ -293,7 +293,7 @@ class Code(GuidMixin, Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
-    # Optimistic concurrency (0011): raised by one with every update; an update or delete
+    # Optimistic concurrency (0010): raised by one with every update; an update or delete
     # of a row another coder changed meanwhile matches no row and is refused.
     version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
 

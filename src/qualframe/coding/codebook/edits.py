@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qualframe.coding.codebook.tree import (
@@ -22,6 +22,7 @@ from qualframe.coding.core.errors import NotFoundError, UserError
 from qualframe.coding.core.printable import printable
 from qualframe.coding.core.snapshot import Snapshot, snapshot_codes
 from qualframe.storage.models import Code, Segment
+from qualframe.storage.versions import versioned_update
 
 SegmentPolicy = Literal["delete", "parent"]
 
@@ -270,9 +271,7 @@ def delete_in(
                 f'"{code.name}" is at the top level; its segments have no parent code to go to.'
             )
         session.execute(
-            update(Segment)
-            .where(Segment.code_id.in_(ids))
-            .values(code_id=code.parent_id, version=Segment.version + 1)
+            versioned_update(Segment).where(Segment.code_id.in_(ids)).values(code_id=code.parent_id)
         )
     elif segments != "delete":
         raise UserError(f'Unknown choice for the segments: "{segments}".')

@@ -23,6 +23,7 @@ from qualframe.coding.core.project import Project
 from qualframe.coding.core.snapshot import Snapshot, restore, snapshot_segments
 from qualframe.coding.corpus.coder_roles import coder_in
 from qualframe.storage.models import Coder, CodeReview, Memo, Resolution, Review, Segment
+from qualframe.storage.versions import versioned_update
 
 
 @dataclass
@@ -67,9 +68,7 @@ class MergeCoders(Command):
             self._fold_duplicates(s, dupes, twins)
             self.moved_segments = [seg.guid for seg in theirs if not twins[seg.guid]]
             s.execute(
-                update(Segment)
-                .where(Segment.coder_id == src.id)
-                .values(coder_id=dst.id, version=Segment.version + 1)
+                versioned_update(Segment).where(Segment.coder_id == src.id).values(coder_id=dst.id)
             )
             for guids, model, column in self._moves():
                 guids[:] = s.scalars(select(model.guid).where(column == src.id))
@@ -110,19 +109,14 @@ class MergeCoders(Command):
             s.flush()
             moved = [(self.moved_segments, Segment, Segment.coder_id), *self._moves()]
             for guids, model, column in moved:
-                values: dict[str, Any] = {column.key: src.id}
-                if model is Segment:  # a segment's row version rises with every edit
-                    values["version"] = Segment.version + 1
+                # a segment's row version rises with every edit
+                stmt = versioned_update(Segment) if model is Segment else update(model)
                 for i in range(0, len(guids), 500):
                     s.execute(
-                        update(model).where(model.guid.in_(guids[i : i + 500])).values(values)
+                        stmt.where(model.guid.in_(guids[i : i + 500])).values({column.key: src.id})
                     )
             for twin, memo in self.filled_memos.items():
-                s.execute(
-                    update(Segment)
-                    .where(Segment.guid == twin)
-                    .values(memo=memo, version=Segment.version + 1)
-                )
+                s.execute(versioned_update(Segment).where(Segment.guid == twin).values(memo=memo))
             if self.moved_reviews:
                 s.execute(delete(Review).where(Review.guid.in_(list(self.moved_reviews))))
             restore(s, self._renumbered(self.dropped, src.id))

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.corpus.documents import normalise_text, sha256_hex
 from qualframe.coding.query.segments import code_paths
 from qualframe.storage.models import Document, Resolution, Segment, Turn
+from qualframe.storage.versions import versioned_update
 
 
 @dataclass(frozen=True)
@@ -183,11 +184,9 @@ def apply_in(session: Session, doc: Document, plan: TextEditPlan) -> None:
     if delta:
         # Everything wholly after the edit moves in two statements, however long the document.
         session.execute(
-            update(Segment)
+            versioned_update(Segment)
             .where(Segment.document_id == doc.id, Segment.start >= end)
-            .values(
-                start=Segment.start + delta, end=Segment.end + delta, version=Segment.version + 1
-            )
+            .values(start=Segment.start + delta, end=Segment.end + delta)
         )
         for t in later:
             t.start, t.end = t.start + delta, t.end + delta

@@ -32,6 +32,7 @@ from qualframe.storage.models import (
     SurveyResponse,
     Turn,
 )
+from qualframe.storage.versions import versioned_update
 
 
 def _ids(session: Session, model: Any) -> dict[str, int]:
@@ -162,9 +163,7 @@ def _apply_codes(session: Session, plan: MergePlan) -> None:
         if "parent_guid" in values:
             parent = values.pop("parent_guid")
             values["parent_id"] = code[parent] if parent else None
-        session.execute(
-            update(Code).where(Code.id == code[guid]).values(**values, version=Code.version + 1)
-        )
+        session.execute(versioned_update(Code).where(Code.id == code[guid]).values(**values))
 
 
 def _apply_documents(session: Session, plan: MergePlan, person: dict[str, int]) -> None:
@@ -283,7 +282,7 @@ def _update_segments(
     # by rows of the table, raising each row's version (revision 0010) as every edit does
     table = cast(Table, Segment.__table__)
     session.execute(
-        update(table).where(table.c.id == bindparam("row_id")).values(version=table.c.version + 1),
+        versioned_update(table).where(table.c.id == bindparam("row_id")),
         rows,
     )
 
@@ -328,9 +327,7 @@ def undo_plan(session: Session, plan: MergePlan) -> None:
         if "parent_guid" in values:
             parent = values.pop("parent_guid")
             values["parent_id"] = code[parent] if parent else None
-        session.execute(
-            update(Code).where(Code.id == code[guid]).values(**values, version=Code.version + 1)
-        )
+        session.execute(versioned_update(Code).where(Code.id == code[guid]).values(**values))
     for c in reversed(plan.codes):  # children first
         session.execute(delete(Code).where(Code.guid == c["guid"]))
     attr = _ids(session, Attribute)
