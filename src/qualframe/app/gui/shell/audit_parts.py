@@ -200,6 +200,9 @@ def _save_path(w: AuditHost, title: str, name: str, filters: str) -> Path | None
 def export_review_report(w: AuditHost) -> None:
     from qualframe.coding.export.review_report import export_review_report as export
 
+    if w.coder_scope.refused_while_blind(w.report, "the review report quotes every coder's "
+                                         "reviewed segments"):  # fmt: skip
+        return
     path = _save_path(w, "Review report", "review-report.docx",
                       "Word (*.docx);;Excel (*.xlsx)")  # fmt: skip
     if path is None:
@@ -219,6 +222,11 @@ def export_review_report(w: AuditHost) -> None:
 def export_codebook_history(w: AuditHost) -> None:
     from qualframe.coding.export.codebook_history import codebook_history, write_codebook_history
 
+    why = (
+        "the codebook history gives the auditors' comments on codes and the segments each step took"
+    )
+    if w.coder_scope.refused_while_blind(w.report, why):
+        return
     first = w.log_view.entries[0].at if w.log_view.entries else now_utc()
     text, ok = QInputDialog.getText(
         _qt(w), "Codebook history", "Changes since (date, e.g. 2026-03-01):",
