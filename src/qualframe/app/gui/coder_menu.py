@@ -64,7 +64,7 @@ def fill_coder_menu(
     def manage() -> None:
         from qualframe.app.gui.dialogs.coders_dialog import CodersDialog
 
-        CodersDialog(bench, parent).exec()
+        CodersDialog(bench, parent, scope).exec()
 
     menu.addAction("&Manage coders…", manage).setObjectName("manage_coders")
 

@@ -1,7 +1,9 @@
 """Whose segments the workbench shows: all coders', only mine, or a chosen set; and **blind
 coding**, which shows only mine and hides every trace of the others' work while coding (their
-highlights, margin stripes, retrieved segments and codebook counts; the agreement view and the
-disagreements list, which would show them, wait until blind coding is turned off).
+highlights, margin stripes, retrieved segments and codebook counts, their entries in the Log
+and the review threads on their segments; the agreement view and the disagreements list, which
+would show them, wait until blind coding is turned off, and so do merging a copy and the
+exports that carry every coder's segments).
 
 One :class:`CoderScope` per window; the document view, the codebook counts and the retrieval
 list ask it :meth:`visible` and listen to ``changed``. Blind coding is remembered per project
@@ -10,7 +12,7 @@ list ask it :meth:`visible` and listen to ``changed``. Blind coding is remembere
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, Signal
 
@@ -58,6 +60,14 @@ class CoderScope(QObject):
         if self.mode == CHOSEN:
             return "Showing the segments of " + ", ".join(sorted(self.visible() or ()))
         return ""
+
+    def refused_while_blind(self, report: Callable[[str], None], why: str) -> bool:
+        """While blind, refuse (with one sentence to ``report``) something that would show
+        the other coders' work; ``why`` says what it shows. False when not blind."""
+        if not self.blind:
+            return False
+        report(f"Blind coding is on: {why}; turn blind coding off first (View → Coders).")
+        return True
 
     # -- changing it -------------------------------------------------------------------------
     def show_all(self) -> None:

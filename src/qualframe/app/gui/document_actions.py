@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMenu, QMessageBox, QWidget
 
+from qualframe.app.gui.coder_scope import CoderScope
 from qualframe.app.gui.dialogs.common import push_from_dialog
 from qualframe.app.gui.dialogs.edit_text_dialog import EditTextDialog, word_at
 from qualframe.app.gui.models.documents_model import DocumentsModel
@@ -51,9 +52,14 @@ class DocumentActions(QObject):
         documents: DocumentsModel,
         current_range: CurrentRange,
         parent: QWidget,
+        *,
+        scope: CoderScope | None = None,
     ) -> None:
+        """``scope``: the confirmations count and list only the segments of the coders it
+        shows (and say the others' go too), e.g. while coding blind."""
         super().__init__(parent)
         self.bench = bench
+        self.scope = scope
         self.project = bench.project
         self.documents = documents
         self.current_range = current_range
@@ -116,6 +122,10 @@ class DocumentActions(QObject):
         for rec in inside:
             _item(remove, rec.name, partial(self.remove_from_set, rec.guid, guids))
 
+    def _shown(self) -> frozenset[str] | None:
+        """The coders whose segments the window shows (None: everyone's)."""
+        return self.scope.visible() if self.scope is not None else None
+
     # -- documents --------------------------------------------------------------------------
     def _target(self, guid: str | None) -> str | None:
         guid = guid or self.bench.selection().document_guid
@@ -148,7 +158,7 @@ class DocumentActions(QObject):
         if guid is None:
             return False
         try:
-            footprint = document_footprint(self.project, guid)
+            footprint = document_footprint(self.project, guid, self._shown())
         except ProjectError as exc:
             self.bench.report(str(exc))
             return False
@@ -179,7 +189,7 @@ class DocumentActions(QObject):
             start, end = word_at(text, start)
         rec = self.documents.by_guid.get(guid)
         dialog = EditTextDialog(self.project, guid, rec.name if rec else "", text, start, end,
-                                self.host)  # fmt: skip
+                                self.host, coders=self._shown())  # fmt: skip
         return push_from_dialog(self.bench, dialog)
 
     # -- sets ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Protocol
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
+from qualframe.app.gui.coder_scope import CoderScope
 from qualframe.app.gui.corpus import Corpus
 from qualframe.app.gui.save_target import ask_save_path
 from qualframe.app.gui.tasks import Cancelled, Progress, run_export, run_with_progress
@@ -24,6 +25,7 @@ class MainWindow(Protocol):
 
     project: Project
     corpus: Corpus
+    coder_scope: CoderScope
     last_report: str
 
     def push(self, command: Command, long_title: str | None = None) -> bool: ...
@@ -68,6 +70,9 @@ def export_refi(w: MainWindow, suffix: str, path: Path | None = None) -> bool:
     None. Real names are replaced by pseudonyms (the command line's --real-names keeps them)."""
     from qualframe.coding.exchange.refi_export import export_codebook, export_project
 
+    why = "a REFI-QDA project carries every coder's segments (the codebook alone, .qdc, does not)"
+    if suffix == ".qdpx" and w.coder_scope.refused_while_blind(w.report, why):
+        return False
     if path is None:
         what = "REFI-QDA project (*.qdpx)" if suffix == ".qdpx" else "REFI-QDA codebook (*.qdc)"
         base = Path(w.project.path or Path.home() / "project").with_suffix(suffix)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import func, select
@@ -16,7 +17,7 @@ from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import CodeRecord
 from qualframe.coding.core.rows import row_by_guid
-from qualframe.storage.models import Code, Segment
+from qualframe.storage.models import Code, Coder, Segment
 
 __all__ = ["PATH_SEPARATOR", "join_path", "split_path"]
 
@@ -117,23 +118,38 @@ def descendant_guids(project: Project, guid: str) -> list[str]:
         return [id_guid[i] for i in ids]
 
 
-def code_counts(project: Project) -> dict[str, tuple[int, int]]:
-    """Per code GUID: (segments, distinct participants), each including all descendants.
+def code_counts(
+    project: Project, coders: Collection[str] | None = None
+) -> dict[str, tuple[int, int]]:
+    """Per code GUID: (segments, distinct participants), each including all descendants;
+    only ``coders``' segments when given.
 
     Interviewer speech is counted in segments but not as a participant.
     """
     tallies = CodeTallies()
+    tallies.coders = frozenset(coders) if coders is not None else None
     with project.read() as s:
         tree = load_tree(s)
         tallies.load_in(s)
     return tallies.totals(tree)
 
 
-def segment_count(project: Project, guid: str, include_descendants: bool = True) -> int:
+def segment_count(
+    project: Project,
+    guid: str,
+    include_descendants: bool = True,
+    coders: Collection[str] | None = None,
+) -> int:
+    """Segments coded with the code (and its descendants); only ``coders``' when given."""
     with project.read() as s:
         code = get_code(s, guid)
         ids = subtree_ids(s, code.id) if include_descendants else [code.id]
-        return int(s.scalar(select(func.count()).where(Segment.code_id.in_(ids))) or 0)
+        stmt = select(func.count()).where(Segment.code_id.in_(ids))
+        if coders is not None:
+            stmt = stmt.where(
+                Segment.coder_id.in_(select(Coder.id).where(Coder.name.in_(list(coders))))
+            )
+        return int(s.scalar(stmt) or 0)
 
 
 def check_color(color: str) -> str:

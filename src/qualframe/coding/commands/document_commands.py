@@ -4,6 +4,7 @@ a transcript) with every turn and segment after the edit moved along."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -71,7 +72,9 @@ class RenameDocument(Command):
 
 @dataclass(frozen=True)
 class DocumentFootprint:
-    """What deleting a document takes with it (for the confirmation)."""
+    """What deleting a document takes with it (for the confirmation). ``whose``: when only
+    some coders' segments (and the reviews of them) were counted, whose they are ("your",
+    "the shown coders'"); the sentence then says the others' go too, without counting them."""
 
     name: str
     segments: int
@@ -79,26 +82,41 @@ class DocumentFootprint:
     reviews: int
     memos: int
     turns: int
+    whose: str | None = None
 
     def sentence(self) -> str:
         def n(count: int, one: str, many: str) -> str:
             return f"{count} {one if count == 1 else many}"
 
-        parts = [n(self.segments, "coded segment", "coded segments")]
+        if self.whose is None:
+            parts = [n(self.segments, "coded segment", "coded segments")]
+        else:
+            parts = [f"{self.segments} of {self.whose} coded segments"]
         if self.segments:
             parts[0] += f" (of {n(self.codes, 'code', 'codes')})"
         if self.reviews:
             parts.append(n(self.reviews, "review", "reviews"))
         if self.memos:
             parts.append(n(self.memos, "document memo", "document memos"))
+        others = (
+            ""
+            if self.whose is None
+            else " The other coders' segments in it go too, if any (not counted while their "
+            "work is hidden)."
+        )
         return (
-            f'Delete "{self.name}" with its {", ".join(parts)}? The codes themselves and the '
-            "participants stay. You can undo this."
+            f'Delete "{self.name}" with {"its " if self.whose is None else ""}'
+            f"{', '.join(parts)}?{others} The codes themselves and the participants stay. "
+            "You can undo this."
         )
 
 
-def document_footprint(project: Project, guid: str) -> DocumentFootprint:
-    from qualframe.storage.models import Memo
+def document_footprint(
+    project: Project, guid: str, coders: Collection[str] | None = None
+) -> DocumentFootprint:
+    """What deleting the document takes; with ``coders``, only their segments and the
+    reviews of them are counted (the window shows only theirs, e.g. while coding blind)."""
+    from qualframe.storage.models import Coder, Memo
 
     with project.read() as s:
         doc = document_by_guid(s, guid)
@@ -107,6 +125,11 @@ def document_footprint(project: Project, guid: str) -> DocumentFootprint:
             return int(s.scalar(stmt) or 0)  # type: ignore[call-overload]
 
         seg = Segment.document_id == doc.id
+        whose = None
+        if coders is not None:
+            ids = select(Coder.id).where(Coder.name.in_(list(coders)))
+            seg = seg & Segment.coder_id.in_(ids)
+            whose = "your" if set(coders) == {project.coder} else "the shown coders'"
         return DocumentFootprint(
             name=doc.name,
             segments=count(select(func.count()).select_from(Segment).where(seg)),
@@ -114,6 +137,7 @@ def document_footprint(project: Project, guid: str) -> DocumentFootprint:
             reviews=count(select(func.count()).select_from(Review).join(Segment).where(seg)),
             memos=count(select(func.count()).select_from(Memo).where(Memo.document_id == doc.id)),
             turns=count(select(func.count()).select_from(Turn).where(Turn.document_id == doc.id)),
+            whose=whose,
         )
 
 

@@ -80,7 +80,11 @@ def apply_in(
     *,
     memo: str = "",
     guid: str | None = None,
+    coder: str | None = None,
 ) -> Segment:
+    """Code [start, end) of ``document`` with ``code`` for the coder ``coder_id``; ``coder``
+    names that coder in the trail when it is not the actor (the consensus a resolution codes
+    for), so that the trail knows whose a segment was after it is gone."""
     check_range(document, start, end)
     duplicate = session.scalar(
         select(Segment.id).where(
@@ -107,6 +111,7 @@ def apply_in(
         session, actor, "apply_code", "segment", seg.guid,
         document=document.guid, code=code.guid, start=start, end=end,
         document_name=document.name, code_name=code.name,
+        **({"coder": coder} if coder and coder != actor else {}),
     )  # fmt: skip
     return seg
 

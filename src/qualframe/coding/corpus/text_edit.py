@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.corpus.documents import normalise_text, sha256_hex
 from qualframe.coding.query.segments import code_paths
-from qualframe.storage.models import Document, Resolution, Segment, Turn
+from qualframe.storage.models import Coder, Document, Resolution, Segment, Turn
 from qualframe.storage.versions import versioned_update
 
 
@@ -42,6 +42,7 @@ class EditedSegment:
     text: str
     new_start: int
     new_end: int
+    coder: str = ""
 
     @property
     def removed(self) -> bool:
@@ -147,15 +148,15 @@ def plan_in(session: Session, doc: Document, start: int, end: int, new_text: str
     _whole, piece = _checked_text(doc, start, end, new_text)
     _place(list(session.scalars(select(Turn).where(Turn.document_id == doc.id))), start, end)
     rows = session.execute(
-        select(Segment.guid, Segment.start, Segment.end, Segment.code_id).where(
-            Segment.document_id == doc.id
-        )
+        select(Segment.guid, Segment.start, Segment.end, Segment.code_id, Coder.name)
+        .join(Coder, Coder.id == Segment.coder_id)
+        .where(Segment.document_id == doc.id)
     ).all()
     paths = code_paths(session)
     moved = unchanged = 0
     overlapping: list[EditedSegment] = []
     n = len(piece)
-    for guid, a, b, code_id in rows:
+    for guid, a, b, code_id, coder in rows:
         a2, b2 = map_start(a, start, end, n), map_end(b, start, end, n)
         if a >= end:  # wholly after: moves (the bulk update in apply_in moves exactly these)
             moved += 1
@@ -163,7 +164,7 @@ def plan_in(session: Session, doc: Document, start: int, end: int, new_text: str
             unchanged += 1
         else:
             path = "/".join(paths[code_id][0])
-            overlapping.append(EditedSegment(guid, path, a, b, doc.text[a:b], a2, b2))
+            overlapping.append(EditedSegment(guid, path, a, b, doc.text[a:b], a2, b2, coder))
     overlapping.sort(key=lambda s: (s.start, s.end, s.guid))
     return TextEditPlan(
         doc.guid, doc.name, start, end, doc.text[start:end], piece, moved, unchanged,

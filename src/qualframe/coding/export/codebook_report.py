@@ -2,11 +2,14 @@
 to Word (house style, landscape) and Excel.
 
 The example of a code is the one written in the codebook; when there is none, the first
-segment an analyst marked as exemplar (with the speaker's pseudonym) stands in.
+segment an analyst marked as exemplar (with the speaker's pseudonym) stands in. With
+``coders`` (the app's window while coding blind), counts and exemplar quotes come from those
+coders' segments only, and the note says so.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -25,7 +28,7 @@ from qualframe.coding.export import docx_style as ds
 from qualframe.coding.export.atomic import write_atomically
 from qualframe.coding.export.safe_cells import neutralise
 from qualframe.coding.query.quotes import own_turn
-from qualframe.storage.models import Document, Participant, Segment, Turn
+from qualframe.storage.models import Coder, Document, Participant, Segment, Turn
 
 THEME_FILL = "F2F2F2"
 COUNT_NOTE = (
@@ -44,15 +47,18 @@ class ManualEntry:
     example_from_data: bool
 
 
-def manual_entries(project: Project, *, real_names: bool = False) -> list[ManualEntry]:
+def manual_entries(
+    project: Project, *, real_names: bool = False, coders: Sequence[str] | None = None
+) -> list[ManualEntry]:
     """Every code in codebook order with its counts and example. Participants' real names in
     the texts (an exemplar quote that includes the speaker label ``E6 (name):``, a definition)
-    are replaced by their pseudonyms unless ``real_names``."""
-    counts = code_counts(project)
+    are replaced by their pseudonyms unless ``real_names``. With ``coders``, counts and
+    exemplar quotes come from their segments only."""
+    counts = code_counts(project, coders)
     with project.read() as s:
         mask = name_masker(s, real_names)
         tree = load_tree(s)
-        rows = s.execute(
+        stmt = (
             select(
                 Segment.code_id,
                 Document.text,
@@ -68,7 +74,11 @@ def manual_entries(project: Project, *, real_names: bool = False) -> list[Manual
             .outerjoin(Participant, Participant.id == Turn.participant_id)
             .where(Segment.is_exemplar.is_(True))
             .order_by(Document.position, Document.name, Segment.start)
-        ).all()
+        )
+        if coders is not None:
+            ids = select(Coder.id).where(Coder.name.in_(list(coders)))
+            stmt = stmt.where(Segment.coder_id.in_(ids))
+        rows = s.execute(stmt).all()
     exemplar: dict[int, str] = {}
     for code_id, text, start, end, who, t_start, t_end, turn_id in rows:
         if code_id not in exemplar:
@@ -99,8 +109,10 @@ def write_codebook_docx(
     title: str = "Codebook (coding manual)",
     number: int = 1,
     real_names: bool = False,
+    blind_coder: str | None = None,
 ) -> None:
-    entries = manual_entries(project, real_names=real_names)
+    coders = [blind_coder] if blind_coder is not None else None
+    entries = manual_entries(project, real_names=real_names, coders=coders)
     if not entries:
         raise UserError(f"Cannot write {Path(path).name}: the codebook is empty.")
     doc = ds.new_document(landscape=True)
@@ -133,16 +145,31 @@ def write_codebook_docx(
         for i in range(max(e.code.depth for e in entries) + 1)
     )
     ds.add_note(
-        doc,
-        f"Hierarchy: {levels} (themes in bold; categories marked -, codes ·). {COUNT_NOTE} "
-        "Examples are taken from the codebook or, where it gives none, from a segment marked "
-        "as exemplar (with the speaker's pseudonym).",
-    )
+        doc, f"Hierarchy: {levels} (themes in bold; categories marked -, codes ·). "
+        + counting_note(blind_coder),
+    )  # fmt: skip
     ds.save(doc, Path(path))
 
 
-def write_codebook_xlsx(project: Project, path: Path, *, real_names: bool = False) -> None:
-    entries = manual_entries(project, real_names=real_names)
+def counting_note(blind_coder: str | None = None) -> str:
+    """What the counts and the examples take in."""
+    note = (
+        f"{COUNT_NOTE} Examples are taken from the codebook or, where it gives none, from a "
+        "segment marked as exemplar (with the speaker's pseudonym)."
+    )
+    if blind_coder is not None:
+        note += (
+            f" Blind coding: counts and exemplar quotes come from the segments of {blind_coder} "
+            "only; the other coders' segments are left out."
+        )
+    return note
+
+
+def write_codebook_xlsx(
+    project: Project, path: Path, *, real_names: bool = False, blind_coder: str | None = None
+) -> None:
+    coders = [blind_coder] if blind_coder is not None else None
+    entries = manual_entries(project, real_names=real_names, coders=coders)
     depth = max((e.code.depth for e in entries), default=0) + 1
     wb = Workbook()
     ws = wb.active
@@ -171,15 +198,23 @@ def write_codebook_xlsx(project: Project, path: Path, *, real_names: bool = Fals
             cell.alignment = wrap
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(entries) + 1}"
+    notes = wb.create_sheet("Note")
+    notes.append([counting_note(blind_coder)])
+    notes.column_dimensions["A"].width = 120
+    notes["A1"].alignment = wrap
     write_atomically(Path(path), wb.save)
 
 
-def export_codebook(project: Project, path: Path, *, real_names: bool = False) -> None:
+def export_codebook(
+    project: Project, path: Path, *, real_names: bool = False, blind_coder: str | None = None
+) -> None:
+    """The coding manual to Word or Excel; with ``blind_coder``, as that coder sees it while
+    coding blind (counts and exemplar quotes from their segments only, said in the note)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".docx":
-        write_codebook_docx(project, path, real_names=real_names)
+        write_codebook_docx(project, path, real_names=real_names, blind_coder=blind_coder)
     elif suffix == ".xlsx":
-        write_codebook_xlsx(project, path, real_names=real_names)
+        write_codebook_xlsx(project, path, real_names=real_names, blind_coder=blind_coder)
     else:
         raise UserError(f"Cannot write {path.name}: the codebook can be saved as .docx or .xlsx.")

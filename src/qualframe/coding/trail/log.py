@@ -8,7 +8,7 @@ events do not record is taken from the project as it is now.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -217,7 +217,16 @@ def _touched(action: str, guid: str | None, d: Mapping[str, Any], names: Names) 
     return target, frozenset(c for c in codes if c), frozenset(x for x in docs if x)
 
 
-def _entries(s: Session) -> Iterable[LogEntry]:
+#: What an event's sentence is written from: its details, or fewer of them (``coding.trail.blind``
+#: leaves out counts of every coder's segments). Called with the actor, the action and the
+#: details as recorded.
+Shown = Callable[[str, str, Mapping[str, Any]], Mapping[str, Any]]
+
+
+def entries_in(s: Session, shown: Shown | None = None) -> Iterable[LogEntry]:
+    """Every event as an entry, oldest first; with ``shown``, each sentence (and the entry's
+    ``details``) is made from the details it returns, while places and names are still learnt
+    from everything the event recorded."""
     names = _names_now(s)
     stmt = select(
         AuditEvent.id, AuditEvent.at, AuditEvent.actor, AuditEvent.action, AuditEvent.entity,
@@ -225,12 +234,13 @@ def _entries(s: Session) -> Iterable[LogEntry]:
     ).order_by(AuditEvent.id)  # fmt: skip
     for eid, at, actor, action, entity, guid, details, digest in s.execute(stmt):
         d: Mapping[str, Any] = details if isinstance(details, dict) else {}
-        sentence = describe(actor, action, entity, guid, d, names)  # names as they were
+        told = shown(actor, action, d) if shown is not None else d
+        sentence = describe(actor, action, entity, guid, told, names)  # names as they were
         target, codes, docs = _touched(action, guid, d, names)
         _learn(names, actor, action, guid, d)
         yield LogEntry(
             id=int(eid), at=at, actor=actor, action=action, category=category_of(action),
-            sentence=sentence, entity=entity, entity_guid=guid, details=d,
+            sentence=sentence, entity=entity, entity_guid=guid, details=told,
             undo=bool(d.get("undo")) or action == "undo", redo=bool(d.get("redo")) or action == "redo",
             target=target, codes=codes, documents=docs, hash=digest,
         )  # fmt: skip
@@ -241,7 +251,7 @@ def read_log(project: Project, where: LogFilter | None = None) -> list[LogEntry]
     where = where or LogFilter()
     check_action(where.action)
     with project.read() as s:
-        return [e for e in _entries(s) if where.keeps(e)]
+        return [e for e in entries_in(s) if where.keeps(e)]
 
 
 def to_utc(local: datetime) -> datetime:

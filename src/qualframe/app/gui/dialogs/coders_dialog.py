@@ -1,6 +1,8 @@
 """View → Coders → Manage coders…: the project's coders with their roles and segment counts;
 rename one, or merge two spellings of one person. Both are undoable commands (the same ones
-as `qualframe coders rename|merge`), refused while the project is read-only or reviewed."""
+as `qualframe coders rename|merge`), refused while the project is read-only or reviewed.
+While the window codes blind, only the coder's own count is shown (the others' would say how
+much they coded) and a line says so."""
 
 from __future__ import annotations
 
@@ -9,12 +11,14 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QInputDialog,
+    QLabel,
     QListWidget,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from qualframe.app.gui.coder_scope import CoderScope
 from qualframe.app.gui.workbench import Workbench
 from qualframe.coding.corpus.coder_merge import MergeCoders
 from qualframe.coding.corpus.coder_roles import RenameCoder, list_coders
@@ -22,10 +26,13 @@ from qualframe.coding.corpus.coders import coder_names
 
 
 class CodersDialog(QDialog):
-    def __init__(self, bench: Workbench, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, bench: Workbench, parent: QWidget | None = None, scope: CoderScope | None = None
+    ) -> None:
+        """``scope``: while it is blind, the other coders' counts are not shown."""
         super().__init__(parent)
         self.setWindowTitle("Coders")
-        self.bench = bench
+        self.bench, self.scope = bench, scope
         self.list = QListWidget()
         self.rename_button = QPushButton("Rename…")
         self.merge_button = QPushButton("Merge into…")
@@ -43,6 +50,13 @@ class CodersDialog(QDialog):
         close.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addLayout(row)
+        if scope is not None and scope.blind:
+            note = QLabel("<b>Blind coding is on</b>: the other coders' segment counts are "
+                          "hidden (View → Coders).")  # fmt: skip
+            note.setObjectName("coders_blind_note")
+            note.setWordWrap(True)
+            note.setStyleSheet("color:#8A3B00")
+            lay.addWidget(note)
         lay.addWidget(close)
         writable = bench.project.can_edit  # not read-only, not in review mode
         self.rename_button.setEnabled(writable)
@@ -51,8 +65,13 @@ class CodersDialog(QDialog):
 
     def reload(self) -> None:
         self.list.clear()
+        blind = self.scope is not None and self.scope.blind
+        me = self.bench.project.coder
         for coder in list_coders(self.bench.project):
-            self.list.addItem(f"{coder.name}  ({coder.role}, {coder.segments} segments)")
+            if blind and coder.name != me:
+                self.list.addItem(f"{coder.name}  ({coder.role})")
+            else:
+                self.list.addItem(f"{coder.name}  ({coder.role}, {coder.segments} segments)")
             self.list.item(self.list.count() - 1).setData(256, coder.name)
         if self.list.count():
             self.list.setCurrentRow(0)

@@ -2,7 +2,9 @@
 word at the cursor) in an editable box between its context, and, as you type, what the edit
 will do to the coded segments — how many move, which are adjusted, which the edit deletes
 entirely (listed, and named on the button). The edit is one undoable command, recorded in the
-audit trail with the text before and after."""
+audit trail with the text before and after. While the window shows only some coders' work
+(blind coding), only their segments are counted and listed, and a line says that the other
+coders' segments move, are adjusted or removed the same way."""
 
 from __future__ import annotations
 
@@ -53,10 +55,14 @@ class EditTextDialog(QDialog):
         start: int,
         end: int,
         parent: QWidget | None = None,
+        *,
+        coders: frozenset[str] | None = None,
     ) -> None:
+        """``coders``: list only these coders' segments (None: everyone's)."""
         super().__init__(parent)
         self.setWindowTitle(f"Edit text — {document_name}")
         self.project = project
+        self.coders = coders
         self.document_guid = document_guid
         self.start, self.end = start, end
         self.plan: TextEditPlan | None = None
@@ -150,11 +156,24 @@ class EditTextDialog(QDialog):
             ok.setText("Edit text")
             return
         self.plan = plan
-        lines = [html.escape(plan.summary())]
-        for seg in plan.adjusted:
+        adjusted, removed = plan.adjusted, plan.removed
+        whose: str | None = None
+        if self.coders is None:
+            lines = [html.escape(plan.summary())]
+        else:
+            adjusted = tuple(seg for seg in adjusted if seg.coder in self.coders)
+            removed = tuple(seg for seg in removed if seg.coder in self.coders)
+            whose = "your" if self.coders == {self.project.coder} else "the shown coders'"
+            lines = [html.escape(
+                f"Everything coded after the edit moves with the text; {len(adjusted)} of "
+                f"{whose} segments overlapping it {'is' if len(adjusted) == 1 else 'are'} "
+                f"adjusted and {len(removed)} removed. The other coders' segments here are "
+                "adjusted or removed the same way (not listed while their work is hidden)."
+            )]  # fmt: skip
+        for seg in adjusted:
             now = " ".join(self._after_edit(seg.start, seg.end, plan).split())
             lines.append(f"Adjusted: {html.escape(seg.code_path)} — “{html.escape(now[:120])}”")
-        for seg in plan.removed:
+        for seg in removed:
             quote = " ".join(seg.text.split())
             lines.append(
                 f"<span style='color:#B00020'>Removed: {html.escape(seg.code_path)} — "
@@ -162,5 +181,8 @@ class EditTextDialog(QDialog):
             )
         self.preview.setText("<br>".join(lines))
         ok.setEnabled(not self.project.read_only)
-        n = len(plan.removed)
-        ok.setText(f"Edit text and remove {n} segment{'s' if n != 1 else ''}" if n else "Edit text")
+        n = len(removed)
+        counted = (
+            f"{n} segment{'s' if n != 1 else ''}" if whose is None else f"{n} of {whose} segments"
+        )
+        ok.setText(f"Edit text and remove {counted}" if n else "Edit text")

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui.coder_scope import CoderScope
 from qualframe.app.gui.tasks import Cancelled, run_with_progress
 from qualframe.app.gui.workbench import Workbench
 from qualframe.coding.merge import MergePlan, MergeProject, preview_merge
@@ -107,8 +108,18 @@ class MergeDialog(QDialog):
         self.merge_button.setText("Merge" if plan.changes else "Nothing to merge")
 
 
-def ask_merge(bench: Workbench, parent: QWidget | None, path: Path | None = None) -> bool:
-    """Choose a copy (unless ``path``), preview, merge. True when merged."""
+def ask_merge(
+    bench: Workbench,
+    parent: QWidget | None,
+    path: Path | None = None,
+    *,
+    scope: CoderScope | None = None,
+) -> bool:
+    """Choose a copy (unless ``path``), preview, merge. True when merged. Refused while
+    ``scope`` is blind: the preview lists what the other copy's coders did."""
+    why = "merging a copy lists what its coders did"
+    if scope is not None and scope.refused_while_blind(bench.report, why):
+        return False
     if path is None:
         start = bench.project.path.parent if bench.project.path else Path.home()
         name, _ = QFileDialog.getOpenFileName(

@@ -31,6 +31,10 @@ from qualframe.coding.codebook.tree import segment_count
 from qualframe.coding.core.changes import Change
 from qualframe.coding.core.records import CodeRecord
 
+#: While the counts take in only some coders (View → Coders, blind coding), a merge or a
+#: deletion still takes every coder's segments: said without counting theirs.
+OTHERS = "the other coders' segments with it, if any (not counted while their work is hidden)"
+
 
 class CodeFilter(QSortFilterProxyModel):
     def __init__(self, parent: QWidget) -> None:
@@ -269,19 +273,34 @@ class CodebookDock(QDockWidget):
             return
         target = targets[labels.index(choice)]
         segs = self.model.counts.get(rec.guid, (0, 0))[0]
+        whose = self._whose()
+        moving = (
+            f"{segs} segment{'s' if segs != 1 else ''} will move to the target code."
+            if whose is None
+            else f"{segs} {whose} segments will move to the target code; so will {OTHERS}."
+        )
         answer = QMessageBox.question(
-            self, "Merge code",
-            f'Merge "{rec.path_text}" into "{target.path_text}"? '
-            f"{segs} segment{'s' if segs != 1 else ''} will move to the target code.",
-        )  # fmt: skip
+            self, "Merge code", f'Merge "{rec.path_text}" into "{target.path_text}"? {moving}'
+        )
         if answer == QMessageBox.StandardButton.Yes:
             self.bench.push(commands.MergeCodes(rec.guid, target.guid))
+
+    def _whose(self) -> str | None:
+        """Whose segments the counts take in when not everyone's ("your", "the shown
+        coders'"); None when they count everyone's."""
+        shown = self.model.tallies.coders
+        if shown is None:
+            return None
+        return "of your" if shown == {self.project.coder} else "of the shown coders'"
 
     def delete(self) -> None:
         rec = self.current()
         if rec is None:
             return
-        segs = segment_count(self.project, rec.guid, include_descendants=True)
+        whose = self._whose()
+        segs = segment_count(
+            self.project, rec.guid, include_descendants=True, coders=self.model.tallies.coders
+        )
         subs = sum(1 for r in self.model.records if r.path[: len(rec.path)] == rec.path) - 1
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)
@@ -289,17 +308,23 @@ class CodebookDock(QDockWidget):
         what = f'"{rec.path_text}"' + (
             f" and its {subs} sub-code{'s' if subs != 1 else ''}" if subs else ""
         )
+        counted = (
+            f"{segs} {whose} coded segments" if whose
+            else f"{segs} coded segment{'s' if segs != 1 else ''}"
+        )  # fmt: skip
         box.setText(
-            f"Delete {what}? {segs} coded segment{'s' if segs != 1 else ''} "
-            f"{'are' if segs != 1 else 'is'} affected."
+            f"Delete {what}? {counted} {'are' if segs != 1 else 'is'} affected"
+            + (f"; so are {OTHERS}." if whose else ".")
         )
         box.setInformativeText("You can undo this with Edit → Undo.")
         delete_btn = box.addButton(
-            f"Delete code and {segs} segment{'s' if segs != 1 else ''}",
+            f"Delete code and {segs} segment{'s' if segs != 1 else ''}"
+            if whose is None
+            else "Delete code and its segments",
             QMessageBox.ButtonRole.DestructiveRole,
         )
         move_btn = None
-        if rec.parent_guid is not None and segs:
+        if rec.parent_guid is not None and (segs or whose):
             parent_name = rec.path[-2]
             move_btn = box.addButton(
                 f'Delete code, move segments to "{parent_name}"', QMessageBox.ButtonRole.AcceptRole

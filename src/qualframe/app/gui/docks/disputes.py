@@ -2,10 +2,16 @@
 segments and on codes — with the whole thread. The analyst answers: recode the segment, set
 its boundaries to the selection in the document, or keep it with a reply; a comment on a
 code is answered by revising its definition or keeping it. Each answer is one undoable
-command; the auditor then gives a new verdict (View → Disputes)."""
+command; the auditor then gives a new verdict (View → Disputes).
+
+While the window's :class:`CoderScope` is blind, only the threads on the coder's own segments
+are listed (a thread on another coder's segment names it and quotes it; a comment on a code
+is answered by whoever coded with it), and a sentence above the list says how many wait
+until blind coding is turned off."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -16,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
+    QLabel,
     QPushButton,
     QSplitter,
     QTableView,
@@ -24,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui.coder_scope import CoderScope
 from qualframe.app.gui.models.codebook_model import CodebookModel
 from qualframe.app.gui.models.review_models import DisputesModel, OpenItem
 from qualframe.app.gui.passage import thread_html
@@ -41,8 +49,9 @@ from qualframe.coding.review.workspace import disputes, threaded_segments
 
 #: Changes after which the list is read again whatever they touched.
 REVIEW_ACTIONS = frozenset(
-    {"review", "answer_dispute", "answer_code_comment", "rename_code", "edit_code"}
-)
+    {"review", "answer_dispute", "answer_code_comment", "rename_code", "edit_code",
+     "rename_coder", "merge_coders", "unmerge_coders"}
+)  # fmt: skip
 
 #: The document's current selection as (document GUID, start, end) in code points, or None.
 SelectionRange = Callable[[], tuple[str, int, int] | None]
@@ -72,6 +81,24 @@ def open_rows(bench: Workbench, codes: CodebookModel, *, answered_too: bool) -> 
     return rows
 
 
+def own_rows(rows: list[OpenItem], coder: str) -> list[OpenItem]:
+    """The rows a coder coding blind may see: the threads on their own segments."""
+    return [r for r in rows if r.item is not None and r.item.segment.coder == coder]
+
+
+def blind_sentence(hidden: int) -> str:
+    """E.g. "Blind coding is on: 3 threads on other coders' segments or on codes are hidden
+    (View → Coders)."."""
+    what = (
+        "no threads on other coders' segments or on codes are"
+        if hidden == 0
+        else "1 thread on another coder's segment or on a code is"
+        if hidden == 1
+        else f"{hidden:,} threads on other coders' segments or on codes are"
+    )
+    return f"Blind coding is on: {what} hidden (View → Coders)."
+
+
 class DisputesDock(QDockWidget):
     segmentActivated = Signal(object)  # SegmentRecord: show the passage
     codeActivated = Signal(str)  # a code's GUID: show it in the codebook
@@ -82,10 +109,14 @@ class DisputesDock(QDockWidget):
         codes: CodebookModel,
         selected_range: SelectionRange,
         parent: QWidget | None = None,
+        *,
+        scope: CoderScope | None = None,
     ) -> None:
+        """``scope``: while it is blind, only the threads on its coder's own segments."""
         super().__init__("Disputes", parent)
         self.setObjectName("disputes")
         self.bench, self.codes, self.selected_range = bench, codes, selected_range
+        self.scope = scope
         self._threaded: set[str] = set()
         self.model = DisputesModel(self)
         self.table = QTableView()
@@ -102,8 +133,15 @@ class DisputesDock(QDockWidget):
         self.thread_box = QTextBrowser()
         self.answered = QCheckBox("Also answered, awaiting the auditor")
         self.answered.toggled.connect(self.reload)
+        self.blind_note = QLabel()
+        self.blind_note.setObjectName("disputes_blind_note")
+        self.blind_note.setWordWrap(True)
+        self.blind_note.setStyleSheet("color:#8A3B00")
+        self.blind_note.hide()
         self.setWidget(self._layout())
         bench.changed.connect(self.on_change)
+        if scope is not None:
+            scope.changed.connect(self.reload)
         self.reload()
 
     def _layout(self) -> QWidget:
@@ -131,6 +169,7 @@ class DisputesDock(QDockWidget):
         layout = QVBoxLayout(box)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.answered)
+        layout.addWidget(self.blind_note)
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
         return box
@@ -139,6 +178,15 @@ class DisputesDock(QDockWidget):
     def reload(self) -> None:
         keep = self.current()
         rows = open_rows(self.bench, self.codes, answered_too=self.answered.isChecked())
+        if self.scope is not None and self.scope.blind:
+            every = len(rows)
+            rows = own_rows(rows, self.scope.me)
+            head = "Blind coding is on"
+            sentence = html.escape(blind_sentence(every - len(rows)))
+            self.blind_note.setText(sentence.replace(head, f"<b>{head}</b>", 1))
+            self.blind_note.show()
+        else:
+            self.blind_note.hide()
         self._threaded = threaded_segments(self.bench.project)
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()

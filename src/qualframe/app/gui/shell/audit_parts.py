@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui.coder_scope import CoderScope
 from qualframe.app.gui.corpus import Corpus
 from qualframe.app.gui.dialogs.written import tell_file_written
 from qualframe.app.gui.docks.codebook import CodebookDock
@@ -45,6 +46,9 @@ class AuditHost(Workbench, Protocol):
 
     @property
     def codes(self) -> CodebookModel: ...
+
+    @property
+    def coder_scope(self) -> CoderScope: ...
 
     @property
     def corpus(self) -> Corpus: ...
@@ -111,14 +115,14 @@ def _qt(w: AuditHost) -> QWidget:
 
 def install(w: AuditHost) -> None:
     window = cast(QMainWindow, w)
-    w.disputes = DisputesDock(w, w.codes, lambda: _selection(w), _qt(w))
+    w.disputes = DisputesDock(w, w.codes, lambda: _selection(w), _qt(w), scope=w.coder_scope)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, w.disputes)
     window.tabifyDockWidget(w.search, w.disputes)
     w.bottom_docks.append(w.disputes)
     w.retrieval.raise_()
     w.disputes.segmentActivated.connect(w.jump_to_segment)
     w.disputes.codeActivated.connect(w.select_code)
-    w.log_view = LogView(w, w.codes, defer=True)
+    w.log_view = LogView(w, w.codes, defer=True, scope=w.coder_scope)
     w.add_view("Log", w.log_view)
     w.log_view.targetActivated.connect(lambda kind, guid: go_to(w, kind, guid))
     w.review_view = None
@@ -196,6 +200,9 @@ def _save_path(w: AuditHost, title: str, name: str, filters: str) -> Path | None
 def export_review_report(w: AuditHost) -> None:
     from qualframe.coding.export.review_report import export_review_report as export
 
+    if w.coder_scope.refused_while_blind(w.report, "the review report quotes every coder's "
+                                         "reviewed segments"):  # fmt: skip
+        return
     path = _save_path(w, "Review report", "review-report.docx",
                       "Word (*.docx);;Excel (*.xlsx)")  # fmt: skip
     if path is None:
@@ -215,6 +222,11 @@ def export_review_report(w: AuditHost) -> None:
 def export_codebook_history(w: AuditHost) -> None:
     from qualframe.coding.export.codebook_history import codebook_history, write_codebook_history
 
+    why = (
+        "the codebook history gives the auditors' comments on codes and the segments each step took"
+    )
+    if w.coder_scope.refused_while_blind(w.report, why):
+        return
     first = w.log_view.entries[0].at if w.log_view.entries else now_utc()
     text, ok = QInputDialog.getText(
         _qt(w), "Codebook history", "Changes since (date, e.g. 2026-03-01):",

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
+from qualframe.app.gui.coder_scope import CoderScope
 from qualframe.app.gui.dialogs.written import tell_file_written
 from qualframe.app.gui.save_target import ask_save_path
 from qualframe.app.gui.tasks import Progress, run_export
@@ -25,8 +26,10 @@ def fill_export_menu(
     show: Callable[[QWidget], None],
     matrix_view: MatrixView,
     survey_view: SurveyView,
+    scope: CoderScope | None = None,
 ) -> None:
-    """Fill ``menu``; ``show`` brings a view's tab to the front before its export."""
+    """Fill ``menu``; ``show`` brings a view's tab to the front before its export. While
+    ``scope`` is blind the codebook report counts and quotes its coder's segments only."""
 
     def matrix() -> None:
         show(matrix_view)
@@ -39,16 +42,25 @@ def fill_export_menu(
     menu.addAction(
         "&Theme matrix (Word, Excel, CSV, Markdown)…", QKeySequence("Ctrl+Shift+E"), matrix
     )
-    menu.addAction(
-        "&Codebook report (Word, Excel)…", lambda: export_codebook(parent, project, report)
-    )
+
+    def codebook() -> None:
+        blind = scope is not None and scope.blind
+        export_codebook(parent, project, report, blind_coder=project.coder if blind else None)
+
+    menu.addAction("&Codebook report (Word, Excel)…", codebook)
     menu.addSeparator()
     menu.addAction("&Survey tables (Word)…", lambda: survey("docx"))
     menu.addAction("Survey tables (&Excel)…", lambda: survey("xlsx"))
     menu.addAction("Survey tables (&JSON)…", lambda: survey("json"))
 
 
-def export_codebook(parent: QWidget, project: Project, report: Callable[[str], None]) -> bool:
+def export_codebook(
+    parent: QWidget,
+    project: Project,
+    report: Callable[[str], None],
+    *,
+    blind_coder: str | None = None,
+) -> bool:
     from qualframe.coding.export.codebook_report import export_codebook as write
 
     start = str(Path(project.path or Path.home()).with_name("codebook.docx"))
@@ -63,7 +75,7 @@ def export_codebook(parent: QWidget, project: Project, report: Callable[[str], N
 
     def work(progress: Progress) -> None:
         progress(0, 1, path.name)
-        write(project, path)
+        write(project, path, blind_coder=blind_coder)
         progress(1, 1, path.name)
 
     if not run_export(parent, "Exporting the codebook", work):

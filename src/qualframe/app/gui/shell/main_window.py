@@ -133,7 +133,8 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self.coding = CodingActions(self, self.view, self.codes, self.settings, self)
         self.codes.applyRequested.connect(self.coding.apply_code)  # a selection dropped on a code
-        self.document_actions = DocumentActions(self, self.documents, self._current_range, self)
+        self.document_actions = DocumentActions(self, self.documents, self._current_range, self,
+                                                scope=self.coder_scope)  # fmt: skip
         self.navigator.menu_provider = self.document_actions.fill_context_menu
         self._add_edit_text_to_view_menu()
         self.document_actions.memoRequested.connect(lambda g: self.memos.new_memo("document", g))
@@ -148,7 +149,7 @@ class MainWindow(QMainWindow):
         self.add_view("Participants", self.participants_view)
         fill_export_menu(
             self.export_menu, self, project, self.report, self.tabs.setCurrentWidget,
-            self.matrix_view, self.survey_view,
+            self.matrix_view, self.survey_view, self.coder_scope,
         )  # fmt: skip
         install_research_menus(self, self.export_menu)
         exchange_actions.install(self, self.export_menu)  # REFI-QDA .qdpx / .qdc
@@ -231,7 +232,7 @@ class MainWindow(QMainWindow):
         if self.project.read_only:
             self.report("This project is open read-only; nothing can be merged into it.")
             return False
-        return ask_merge(self, self, path)
+        return ask_merge(self, self, path, scope=self.coder_scope)
 
     # -- the Workbench protocol --------------------------------------------------------------
     def push(self, command: Command, long_title: str | None = None) -> bool:

@@ -2,11 +2,17 @@
 fgi_mentees 1,203–1,260"), newest first, filterable by person, kind of action, code,
 document and date; double-click goes to the thing changed; Verify checks the hash chain.
 
+While the window's :class:`CoderScope` is blind it lists only what the coder may see
+(``coding.trail.blind``: their own work and the project's, nothing of the other coders'
+coding) and says above the list how many entries it leaves out.
+
 It reads the trail when it is first shown and again after changes while it is shown
-(the main window delivers changes to a hidden tab when it comes back)."""
+(the main window delivers changes to a hidden tab when it comes back), and when blind coding
+is turned on or off."""
 
 from __future__ import annotations
 
+import html
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
@@ -23,12 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qualframe.app.gui.coder_scope import CoderScope
 from qualframe.app.gui.flow_layout import FlowLayout, side_by_side
 from qualframe.app.gui.models.codebook_model import CodebookModel
 from qualframe.app.gui.models.review_models import LogModel
 from qualframe.app.gui.workbench import Workbench
 from qualframe.coding.core.changes import Change
 from qualframe.coding.corpus.documents import list_documents
+from qualframe.coding.trail.blind import blind_log
 from qualframe.coding.trail.log import LogEntry, LogFilter, read_log, to_local, to_utc
 from qualframe.coding.trail.verify import verify_trail
 
@@ -51,14 +59,18 @@ class LogView(QWidget):
         parent: QWidget | None = None,
         *,
         defer: bool = False,
+        scope: CoderScope | None = None,
     ) -> None:
+        """``scope``: while it is blind, only what its coder may see is listed."""
         super().__init__(parent)
         self.setObjectName("log_view")
-        self.bench, self.codes = bench, codes
+        self.bench, self.codes, self.scope = bench, codes, scope
         self.entries: list[LogEntry] = []
         self.model = LogModel(self)
         self._loaded = False
         self._build()
+        if scope is not None:
+            scope.changed.connect(self._scope_changed)
         if not defer:
             self.reload()
 
@@ -108,8 +120,14 @@ class LogView(QWidget):
         self.table.doubleClicked.connect(self._activate)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.blind_note = QLabel()
+        self.blind_note.setObjectName("log_blind_note")
+        self.blind_note.setWordWrap(True)
+        self.blind_note.setStyleSheet("color:#8A3B00")
+        self.blind_note.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(bar)
+        layout.addWidget(self.blind_note)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
 
@@ -123,9 +141,29 @@ class LogView(QWidget):
         if self._loaded:
             self.reload()
 
+    def _scope_changed(self) -> None:
+        """Blind coding turned on or off: read again now if shown, else when next shown
+        (and hold nothing of the other coders meanwhile)."""
+        if self.isVisible():
+            self.reload()
+            return
+        self._loaded = False
+        self.entries = []
+        self.model.set_rows([])
+        self.blind_note.hide()
+
     def reload(self) -> None:
         self._loaded = True
-        self.entries = read_log(self.bench.project)
+        if self.scope is not None and self.scope.blind:
+            log = blind_log(self.bench.project, self.scope.me)
+            self.entries = log.entries
+            sentence = html.escape(log.sentence())
+            head = "Blind coding is on"
+            self.blind_note.setText(sentence.replace(head, f"<b>{head}</b>", 1))
+            self.blind_note.show()
+        else:
+            self.entries = read_log(self.bench.project)
+            self.blind_note.hide()
         self._fill(self.actor, ANYONE, sorted({e.actor for e in self.entries}, key=str.casefold))
         self._fill_guids(self.code, [(c.path_text, c.guid) for c in self.codes.records])
         docs = [(d.name, d.guid) for d in list_documents(self.bench.project)]

@@ -189,7 +189,8 @@ def _consensus_copy(s: Session, project: Project, doc: Document, code: Code,
             Segment.coder_id == coder_id, Segment.start == a, Segment.end == b))  # fmt: skip
         if same is None:
             guid = guids[i] if guids and i < len(guids) else None
-            made.append(apply_in(s, project.coder, coder_id, doc, a, b, code, guid=guid).guid)
+            seg = apply_in(s, project.coder, coder_id, doc, a, b, code, guid=guid, coder=CONSENSUS)
+            made.append(seg.guid)
     return made
 
 
