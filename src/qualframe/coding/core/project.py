@@ -159,6 +159,12 @@ class Project:
         self.db.offline_reason = reason
 
     @property
+    def offline_reason(self) -> str | None:
+        """Why writes are refused now because the server cannot be reached (None: they are
+        not; see :meth:`set_offline`)."""
+        return self.db.offline_reason
+
+    @property
     def on_server(self) -> bool:
         """True when the project is a database on a PostgreSQL server (a team project)."""
         return self.db.is_server
