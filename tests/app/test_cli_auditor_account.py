@@ -73,6 +73,8 @@ def test_every_writing_command_of_an_auditor_account_is_refused_in_one_sentence(
         ("attributes", url, "--from", sheet, "--key", "pseudonym"),
         ("merge", url, other),
         ("disagreements", url, "--coders", "tester", "zoe", "--seed-consensus"),
+        ("resolve", url, "1", "--coders", "tester", "zoe", "--neither"),
+        ("answer", url, "--to", segment, "--reply", "Kept."),
     ]  # fmt: skip
     sentence = (
         f"qualframe: {auditor} is an auditor of {name}: an auditor's account can agree, "
