@@ -89,6 +89,41 @@ def _drop(name: str) -> None:
     drop_database(parse_url(_server).set(database=name))
 
 
+def drop_logins(url: str, logins: list[str]) -> None:
+    """Remove server logins a test made (roles are server-wide, not per database), with the
+    group roles ``qualframe role`` made for the project database of ``url`` and their grants."""
+    from sqlalchemy import text
+
+    from qualframe.storage.server import _admin_engine, make_engine, parse_url
+
+    parsed = parse_url(url)
+    names = [*logins, *(f"{parsed.database}_{r}" for r in ("owner", "coder", "auditor"))]
+    engine = make_engine(parsed, pool=False)
+    try:
+        with engine.begin() as conn:  # the grants in the project database first
+            for name in names:
+                if conn.execute(
+                    text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}
+                ).scalar():
+                    conn.exec_driver_sql(f'DROP OWNED BY "{name}"')
+    finally:
+        engine.dispose()
+    admin = _admin_engine(parsed)
+    try:
+        with admin.connect() as conn:
+            for name in names:
+                conn.exec_driver_sql(f'DROP ROLE IF EXISTS "{name}"')
+    finally:
+        admin.dispose()
+
+
+def as_login(url: str, login: str) -> str:
+    """``url`` with another user name (the test server trusts loopback: no password)."""
+    from qualframe.storage.server import parse_url
+
+    return parse_url(url).set(username=login).render_as_string(hide_password=False)
+
+
 #: Databases of this many recent tests are kept: a window a GUI test closed may still get a
 #: queued repaint or timer a few tests later (it reads its project once more, harmlessly).
 KEEP_RECENT = 40

@@ -1,7 +1,9 @@
 """One simulated coder for tests/bench/test_bench_team.py: applies codes to a server project
 for DURATION seconds through the undo history (so every change is announced), retrying a
 change whose connection broke with the same GUID (so a change that did commit before the
-break is never applied twice), and prints JSON: the GUIDs it made and each apply's latency.
+break is never applied twice), and prints JSON: its log of committed applications (GUID,
+document, start, end, code, when), each apply's latency, and how many changes failed with
+the connection and were retried.
 
     python tests/bench/team_coder.py URL CODER DURATION SEED
 """
@@ -29,6 +31,7 @@ def main() -> None:
     codes = [c.guid for c in code_tree(project)]
     stack = UndoStack(project, limit=10)
     made: list[str] = []
+    log: list[list[object]] = []  # [guid, document, start, end, code, time.time()]
     latencies: list[float] = []
     retries = refused = 0
     end = time.monotonic() + duration
@@ -36,7 +39,9 @@ def main() -> None:
         doc, length = rng.choice(docs)
         start = rng.randrange(0, length - 40)
         guid = str(uuid.uuid4())
-        command = ApplyCode(doc, start, start + rng.randrange(5, 40), rng.choice(codes), guid=guid)
+        end_ = start + rng.randrange(5, 40)
+        code = rng.choice(codes)
+        command = ApplyCode(doc, start, end_, code, guid=guid)
         t0 = time.perf_counter()
         committed = False
         while True:
@@ -59,10 +64,17 @@ def main() -> None:
         if committed:
             latencies.append(time.perf_counter() - t0)
             made.append(guid)
+            log.append([guid, doc, start, end_, code, time.time()])
         else:
             refused += 1
     project.close()
-    out = {"made": made, "latencies": latencies, "retries": retries, "refused": refused}
+    out = {
+        "made": made,
+        "log": log,
+        "latencies": latencies,
+        "retries": retries,
+        "refused": refused,
+    }
     print(json.dumps(out))
 
 

@@ -3,7 +3,6 @@ hash chain (and its failure after an edit with sqlite3), the codebook at any dat
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import time
 from datetime import timedelta
@@ -157,20 +156,14 @@ def test_the_codebook_at_any_date_and_the_changes_between_two(trail) -> None:  #
     assert codebook_at(p, g["coded"] - timedelta(days=1)).codes == ()
 
 
-@pytest.mark.skipif(
-    not os.environ.get("QUALFRAME_TEST_DATABASE_URL"),
-    reason="set QUALFRAME_TEST_DATABASE_URL to run against a database server",
-)
+@pytest.mark.server
 def test_review_filter_trail_and_history_on_a_database_server(tmp_path: Path) -> None:
     """The same review, trail and codebook history on the server as on SQLite (the review
-    filter is one SQL condition; the hash chain must read back exactly)."""
-    import sqlalchemy as sa
+    filter is one SQL condition; the hash chain must read back exactly). The server project
+    is a new database of the test server (``QUALFRAME_TEST_DATABASE``, tests/backend.py)."""
+    from tests import backend
 
-    url = os.environ["QUALFRAME_TEST_DATABASE_URL"]
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    engine.dispose()
+    url = str(backend.new_location(tmp_path, "server.qualframe"))
 
     def run(p: Project) -> tuple[object, ...]:
         doc, text = add_transcript(p, "fgi", [("E1", SPEECH)], roles={"E1": "mentee"})
@@ -197,7 +190,7 @@ def test_review_filter_trail_and_history_on_a_database_server(tmp_path: Path) ->
         book = [c.path_text for c in codebook_at(p, utcnow()).codes]
         return kept, sentences, book, verify_trail(p).intact
 
-    with Project.open_url(url, create=True, coder="ana") as server:
+    with Project.create(url, coder="ana") as server:
         on_server = run(server)
     with Project.create(tmp_path / "local.qualframe", coder="ana") as local:
         on_sqlite = run(local)

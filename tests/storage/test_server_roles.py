@@ -13,15 +13,17 @@ from sqlalchemy import text, update
 from qualframe.app.cli.main import main
 from qualframe.coding.codebook.tree import code_tree
 from qualframe.coding.commands import AddCode, ApplyCode, RenameCode
+from qualframe.coding.core.errors import ReviewOnlyError
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.team import grant_role, list_roles
 from qualframe.coding.corpus.documents import DocumentData, add_document_in, list_documents
 from qualframe.coding.review.verdicts import AddReview, list_reviews
 from qualframe.storage.errors import StorageFailure
 from qualframe.storage.models import Code
-from qualframe.storage.server import _admin_engine, parse_url
+from tests import backend
 
 pytestmark = pytest.mark.server
+WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
 @pytest.fixture
@@ -31,26 +33,22 @@ def people(project: Project) -> Iterator[tuple[str, str]]:
     tag = uuid.uuid4().hex[:8]
     auditor, coder = f"aud_{tag}", f"cod_{tag}"
     yield auditor, coder
-    database = project.db.server_url.database
-    names = [auditor, coder, *(f"{database}_{r}" for r in ("owner", "coder", "auditor"))]
-    with project.db.engine.begin() as conn:  # the grants in the project database first
-        for name in names:
-            if conn.execute(
-                text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}
-            ).scalar():
-                conn.exec_driver_sql(f'DROP OWNED BY "{name}"')
-    admin = _admin_engine(parse_url(str(project.location)))
-    try:
-        with admin.connect() as conn:
-            for name in names:
-                conn.exec_driver_sql(f'DROP ROLE IF EXISTS "{name}"')
-    finally:
-        admin.dispose()
+    backend.drop_logins(str(project.location), [auditor, coder])
 
 
 def _as(project: Project, login: str) -> Project:
-    url = parse_url(str(project.location)).set(username=login)
-    return Project.open(url.render_as_string(hide_password=False), coder=login)
+    return Project.open(backend.as_login(str(project.location), login), coder=login)
+
+
+def _statements(project: Project) -> list[str]:
+    """Every SQL statement ``project`` sends from now on (to show what reached the server)."""
+    from sqlalchemy import event
+
+    sent: list[str] = []
+    event.listen(
+        project.db.engine, "before_cursor_execute", lambda *a: sent.append(str(a[2])), named=False
+    )
+    return sent
 
 
 def test_an_auditor_reviews_but_cannot_change_the_coding(project: Project, people) -> None:  # type: ignore[no-untyped-def]
@@ -69,23 +67,40 @@ def test_an_auditor_reviews_but_cannot_change_the_coding(project: Project, peopl
 
     with _as(project, auditor) as a:
         assert a.server_role == "auditor"
+        # Opened for writing, an auditor's account is in review mode by itself.
+        assert a.review and a.reviewing and not a.can_edit
+        assert a.review_reason is not None and a.review_reason.startswith(
+            f"{auditor} is an auditor of {project.name}:"
+        )
         AddReview(seg.guid, "dispute", "too short").do(a)  # type: ignore[arg-type]
         assert len(list_reviews(a)) == 1
-        with pytest.raises(StorageFailure, match=r"Your role on the server .* does not allow"):
+        # coding/ refuses first, in one sentence naming the role: no write reaches the server.
+        sent = _statements(a)
+        with pytest.raises(ReviewOnlyError, match=rf"^{auditor} is an auditor of .*\.$"):
             RenameCode(code.guid, "Renamed by the auditor").do(a)
-        # Not only through Qualframe's commands: the server refuses the statement itself.
-        with pytest.raises(StorageFailure, match="does not allow"), a.write() as s:
+        with pytest.raises(ReviewOnlyError, match="is an auditor of"):
+            ApplyCode(doc, 0, 3, code.guid).do(a)
+        with pytest.raises(ReviewOnlyError, match="is an auditor of"), a.write() as s:
             s.execute(update(Code).values(name="x"))
-        with pytest.raises(StorageFailure, match="does not allow"), a.write() as s:
+        assert not [q for q in sent if q.lstrip().upper().startswith(WRITES)]
+        AddReview(seg.guid, "agree").do(a)  # type: ignore[arg-type]
+        assert [q for q in sent if q.startswith("INSERT INTO reviews")]
+        # Below coding/, the server's grants refuse the statements themselves.
+        with pytest.raises(StorageFailure, match="does not allow"), a.db.write() as s:
+            s.execute(update(Code).values(name="x"))
+        with pytest.raises(StorageFailure, match="does not allow"), a.db.write() as s:
             s.execute(text("DELETE FROM segments"))
     assert [r.name for r in code_tree(project)] == ["Support"]
     with _as(project, coder) as c:
-        assert c.server_role == "coder"
+        assert c.server_role == "coder" and not c.review and c.review_reason is None
         RenameCode(code.guid, "Mentor support").do(c)
         with pytest.raises(StorageFailure, match="does not allow"), c.write() as s:
             s.execute(text("CREATE TABLE planted (x int)"))
     assert [r.name for r in code_tree(project)] == ["Mentor support"]
     assert project.server_role == "owner"
+    # Opened read-only, an auditor is simply read-only (nothing to review from there).
+    with Project.open(backend.as_login(url, auditor), read_only=True) as r:
+        assert r.read_only and not r.review
 
 
 def test_role_command_grants_and_lists(project: Project, people, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]

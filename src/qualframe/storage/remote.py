@@ -134,8 +134,11 @@ def server_role(db: Database) -> str | None:
     (no Qualframe role: rights as granted by hand)."""
     from qualframe.storage.server_roles import current_role
 
-    with db.read_engine.connect() as conn:
-        return current_role(conn)
+    try:
+        with db.read_engine.connect() as conn:
+            return current_role(conn)
+    except DBAPIError as exc:
+        raise _server_error(exc, db.display_name) from None
 
 
 def _check_server_schema(engine: Engine, name: str, *, read_only: bool, upgrade: bool) -> None:

@@ -67,7 +67,18 @@ def say_wrote(path: Path, n: int, noun: str) -> None:
 
 
 def open_project(args: argparse.Namespace, *, write: bool = False) -> Project:
-    return Project.open(args.path, read_only=not write, coder=getattr(args, "coder", None))
+    """The project of ``args.path`` (by ``--coder``); for a command that writes (``write``),
+    one the coder may change: an auditor (a coder with that role, or an auditor's account on
+    a server) is refused here, in one sentence, before the command reads or prepares
+    anything, also when it would turn out to have nothing to write."""
+    project = Project.open(args.path, read_only=not write, coder=getattr(args, "coder", None))
+    if write:
+        try:
+            project.check_can_write()
+        except BaseException:
+            project.close()
+            raise
+    return project
 
 
 def write_json(data: Any, out: Any = None) -> None:

@@ -5,8 +5,11 @@ other clients committed and emits each :class:`Change` through the window's one 
 signal, exactly as if this window had made it: the views update what changed and keep the
 reader's selection and scroll position. The status bar shows the connection: a lost server
 is said at once (every change is refused until it is back; nothing is queued), retried, and
-the window refreshes when it answers again. Project files have no other clients: nothing
-runs for them.
+the window refreshes when it answers again. A write that failed because the connection went
+(:meth:`LiveUpdates.noticed_loss`) turns the window offline at once, not at the next poll;
+when the server is back, :attr:`LiveUpdates.on_back` may take over telling the user (the
+window offers the change that was not saved, ``app.gui.unsaved``). Project files have no
+other clients: nothing runs for them.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar
 from qualframe.coding.core.changes import Change
 from qualframe.coding.core.live import ChangeFeed
 from qualframe.coding.core.project import Project
-from qualframe.storage.errors import ProjectError
+from qualframe.storage.errors import ConnectionLostError, ProjectError
 
 INTERVAL_MS = 500
 
@@ -36,6 +39,9 @@ class LiveUpdates(QObject):
         super().__init__(parent)
         self._deliver = emit
         self.report = report
+        #: Called with the "connection is back" sentence when the server answers again;
+        #: True when it told the user itself (then the sentence is not reported here).
+        self.on_back: Callable[[str], bool] | None = None
         self.received = 0
         self.label = QLabel()
         self.label.setObjectName("server_state")
@@ -61,13 +67,28 @@ class LiveUpdates(QObject):
         if self.feed is None:
             return
         changes = self.feed.poll(0.0)
-        if self.feed.online != self._was_online:
+        flipped = self.feed.online != self._was_online
+        if flipped:
             self._was_online = self.feed.online
             self._show_state()
-            self.report(self.feed.message)
-        for change in changes:
+        for change in changes:  # the views show the server's state before anything is asked
             self.received += 1
             self._deliver(change)
+        if flipped:
+            message = self.feed.message
+            if not (self.feed.online and self.on_back is not None and self.on_back(message)):
+                self.report(message)
+
+    def noticed_loss(self, exc: ConnectionLostError) -> bool:
+        """A write failed because the connection was lost: offline now (every change refused
+        until the server answers; the status bar says so). False when there is no feed to
+        notice the server coming back (the listener never connected)."""
+        if self.feed is None:
+            return False
+        self.feed.noticed_loss(exc)
+        self._was_online = self.feed.online
+        self._show_state()
+        return True
 
     def _show_state(self) -> None:
         assert self.feed is not None

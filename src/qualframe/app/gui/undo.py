@@ -7,6 +7,11 @@ signal the Undo history view listens to.
 it succeeds; a refused command, undo or redo is reported in one sentence and changes nothing.
 After each of them ``emit`` is called once with the ``Change``; the main window turns that into
 its ``changed`` signal.
+
+A step whose commit failed because the server connection was lost (not one refused because
+the project was already known to be offline) goes to :attr:`UndoHistory.on_connection_lost`
+when set (``app.gui.unsaved``: it names what was not saved and offers it again once the
+connection is back); it is not recorded, like any refused step.
 """
 
 from __future__ import annotations
@@ -23,10 +28,12 @@ from qualframe.coding.core.changes import Change
 from qualframe.coding.core.command import Command
 from qualframe.coding.core.concurrency import is_conflict, refresh_change
 from qualframe.coding.core.project import Project
-from qualframe.storage.errors import ProjectError
+from qualframe.storage.errors import ConnectionLostError, ProjectError
 
 Emit = Callable[[Change], None]
 Report = Callable[[str], None]
+#: (kind: "do" | "undo" | "redo", the command, the failure) -> the sentence to report.
+LostHandler = Callable[[str, Command, ConnectionLostError], str]
 BUSY = "Wait until the current operation has finished."
 
 
@@ -46,6 +53,7 @@ class UndoHistory(QObject):
         self._emit = emit
         self._report = report
         self._busy = False
+        self.on_connection_lost: LostHandler | None = None
         self.undo_action = QAction("&Undo", self)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.undo_action.triggered.connect(self.undo)
@@ -80,16 +88,23 @@ class UndoHistory(QObject):
         """Do ``command`` and record it; its change, or None when it was refused. With
         ``long_title`` the work runs off the GUI thread behind a progress dialog."""
         if long_title is None:
-            return self._run(lambda: self.stack.push(command))
+            return self._run(lambda: self.stack.push(command), ("do", command))
         return self._run(
-            lambda: run_with_progress(parent, long_title, lambda _p: self.stack.push(command))
+            lambda: run_with_progress(parent, long_title, lambda _p: self.stack.push(command)),
+            ("do", command),
         )
 
     def undo(self) -> Change | None:
-        return self._run(self.stack.undo) if self.stack.can_undo else None
+        command = self.stack.undo_command
+        if not self.stack.can_undo or command is None:
+            return None
+        return self._run(self.stack.undo, ("undo", command))
 
     def redo(self) -> Change | None:
-        return self._run(self.stack.redo) if self.stack.can_redo else None
+        command = self.stack.redo_command
+        if not self.stack.can_redo or command is None:
+            return None
+        return self._run(self.stack.redo, ("redo", command))
 
     def set_index(self, index: int) -> None:
         """Undo or redo step by step until ``index`` commands are done (the history view);
@@ -99,17 +114,22 @@ class UndoHistory(QObject):
         while self.stack.index < index and self.redo() is not None:
             pass
 
-    def _run(self, step: Callable[[], Change]) -> Change | None:
+    def _run(self, step: Callable[[], Change], what: tuple[str, Command]) -> Change | None:
         if self._busy:
             self._report(BUSY)
             return None
         self._busy = True
         self._update_actions()
+        was_online = self.project.offline_reason is None
         try:
             change = step()
         except ProjectError as exc:
             self.project.forget_cached_ids()
-            self._report(str(exc))
+            lost = self.on_connection_lost
+            if isinstance(exc, ConnectionLostError) and was_online and lost is not None:
+                self._report(lost(what[0], what[1], exc))  # in flight when the server went
+            else:
+                self._report(str(exc))
             if is_conflict(exc):
                 # Another coder changed it first: show their version now.
                 self._emit(refresh_change())

@@ -1,4 +1,5 @@
-"""The welcome screen shown when no project is open: new, open, demo, recent projects."""
+"""The welcome screen shown when no project is open: new, open (a file or a team's server
+project), demo, recent projects."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from qualframe.app.gui.settings import Settings
 
 class WelcomeWindow(QWidget):
     newRequested = Signal()
-    openRequested = Signal(object)  # Path | None (None: ask for a file)
+    openRequested = Signal(object)  # Path | str (a server URL) | None (None: ask for a file)
     demoRequested = Signal()
     restoreRequested = Signal()
 
@@ -36,16 +37,19 @@ class WelcomeWindow(QWidget):
         title.setTextFormat(Qt.TextFormat.RichText)
         new = QPushButton("New project…")
         open_ = QPushButton("Open project…")
+        self.open_server = QPushButton("Open server project…")
+        self.open_server.setToolTip("A team's project on a PostgreSQL server")
         demo = QPushButton("Open demo project")
         demo.setVisible(demo_available)
         self.restore = QPushButton("Restore a backup…")
         self.restore.setToolTip("Restore one of the daily automatic backups as a new project")
         new.clicked.connect(self.newRequested.emit)
         open_.clicked.connect(lambda: self.openRequested.emit(None))
+        self.open_server.clicked.connect(self._ask_server)
         demo.clicked.connect(self.demoRequested.emit)
         self.restore.clicked.connect(self.restoreRequested.emit)
         buttons = QVBoxLayout()
-        for b in (new, open_, demo, self.restore):
+        for b in (new, open_, self.open_server, demo, self.restore):
             b.setMinimumHeight(34)
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -67,6 +71,13 @@ class WelcomeWindow(QWidget):
         lay.setContentsMargins(24, 20, 24, 20)
         lay.addWidget(title)
         lay.addLayout(row, 1)
+
+    def _ask_server(self) -> None:
+        from qualframe.app.gui.dialogs.server_open import ask_server_project
+
+        url = ask_server_project(self)
+        if url is not None:
+            self.openRequested.emit(url)
 
     def reload_recent(self) -> None:
         """List the recent projects again (one that could not be opened has left the list).

@@ -109,6 +109,16 @@ class UndoStack:
     def redo_text(self) -> str | None:
         return self._commands[self._index].text if self.can_redo else None
 
+    @property
+    def undo_command(self) -> Command | None:
+        """The command the next undo takes back (None when there is none)."""
+        return self._commands[self._index - 1] if self._index > 0 else None
+
+    @property
+    def redo_command(self) -> Command | None:
+        """The command the next redo does again (None when there is none)."""
+        return self._commands[self._index] if self._index < len(self._commands) else None
+
     def texts(self) -> list[str]:
         """The text of every command in the history, oldest first."""
         return [c.text for c in self._commands]

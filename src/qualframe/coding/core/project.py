@@ -7,7 +7,11 @@ its own unit of work with :meth:`write` (committed before the call returns) or :
 (``Project.open(..., review=True)``), or worked on by a coder whose role is ``auditor``,
 refuses :meth:`write` (coding, codebook edits, imports, document and attribute edits, memos)
 with one sentence before anything is written. Auditors' verdicts and comments use
-:meth:`review_write`, the only unit of work review mode allows.
+:meth:`review_write`, the only unit of work review mode allows. A server project opened for
+writing by an account whose role on the server is auditor (``qualframe role URL grant NAME
+--role auditor``) is opened in review mode by itself (:attr:`review_reason` says why): the
+server's grants refuse such writes too, but ``coding`` refuses them first, in one sentence
+naming the role.
 """
 
 from __future__ import annotations
@@ -55,6 +59,8 @@ def default_coder_name() -> str:
 
 AUDITOR = "auditor"
 ANALYST = "analyst"
+#: The server role (``storage.server_roles``) whose accounts may only review.
+SERVER_AUDITOR = "auditor"
 
 
 class Project:
@@ -63,6 +69,9 @@ class Project:
         self.coder = (coder or default_coder_name()).strip() or "analyst"
         #: Opened for review by ``coder``: every write but a review's is refused.
         self.review = review
+        #: Why review mode was chosen for the user rather than asked for (an auditor's
+        #: account on a server), one sentence; None otherwise.
+        self.review_reason: str | None = None
         self._coder_ids: dict[str, int] = {}
         self._roles: dict[str, str] = {}  # what role() read (views ask it while painting)
         self._step: tuple[str, str] | None = None  # ("undo" | "redo", the command's text)
@@ -107,12 +116,33 @@ class Project:
         names; with ``review`` it is open for review by ``coder``."""
         if is_server_location(path):
             db = remote.open_on_server(str(path), read_only=read_only)
-            return cls(db, coder, review=review)
+            return cls(db, coder, review=review)._review_by_role()
         return cls(open_project(Path(path), read_only=read_only), coder, review=review)
 
     @classmethod
     def open_url(cls, url: str, *, create: bool = False, coder: str | None = None) -> Project:
-        return cls(remote.open_url(url, create=create), coder)
+        return cls(remote.open_url(url, create=create), coder)._review_by_role()
+
+    def _review_by_role(self) -> Project:
+        """An auditor's account on a server opens a writable project in review mode (see the
+        module): every write but a review's is refused by ``coding`` before the server's
+        grants would refuse it."""
+        if self.read_only or not self.db.is_server:
+            return self
+        try:
+            role = self.server_role
+        except BaseException:
+            self.close()
+            raise
+        if role == SERVER_AUDITOR:
+            login = self.db.server_url.username or self.coder
+            self.review = True
+            self.review_reason = (
+                f"{login} is an auditor of {self.name}: an auditor's account can agree, "
+                "dispute and comment, but not code, change the codebook, import or edit "
+                "documents."
+            )
+        return self
 
     @property
     def server_role(self) -> str | None:
@@ -127,6 +157,12 @@ class Project:
         """While ``reason`` is set (the server cannot be reached), every write is refused
         with it; None when the connection is back."""
         self.db.offline_reason = reason
+
+    @property
+    def offline_reason(self) -> str | None:
+        """Why writes are refused now because the server cannot be reached (None: they are
+        not; see :meth:`set_offline`)."""
+        return self.db.offline_reason
 
     @property
     def on_server(self) -> bool:
@@ -208,6 +244,8 @@ class Project:
             self._refuse_in_review(session)
 
     def _refuse_in_review(self, session: Session) -> None:
+        if self.review_reason is not None:
+            raise ReviewOnlyError(self.review_reason)
         if self.review:
             raise ReviewOnlyError(
                 f"{self.name} is open for review by {self.coder}: a review can agree, dispute "

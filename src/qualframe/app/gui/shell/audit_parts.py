@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QStatusBar,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -142,7 +143,26 @@ def install(w: AuditHost) -> None:
         note = QLabel("<b>Review mode</b>: verdicts and comments only")
         note.setToolTip("Coding, codebook edits and imports are refused while reviewing.")
         w.statusBar().addPermanentWidget(note)
+        reason = w.project.review_reason
+        if reason is not None:  # chosen for the user (an auditor's server account): say why
+            _show_reason(w.review_view, note, reason)
     _menus(w)
+
+
+def _show_reason(review: ReviewWorkspace, note: QLabel, reason: str) -> None:
+    """Why this window only reviews, where the auditor sees it: a banner above the review
+    workspace, and the status bar's note (seen from every tab)."""
+    banner = QLabel(reason)
+    banner.setObjectName("review_reason")
+    banner.setWordWrap(True)
+    banner.setStyleSheet(
+        "background:#FFF4CE; color:#4A3B00; border:1px solid #E0C060; padding:4px 8px;"
+    )
+    layout = review.layout()
+    if isinstance(layout, QVBoxLayout):
+        layout.insertWidget(0, banner)
+    note.setText("<b>Review mode</b>: your server account is an auditor's")
+    note.setToolTip(reason)
 
 
 def _selection(w: AuditHost) -> tuple[str, int, int] | None:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qualframe.app.gui import exchange_actions
+from qualframe.app.gui import exchange_actions, unsaved
 from qualframe.app.gui.actions import CodingActions
 from qualframe.app.gui.coder_menu import fill_coder_menu
 from qualframe.app.gui.coder_scope import CoderScope
@@ -160,6 +160,8 @@ class MainWindow(QMainWindow):
         self.live: LiveUpdates | None = None
         if project.on_server:  # other coders' changes arrive here (app.gui.live)
             self.live = LiveUpdates(project, self.changed.emit, self.statusBar(), self.report, self)
+        # a change the server connection took with it: named, offered again (app.gui.unsaved)
+        self.unsaved = unsaved.install(self, self.live, self.undo, self)
         # Read every text for project-wide search on a background thread soon after the window
         # opens, so that the first search finds them in memory.
         QTimer.singleShot(200, self._warm_corpus)
