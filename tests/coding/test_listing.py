@@ -5,10 +5,12 @@ driver rows themselves, on every database the tests run on."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 
 import pytest
-from sqlalchemy import create_engine, literal, select, update
+from sqlalchemy import create_engine, func, literal, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from qualframe.coding.commands import AddCode, ApplyCode, UndoStack
@@ -150,3 +152,29 @@ def test_speakers_with_and_without_their_attributes(
         # A long list reads everyone (one scan), the speakers asked for among them.
         many = speakers(s, set(range(10_000, 10_600)) | {c1})
         assert many[c1] == (people["C1"].guid, "C1", None) and set(many) == {b1, c1}
+
+
+@pytest.mark.sqlite_only("makes SQLite fail half-way through the rows with a function of ours")
+def test_a_driver_error_while_reading_rows_is_raised_as_sqlalchemys(project: Project) -> None:
+    """SQLite reads rows as they are fetched: an error there (a damaged page, a full disk)
+    reaches the caller as SQLAlchemy's error, which the project's sessions turn into their
+    one-sentence messages, as it did when SQLAlchemy fetched the rows."""
+
+    def fails_on_the_third(n: int) -> int:
+        if n == 3:
+            raise ValueError("page damaged")
+        return n
+
+    with project.read() as s:
+        raw = s.connection().connection.dbapi_connection
+        assert raw is not None
+        raw.create_function("fails_on_the_third", 1, fails_on_the_third)  # type: ignore[attr-defined]
+        numbers = (
+            select(literal(1).label("n"))
+            .union_all(select(literal(2)), select(literal(3)), select(literal(4)))
+            .subquery()
+        )
+        with pytest.raises(DBAPIError) as err:
+            driver_rows(s, select(func.fails_on_the_third(numbers.c.n)))
+        assert isinstance(err.value.orig, sqlite3.OperationalError)
+        assert driver_rows(s, select(func.fails_on_the_third(literal(2)))) == [(2,)]

@@ -18,16 +18,24 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Executable
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from qualframe.storage.models import Segment
 
 
 def driver_rows(s: Session, stmt: Executable) -> list[Any]:
-    """The rows of ``stmt``: the driver's plain tuples, in the order the database gives."""
-    result = s.connection().execute(stmt)
+    """The rows of ``stmt``: the driver's plain tuples, in the order the database gives. A
+    driver error while the rows are read (SQLite reads them as they are fetched) is raised
+    as SQLAlchemy's, as if SQLAlchemy had fetched them, so that callers tell a damaged file
+    or a full disk from a fault of ours in the same way."""
+    conn = s.connection()
+    result = conn.execute(stmt)
+    base = conn.dialect.loaded_dbapi.Error
     try:
         return list(result.cursor.fetchall())
+    except base as exc:
+        raise DBAPIError.instance(None, None, exc, base, dialect=conn.dialect) from exc
     finally:
         result.close()
 
