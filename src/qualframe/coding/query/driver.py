@@ -35,7 +35,7 @@ def driver_rows(s: Session, stmt: Executable) -> list[Any]:
     try:
         return list(result.cursor.fetchall())
     except base as exc:
-        raise DBAPIError.instance(None, None, exc, base, dialect=conn.dialect) from exc
+        raise DBAPIError.instance(None, None, exc, base) from exc
     finally:
         result.close()
 
