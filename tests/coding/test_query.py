@@ -476,8 +476,8 @@ def test_the_cache_boundaries(project: Project, study: dict[str, str]) -> None:
 
 
 @pytest.mark.sqlite_only(
-    "evaluates the SQL on bare parameters, which PostgreSQL cannot type when one is NULL; "
-    "the listing tests run the same SQL on real columns on both"
+    "evaluates the SQL on bare parameters, which PostgreSQL cannot type when one is NULL "
+    "(the listing cuts its quotes with own_turn in Python: tests/coding/test_listing.py)"
 )
 def test_quotes_are_cut_to_their_own_turn_alike_in_sql_and_python(project: Project) -> None:
     """``own_turn_sql`` (the SQL form) gives what ``own_turn`` gives for every placement of

@@ -13,18 +13,22 @@ segment's range cut to its own speaker turn (:mod:`coding.query.quotes`).
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
+from itertools import chain, groupby
 from operator import itemgetter
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from qualframe.coding.core.project import Project
 from qualframe.coding.core.records import SegmentRecord
+from qualframe.coding.query.driver import driver_rows, stamp_reader
 from qualframe.coding.query.filters import SegmentFilter, Where, segment_filter
-from qualframe.coding.query.quotes import own_turn_sql
-from qualframe.coding.query.texts import document_texts
+from qualframe.coding.query.quotes import own_turn
+from qualframe.coding.query.texts import DocumentTexts, document_texts
 from qualframe.storage.models import (
     Attribute,
     AttributeValue,
@@ -51,7 +55,7 @@ def participant_attributes(
             return {}
     by_id = {
         aid: name
-        for aid, name in session.execute(stmt).all()
+        for aid, name in driver_rows(session, stmt)
         if names is None or name.casefold() in wanted
     }
     if not by_id:
@@ -64,7 +68,7 @@ def participant_attributes(
     if names is not None and len(by_id) <= 500:
         values = values.where(AttributeValue.attribute_id.in_(list(by_id)))
     out: dict[int, dict[str, str]] = {}
-    for pid, aid, value in session.connection().execute(values).all():
+    for pid, aid, value in driver_rows(session, values):
         name = by_id.get(aid)
         if name is not None:
             out.setdefault(pid, {})[name] = value
@@ -75,9 +79,7 @@ def code_paths(
     session: Session, code_ids: Collection[int] | None = None
 ) -> dict[int, tuple[tuple[str, ...], str, str]]:
     """code id → (path, colour, guid), for every code or only for ``code_ids``."""
-    rows = session.connection().execute(
-        select(Code.id, Code.parent_id, Code.name, Code.color, Code.guid)
-    )
+    rows = driver_rows(session, select(Code.id, Code.parent_id, Code.name, Code.color, Code.guid))
     info = {r[0]: r for r in rows}
     cache: dict[int, tuple[str, ...]] = {}
 
@@ -159,55 +161,107 @@ def query_segments(
 def filtered_segments(
     s: Session, f: SegmentFilter, *, limit: int | None = None, attributes: bool = True
 ) -> list[SegmentRecord]:
-    """The segments ``f`` lets through, in document order (position, name), then start, end;
-    each record's text is its quote, cut to its own speaker turn (:mod:`.quotes`; the range
-    is computed by the query, the text sliced here), and its attributes are the speaker's
-    (none when ``attributes`` is False).
+    """The segments ``f`` lets through, in document order (position, name), then start, end
+    and coding order (id); each record's text is its quote, cut to its own speaker turn
+    (:func:`.quotes.own_turn`, called only for a segment reaching beyond its turn), and its
+    attributes are the speaker's (none when ``attributes`` is False).
 
-    Three queries: the segment rows (no document text), the documents they lie in (each
-    read once, text included), and the speakers' attributes. Rows become plain tuples at
-    once: sorting SQLAlchemy rows, or reading their fields by name, costs more than the
-    query itself."""
-    P = aliased(Participant)
-    stmt = (
-        select(
-            Segment.id, Segment.guid, Segment.start, Segment.end, Segment.memo,
-            Segment.is_exemplar, Segment.code_id, Segment.created_at, Segment.document_id,
-            Coder.name, Turn.label, Turn.is_interviewer, P.id, P.guid, P.pseudonym,
-            *own_turn_sql(Segment.start, Segment.end, Turn.id, Turn.start, Turn.end),
-        )
-        .join(Coder, Coder.id == Segment.coder_id)
-        .outerjoin(Turn, Turn.id == Segment.turn_id)
-        .outerjoin(P, P.id == Turn.participant_id)
-        .where(*f.clauses(s))
-    )  # fmt: skip
-    rows = [tuple(r) for r in s.connection().execute(stmt).all()]
-    docs = document_texts(s, {r[8] for r in rows})
-    rank = {did: i for i, did in enumerate(sorted(docs, key=lambda d: docs[d][0]))}
-    rows.sort(key=itemgetter(2, 3, 0))  # start, end, id …
-    rows.sort(key=lambda r: rank[r[8]])  # … within each document, in document order (stable)
-    if limit is not None:
-        rows = rows[: max(0, limit)]
-    paths = code_paths(s, {r[6] for r in rows})
-    pids = {r[12] for r in rows if r[12] is not None}
-    # One dict per speaker, shared by their records (a copy each costs time in long lists).
-    attrs = participant_attributes(s, pids) if pids and attributes else {}
-    make = SegmentRecord._make  # the fields in order, without __new__'s keyword handling
-    out = []
+    The segment rows, joined to their turns only, are the driver's own tuples
+    (:mod:`.driver`). Coders, speakers, codes, documents (each text read once and kept,
+    :mod:`.texts`) and attributes come from small queries of their own, shared by the
+    records: joining them to every segment, and making their strings again for each, cost
+    more than the rest of the listing."""
+    stmt = select(
+        Segment.start, Segment.end, Segment.id, Segment.document_id,  # the order: see _in_order
+        Segment.guid, Segment.memo, Segment.is_exemplar, Segment.code_id, Segment.created_at,
+        Segment.coder_id, Turn.label, Turn.is_interviewer, Turn.participant_id,
+        Turn.start, Turn.end,
+    ).outerjoin(Turn, Turn.id == Segment.turn_id).where(*f.clauses(s))  # fmt: skip
     with gc_paused():
-        for sid, guid, start, end, memo, exemplar, code_id, created, did, coder, label, \
-                in_interviewer_turn, pid, pguid, pseudonym, a, b in rows:  # fmt: skip
+        blocks, docs = _in_order(s, driver_rows(s, stmt), limit)
+        listed = list(chain.from_iterable(rows for _, rows in blocks))
+        paths = code_paths(s, set(map(itemgetter(7), listed)))
+        coders = dict(driver_rows(s, select(Coder.id, Coder.name)))
+        people = speakers(s, set(map(itemgetter(12), listed)) - {None}, attributes)
+        del listed
+        out = _records(blocks, docs, paths, coders, people, stamp_reader(s))
+        del blocks  # the rows go before the collector is back, which then need not visit them
+    return out
+
+
+Block = tuple[int, list[Any]]  # a document's id and its segment rows, in order
+
+
+def _in_order(s: Session, rows: list[Any], limit: int | None) -> tuple[list[Block], DocumentTexts]:
+    """The first ``limit`` rows (None: all) in order, in blocks by document, and the texts
+    of those documents. Each document's rows are sorted as plain tuples, which Python
+    compares in C: their first columns are start, end and id (unique, so no comparison goes
+    further); the documents are then put in order (position, name)."""
+    by_doc: dict[int, list[Any]] = {}
+    for row in rows:
+        block = by_doc.get(row[3])
+        if block is None:
+            by_doc[row[3]] = [row]
+        else:
+            block.append(row)
+    docs = document_texts(s, by_doc)
+    blocks = sorted(by_doc.items(), key=lambda block: docs[block[0]][0])
+    for _, rows in blocks:
+        rows.sort()
+    if limit is not None:  # the first rows, in blocks again
+        kept = list(chain.from_iterable(rows for _, rows in blocks))[: max(0, limit)]
+        blocks = [(did, list(rows)) for did, rows in groupby(kept, itemgetter(3))]
+    return blocks, docs
+
+
+def _records(
+    blocks: list[Block],
+    docs: DocumentTexts,
+    paths: dict[int, tuple[tuple[str, ...], str, str]],
+    coders: dict[int, str],
+    people: dict[int, tuple[str, str, dict[str, str] | None]],
+    stamp: Callable[[Any], datetime],
+) -> list[SegmentRecord]:
+    """The records of the rows of :func:`filtered_segments`. The one loop that runs for
+    every segment: plain local names, one look-up per table."""
+    new = tuple.__new__  # what SegmentRecord._make does, without its Python frame
+    out = []
+    for did, rows in blocks:
+        _, doc_guid, doc_name, text = docs[did]
+        for start, end, sid, _, guid, memo, exemplar, code_id, created, coder_id, label, \
+                in_interviewer_turn, pid, turn_start, turn_end in rows:  # fmt: skip
+            if turn_start is None or (turn_start <= start and end <= turn_end):
+                a, b = start, end  # inside its turn, or in none: the whole range
+            else:
+                a, b = own_turn(start, end, (turn_start, turn_end))
             path, color, cguid = paths[code_id]
-            _, doc_guid, doc_name, text = docs[did]
+            pguid, pseudonym, attrs = people.get(pid, NOBODY)
             out.append(
-                make((
-                    sid, guid, doc_guid, doc_name, start, end, text[a:b], cguid, path,
-                    color, coder, memo, bool(exemplar), pseudonym or label, pguid,
-                    bool(in_interviewer_turn), attrs.get(pid, {}),
-                    created,
+                new(SegmentRecord, (
+                    sid, guid, doc_guid, doc_name, start, end, text[a:b], cguid, path, color,
+                    coders[coder_id], memo, bool(exemplar), pseudonym or label, pguid,
+                    bool(in_interviewer_turn), attrs or {}, stamp(created),
                 ))
             )  # fmt: skip
     return out
+
+
+#: (GUID, pseudonym, attributes) of a segment without a speaker.
+NOBODY: tuple[None, None, None] = (None, None, None)
+
+
+def speakers(
+    s: Session, pids: Collection[int], attributes: bool = True
+) -> dict[int, tuple[str, str, dict[str, str] | None]]:
+    """participant id → (GUID, pseudonym, attribute values or None) for the participants
+    ``pids`` (a long list reads everyone: one scan beats a huge IN list); ``attributes``
+    False reads no attribute values. One dict of values per speaker, shared by the
+    speaker's records (a copy each costs time in long lists)."""
+    attrs = participant_attributes(s, pids) if attributes else {}
+    stmt = select(Participant.id, Participant.guid, Participant.pseudonym)
+    if len(pids) <= 500:
+        stmt = stmt.where(Participant.id.in_(list(pids)))
+    return {pid: (guid, name, attrs.get(pid)) for pid, guid, name in driver_rows(s, stmt)}
 
 
 @contextmanager

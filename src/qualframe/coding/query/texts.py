@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qualframe.coding.query.driver import driver_rows
 from qualframe.storage.models import Document
 
 MAX_CHARS = 32_000_000
@@ -40,7 +41,6 @@ class TextCache:
     def texts(self, s: Session, ids: Collection[int]) -> DocumentTexts:
         """The documents ``ids``: one query for their names, positions and hashes (cheap:
         SQLite reads these columns without copying the text), one for the texts not kept."""
-        conn = s.connection()
         wanted = set(ids)
         stmt = select(
             Document.id, Document.guid, Document.name, Document.position, Document.text_hash,
@@ -49,15 +49,15 @@ class TextCache:
         if len(wanted) <= 50:  # a few: by id; more: one scan beats a long IN list
             stmt = stmt.where(Document.id.in_(sorted(wanted)))
         meta: dict[int, tuple[Any, str, str, str, int]] = {}
-        for did, guid, name, position, digest, length in conn.execute(stmt):
+        for did, guid, name, position, digest, length in driver_rows(s, stmt):
             if did in wanted:
                 meta[int(did)] = ((position, name), str(guid), str(name), str(digest), int(length))
         with self._lock:
             kept = {did: self._kept(did, m[3], m[4]) for did, m in meta.items()}
         missing = [did for did, text in kept.items() if text is None]
         if missing:  # one parameter each (SQLite allows 32,766; a project has far fewer)
-            for did, text in conn.execute(
-                select(Document.id, Document.text).where(Document.id.in_(missing))
+            for did, text in driver_rows(
+                s, select(Document.id, Document.text).where(Document.id.in_(missing))
             ):
                 kept[int(did)] = str(text)
                 with self._lock:
