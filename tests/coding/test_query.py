@@ -4,7 +4,7 @@ document texts kept between listings."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import func, select, update
 
 from qualframe.coding.commands import AddCode, ApplyCode, UndoStack
 from qualframe.coding.core.errors import NotFoundError
@@ -13,7 +13,6 @@ from qualframe.coding.corpus.participants import list_participants, set_particip
 from qualframe.coding.query import retrieval
 from qualframe.coding.query.filters import SegmentFilter, Where, fold
 from qualframe.coding.query.participant_tallies import Tally, participant_tallies
-from qualframe.coding.query.quotes import own_turn, own_turn_sql, quote_substr
 from qualframe.coding.query.segments import filtered_segments, list_segments
 from qualframe.coding.query.texts import TextCache, document_texts
 from qualframe.storage.models import Document, Participant
@@ -473,37 +472,6 @@ def test_the_cache_boundaries(project: Project, study: dict[str, str]) -> None:
         assert two._chars == 28 and list(two._texts) == [ib, ia]
         two.texts(s, {ic})  # 34 more: both others go
         assert list(two._texts) == [ic] and two._chars == 34
-
-
-@pytest.mark.sqlite_only(
-    "evaluates the SQL on bare parameters, which PostgreSQL cannot type when one is NULL "
-    "(the listing cuts its quotes with own_turn in Python: tests/coding/test_listing.py)"
-)
-def test_quotes_are_cut_to_their_own_turn_alike_in_sql_and_python(project: Project) -> None:
-    """``own_turn_sql`` (the SQL form) gives what ``own_turn`` gives for every placement of
-    a segment against its turn, and ``quote_substr`` cuts by code points as Python does."""
-    turn = (10, 20)
-    cases = [
-        (12, 18, turn),  # inside
-        (5, 15, turn),  # starts before the turn
-        (15, 25, turn),  # ends after it
-        (5, 25, turn),  # both
-        (10, 20, turn),  # exactly the turn
-        (0, 10, turn),  # ends where the turn starts: nothing inside, left whole
-        (20, 30, turn),  # starts where it ends: the same
-        (3, 7, None),  # no turn
-    ]
-    text = "ÄÖ📅 " * 10
-    with project.read() as s:
-        for start, end, t in cases:
-            tid, (ts, te) = (None, (None, None)) if t is None else (1, t)
-            a, b = own_turn_sql(
-                literal(start), literal(end), literal(tid), literal(ts), literal(te)
-            )
-            got = s.execute(select(a, b, quote_substr(literal(text), a, b))).one()
-            want = own_turn(start, end, t)
-            assert (got[0], got[1]) == want, (start, end, t)
-            assert got[2] == text[want[0] : want[1]]
 
 
 def test_participant_tallies_count_documents_turns_and_segments(
