@@ -107,6 +107,7 @@ class ParsedTurn(NamedTuple):
 
 
 _new_turn = tuple.__new__
+_new_candidate = tuple.__new__
 
 
 @dataclass
@@ -236,34 +237,10 @@ def _lines(text: str) -> list[tuple[int, int]]:
 def _candidates(
     text: str, bold: dict[int, int], custom: re.Pattern[str] | None, limit: int | None = None
 ) -> list[_Candidate]:
-    found: list[_Candidate] = []
     cap = limit * 2 if limit else None  # rejected candidates are text: allow some more
-    if custom is None and not bold:
-        # the common case: one regular-expression pass over the text finds every candidate
-        first = _LINE.match(text)
-        matches = _AFTER_NEWLINE.finditer(text)
-        append = found.append
-        for m in itertools.chain((first,) if first is not None else (), matches):
-            ts, label, real, colon = m.group(_G_TS, _G_LABEL, _G_REAL, _G_COLON)
-            if (
-                colon is not None and real is None and "  " not in label and "\t" not in label
-                and "\u00a0" not in label
-            ):  # fmt: skip
-                # "Label: speech", the usual line, built here as _from_match would build it
-                append(
-                    _Candidate(
-                        m.start() + (m is not first), m.start(_G_LABEL), m.end(), label, None,
-                        "colon", ts is not None,
-                    )
-                )  # fmt: skip
-            else:
-                c = _from_match(m, m.start() + (m is not first))
-                if c is None:
-                    continue
-                append(c)
-            if cap is not None and len(found) > cap:
-                raise TooManyLabels(len(found))
-        return found
+    if custom is None and not (bold and ("\r" in text or "\x0b" in text or "\x0c" in text)):
+        return _scan(text, bold, cap)
+    found: list[_Candidate] = []
     for start, end in _lines(text):
         c = (
             _custom(custom, text, start, end)
@@ -275,6 +252,64 @@ def _candidates(
             if cap is not None and len(found) > cap:
                 raise TooManyLabels(len(found))
     return found
+
+
+def _scan(text: str, bold: dict[int, int], cap: int | None) -> list[_Candidate]:
+    """The candidates of the built-in forms, from one regular-expression pass over the text
+    (the line pattern matched at every line start). A bold line whose match has no colon,
+    or that has no match, is read by :func:`_candidate` afterwards, as the bold rule says."""
+    found: list[_Candidate] = []
+    append = found.append
+    first = _LINE.match(text)
+    matches = _AFTER_NEWLINE.finditer(text)
+    for m in itertools.chain((first,) if first is not None else (), matches):
+        line_start = m.start() + (m is not first)
+        ts, label, real, colon = m.group(_G_TS, _G_LABEL, _G_REAL, _G_COLON)
+        if colon is not None and real is None and "\u00a0" not in label:
+            # "Label: speech", the usual line, built here as _from_match would build it (a
+            # label of the pattern holds no tab nor two spaces: only a no-break space would
+            # need _split_real)
+            c = _new_candidate(
+                _Candidate,
+                (line_start, m.start(_G_LABEL), m.end(), label, None, "colon", ts is not None),
+            )
+        elif colon is None and bold and bold.get(line_start):
+            continue  # the bold leading run says where its label ends (read below)
+        else:
+            found_c = _from_match(m, line_start)
+            if found_c is None:
+                continue
+            c = found_c
+        append(c)
+        if cap is not None and len(found) > cap:
+            raise TooManyLabels(len(found))
+    if bold:
+        _add_bold(text, bold, found, cap)
+    return found
+
+
+def _add_bold(text: str, bold: dict[int, int], found: list[_Candidate], cap: int | None) -> None:
+    """Add the candidates of bold lines that :func:`_scan` left out, in line order."""
+    taken = {c.line_start for c in found}
+    extra: list[_Candidate] = []
+    n = len(text)
+    for pos, bold_len in bold.items():
+        if pos in taken or not bold_len or not 0 <= pos < n or (pos and text[pos - 1] != "\n"):
+            continue
+        nl = text.find("\n", pos)
+        end = n if nl < 0 else nl
+        while end > pos and text[end - 1] in " \t\r\f\v":
+            end -= 1
+        if end == pos or text[pos:end].isspace():
+            continue  # a blank line (as _lines skips it)
+        c = _candidate(text, pos, end, bold_len)
+        if c is not None:
+            extra.append(c)
+    if extra:
+        found.extend(extra)
+        found.sort()  # by line start: each line has one candidate
+        if cap is not None and len(found) > cap:
+            raise TooManyLabels(cap + 1)
 
 
 def _judge(
@@ -370,7 +405,8 @@ def detect_speakers(
             verdict[key] = (False, f"dropped by you ({reason})", role)
     evidence = [_evidence(text, cs, verdict[k]) for k, cs in groups.items()]
     taken = {spelling for spelling, key in folded.items() if verdict[key][0]}
-    accepted = [c for c in cands if c.label in taken]
+    # (usually every label is accepted, and spelled one way)
+    accepted = cands if len(taken) == len(folded) else [c for c in cands if c.label in taken]
     if limit is not None and len(accepted) > limit:
         raise TooManyLabels(len(accepted))
     # every spelling of a label is stored as its first one

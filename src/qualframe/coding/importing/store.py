@@ -12,36 +12,71 @@ which 300 files notice).
 
 from __future__ import annotations
 
+import sqlite3
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select
+from sqlalchemy import Connection, Select, Table, bindparam, func, insert, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.printable import printable
 from qualframe.coding.corpus.documents import sha256_hex
 from qualframe.coding.importing.errors import refuse
-from qualframe.storage.bulk import new_guids
-from qualframe.storage.models import AuditEvent, Document, Turn, new_guid
+from qualframe.storage.bulk import bind_value, new_guids
+from qualframe.storage.models import AuditEvent, Document, Turn, new_guid, utcnow
 from qualframe.storage.trail import chained_rows
 
 _DOCUMENTS = cast(Table, Document.__table__)
 TURNS = cast(Table, Turn.__table__)
 _AUDIT = cast(Table, AuditEvent.__table__)
 BATCH = 20_000
-TURN_COLUMNS = ("participant_id", "start", "end", "label", "label_end", "is_interviewer")
-# A turn row without its document id and GUID: (participant_id, start, end, label,
-# label_end, is_interviewer).
-TurnRow = tuple[int | None, int, int, str | None, int | None, bool]
+# A turn as the speaker pass finds it: (start, end, label_end, label, real name, words).
+Turn6 = tuple[int, int, int, str, str | None, int]
+# What a turn's row says of its speaker: (participant id, None for an interviewer; the
+# pseudonym stored as the turn's label; whether it is interviewer speech).
+Speaker = tuple[int | None, str, bool]
 BatchDone = Callable[[int, int], None]  # (rows stored, rows in all) after each batch
 
-_DUPLICATE = select(_DOCUMENTS.c.name).where(_DOCUMENTS.c.content_hash == bindparam("h")).limit(1)
-_NAME_TAKEN = select(_DOCUMENTS.c.id).where(_DOCUMENTS.c.name == bindparam("name")).limit(1)
+_DUPLICATE = select(_DOCUMENTS.c.name).where(_DOCUMENTS.c.content_hash == bindparam("v")).limit(1)
+_DUPLICATE_SQL = "SELECT name FROM documents WHERE content_hash = ? LIMIT 1"
+_NAME_TAKEN = select(_DOCUMENTS.c.id).where(_DOCUMENTS.c.name == bindparam("v")).limit(1)
+_NAME_TAKEN_SQL = "SELECT id FROM documents WHERE name = ? LIMIT 1"
+_COUNT = select(func.count()).select_from(_DOCUMENTS)
 _INSERT_DOCUMENT = insert(_DOCUMENTS).returning(_DOCUMENTS.c.id)
 _LAST_TURN = select(func.max(TURNS.c.id))
+
+
+def driver_of(connection: Connection) -> Any:
+    """The DB-API connection under ``connection`` when the project is an SQLite file (the
+    per-file statements of an import go to it directly: through SQLAlchemy each costs ten
+    times SQLite's own indexed look-up, and its first use in a project compiles it), else
+    None. It runs in the session's transaction (the same connection)."""
+    if connection.dialect.name != "sqlite":
+        return None
+    return connection.connection.driver_connection
+
+
+def run_driver(driver: Any, sql: str, params: Sequence[Any]) -> Any:
+    """``driver.execute(sql, params)``, a failure raised as SQLAlchemy raises it (so that
+    the unit of work reports it as it reports any other)."""
+    try:
+        return driver.execute(sql, params)
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
+
+
+def _one(connection: Connection, statement: Select[Any], sql: str, value: str | None = None) -> Any:
+    """The first column of the first row of ``statement`` (given its parameter ``v``, if
+    it has one); on SQLite, of ``sql`` (the same query) run by the driver."""
+    driver = driver_of(connection)
+    if driver is None:
+        return connection.execute(statement, {} if value is None else {"v": value}).scalar()
+    row = run_driver(driver, sql, () if value is None else (value,)).fetchone()
+    return None if row is None else row[0]
 
 
 def unique_name(session: Session, name: str) -> str:
@@ -50,7 +85,7 @@ def unique_name(session: Session, name: str) -> str:
     not a read of every document's name)."""
     name = printable(name).strip() or "document"
     connection = session.connection()
-    if connection.execute(_NAME_TAKEN, {"name": name}).first() is None:
+    if _one(connection, _NAME_TAKEN, _NAME_TAKEN_SQL, name) is None:
         return name
     like = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + " (%)"
     names = set(session.scalars(select(Document.name).where(Document.name.like(like, escape="\\"))))
@@ -99,53 +134,54 @@ def rebuild_turn_indexes(session: Session, paths: Sequence[Path]) -> bool:
 
 
 def check_duplicate(session: Session, name: str, content_hash: str) -> None:
-    dup = session.connection().execute(_DUPLICATE, {"h": content_hash}).scalar()
+    dup = _one(session.connection(), _DUPLICATE, _DUPLICATE_SQL, content_hash)
     if dup is not None:
         raise refuse(name, f"was already imported (as {dup})")
 
 
 def document_count(session: Session) -> int:
-    return int(session.scalar(select(func.count()).select_from(Document)) or 0)
+    return int(_one(session.connection(), _COUNT, "SELECT count(*) FROM documents") or 0)
 
 
-def insert_turn_rows(
-    session: Session, doc_id: int, rows: Sequence[TurnRow], done: BatchDone | None = None
+def insert_turns(
+    session: Session,
+    doc_id: int,
+    turns: Sequence[Turn6],
+    who: dict[str, Speaker],
+    done: BatchDone | None = None,
 ) -> None:
-    """Insert turns of one document in batches; ``done`` is called after each batch."""
+    """Insert the turns of one document in batches, each turn's speaker (participant id,
+    pseudonym stored as the turn's label, whether an interviewer) looked up in ``who`` by
+    the turn's label; ``done`` is called after each batch. Each row is built once, as the
+    tuple the driver takes (or, on a driver with named parameters, as a dict)."""
     connection = session.connection()
     qmark = connection.dialect.paramstyle == "qmark"
-    sql = (
-        'INSERT INTO turns (document_id, participant_id, start, "end", label, label_end, '
-        "is_interviewer, guid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-    )
-    total = len(rows)
+    total = len(turns)
     for first in range(0, total, BATCH):
-        batch = rows[first : first + BATCH]
-        guids = new_guids(len(batch))
+        batch = turns[first : first + BATCH]
+        rows = [
+            (doc_id, pid, start, end, pseudonym, label_end, interviewer, guid)
+            for (start, end, label_end, label, _, _), guid in zip(
+                batch, new_guids(len(batch)), strict=True
+            )
+            for pid, pseudonym, interviewer in (who[label],)
+        ]
         if qmark:
-            connection.exec_driver_sql(
-                sql,
-                [
-                    (doc_id, pid, start, end, label, label_end, interviewer, guid)
-                    for (pid, start, end, label, label_end, interviewer), guid in zip(
-                        batch, guids, strict=True
-                    )
-                ],
-            )
+            connection.exec_driver_sql(_INSERT_TURN, rows)
         else:
-            connection.execute(
-                insert(TURNS),
-                [
-                    {
-                        "document_id": doc_id,
-                        "guid": guid,
-                        **dict(zip(TURN_COLUMNS, row, strict=True)),
-                    }
-                    for row, guid in zip(batch, guids, strict=True)
-                ],
-            )
+            connection.execute(insert(TURNS), [dict(zip(_TURN_KEYS, r, strict=True)) for r in rows])
         if done is not None:
             done(min(first + BATCH, total), total)
+
+
+_TURN_KEYS = (
+    "document_id", "participant_id", "start", "end", "label", "label_end", "is_interviewer",
+    "guid",
+)  # fmt: skip
+_INSERT_TURN = (
+    'INSERT INTO turns (document_id, participant_id, start, "end", label, label_end, '
+    "is_interviewer, guid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 def insert_document_row(
@@ -160,25 +196,63 @@ def insert_document_row(
     position: int | None = None,
     normalised: bool = False,
     text_hash: str | None = None,
+    text_utf8: bytes | None = None,
 ) -> tuple[int, str, str]:
     """Insert the document row alone (no turns, no audit entry); (id, guid, stored name).
     The text is refused unless it has ``\\n`` line ends and is NFC (``normalised``: the
     caller's reader made it NFC, so only line ends are checked); the name is made unique; the
-    document goes last unless ``position`` is given."""
+    document goes last unless ``position`` is given. ``text_utf8``: the text's UTF-8 when
+    the caller has it (a UTF-8 file's bytes), so that it is not encoded again."""
     if "\r" in text or not (normalised or unicodedata.is_normalized("NFC", text)):
         # guarded upstream; a bug here must not store bad text
         raise UserError(f"{original_filename}: the text was not normalised.")
     guid = new_guid()
     stored_name = unique_name(session, name)
     pos = document_count(session) if position is None else position
-    values = {
-        "guid": guid, "name": stored_name, "kind": kind, "text": text, "length": len(text),
-        "original_filename": printable(original_filename), "content_hash": content_hash,
-        "text_hash": text_hash or sha256_hex(text), "source_encoding": encoding,
-        "position": pos,
-    }  # fmt: skip
-    doc_id: int = session.connection().execute(_INSERT_DOCUMENT, values).scalar_one()
-    return doc_id, guid, stored_name
+    connection = session.connection()
+    driver = driver_of(connection)
+    if driver is None:
+        values = {
+            "guid": guid, "name": stored_name, "kind": kind, "text": text, "length": len(text),
+            "original_filename": printable(original_filename), "content_hash": content_hash,
+            "text_hash": text_hash or sha256_hex(text), "source_encoding": encoding,
+            "position": pos,
+        }  # fmt: skip
+        doc_id: int = connection.execute(_INSERT_DOCUMENT, values).scalar_one()
+        return doc_id, guid, stored_name
+    # SQLite: the driver alone. The text goes as its UTF-8 bytes, which SQLite stores as
+    # the same text (CAST of a BLOB to TEXT takes its bytes as the database's encoding), so
+    # that the driver does not encode it again after the hash did (or the file had it).
+    if text_utf8 is None and text_hash is None and not text.isascii():
+        text_utf8 = text.encode("utf-8")
+    if text_hash is None:
+        text_hash = sha256_hex(text if text_utf8 is None else text_utf8)
+    bytes_ok = text_utf8 is not None and _utf8_database(connection, driver)
+    row = (
+        guid, stored_name, kind, text_utf8 if bytes_ok else text, len(text),
+        printable(original_filename), content_hash, text_hash, encoding, pos,
+        bind_value(session, _DOCUMENTS, "imported_at", utcnow()),
+    )  # fmt: skip
+    cursor = run_driver(driver, _INSERT_BYTES if bytes_ok else _INSERT_TEXT, row)
+    return int(cursor.lastrowid), guid, stored_name
+
+
+_INSERT_SQL = (
+    "INSERT INTO documents (guid, name, kind, text, length, original_filename, content_hash, "
+    "text_hash, source_encoding, position, imported_at) VALUES (?, ?, ?, {}, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_TEXT = _INSERT_SQL.format("?")
+_INSERT_BYTES = _INSERT_SQL.format("CAST(? AS TEXT)")
+
+
+def _utf8_database(connection: Connection, driver: Any) -> bool:
+    """Whether the SQLite database keeps its text in UTF-8 (asked once per connection): the
+    encoding a BLOB cast to TEXT is read in. Every project is created so; a file made by
+    another program may not be."""
+    info = connection.info
+    if "qualframe_utf8" not in info:
+        info["qualframe_utf8"] = run_driver(driver, "PRAGMA encoding", ()).fetchone()[0] == "UTF-8"
+    return bool(info["qualframe_utf8"])
 
 
 def insert_document(
@@ -191,29 +265,33 @@ def insert_document(
     original_filename: str,
     content_hash: str,
     encoding: str | None,
-    turn_rows: Sequence[TurnRow] = (),
+    turns: Sequence[Turn6] = (),
+    who: dict[str, Speaker] | None = None,
     position: int | None = None,
     done: BatchDone | None = None,
     normalised: bool = False,
     text_hash: str | None = None,
+    text_utf8: bytes | None = None,
     audit_log: list[dict[str, object]] | None = None,
 ) -> tuple[int, str, str]:
-    """Insert a document and its turns; (id, guid, stored name). ``normalised``: the
+    """Insert a document and its turns (speakers from ``who``, see :func:`insert_turns`);
+    (id, guid, stored name). ``normalised``: the
     caller's reader made the text NFC with ``\\n`` line ends (every transcript reader does),
     so the check is only for line ends. ``text_hash``: the text's SHA-256 when the caller
-    knows it (a UTF-8 file stored unchanged has its bytes' hash). ``audit_log``: the audit
+    knows it (a UTF-8 file stored unchanged has its bytes' hash); ``text_utf8``: its UTF-8,
+    when the caller has it (that file's bytes). ``audit_log``: the audit
     entry is appended there for the caller to record (one statement for a whole import
     instead of one per document) rather than recorded at once."""
     doc_id, guid, stored_name = insert_document_row(
         session, name=name, kind=kind, text=text, original_filename=original_filename,
         content_hash=content_hash, encoding=encoding, position=position, normalised=normalised,
-        text_hash=text_hash,
+        text_hash=text_hash, text_utf8=text_utf8,
     )  # fmt: skip
-    if turn_rows:
-        insert_turn_rows(session, doc_id, turn_rows, done)
+    if turns:
+        insert_turns(session, doc_id, turns, who or {}, done)
     entry: dict[str, object] = {
         "guid": guid, "name": stored_name, "kind": kind, "file": original_filename,
-        "turns": len(turn_rows),
+        "turns": len(turns),
     }  # fmt: skip
     if audit_log is not None:
         audit_log.append(entry)
