@@ -69,7 +69,9 @@ def run_driver(driver: Any, sql: str, params: Sequence[Any]) -> Any:
         raise DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
 
 
-def _one(connection: Connection, statement: Select[Any], sql: str, value: str | None = None) -> Any:
+def first_value(
+    connection: Connection, statement: Select[Any], sql: str, value: str | None = None
+) -> Any:
     """The first column of the first row of ``statement`` (given its parameter ``v``, if
     it has one); on SQLite, of ``sql`` (the same query) run by the driver."""
     driver = driver_of(connection)
@@ -85,7 +87,7 @@ def unique_name(session: Session, name: str) -> str:
     not a read of every document's name)."""
     name = printable(name).strip() or "document"
     connection = session.connection()
-    if _one(connection, _NAME_TAKEN, _NAME_TAKEN_SQL, name) is None:
+    if first_value(connection, _NAME_TAKEN, _NAME_TAKEN_SQL, name) is None:
         return name
     like = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + " (%)"
     names = set(session.scalars(select(Document.name).where(Document.name.like(like, escape="\\"))))
@@ -106,8 +108,34 @@ def record_imports(session: Session, actor: str, entries: list[dict[str, object]
             {"actor": actor, "action": "import_document", "entity": "document",
              "entity_guid": guid, "details": details or None}
         )  # fmt: skip
-    if rows:  # chained to the events before them (see storage.trail)
-        session.connection().execute(insert(_AUDIT), chained_rows(session, rows))
+    if not rows:
+        return
+    chained = chained_rows(session, rows)  # chained to the events before them (storage.trail)
+    connection = session.connection()
+    driver = driver_of(connection)
+    if driver is None:
+        connection.execute(insert(_AUDIT), chained)
+        return
+    # the values as the columns' types write them (the time's text, the details' JSON)
+    dialect = connection.dialect
+    at, js = (_AUDIT.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in _AT_DETAILS)
+    assert at is not None and js is not None  # (SQLite's DATETIME and JSON have them)
+    values = [
+        (at(r["at"]), r["actor"], r["action"], r["entity"], r["entity_guid"], js(r["details"]),
+         r["prev_hash"], r["hash"])
+        for r in chained
+    ]  # fmt: skip
+    try:
+        driver.executemany(_INSERT_AUDIT, values)
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(_INSERT_AUDIT, values, exc, sqlite3.Error) from exc
+
+
+_AT_DETAILS = ("at", "details")
+_INSERT_AUDIT = (
+    "INSERT INTO audit_events (at, actor, action, entity, entity_guid, details, prev_hash, "
+    "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 # Turn indexes are dropped and built again after an import expected to add at least this
@@ -134,13 +162,13 @@ def rebuild_turn_indexes(session: Session, paths: Sequence[Path]) -> bool:
 
 
 def check_duplicate(session: Session, name: str, content_hash: str) -> None:
-    dup = _one(session.connection(), _DUPLICATE, _DUPLICATE_SQL, content_hash)
+    dup = first_value(session.connection(), _DUPLICATE, _DUPLICATE_SQL, content_hash)
     if dup is not None:
         raise refuse(name, f"was already imported (as {dup})")
 
 
 def document_count(session: Session) -> int:
-    return int(_one(session.connection(), _COUNT, "SELECT count(*) FROM documents") or 0)
+    return int(first_value(session.connection(), _COUNT, "SELECT count(*) FROM documents") or 0)
 
 
 def insert_turns(

@@ -20,7 +20,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from qualframe.coding.core.project import Project
@@ -42,6 +42,7 @@ from qualframe.coding.importing.store import (
     Speaker,
     check_duplicate,
     driver_of,
+    first_value,
     insert_document,
     run_driver,
 )
@@ -170,10 +171,15 @@ def _parse_choices(raw: str | None) -> tuple[set[str], set[str], str | None]:
 
 def apply_remembered(session: Session, options: ImportOptions) -> None:
     """Add the project's remembered label choices to ``options`` (the user's win)."""
-    row = session.get(ProjectMeta, LABELS_META)
-    accept, drop, _ = _parse_choices(row.value if row is not None else None)
+    session.flush()  # (a choice not yet written is read back as written)
+    value = first_value(session.connection(), _REMEMBERED, _REMEMBERED_SQL, LABELS_META)
+    accept, drop, _ = _parse_choices(value)
     options.accept_labels |= accept - options.drop_labels
     options.drop_labels |= drop - options.accept_labels
+
+
+_REMEMBERED = select(ProjectMeta.value).where(ProjectMeta.key == bindparam("v"))
+_REMEMBERED_SQL = "SELECT value FROM project_meta WHERE key = ?"
 
 
 def remember_labels(session: Session, options: ImportOptions) -> None:
