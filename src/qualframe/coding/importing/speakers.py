@@ -48,6 +48,7 @@ replaces the built-in forms, and every match counts.
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -84,8 +85,9 @@ _BODY = (
     r")"
 )
 _LINE = re.compile("^" + _BODY, re.M)
-# The same after a newline: a literal first character lets the scanner skip to line starts.
-_AFTER_NEWLINE = re.compile("\n" + _BODY, re.M)
+# The same after a newline: a literal first character lets the scanner skip to line starts,
+# and a blank line (no label starts with a line break) is passed over before the body is tried.
+_AFTER_NEWLINE = re.compile("\n(?=[^\n])" + _BODY, re.M)
 # group numbers (the same in both patterns: the prefix has no group), faster than names
 _G_TS, _G_LABEL, _G_REAL, _G_COLON, _G_TTS = (
     _LINE.groupindex[g] for g in ("ts", "label", "real", "colon", "tts")
@@ -107,6 +109,7 @@ class ParsedTurn(NamedTuple):
 
 
 _new_turn = tuple.__new__
+_LINE_START = operator.itemgetter(0)  # of a _Candidate
 _new_candidate = tuple.__new__
 
 
@@ -238,6 +241,9 @@ def _candidates(
     text: str, bold: dict[int, int], custom: re.Pattern[str] | None, limit: int | None = None
 ) -> list[_Candidate]:
     cap = limit * 2 if limit else None  # rejected candidates are text: allow some more
+    # A bold line is read within its line as _lines gives it, which strips a trailing CR, VT
+    # or FF that the pattern's "$" does not pass: a text holding one is read line by line
+    # (no reader's stored text does; the line pattern alone reads the text as it always did).
     if custom is None and not (bold and ("\r" in text or "\x0b" in text or "\x0c" in text)):
         return _scan(text, bold, cap)
     found: list[_Candidate] = []
@@ -289,8 +295,10 @@ def _scan(text: str, bold: dict[int, int], cap: int | None) -> list[_Candidate]:
 
 
 def _add_bold(text: str, bold: dict[int, int], found: list[_Candidate], cap: int | None) -> None:
-    """Add the candidates of bold lines that :func:`_scan` left out, in line order."""
-    taken = {c.line_start for c in found}
+    """Add the candidates of the bold lines :func:`_scan` left to the bold rule, read as
+    :func:`_candidates` reads a line (a bold run that starts no line, or a blank one, is not
+    a label), in line order."""
+    taken = {c.line_start for c in found}  # (a bold line's colon label is found already)
     extra: list[_Candidate] = []
     n = len(text)
     for pos, bold_len in bold.items():
@@ -298,18 +306,18 @@ def _add_bold(text: str, bold: dict[int, int], found: list[_Candidate], cap: int
             continue
         nl = text.find("\n", pos)
         end = n if nl < 0 else nl
-        while end > pos and text[end - 1] in " \t\r\f\v":
+        while end > pos and text[end - 1] in " \t":  # (the text has no CR, VT or FF)
             end -= 1
         if end == pos or text[pos:end].isspace():
-            continue  # a blank line (as _lines skips it)
+            continue  # a blank line
         c = _candidate(text, pos, end, bold_len)
         if c is not None:
             extra.append(c)
     if extra:
         found.extend(extra)
-        found.sort()  # by line start: each line has one candidate
+        found.sort(key=_LINE_START)  # each line has one candidate
         if cap is not None and len(found) > cap:
-            raise TooManyLabels(cap + 1)
+            raise TooManyLabels(cap + 1)  # (as many as line by line when it stops)
 
 
 def _judge(
@@ -433,8 +441,7 @@ def _turns(text: str, accepted: list[_Candidate], first: dict[str, str]) -> list
     turns: list[ParsedTurn] = []
     if not accepted:
         return turns
-    limits = [c.line_start for c in accepted[1:]]
-    limits.append(len(text))
+    limits = itertools.chain(map(_LINE_START, itertools.islice(accepted, 1, None)), (len(text),))
     append = turns.append
     for (_, start, label_end, spelling, real, _, _), limit in zip(accepted, limits, strict=True):
         label = first[spelling]
