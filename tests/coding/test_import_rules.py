@@ -431,3 +431,98 @@ def test_a_custom_pattern_is_checked_and_its_labels_spaced_once() -> None:
     text = "<Ana   Ruiz> Hola.\n<Ana Ruiz> Otra vez.\n"
     d = detect_speakers(text, label_pattern=r"<(?P<label>[^>]+)> ")
     assert [t.label for t in d.turns] == ["Ana Ruiz", "Ana Ruiz"]
+
+
+# -- the one-pass scan and the bold rule (issue 13: the speed work kept every result) -------
+def _turns_of(text: str, **kw: object) -> list[tuple[str, str, str, str | None, int]]:
+    """(label, text up to label_end, the turn's text, real name, words) of each turn."""
+    d = detect_speakers(text, **kw)  # type: ignore[arg-type]
+    return [
+        (t.label, text[t.start : t.label_end], text[t.start : t.end], t.real_name, t.words)
+        for t in d.turns
+    ]
+
+
+def test_a_label_on_the_first_line_and_on_later_lines() -> None:
+    text = "E1: Erste.\nE2: Zweite.\n\n  E1: Dritte, eingerückt.\n"
+    assert _turns_of(text) == [
+        ("E1", "E1:", "E1: Erste.", None, 1),
+        ("E2", "E2:", "E2: Zweite.", None, 1),
+        ("E1", "E1:", "E1: Dritte, eingerückt.", None, 2),
+    ]
+    assert [e.first_line for e in detect_speakers(text).labels] == ["E1: Erste.", "E2: Zweite."]
+
+
+def test_a_bold_colon_label_with_a_real_name_is_found_once() -> None:
+    text = "Moderator: Hallo.\n\nE1 (Kim Min): Guten Tag.\n\nE1 (Kim Min): Tschüss.\n"
+    bold = {0: 10, 19: 13, 45: 13}
+    assert text[19:32] == "E1 (Kim Min)" + ":" and text[45:58] == "E1 (Kim Min):"
+    expected = [
+        ("Moderator", "Moderator:", "Moderator: Hallo.", None, 1),
+        ("E1", "E1 (Kim Min):", "E1 (Kim Min): Guten Tag.", "Kim Min", 2),
+        ("E1", "E1 (Kim Min):", "E1 (Kim Min): Tschüss.", "Kim Min", 1),
+    ]
+    assert _turns_of(text, bold=bold) == expected == _turns_of(text)
+
+
+def test_bold_runs_that_start_no_line_or_a_blank_one_name_no_speaker() -> None:
+    text = "Anna Berg\nHallo.\n\n   \n\nAnna Berg\nWieder.\n\nNotiz Anna Berg\nende"
+    starts = [0, text.index("Anna Berg", 5)]
+    blank = text.index("   ")
+    mid = text.index("Anna Berg", starts[1] + 1)  # inside the line "Notiz Anna Berg"
+    bold = {starts[0]: 9, starts[1]: 9, blank: 3, blank - 1: 4, mid: 9, len(text): 2}
+    expected = [
+        ("Anna Berg", "Anna Berg", "Anna Berg\nHallo.", None, 1),
+        ("Anna Berg", "Anna Berg", "Anna Berg\nWieder.\n\nNotiz Anna Berg\nende", None, 5),
+    ]
+    assert _turns_of(text, bold=bold) == expected
+    # a position before the text or after it is no line start either (nor a length of 0)
+    assert _turns_of(text, bold={**bold, -1: 1, -2: 3, len(text) + 3: 2, 9: 0}) == expected
+
+
+def test_bold_lines_found_after_the_scan_keep_the_order_of_the_text() -> None:
+    text = "Anna Berg\nHallo.\n\nE1: Ja.\n\nAnna Berg\nWieder.\n\nE1: Nein.\n"
+    bold = {text.rindex("Anna Berg"): 9, 0: 9}  # (not in the order of the text)
+    assert [t[0] for t in _turns_of(text, bold=bold)] == ["Anna Berg", "E1", "Anna Berg", "E1"]
+
+
+def test_a_bold_line_is_read_within_its_line_whatever_ends_it() -> None:
+    # a form feed is no line break for the label pattern, but ends a line for the bold
+    # rule, which reads a line as the line-by-line reader strips it
+    text = "Moderator: Hallo.\n\nE1:\x0c\nJa.\n\nE1:\x0c\nNein.\n"
+    bold = {0: 10}
+    assert [t[:2] for t in _turns_of(text, bold=bold)] == [
+        ("Moderator", "Moderator:"), ("E1", "E1:"), ("E1", "E1:"),
+    ]  # fmt: skip
+    for odd in ("\r", "\x0b"):
+        same = text.replace("\x0c", odd)
+        assert [t[:2] for t in _turns_of(same, bold=bold)] == [
+            ("Moderator", "Moderator:"), ("E1", "E1:"), ("E1", "E1:"),
+        ]  # fmt: skip
+    assert [t[0] for t in _turns_of(text)] == ["Moderator"]  # (no bold: the pattern alone)
+
+
+def test_the_cap_on_candidate_lines_counts_exactly() -> None:
+    phrases = "So basically: yes\n" * 20  # rejected candidates (a phrase), 20 lines
+    assert detect_speakers(phrases, limit=10).turns == []  # 20 = twice the limit: allowed
+    with pytest.raises(TooManyLabels) as info:
+        detect_speakers(phrases + "So basically: no\n", limit=10)
+    assert info.value.args == (21,)
+    # bold lines found after the scan are counted with the others
+    text = "Anna Berg\nhallo.\n" * 3 + "So basically: yes\n" * 4
+    bold = {i * 17: 9 for i in range(3)}
+    assert text[17:26] == "Anna Berg"
+    assert [t.label for t in detect_speakers(text, bold=bold, limit=4).turns] == ["Anna Berg"] * 3
+    with pytest.raises(TooManyLabels) as info:
+        detect_speakers(text, bold=bold, limit=3)
+    assert info.value.args == (7,)
+
+
+def test_rejected_labels_leave_their_lines_to_the_turn_before() -> None:
+    text = "E1: Eins.\nFazit: kurz.\nE2: Zwei.\n"
+    assert _turns_of(text) == [
+        ("E1", "E1:", "E1: Eins.\nFazit: kurz.", None, 3),
+        ("E2", "E2:", "E2: Zwei.", None, 1),
+    ]
+    spelled = "E1: Eins.\ne1: zwei.\n"  # one label spelled two ways: stored as the first
+    assert [t[0] for t in _turns_of(spelled)] == ["E1", "E1"]

@@ -295,22 +295,16 @@ def _scan(text: str, bold: dict[int, int], cap: int | None) -> list[_Candidate]:
 
 
 def _add_bold(text: str, bold: dict[int, int], found: list[_Candidate], cap: int | None) -> None:
-    """Add the candidates of the bold lines :func:`_scan` left to the bold rule, read as
-    :func:`_candidates` reads a line (a bold run that starts no line, or a blank one, is not
-    a label), in line order."""
+    """Add the candidates of the bold lines :func:`_scan` left to the bold rule, each read by
+    :func:`_candidate` within its line (a bold run that starts no line is not a label; a
+    blank line gives none), in line order."""
     taken = {c.line_start for c in found}  # (a bold line's colon label is found already)
     extra: list[_Candidate] = []
-    n = len(text)
     for pos, bold_len in bold.items():
-        if pos in taken or not bold_len or not 0 <= pos < n or (pos and text[pos - 1] != "\n"):
+        if pos in taken or pos < 0 or (pos and text[pos - 1 : pos] != "\n"):
             continue
         nl = text.find("\n", pos)
-        end = n if nl < 0 else nl
-        while end > pos and text[end - 1] in " \t":  # (the text has no CR, VT or FF)
-            end -= 1
-        if end == pos or text[pos:end].isspace():
-            continue  # a blank line
-        c = _candidate(text, pos, end, bold_len)
+        c = _candidate(text, pos, len(text) if nl < 0 else nl, bold_len)
         if c is not None:
             extra.append(c)
     if extra:
