@@ -145,9 +145,10 @@ def compile_label_pattern(pattern: str) -> re.Pattern[str]:
 
 def _split_real(label: str, real: str | None) -> tuple[str, str | None]:
     """(pseudonym, real name): ``M2 (이서연)`` and ``정하늘 (M4)`` alike; a parenthesis that
-    holds no name is dropped."""
-    if "  " in label or "\t" in label or "\u00a0" in label:
-        label = " ".join(label.split())
+    holds no name is dropped. The label patterns join a label's words by one space or one
+    no-break space, which becomes a space."""
+    if "\u00a0" in label:
+        label = label.replace("\u00a0", " ")
     if real is None:
         return label, None
     real = " ".join(real.split())
@@ -162,8 +163,8 @@ def _candidate(text: str, pos: int, end: int, bold_len: int | None) -> _Candidat
     m = _LINE.match(text, pos, end)
     if m is not None and m.group("label") is not None and m.group("colon") is None and bold_len:
         m = None  # a bold leading run says where the label ends
-    if m is not None:
-        return _from_match(m, pos, bold_len)
+    if m is not None:  # (a bold run is not read for such a line: it has a colon, or brackets)
+        return _from_match(m, pos)
     if bold_len:
         b = _BOLD_LABEL.match(text, pos, pos + bold_len)
         if b is not None:
@@ -175,15 +176,15 @@ def _candidate(text: str, pos: int, end: int, bold_len: int | None) -> _Candidat
     return None
 
 
-def _from_match(m: re.Match[str], pos: int, bold_len: int | None = None) -> _Candidate | None:
+def _from_match(m: re.Match[str], pos: int) -> _Candidate | None:
     ts, label, real, colon, tts = m.group(_G_TS, _G_LABEL, _G_REAL, _G_COLON, _G_TTS)
     styled = ts is not None
     if label is not None:
-        if real is not None or "  " in label or "\t" in label or "\u00a0" in label:
+        if real is not None or "\u00a0" in label:
             label, real = _split_real(label, real)
         if colon is not None:
             return _Candidate(pos, m.start(_G_LABEL), m.end(), label, real, "colon", styled)
-        styled = styled or tts is not None or bool(bold_len)
+        styled = styled or tts is not None
         if not styled and not _may_stand_alone(label):
             return None  # a short line of text ("line 12 text"), never a label on its own
         end = m.start() + len(m.group().rstrip())
@@ -272,9 +273,7 @@ def _scan(text: str, bold: dict[int, int], cap: int | None) -> list[_Candidate]:
         line_start = m.start() + (m is not first)
         ts, label, real, colon = m.group(_G_TS, _G_LABEL, _G_REAL, _G_COLON)
         if colon is not None and real is None and "\u00a0" not in label:
-            # "Label: speech", the usual line, built here as _from_match would build it (a
-            # label of the pattern holds no tab nor two spaces: only a no-break space would
-            # need _split_real)
+            # "Label: speech", the usual line, built here as _from_match would build it
             c = _new_candidate(
                 _Candidate,
                 (line_start, m.start(_G_LABEL), m.end(), label, None, "colon", ts is not None),
