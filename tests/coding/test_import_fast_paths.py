@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from qualframe.coding.core.project import Project
 from qualframe.coding.importing import ImportCancelled, ImportOptions, import_files, store
 from qualframe.coding.trail.verify import verify_trail
+from qualframe.storage import sqlite as sqlite_store
 from qualframe.storage.errors import StorageFailure
 from qualframe.storage.models import AuditEvent, Base, Document
 from tests.coding.test_import_fixtures import table_dump
@@ -160,9 +161,9 @@ def test_a_failing_driver_statement_is_reported_as_any_other_storage_failure(
     project: Project, tmp_path: Path
 ) -> None:
     with project.write() as s:
-        driver = store.driver_of(s.connection())
+        driver = sqlite_store.driver_of(s.connection())
         with pytest.raises(OperationalError) as info:
-            store.run_driver(driver, "INSERT INTO no_such_table VALUES (?)", (1,))
+            sqlite_store.run(driver, "INSERT INTO no_such_table VALUES (?)", (1,))
         assert isinstance(info.value.orig, sqlite3.OperationalError)
         s.rollback()
     path = _transcripts(tmp_path, 1)[0]

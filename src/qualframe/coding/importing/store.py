@@ -8,7 +8,7 @@ insert itself. GUIDs for thousands of turns are made from one call to the OS's r
 
 In an SQLite project the statements run once per file (is it a duplicate, is its name taken,
 the document's row, the audit rows) go to the driver itself, inside the session's
-transaction, a failure raised as SQLAlchemy raises it (:func:`run_driver`): through
+transaction, a failure raised as SQLAlchemy raises it (``storage.sqlite.run``): through
 SQLAlchemy each cost ten times SQLite's own indexed look-up, and compiling them again in each
 newly opened project cost the import of one .docx several milliseconds. On other databases
 they are Core statements built once (compiled once per engine).
@@ -16,20 +16,19 @@ they are Core statements built once (compiled once per engine).
 
 from __future__ import annotations
 
-import sqlite3
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Connection, Select, Table, bindparam, func, insert, select
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.printable import printable
 from qualframe.coding.corpus.documents import sha256_hex
 from qualframe.coding.importing.errors import refuse
+from qualframe.storage import sqlite as sqlite_store
 from qualframe.storage.bulk import bind_value, new_guids
 from qualframe.storage.models import AuditEvent, Document, Turn, new_guid, utcnow
 from qualframe.storage.trail import chained_rows
@@ -54,34 +53,15 @@ _INSERT_DOCUMENT = insert(_DOCUMENTS).returning(_DOCUMENTS.c.id)
 _LAST_TURN = select(func.max(TURNS.c.id))
 
 
-def driver_of(connection: Connection) -> Any:
-    """The DB-API connection under ``connection`` when the project is an SQLite file (the
-    per-file statements of an import go to it directly: through SQLAlchemy each costs ten
-    times SQLite's own indexed look-up, and its first use in a project compiles it), else
-    None. It runs in the session's transaction (the same connection)."""
-    if connection.dialect.name != "sqlite":
-        return None
-    return connection.connection.driver_connection
-
-
-def run_driver(driver: Any, sql: str, params: Sequence[Any], *, many: bool = False) -> Any:
-    """``driver.execute(sql, params)`` (``executemany`` with ``many``), a failure raised as
-    SQLAlchemy raises it (so that the unit of work reports it as it reports any other)."""
-    try:
-        return driver.executemany(sql, params) if many else driver.execute(sql, params)
-    except sqlite3.Error as exc:
-        raise DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
-
-
 def first_value(
     connection: Connection, statement: Select[Any], sql: str, value: str | None = None
 ) -> Any:
     """The first column of the first row of ``statement`` (given its parameter ``v``, if
     it has one); on SQLite, of ``sql`` (the same query) run by the driver."""
-    driver = driver_of(connection)
+    driver = sqlite_store.driver_of(connection)
     if driver is None:
         return connection.execute(statement, {} if value is None else {"v": value}).scalar()
-    row = run_driver(driver, sql, () if value is None else (value,)).fetchone()
+    row = sqlite_store.run(driver, sql, () if value is None else (value,)).fetchone()
     return None if row is None else row[0]
 
 
@@ -116,7 +96,7 @@ def record_imports(session: Session, actor: str, entries: list[dict[str, object]
         return
     chained = chained_rows(session, rows)  # chained to the events before them (storage.trail)
     connection = session.connection()
-    driver = driver_of(connection)
+    driver = sqlite_store.driver_of(connection)
     if driver is None:
         connection.execute(insert(_AUDIT), chained)
         return
@@ -129,7 +109,7 @@ def record_imports(session: Session, actor: str, entries: list[dict[str, object]
          r["prev_hash"], r["hash"])
         for r in chained
     ]  # fmt: skip
-    run_driver(driver, _INSERT_AUDIT, values, many=True)
+    sqlite_store.run(driver, _INSERT_AUDIT, values, many=True)
 
 
 _AT_DETAILS = ("at", "details")
@@ -239,7 +219,7 @@ def insert_document_row(
     stored_name = unique_name(session, name)
     pos = document_count(session) if position is None else position
     connection = session.connection()
-    driver = driver_of(connection)
+    driver = sqlite_store.driver_of(connection)
     if driver is None:
         values = {
             "guid": guid, "name": stored_name, "kind": kind, "text": text, "length": len(text),
@@ -256,14 +236,17 @@ def insert_document_row(
         text_utf8 = text.encode("utf-8")
     if not text_hash:
         text_hash = sha256_hex(text if text_utf8 is None else text_utf8)
-    bytes_ok = text_utf8 is not None and _utf8_database(connection, driver)
+    bytes_ok = text_utf8 is not None and sqlite_store.text_in_utf8(connection, driver)
     row = (
         guid, stored_name, kind, text_utf8 if bytes_ok else text, len(text),
         printable(original_filename), content_hash, text_hash, encoding, pos,
         bind_value(session, _DOCUMENTS, "imported_at", utcnow()),
     )  # fmt: skip
-    cursor = run_driver(driver, _INSERT_BYTES if bytes_ok else _INSERT_TEXT, row)
-    return int(cursor.lastrowid), guid, stored_name
+    return (
+        sqlite_store.insert(driver, _INSERT_BYTES if bytes_ok else _INSERT_TEXT, row),
+        guid,
+        stored_name,
+    )
 
 
 _INSERT_SQL = (
@@ -272,16 +255,6 @@ _INSERT_SQL = (
 )
 _INSERT_TEXT = _INSERT_SQL.format("?")
 _INSERT_BYTES = _INSERT_SQL.format("CAST(? AS TEXT)")
-
-
-def _utf8_database(connection: Connection, driver: Any) -> bool:
-    """Whether the SQLite database keeps its text in UTF-8 (asked once per connection): the
-    encoding a BLOB cast to TEXT is read in. Every project is created so; a file made by
-    another program may not be."""
-    info = connection.info
-    if "qualframe_utf8" not in info:
-        info["qualframe_utf8"] = run_driver(driver, "PRAGMA encoding", ()).fetchone()[0] == "UTF-8"
-    return bool(info["qualframe_utf8"])
 
 
 def insert_document(

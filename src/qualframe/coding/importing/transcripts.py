@@ -41,11 +41,10 @@ from qualframe.coding.importing.store import (
     BatchDone,
     Speaker,
     check_duplicate,
-    driver_of,
     first_value,
     insert_document,
-    run_driver,
 )
+from qualframe.storage import sqlite as sqlite_store
 from qualframe.storage.bulk import bind_value
 from qualframe.storage.models import Participant, ParticipantName, ProjectMeta, new_guid, utcnow
 
@@ -314,14 +313,14 @@ def _find_or_add(
     them up with one query and stores the new ones through the driver (the ORM's query and
     flush per speaker cost more than the rest of storing a .docx); otherwise, and for a
     participant whose real name is to be filled in, as ``upsert_participant_in`` does."""
-    driver = driver_of(session.connection())
+    driver = sqlite_store.driver_of(session.connection())
     found: dict[str, tuple[int, str | None]] = {}
     if driver is not None and not options.attributes:
         session.flush()  # (the driver sees only what is in the database)
         for i in range(0, len(keys), 500):
             chunk = [pseudonym for pseudonym, _ in keys[i : i + 500]]
             sql = _FIND_PARTICIPANTS.format(", ".join("?" * len(chunk)))
-            for pid, pseudonym, real_name in run_driver(driver, sql, chunk).fetchall():
+            for pid, pseudonym, real_name in sqlite_store.run(driver, sql, chunk).fetchall():
                 found[pseudonym] = (pid, real_name)
     for key in keys:
         pseudonym, real_name = key
@@ -341,7 +340,7 @@ def _find_or_add(
                 real_name,
                 bind_value(session, _PARTICIPANTS, "created_at", utcnow()),
             )
-            known[key] = int(run_driver(driver, _ADD_PARTICIPANT, row).lastrowid)
+            known[key] = sqlite_store.insert(driver, _ADD_PARTICIPANT, row)
 
 
 _PARTICIPANTS = cast(Table, Participant.__table__)
