@@ -661,3 +661,21 @@ def test_empty_turns_end_at_their_label_and_keep_the_real_name() -> None:
 def test_a_megabyte_without_a_space_is_one_word() -> None:
     assert count_words("x" * ((1 << 20) + 5)) == 1
     assert count_words("x" * ((1 << 20) + 5) + " y") == 2
+
+
+def test_a_bold_run_ends_the_label_where_it_ends() -> None:
+    # only a colon right after the bold run joins the label
+    text = "Anna BergX: hallo.\n\nAnna BergX: wieder.\n"
+    bold = {0: 9, 20: 9}
+    assert [t[:2] for t in _turns_of(text, bold=bold)] == [
+        ("Anna BergX", "Anna BergX:"), ("Anna BergX", "Anna BergX:"),
+    ]  # fmt: skip
+    glued = "Anna BergXhallo.\n\nAnna BergXwieder.\n"
+    assert [t[:2] for t in _turns_of(glued, bold={0: 9, 18: 9})] == [
+        ("Anna Berg", "Anna Berg"), ("Anna Berg", "Anna Berg"),
+    ]  # fmt: skip
+
+
+def test_a_line_alone_in_lower_case_is_text_even_a_role_word_in_any_script() -> None:
+    text = "Modérateur: Bonjour.\nétudiant\nrien.\n\nÉtudiant\nOui.\n"
+    assert [t[0] for t in _turns_of(text)] == ["Modérateur", "Étudiant"]
