@@ -73,7 +73,11 @@ _NEXT = r"[\w.'’\-/]++"
 _LABEL = rf"{_FIRST}(?:[ \u00a0]{_NEXT}){{0,2}}+"
 _PAREN = r"\((?P<{0}>[^()\n:：]{{1,60}})\)"
 _MD = r"(?:\*\*|__)?"
+# The usual line, "Label: speech" (one word at the line's start, a colon, a space), tried
+# first: what the full pattern below finds in such a line, found in a third of its time.
+_SIMPLE = rf"(?P<simple>{_FIRST})[:：](?={_SP}|$)"
 _BODY = (
+    rf"(?:{_SIMPLE}|"
     rf"{_SP}*(?P<ts>{_TS_LEAD})?(?:"
     rf"\[(?P<blabel>{_LABEL})\](?:{_SP}*[:：])?(?={_SP}|$)"
     rf"|{_MD}(?P<low>(?=[a-z]))?(?P<label>{_FIRST}(?:[ \u00a0]{_NEXT}(?:[ \u00a0](?P<w3>{_NEXT}))?+)?+)"
@@ -82,15 +86,15 @@ _BODY = (
     # without a timestamp must not start in lower case nor have three words (such a short
     # line is text: rejecting it here keeps a text of millions of short lines fast)
     rf"(?:(?P<colon>[:：]){_MD}(?={_SP}|$)|(?(ts)$|(?(tts)$|(?(low)(?!)|(?(w3)(?!)|$)))))"
-    r")"
+    r"))"
 )
 _LINE = re.compile("^" + _BODY, re.M)
 # The same after a newline: a literal first character lets the scanner skip to line starts,
 # and a blank line (no label starts with a line break) is passed over before the body is tried.
 _AFTER_NEWLINE = re.compile("\n(?=[^\n])" + _BODY, re.M)
 # group numbers (the same in both patterns: the prefix has no group), faster than names
-_G_TS, _G_LABEL, _G_REAL, _G_COLON, _G_TTS = (
-    _LINE.groupindex[g] for g in ("ts", "label", "real", "colon", "tts")
+_G_SIMPLE, _G_TS, _G_LABEL, _G_REAL, _G_COLON, _G_TTS = (
+    _LINE.groupindex[g] for g in ("simple", "ts", "label", "real", "colon", "tts")
 )
 _BOLD_LABEL = re.compile(
     rf"{_SP}*{_TS_LEAD}?{_MD}(?P<label>{_LABEL})"
@@ -177,7 +181,11 @@ def _candidate(text: str, pos: int, end: int, bold_len: int | None) -> _Candidat
 
 
 def _from_match(m: re.Match[str], pos: int) -> _Candidate | None:
-    ts, label, real, colon, tts = m.group(_G_TS, _G_LABEL, _G_REAL, _G_COLON, _G_TTS)
+    simple, ts, label, real, colon, tts = m.group(
+        _G_SIMPLE, _G_TS, _G_LABEL, _G_REAL, _G_COLON, _G_TTS
+    )
+    if simple is not None:
+        return _Candidate(pos, m.start(_G_SIMPLE), m.end(), simple, None, "colon", False)
     styled = ts is not None
     if label is not None:
         if real is not None or "\u00a0" in label:
@@ -271,20 +279,26 @@ def _scan(text: str, bold: dict[int, int], cap: int | None) -> list[_Candidate]:
     matches = _AFTER_NEWLINE.finditer(text)
     for m in itertools.chain((first,) if first is not None else (), matches):
         line_start = m.start() + (m is not first)
-        ts, label, real, colon = m.group(_G_TS, _G_LABEL, _G_REAL, _G_COLON)
-        if colon is not None and real is None and "\u00a0" not in label:
-            # "Label: speech", the usual line, built here as _from_match would build it
+        simple = m.group(_G_SIMPLE)
+        if simple is not None:  # "Label: speech" with its label at the line's start
             c = _new_candidate(
-                _Candidate,
-                (line_start, m.start(_G_LABEL), m.end(), label, None, "colon", ts is not None),
+                _Candidate, (line_start, line_start, m.end(), simple, None, "colon", False)
             )
-        elif colon is None and bold and bold.get(line_start):
-            continue  # the bold leading run says where its label ends (read below)
         else:
-            found_c = _from_match(m, line_start)
-            if found_c is None:
-                continue
-            c = found_c
+            ts, label, real, colon = m.group(_G_TS, _G_LABEL, _G_REAL, _G_COLON)
+            if colon is not None and real is None and "\u00a0" not in label:
+                # another colon label, built here as _from_match would build it
+                c = _new_candidate(
+                    _Candidate,
+                    (line_start, m.start(_G_LABEL), m.end(), label, None, "colon", ts is not None),
+                )
+            elif colon is None and bold and bold.get(line_start):
+                continue  # the bold leading run says where its label ends (read below)
+            else:
+                found_c = _from_match(m, line_start)
+                if found_c is None:
+                    continue
+                c = found_c
         append(c)
         if cap is not None and len(found) > cap:
             raise TooManyLabels(len(found))
