@@ -121,7 +121,7 @@ def driver_of(connection: Connection) -> sqlite3.Connection | None:
     None. What runs on it is part of the session's transaction (the same connection)."""
     if connection.dialect.name != "sqlite":
         return None
-    return connection.connection.driver_connection  # type: ignore[return-value]
+    return connection.connection.driver_connection
 
 
 def run(
