@@ -195,7 +195,9 @@ def test_speakers_met_again_are_one_participant_whose_real_names_are_kept(
     third.write_text("E1 (Lee): Noch einmal.\n\nE1 (Lee): Ende.\n", encoding="utf-8")
     for path in (first, second, third):
         import_files(project, [path], ImportOptions())
-    people = _raw(project, "SELECT id, pseudonym, real_name, is_interviewer FROM participants")
+    people = _raw(
+        project, "SELECT id, pseudonym, real_name, is_interviewer FROM participants ORDER BY id"
+    )
     assert [p[1:] for p in people] == [
         ("E1", "Kim Ji", False), ("E2", None, False), ("E3", "Park", False),
     ]  # fmt: skip
