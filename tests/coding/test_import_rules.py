@@ -451,6 +451,8 @@ def test_a_label_on_the_first_line_and_on_later_lines() -> None:
         ("E1", "E1:", "E1: Dritte, eingerückt.", None, 2),
     ]
     assert [e.first_line for e in detect_speakers(text).labels] == ["E1: Erste.", "E2: Zweite."]
+    two_words = detect_speakers("Dr Kim: Hallo.\n[00:01:02] E1: Ja.\n").labels
+    assert [(e.label, e.form) for e in two_words] == [("Dr Kim", "colon"), ("E1", "colon")]
 
 
 def test_a_bold_colon_label_with_a_real_name_is_found_once() -> None:
