@@ -431,3 +431,253 @@ def test_a_custom_pattern_is_checked_and_its_labels_spaced_once() -> None:
     text = "<Ana   Ruiz> Hola.\n<Ana Ruiz> Otra vez.\n"
     d = detect_speakers(text, label_pattern=r"<(?P<label>[^>]+)> ")
     assert [t.label for t in d.turns] == ["Ana Ruiz", "Ana Ruiz"]
+
+
+# -- the one-pass scan and the bold rule (issue 13: the speed work kept every result) -------
+def _turns_of(text: str, **kw: object) -> list[tuple[str, str, str, str | None, int]]:
+    """(label, text up to label_end, the turn's text, real name, words) of each turn."""
+    d = detect_speakers(text, **kw)  # type: ignore[arg-type]
+    return [
+        (t.label, text[t.start : t.label_end], text[t.start : t.end], t.real_name, t.words)
+        for t in d.turns
+    ]
+
+
+def test_a_label_on_the_first_line_and_on_later_lines() -> None:
+    text = "E1: Erste.\nE2: Zweite.\n\n  E1: Dritte, eingerückt.\n"
+    assert _turns_of(text) == [
+        ("E1", "E1:", "E1: Erste.", None, 1),
+        ("E2", "E2:", "E2: Zweite.", None, 1),
+        ("E1", "E1:", "E1: Dritte, eingerückt.", None, 2),
+    ]
+    assert [e.first_line for e in detect_speakers(text).labels] == ["E1: Erste.", "E2: Zweite."]
+    two_words = detect_speakers("Dr Kim: Hallo.\n[00:01:02] E1: Ja.\n").labels
+    assert [(e.label, e.form) for e in two_words] == [("Dr Kim", "colon"), ("E1", "colon")]
+
+
+def test_a_bold_colon_label_with_a_real_name_is_found_once() -> None:
+    text = "Moderator: Hallo.\n\nE1 (Kim Min): Guten Tag.\n\nE1 (Kim Min): Tschüss.\n"
+    bold = {0: 10, 19: 13, 45: 13}
+    assert text[19:32] == "E1 (Kim Min)" + ":" and text[45:58] == "E1 (Kim Min):"
+    expected = [
+        ("Moderator", "Moderator:", "Moderator: Hallo.", None, 1),
+        ("E1", "E1 (Kim Min):", "E1 (Kim Min): Guten Tag.", "Kim Min", 2),
+        ("E1", "E1 (Kim Min):", "E1 (Kim Min): Tschüss.", "Kim Min", 1),
+    ]
+    assert _turns_of(text, bold=bold) == expected == _turns_of(text)
+
+
+def test_bold_runs_that_start_no_line_or_a_blank_one_name_no_speaker() -> None:
+    text = "Anna Berg\nHallo.\n\n   \n\nAnna Berg\nWieder.\n\nNotiz Anna Berg\nende"
+    starts = [0, text.index("Anna Berg", 5)]
+    blank = text.index("   ")
+    mid = text.index("Anna Berg", starts[1] + 1)  # inside the line "Notiz Anna Berg"
+    bold = {starts[0]: 9, starts[1]: 9, blank: 3, blank - 1: 4, mid: 9, len(text): 2}
+    expected = [
+        ("Anna Berg", "Anna Berg", "Anna Berg\nHallo.", None, 1),
+        ("Anna Berg", "Anna Berg", "Anna Berg\nWieder.\n\nNotiz Anna Berg\nende", None, 5),
+    ]
+    assert _turns_of(text, bold=bold) == expected
+    # a position before the text or after it is no line start either (nor a length of 0)
+    assert _turns_of(text, bold={**bold, -1: 1, -2: 3, len(text) + 3: 2, 9: 0}) == expected
+
+
+def test_bold_lines_found_after_the_scan_keep_the_order_of_the_text() -> None:
+    text = "Anna Berg\nHallo.\n\nE1: Ja.\n\nAnna Berg\nWieder.\n\nE1: Nein.\n"
+    bold = {text.rindex("Anna Berg"): 9, 0: 9}  # (not in the order of the text)
+    assert [t[0] for t in _turns_of(text, bold=bold)] == ["Anna Berg", "E1", "Anna Berg", "E1"]
+
+
+def test_a_bold_line_is_read_within_its_line_whatever_ends_it() -> None:
+    # a form feed is no line break for the label pattern, but ends a line for the bold
+    # rule, which reads a line as the line-by-line reader strips it
+    text = "Moderator: Hallo.\n\nE1:\x0c\nJa.\n\nE1:\x0c\nNein.\n"
+    bold = {0: 10}
+    assert [t[:2] for t in _turns_of(text, bold=bold)] == [
+        ("Moderator", "Moderator:"), ("E1", "E1:"), ("E1", "E1:"),
+    ]  # fmt: skip
+    for odd in ("\r", "\x0b"):
+        same = text.replace("\x0c", odd)
+        assert [t[:2] for t in _turns_of(same, bold=bold)] == [
+            ("Moderator", "Moderator:"), ("E1", "E1:"), ("E1", "E1:"),
+        ]  # fmt: skip
+    assert [t[0] for t in _turns_of(text)] == ["Moderator"]  # (no bold: the pattern alone)
+
+
+def test_the_cap_on_candidate_lines_counts_exactly() -> None:
+    phrases = "So basically: yes\n" * 20  # rejected candidates (a phrase), 20 lines
+    assert detect_speakers(phrases, limit=10).turns == []  # 20 = twice the limit: allowed
+    with pytest.raises(TooManyLabels) as info:
+        detect_speakers(phrases + "So basically: no\n", limit=10)
+    assert info.value.args == (21,)
+    # bold lines found after the scan are counted with the others
+    text = "Anna Berg\nhallo.\n" * 3 + "So basically: yes\n" * 4
+    bold = {i * 17: 9 for i in range(3)}
+    assert text[17:26] == "Anna Berg"
+    assert [t.label for t in detect_speakers(text, bold=bold, limit=4).turns] == ["Anna Berg"] * 3
+    with pytest.raises(TooManyLabels) as info:
+        detect_speakers(text, bold=bold, limit=3)
+    assert info.value.args == (7,)
+
+
+def test_rejected_labels_leave_their_lines_to_the_turn_before() -> None:
+    text = "E1: Eins.\nFazit: kurz.\nE2: Zwei.\n"
+    assert _turns_of(text) == [
+        ("E1", "E1:", "E1: Eins.\nFazit: kurz.", None, 3),
+        ("E2", "E2:", "E2: Zwei.", None, 1),
+    ]
+    spelled = "E1: Eins.\ne1: zwei.\n"  # one label spelled two ways: stored as the first
+    assert [t[0] for t in _turns_of(spelled)] == ["E1", "E1"]
+
+
+def test_a_bold_name_with_its_colon_outside_the_bold_run() -> None:
+    # the colon, glued to the speech, is no colon label for the pattern; the bold run says
+    # where the label ends and the colon after it belongs to it, on the last line too
+    text = "Anna Berg:Hallo.\nBen Ott:Ja.\nBen Ott:Gut.\nAnna Berg:Tschüss"
+    bold = {0: 9, 17: 7, 29: 7, 42: 9}
+    assert text[29:36] == "Ben Ott" and text[42:51] == "Anna Berg"
+    assert [t[:3] for t in _turns_of(text, bold=bold)] == [
+        ("Anna Berg", "Anna Berg:", "Anna Berg:Hallo."),
+        ("Ben Ott", "Ben Ott:", "Ben Ott:Ja."),
+        ("Ben Ott", "Ben Ott:", "Ben Ott:Gut."),
+        ("Anna Berg", "Anna Berg:", "Anna Berg:Tschüss"),
+    ]
+
+
+def test_the_cap_allows_exactly_twice_the_limit_with_bold_lines_too() -> None:
+    text = "Anna Berg\nhallo.\n" * 4 + "So basically: yes\n" * 4  # 4 bold + 4 rejected lines
+    bold = {i * 17: 9 for i in range(4)}
+    assert len(detect_speakers(text, bold=bold, limit=4).turns) == 4
+
+
+def test_the_limit_on_turns_names_how_many_there_were() -> None:
+    text = "".join(f"E{i % 3}: answer {i}\n" for i in range(30))
+    with pytest.raises(TooManyLabels) as info:
+        detect_speakers(text, limit=29)  # 30 candidates (the cap is 58), 30 turns
+    assert info.value.args == (30,)
+
+
+def test_line_by_line_the_bold_rule_and_the_cap_apply_as_in_the_scan() -> None:
+    """A text holding a form feed (or a custom pattern) is read line by line."""
+    text = "Anna Berg\nhallo.\x0c\n\nSpeaker X\nja.\n\nAnna Berg\nwieder.\n\nE1: Ende.\n"
+    bold = {0: 9, text.rindex("Anna Berg"): 9}
+    found = detect_speakers(text, bold=bold)
+    assert [(t.label, text[t.start : t.label_end]) for t in found.turns] == [
+        ("Anna Berg", "Anna Berg"), ("Speaker X", "Speaker X"), ("Anna Berg", "Anna Berg"),
+        ("E1", "E1:"),
+    ]  # fmt: skip
+    forms = {e.label: e.form for e in found.labels}
+    assert forms == {"Anna Berg": "bold", "Speaker X": "alone", "E1": "colon"}
+    bold_colon = "Moderator: Hallo.\x0c\n\nE1: Ja.\n"
+    ev = detect_speakers(bold_colon, bold={0: 10}).labels
+    assert [(e.label, e.form) for e in ev] == [("Moderator", "colon"), ("E1", "colon")]
+    lines = "So basically: yes\x0c\n" * 20
+    assert detect_speakers(lines, bold={0: 2}, limit=10).turns == []
+    with pytest.raises(TooManyLabels) as info:
+        detect_speakers(lines + "So basically: no\n", bold={0: 2}, limit=10)
+    assert info.value.args == (21,)
+
+
+def test_a_label_spelled_first_with_a_no_break_space() -> None:
+    text = "Dr.\u00a0Kim: Hallo.\nE1: Ja.\nDr. Kim: Wieder.\n"
+    found = detect_speakers(text)
+    assert [t.label for t in found.turns] == ["Dr. Kim", "E1", "Dr. Kim"]
+    assert found.labels[0].label == "Dr. Kim" and found.labels[0].count == 2
+
+
+def test_the_form_start_and_end_of_each_kind_of_label() -> None:
+    text = (
+        "titel\n\nE1 (Kim Min): Hallo.\n\n[Anna] Guten Tag.\n\nAnna Berg  0:03\nwie geht es?\n\n"
+        "[00:01:02] Anna Berg\ngut.\n\nInterviewer (Mike)\nund dann?\n\n[Anna]: Dann nichts.\n"
+    )
+    found = detect_speakers(text)
+    assert [
+        (t.label, text[t.start : t.label_end], text[t.start : t.end], t.real_name)
+        for t in found.turns
+    ] == [
+        ("E1", "E1 (Kim Min):", "E1 (Kim Min): Hallo.", "Kim Min"),
+        ("Anna", "[Anna]", "[Anna] Guten Tag.", None),
+        ("Anna Berg", "Anna Berg  0:03", "Anna Berg  0:03\nwie geht es?", None),
+        ("Anna Berg", "Anna Berg", "Anna Berg\ngut.", None),
+        ("Interviewer", "Interviewer (Mike)", "Interviewer (Mike)\nund dann?", "Mike"),
+        ("Anna", "[Anna]:", "[Anna]: Dann nichts.", None),
+    ]
+    ev = {e.label: e for e in found.labels}
+    assert (ev["E1"].form, ev["Anna"].form, ev["Anna Berg"].form) == ("colon", "bracket", "alone")
+    assert ev["Anna"].first_line == "[Anna] Guten Tag."
+    assert ev["Anna Berg"].accepted and ev["Anna Berg"].reason == "recurs 2 times"  # styled
+    assert ev["Interviewer"].form == "alone" and ev["Interviewer"].real_names == ["Mike"]
+
+
+def test_a_custom_pattern_matches_within_one_line() -> None:
+    text = "\nAna\n> Hola.\nBen > Hi.\nBen > Bye."
+    pattern = r"\s*(?P<label>[A-Z]\w*)\s*> "
+    assert [
+        (t.label, text[t.start : t.end]) for t in detect_speakers(text, label_pattern=pattern).turns
+    ] == [("Ben", "Ben > Hi."), ("Ben", "Ben > Bye.")]
+
+
+def test_the_first_line_in_the_evidence_is_cut_at_80_characters() -> None:
+    eighty = "E1: " + "x" * 76
+    ev = detect_speakers(f"{eighty}\n{eighty}x").labels[0]
+    assert ev.first_line == eighty  # exactly 80: whole
+    ev = detect_speakers(f"intro\n{eighty}x\n").labels[0]
+    assert ev.first_line == eighty[:79] + "…"
+    last = detect_speakers("intro\n\nE2: zuletzt").labels[0]  # the last line, no line break
+    assert last.first_line == "E2: zuletzt"
+
+
+def test_what_recurs_enough_in_an_uncased_script_and_how_long_a_label_may_be() -> None:
+    text = "김민지: 네.\n왜냐면: 그게.\n김민지: 좋아요.\n왜냐면: 또.\n김민지: 끝.\n"
+    ev = {e.label: e for e in detect_speakers(text).labels}
+    assert ev["김민지"].accepted and ev["김민지"].reason == "recurs 3 times"
+    assert not ev["왜냐면"].accepted
+    assert ev["왜냐면"].reason == "recurs only 2 times (uncased script)"
+    forty, too_long = "A" + "b" * 39, "A" + "b" * 40
+    long = f"{forty}: eins.\n{forty}: zwei.\n{too_long}: drei.\n{too_long}: vier.\n"
+    ev = {e.label: e for e in detect_speakers(long).labels}
+    assert ev[forty].accepted and not ev[too_long].accepted
+    assert ev[too_long].reason == "too long for a label"
+
+
+def test_a_label_is_not_accepted_for_the_form_of_a_rejected_one() -> None:
+    stem = "Gesprächsteilnehmerinnenvertretungsausschuss"[:39]
+    text = f"{stem} 1: zu lang.\n{stem} 1: noch einmal.\n{stem}2: einmal.\nE1: Ja.\n"
+    ev = {e.label: e for e in detect_speakers(text).labels}
+    assert ev[f"{stem} 1"].reason == "too long for a label"
+    assert not ev[f"{stem}2"].accepted
+    assert ev[f"{stem}2"].reason == "appears once: text, not a speaker"
+
+
+def test_empty_turns_end_at_their_label_and_keep_the_real_name() -> None:
+    text = "I:\nB (Kim): Gut.\nI:\n\nB (Kim):\nE1: Ja.\n"
+    assert _turns_of(text) == [
+        ("I", "I:", "I:", None, 0),
+        ("B", "B (Kim):", "B (Kim): Gut.", "Kim", 1),
+        ("I", "I:", "I:", None, 0),
+        ("B", "B (Kim):", "B (Kim):", "Kim", 0),
+        ("E1", "E1:", "E1: Ja.", None, 1),
+    ]
+
+
+def test_a_megabyte_without_a_space_is_one_word() -> None:
+    assert count_words("x" * ((1 << 20) + 5)) == 1
+    assert count_words("x" * ((1 << 20) + 5) + " y") == 2
+
+
+def test_a_bold_run_ends_the_label_where_it_ends() -> None:
+    # only a colon right after the bold run joins the label
+    text = "Anna BergX: hallo.\n\nAnna BergX: wieder.\n"
+    bold = {0: 9, 20: 9}
+    assert [t[:2] for t in _turns_of(text, bold=bold)] == [
+        ("Anna BergX", "Anna BergX:"), ("Anna BergX", "Anna BergX:"),
+    ]  # fmt: skip
+    glued = "Anna BergXhallo.\n\nAnna BergXwieder.\n"
+    assert [t[:2] for t in _turns_of(glued, bold={0: 9, 18: 9})] == [
+        ("Anna Berg", "Anna Berg"), ("Anna Berg", "Anna Berg"),
+    ]  # fmt: skip
+
+
+def test_a_line_alone_in_lower_case_is_text_even_a_role_word_in_any_script() -> None:
+    text = "Modérateur: Bonjour.\nétudiant\nrien.\n\nÉtudiant\nOui.\n"
+    assert [t[0] for t in _turns_of(text)] == ["Modérateur", "Étudiant"]

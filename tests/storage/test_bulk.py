@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import cast
 
 import pytest
-from sqlalchemy import Table, select
+from sqlalchemy import Table, select, text
 
 from qualframe.storage.bulk import bind_value, insert_rows, new_guids
 from qualframe.storage.database import create_project
@@ -47,3 +47,22 @@ def test_new_guids_are_version_4_and_distinct() -> None:
         u = uuid.UUID(g)
         assert str(u) == g and u.version == 4 and u.variant == uuid.RFC_4122
     assert new_guids(0) == []
+
+
+def test_a_time_is_written_as_the_dialects_datetime_writes_it(tmp_path: Path) -> None:
+    """With its microseconds, as the ORM writes it (the driver's own adapter, which the
+    generic DateTime type left it to, drops '.000000' and is deprecated from Python 3.12)."""
+    db = create_project(tmp_path / "t.qualframe")
+    try:
+        with db.write() as s:
+            on_the_hour = bind_value(s, PARTICIPANTS, "created_at", datetime(2024, 5, 2, 10))
+            assert on_the_hour == "2024-05-02 10:00:00.000000"
+            assert bind_value(s, PARTICIPANTS, "pseudonym", "M1") == "M1"
+            s.add(Participant(pseudonym="orm", created_at=datetime(2024, 5, 2, 10)))
+            s.flush()
+            written = s.execute(
+                text("SELECT created_at FROM participants WHERE pseudonym = 'orm'")
+            ).scalar()
+            assert written == on_the_hour
+    finally:
+        db.close()

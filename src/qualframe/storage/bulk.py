@@ -66,7 +66,9 @@ def bind_value(session: Session, table: Table, column: str, value: Any) -> Any:
     """``value`` as the column's type writes it for this database (a datetime's text in
     SQLite, for instance), for values given to :func:`insert_rows`."""
     dialect = session.get_bind().dialect
-    process = table.c[column].type.bind_processor(dialect)
+    # the dialect's own type (SQLite's DATETIME writes its text; the generic DateTime has no
+    # processor and left the datetime to the driver's adapter, which drops ".000000")
+    process = table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
     return process(value) if process is not None else value
 
 

@@ -6,7 +6,8 @@ the path reaches SQLite as a percent-escaped ``file:`` URI, never through a URL 
 could be re-parsed), file-header checks, ``PRAGMA application_id``, WAL and durability
 pragmas, the untrusted-file hardening, the integrity check, telling a full or read-only disk
 from a damaged file, online backups (written under a temporary name, verified, renamed),
-WAL checkpoints, and the comparison of the file's schema objects with the migrations'.
+WAL checkpoints, the comparison of the file's schema objects with the migrations', and the
+driver itself for statements run inside a session's transaction (an import's per-file ones).
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ import errno
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
 
-from sqlalchemy import URL, Engine, create_engine, event
+from sqlalchemy import URL, Connection, Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 
 from qualframe.storage import holds
 from qualframe.storage.errors import (
@@ -111,6 +113,44 @@ def make_engine(path: Path, *, read_only: bool = False, immutable: bool = False)
         conn.exec_driver_sql("BEGIN" if reader else "BEGIN IMMEDIATE")
 
     return engine
+
+
+# -- the driver inside a session's transaction -------------------------------------------------
+def driver_of(connection: Connection) -> sqlite3.Connection | None:
+    """The DB-API connection under ``connection`` when the project is an SQLite file, else
+    None. What runs on it is part of the session's transaction (the same connection)."""
+    if connection.dialect.name != "sqlite":
+        return None
+    return connection.connection.driver_connection
+
+
+def run(
+    driver: sqlite3.Connection, sql: str, params: Sequence[Any], *, many: bool = False
+) -> sqlite3.Cursor:
+    """``driver.execute(sql, params)`` (``executemany`` with ``many``), a failure raised as
+    SQLAlchemy raises it (so that the unit of work reports it as it reports any other)."""
+    try:
+        return driver.executemany(sql, params) if many else driver.execute(sql, params)
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
+
+
+def insert(driver: sqlite3.Connection, sql: str, params: Sequence[Any]) -> int:
+    """Run the INSERT ``sql`` (see :func:`run`) and give the new row's id."""
+    row_id = run(driver, sql, params).lastrowid
+    if row_id is None:  # (sqlite3 sets it after every INSERT of a row)
+        raise DBAPIError.instance(sql, params, sqlite3.Error("no row inserted"), sqlite3.Error)
+    return row_id
+
+
+def text_in_utf8(connection: Connection, driver: sqlite3.Connection) -> bool:
+    """Whether the database keeps its text in UTF-8 (asked once per connection), the
+    encoding SQLite documents a BLOB cast to TEXT to be read in. Every project is created
+    so; a file made by another program may not be."""
+    info = connection.info
+    if "qualframe_utf8" not in info:
+        info["qualframe_utf8"] = run(driver, "PRAGMA encoding", ()).fetchone()[0] == "UTF-8"
+    return bool(info["qualframe_utf8"])
 
 
 # -- the disk under the file -------------------------------------------------------------------

@@ -158,7 +158,7 @@ def _finish(runs: list[list[Any]], parts: list[str]) -> tuple[str, int]:
         s = parts[first] if last == first + 1 else "".join(parts[first:last])
         if not s:
             continue
-        if bold or (began and not s.strip()):
+        if bold or (began and s.isspace()):  # (s is not empty here)
             began = True
             head += len(s)
             continue

@@ -231,7 +231,11 @@ class _Run:
                 self.survey = True
                 self.position = None
             else:
-                report = self._transcript(session, path, done, options)
+                # a transcript makes tens of thousands of turns, rows and words, none of them
+                # in a reference cycle: the collector would only walk them (and the project's
+                # objects) again and again
+                with survey_import.collector_paused():
+                    report = self._transcript(session, path, done, options)
             self.files.append(report)
         except ImportRefused as exc:
             if not self.skip_bad:
@@ -244,7 +248,10 @@ class _Run:
         raw = _read(path)
         content_hash = hashlib.sha256(raw).hexdigest()
         parsed = _parse_transcript(path, raw, options)
-        del raw  # only the text is needed from here on
+        # From here on only the text is needed, and the file's bytes only when they are its
+        # UTF-8 (stored as they are, not encoded again; an ASCII text costs nothing to encode)
+        utf8 = raw if parsed.extracted.raw_utf8 and not parsed.extracted.text.isascii() else None
+        del raw
         if self.position is None:
             self.position = document_count(session)
         pending: ParticipantCache = dict(self.known)
@@ -255,7 +262,7 @@ class _Run:
             report, guid = store_transcript(
                 session, self.project, path, content_hash, parsed, options, pending,
                 position=self.position, done=self._batch_progress(path.name, done - 1),
-                audit_log=pending_audit,
+                audit_log=pending_audit, text_utf8=utf8,
             )  # fmt: skip
         self.audit.extend(pending_audit)
         self.known.update(pending)  # only once the file's rows are kept

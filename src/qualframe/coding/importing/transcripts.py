@@ -16,9 +16,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from qualframe.coding.core.project import Project
@@ -35,8 +37,16 @@ from qualframe.coding.importing.speakers import (
     detect_speakers,
     is_interviewer_label,
 )
-from qualframe.coding.importing.store import BatchDone, TurnRow, check_duplicate, insert_document
-from qualframe.storage.models import Participant, ParticipantName, ProjectMeta
+from qualframe.coding.importing.store import (
+    BatchDone,
+    Speaker,
+    check_duplicate,
+    first_value,
+    insert_document,
+)
+from qualframe.storage import sqlite as sqlite_store
+from qualframe.storage.bulk import bind_value
+from qualframe.storage.models import Participant, ParticipantName, ProjectMeta, new_guid, utcnow
 
 # A two-hour focus group has a few hundred turns; a file with more than this is not one
 # transcript (or its "labels" are not speakers), and storing it would take minutes.
@@ -80,17 +90,23 @@ def parse_transcript(
     return ParsedTranscript(extracted, detection, _speakers(detection.turns, options))
 
 
+_LABEL, _REAL, _WORDS = itemgetter(3), itemgetter(4), itemgetter(5)  # of a ParsedTurn
+
+
 def _speakers(turns: list[ParsedTurn], options: ImportOptions) -> list[SpeakerInfo]:
     """Each label's turns, words and real names, in order of first appearance."""
-    counts = Counter(t.label for t in turns)  # counted in C; the loop below only adds
+    labels = list(map(_LABEL, turns))
+    counts = Counter(labels)  # counted in C; the loops below only add
     words: dict[str, int] = dict.fromkeys(counts, 0)
-    names: dict[str, list[str]] = {}
-    for _, _, _, label, real_name, n in turns:
+    for label, n in zip(labels, map(_WORDS, turns), strict=True):
         words[label] += n
-        if real_name:
-            spelled = names.setdefault(label, [])
-            if real_name not in spelled:
-                spelled.append(real_name)
+    names: dict[str, list[str]] = {}
+    if any(map(_REAL, turns)):  # real names are rare: looked for only when there are some
+        for _, _, _, label, real_name, _ in turns:
+            if real_name:
+                spelled = names.setdefault(label, [])
+                if real_name not in spelled:
+                    spelled.append(real_name)
     out: list[SpeakerInfo] = []
     for label, count in counts.items():
         mapped = options.speaker_map.get(label, "").strip() or label
@@ -154,10 +170,15 @@ def _parse_choices(raw: str | None) -> tuple[set[str], set[str], str | None]:
 
 def apply_remembered(session: Session, options: ImportOptions) -> None:
     """Add the project's remembered label choices to ``options`` (the user's win)."""
-    row = session.get(ProjectMeta, LABELS_META)
-    accept, drop, _ = _parse_choices(row.value if row is not None else None)
+    session.flush()  # (a choice not yet written is read back as written)
+    value = first_value(session.connection(), _REMEMBERED, _REMEMBERED_SQL, LABELS_META)
+    accept, drop, _ = _parse_choices(value)
     options.accept_labels |= accept - options.drop_labels
     options.drop_labels |= drop - options.accept_labels
+
+
+_REMEMBERED = select(ProjectMeta.value).where(ProjectMeta.key == bindparam("v"))
+_REMEMBERED_SQL = "SELECT value FROM project_meta WHERE key = ?"
 
 
 def remember_labels(session: Session, options: ImportOptions) -> None:
@@ -222,7 +243,10 @@ def store_transcript(
     position: int | None = None,
     done: BatchDone | None = None,
     audit_log: list[dict[str, object]] | None = None,
+    text_utf8: bytes | None = None,
 ) -> tuple[FilePreview, str]:
+    """Store a parsed transcript (its speakers as participants, its text, its turns);
+    ``text_utf8``: the text's UTF-8 when the caller has it (the file's bytes)."""
     check_duplicate(session, path.name, content_hash)
     names = _spellings(parsed)
     participant_ids = _store_participants(session, parsed, names, options, known)
@@ -232,9 +256,10 @@ def store_transcript(
     _, guid, stored = insert_document(
         session, project.coder, name=path.stem, kind="transcript", text=parsed.extracted.text,
         original_filename=path.name, content_hash=content_hash,
-        encoding=parsed.extracted.encoding, turn_rows=_turn_rows(parsed, participant_ids),
-        position=position, done=done, normalised=True,
-        text_hash=content_hash if parsed.extracted.raw_utf8 else None, audit_log=audit_log,
+        encoding=parsed.extracted.encoding, turns=parsed.detection.turns,
+        who=_who(parsed, participant_ids), position=position, done=done, normalised=True,
+        text_hash=content_hash if parsed.extracted.raw_utf8 else None,
+        text_utf8=text_utf8 if parsed.extracted.raw_utf8 else None, audit_log=audit_log,
     )  # fmt: skip
     report = transcript_preview(path, parsed)
     report.documents.append(stored)
@@ -261,40 +286,78 @@ def _store_participants(
     """The participant id of each speaker who is not an interviewer, by pseudonym: found in
     ``known`` (by pseudonym and first real name) or stored with the import's attributes; the
     real names spelled in this file are added to it."""
-    participant_ids: dict[str, int] = {}
+    wanted: dict[str, tuple[str, str | None]] = {}  # pseudonym -> its key in ``known``
     for s in parsed.speakers:
-        if s.is_interviewer or s.pseudonym in participant_ids:
-            continue
-        spelled = names.get((s.pseudonym, False), [])
-        key = (s.pseudonym, spelled[0] if spelled else None)
-        pid = known.get(key)
-        if pid is None:
-            pid = upsert_participant_in(
-                session,
-                ParticipantData(
-                    pseudonym=s.pseudonym,
-                    real_name=key[1],
-                    attributes=dict(options.attributes),
-                ),
-            ).id
-            known[key] = pid
-        add_real_names_in(session, pid, spelled)
-        participant_ids[s.pseudonym] = pid
+        if not s.is_interviewer and s.pseudonym not in wanted:
+            spelled = names.get((s.pseudonym, False), [])
+            wanted[s.pseudonym] = (s.pseudonym, spelled[0] if spelled else None)
+    missing = [key for key in wanted.values() if key not in known]
+    if missing:
+        _find_or_add(session, missing, options, known)
+    participant_ids: dict[str, int] = {}
+    for pseudonym, key in wanted.items():
+        pid = known[key]
+        add_real_names_in(session, pid, names.get((pseudonym, False), []))
+        participant_ids[pseudonym] = pid
     return participant_ids
 
 
-def _turn_rows(parsed: ParsedTranscript, participant_ids: dict[str, int]) -> list[TurnRow]:
-    """The turns as rows to store, each with its speaker's participant (None for an
-    interviewer), pseudonym and whether it is interviewer speech."""
-    who = {
+def _find_or_add(
+    session: Session,
+    keys: list[tuple[str, str | None]],
+    options: ImportOptions,
+    known: ParticipantCache,
+) -> None:
+    """Find or store the participants ``keys`` (pseudonym, first real name) in order, and
+    note their ids in ``known``. In an SQLite project, an import without attributes looks
+    them up with one query and stores the new ones through the driver (the ORM's query and
+    flush per speaker cost more than the rest of storing a .docx); otherwise, and for a
+    participant whose real name is to be filled in, as ``upsert_participant_in`` does."""
+    driver = sqlite_store.driver_of(session.connection())
+    found: dict[str, tuple[int, str | None]] = {}
+    if driver is not None and not options.attributes:
+        session.flush()  # (the driver sees only what is in the database)
+        for i in range(0, len(keys), 500):
+            chunk = [pseudonym for pseudonym, _ in keys[i : i + 500]]
+            sql = _FIND_PARTICIPANTS.format(", ".join("?" * len(chunk)))
+            for pid, pseudonym, real_name in sqlite_store.run(driver, sql, chunk).fetchall():
+                found[pseudonym] = (pid, real_name)
+    for key in keys:
+        pseudonym, real_name = key
+        if (
+            driver is None
+            or options.attributes
+            or (pseudonym in found and real_name and not found[pseudonym][1])
+        ):
+            data = ParticipantData(pseudonym, real_name, attributes=dict(options.attributes))
+            known[key] = upsert_participant_in(session, data).id
+        elif pseudonym in found:
+            known[key] = found[pseudonym][0]
+        else:
+            row = (
+                new_guid(),
+                pseudonym,
+                real_name,
+                bind_value(session, _PARTICIPANTS, "created_at", utcnow()),
+            )
+            known[key] = sqlite_store.insert(driver, _ADD_PARTICIPANT, row)
+
+
+_PARTICIPANTS = cast(Table, Participant.__table__)
+_FIND_PARTICIPANTS = "SELECT id, pseudonym, real_name FROM participants WHERE pseudonym IN ({})"
+_ADD_PARTICIPANT = (
+    "INSERT INTO participants (guid, pseudonym, real_name, is_interviewer, created_at) "
+    "VALUES (?, ?, ?, 0, ?)"
+)
+
+
+def _who(parsed: ParsedTranscript, participant_ids: dict[str, int]) -> dict[str, Speaker]:
+    """Each label's speaker as its turns' rows store it: participant (None for an
+    interviewer), pseudonym, whether it is interviewer speech."""
+    return {
         s.label: (
             None if s.is_interviewer else participant_ids[s.pseudonym], s.pseudonym,
             s.is_interviewer,
         )
         for s in parsed.speakers
     }  # fmt: skip
-    return [
-        (pid, start, end, pseudonym, label_end, interviewer)
-        for start, end, label_end, label, _, _ in parsed.detection.turns
-        for pid, pseudonym, interviewer in (who[label],)
-    ]
