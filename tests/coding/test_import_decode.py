@@ -283,6 +283,20 @@ def test_legacy_encodings_read_as_their_codec_reads_them(text: str, codec: str) 
     assert decoded.warnings == ()
 
 
+@pytest.mark.parametrize("text", ["왜요?", "응?", "1. 왜요?"])
+def test_short_korean_answers_are_korean_whatever_charset_normalizer_guesses(text: str) -> None:
+    # its guesses for these CP949 bytes are Urdu (cp1006), EBCDIC (cp037) and Thai (cp874)
+    decoded = decode_bytes(text.encode("cp949"), "answer.txt")
+    assert (decoded.text, decoded.encoding) == (text, "cp949")
+
+
+def test_portuguese_capitals_are_not_read_as_hangul() -> None:
+    # Ç before Ã or Õ (0xC7 0xC3, 0xC7 0xD5) are the two bytes of a Hangul syllable in CP949
+    text = "INFORMAÇÕES SOBRE A AÇÃO\nEntrevistador: Como foi?\n"
+    decoded = decode_bytes(text.encode("cp1252"), "pt.txt")
+    assert (decoded.text, decoded.encoding) == (text, "cp1252")
+
+
 def test_english_with_one_korean_word_is_korean() -> None:
     # charset-normalizer guesses a Latin code page; 가 read in it is °¡, symbols, no letters
     text = "Interviewer: Thank you very much for coming today.\nE1: 가\n"
@@ -295,6 +309,12 @@ def test_korean_with_a_jamo_is_korean() -> None:
     text = "진행자: 정말요ㅠ 너무 힘들었어요. 그래도 끝까지 했습니다.\n"
     decoded = decode_bytes(text.encode("cp949"), "ko.txt")
     assert (decoded.text, decoded.encoding) == (text, "cp949")
+
+
+def test_johab_is_read_and_named_as_johab() -> None:
+    text = "면담자: 오늘 와 주셔서 감사합니다.\n참여자: 네, 안녕하세요.\n"
+    decoded = decode_bytes(text.encode("johab"), "johab.txt")
+    assert (decoded.text, decoded.encoding) == (text, "johab")
 
 
 @pytest.mark.parametrize(
