@@ -399,3 +399,31 @@ def test_mostly_ascii_is_under_15_percent_of_bytes_above_0x7f(raw: str, mostly: 
     from qualframe.coding.importing.decode import _mostly_ascii
 
     assert _mostly_ascii(raw.encode("cp1252")) is mostly
+
+
+def test_nul_padding_is_cut_exactly_and_stray_nuls_are_one_in_a_hundred_bytes() -> None:
+    # the padding ends a text whose last letter is an X (no line break at the end)
+    padded = decode_bytes(b"Moderator: And the last one?\nE3: Plan X" + b"\x00" * 5, "x.txt")
+    assert padded.text == "Moderator: And the last one?\nE3: Plan X"
+    assert padded.warnings == ("5 NUL bytes (not text) removed",)
+    # 20 NULs in 2,019 bytes before the padding: stray (2,019 // 100 = 20); 21 are not
+    line = "E1: Sí, fuimos juntos.\n"  # 24 bytes in UTF-8
+    text = (line * 84).encode()[:1997] + b"."  # 1,998 bytes
+    nuls = b"".join(text[i : i + 100] + b"\x00" for i in range(0, 2000, 100))
+    assert nuls.count(0) == 20 and len(nuls + b"\n") == 2019
+    decoded = decode_bytes(nuls + b"\n", "nul.txt")
+    assert decoded.text == text.decode() + "\n"
+    assert decoded.warnings == ("20 NUL bytes (not text) removed",)
+    with pytest.raises(ImportRefused, match=r"^nul\.txt is a binary file, not text\.$"):
+        decode_bytes(nuls + b"\x00\n", "nul.txt")
+
+
+@pytest.mark.parametrize(("word", "codec"), [("Kraków", "cp1252"), ("Gdańsk", "cp1250")])
+def test_a_one_word_file_keeps_its_ascii_letters(word: str, codec: str) -> None:
+    # One word is too little for any detector: the accented letter may come out wrong (see
+    # docs/mutation-testing.md), but no reading is taken in which the ASCII letters are
+    # gone, as in UTF-16 (charset-normalizer's first guess for these bytes, which have no
+    # NUL, so no UTF-16 text).
+    text = decode_bytes(word.encode(codec), "word.txt").text
+    assert len(text) == len(word)
+    assert [c for c in text if c.isascii()] == [c for c in word if c.isascii()]
