@@ -415,14 +415,11 @@ def _detect(raw: bytes, filename: str) -> Decoded:
 
 
 def _as_guessed(raw: bytes, best: CharsetMatch, filename: str) -> Decoded:
-    """The text in charset-normalizer's reading ``best``; EUC-KR is read as CP949."""
+    """The text in charset-normalizer's reading ``best``, which decodes the whole of ``raw``
+    (it drops a code page that fails on any byte). It merges an EUC-KR reading into the
+    identical CP949 reading found before it, so Korean is reported as cp949."""
     codec = _name(best.encoding)
-    if codec == "euc_kr":
-        codec = "cp949"  # the superset Korean Windows writes; decodes every EUC-KR text
-    try:
-        text = raw.decode(codec)
-    except (UnicodeDecodeError, LookupError):
-        text = str(best)
+    text = raw.decode(codec)
     if looks_binary(text):
         raise refuse(filename, "is a binary file, not text")
     return Decoded(text, codec)
