@@ -387,6 +387,7 @@ def test_documents_and_a_set_count_only_the_named_documents_in_the_set(
     project: Project, study: dict[str, str]
 ) -> None:
     from qualframe.coding.analysis.matrix import matrix_note
+    from qualframe.coding.analysis.matrix.text import left_out_sentence
     from qualframe.coding.commands import AddDocumentSet
 
     stack = UndoStack(project)
@@ -402,6 +403,9 @@ def test_documents_and_a_set_count_only_the_named_documents_in_the_set(
     assert m.segments_counted == 4  # Group B's four codings, none of Group A's
     note = matrix_note(m)
     assert "Document sets: Pair (2 documents); Solo (1 document). Documents: Group B." in note
+    assert left_out_sentence(m) == (
+        "All 4 coded segments of the chosen coders and documents and document sets are counted."
+    )
 
 
 def test_the_review_filter_counts_only_reviewed_segments_and_says_how_many_it_left_out(
@@ -436,5 +440,14 @@ def test_the_review_filter_counts_only_reviewed_segments_and_says_how_many_it_le
     assert (every.options.reviewed, every.segments_counted, every.segments_not_reviewed) == (
         "all", 8, 0,
     )  # fmt: skip
+    # the note says what the filter left out
+    from qualframe.coding.analysis.matrix import matrix_note
+
+    assert (
+        "Only segments an auditor reviewed and agreed with are counted (every reviewer's "
+        "latest verdict is agree); 7 coded segments without such a review are left out."
+    ) in matrix_note(agreed)
+    assert "; 6 coded segments not reviewed are left out." in matrix_note(reviewed)
+    assert "auditor" not in matrix_note(every)
     with pytest.raises(UserError, match='"maybe" is not a review filter'):
         MatrixOptions(reviewed="maybe")
