@@ -337,6 +337,11 @@ def test_quotes_follow_the_documents_position_then_name(
     m = build_matrix(project, MatrixOptions(quotes=5))
     planning = next(e for e in m.rows[0].cells[0].entries if e.name == "Planning")
     assert [q.text for q in planning.quotes] == ["I plan every Sunday", "Plans made me calmer"]
+    with project.write() as s:  # the same position, Group A renamed: by name, not by id
+        s.execute(update(Document).where(Document.guid == study["first"]).values(name="Z"))
+    m = build_matrix(project, MatrixOptions(quotes=5))
+    planning = next(e for e in m.rows[0].cells[0].entries if e.name == "Planning")
+    assert [q.text for q in planning.quotes] == ["Plans made me calmer", "I plan every Sunday"]
 
 
 def test_a_segment_over_two_turns_is_quoted_from_its_own_turn_only(
@@ -382,6 +387,7 @@ def test_documents_and_a_set_count_only_the_named_documents_in_the_set(
     project: Project, study: dict[str, str]
 ) -> None:
     from qualframe.coding.analysis.matrix import matrix_note
+    from qualframe.coding.analysis.matrix.text import left_out_sentence
     from qualframe.coding.commands import AddDocumentSet
 
     stack = UndoStack(project)
@@ -397,3 +403,51 @@ def test_documents_and_a_set_count_only_the_named_documents_in_the_set(
     assert m.segments_counted == 4  # Group B's four codings, none of Group A's
     note = matrix_note(m)
     assert "Document sets: Pair (2 documents); Solo (1 document). Documents: Group B." in note
+    assert left_out_sentence(m) == (
+        "All 4 coded segments of the chosen coders and documents and document sets are counted."
+    )
+
+
+def test_the_review_filter_counts_only_reviewed_segments_and_says_how_many_it_left_out(
+    project: Project, study: dict[str, str]
+) -> None:
+    from qualframe.coding.corpus.coder_roles import AddCoder
+    from qualframe.coding.review.verdicts import AddReview
+
+    AddCoder("kim", "auditor").do(project)
+    me, project.coder = project.coder, "kim"
+    AddReview(study["s_e1_plan"], "agree").do(project)
+    AddReview(study["s_m1"], "agree").do(project)
+    AddReview(study["s_e2_plan"], "dispute", "Not about planning.").do(project)
+    project.coder = me
+    # nine segments in scope (the moderator's included, which counts for no group)
+    agreed = build_matrix(project, MatrixOptions(reviewed=" Agreed "))
+    assert agreed.options.reviewed == "agreed"
+    assert (agreed.segments_counted, agreed.segments_not_reviewed) == (2, 7)
+    assert entries(agreed, "Study", "mentee") == [
+        (0, "Habits", 1, 1, 100 / 3),
+        (1, "Planning", 1, 1, 100 / 3),
+    ]
+    assert entries(agreed, "Study", "mentor") == [
+        (0, "Habits", 1, 1, 100.0),
+        (1, "Planning", 1, 1, 100.0),
+    ]
+    cell = next(c for c in agreed.rows[0].cells if c.group == "mentee")
+    assert [e.code_guid for e in cell.entries] == [study["habits"], study["planning"]]
+    reviewed = build_matrix(project, MatrixOptions(reviewed="any"))
+    assert (reviewed.segments_counted, reviewed.segments_not_reviewed) == (3, 6)
+    every = build_matrix(project)
+    assert (every.options.reviewed, every.segments_counted, every.segments_not_reviewed) == (
+        "all", 8, 0,
+    )  # fmt: skip
+    # the note says what the filter left out
+    from qualframe.coding.analysis.matrix import matrix_note
+
+    assert (
+        "Only segments an auditor reviewed and agreed with are counted (every reviewer's "
+        "latest verdict is agree); 7 coded segments without such a review are left out."
+    ) in matrix_note(agreed)
+    assert "; 6 coded segments not reviewed are left out." in matrix_note(reviewed)
+    assert "auditor" not in matrix_note(every)
+    with pytest.raises(UserError, match='"maybe" is not a review filter'):
+        MatrixOptions(reviewed="maybe")

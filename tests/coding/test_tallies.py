@@ -33,9 +33,9 @@ def code(stack: UndoStack, doc: str, text: str, quote: str, code_guid: str) -> s
     return guid
 
 
-def expected_counts(project: Project) -> dict[str, tuple[int, int]]:
+def expected_counts(project: Project, coder: str | None = None) -> dict[str, tuple[int, int]]:
     """Totals worked out independently, from the retrieved segments and the code paths."""
-    segs = list_segments(project)
+    segs = [s for s in list_segments(project) if coder is None or s.coder == coder]
     out = {}
     for rec in code_tree(project):
         mine = [s for s in segs if s.code_path[: len(rec.path)] == rec.path]
@@ -253,3 +253,38 @@ def test_a_fresh_holder_is_empty_and_can_update_before_loading(
     fresh.update(project, [ids[g["plan"]]])
     assert fresh.segments == {ids[g["plan"]]: 2} and len(fresh.people[ids[g["plan"]]]) == 1
     assert not fresh.loaded
+
+
+def test_a_coder_view_counts_only_those_coders_segments(project: Project, stack: UndoStack) -> None:
+    g = build(project, stack)  # six segments by the project's coder
+    first = project.coder
+    project.coder = "Ha-eun"
+    code(stack, g["doc1"], g["text1"], "We met", g["plan"])  # E1
+    code(stack, g["doc2"], g["text2"], "Planning helped", g["place"])  # M1
+    theirs = CodeTallies()
+    theirs.coders = frozenset({"Ha-eun"})
+    theirs.load(project)
+    tree = code_tree(project)
+    assert theirs.totals(tree) == expected_counts(project, "Ha-eun")
+    assert theirs.counts[g["plan"]] == (1, 1) and theirs.counts[g["place"]] == (1, 1)
+    assert theirs.counts[g["cat"]] == (2, 2) and theirs.counts[g["feel"]] == (0, 0)
+    # an update re-reads that coder's segments only
+    code(stack, g["doc2"], g["text2"], "less alone", g["place"])  # E2, by Ha-eun
+    project.coder = first
+    code(stack, g["doc1"], g["text1"], "the library", g["place"])  # E1, not Ha-eun's
+    ids = {r.guid: r.id for r in tree}
+    theirs.update(project, [ids[g["place"]]])
+    theirs.roll_up([g["place"]])
+    assert theirs.counts == expected_counts(project, "Ha-eun")
+    assert theirs.counts[g["place"]] == (2, 2) and theirs.counts[g["theme"]] == (3, 3)
+    mine = CodeTallies()
+    mine.coders = frozenset({first})
+    mine.load(project)
+    assert mine.totals(tree) == expected_counts(project, first)
+    assert mine.counts[g["place"]] == (2, 1)  # E1 twice
+    both = CodeTallies()
+    both.load(project)
+    assert both.totals(tree) == expected_counts(project)
+    with project.read() as s:
+        assert sum(n for _c, _p, n in tally_rows(s, coders={"Ha-eun"})) == 3
+        assert tally_rows(s, coders={"nobody"}) == []

@@ -7,11 +7,14 @@ code pages are unreliable (Windows-1252 text reported as cp1257, Hungarian ISO-8
 scoring the same as Windows-1252, which turns ő into õ), so among the single-byte
 candidates the one whose letters all belong to one European language's alphabet wins
 (:func:`_latin`, judged by :mod:`.alphabets`); when two are close, a warning says so and the
-preview shows a sample line. Short Korean texts are the other weak spot (a few CP949 syllables are often reported
-as Big5 or a Latin code page), so text that decodes as CP949 into mostly Hangul syllables is
-CP949, unless charset-normalizer found Japanese text (kana): EUC-JP kana bytes decode as
-CP949 into Hangul *jamo*, which real Korean text hardly has. A UTF-16 or UTF-32 guess for
-bytes without a NUL is never taken (a short CP949 line is often guessed as UTF-16-BE).
+preview shows a sample line. Short Korean texts are the other weak spot (a few CP949
+syllables are often reported as Big5, a Latin code page, Urdu or EBCDIC), so text that
+decodes as CP949 into mostly Hangul syllables is CP949 whatever was guessed, unless
+charset-normalizer found Japanese text (kana): EUC-JP kana bytes decode as CP949 into Hangul
+*jamo*, which real Korean text hardly has; and unless mostly-ASCII text reads in a Latin code
+page as letters of one alphabet (Portuguese capitals ÇÃ are a Hangul syllable in CP949).
+A UTF-16 guess for bytes without a NUL is never taken (a short CP949 line is often guessed
+as UTF-16-BE). A Johab guess is reported as Johab.
 ``--encoding`` overrides everything.
 
 A few stray NUL bytes in otherwise valid UTF-8 (a crashed editor's padding, a broken export)
@@ -28,9 +31,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from qualframe.coding.importing.alphabets import alphabet_fit, common_words_language
 from qualframe.coding.importing.errors import refuse
+
+if TYPE_CHECKING:
+    from charset_normalizer import CharsetMatch
 
 # Magic numbers of formats that are not text, with how to describe them.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -308,9 +315,9 @@ def _with_stray_nuls(raw: bytes, filename: str) -> Decoded:
 _LATIN_CANDIDATES = ("cp1252", "cp1250", "iso8859_2", "cp1257", "cp1254", "iso8859_15")
 
 
-def _latin(raw: bytes) -> tuple[str, str, tuple[str, ...], str | None] | None:
-    """(text, codec, warnings, sample) for the single-byte code page whose text fits a
-    language best; a close call is said in a warning, with a sample line."""
+def _latin(raw: bytes) -> Decoded | None:
+    """The reading in the single-byte code page whose text fits a language best; a close call
+    is said in a warning, with a sample line."""
     scored: list[tuple[float, int, str, str, str]] = []
     language = common_words_language(raw.decode("latin-1"))
     for rank, codec in enumerate(_LATIN_CANDIDATES):
@@ -328,21 +335,23 @@ def _latin(raw: bytes) -> tuple[str, str, tuple[str, ...], str | None] | None:
     share, _, codec, fits, text = scored[0]
     rival = next((x for x in scored[1:] if x[4] != text), None)
     if rival is None or share - rival[0] >= 0.15:
-        return text, codec, (), None
+        return Decoded(text, codec)
     line = _differing_line(text, rival[4])
     note = (
         f"its encoding was a close call: {codec} ({fits or 'no accented letters'}) was "
         f"chosen over {rival[2]}; check a line such as “{line}” and choose the encoding "
         "if it is wrong"
     )
-    return text, codec, (note,), line
+    return Decoded(text, codec, (note,), line)
 
 
 def _differing_line(text: str, other: str) -> str:
-    for a, b in zip(text.splitlines(), other.splitlines(), strict=False):
-        if a != b:
-            return a.strip()[:80]
-    return text.strip().splitlines()[0][:80] if text.strip() else ""
+    """The first line where two different readings of the same bytes in single-byte code
+    pages differ. There is one: the lines before the first differing character are the same
+    in both, and the line holding it differs (only NEL, U+0085, which the ISO pages give for
+    0x85, ends a line in one reading and not in the other)."""
+    lines = zip(text.splitlines(), other.splitlines(), strict=False)
+    return next(a.strip()[:80] for a, b in lines if a != b)
 
 
 _JAPANESE = {
@@ -368,51 +377,49 @@ def _has_kana(text: str) -> bool:
 def _detect(raw: bytes, filename: str) -> Decoded:
     from charset_normalizer import from_bytes
 
-    results = list(from_bytes(raw))  # best first
-    if b"\x00" not in raw:
-        # UTF-16/32 of text has NULs (any space, digit or line break); BOM-less UTF-16 was
-        # tried before. Without NULs such a guess reads short CP949 text as nonsense.
-        results = [r for r in results if not _name(r.encoding).startswith(("utf_16", "utf_32"))]
-    best = results[0] if results else None
-    if best is None:
-        korean = _korean(raw)
-        if korean is not None and not looks_binary(korean):
-            return Decoded(korean, "cp949")
-        latin = _latin(raw)
-        if latin is not None:
-            return Decoded(latin[0], latin[1], latin[2], latin[3])
-        raise refuse(filename, "is a binary file or uses an unknown encoding (try --encoding)")
+    # The bytes have no NUL (decode_bytes sent those to _with_stray_nuls): UTF-16 of text has
+    # NULs (any space, digit or line break) and BOM-less UTF-16 was tried before, so such a
+    # guess reads short CP949 text as nonsense. (UTF-32 of any text has NULs in every unit.)
+    results = [r for r in from_bytes(raw) if not _name(r.encoding).startswith("utf_16")]
     # Japanese text (kana) found by any of charset-normalizer's readings wins over a Korean
     # or Chinese reading of the same bytes.
     japanese = next(
         (r for r in results if _name(r.encoding) in _JAPANESE and _has_kana(str(r))), None
     )
     if japanese is not None:
-        best = japanese
-    codec = _name(best.encoding)
-    if codec in _CJK_GUESSES and japanese is None and _mostly_ascii(raw):
-        # a few accented letters in Western text, read as a handful of CJK characters
-        latin = _latin(raw)
-        if latin is not None and alphabet_fit(latin[0])[0] >= 0.9:
-            return Decoded(latin[0], latin[1], latin[2], latin[3])
-    if (
-        japanese is None
-        and codec not in {"euc_kr", "cp949"}
-        and codec in _LATIN_FAMILY | _CJK_GUESSES
-    ):
-        korean = _korean(raw)
-        if korean is not None and not looks_binary(korean):
-            return Decoded(korean, "cp949")
-    if codec in _LATIN_FAMILY:
+        return _as_guessed(raw, japanese, filename)
+    codec = _name(results[0].encoding) if results else None
+    if codec in _CJK_GUESSES | _LATIN_FAMILY and _mostly_ascii(raw):
+        # A few accented letters in Western text, which charset-normalizer read as a handful
+        # of CJK characters, or which CP949 reads as Hangul syllables (upper-case ÇÃ, ÇÕ in
+        # Portuguese). The Latin reading wins when its letters fit one alphabet; after a
+        # Latin guess it must hold letters: Hangul read as Latin-1 can give symbols only
+        # (가 → °¡), and that text stays Korean.
         latin = _latin(raw)
         if latin is not None:
-            return Decoded(latin[0], latin[1], latin[2], latin[3])
-    if codec in {"euc_kr", "johab"}:
-        codec = "cp949"  # the superset Korean Windows writes; decodes every EUC-KR text
-    try:
-        text = raw.decode(codec)
-    except (UnicodeDecodeError, LookupError):
-        text = str(best)
+            share, _, seen = alphabet_fit(latin.text)
+            if share >= 0.9 and (seen or codec in _CJK_GUESSES):
+                return latin
+    # Short Korean texts fool charset-normalizer whatever it guesses (Big5, a Latin page,
+    # Urdu cp1006 or EBCDIC for 왜요?): CP949 whose letters are mostly Hangul is Korean.
+    korean = _korean(raw)
+    if korean is not None and not looks_binary(korean):
+        return Decoded(korean, "cp949")
+    if codec is None or codec in _LATIN_FAMILY:
+        latin = _latin(raw)
+        if latin is not None:
+            return latin
+    if not results:
+        raise refuse(filename, "is a binary file or uses an unknown encoding (try --encoding)")
+    return _as_guessed(raw, results[0], filename)
+
+
+def _as_guessed(raw: bytes, best: CharsetMatch, filename: str) -> Decoded:
+    """The text in charset-normalizer's reading ``best``, which decodes the whole of ``raw``
+    (it drops a code page that fails on any byte). It merges an EUC-KR reading into the
+    identical CP949 reading found before it, so Korean is reported as cp949."""
+    codec = _name(best.encoding)
+    text = raw.decode(codec)
     if looks_binary(text):
         raise refuse(filename, "is a binary file, not text")
     return Decoded(text, codec)
