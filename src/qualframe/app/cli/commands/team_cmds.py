@@ -30,6 +30,21 @@ def _url(text: str) -> str:
     return value
 
 
+def _add_url(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "url", metavar="URL", type=_url, help="postgresql://user@host[:port]/database"
+    )
+
+
+def _project_file(path: Path, *, new: bool = False) -> Path:
+    """``path`` when it names a project file (``*.qualframe``), else a one-sentence refusal
+    (for a file still to be made, with the name to use instead)."""
+    if path.suffix != ".qualframe":
+        hint = f" (try {path.name}.qualframe)" if new else ""
+        raise UserError(f"{path.name}: project files end in .qualframe{hint}.")
+    return path
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "login",
@@ -39,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "system keyring for that user and server. Without a keyring, put it in ~/.pgpass (or "
         "the file PGPASSFILE names) or PGPASSWORD instead; never in the URL.",
     )
-    p.add_argument("url", metavar="URL", type=_url, help="postgresql://user@host[:port]/database")
+    _add_url(p)
     p.set_defaults(func=cmd_login)
 
     p = sub.add_parser(
@@ -49,7 +64,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "database URL (created; an existing one must be empty). All or nothing.",
     )
     p.add_argument("path", metavar="PATH", type=Path, help="the project file (*.qualframe)")
-    p.add_argument("url", metavar="URL", type=_url, help="postgresql://user@host[:port]/database")
+    _add_url(p)
     p.set_defaults(func=cmd_upload)
 
     p = sub.add_parser(
@@ -58,7 +73,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description="Copy the project database URL whole (ids and GUIDs kept) into a new "
         "project file PATH; an existing file is never replaced. All or nothing.",
     )
-    p.add_argument("url", metavar="URL", type=_url, help="postgresql://user@host[:port]/database")
+    _add_url(p)
     p.add_argument("path", metavar="PATH", type=Path, help="the new project file (*.qualframe)")
     p.set_defaults(func=cmd_download)
     register_roles(sub)
@@ -82,19 +97,13 @@ def _summary(report: CopyReport) -> str:
 
 
 def cmd_upload(args: argparse.Namespace) -> int:
-    if args.path.suffix != ".qualframe":
-        raise UserError(f"{args.path.name}: project files end in .qualframe.")
-    report = upload(args.path, args.url)
+    report = upload(_project_file(args.path), args.url)
     say(f"Uploaded {args.path.name} to {location_name(args.url)} ({_summary(report)}).")
     return 0
 
 
 def cmd_download(args: argparse.Namespace) -> int:
-    if args.path.suffix != ".qualframe":
-        raise UserError(
-            f"{args.path.name}: project files end in .qualframe (try {args.path.name}.qualframe)."
-        )
-    report = download(args.url, args.path)
+    report = download(args.url, _project_file(args.path, new=True))
     say(f"Downloaded {location_name(args.url)} to {args.path} ({_summary(report)}).")
     return 0
 
@@ -110,7 +119,7 @@ def register_roles(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
         "read from standard input when that is not a terminal. Needs a server user allowed to "
         "create roles. 'role URL list' shows who holds which role.",
     )
-    p.add_argument("url", metavar="URL", type=_url, help="postgresql://user@host[:port]/database")
+    _add_url(p)
     p.add_argument("action", choices=["grant", "list"], help="grant a role, or list them")
     p.add_argument("name", metavar="NAME", nargs="?", help="the person's server login")
     p.add_argument("--role", choices=["coder", "auditor", "owner"], default="coder")
