@@ -15,7 +15,7 @@ Portable: qmark (SQLite), format/pyformat (psycopg, MySQL drivers) and numeric s
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
 from typing import Any
@@ -65,11 +65,20 @@ def insert_rows(
 def bind_value(session: Session, table: Table, column: str, value: Any) -> Any:
     """``value`` as the column's type writes it for this database (a datetime's text in
     SQLite, for instance), for values given to :func:`insert_rows`."""
+    return column_writer(session, table, column)(value)
+
+
+def column_writer(session: Session, table: Table, column: str) -> Callable[[Any], Any]:
+    """What :func:`bind_value` does for ``column``, looked up once for many rows."""
     dialect = session.get_bind().dialect
     # the dialect's own type (SQLite's DATETIME writes its text; the generic DateTime has no
     # processor and left the datetime to the driver's adapter, which drops ".000000")
     process = table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
-    return process(value) if process is not None else value
+    return process if process is not None else _as_is
+
+
+def _as_is(value: Any) -> Any:
+    return value
 
 
 def new_guids(n: int) -> list[str]:

@@ -29,7 +29,7 @@ from qualframe.coding.core.printable import printable
 from qualframe.coding.corpus.documents import sha256_hex
 from qualframe.coding.importing.errors import refuse
 from qualframe.storage import sqlite as sqlite_store
-from qualframe.storage.bulk import bind_value, new_guids
+from qualframe.storage.bulk import bind_value, column_writer, insert_rows, new_guids
 from qualframe.storage.models import AuditEvent, Document, Turn, new_guid, utcnow
 from qualframe.storage.trail import chained_rows
 
@@ -96,27 +96,20 @@ def record_imports(session: Session, actor: str, entries: list[dict[str, object]
         return
     chained = chained_rows(session, rows)  # chained to the events before them (storage.trail)
     connection = session.connection()
-    driver = sqlite_store.driver_of(connection)
-    if driver is None:
+    if sqlite_store.driver_of(connection) is None:
         connection.execute(insert(_AUDIT), chained)
         return
-    # the values as the columns' types write them (the time's text, the details' JSON)
-    dialect = connection.dialect
-    at, js = (_AUDIT.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in _AT_DETAILS)
-    assert at is not None and js is not None  # (SQLite's DATETIME and JSON have them)
-    values = [
-        (at(r["at"]), r["actor"], r["action"], r["entity"], r["entity_guid"], js(r["details"]),
-         r["prev_hash"], r["hash"])
-        for r in chained
-    ]  # fmt: skip
-    sqlite_store.run(driver, _INSERT_AUDIT, values, many=True)
+    # SQLite: tuples straight to the driver, each value as its column's type writes it (the
+    # time's text, the details' JSON)
+    writers = [(c, column_writer(session, _AUDIT, c)) for c in _AUDIT_COLUMNS]
+    insert_rows(
+        session, _AUDIT, _AUDIT_COLUMNS, [tuple(w(r[c]) for c, w in writers) for r in chained]
+    )
 
 
-_AT_DETAILS = ("at", "details")
-_INSERT_AUDIT = (
-    "INSERT INTO audit_events (at, actor, action, entity, entity_guid, details, prev_hash, "
-    "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-)
+_AUDIT_COLUMNS = (
+    "at", "actor", "action", "entity", "entity_guid", "details", "prev_hash", "hash"
+)  # fmt: skip
 
 
 # Turn indexes are dropped and built again after an import expected to add at least this
