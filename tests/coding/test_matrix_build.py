@@ -451,3 +451,54 @@ def test_the_review_filter_counts_only_reviewed_segments_and_says_how_many_it_le
     assert "auditor" not in matrix_note(every)
     with pytest.raises(UserError, match='"maybe" is not a review filter'):
         MatrixOptions(reviewed="maybe")
+
+
+def test_what_the_review_filter_leaves_out_is_counted_within_the_chosen_sets_and_coders(
+    project: Project, study: dict[str, str]
+) -> None:
+    from qualframe.coding.commands import AddDocumentSet
+    from qualframe.coding.corpus.coder_roles import AddCoder
+    from qualframe.coding.review.verdicts import AddReview
+
+    UndoStack(project).push(AddDocumentSet("Second", [study["second"]]))
+    AddCoder("kim", "auditor").do(project)
+    options = MatrixOptions(reviewed="agreed", document_sets=["Second"], coders=["TESTER"])
+    # nothing reviewed yet: all four codings of Group B are left out, none counted
+    m = build_matrix(project, options)
+    assert (m.segments_counted, m.segments_not_reviewed) == (0, 4)
+    me, project.coder = project.coder, "kim"
+    AddReview(study["s_e2_plan"], "agree").do(project)
+    AddReview(study["s_e1_plan"], "agree").do(project)  # Group A: outside the set
+    project.coder = me
+    m = build_matrix(project, options)
+    assert (m.segments_counted, m.segments_not_reviewed) == (1, 3)
+    # a coder who coded nothing: nothing is in scope, so the filter leaves nothing out
+    nobody = build_matrix(project, MatrixOptions(reviewed="agreed", coders=["kim"]))
+    assert (nobody.segments_counted, nobody.segments_not_reviewed) == (0, 0)
+
+
+def test_two_quotes_at_the_same_place_are_taken_in_coding_order_whatever_order_they_come_in(
+    project: Project, study: dict[str, str]
+) -> None:
+    """Two segments of one code and group starting at the same place in one document: the one
+    coded first is quoted first, in whatever order the database hands the rows over."""
+    from sqlalchemy import select
+
+    from qualframe.coding.analysis.matrix.quotes import pick_quotes
+    from qualframe.storage.models import Code, Document
+
+    text = document_text(project, study["first"])
+    start = text.index("I plan every Sunday")
+    later = UndoStack(project).push(
+        ApplyCode(study["first"], start, start + len("I plan"), study["planning"])
+    )
+    by_guid = {s.guid: s for s in list_segments(project)}
+    first, second = by_guid[study["s_e1_plan"]], by_guid[later.created_guid or ""]
+    assert first.id < second.id and first.start == second.start == start
+    with project.read() as s:
+        planning = s.scalar(select(Code.id).where(Code.guid == study["planning"]))
+        doc = s.scalar(select(Document.id).where(Document.guid == study["first"]))
+        for rows in ([first, second], [second, first]):
+            counted = [(planning, "mentee", r.id, False, doc, r.start) for r in rows]
+            picked = pick_quotes(s, counted, 1, lambda t: t)
+            assert [q.segment_guid for q in picked[(planning, "mentee")]] == [first.guid]
