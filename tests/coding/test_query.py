@@ -492,6 +492,27 @@ def test_participant_tallies_count_documents_turns_and_segments(
     assert set(tallies) == {study["A1"], study["A2"], study["A3"], b1}
 
 
+def test_participant_tallies_of_chosen_coders_count_only_their_segments(
+    project: Project, study: dict[str, str]
+) -> None:
+    """The workbench's coder scope (blind coding): documents and turns stay whole, segments
+    are those of the coders named, however the name is typed."""
+    every = participant_tallies(project)
+    second = participant_tallies(project, coders=["  zweite KODIERERIN "])
+    mine = participant_tallies(project, coders=["Tester"])
+    both = participant_tallies(project, coders=["tester", "Zweite Kodiererin"])
+    nobody = participant_tallies(project, coders=[])
+    people = ("A1", "A2", "A3")
+    assert [every[study[p]].segments for p in people] == [1, 2, 1]
+    assert [second[study[p]].segments for p in people] == [0, 1, 0]
+    assert [mine[study[p]].segments for p in people] == [1, 1, 1]
+    assert [both[study[p]] for p in people] == [every[study[p]] for p in people]
+    assert [nobody[study[p]] for p in people] == [Tally(1, 1, 0)] * 3
+    assert {g: (t.documents, t.turns) for g, t in second.items()} == {
+        g: (t.documents, t.turns) for g, t in every.items()
+    }
+
+
 def test_an_unknown_document_set_is_refused_in_one_sentence(
     project: Project, study: dict[str, str]
 ) -> None:

@@ -64,6 +64,8 @@ def test_the_coded_themes_count_only_agreed_segments_and_say_so(
     )
     assert sum(AGREED in n for n in notes) == 1  # not under the frequency table
     assert agreed.to_json()["codes"]["segments_not_reviewed"] == 3
+    assert agreed.to_json()["codes"]["reviewed"] == "agreed"
+    assert every.to_json()["codes"]["reviewed"] == "all"
 
 
 def test_the_segment_export_keeps_agreed_segments_and_its_note_says_how_many_went(

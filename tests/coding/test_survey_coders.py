@@ -62,7 +62,9 @@ def test_themes_count_the_chosen_coders_segments_only(project: Project) -> None:
     assert mine.codes is not None and mine.codes.denominators[None] == 4
     jordan = survey_tables(project, by="group", coders=["Jordan"])
     assert _counts(jordan) == {"Meetings": 2, "Meetings/More often": 2, "Paperwork": 1}
-    assert survey_tables(project, by="group", coders=[]).codes is None
+    nobody = survey_tables(project, by="group", coders=[])
+    assert nobody.codes is None and nobody.coders == ()
+    assert nobody.coders_note() == " No coder's segments are counted."
     with pytest.raises(UserError, match=r'no coder "Priya".*Ha-eun, Jordan'):
         survey_tables(project, coders=["Priya"])
 
