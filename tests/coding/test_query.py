@@ -492,6 +492,22 @@ def test_participant_tallies_count_documents_turns_and_segments(
     assert set(tallies) == {study["A1"], study["A2"], study["A3"], b1}
 
 
+def test_retrieval_of_chosen_coders_keeps_only_their_segments(
+    project: Project, study: dict[str, str]
+) -> None:
+    """The workbench's coder view (blind coding) retrieves the named coders' segments only."""
+    every, _ = retrieval.fetch(project)
+    second, attrs = retrieval.fetch(project, coders=["Zweite Kodiererin"])
+    assert [(r.coder, r.speaker) for r in second] == [("Zweite Kodiererin", "A2")]
+    assert set(attrs) == {r.participant_id for r in second}
+    mine, _ = retrieval.fetch(project, coders=["tester"])
+    assert [r.guid for r in mine] == [r.guid for r in every if r.coder == "tester"]
+    assert len(mine) == len(every) - 1
+    both, _ = retrieval.fetch(project, coders=("tester", "Zweite Kodiererin"))
+    assert [r.guid for r in both] == [r.guid for r in every]
+    assert retrieval.fetch(project, coders=[]) == ([], {})
+
+
 def test_participant_tallies_of_chosen_coders_count_only_their_segments(
     project: Project, study: dict[str, str]
 ) -> None:
