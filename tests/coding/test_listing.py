@@ -57,6 +57,7 @@ def test_every_quote_is_cut_to_its_own_turn_whatever_the_placement(
         (ts - 6, ts + 12),  # from the moderator's turn into B1's
         (te - 12, te + 5),  # from B1's turn into C1's
         (ts - 5, te + 4),  # over the whole turn and beyond on both sides
+        (ts - 6, ts),  # up to the turn's first character, not into it
         (0, 7),  # the moderator's words only, credited to B1 below
         (3, 9),  # credited to no turn below
     ]
@@ -74,7 +75,8 @@ def test_every_quote_is_cut_to_its_own_turn_whatever_the_placement(
         assert (record.start, record.end, record.text) == (a, b, text[want[0] : want[1]])
     assert listed[made[4]].text == text[ts : ts + 12]  # none of the moderator's words
     assert listed[made[5]].text == text[te - 12 : te]  # none of C1's
-    assert listed[made[7]].text == text[0:7] and listed[made[8]].text == text[3:9]
+    assert listed[made[7]].text == text[ts - 6 : ts]  # nothing inside its turn: left whole
+    assert listed[made[8]].text == text[0:7] and listed[made[9]].text == text[3:9]
 
 
 def test_the_first_segments_across_documents(

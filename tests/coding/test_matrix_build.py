@@ -475,6 +475,10 @@ def test_what_the_review_filter_leaves_out_is_counted_within_the_chosen_sets_and
     # a coder who coded nothing: nothing is in scope, so the filter leaves nothing out
     nobody = build_matrix(project, MatrixOptions(reviewed="agreed", coders=["kim"]))
     assert (nobody.segments_counted, nobody.segments_not_reviewed) == (0, 0)
+    # an unknown coder is refused, naming the coders in alphabetical order
+    with pytest.raises(UserError) as err:
+        build_matrix(project, MatrixOptions(coders=["Priya"]))
+    assert str(err.value) == 'There is no coder "Priya" in this project (coders: kim, tester).'
 
 
 def test_two_quotes_at_the_same_place_are_taken_in_coding_order_whatever_order_they_come_in(
