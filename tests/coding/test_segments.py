@@ -443,3 +443,34 @@ def test_highlights_carry_each_segment_in_document_order(project: Project) -> No
         (long, 4, 20, code, "Planning", "Outcomes/Planning", "why", "tester"),
     ]  # fmt: skip
     assert highlights[2].color == code_tree(project)[1].color
+
+
+def test_the_trail_names_the_coder_a_segment_is_coded_for_when_not_the_actor(
+    project: Project,
+) -> None:
+    """A resolution codes for the consensus: its trail entry names that coder, so the trail
+    knows whose the segment was after it is gone; coding for oneself names nobody extra."""
+    from sqlalchemy import select
+
+    from qualframe.coding.core.audit import events
+    from qualframe.coding.corpus.segments import apply_in
+    from qualframe.storage.models import Code, Document
+
+    doc, text = add_transcript(project, "fgi", TURNS)
+    theme = UndoStack(project).push(AddCode("Helping")).created_guid
+    i = text.index("My mentor")
+    with project.write() as s:
+        document = s.scalar(select(Document).where(Document.guid == doc))
+        code = s.scalar(select(Code).where(Code.guid == theme))
+        assert document is not None and code is not None
+        other = project.coder_id(s, "consensus")
+        for end, coder in ((i + 2, "consensus"), (i + 9, project.coder), (i + 16, None)):
+            apply_in(s, project.coder, other, document, i, end, code, coder=coder)
+    with project.read() as s:
+        applied = [e for e in reversed(events(s)) if e.action == "apply_code"]
+    assert [(e.actor, (e.details or {}).get("coder")) for e in applied] == [
+        (project.coder, "consensus"),
+        (project.coder, None),
+        (project.coder, None),
+    ]
+    assert all(set(e.details or {}) >= {"document", "code", "start", "end"} for e in applied)

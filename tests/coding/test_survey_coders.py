@@ -57,7 +57,14 @@ def test_themes_count_the_chosen_coders_segments_only(project: Project) -> None:
     mine = survey_tables(project, by="group", coders=["ha-EUN"])
     assert _counts(mine) == {"Meetings": 1, "Meetings/More often": 1, "Structure": 1}
     assert mine.coders == ("Ha-eun",) and mine.to_json()["codes"]["coders"] == ["Ha-eun"]
-    assert "segments of Ha-eun only" in mine.coders_note()
+    assert mine.coders_note() == (
+        " Themes counted from the segments of Ha-eun only; other coders' segments are left out."
+    )
+    two = survey_tables(project, by="group", coders=["jordan", "Ha-eun"])
+    assert two.coders_note() == (
+        " Themes counted from the segments of Jordan, Ha-eun only; other coders' segments are "
+        "left out."
+    )
     # denominators stay the respondents who answered, whoever coded them
     assert mine.codes is not None and mine.codes.denominators[None] == 4
     jordan = survey_tables(project, by="group", coders=["Jordan"])
