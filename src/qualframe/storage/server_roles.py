@@ -26,7 +26,9 @@ from sqlalchemy.exc import DBAPIError
 from qualframe.storage import server as server_store
 from qualframe.storage.errors import ServerError
 
-ROLES = ("owner", "coder", "auditor")
+#: The role whose accounts may only review (``coding`` opens their projects for review).
+AUDITOR = "auditor"
+ROLES = ("owner", "coder", AUDITOR)
 #: What an auditor may write besides reading: their reviews, and the rows recording them.
 AUDITOR_WRITES = {
     "reviews": "INSERT, DELETE",

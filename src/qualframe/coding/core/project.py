@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from qualframe.coding.core import audit
 from qualframe.coding.core.errors import ReviewOnlyError
-from qualframe.storage import remote
+from qualframe.storage import remote, server_roles
 from qualframe.storage.database import (
     Database,
     Location,
@@ -59,8 +59,6 @@ def default_coder_name() -> str:
 
 AUDITOR = "auditor"
 ANALYST = "analyst"
-#: The server role (``storage.server_roles``) whose accounts may only review.
-SERVER_AUDITOR = "auditor"
 
 
 class Project:
@@ -134,7 +132,7 @@ class Project:
         except BaseException:
             self.close()
             raise
-        if role == SERVER_AUDITOR:
+        if role == server_roles.AUDITOR:
             login = self.db.server_url.username or self.coder
             self.review = True
             self.review_reason = (
