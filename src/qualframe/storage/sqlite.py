@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
 
-from sqlalchemy import URL, Connection, Engine, create_engine, event
+from sqlalchemy import URL, Connection, Engine, Select, create_engine, event
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.exc import DBAPIError
 
 from qualframe.storage import holds
@@ -133,6 +134,28 @@ def run(
         return driver.executemany(sql, params) if many else driver.execute(sql, params)
     except sqlite3.Error as exc:
         raise DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
+
+
+class Lookup:
+    """A one-value SELECT written once, as a Core ``statement`` with at most one parameter
+    named ``v``: on an SQLite project it runs on the driver itself (see :func:`run`),
+    compiled for SQLite once when the lookup is made; elsewhere through SQLAlchemy."""
+
+    def __init__(self, statement: Select[Any]) -> None:
+        self.statement = statement
+        compiled = statement.compile(dialect=sqlite_dialect.dialect())
+        self.sql = str(compiled)
+        self._names = tuple(compiled.positiontup or ())
+        self._params = dict(compiled.params)
+
+    def value(self, connection: Connection, v: Any = None) -> Any:
+        """The first column of the first row (None when there is none), given ``v``."""
+        driver = driver_of(connection)
+        if driver is None:
+            return connection.execute(self.statement, {} if v is None else {"v": v}).scalar()
+        params = self._params if v is None else self._params | {"v": v}
+        row = run(driver, self.sql, tuple(params[n] for n in self._names)).fetchone()
+        return None if row is None else row[0]
 
 
 def insert(driver: sqlite3.Connection, sql: str, params: Sequence[Any]) -> int:

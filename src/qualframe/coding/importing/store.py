@@ -19,9 +19,9 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
-from sqlalchemy import Connection, Select, Table, bindparam, func, insert, select
+from sqlalchemy import Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from qualframe.coding.core.errors import UserError
@@ -31,6 +31,7 @@ from qualframe.coding.importing.errors import refuse
 from qualframe.storage import sqlite as sqlite_store
 from qualframe.storage.bulk import bind_value, column_writer, insert_rows, new_guids
 from qualframe.storage.models import AuditEvent, Document, Turn, new_guid, utcnow
+from qualframe.storage.sqlite import Lookup
 from qualframe.storage.trail import chained_rows
 
 _DOCUMENTS = cast(Table, Document.__table__)
@@ -44,25 +45,13 @@ Turn6 = tuple[int, int, int, str, str | None, int]
 Speaker = tuple[int | None, str, bool]
 BatchDone = Callable[[int, int], None]  # (rows stored, rows in all) after each batch
 
-_DUPLICATE = select(_DOCUMENTS.c.name).where(_DOCUMENTS.c.content_hash == bindparam("v")).limit(1)
-_DUPLICATE_SQL = "SELECT name FROM documents WHERE content_hash = ? LIMIT 1"
-_NAME_TAKEN = select(_DOCUMENTS.c.id).where(_DOCUMENTS.c.name == bindparam("v")).limit(1)
-_NAME_TAKEN_SQL = "SELECT id FROM documents WHERE name = ? LIMIT 1"
-_COUNT = select(func.count()).select_from(_DOCUMENTS)
+_DUPLICATE = Lookup(
+    select(_DOCUMENTS.c.name).where(_DOCUMENTS.c.content_hash == bindparam("v")).limit(1)
+)
+_NAME_TAKEN = Lookup(select(_DOCUMENTS.c.id).where(_DOCUMENTS.c.name == bindparam("v")).limit(1))
+_COUNT = Lookup(select(func.count()).select_from(_DOCUMENTS))
 _INSERT_DOCUMENT = insert(_DOCUMENTS).returning(_DOCUMENTS.c.id)
 _LAST_TURN = select(func.max(TURNS.c.id))
-
-
-def first_value(
-    connection: Connection, statement: Select[Any], sql: str, value: str | None = None
-) -> Any:
-    """The first column of the first row of ``statement`` (given its parameter ``v``, if
-    it has one); on SQLite, of ``sql`` (the same query) run by the driver."""
-    driver = sqlite_store.driver_of(connection)
-    if driver is None:
-        return connection.execute(statement, {} if value is None else {"v": value}).scalar()
-    row = sqlite_store.run(driver, sql, () if value is None else (value,)).fetchone()
-    return None if row is None else row[0]
 
 
 def unique_name(session: Session, name: str) -> str:
@@ -71,7 +60,7 @@ def unique_name(session: Session, name: str) -> str:
     not a read of every document's name)."""
     name = printable(name).strip() or "document"
     connection = session.connection()
-    if first_value(connection, _NAME_TAKEN, _NAME_TAKEN_SQL, name) is None:
+    if _NAME_TAKEN.value(connection, name) is None:
         return name
     like = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + " (%)"
     names = set(session.scalars(select(Document.name).where(Document.name.like(like, escape="\\"))))
@@ -136,13 +125,13 @@ def rebuild_turn_indexes(session: Session, paths: Sequence[Path]) -> bool:
 
 
 def check_duplicate(session: Session, name: str, content_hash: str) -> None:
-    dup = first_value(session.connection(), _DUPLICATE, _DUPLICATE_SQL, content_hash)
+    dup = _DUPLICATE.value(session.connection(), content_hash)
     if dup is not None:
         raise refuse(name, f"was already imported (as {dup})")
 
 
 def document_count(session: Session) -> int:
-    return int(first_value(session.connection(), _COUNT, "SELECT count(*) FROM documents") or 0)
+    return int(_COUNT.value(session.connection()) or 0)
 
 
 def insert_turns(

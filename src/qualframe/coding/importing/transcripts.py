@@ -41,12 +41,12 @@ from qualframe.coding.importing.store import (
     BatchDone,
     Speaker,
     check_duplicate,
-    first_value,
     insert_document,
 )
 from qualframe.storage import sqlite as sqlite_store
 from qualframe.storage.bulk import bind_value
 from qualframe.storage.models import Participant, ParticipantName, ProjectMeta, new_guid, utcnow
+from qualframe.storage.sqlite import Lookup
 
 # A two-hour focus group has a few hundred turns; a file with more than this is not one
 # transcript (or its "labels" are not speakers), and storing it would take minutes.
@@ -171,14 +171,13 @@ def _parse_choices(raw: str | None) -> tuple[set[str], set[str], str | None]:
 def apply_remembered(session: Session, options: ImportOptions) -> None:
     """Add the project's remembered label choices to ``options`` (the user's win)."""
     session.flush()  # (a choice not yet written is read back as written)
-    value = first_value(session.connection(), _REMEMBERED, _REMEMBERED_SQL, LABELS_META)
+    value = _REMEMBERED.value(session.connection(), LABELS_META)
     accept, drop, _ = _parse_choices(value)
     options.accept_labels |= accept - options.drop_labels
     options.drop_labels |= drop - options.accept_labels
 
 
-_REMEMBERED = select(ProjectMeta.value).where(ProjectMeta.key == bindparam("v"))
-_REMEMBERED_SQL = "SELECT value FROM project_meta WHERE key = ?"
+_REMEMBERED = Lookup(select(ProjectMeta.value).where(ProjectMeta.key == bindparam("v")))
 
 
 def remember_labels(session: Session, options: ImportOptions) -> None:
