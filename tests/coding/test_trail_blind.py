@@ -184,3 +184,38 @@ def test_a_deleted_segment_counts_for_whoever_coded_it(study) -> None:  # type: 
 )
 def test_the_sentence(hidden: int, sentence: str) -> None:
     assert BlindLog("Ha-eun", [], hidden).sentence() == sentence
+
+
+def test_the_log_command_reads_the_trail_blind_for_the_coder(study, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """``qualframe log --blind --coder NAME`` lists what the Log tab lists while NAME codes
+    blind, in every format, filters applied, and says how many entries it hid."""
+    import json
+
+    from qualframe.app.cli.main import main
+
+    p, _ = study
+    path = str(p.db.path)
+    expected = blind_log(p, "Ha-eun")
+    p.close()
+    monkeypatch.delenv("QUALFRAME_CODER", raising=False)
+    assert main(["log", path, "--blind", "--coder", "ha-EUN", "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    listed = json.loads(out)
+    assert [e["id"] for e in listed] == [e.id for e in expected.entries if e.action != "code_state"]
+    assert not any("Jordan's doubt" in e["sentence"] or "Narrowed" in str(e) for e in listed)
+    assert err.strip() == (
+        f"Blind coding is on for Ha-eun: {expected.hidden} entries of other coders are hidden."
+    )
+    assert main(["log", path, "--blind", "--coder", "Ha-eun", "--actor", "Jordan"]) == 0
+    out, err = capsys.readouterr()
+    k = study[1]["k"]
+    assert [line.split("  ", 1)[1] for line in out.splitlines()] == [
+        "Jordan added the code “Pressure” at the top level",
+        "Jordan added a reflexive memo",
+        f"Jordan edited the text of fgi_mentees {k:,}–{k + 7:,}: “덜 긴장했어요” → “”",
+        "Jordan renamed the document “fgi_mentees” to “fgi_mentees_2024”",
+    ]
+    assert err.startswith(f"{len(out.splitlines())} event(s). Blind coding is on for Ha-eun: ")
+    # without --blind, everything
+    assert main(["log", path, "--coder", "Ha-eun", "--format", "json"]) == 0
+    assert len(json.loads(capsys.readouterr()[0])) > len(listed)

@@ -70,8 +70,9 @@ class BlindLog:
     entries: list[LogEntry]
     hidden: int
 
-    def sentence(self) -> str:
-        """E.g. "Blind coding is on: 12 entries of other coders are hidden (View → Coders)."."""
+    def sentence(self, where: str | None = "View → Coders") -> str:
+        """E.g. "Blind coding is on: 12 entries of other coders are hidden (View → Coders)."
+        (``where`` None: without the place it is turned off)."""
         n = self.hidden
         what = (
             "no entries of other coders are"
@@ -80,7 +81,7 @@ class BlindLog:
             if n == 1
             else f"{n:,} entries of other coders are"
         )
-        return f"Blind coding is on: {what} hidden (View → Coders)."
+        return f"Blind coding is on: {what} hidden{f' ({where})' if where else ''}."
 
 
 def _told(coder: str) -> Shown:

@@ -10,17 +10,27 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from qualframe.app.cli.common import add_project_arg, open_project, say, write_csv, write_json
+from qualframe.app.cli.common import (
+    add_coder_arg,
+    add_project_arg,
+    open_project,
+    say,
+    write_csv,
+    write_json,
+)
 from qualframe.coding.codebook.tree import find_code
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.privacy import name_masker
 from qualframe.coding.core.project import Project
+from qualframe.coding.corpus.coders import coder_names
 from qualframe.coding.corpus.lookup import find_document
 from qualframe.coding.export.atomic import check_target
+from qualframe.coding.trail.blind import blind_log
 from qualframe.coding.trail.log import (
     ACTION_KINDS,
     LogEntry,
     LogFilter,
+    check_action,
     now_utc,
     parse_when,
     read_log,
@@ -52,6 +62,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--format", choices=["text", "csv", "json"], default="text")
     p.add_argument("--states", action="store_true", help="also the codebook-state records")
     p.add_argument("--verify", action="store_true", help="verify the trail's hash chain")
+    p.add_argument(
+        "--blind",
+        action="store_true",
+        help="as the coder (--coder) sees it while coding blind: nothing of the other "
+        "coders' coding (the Log tab with View → Coders → Blind coding)",
+    )
+    add_coder_arg(p)
     p.add_argument(
         "--real-names",
         action="store_true",
@@ -119,7 +136,19 @@ def cmd_log(args: argparse.Namespace) -> int:
             check = verify_trail(project)
             say(check.sentence())
             return 0 if check.intact else 1
-        entries = read_log(project, _filter(project, args))
+        where = _filter(project, args)
+        hidden = ""
+        if args.blind:
+            check_action(where.action)
+            me = next(
+                (n for n in coder_names(project) if n.casefold() == project.coder.casefold()),
+                project.coder,
+            )
+            log = blind_log(project, me)
+            entries = [e for e in log.entries if where.keeps(e)]
+            hidden = " " + log.sentence(None).replace("is on", f"is on for {me}", 1)
+        else:
+            entries = read_log(project, where)
         with project.read() as session:  # the events' texts leave as exports do
             mask = name_masker(session, args.real_names)
     if args.format == "json":
@@ -133,7 +162,9 @@ def cmd_log(args: argparse.Namespace) -> int:
     else:
         for e in entries:
             print(f"{to_local(e.at):%Y-%m-%d %H:%M:%S}  {mask(e.sentence)}")
-        say(f"{len(entries)} event(s).", file=sys.stderr)
+        say(f"{len(entries)} event(s).{hidden}", file=sys.stderr)
+    if hidden and args.format != "text":
+        say(hidden.strip(), file=sys.stderr)
     return 0
 
 
