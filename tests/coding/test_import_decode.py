@@ -377,6 +377,8 @@ def test_a_close_call_without_accented_letters_says_so() -> None:
         # only the first 20,000 letters are judged: exactly 80 % Hangul there
         ("가" * 16_000 + "漢" * 4_001, True),
         ("가" * 20_000 + "漢" * 30_000, True),
+        # KS X 1001's symbols row (lead byte 0xA1: … is 0xA1 0xA6) counts as common: six of ten
+        ("가가가가똠똠똠똠……", True),
     ],
 )
 def test_korean_is_mostly_hangul_syllables_of_ks_x_1001(text: str, korean: bool) -> None:
@@ -427,3 +429,21 @@ def test_a_one_word_file_keeps_its_ascii_letters(word: str, codec: str) -> None:
     text = decode_bytes(word.encode(codec), "word.txt").text
     assert len(text) == len(word)
     assert [c for c in text if c.isascii()] == [c for c in word if c.isascii()]
+
+
+@pytest.mark.parametrize(
+    ("text", "kana"),
+    [
+        ("ぁぁ", True),  # U+3041, the first of the range
+        ("ヿヿ", True),  # U+30FF, the last
+        ("東京ぁ", False),  # one kana is not enough
+        ("a" * 19_998 + "かか", True),  # both within the first 20,000 characters
+        ("a" * 19_999 + "かか", False),  # one of them after: only the first 20,000 count
+    ],
+)
+def test_kana_are_counted_in_their_range_within_the_first_20000_characters(
+    text: str, kana: bool
+) -> None:
+    from qualframe.coding.importing.decode import _has_kana
+
+    assert _has_kana(text) is kana
