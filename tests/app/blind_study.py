@@ -12,13 +12,13 @@ from PySide6.QtGui import QAction, QTextDocumentFragment
 from PySide6.QtWidgets import QLabel
 
 from qualframe.coding import commands
-from qualframe.coding.core.command import Command
 from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.coder_roles import AddCoder
 from qualframe.coding.review.answers import AnswerDispute
 from qualframe.coding.review.code_reviews import AddCodeComment
 from qualframe.coding.review.verdicts import AddReview
-from tests.coding.helpers import add_transcript
+from tests.app.gui_helpers import shown_window
+from tests.coding.helpers import add_transcript, as_
 
 SPEECH = [
     ("Moderator", "What helped most in the first term?"),
@@ -33,15 +33,6 @@ JORDAN_TRACES = (
 #: Jordan's two codings and his answer; the auditor's dispute of his passage and her comment
 #: on a code: what Ha-eun's blind log leaves out.
 HIDDEN_EVENTS = 5
-
-
-def as_(p: Project, who: str, command: Command) -> str | None:
-    me = p.coder
-    p.coder = who
-    try:
-        return command.do(p).created_guid
-    finally:
-        p.coder = me
 
 
 def build_two_coders(path: Path) -> Path:
@@ -69,16 +60,7 @@ def build_two_coders(path: Path) -> Path:
 
 def open_window(qtbot, path: Path, settings) -> Iterator[object]:  # type: ignore[no-untyped-def]
     """Ha-eun's window on the study (for a fixture to yield from)."""
-    from qualframe.app.gui.shell.main_window import MainWindow
-
-    project = Project.open(path, coder="Ha-eun")
-    w = MainWindow(project, settings, restore_layout=False)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close()
-    project.close()
+    yield from shown_window(qtbot, Project.open(path, coder="Ha-eun"), settings)
 
 
 def blind_action(w) -> QAction:  # type: ignore[no-untyped-def]

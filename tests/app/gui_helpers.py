@@ -3,7 +3,7 @@ text in the document view, finding documents and codes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QTextCursor
@@ -110,3 +110,17 @@ def select_text(view, text: str, occurrence: int = 0) -> tuple[int, int]:  # typ
         start = view.text.index(text, start + 1)
     select_cp(view, start, start + len(text))
     return start, start + len(text)
+
+
+def shown_window(qtbot, project, settings) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """The main window on ``project``, shown and exposed, for a fixture to ``yield from``;
+    afterwards the window and the project are closed."""
+    from qualframe.app.gui.shell.main_window import MainWindow
+
+    w = MainWindow(project, settings, restore_layout=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close()
+    project.close()

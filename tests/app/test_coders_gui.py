@@ -25,6 +25,7 @@ from qualframe.coding.core.project import Project
 from qualframe.coding.corpus.coders import coder_names
 from qualframe.coding.query.segments import list_segments
 from qualframe.storage.database import copy_project
+from tests.app.gui_helpers import shown_window
 from tests.coding.agreement.study import build_study, code
 from tests.coding.agreement.test_report import reference_vectors
 
@@ -46,16 +47,7 @@ def laptops(tmp_path: Path) -> tuple[Path, Path]:
 
 @pytest.fixture
 def win(qtbot, laptops: tuple[Path, Path], settings) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    from qualframe.app.gui.shell.main_window import MainWindow
-
-    project = Project.open(laptops[0], coder="Ha-eun")
-    w = MainWindow(project, settings, restore_layout=False)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close()
-    project.close()
+    yield from shown_window(qtbot, Project.open(laptops[0], coder="Ha-eun"), settings)
 
 
 def _answer_dialog(action: str) -> None:

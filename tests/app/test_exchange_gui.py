@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from qualframe.app.gui.shell.main_window import MainWindow
 from qualframe.coding.core.project import Project
 from qualframe.resources import RESOURCES
+from tests.app.gui_helpers import shown_window
 from tests.coding.exchange import refi_fixtures as fx
 
 
@@ -47,13 +48,7 @@ def test_export_menu_writes_a_valid_project_and_codebook(
 @pytest.fixture
 def empty_window(qtbot, tmp_path: Path, settings):  # type: ignore[no-untyped-def]
     project = Project.create(tmp_path / "empty.qualframe", coder="tester")
-    w = MainWindow(project, settings, restore_layout=False)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close()
-    project.close()
+    yield from shown_window(qtbot, project, settings)
 
 
 def test_a_dropped_qdpx_is_imported_and_undone(empty_window, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

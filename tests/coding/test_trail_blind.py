@@ -19,23 +19,13 @@ from qualframe.coding.review.code_reviews import AddCodeComment
 from qualframe.coding.review.verdicts import AddReview
 from qualframe.coding.trail.blind import BlindLog, blind_log
 from qualframe.coding.trail.log import LogFilter, read_log
-from tests.coding.helpers import add_transcript
+from tests.coding.helpers import add_transcript, as_
 
 SPEECH = [
     ("Moderator", "무엇이 가장 도움이 됐나요?"),
     ("E1", "My mentor made a study plan with me, and I felt pressure before every block."),
     ("E2", "시험 전에 같이 복습해서 덜 긴장했어요."),
 ]
-
-
-def as_(p: Project, who: str, command: commands.Command) -> str | None:
-    """Run ``command`` as ``who`` (the trail records them as its actor)."""
-    me = p.coder
-    p.coder = who
-    try:
-        return command.do(p).created_guid
-    finally:
-        p.coder = me
 
 
 @pytest.fixture
