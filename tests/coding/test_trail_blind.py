@@ -206,6 +206,9 @@ def test_the_log_command_reads_the_trail_blind_for_the_coder(study, capsys, monk
         "Jordan renamed the document “fgi_mentees” to “fgi_mentees_2024”",
     ]
     assert err.startswith(f"{len(out.splitlines())} event(s). Blind coding is on for Ha-eun: ")
+    # a coder the project does not have is refused in one sentence
+    assert main(["log", path, "--blind", "--coder", "Priya"]) != 0
+    assert 'There is no coder "Priya" in this project' in capsys.readouterr()[1]
     # without --blind, everything
     assert main(["log", path, "--coder", "Ha-eun", "--format", "json"]) == 0
     assert len(json.loads(capsys.readouterr()[0])) > len(listed)

@@ -70,18 +70,20 @@ class BlindLog:
     entries: list[LogEntry]
     hidden: int
 
-    def sentence(self, where: str | None = "View → Coders") -> str:
-        """E.g. "Blind coding is on: 12 entries of other coders are hidden (View → Coders)."
-        (``where`` None: without the place it is turned off)."""
+    def sentence(self) -> str:
+        """E.g. "Blind coding is on: 12 entries of other coders are hidden (View → Coders)."."""
+        return f"Blind coding is on: {self.what_is_hidden()} (View → Coders)."
+
+    def what_is_hidden(self) -> str:
+        """E.g. "12 entries of other coders are hidden"."""
         n = self.hidden
-        what = (
-            "no entries of other coders are"
-            if n == 0
-            else "1 entry of other coders is"
+        if n == 0:
+            return "no entries of other coders are hidden"
+        return (
+            "1 entry of other coders is hidden"
             if n == 1
-            else f"{n:,} entries of other coders are"
+            else f"{n:,} entries of other coders are hidden"
         )
-        return f"Blind coding is on: {what} hidden{f' ({where})' if where else ''}."
 
 
 def _told(coder: str) -> Shown:

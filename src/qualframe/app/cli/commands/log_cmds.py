@@ -22,7 +22,7 @@ from qualframe.coding.codebook.tree import find_code
 from qualframe.coding.core.errors import UserError
 from qualframe.coding.core.privacy import name_masker
 from qualframe.coding.core.project import Project
-from qualframe.coding.corpus.coders import coder_names
+from qualframe.coding.corpus.coder_roles import coder_in
 from qualframe.coding.corpus.lookup import find_document
 from qualframe.coding.export.atomic import check_target
 from qualframe.coding.trail.blind import blind_log
@@ -140,13 +140,11 @@ def cmd_log(args: argparse.Namespace) -> int:
         hidden = ""
         if args.blind:
             check_action(where.action)
-            me = next(
-                (n for n in coder_names(project) if n.casefold() == project.coder.casefold()),
-                project.coder,
-            )
+            with project.read() as session:
+                me = coder_in(session, project.coder).name
             log = blind_log(project, me)
             entries = [e for e in log.entries if where.keeps(e)]
-            hidden = " " + log.sentence(None).replace("is on", f"is on for {me}", 1)
+            hidden = f" Blind coding is on for {me}: {log.what_is_hidden()}."
         else:
             entries = read_log(project, where)
         with project.read() as session:  # the events' texts leave as exports do
